@@ -1,0 +1,49 @@
+# Two commands do everything on a fresh machine: `make run` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8501
+STAMP := $(VENV)/.installed
+DEV_STAMP := $(VENV)/.installed-dev
+
+.PHONY: run test bench lint init demo clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e .
+	touch $@
+
+$(DEV_STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e ".[dev,bench]"
+	touch $(STAMP) $@
+
+## run: install, create/upgrade the SQLite database, load demo data if empty, start the app
+run: $(STAMP)
+	$(BIN)/command-center init
+	$(BIN)/command-center demo --scale small --if-empty
+	$(BIN)/command-center run --port $(PORT)
+
+## test: install dev dependencies and run the whole suite
+test: $(DEV_STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/python -m pytest
+
+## bench: benchmarks at medium and large scale beside their baselines (minutes)
+bench: $(DEV_STAMP)
+	$(BIN)/python -m bench $(BENCH_ARGS)
+
+lint: $(DEV_STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+init: $(STAMP)
+	$(BIN)/command-center init
+
+demo: $(STAMP)
+	$(BIN)/command-center demo --scale small --reset
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache

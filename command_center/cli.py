@@ -1,0 +1,265 @@
+"""The ``command-center`` command. Command names are pinned: scripts use them.
+
+Commands that read business data run as the operator (everyone) unless
+``--user LOGIN`` (or ``COMMAND_CENTER_USER``) is given; then the user's
+password is asked (or read from ``COMMAND_CENTER_PASSWORD``) and the output
+is limited to that user's scope, exactly as in the app.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import getpass
+import json
+import os
+import sys
+from pathlib import Path
+from typing import Annotated, NoReturn
+
+import typer
+
+from command_center import runtime
+from command_center.i18n import t
+from command_center.org.scope import OPERATOR, Viewer
+
+app = typer.Typer(
+    name="command-center",
+    help="Sales Command Center: set up, load data, import/export, run the app.",
+    no_args_is_help=True,
+    add_completion=False,
+)
+users_app = typer.Typer(help="Manage users (logins).", no_args_is_help=True)
+app.add_typer(users_app, name="users")
+
+_viewer: dict[str, Viewer] = {}
+
+
+@app.callback()
+def _main(
+    user: Annotated[
+        str | None,
+        typer.Option(
+            "--user",
+            envvar="COMMAND_CENTER_USER",
+            help="Run as this login: output limited to its scope.",
+        ),
+    ] = None,
+) -> None:
+    _viewer.clear()
+    if user:
+        _viewer["login"] = Viewer(user, "", None, frozenset())  # resolved on first use
+
+
+def current_viewer() -> Viewer:
+    """The viewer for this command: the operator, or the ``--user`` after sign-in."""
+    pending = _viewer.get("login")
+    if pending is None:
+        return OPERATOR
+    if pending.role:
+        return pending
+    from command_center.org.auth import AuthError, authenticate, viewer_for
+
+    password = os.environ.get("COMMAND_CENTER_PASSWORD") or getpass.getpass(
+        t("cli.password_for", login=pending.login)
+    )
+    engine = runtime.engine()
+    try:
+        signed_in = authenticate(engine, pending.login, password)
+    except AuthError as exc:
+        fail(t(exc.code, **exc.params))
+    viewer = viewer_for(engine, signed_in)
+    _viewer["login"] = viewer
+    return viewer
+
+
+def fail(message: str, code: int = 1) -> NoReturn:
+    typer.echo(message, err=True)
+    raise typer.Exit(code)
+
+
+@app.command()
+def init() -> None:
+    """Create the database or upgrade its schema (idempotent)."""
+    from command_center.db.migrate import current_heads, upgrade
+
+    engine = runtime.engine()
+    upgrade(engine, runtime.host())
+    heads = ", ".join(sorted(current_heads(engine)))
+    typer.echo(t("cli.init_done", url=engine.url.render_as_string(hide_password=True), heads=heads))
+
+
+@app.command()
+def demo(
+    scale: Annotated[str, typer.Option(help="small | medium | large")] = "small",
+    seed: Annotated[int, typer.Option(help="Same seed, same data.")] = 7,
+    reset: Annotated[bool, typer.Option("--reset", help="Delete all data first.")] = False,
+    if_empty: Annotated[
+        bool, typer.Option("--if-empty", help="Load only into an empty database.")
+    ] = False,
+    as_of: Annotated[str | None, typer.Option(help="YYYY-MM-DD; default today.")] = None,
+) -> None:
+    """Load deterministic demo data (Chinese names and regions)."""
+    from command_center.db.migrate import upgrade
+    from command_center.demo import DEMO_LOGINS, DEMO_PASSWORD, SCALES, is_empty, load_demo
+
+    if scale not in SCALES:
+        fail(t("cli.bad_scale", scale=scale, scales=", ".join(SCALES)))
+    engine = runtime.engine()
+    upgrade(engine, runtime.host())
+    if if_empty and not is_empty(engine):
+        typer.echo(t("cli.demo_skipped"))
+        return
+    day = _parse_date(as_of) if as_of else None
+    try:
+        counts = load_demo(
+            engine,
+            runtime.host(),
+            scale=scale,
+            seed=seed,
+            as_of=day,
+            reset=reset,
+            progress=lambda msg: typer.echo(f"  {msg}"),
+        )
+    except ValueError as exc:
+        fail(str(exc))
+    typer.echo(t("cli.demo_done", counts=", ".join(f"{k} {v:,}" for k, v in counts.items())))
+    typer.echo(t("cli.demo_logins", logins=", ".join(DEMO_LOGINS), password=DEMO_PASSWORD))
+
+
+def _parse_date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        fail(t("cli.bad_date", value=text))
+
+
+@app.command()
+def run(
+    port: Annotated[int, typer.Option(help="Port to serve on.")] = 8501,
+    headless: Annotated[bool, typer.Option(help="Do not open a browser.")] = True,
+) -> None:
+    """Start the Streamlit app."""
+    script = Path(__file__).resolve().parent / "app.py"
+    args = [
+        sys.executable,
+        "-m",
+        "streamlit",
+        "run",
+        str(script),
+        "--server.port",
+        str(port),
+        "--server.headless",
+        "true" if headless else "false",
+        "--browser.gatherUsageStats",
+        "false",
+    ]
+    os.execv(sys.executable, args)
+
+
+@app.command()
+def plugins(as_json: Annotated[bool, typer.Option("--json", help="JSON output.")] = False) -> None:
+    """List plugins with their source, state and errors."""
+    infos = [info.as_dict() for info in runtime.host().plugins()]
+    if as_json:
+        typer.echo(json.dumps(infos, ensure_ascii=False, indent=2))
+        return
+    for info in infos:
+        state = t("cli.enabled") if info["enabled"] else t("cli.disabled")
+        line = f"{info['name']:<14} {info['version']:<10} {info['source']:<11} {state}"
+        if info["error"]:
+            line += f"  {t('cli.error')}: {info['error']}"
+        typer.echo(line)
+
+
+@users_app.command("add")
+def users_add(
+    login: str,
+    role: Annotated[str, typer.Option(help="director | manager | supervisor | rep | admin")],
+    person: Annotated[int | None, typer.Option(help="person_id this login signs in as")] = None,
+) -> None:
+    """Add a user; the password is read from a prompt, or from stdin when piped."""
+    from command_center.db.engine import write_session
+    from command_center.org.auth import UserError, add_user
+
+    if sys.stdin.isatty():
+        password = getpass.getpass(t("cli.password_new"))
+        if getpass.getpass(t("cli.password_repeat")) != password:
+            fail(t("cli.password_mismatch"))
+    else:
+        password = sys.stdin.readline().rstrip("\r\n")
+    try:
+        with write_session(runtime.engine()) as session:
+            add_user(session, login, password, role, person)
+    except UserError as exc:
+        fail(str(exc))
+    typer.echo(t("cli.user_added", login=login, role=role))
+
+
+@users_app.command("list")
+def users_list() -> None:
+    """List users with role, person and lock state."""
+    from sqlalchemy import select
+
+    from command_center.db.engine import read_session
+    from command_center.db.models import User
+
+    with read_session(runtime.engine()) as session:
+        for user in session.scalars(select(User).order_by(User.login)):
+            state = "active" if user.active else "inactive"
+            if user.locked_until and user.locked_until > dt.datetime.now():
+                state = "locked"
+            typer.echo(f"{user.login:<20} {user.role:<11} {user.person_id or '-':<8} {state}")
+
+
+@app.command("import")
+def import_(
+    kind: str,
+    file: Path,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Check only; write nothing.")] = False,
+) -> None:
+    """Import a CSV or XLSX file, all or nothing; errors name file, row and column."""
+    from command_center.io import ImportFailed, run_import
+
+    def progress(fraction: float, message: str) -> None:
+        typer.echo(f"  {fraction:6.1%}  {message}", err=True)
+
+    try:
+        report = run_import(
+            runtime.engine(), runtime.host(), kind, file, dry_run=dry_run, progress=progress
+        )
+    except ImportFailed as exc:
+        for line in exc.errors:
+            typer.echo(line, err=True)
+        fail(t("cli.import_failed", file=str(file), count=len(exc.errors)))
+    except (KeyError, ValueError, OSError) as exc:
+        fail(str(exc))
+    key = "cli.import_checked" if dry_run else "cli.import_done"
+    typer.echo(
+        t(key, file=str(file), rows=report.rows, inserted=report.inserted, updated=report.updated)
+    )
+
+
+@app.command("export")
+def export(kind: str, file: Path) -> None:
+    """Export a kind to CSV or XLSX (by the file's suffix), limited to your scope."""
+    from command_center.io import run_export
+
+    try:
+        rows = run_export(runtime.engine(), runtime.host(), kind, file, current_viewer())
+    except (KeyError, ValueError, OSError) as exc:
+        fail(str(exc))
+    typer.echo(t("cli.export_done", file=str(file), rows=rows))
+
+
+def build_app() -> typer.Typer:
+    """The CLI with every plugin's commands added."""
+    runtime.host().call("register_cli", app=app)
+    return app
+
+
+def main() -> None:
+    from command_center.i18n import set_language
+    from command_center.settings import get_settings
+
+    set_language(get_settings().language)
+    build_app()(prog_name="command-center")

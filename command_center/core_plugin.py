@@ -1,0 +1,122 @@
+"""The core's own hook implementations: core metrics, import kinds, demo data.
+
+Registered like any plugin (as ``core``), so the core's metrics and import
+kinds reach pages through exactly the same path as a plugin's.
+"""
+
+from __future__ import annotations
+
+import polars as pl
+
+from command_center import hookimpl
+from command_center.db import frames
+from command_center.org.scope import OPERATOR
+from command_center.types import MetricQuery, MetricSpec
+
+
+def _sales(q: MetricQuery, lag_months: int = 0) -> pl.DataFrame:
+    """Monthly sales of everyone, months shifted forward by ``lag_months``."""
+    frame = frames.all_monthly_sales(q.engine)
+    if lag_months:
+        frame = frame.with_columns(pl.col("month").dt.offset_by(f"{lag_months}mo"))
+    return frame.filter(pl.col("month").is_between(q.start, q.end))
+
+
+def _revenue(q: MetricQuery) -> pl.DataFrame:
+    return _sales(q).select(
+        "person_id", "month", pl.col("revenue").alias("num"), pl.lit(1.0).alias("den")
+    )
+
+
+def _profit(q: MetricQuery) -> pl.DataFrame:
+    return _sales(q).select(
+        "person_id",
+        "month",
+        (pl.col("revenue") - pl.col("cost")).alias("num"),
+        pl.lit(1.0).alias("den"),
+    )
+
+
+def _margin(q: MetricQuery) -> pl.DataFrame:
+    return _sales(q).select(
+        "person_id",
+        "month",
+        (pl.col("revenue") - pl.col("cost")).alias("num"),
+        pl.col("revenue").alias("den"),
+    )
+
+
+def _growth(q: MetricQuery) -> pl.DataFrame:
+    """(revenue - revenue a year before) / revenue a year before."""
+    now = _sales(q).select("person_id", "month", pl.col("revenue").alias("now"))
+    before = _sales(q, lag_months=12).select(
+        "person_id", "month", pl.col("revenue").alias("before")
+    )
+    both = now.join(before, on=["person_id", "month"], how="full", coalesce=True).fill_null(0.0)
+    return both.select(
+        "person_id",
+        "month",
+        (pl.col("now") - pl.col("before")).alias("num"),
+        pl.col("before").alias("den"),
+    )
+
+
+def monthly_revenue_targets(q: MetricQuery) -> pl.DataFrame:
+    """``person_id, month, target``: month targets, else quarter/3, else year/12."""
+    rows = frames.targets(q.engine, OPERATOR).filter(pl.col("metric") == "revenue")
+    months = pl.DataFrame({"month": pl.date_range(q.start, q.end, "1mo", eager=True)})
+    expanded = months.with_columns(
+        pl.col("month").dt.strftime("%Y-%m").alias("m_label"),
+        (
+            pl.col("month").dt.year().cast(pl.String)
+            + "-Q"
+            + pl.col("month").dt.quarter().cast(pl.String)
+        ).alias("q_label"),
+        pl.col("month").dt.year().cast(pl.String).alias("y_label"),
+    )
+    parts = []
+    for label, share in (("m_label", 1.0), ("q_label", 1 / 3), ("y_label", 1 / 12)):
+        part = expanded.join(rows, left_on=label, right_on="period", how="inner").select(
+            "person_id", "month", (pl.col("target") * share).alias(f"t_{label}")
+        )
+        parts.append(part)
+    merged = parts[0]
+    for part in parts[1:]:
+        merged = merged.join(part, on=["person_id", "month"], how="full", coalesce=True)
+    return merged.select(
+        "person_id",
+        "month",
+        pl.coalesce("t_m_label", "t_q_label", "t_y_label").alias("target"),
+    )
+
+
+def _attainment(q: MetricQuery) -> pl.DataFrame:
+    goal = monthly_revenue_targets(q)
+    sales = _sales(q).select("person_id", "month", "revenue")
+    return goal.join(sales, on=["person_id", "month"], how="left").select(
+        "person_id",
+        "month",
+        pl.col("revenue").fill_null(0.0).alias("num"),
+        pl.col("target").alias("den"),
+    )
+
+
+def _order_lines(q: MetricQuery) -> pl.DataFrame:
+    return _sales(q).select(
+        "person_id",
+        "month",
+        pl.col("order_lines").cast(pl.Float64).alias("num"),
+        pl.lit(1.0).alias("den"),
+    )
+
+
+@hookimpl
+def register_metrics() -> list[MetricSpec]:
+    return [
+        MetricSpec("revenue", "metric.revenue", "currency", _revenue),
+        MetricSpec("profit", "metric.profit", "currency", _profit),
+        MetricSpec("margin", "metric.margin", "percent", _margin, kind="ratio"),
+        MetricSpec("growth", "metric.growth", "percent", _growth, kind="ratio"),
+        MetricSpec("attainment", "metric.attainment", "percent", _attainment, kind="ratio"),
+        MetricSpec("order_lines", "metric.order_lines", "count", _order_lines),
+    ]

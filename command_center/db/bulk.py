@@ -1,0 +1,126 @@
+"""Bulk insert of a Polars frame: the fastest path each dialect offers.
+
+- SQLite: the driver's ``executemany`` on chunks of plain tuples (dates as
+  ISO strings, the way SQLAlchemy stores them);
+- PostgreSQL with psycopg 3: ``COPY ... FROM STDIN (FORMAT csv)`` fed with
+  CSV chunks that Polars writes;
+- anything else: SQLAlchemy ``executemany`` on chunks of dicts.
+
+Nothing here commits: given a connection (or session) the rows join its
+transaction; given an engine, one transaction is opened for the whole frame.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import polars as pl
+from sqlalchemy import Connection, Engine, Table, text
+from sqlalchemy.orm import Session
+
+# How SQLAlchemy's SQLite dialect stores DATETIME values.
+_SQLITE_DATETIME = "%Y-%m-%d %H:%M:%S%.6f"
+
+
+def bulk_insert(
+    engine_or_connection: Engine | Connection | Session,
+    table: Table,
+    frame: pl.DataFrame,
+    chunk: int = 100_000,
+) -> int:
+    """Insert every row of ``frame`` into ``table``; return the number of rows.
+
+    The frame's columns must be columns of ``table`` (any subset, any order);
+    missing columns get the database default, not SQLAlchemy's Python-side
+    default. On PostgreSQL an explicitly filled serial key moves its sequence
+    past the largest value, so later ordinary inserts do not collide.
+    """
+    if chunk < 1:
+        raise ValueError("chunk must be at least 1")
+    unknown = [name for name in frame.columns if name not in table.c]
+    if unknown:
+        raise ValueError(f"{table.name} has no column(s) {', '.join(unknown)}")
+    if frame.is_empty():
+        return 0
+    if isinstance(engine_or_connection, Engine):
+        with engine_or_connection.begin() as conn:
+            return bulk_insert(conn, table, frame, chunk)
+    conn = (
+        engine_or_connection.connection()
+        if isinstance(engine_or_connection, Session)
+        else engine_or_connection
+    )
+    dialect = conn.dialect
+    if dialect.name == "sqlite":
+        _insert_sqlite(conn, table, frame, chunk)
+    elif dialect.name == "postgresql" and dialect.driver == "psycopg":
+        _insert_pg_copy(conn, table, frame, chunk)
+        _advance_pg_sequence(conn, table, frame)
+    else:
+        for part in _chunks(frame, chunk):
+            conn.execute(table.insert(), part.to_dicts())
+    return frame.height
+
+
+def _chunks(frame: pl.DataFrame, chunk: int) -> Iterator[pl.DataFrame]:
+    for offset in range(0, frame.height, chunk):
+        yield frame.slice(offset, chunk)
+
+
+def _column_list(conn: Connection, table: Table, frame: pl.DataFrame) -> tuple[str, str]:
+    """The quoted table name and its quoted column list for ``frame``."""
+    preparer = conn.dialect.identifier_preparer
+    columns = ", ".join(preparer.quote(name) for name in frame.columns)
+    return preparer.format_table(table), columns
+
+
+def _sqlite_ready(frame: pl.DataFrame) -> pl.DataFrame:
+    """Values the sqlite3 module binds natively, stored as SQLAlchemy stores them."""
+    casts: list[pl.Expr] = []
+    for name, dtype in frame.schema.items():
+        if dtype == pl.Date:
+            casts.append(pl.col(name).cast(pl.String))
+        elif isinstance(dtype, pl.Datetime):
+            casts.append(pl.col(name).dt.strftime(_SQLITE_DATETIME))
+        elif dtype == pl.Boolean:
+            casts.append(pl.col(name).cast(pl.Int8))
+    return frame.with_columns(casts) if casts else frame
+
+
+def _insert_sqlite(conn: Connection, table: Table, frame: pl.DataFrame, chunk: int) -> None:
+    name, columns = _column_list(conn, table, frame)
+    marks = ", ".join("?" for _ in frame.columns)
+    sql = f"INSERT INTO {name} ({columns}) VALUES ({marks})"
+    cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
+    try:
+        for part in _chunks(_sqlite_ready(frame), chunk):
+            cursor.executemany(
+                sql, list(zip(*(s.to_list() for s in part.iter_columns()), strict=True))
+            )
+    finally:
+        cursor.close()
+
+
+def _insert_pg_copy(conn: Connection, table: Table, frame: pl.DataFrame, chunk: int) -> None:
+    name, columns = _column_list(conn, table, frame)
+    sql = f"COPY {name} ({columns}) FROM STDIN (FORMAT csv)"
+    raw = conn.connection.driver_connection
+    with raw.cursor() as cursor, cursor.copy(sql) as copy:  # type: ignore[union-attr]
+        for part in _chunks(frame, chunk):
+            # Nulls are unquoted empty fields, empty strings are "", as COPY csv reads them.
+            copy.write(part.write_csv(include_header=False).encode())
+
+
+def _advance_pg_sequence(conn: Connection, table: Table, frame: pl.DataFrame) -> None:
+    column = table.autoincrement_column
+    if column is None or column.name not in frame.columns:
+        return
+    preparer = conn.dialect.identifier_preparer
+    conn.execute(
+        text(
+            "SELECT setval(pg_get_serial_sequence(:table, :column), "
+            f"COALESCE((SELECT MAX({preparer.quote(column.name)}) "
+            f"FROM {preparer.format_table(table)}), 0) + 1, false)"
+        ),
+        {"table": preparer.format_table(table), "column": column.name},
+    )

@@ -1,0 +1,96 @@
+"""Engines and transactions.
+
+One engine per URL per process. SQLite gets WAL and foreign keys on every
+connection. Every write goes through :func:`write_session`, which bumps the
+data version in the same transaction, so caches keyed by it never serve
+stale frames and a failed write leaves nothing behind.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event, make_url, select, update
+from sqlalchemy.orm import Session, sessionmaker
+
+from command_center.db.models import Meta
+
+DATA_VERSION_KEY = "data_version"
+
+_engines: dict[str, Engine] = {}
+_lock = threading.Lock()
+
+
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.execute("PRAGMA busy_timeout=30000")
+    cursor.close()
+
+
+def create_db_engine(url: str) -> Engine:
+    """A new engine for ``url``; SQLite files get their folder created."""
+    parsed = make_url(url)
+    kwargs: dict[str, Any] = {}
+    if parsed.get_backend_name() == "sqlite":
+        if parsed.database and parsed.database != ":memory:":
+            Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(url, **kwargs)
+        event.listen(engine, "connect", _sqlite_pragmas)
+        return engine
+    kwargs.update(pool_pre_ping=True, pool_size=5, max_overflow=10)
+    return create_engine(url, **kwargs)
+
+
+def get_engine(url: str) -> Engine:
+    """The process-wide engine for ``url``."""
+    with _lock:
+        engine = _engines.get(url)
+        if engine is None:
+            engine = _engines[url] = create_db_engine(url)
+        return engine
+
+
+def dispose_engine(url: str) -> None:
+    """Close and forget the engine for ``url`` (tests drop databases after)."""
+    with _lock:
+        engine = _engines.pop(url, None)
+    if engine is not None:
+        engine.dispose()
+
+
+def bump_data_version(session: Session) -> None:
+    """Add one to the data version inside the caller's transaction."""
+    result = session.execute(
+        update(Meta).where(Meta.key == DATA_VERSION_KEY).values(value=Meta.value + 1)
+    )
+    if result.rowcount == 0:  # type: ignore[attr-defined]
+        session.add(Meta(key=DATA_VERSION_KEY, value=1))
+
+
+def data_version(engine: Engine) -> int:
+    """The current data version (0 for a database never written to)."""
+    with engine.connect() as conn:
+        value = conn.execute(select(Meta.value).where(Meta.key == DATA_VERSION_KEY)).scalar()
+    return int(value or 0)
+
+
+@contextmanager
+def read_session(engine: Engine) -> Iterator[Session]:
+    """A session for reads; nothing it does is committed."""
+    with sessionmaker(engine)() as session:
+        yield session
+
+
+@contextmanager
+def write_session(engine: Engine) -> Iterator[Session]:
+    """One transaction: commit with a bumped data version, or roll back whole."""
+    with sessionmaker(engine)() as session, session.begin():
+        yield session
+        bump_data_version(session)

@@ -1,0 +1,235 @@
+"""Analytic reads: every query that returns a Polars frame goes through here.
+
+Path, by measurement (see ``bench/``): connectorx straight from the database
+URI (SQLite file or PostgreSQL) is ~10x faster and far leaner than
+``pl.read_database`` over a SQLAlchemy connection, so it is used wherever the
+URL allows; in-memory SQLite and other dialects fall back to SQLAlchemy.
+
+Frames are cached per data version in a small process-wide LRU that hands
+out the same frame (no copy); Polars frames are immutable, so sharing is
+safe. Every public reader takes a :class:`Viewer` and filters by its scope.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Hashable
+from typing import Any
+
+import polars as pl
+from sqlalchemy import Engine, Select, TextClause, select, text
+
+from command_center.db.engine import data_version
+from command_center.db.models import Customer, OrderLine, Person, Target
+from command_center.org.scope import Viewer
+
+MAX_CACHED_FRAMES = 24
+
+_cache: OrderedDict[tuple[Hashable, ...], pl.DataFrame] = OrderedDict()
+_cache_lock = threading.Lock()
+_force_sqlalchemy = False  # set by the bench to measure the baseline path
+
+
+def connectorx_uri(engine: Engine) -> str | None:
+    """The connectorx URI for this engine, or ``None`` when it cannot be used."""
+    url = engine.url
+    backend = url.get_backend_name()
+    if backend == "sqlite":
+        if not url.database or url.database == ":memory:":
+            return None
+        return f"sqlite://{url.database}"
+    if backend == "postgresql":
+        return url.set(drivername="postgresql").render_as_string(hide_password=False)
+    return None
+
+
+def compile_sql(engine: Engine, query: Select[Any] | TextClause | str) -> str:
+    """SQL text with literal values (connectorx takes no bound parameters)."""
+    if isinstance(query, str):
+        return query
+    return str(query.compile(dialect=engine.dialect, compile_kwargs={"literal_binds": True}))
+
+
+def read_frame(
+    engine: Engine,
+    query: Select[Any] | TextClause | str,
+    schema: dict[str, pl.DataType] | None = None,
+) -> pl.DataFrame:
+    """Run ``query`` and return a Polars frame, by the fastest path available.
+
+    ``schema`` casts columns afterwards so both paths give the same types.
+    """
+    uri = None if _force_sqlalchemy else connectorx_uri(engine)
+    if uri is not None:
+        frame = pl.read_database_uri(compile_sql(engine, query), uri, engine="connectorx")
+    else:
+        sql = text(query) if isinstance(query, str) else query
+        with engine.connect() as conn:
+            frame = pl.read_database(sql, connection=conn, infer_schema_length=None)
+    if schema:
+        frame = _conform(frame, schema)
+    return frame
+
+
+def _conform(frame: pl.DataFrame, schema: dict[str, pl.DataType]) -> pl.DataFrame:
+    if frame.is_empty() and not frame.columns:
+        return pl.DataFrame(schema=schema)
+    exprs = []
+    for name, dtype in schema.items():
+        col = pl.col(name)
+        if dtype == pl.Date and frame.schema.get(name) == pl.String:
+            exprs.append(col.str.to_date("%Y-%m-%d", strict=False).alias(name))
+        elif dtype == pl.Date and frame.schema.get(name) == pl.Datetime:
+            exprs.append(col.dt.date().alias(name))
+        else:
+            exprs.append(col.cast(dtype, strict=False).alias(name))
+    return frame.with_columns(exprs).select(list(schema))
+
+
+def cached(
+    engine: Engine, name: str, loader: Callable[[], pl.DataFrame], *key: Hashable
+) -> pl.DataFrame:
+    """``loader()`` cached under (database, ``name``, ``key``, data version).
+
+    When the data version moves on, older frames of the same name are dropped
+    at once so two generations of a big frame never sit in memory together.
+    """
+    version = data_version(engine)
+    full_key = (str(engine.url), name, key, version)
+    with _cache_lock:
+        frame = _cache.get(full_key)
+        if frame is not None:
+            _cache.move_to_end(full_key)
+            return frame
+    frame = loader()
+    with _cache_lock:
+        for old in [k for k in _cache if k[:3] == full_key[:3] and k[3] != version]:
+            del _cache[old]
+        _cache[full_key] = frame
+        while len(_cache) > MAX_CACHED_FRAMES:
+            _cache.popitem(last=False)
+    return frame
+
+
+def clear_cache() -> None:
+    with _cache_lock:
+        _cache.clear()
+
+
+# -- core frames --------------------------------------------------------------
+
+PEOPLE_SCHEMA: dict[str, pl.DataType] = {
+    "person_id": pl.Int64(),
+    "name": pl.String(),
+    "level": pl.String(),
+    "manager_id": pl.Int64(),
+    "region": pl.String(),
+    "hire_date": pl.Date(),
+    "status": pl.String(),
+}
+CUSTOMER_SCHEMA: dict[str, pl.DataType] = {
+    "customer_id": pl.Int64(),
+    "name": pl.String(),
+    "industry": pl.String(),
+    "size": pl.String(),
+    "owner_id": pl.Int64(),
+    "region": pl.String(),
+    "created_on": pl.Date(),
+}
+ORDER_SCHEMA: dict[str, pl.DataType] = {
+    "order_id": pl.Int64(),
+    "customer_id": pl.Int64(),
+    "person_id": pl.Int64(),
+    "order_date": pl.Date(),
+    "revenue": pl.Float64(),
+    "cost": pl.Float64(),
+}
+TARGET_SCHEMA: dict[str, pl.DataType] = {
+    "person_id": pl.Int64(),
+    "period": pl.String(),
+    "metric": pl.String(),
+    "target": pl.Float64(),
+}
+MONTHLY_SCHEMA: dict[str, pl.DataType] = {
+    "person_id": pl.Int64(),
+    "month": pl.Date(),
+    "revenue": pl.Float64(),
+    "cost": pl.Float64(),
+    "order_lines": pl.Int64(),
+}
+
+
+def all_people(engine: Engine) -> pl.DataFrame:
+    """Everyone, unscoped: only for building scopes and the org tree."""
+    return cached(
+        engine,
+        "people",
+        lambda: read_frame(engine, select(*Person.__table__.c), PEOPLE_SCHEMA),
+    )
+
+
+def people(engine: Engine, viewer: Viewer) -> pl.DataFrame:
+    """The people the viewer may see."""
+    return viewer.filter(all_people(engine))
+
+
+def customers(engine: Engine, viewer: Viewer) -> pl.DataFrame:
+    """Customers owned by people in the viewer's scope (unowned ones: directors only)."""
+    frame = cached(
+        engine,
+        "customers",
+        lambda: read_frame(engine, select(*Customer.__table__.c), CUSTOMER_SCHEMA),
+    )
+    return viewer.filter(frame, "owner_id")
+
+
+def orders(
+    engine: Engine, viewer: Viewer, start: dt.date | None = None, end: dt.date | None = None
+) -> pl.DataFrame:
+    """Order lines booked by people in scope, ``start`` <= order_date <= ``end``.
+
+    The scope is pushed into SQL, so a rep's read never fetches the force's rows.
+    """
+    query = select(*OrderLine.__table__.c).order_by(OrderLine.order_id)
+    if viewer.person_ids is not None:
+        query = query.where(OrderLine.person_id.in_(sorted(viewer.person_ids)))
+    if start is not None:
+        query = query.where(OrderLine.order_date >= start)
+    if end is not None:
+        query = query.where(OrderLine.order_date <= end)
+    return read_frame(engine, query, ORDER_SCHEMA)
+
+
+def targets(engine: Engine, viewer: Viewer) -> pl.DataFrame:
+    frame = cached(
+        engine,
+        "targets",
+        lambda: read_frame(engine, select(*Target.__table__.c), TARGET_SCHEMA),
+    )
+    return viewer.filter(frame)
+
+
+def _month_expr(engine: Engine) -> str:
+    if engine.dialect.name == "postgresql":
+        return "CAST(date_trunc('month', order_date) AS DATE)"
+    return "strftime('%Y-%m-01', order_date)"
+
+
+def all_monthly_sales(engine: Engine) -> pl.DataFrame:
+    """Revenue, cost and line count per person and month for the whole force.
+
+    Aggregated in the database (the ledger is the biggest table; its monthly
+    summary is ~120k rows at large scale) and cached per data version.
+    """
+    month = _month_expr(engine)
+    sql = (
+        f"SELECT person_id, {month} AS month, SUM(revenue) AS revenue, SUM(cost) AS cost, "
+        f"COUNT(*) AS order_lines FROM orders GROUP BY person_id, {month}"
+    )
+    return cached(engine, "monthly_sales", lambda: read_frame(engine, sql, MONTHLY_SCHEMA))
+
+
+def monthly_sales(engine: Engine, viewer: Viewer) -> pl.DataFrame:
+    return viewer.filter(all_monthly_sales(engine))

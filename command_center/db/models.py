@@ -1,0 +1,143 @@
+"""Core tables: what every module shares.
+
+people (the org tree), users, customers (master record), orders (the revenue
+ledger, one row per order line), targets, the audit log and a small key/value
+``meta`` table that holds the data version.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    CheckConstraint,
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    Integer,
+    String,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column
+
+from command_center.db.base import Base
+
+LEVELS = ("rep", "supervisor", "manager", "director")
+PERSON_STATUSES = ("active", "leave", "left")
+ROLES = ("director", "manager", "supervisor", "rep", "admin")
+
+
+def utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
+
+
+class Person(Base):
+    """A member of the sales force; ``manager_id`` builds the org tree."""
+
+    __tablename__ = "people"
+    __table_args__ = (
+        CheckConstraint("level IN ('rep','supervisor','manager','director')", name="level"),
+        CheckConstraint("status IN ('active','leave','left')", name="status"),
+    )
+
+    person_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    name: Mapped[str] = mapped_column(String(100))
+    level: Mapped[str] = mapped_column(String(20))
+    manager_id: Mapped[int | None] = mapped_column(
+        ForeignKey("people.person_id"), index=True, default=None
+    )
+    region: Mapped[str] = mapped_column(String(50), default="")
+    hire_date: Mapped[dt.date] = mapped_column(Date)
+    status: Mapped[str] = mapped_column(String(10), default="active")
+
+
+class Customer(Base):
+    """The customer master record; plugins add their own detail tables."""
+
+    __tablename__ = "customers"
+
+    customer_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    name: Mapped[str] = mapped_column(String(200), index=True)
+    industry: Mapped[str] = mapped_column(String(50), default="")
+    size: Mapped[str] = mapped_column(String(20), default="")
+    owner_id: Mapped[int | None] = mapped_column(ForeignKey("people.person_id"), index=True)
+    region: Mapped[str] = mapped_column(String(50), default="")
+    created_on: Mapped[dt.date] = mapped_column(Date)
+
+
+class OrderLine(Base):
+    """The revenue ledger: one row per order line, booked to a person."""
+
+    __tablename__ = "orders"
+    __table_args__ = (
+        CheckConstraint("revenue >= 0", name="revenue_nonneg"),
+        CheckConstraint("cost >= 0", name="cost_nonneg"),
+    )
+
+    order_id: Mapped[int] = mapped_column(
+        BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=False
+    )
+    customer_id: Mapped[int] = mapped_column(ForeignKey("customers.customer_id"), index=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.person_id"), index=True)
+    order_date: Mapped[dt.date] = mapped_column(Date, index=True)
+    revenue: Mapped[float] = mapped_column(Float)
+    cost: Mapped[float] = mapped_column(Float, default=0.0)
+
+
+class Target(Base):
+    """A target for one person, period (YYYY-MM, YYYY-Qn or YYYY) and metric."""
+
+    __tablename__ = "targets"
+    __table_args__ = (UniqueConstraint("person_id", "period", "metric", name="uq_targets_key"),)
+
+    target_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.person_id"), index=True)
+    period: Mapped[str] = mapped_column(String(7))
+    metric: Mapped[str] = mapped_column(String(50))
+    target: Mapped[float] = mapped_column(Float)
+
+
+class User(Base):
+    """A login; ``person_id`` links it to the org tree (admins may have none)."""
+
+    __tablename__ = "users"
+    __table_args__ = (
+        CheckConstraint("role IN ('director','manager','supervisor','rep','admin')", name="role"),
+    )
+
+    user_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    login: Mapped[str] = mapped_column(String(64), unique=True)
+    password_hash: Mapped[str] = mapped_column(String(200))
+    role: Mapped[str] = mapped_column(String(20))
+    person_id: Mapped[int | None] = mapped_column(ForeignKey("people.person_id"), default=None)
+    active: Mapped[bool] = mapped_column(default=True)
+    failed_attempts: Mapped[int] = mapped_column(Integer, default=0)
+    locked_until: Mapped[dt.datetime | None] = mapped_column(DateTime, default=None)
+    last_login: Mapped[dt.datetime | None] = mapped_column(DateTime, default=None)
+
+
+class AuditEntry(Base):
+    """Who did what, when: every write that a person makes lands here."""
+
+    __tablename__ = "audit_log"
+
+    audit_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow, index=True)
+    actor: Mapped[str] = mapped_column(String(64))
+    action: Mapped[str] = mapped_column(String(64), index=True)
+    entity: Mapped[str] = mapped_column(String(64), default="")
+    entity_id: Mapped[str] = mapped_column(String(64), default="")
+    detail: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+
+
+class Meta(Base):
+    """Small key/value store: ``data_version`` is bumped by every write."""
+
+    __tablename__ = "meta"
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    value: Mapped[int] = mapped_column(BigInteger, default=0)

@@ -1,0 +1,110 @@
+"""Every extension point of the Sales Command Center.
+
+A plugin is a module (or object) with functions named after these specs and
+decorated with ``command_center.hookimpl``. List hooks return a list; the
+core concatenates the lists of all plugins, calling each plugin in
+isolation, so one plugin that raises is reported and the others still run.
+
+``docs/plugin-hooks.md`` documents each hook below; a test keeps the two in
+step.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import pluggy
+
+if TYPE_CHECKING:
+    import typer
+    from sqlalchemy import Engine
+
+    from command_center.types import (
+        DemoContext,
+        ExportKind,
+        HomeCard,
+        ImportKind,
+        MetricSpec,
+        PageSpec,
+    )
+
+hookspec = pluggy.HookspecMarker("command_center")
+
+
+@hookspec
+def register_pages() -> list[PageSpec]:
+    """Pages this plugin adds to the navigation, each with the roles that see it.
+
+    The app shows them in a section named after the plugin and wraps each
+    ``render`` so that an exception is shown inside that page only.
+    """
+
+
+@hookspec
+def register_metrics() -> list[MetricSpec]:
+    """Metrics for the registry: per person and month a numerator and a denominator.
+
+    The core rolls them up the org tree (ratio = sum(num) / sum(den)), joins
+    targets and serves them to every page and plugin.
+    """
+
+
+@hookspec
+def register_tables() -> list[type]:
+    """ORM classes (on ``command_center.db.Base``) this plugin owns.
+
+    Table names start with the plugin's name. Their schema is created by the
+    plugin's migrations, never by ``create_all``.
+    """
+
+
+@hookspec
+def register_migrations() -> list[Path]:
+    """Alembic version folders holding this plugin's migrations.
+
+    Each plugin's revisions form their own branch (``branch_labels`` = the
+    plugin's name) that ``depends_on`` the core's head; ``command-center init``
+    upgrades every head.
+    """
+
+
+@hookspec
+def register_importers() -> list[ImportKind]:
+    """Import kinds (``command-center import KIND FILE``), checked all or nothing."""
+
+
+@hookspec
+def register_exporters() -> list[ExportKind]:
+    """Export kinds (``command-center export KIND FILE``); every read is scoped."""
+
+
+@hookspec
+def register_translations() -> dict[str, dict[str, str]]:
+    """Message catalogs: ``{"en": {key: text}, "zh_CN": {key: text}}``.
+
+    Keys start with the plugin's name; both languages must hold the same keys.
+    """
+
+
+@hookspec
+def register_home_cards() -> list[HomeCard]:
+    """Cards this plugin adds to the home page, filtered by role."""
+
+
+@hookspec
+def register_cli(app: typer.Typer) -> None:
+    """Add commands or command groups to the ``command-center`` CLI."""
+
+
+@hookspec
+def seed_demo(ctx: DemoContext) -> None:
+    """Write this plugin's demo data; the core's people, customers and orders exist.
+
+    Must be deterministic for ``ctx.seed`` and ``ctx.as_of``.
+    """
+
+
+@hookspec
+def on_startup(engine: Engine) -> None:
+    """Run once per process when the app starts (after migrations), e.g. housekeeping."""

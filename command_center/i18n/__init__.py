@@ -1,0 +1,139 @@
+"""The translation layer: every user-facing string goes through :func:`t`.
+
+Catalogs are TOML files (``en.toml``, ``zh_CN.toml``) beside this module,
+flattened to dotted keys; plugins add theirs through the
+``register_translations`` hook. Numbers, money, percentages and dates are
+formatted with Babel for the active language.
+"""
+
+from __future__ import annotations
+
+import contextvars
+import datetime as dt
+import tomllib
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from babel.numbers import format_currency, format_decimal, format_percent
+
+LANGUAGES: dict[str, str] = {"en": "English", "zh_CN": "简体中文"}
+LOCALES: dict[str, str] = {"en": "en_US", "zh_CN": "zh_Hans_CN"}
+CURRENCY = "CNY"
+_HERE = Path(__file__).resolve().parent
+
+_language: contextvars.ContextVar[str] = contextvars.ContextVar("language", default="en")
+_catalogs: dict[str, dict[str, str]] = {}
+
+
+def _flatten(tree: Mapping[str, Any], prefix: str = "") -> dict[str, str]:
+    out: dict[str, str] = {}
+    for key, value in tree.items():
+        full = f"{prefix}{key}"
+        if isinstance(value, Mapping):
+            out.update(_flatten(value, f"{full}."))
+        else:
+            out[full] = str(value)
+    return out
+
+
+def core_catalogs() -> dict[str, dict[str, str]]:
+    """The core's own catalogs, read from the TOML files."""
+    return {
+        lang: _flatten(tomllib.loads((_HERE / f"{lang}.toml").read_text("utf-8")))
+        for lang in LANGUAGES
+    }
+
+
+def install(extra: list[dict[str, dict[str, str]]] | None = None) -> None:
+    """(Re)build the catalogs: the core's plus each plugin's."""
+    catalogs = core_catalogs()
+    for contribution in extra or []:
+        for lang, messages in contribution.items():
+            catalogs.setdefault(lang, {}).update(messages)
+    _catalogs.clear()
+    _catalogs.update(catalogs)
+
+
+def catalogs() -> dict[str, dict[str, str]]:
+    if not _catalogs:
+        install()
+    return _catalogs
+
+
+def set_language(lang: str) -> None:
+    _language.set(lang if lang in LANGUAGES else "en")
+
+
+def get_language() -> str:
+    return _language.get()
+
+
+@contextmanager
+def language(lang: str) -> Iterator[None]:
+    token = _language.set(lang if lang in LANGUAGES else "en")
+    try:
+        yield
+    finally:
+        _language.reset(token)
+
+
+def t(key: str, /, **params: Any) -> str:
+    """The message ``key`` in the active language, formatted with ``params``.
+
+    A key missing in the active language falls back to English, then to the
+    key itself (a test keeps both catalogs complete).
+    """
+    cats = catalogs()
+    text = cats.get(get_language(), {}).get(key) or cats.get("en", {}).get(key) or key
+    if params:
+        try:
+            return text.format(**params)
+        except (KeyError, IndexError, ValueError):
+            return text
+    return text
+
+
+def has(key: str) -> bool:
+    return key in catalogs().get("en", {})
+
+
+def locale() -> str:
+    return LOCALES[get_language()]
+
+
+def money(value: float | None, digits: int = 0) -> str:
+    if value is None:
+        return "—"
+    fmt = "¤#,##0" if digits == 0 else "¤#,##0." + "0" * digits
+    return format_currency(value, CURRENCY, format=fmt, locale=locale(), currency_digits=False)
+
+
+def number(value: float | None, digits: int = 0) -> str:
+    if value is None:
+        return "—"
+    fmt = "#,##0" if digits == 0 else "#,##0." + "0" * digits
+    return format_decimal(value, format=fmt, locale=locale())
+
+
+def percent(value: float | None, digits: int = 1) -> str:
+    if value is None:
+        return "—"
+    fmt = "#,##0%" if digits == 0 else "#,##0." + "0" * digits + "%"
+    return format_percent(value, format=fmt, locale=locale())
+
+
+def fmt_value(value: float | None, unit: str) -> str:
+    """A metric value in its unit."""
+    if unit == "currency":
+        return money(value)
+    if unit in ("percent", "ratio"):
+        return percent(value)
+    if unit in ("days", "hours", "score"):
+        return number(value, 1)
+    return number(value)
+
+
+def date(value: dt.date | None) -> str:
+    return "—" if value is None else value.isoformat()

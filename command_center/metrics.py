@@ -1,0 +1,235 @@
+"""The metric registry: the spine between modules.
+
+Plugins publish :class:`MetricSpec`s; each gives, per person and month, a
+numerator and a denominator. The registry rolls them up the org tree
+(value = sum(num) / sum(den) over a subtree and the months of a period),
+joins targets and serves the result to every page and plugin.
+
+Targets: a person's target for a period is their explicit target row for
+that period; for sum metrics, missing quarter or year targets are the sum of
+the finer ones. In the roll-up a leader's explicit target is the team's
+target; without one the team's target is the sum of their direct reports'.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import polars as pl
+from sqlalchemy import Engine
+
+from command_center.db import frames
+from command_center.org.scope import Viewer
+from command_center.org.tree import closure
+from command_center.periods import Period, is_period, parse_period
+from command_center.plugins import PluginHost
+from command_center.types import MetricQuery, MetricSpec
+
+FACT_SCHEMA: dict[str, pl.DataType] = {
+    "person_id": pl.Int64(),
+    "month": pl.Date(),
+    "num": pl.Float64(),
+    "den": pl.Float64(),
+}
+
+
+class UnknownMetric(KeyError):
+    pass
+
+
+@dataclass(frozen=True)
+class RegisteredMetric:
+    plugin: str
+    spec: MetricSpec
+
+
+def _ratio(num: pl.Expr, den: pl.Expr) -> pl.Expr:
+    return pl.when(den != 0).then(num / den).otherwise(None)
+
+
+class MetricRegistry:
+    """Every metric that the enabled plugins publish, keyed by ``key``."""
+
+    def __init__(self, host: PluginHost) -> None:
+        self.metrics: dict[str, RegisteredMetric] = {}
+        for plugin, spec in host.collect("register_metrics"):
+            if spec.key in self.metrics:
+                owner = self.metrics[spec.key].plugin
+                host.infos[plugin].hook_errors["register_metrics"] = (
+                    f"metric {spec.key!r} is already published by {owner!r}"
+                )
+                continue
+            self.metrics[spec.key] = RegisteredMetric(plugin, spec)
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.metrics
+
+    def spec(self, key: str) -> MetricSpec:
+        try:
+            return self.metrics[key].spec
+        except KeyError:
+            raise UnknownMetric(key) from None
+
+    def keys(self) -> list[str]:
+        return list(self.metrics)
+
+    # -- person level ---------------------------------------------------------
+    def facts(
+        self, engine: Engine, viewer: Viewer, key: str, start: dt.date, end: dt.date
+    ) -> pl.DataFrame:
+        """``person_id, month, num, den`` for months ``start``..``end``, scoped."""
+        spec = self.spec(key)
+
+        def load() -> pl.DataFrame:
+            raw = spec.compute(MetricQuery(engine, start, end, None))
+            return (
+                raw.select([pl.col(c).cast(t) for c, t in FACT_SCHEMA.items()])
+                .filter(pl.col("month").is_between(start, end))
+                .group_by("person_id", "month")
+                .agg(pl.col("num").sum(), pl.col("den").sum())
+            )
+
+        return viewer.filter(frames.cached(engine, f"metric:{key}", load, start, end))
+
+    def person_values(
+        self, engine: Engine, viewer: Viewer, key: str, period: Period
+    ) -> pl.DataFrame:
+        """``person_id, num, den, value`` over the months of ``period``."""
+        return (
+            self.facts(engine, viewer, key, period.start, period.end)
+            .group_by("person_id")
+            .agg(pl.col("num").sum(), pl.col("den").sum())
+            .with_columns(_ratio(pl.col("num"), pl.col("den")).alias("value"))
+            .sort("person_id")
+        )
+
+    # -- roll-up --------------------------------------------------------------
+    def rollup(
+        self, engine: Engine, viewer: Viewer, key: str, period: Period, by_month: bool = False
+    ) -> pl.DataFrame:
+        """Per node of the viewer's tree: ``node_id, [month,] num, den, value``.
+
+        A node's figures cover itself and everyone below it within scope.
+        """
+        tree = closure(frames.people(engine, viewer))
+        facts = self.facts(engine, viewer, key, period.start, period.end)
+        keys = ["ancestor_id", "month"] if by_month else ["ancestor_id"]
+        out = (
+            tree.join(facts, on="person_id", how="inner")
+            .group_by(keys)
+            .agg(pl.col("num").sum(), pl.col("den").sum())
+            .with_columns(_ratio(pl.col("num"), pl.col("den")).alias("value"))
+            .rename({"ancestor_id": "node_id"})
+        )
+        return out.sort(["node_id", "month"] if by_month else ["node_id"])
+
+    def targets(self, engine: Engine, viewer: Viewer, key: str, period: Period) -> pl.DataFrame:
+        """``node_id, target`` per node of the viewer's tree (see module docstring)."""
+        spec = self.spec(key)
+        people = frames.people(engine, viewer).select("person_id", "manager_id")
+        own = person_targets(frames.targets(engine, viewer), key, period, spec.kind == "sum")
+        nodes = people.join(own, on="person_id", how="left")
+        if spec.kind != "sum":
+            return nodes.select(pl.col("person_id").alias("node_id"), "target").drop_nulls()
+        depth = closure(people).group_by("person_id").agg((pl.len() - 1).alias("depth"))
+        ordered = nodes.join(depth, on="person_id").sort("depth", descending=True)
+        resolved: dict[int, float] = {}
+        child_sums: dict[int, float] = {}
+        for pid, mid, explicit, _ in ordered.iter_rows():
+            value = explicit if explicit is not None else child_sums.get(pid)
+            if value is None:
+                continue
+            resolved[pid] = float(value)
+            if mid is not None:
+                child_sums[mid] = child_sums.get(mid, 0.0) + float(value)
+        return pl.DataFrame(
+            {"node_id": list(resolved), "target": list(resolved.values())},
+            schema={"node_id": pl.Int64, "target": pl.Float64},
+        ).sort("node_id")
+
+    def scorecard(self, engine: Engine, viewer: Viewer, key: str, period: Period) -> pl.DataFrame:
+        """Per node: ``value``, ``target``, ``attainment`` and last period's ``previous``."""
+        now = self.rollup(engine, viewer, key, period).select("node_id", "value")
+        before = self.rollup(engine, viewer, key, period.previous()).select(
+            "node_id", pl.col("value").alias("previous")
+        )
+        goal = self.targets(engine, viewer, key, period)
+        return (
+            now.join(before, on="node_id", how="full", coalesce=True)
+            .join(goal, on="node_id", how="left")
+            .with_columns(_ratio(pl.col("value"), pl.col("target")).alias("attainment"))
+            .sort("node_id")
+        )
+
+
+def person_targets(targets: pl.DataFrame, key: str, period: Period, summable: bool) -> pl.DataFrame:
+    """``person_id, target`` for ``period``: explicit rows, else finer rows summed."""
+    rows = targets.filter(pl.col("metric") == key)
+    labels = [label for label in rows["period"].unique().to_list() if is_period(label)]
+    spans = pl.DataFrame(
+        {
+            "period": labels,
+            "p_start": [parse_period(label).start for label in labels],
+            "p_end": [parse_period(label).end for label in labels],
+            "p_grain": [parse_period(label).grain for label in labels],
+        },
+        schema={"period": pl.String, "p_start": pl.Date, "p_end": pl.Date, "p_grain": pl.String},
+    )
+    rows = rows.join(spans, on="period", how="inner")
+    exact = rows.filter(pl.col("period") == period.label).select("person_id", "target")
+    if not summable or period.grain == "month":
+        return exact
+    inside = rows.filter(
+        (pl.col("p_start") >= period.start)
+        & (pl.col("p_end") <= period.end)
+        & (pl.col("period") != period.label)
+    )
+    # Prefer the finest grain a person has targets at, so months and quarters never add up twice.
+    finest = inside.group_by("person_id").agg(
+        pl.col("p_grain").min_by(pl.col("p_end") - pl.col("p_start")).alias("finest")
+    )
+    summed = (
+        inside.join(finest, on="person_id")
+        .filter(pl.col("p_grain") == pl.col("finest"))
+        .group_by("person_id")
+        .agg(pl.col("target").sum())
+    )
+    return summed.join(exact, on="person_id", how="full", coalesce=True, suffix="_exact").select(
+        "person_id", pl.coalesce("target_exact", "target").alias("target")
+    )
+
+
+@dataclass(frozen=True)
+class Total:
+    """A metric over the viewer's whole (team-narrowed) scope for one period."""
+
+    value: float | None
+    target: float | None
+    previous: float | None
+
+    @property
+    def attainment(self) -> float | None:
+        if self.value is None or not self.target:
+            return None
+        return self.value / self.target
+
+
+def total(
+    registry: MetricRegistry,
+    engine: Engine,
+    viewer: Viewer,
+    key: str,
+    period: Period,
+    roots: list[int],
+) -> Total:
+    """Σnum/Σden over everyone in scope; the target is the sum of the roots' targets."""
+
+    def value(p: Period) -> float | None:
+        facts = registry.facts(engine, viewer, key, p.start, p.end)
+        num, den = facts["num"].sum(), facts["den"].sum()
+        return float(num) / float(den) if den else None
+
+    goals = registry.targets(engine, viewer, key, period).filter(pl.col("node_id").is_in(roots))
+    target = float(goals["target"].sum()) if goals.height else None
+    return Total(value(period), target, value(period.previous()))

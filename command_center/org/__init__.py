@@ -1,0 +1,1 @@
+"""People, the org tree, users, roles and the viewer's scope."""

@@ -1,0 +1,69 @@
+"""The org tree as Polars frames: subtrees and the ancestor closure."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+
+import polars as pl
+
+
+def children_map(edges: Iterable[tuple[int, int | None]]) -> dict[int, list[int]]:
+    """``manager_id -> [person_id, ...]`` from ``(person_id, manager_id)`` pairs."""
+    children: dict[int, list[int]] = defaultdict(list)
+    for person_id, manager_id in edges:
+        if manager_id is not None:
+            children[manager_id].append(person_id)
+    return children
+
+
+def subtree(root: int, children: dict[int, list[int]]) -> set[int]:
+    """``root`` and everyone below it (cycle-safe)."""
+    seen = {root}
+    stack = [root]
+    while stack:
+        for child in children.get(stack.pop(), ()):
+            if child not in seen:
+                seen.add(child)
+                stack.append(child)
+    return seen
+
+
+def find_cycle(edges: dict[int, int | None]) -> list[int] | None:
+    """A manager loop in ``person_id -> manager_id``, or ``None``."""
+    state: dict[int, int] = {}  # 1 = on the current path, 2 = done
+    for start in edges:
+        path: list[int] = []
+        node: int | None = start
+        while node is not None and node in edges and state.get(node) != 2:
+            if state.get(node) == 1:
+                return [*path[path.index(node) :], node]
+            state[node] = 1
+            path.append(node)
+            node = edges[node]
+        for visited in path:
+            state[visited] = 2
+    return None
+
+
+def closure(people: pl.DataFrame) -> pl.DataFrame:
+    """Every (ancestor_id, person_id) pair, a person being their own ancestor.
+
+    ``people`` needs ``person_id`` and ``manager_id``. Rolling a fact up the
+    tree is then one join on ``person_id`` and a group-by on ``ancestor_id``.
+    """
+    links = people.select(pl.col("person_id").cast(pl.Int64), pl.col("manager_id").cast(pl.Int64))
+    level = links.select(pl.col("person_id"), pl.col("person_id").alias("ancestor_id"))
+    parts = [level]
+    seen = level.height
+    for _ in range(64):  # deeper than any real sales force
+        level = (
+            level.join(links, left_on="ancestor_id", right_on="person_id", how="inner")
+            .select(pl.col("person_id"), pl.col("manager_id").alias("ancestor_id"))
+            .drop_nulls()
+        )
+        if level.is_empty():
+            break
+        parts.append(level)
+        seen += level.height
+    return pl.concat(parts).unique().select("ancestor_id", "person_id")

@@ -1,0 +1,65 @@
+"""The process-wide context that the app, the CLI and plugins share.
+
+``engine()``, ``host()`` and ``registry()`` are built once per process and
+reused; tests swap the host with :func:`reset`.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+
+from sqlalchemy import Engine
+
+from command_center import i18n
+from command_center.db.engine import get_engine
+from command_center.metrics import MetricRegistry
+from command_center.plugins import PluginHost, get_host, set_host
+from command_center.settings import get_settings
+
+
+@dataclass
+class _State:
+    host: PluginHost | None = None  # the host that registry/translations were built for
+    registry: MetricRegistry | None = None
+
+
+_lock = threading.Lock()
+_state = _State()
+
+
+def engine() -> Engine:
+    """The engine for the configured database URL."""
+    return get_engine(get_settings().db_url)
+
+
+def _refresh(current: PluginHost) -> None:
+    if _state.host is not current:
+        i18n.install([r.value for r in current.call("register_translations")])
+        _state.registry = MetricRegistry(current)
+        _state.host = current
+
+
+def host() -> PluginHost:
+    """The plugin host, with every plugin's translations installed."""
+    current = get_host()
+    with _lock:
+        _refresh(current)
+    return current
+
+
+def registry() -> MetricRegistry:
+    """The metric registry over the enabled plugins."""
+    current = get_host()
+    with _lock:
+        _refresh(current)
+        assert _state.registry is not None
+        return _state.registry
+
+
+def reset(new_host: PluginHost | None = None) -> None:
+    """Swap the plugin host (``None``: load afresh on next use)."""
+    set_host(new_host)
+    with _lock:
+        _state.host = None
+        _state.registry = None

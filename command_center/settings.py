@@ -1,0 +1,60 @@
+"""Runtime settings, read from the environment once per call.
+
+Every setting has an environment variable so that the same code runs the
+demo on a laptop and a company on PostgreSQL behind several app replicas.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_DATA_DIR = PROJECT_ROOT / "data"
+LANGUAGES = ("en", "zh_CN")
+
+
+def _split(value: str | None) -> frozenset[str]:
+    return frozenset(part.strip() for part in (value or "").split(",") if part.strip())
+
+
+@dataclass(frozen=True)
+class Settings:
+    """The settings in force; build with :func:`get_settings`."""
+
+    db_url: str
+    data_dir: Path
+    disabled_plugins: frozenset[str] = field(default_factory=frozenset)
+    language: str = "en"
+    trace_plugins: bool = False
+    lockout_attempts: int = 5
+    lockout_minutes: int = 15
+    refresh_seconds: int = 15
+
+
+def get_settings() -> Settings:
+    """Read the settings from the environment.
+
+    - ``COMMAND_CENTER_DB_URL``: SQLAlchemy URL (default: SQLite file in data/).
+    - ``COMMAND_CENTER_DATA_DIR``: where the SQLite file and uploads live.
+    - ``COMMAND_CENTER_DISABLED_PLUGINS``: comma-separated plugin names.
+    - ``COMMAND_CENTER_LANG``: ``en`` or ``zh_CN`` for the CLI and first visit.
+    - ``COMMAND_CENTER_TRACE_PLUGINS``: ``1`` prints every hook call.
+    - ``COMMAND_CENTER_LOCKOUT_ATTEMPTS`` / ``COMMAND_CENTER_LOCKOUT_MINUTES``.
+    """
+    data_dir = Path(os.environ.get("COMMAND_CENTER_DATA_DIR") or DEFAULT_DATA_DIR)
+    db_url = (
+        os.environ.get("COMMAND_CENTER_DB_URL") or f"sqlite:///{data_dir / 'command_center.db'}"
+    )
+    language = os.environ.get("COMMAND_CENTER_LANG", "en")
+    return Settings(
+        db_url=db_url,
+        data_dir=data_dir,
+        disabled_plugins=_split(os.environ.get("COMMAND_CENTER_DISABLED_PLUGINS")),
+        language=language if language in LANGUAGES else "en",
+        trace_plugins=os.environ.get("COMMAND_CENTER_TRACE_PLUGINS", "") not in ("", "0"),
+        lockout_attempts=int(os.environ.get("COMMAND_CENTER_LOCKOUT_ATTEMPTS", "5")),
+        lockout_minutes=int(os.environ.get("COMMAND_CENTER_LOCKOUT_MINUTES", "15")),
+        refresh_seconds=int(os.environ.get("COMMAND_CENTER_REFRESH_SECONDS", "15")),
+    )

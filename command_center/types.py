@@ -1,0 +1,160 @@
+"""The public types that hooks return and receive.
+
+Plugins build these; the core consumes them. Everything here is plain data
+plus callables, so a plugin can be tested without Streamlit running.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Literal
+
+if TYPE_CHECKING:
+    import polars as pl
+    from sqlalchemy import Engine
+    from sqlalchemy.orm import Session
+
+    from command_center.org.scope import Viewer
+
+ALL_ROLES: frozenset[str] = frozenset({"director", "manager", "supervisor", "rep", "admin"})
+BUSINESS_ROLES: frozenset[str] = frozenset({"director", "manager", "supervisor", "rep"})
+LEADER_ROLES: frozenset[str] = frozenset({"director", "manager", "supervisor"})
+
+Unit = Literal["currency", "count", "ratio", "percent", "days", "score", "hours"]
+
+
+@dataclass(frozen=True)
+class PageSpec:
+    """A page in the app's navigation.
+
+    ``render`` receives a :class:`command_center.context.PageContext`; ``title``
+    is a translation key; ``key`` must be unique and becomes the URL path.
+    """
+
+    key: str
+    title: str
+    render: Callable[[Any], None]
+    roles: frozenset[str] = BUSINESS_ROLES
+    icon: str | None = None
+    order: int = 100
+
+
+@dataclass(frozen=True)
+class MetricQuery:
+    """What a metric's ``compute`` is asked for: months ``start``..``end`` inclusive.
+
+    ``person_ids`` is the viewer's scope (``None`` = everyone); computing only
+    for them is an optimisation, the registry filters again regardless.
+    """
+
+    engine: Engine
+    start: dt.date
+    end: dt.date
+    person_ids: frozenset[int] | None = None
+
+
+@dataclass(frozen=True)
+class MetricSpec:
+    """A KPI in the registry.
+
+    ``compute`` returns a Polars frame with columns ``person_id`` (Int64),
+    ``month`` (Date, first day of the month), ``num`` and ``den`` (Float64).
+    The value for any group of people and months is ``sum(num) / sum(den)``;
+    a plain sum has ``den = 1`` per row and ``kind="sum"``.
+    """
+
+    key: str
+    label: str
+    unit: Unit
+    compute: Callable[[MetricQuery], pl.DataFrame]
+    kind: Literal["sum", "ratio"] = "sum"
+    higher_is_better: bool = True
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of an import file and how to check it."""
+
+    name: str
+    dtype: Literal["int", "float", "str", "date", "period"]
+    required: bool = True
+    choices: tuple[str, ...] | None = None
+    min_value: float | None = None
+    max_length: int | None = None
+
+
+@dataclass(frozen=True)
+class RowError:
+    """A problem in an import file; printed as ``FILE:ROW: column: reason``."""
+
+    row: int
+    column: str
+    reason: str
+
+    def format(self, file: str) -> str:
+        return f"{file}:{self.row}: {self.column}: {self.reason}"
+
+
+@dataclass(frozen=True)
+class ImportKind:
+    """An import kind (``command-center import KIND FILE``).
+
+    ``columns`` are checked first, row by row, in Polars. ``check`` then sees
+    the typed frame (with a ``_row`` column holding file row numbers) and the
+    session, and returns cross-row and reference errors. ``apply`` upserts the
+    frame inside the same transaction and returns the number of rows written.
+    """
+
+    kind: str
+    columns: tuple[Column, ...]
+    key: tuple[str, ...]
+    apply: Callable[[Session, pl.DataFrame], int]
+    check: Callable[[Session, pl.DataFrame], list[RowError]] | None = None
+    label: str = ""
+
+
+@dataclass(frozen=True)
+class ExportKind:
+    """An export kind: ``read`` returns the viewer's rows, already scoped."""
+
+    kind: str
+    read: Callable[[Engine, Viewer], pl.DataFrame]
+    label: str = ""
+
+
+@dataclass(frozen=True)
+class HomeCard:
+    """A card on the home page; ``render`` receives the page context."""
+
+    key: str
+    title: str
+    render: Callable[[Any], None]
+    roles: frozenset[str] = BUSINESS_ROLES
+    order: int = 100
+
+
+@dataclass
+class DemoContext:
+    """Handed to every ``seed_demo``: the core's demo rows are already stored.
+
+    ``rng`` is seeded from the demo seed and the plugin's name, so one
+    plugin's data do not change when another plugin is added.
+    """
+
+    engine: Engine
+    scale: str
+    seed: int
+    as_of: dt.date
+    rng: random.Random
+    months: Sequence[dt.date]
+    people: pl.DataFrame
+    customers: pl.DataFrame
+    progress: Callable[[str], None] = field(default=lambda _msg: None)
+
+
+MigrationDir = Path

@@ -1,0 +1,11 @@
+"""Shared Streamlit widgets: every plugin's pages use these, never copies."""
+
+from command_center.ui.widgets import (
+    COLORS,
+    chart,
+    kpi_row,
+    page_header,
+    table_with_download,
+)
+
+__all__ = ["COLORS", "chart", "kpi_row", "page_header", "table_with_download"]

@@ -1,0 +1,199 @@
+"""The app shell: sign-in, navigation from core and plugin pages, sidebar filters.
+
+``command_center/app.py`` calls :func:`main` on every rerun. The shell builds
+``st.navigation`` once per run from the core's pages and every plugin's
+pages (a section per plugin), filtered by the signed-in user's role.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from typing import Any
+
+import polars as pl
+import streamlit as st
+
+from command_center import i18n, runtime
+from command_center.context import PageContext
+from command_center.db import frames
+from command_center.db.migrate import pending
+from command_center.i18n import t
+from command_center.org.auth import SignedIn
+from command_center.org.scope import Viewer, scope_for, team_viewer
+from command_center.periods import Grain, Period, containing
+from command_center.types import ALL_ROLES, LEADER_ROLES, PageSpec
+from command_center.ui import state
+from pages import admin, data, home, login
+
+
+@st.cache_resource(show_spinner=False)
+def _started(db_url: str) -> bool:
+    """Run every plugin's ``on_startup`` once per process and database."""
+    runtime.host().call("on_startup", engine=runtime.engine())
+    return True
+
+
+def core_pages() -> list[PageSpec]:
+    return [
+        PageSpec(
+            "home", "home.title", home.render, ALL_ROLES - {"admin"}, ":material/dashboard:", 0
+        ),
+        PageSpec("data", "data.title", data.render, ALL_ROLES, ":material/swap_vert:", 90),
+        PageSpec(
+            "admin",
+            "admin.title",
+            admin.render,
+            frozenset({"admin"}),
+            ":material/admin_panel_settings:",
+            99,
+        ),
+    ]
+
+
+def guarded(spec: PageSpec, ctx: PageContext) -> Callable[[], None]:
+    """The page's render wrapped so that an exception stays inside this page."""
+
+    def run() -> None:
+        try:
+            spec.render(ctx)
+        except Exception as exc:
+            st.error(t("app.page_error", page=t(spec.title)))
+            st.exception(exc)
+
+    run.__name__ = f"page_{spec.key}"
+    return run
+
+
+def viewer_of(signed: SignedIn) -> Viewer:
+    people = frames.all_people(runtime.engine())
+    edges = dict(people.select("person_id", "manager_id").iter_rows())
+    return Viewer(
+        signed.login, signed.role, signed.person_id, scope_for(signed.role, signed.person_id, edges)
+    )
+
+
+def _sidebar_language() -> None:
+    options = list(i18n.LANGUAGES)
+    extra = (
+        {}
+        if state.widget(state.LANG) in st.session_state
+        else {"index": options.index(state.language())}
+    )
+    st.sidebar.selectbox(
+        t("app.language"),
+        options,
+        format_func=i18n.LANGUAGES.__getitem__,
+        key=state.widget(state.LANG),
+        on_change=state.copy_widget,
+        args=(state.LANG,),
+        **extra,
+    )
+
+
+def _period_filter(latest: dt.date) -> Period:
+    grains: list[Grain] = ["month", "quarter", "year"]
+    grain = state.select(
+        st.sidebar,
+        t("filter.grain"),
+        grains,
+        state.GRAIN,
+        format_func=lambda g: t(f"filter.grain_{g}"),
+        default="month",
+    )
+    last = containing(latest, grain)
+    periods = [last.shift(-i) for i in range({"month": 24, "quarter": 8, "year": 3}[grain])]
+    labels = [p.label for p in periods]
+    chosen = state.select(st.sidebar, t("filter.period"), labels, state.PERIOD, default=labels[0])
+    return periods[labels.index(chosen)]
+
+
+def _team_filter(viewer: Viewer) -> int | None:
+    if viewer.role not in LEADER_ROLES:
+        return None
+    people = viewer.filter(frames.all_people(runtime.engine()))
+    leaders = people.filter(pl.col("level") != "rep").sort(["level", "name"])
+    options: list[int | None] = [None, *leaders["person_id"].to_list()]
+    names = dict(leaders.select("person_id", "name").iter_rows())
+    levels = dict(leaders.select("person_id", "level").iter_rows())
+
+    def label(pid: int | None) -> str:
+        if pid is None:
+            return t("filter.team_all")
+        return f"{names[pid]} · {t('level.' + levels[pid])}"
+
+    return state.select(
+        st.sidebar, t("filter.team"), options, state.TEAM, format_func=label, default=None
+    )
+
+
+def _latest_month() -> dt.date:
+    sales = frames.all_monthly_sales(runtime.engine())
+    latest = sales["month"].max() if not sales.is_empty() else None
+    return latest if isinstance(latest, dt.date) else dt.date.today().replace(day=1)
+
+
+def main() -> None:
+    i18n.set_language(state.language())
+    engine, host = runtime.engine(), runtime.host()
+    if pending(engine, host):
+        st.error(t("app.needs_init"))
+        st.code("command-center init", language="bash")
+        return
+    _started(str(engine.url))
+    _sidebar_language()
+    signed: SignedIn | None = st.session_state.get(state.SIGNED_IN)
+    if signed is None:
+        st.navigation(
+            [
+                st.Page(
+                    login.render, title=t("login.title"), url_path="login", icon=":material/login:"
+                )
+            ],
+            position="hidden",
+        ).run()
+        return
+    viewer = viewer_of(signed)
+    st.sidebar.caption(t("app.signed_in_as", login=signed.login, role=t(f"role.{signed.role}")))
+    period = _period_filter(_latest_month())
+    team = _team_filter(viewer)
+    edges = dict(frames.all_people(engine).select("person_id", "manager_id").iter_rows())
+    ctx = PageContext(
+        engine,
+        host,
+        runtime.registry(),
+        team_viewer(viewer, team, edges),
+        viewer,
+        period,
+        team,
+        signed.user_id,
+    )
+    if st.sidebar.button(t("app.sign_out"), key="sign_out"):
+        state.sign_out()
+        st.rerun()
+    st.navigation(_sections(ctx, signed.role)).run()
+
+
+def _sections(ctx: PageContext, role: str) -> dict[str, list[Any]]:
+    sections: dict[str, list[Any]] = {}
+    core = [s for s in core_pages() if role in s.roles]
+    sections[t("app.section_core")] = [_page(s, ctx) for s in sorted(core, key=lambda s: s.order)]
+    for plugin, spec in ctx.host.collect("register_pages"):
+        if role not in spec.roles:
+            continue
+        title = t(f"{plugin}.section") if i18n.has(f"{plugin}.section") else plugin
+        sections.setdefault(title, []).append((spec.order, _page(spec, ctx)))
+    for title, entries in sections.items():
+        if entries and isinstance(entries[0], tuple):
+            sections[title] = [page for _, page in sorted(entries, key=lambda e: e[0])]
+    return sections
+
+
+def _page(spec: PageSpec, ctx: PageContext) -> Any:
+    return st.Page(
+        guarded(spec, ctx),
+        title=t(spec.title),
+        url_path=spec.key,
+        icon=spec.icon,
+        default=spec.key == "home" or (spec.key == "admin" and ctx.viewer.role == "admin"),
+    )

@@ -1,0 +1,105 @@
+"""Page anatomy pieces: header with scope caption, KPI row, charts, tables."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import altair as alt
+import polars as pl
+import streamlit as st
+
+from command_center.context import PageContext
+from command_center.i18n import fmt_value, t
+
+# One palette for grades, stages and statuses across every plugin.
+COLORS: dict[str, str] = {
+    "primary": "#ff6a00",  # Alibaba orange
+    "secondary": "#1f77b4",
+    "target": "#7f7f7f",
+    "good": "#2ca02c",
+    "bad": "#d62728",
+    "A": "#ff6a00",
+    "B": "#1f77b4",
+    "C": "#9e9e9e",
+}
+
+
+def scope_caption(ctx: PageContext) -> str:
+    """Whose data this is: "Team 华东 (14 people) · 2026-10"."""
+    people = ctx.people()
+    roots = ctx.roots()
+    if ctx.viewer.sees_all and ctx.team_root is None:
+        who = t("scope.whole_force")
+    elif len(roots) == 1:
+        name = people.filter(pl.col("person_id") == roots[0])["name"].item()
+        who = t("scope.team_of", name=name)
+    else:
+        who = t("scope.selection")
+    return t("scope.caption", who=who, count=people.height, period=ctx.period.label)
+
+
+def page_header(ctx: PageContext, title_key: str) -> None:
+    st.title(t(title_key))
+    st.caption(scope_caption(ctx))
+
+
+@dataclass(frozen=True)
+class Kpi:
+    label: str
+    value: float | None
+    unit: str
+    delta: float | None = None
+    delta_label: str = ""
+    higher_is_better: bool = True
+
+
+def kpi_row(kpis: Sequence[Kpi]) -> None:
+    """A row of ``st.metric`` cards; deltas are relative (vs target or last period)."""
+    columns = st.columns(max(1, len(kpis)))
+    for column, kpi in zip(columns, kpis, strict=False):
+        delta = None
+        if kpi.delta is not None:
+            delta = f"{kpi.delta:+.1%} {kpi.delta_label}".strip()
+        column.metric(
+            kpi.label,
+            fmt_value(kpi.value, kpi.unit),
+            delta=delta,
+            delta_color="normal" if kpi.higher_is_better else "inverse",
+        )
+
+
+def chart(spec: alt.TopLevelMixin) -> None:
+    """Draw an Altair chart at full width."""
+    st.altair_chart(spec, width="stretch")
+
+
+def _xlsx_bytes(frame: pl.DataFrame) -> bytes:
+    buffer = io.BytesIO()
+    frame.write_excel(buffer)
+    return buffer.getvalue()
+
+
+def table_with_download(frame: pl.DataFrame, name: str, key: str) -> None:
+    """The frame as a table, with CSV and XLSX downloads of exactly what is shown."""
+    st.dataframe(frame, width="stretch", hide_index=True)
+    if frame.is_empty():
+        return
+    left, right = st.columns(2)
+    left.download_button(
+        t("ui.download_csv"),
+        lambda: frame.write_csv().encode("utf-8-sig"),
+        file_name=f"{name}.csv",
+        mime="text/csv",
+        key=f"{key}_csv",
+        on_click="ignore",
+    )
+    right.download_button(
+        t("ui.download_xlsx"),
+        lambda: _xlsx_bytes(frame),
+        file_name=f"{name}.xlsx",
+        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        key=f"{key}_xlsx",
+        on_click="ignore",
+    )

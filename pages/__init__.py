@@ -1,0 +1,1 @@
+"""The core's own pages (home, data, admin, sign-in) as callables."""

@@ -1,0 +1,84 @@
+"""Data: import files (all or nothing, with progress) and export within scope."""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+import streamlit as st
+
+from command_center.context import PageContext
+from command_center.i18n import t
+from command_center.io import ImportFailed, export_kinds, import_kinds, run_export, run_import
+
+IMPORT_ROLES = frozenset({"director", "admin"})
+
+
+def render(ctx: PageContext) -> None:
+    st.title(t("data.title"))
+    if ctx.viewer.role in IMPORT_ROLES:
+        _import(ctx)
+    _export(ctx)
+
+
+def _kind_label(kind: str) -> str:
+    key = f"kind.{kind}"
+    label = t(key)
+    return kind if label == key else f"{label} ({kind})"
+
+
+def _import(ctx: PageContext) -> None:
+    st.subheader(t("data.import"))
+    kinds = sorted(import_kinds(ctx.host))
+    kind = st.selectbox(t("data.kind"), kinds, format_func=_kind_label, key="import_kind")
+    upload = st.file_uploader(t("data.file"), type=["csv", "xlsx"], key="import_file")
+    dry_run = st.checkbox(t("data.dry_run"), value=False, key="import_dry")
+    if (
+        not st.button(
+            t("data.run_import"), type="primary", disabled=upload is None, key="import_go"
+        )
+        or upload is None
+    ):
+        return
+    bar = st.progress(0.0, text=t("data.reading"))
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / Path(upload.name).name
+        path.write_bytes(upload.getvalue())
+        try:
+            report = run_import(
+                ctx.engine,
+                ctx.host,
+                kind,
+                path,
+                dry_run=dry_run,
+                actor=ctx.actor,
+                progress=lambda fraction, message: bar.progress(min(1.0, fraction), text=message),
+            )
+        except ImportFailed as exc:
+            bar.empty()
+            st.error(t("data.import_failed", count=len(exc.errors)))
+            st.code("\n".join(line.replace(str(path), upload.name) for line in exc.errors))
+            return
+        except (KeyError, ValueError, OSError) as exc:
+            bar.empty()
+            st.error(str(exc))
+            return
+    bar.progress(1.0, text=t("data.done"))
+    key = "data.checked" if dry_run else "data.imported"
+    st.success(t(key, rows=report.rows, inserted=report.inserted, updated=report.updated))
+
+
+def _export(ctx: PageContext) -> None:
+    st.subheader(t("data.export"))
+    st.caption(t("data.export_scope"))
+    kinds = sorted(export_kinds(ctx.host))
+    kind = st.selectbox(t("data.kind"), kinds, format_func=_kind_label, key="export_kind")
+    fmt = st.radio(t("data.format"), ["csv", "xlsx"], horizontal=True, key="export_fmt")
+    if not st.button(t("data.prepare"), key="export_go"):
+        return
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / f"{kind}.{fmt}"
+        rows = run_export(ctx.engine, ctx.host, kind, path, ctx.viewer)
+        payload = path.read_bytes()
+    st.success(t("data.exported", rows=rows))
+    st.download_button(t("data.download"), payload, file_name=path.name, key="export_dl")

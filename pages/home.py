@@ -1,0 +1,193 @@
+"""Home: the director's command center, scoped to whoever is signed in.
+
+KPI cards against target, revenue trend against target, leaderboards by team
+and by person with drill-down through the hierarchy, the plugins' home cards;
+the page reruns by itself when the data version changes.
+"""
+
+from __future__ import annotations
+
+import altair as alt
+import polars as pl
+import streamlit as st
+
+from command_center.context import PageContext
+from command_center.db.engine import data_version
+from command_center.i18n import money, percent, t
+from command_center.metrics import total
+from command_center.periods import Period, add_months
+from command_center.settings import get_settings
+from command_center.ui import COLORS, chart, page_header, state, table_with_download
+from command_center.ui.widgets import Kpi, kpi_row
+
+KPI_KEYS = ("revenue", "profit", "margin", "growth", "attainment")
+TREND_MONTHS = 12
+
+
+def render(ctx: PageContext) -> None:
+    page_header(ctx, "home.title")
+    _watch_for_changes(ctx)
+    roots = ctx.roots()
+    if not roots:
+        st.info(t("home.no_people"))
+        return
+    _kpis(ctx, roots)
+    _trend(ctx)
+    left, right = st.columns(2)
+    with left:
+        _team_board(ctx, roots)
+    with right:
+        _person_board(ctx)
+    _home_cards(ctx)
+
+
+def _watch_for_changes(ctx: PageContext) -> None:
+    seen = data_version(ctx.engine)
+
+    @st.fragment(run_every=get_settings().refresh_seconds)
+    def watch() -> None:
+        if data_version(ctx.engine) != seen:
+            st.rerun(scope="app")
+
+    watch()
+
+
+def _kpis(ctx: PageContext, roots: list[int]) -> None:
+    cards = []
+    for key in KPI_KEYS:
+        if key not in ctx.registry:
+            continue
+        spec = ctx.registry.spec(key)
+        tot = total(ctx.registry, ctx.engine, ctx.viewer, key, ctx.period, roots)
+        if tot.attainment is not None:
+            delta, label = tot.attainment - 1, t("home.vs_target")
+        elif tot.value is not None and tot.previous:
+            delta, label = tot.value / tot.previous - 1, t("home.vs_previous")
+        else:
+            delta, label = None, ""
+        cards.append(Kpi(t(spec.label), tot.value, spec.unit, delta, label, spec.higher_is_better))
+    kpi_row(cards)
+
+
+def _trend(ctx: PageContext) -> None:
+    st.subheader(t("home.trend"))
+    window = Period(add_months(ctx.period.end, 1 - TREND_MONTHS), ctx.period.end, "month")
+    revenue = ctx.registry.facts(ctx.engine, ctx.viewer, "revenue", window.start, window.end)
+    series = (
+        revenue.group_by("month")
+        .agg(pl.col("num").sum().alias("value"))
+        .with_columns(pl.lit(t("metric.revenue")).alias("series"))
+    )
+    if "attainment" in ctx.registry:
+        goal = ctx.registry.facts(ctx.engine, ctx.viewer, "attainment", window.start, window.end)
+        series = pl.concat(
+            [
+                series,
+                goal.group_by("month")
+                .agg(pl.col("den").sum().alias("value"))
+                .with_columns(pl.lit(t("home.target")).alias("series")),
+            ]
+        )
+    if series.is_empty():
+        st.info(t("home.no_sales"))
+        return
+    data = series.sort("month").with_columns(pl.col("month").dt.strftime("%Y-%m").alias("label"))
+    spec = (
+        alt.Chart(data)
+        .mark_line(point=True)
+        .encode(
+            x=alt.X("label:O", title=t("home.month")),
+            y=alt.Y("value:Q", title=t("metric.revenue")),
+            color=alt.Color(
+                "series:N", title=None, scale=alt.Scale(range=[COLORS["primary"], COLORS["target"]])
+            ),
+            tooltip=[
+                alt.Tooltip("label:O", title=t("home.month")),
+                alt.Tooltip("series:N", title=t("home.series")),
+                alt.Tooltip("value:Q", title=t("home.value"), format=",.0f"),
+            ],
+        )
+        .properties(height=300)
+    )
+    chart(spec)
+
+
+def _board(ctx: PageContext, ids: list[int]) -> pl.DataFrame:
+    """Revenue, target, attainment and growth per node in ``ids``."""
+    card = ctx.registry.scorecard(ctx.engine, ctx.viewer, "revenue", ctx.period)
+    growth = ctx.registry.rollup(ctx.engine, ctx.viewer, "growth", ctx.period).select(
+        "node_id", pl.col("value").alias("growth")
+    )
+    people = ctx.people().select("person_id", "name", "level")
+    return (
+        people.filter(pl.col("person_id").is_in(ids))
+        .join(card, left_on="person_id", right_on="node_id", how="left")
+        .join(growth, left_on="person_id", right_on="node_id", how="left")
+        .sort("value", descending=True, nulls_last=True)
+    )
+
+
+def _display(board: pl.DataFrame) -> pl.DataFrame:
+    return board.select(
+        pl.int_range(1, board.height + 1).alias(t("home.rank")),
+        pl.col("name").alias(t("home.name")),
+        pl.col("level")
+        .map_elements(lambda v: t(f"level.{v}"), return_dtype=pl.String)
+        .alias(t("home.level")),
+        pl.col("value").map_elements(money, return_dtype=pl.String).alias(t("metric.revenue")),
+        pl.col("target").map_elements(money, return_dtype=pl.String).alias(t("home.target")),
+        pl.col("attainment")
+        .map_elements(percent, return_dtype=pl.String)
+        .alias(t("metric.attainment")),
+        pl.col("growth").map_elements(percent, return_dtype=pl.String).alias(t("metric.growth")),
+    )
+
+
+def _team_board(ctx: PageContext, roots: list[int]) -> None:
+    st.subheader(t("home.by_team"))
+    people = ctx.people()
+    parent = roots[0] if len(roots) == 1 else None
+    ids = (
+        people.filter(pl.col("manager_id") == parent)["person_id"].to_list()
+        if parent is not None
+        else roots
+    )
+    board = _board(ctx, ids)
+    table_with_download(_display(board), "leaderboard_teams", "home_teams")
+    leaders = board.filter(pl.col("level") != "rep")
+    if not leaders.is_empty():
+        names = dict(leaders.select("person_id", "name").iter_rows())
+        choice = st.selectbox(
+            t("home.drill_into"), list(names), format_func=names.__getitem__, key="home_drill"
+        )
+        st.button(
+            t("home.drill"),
+            on_click=state.set_filter,
+            args=(state.TEAM, choice),
+            key="home_drill_go",
+        )
+    if ctx.team_root is not None:
+        up = people.filter(pl.col("person_id") == ctx.team_root)["manager_id"].to_list()
+        target = up[0] if up and ctx.signed_in_viewer.can_see(up[0]) else None
+        st.button(t("home.up"), on_click=state.set_filter, args=(state.TEAM, target), key="home_up")
+
+
+def _person_board(ctx: PageContext) -> None:
+    st.subheader(t("home.by_person"))
+    reps = ctx.people().filter(pl.col("level") == "rep")["person_id"].to_list()
+    board = _board(ctx, reps)
+    table_with_download(_display(board), "leaderboard_people", "home_people")
+
+
+def _home_cards(ctx: PageContext) -> None:
+    cards = [
+        card for _, card in ctx.host.collect("register_home_cards") if ctx.viewer.role in card.roles
+    ]
+    for card in sorted(cards, key=lambda c: c.order):
+        with st.container(border=True):
+            st.markdown(f"**{t(card.title)}**")
+            try:
+                card.render(ctx)
+            except Exception as exc:
+                st.error(t("app.card_error", card=t(card.title)))
+                st.exception(exc)

@@ -1,0 +1,131 @@
+"""Shared fixtures: databases on SQLite and, when configured, PostgreSQL.
+
+``COMMAND_CENTER_TEST_PG_URL`` (a server URL whose user may create databases)
+adds PostgreSQL to every database fixture: each test session creates its own
+databases there and drops them afterwards.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import pytest
+from sqlalchemy import Engine, create_engine, make_url, text
+
+from command_center import runtime
+from command_center.db import frames
+from command_center.db.engine import dispose_engine, get_engine
+from command_center.db.migrate import upgrade
+from command_center.plugins import PluginHost
+from command_center.settings import get_settings
+from tests.plugins import sample_plugin
+
+PG_URL = os.environ.get("COMMAND_CENTER_TEST_PG_URL")
+BACKENDS = ["sqlite", "postgresql"] if PG_URL else ["sqlite"]
+AS_OF = dt.date(2026, 11, 15)
+SEED = 7
+
+
+@dataclass
+class Db:
+    url: str
+    engine: Engine
+    backend: str
+
+
+def make_host(**kwargs: object) -> PluginHost:
+    """The built-ins plus the sample plugin; no entry points (tests stay hermetic)."""
+    extra = kwargs.pop("extra", [("sample", sample_plugin)])
+    return PluginHost(get_settings(), entry_points=False, extra=extra, **kwargs)  # type: ignore[arg-type]
+
+
+class _PgDatabases:
+    def __init__(self, server_url: str) -> None:
+        self.server = create_engine(server_url, isolation_level="AUTOCOMMIT")
+        self.base = make_url(server_url)
+
+    def create(self) -> str:
+        name = f"cc_test_{uuid.uuid4().hex[:10]}"
+        with self.server.connect() as conn:
+            conn.execute(text(f'CREATE DATABASE "{name}"'))
+        return self.base.set(database=name).render_as_string(hide_password=False)
+
+    def drop(self, url: str) -> None:
+        dispose_engine(url)
+        name = make_url(url).database
+        with self.server.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+
+
+@pytest.fixture(scope="session")
+def pg_databases() -> Iterator[_PgDatabases | None]:
+    if not PG_URL:
+        yield None
+        return
+    databases = _PgDatabases(PG_URL)
+    yield databases
+    databases.server.dispose()
+
+
+def _new_db(backend: str, folder: object, pg: _PgDatabases | None) -> Db:
+    if backend == "sqlite":
+        url = f"sqlite:///{folder}/cc-{uuid.uuid4().hex[:8]}.db"
+    else:
+        assert pg is not None
+        url = pg.create()
+    return Db(url, get_engine(url), backend)
+
+
+def _drop_db(db: Db, pg: _PgDatabases | None) -> None:
+    frames.clear_cache()
+    if db.backend == "postgresql" and pg is not None:
+        pg.drop(db.url)
+    else:
+        dispose_engine(db.url)
+
+
+@pytest.fixture(params=BACKENDS)
+def empty_db(
+    request: pytest.FixtureRequest, tmp_path: object, pg_databases: _PgDatabases | None
+) -> Iterator[Db]:
+    """A migrated database with no rows, new for each test."""
+    db = _new_db(request.param, tmp_path, pg_databases)
+    upgrade(db.engine, make_host())
+    yield db
+    _drop_db(db, pg_databases)
+
+
+@pytest.fixture(scope="session", params=BACKENDS)
+def demo_db(
+    request: pytest.FixtureRequest,
+    tmp_path_factory: pytest.TempPathFactory,
+    pg_databases: _PgDatabases | None,
+) -> Iterator[Db]:
+    """A migrated database with the small demo loaded: shared, treat as read-only."""
+    from command_center.demo import load_demo
+
+    db = _new_db(request.param, tmp_path_factory.mktemp("demo"), pg_databases)
+    host = make_host()
+    upgrade(db.engine, host)
+    load_demo(db.engine, host, scale="small", seed=SEED, as_of=AS_OF)
+    yield db
+    _drop_db(db, pg_databases)
+
+
+@pytest.fixture
+def app_env(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Point the process-wide runtime at a database and the test host."""
+    yield
+    runtime.reset(None)
+
+
+def use_db(monkeypatch: pytest.MonkeyPatch, db: Db, host: PluginHost | None = None) -> PluginHost:
+    """Make ``runtime`` (app and CLI) use ``db`` and ``host``."""
+    monkeypatch.setenv("COMMAND_CENTER_DB_URL", db.url)
+    host = host or make_host()
+    runtime.reset(host)
+    return host

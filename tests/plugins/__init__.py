@@ -1,0 +1,1 @@
+"""Test-only plugins: one that exercises every hook, and deliberately broken ones."""
