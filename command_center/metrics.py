@@ -48,6 +48,13 @@ def _ratio(num: pl.Expr, den: pl.Expr) -> pl.Expr:
     return pl.when(den != 0).then(num / den).otherwise(None)
 
 
+def _value(spec: MetricSpec) -> pl.Expr:
+    """A sum metric's value is Σnum; a ratio's is Σnum / Σden."""
+    if spec.kind == "sum":
+        return pl.col("num").alias("value")
+    return _ratio(pl.col("num"), pl.col("den")).alias("value")
+
+
 class MetricRegistry:
     """Every metric that the enabled plugins publish, keyed by ``key``."""
 
@@ -100,7 +107,7 @@ class MetricRegistry:
             self.facts(engine, viewer, key, period.start, period.end)
             .group_by("person_id")
             .agg(pl.col("num").sum(), pl.col("den").sum())
-            .with_columns(_ratio(pl.col("num"), pl.col("den")).alias("value"))
+            .with_columns(_value(self.spec(key)))
             .sort("person_id")
         )
 
@@ -119,7 +126,7 @@ class MetricRegistry:
             tree.join(facts, on="person_id", how="inner")
             .group_by(keys)
             .agg(pl.col("num").sum(), pl.col("den").sum())
-            .with_columns(_ratio(pl.col("num"), pl.col("den")).alias("value"))
+            .with_columns(_value(self.spec(key)))
             .rename({"ancestor_id": "node_id"})
         )
         return out.sort(["node_id", "month"] if by_month else ["node_id"])
@@ -225,10 +232,14 @@ def total(
 ) -> Total:
     """Σnum/Σden over everyone in scope; the target is the sum of the roots' targets."""
 
+    summed = registry.spec(key).kind == "sum"
+
     def value(p: Period) -> float | None:
         facts = registry.facts(engine, viewer, key, p.start, p.end)
-        num, den = facts["num"].sum(), facts["den"].sum()
-        return float(num) / float(den) if den else None
+        if facts.is_empty():
+            return None
+        num, den = float(facts["num"].sum()), float(facts["den"].sum())
+        return num if summed else (num / den if den else None)
 
     goals = registry.targets(engine, viewer, key, period).filter(pl.col("node_id").is_in(roots))
     target = float(goals["target"].sum()) if goals.height else None

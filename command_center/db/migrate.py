@@ -48,4 +48,6 @@ def current_heads(engine: Engine) -> set[str]:
 def pending(engine: Engine, host: PluginHost) -> bool:
     """True when the database is behind the code's migrations."""
     script = ScriptDirectory.from_config(alembic_config(engine, host))
-    return current_heads(engine) != set(script.get_heads())
+    heads = tuple(current_heads(engine))
+    applied = {rev.revision for rev in script.iterate_revisions(heads, "base")} if heads else set()
+    return any(rev.revision not in applied for rev in script.walk_revisions())

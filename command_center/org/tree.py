@@ -49,13 +49,20 @@ def find_cycle(edges: dict[int, int | None]) -> list[int] | None:
 def closure(people: pl.DataFrame) -> pl.DataFrame:
     """Every (ancestor_id, person_id) pair, a person being their own ancestor.
 
-    ``people`` needs ``person_id`` and ``manager_id``. Rolling a fact up the
-    tree is then one join on ``person_id`` and a group-by on ``ancestor_id``.
+    ``people`` needs ``person_id`` and ``manager_id``. Only ancestors inside
+    ``people`` count, so a scoped frame never rolls up into hidden managers.
+    Rolling a fact up the tree is then one join on ``person_id`` and a
+    group-by on ``ancestor_id``.
     """
-    links = people.select(pl.col("person_id").cast(pl.Int64), pl.col("manager_id").cast(pl.Int64))
+    ids = people["person_id"].cast(pl.Int64).implode()
+    links = people.select(
+        pl.col("person_id").cast(pl.Int64),
+        pl.when(pl.col("manager_id").cast(pl.Int64).is_in(ids))
+        .then(pl.col("manager_id").cast(pl.Int64))
+        .alias("manager_id"),
+    )
     level = links.select(pl.col("person_id"), pl.col("person_id").alias("ancestor_id"))
     parts = [level]
-    seen = level.height
     for _ in range(64):  # deeper than any real sales force
         level = (
             level.join(links, left_on="ancestor_id", right_on="person_id", how="inner")
@@ -65,5 +72,4 @@ def closure(people: pl.DataFrame) -> pl.DataFrame:
         if level.is_empty():
             break
         parts.append(level)
-        seen += level.height
     return pl.concat(parts).unique().select("ancestor_id", "person_id")

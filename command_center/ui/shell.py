@@ -120,7 +120,7 @@ def _team_filter(viewer: Viewer) -> int | None:
     def label(pid: int | None) -> str:
         if pid is None:
             return t("filter.team_all")
-        return f"{names[pid]} · {t('level.' + levels[pid])}"
+        return f"{names[pid]} · {t(f'level.{levels[pid]}')}"
 
     return state.select(
         st.sidebar, t("filter.team"), options, state.TEAM, format_func=label, default=None

@@ -1,0 +1,81 @@
+"""Schema, migrations, data version and transactions."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+from sqlalchemy import inspect, select, text
+
+from command_center.db.base import Base
+from command_center.db.engine import data_version, write_session
+from command_center.db.migrate import current_heads, pending, upgrade
+from command_center.db.models import Person
+from tests.conftest import make_host
+
+
+def test_init_is_idempotent(empty_db) -> None:
+    host = make_host()
+    before = current_heads(empty_db.engine)
+    upgrade(empty_db.engine, host)
+    assert current_heads(empty_db.engine) == before
+    assert not pending(empty_db.engine, host)
+    assert "0001_sample" in before  # the plugin branch sits on the core head
+
+
+def test_models_match_migrations(empty_db) -> None:
+    with empty_db.engine.connect() as conn:
+        diff = compare_metadata(MigrationContext.configure(conn), Base.metadata)
+    assert diff == []
+
+
+def test_upgrade_older_schema_in_place(tmp_path) -> None:
+    from command_center.db.engine import get_engine
+
+    engine = get_engine(f"sqlite:///{tmp_path}/old.db")
+    host = make_host()
+    upgrade(engine, host, "0001_core")
+    assert "users" not in inspect(engine).get_table_names()
+    with engine.begin() as conn:
+        conn.execute(text(
+            "INSERT INTO people (person_id, name, level, region, hire_date, status) "
+            "VALUES (1, '总监', 'director', '华东', '2020-01-01', 'active')"))
+    upgrade(engine, host)
+    assert {"users", "audit_log", "meta", "sample_visits"} <= set(inspect(engine).get_table_names())
+    with engine.connect() as conn:
+        assert conn.execute(text("SELECT name FROM people")).scalar() == "总监"
+
+
+def test_sqlite_pragmas(tmp_path) -> None:
+    from command_center.db.engine import get_engine
+
+    engine = get_engine(f"sqlite:///{tmp_path}/p.db")
+    with engine.connect() as conn:
+        assert conn.execute(text("PRAGMA journal_mode")).scalar() == "wal"
+        assert conn.execute(text("PRAGMA foreign_keys")).scalar() == 1
+
+
+def test_write_bumps_version_and_failure_rolls_back(empty_db) -> None:
+    engine = empty_db.engine
+    v0 = data_version(engine)
+    with write_session(engine) as session:
+        session.add(Person(person_id=1, name="a", level="director", hire_date=dt.date(2020, 1, 1)))
+    assert data_version(engine) == v0 + 1
+    with pytest.raises(RuntimeError), write_session(engine) as session:
+        session.add(Person(person_id=2, name="b", level="rep", manager_id=1,
+                           hire_date=dt.date(2020, 1, 1)))
+        session.flush()
+        raise RuntimeError("boom")
+    with engine.connect() as conn:
+        assert conn.execute(select(Person.person_id)).scalars().all() == [1]
+    assert data_version(engine) == v0 + 1
+
+
+def test_foreign_keys_enforced(empty_db) -> None:
+    from sqlalchemy.exc import IntegrityError
+
+    with pytest.raises(IntegrityError), write_session(empty_db.engine) as session:
+        session.add(Person(person_id=9, name="x", level="rep", manager_id=12345,
+                           hire_date=dt.date(2020, 1, 1)))
