@@ -63,9 +63,10 @@ def register_tables() -> list[type]:
 def register_migrations() -> list[Path]:
     """Alembic version folders holding this plugin's migrations.
 
-    Each plugin's revisions form their own branch (``branch_labels`` = the
-    plugin's name) that ``depends_on`` the core's head; ``command-center init``
-    upgrades every head.
+    Each plugin has its own version table (``alembic_version_<plugin>``) and
+    is migrated after the core, so its first revision has
+    ``down_revision = None`` and may reference core tables freely. A disabled
+    plugin's tables and history stay untouched.
     """
 
 

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from command_center.context import PageContext
 from command_center.db.engine import read_session, write_session
 from command_center.db.models import ROLES, User
-from command_center.i18n import t
+from command_center.i18n import labels_now, t
 from command_center.org.auth import UserError, add_user, set_active, set_password
 
 
@@ -44,7 +44,7 @@ def _users(ctx: PageContext) -> None:
     with st.form("add_user", clear_on_submit=True):
         st.markdown(f"**{t('admin.add_user')}**")
         login = st.text_input(t("admin.login"))
-        role = st.selectbox(t("admin.role"), ROLES, format_func=lambda r: t(f"role.{r}"))
+        role = st.selectbox(t("admin.role"), ROLES, format_func=labels_now(ROLES, lambda r: t(f"role.{r}")))
         person = st.number_input(
             t("admin.person"), min_value=0, step=1, value=0, help=t("admin.person_help")
         )

@@ -11,7 +11,7 @@ from __future__ import annotations
 import contextvars
 import datetime as dt
 import tomllib
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -137,3 +137,13 @@ def fmt_value(value: float | None, unit: str) -> str:
 
 def date(value: dt.date | None) -> str:
     return "—" if value is None else value.isoformat()
+
+
+def labels_now(options: Iterable[Any], label: Callable[[Any], str]) -> Callable[[Any], str]:
+    """A ``format_func`` whose labels are computed now, in the active language.
+
+    Streamlit may call a widget's ``format_func`` outside this run (AppTest
+    does), where the active language is not set; fixed labels stay right.
+    """
+    table = {option: label(option) for option in options}
+    return lambda option: table.get(option, str(option))

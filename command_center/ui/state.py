@@ -50,7 +50,8 @@ def select(
         del st.session_state[wkey]
     # The index applies only when the widget is new; afterwards its own state rules.
     extra = {} if wkey in st.session_state else {"index": list(options).index(current)}
-    value = container.selectbox(label, options, format_func=format_func, key=wkey, **extra)
+    labels = i18n.labels_now(options, format_func)
+    value = container.selectbox(label, options, format_func=labels, key=wkey, **extra)
     st.session_state[key] = value
     return value
 

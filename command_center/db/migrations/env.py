@@ -18,6 +18,7 @@ def run_migrations_online() -> None:
             target_metadata=target_metadata,
             render_as_batch=connection.dialect.name == "sqlite",
             compare_type=True,
+            version_table=config.attributes.get("version_table", "alembic_version"),
         )
         with context.begin_transaction():
             context.run_migrations()

@@ -14,7 +14,7 @@ from alembic import op
 revision: str = "0001_sample"
 down_revision: str | Sequence[str] | None = None
 branch_labels: str | Sequence[str] | None = ("sample",)
-depends_on: str | Sequence[str] | None = "0002_core"
+depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:

@@ -1,0 +1,96 @@
+"""The real app under AppTest: sign-in, every page for every role, isolation, scope."""
+
+from __future__ import annotations
+
+import pytest
+
+from command_center.plugins import PluginHost
+from command_center.settings import get_settings
+from tests import apptest
+from tests.conftest import make_host, use_db
+from tests.plugins import broken_hooks, sample_plugin
+
+ROLES = ["director", "manager", "supervisor", "rep", "admin"]
+
+
+@pytest.fixture
+def app(demo_db, monkeypatch, app_env):
+    use_db(monkeypatch, demo_db)
+    return demo_db
+
+
+def test_sign_in_form(app) -> None:
+    at = apptest.start(app.engine)
+    assert len(apptest.page_paths(at)) == 1 and "Sales Command Center" in apptest.texts(at)
+    at.text_input(key="login_name").input("manager")
+    at.text_input(key="login_password").input("wrong-password")
+    at.button[0].click().run()
+    assert "Wrong login or password." in apptest.texts(at)
+    at.text_input(key="login_password").input("demo1234")
+    at.button[0].click().run()
+    assert not at.exception
+    assert apptest.page_paths(at)[:2] == ["", "data"]  # home is the default page
+
+
+@pytest.mark.parametrize("login", ROLES)
+@pytest.mark.parametrize("lang", ["en", "zh_CN"])
+def test_every_page_renders_for_every_role(app, login: str, lang: str) -> None:
+    at = apptest.start(app.engine, login, lang)
+    assert not at.exception, at.exception
+    paths = apptest.page_paths(at)
+    assert ("data" in paths) and len(paths) >= 2
+    for path in paths:
+        at = apptest.open_page(at, path)
+        assert not at.exception, (path, at.exception)
+        assert not at.error, (path, [e.value for e in at.error])
+
+
+def test_broken_plugin_page_fails_alone(demo_db, monkeypatch, app_env) -> None:
+    host = make_host(extra=[("sample", sample_plugin), ("broken_hooks", broken_hooks)])
+    use_db(monkeypatch, demo_db, host)
+    at = apptest.start(demo_db.engine, "director")
+    assert not at.exception
+    assert "Hello from the sample plugin" in apptest.texts(at)  # home cards still work
+    at = apptest.open_page(at, "broken-page")
+    assert any("broken on purpose" in str(e.value) for e in at.exception)
+    assert "failed" in apptest.texts(at)
+    at = apptest.open_page(at, "")
+    assert not at.exception
+
+
+def test_rep_home_shows_only_their_numbers(app) -> None:
+    at = apptest.start(app.engine, "rep")
+    shown = apptest.texts(at)
+    import polars as pl
+
+    from command_center.db import frames
+
+    people = frames.all_people(app.engine)
+    me = apptest.signed_in(app.engine, "rep").person_id
+    others = people.filter((pl.col("level") == "rep") & (pl.col("person_id") != me))["name"]
+    assert people.filter(pl.col("person_id") == me)["name"].item() in shown
+    assert not [name for name in others.to_list() if name in shown]
+
+
+def test_language_switch_translates_the_page(app) -> None:
+    at = apptest.start(app.engine, "manager", "zh_CN")
+    assert "指挥中心" in apptest.texts(at)
+    at.selectbox(key="_w_lang").set_value("en").run()
+    assert "Command center" in apptest.texts(at)
+
+
+def test_filters_survive_page_switch(app) -> None:
+    at = apptest.start(app.engine, "director")
+    at.selectbox(key="_w_flt_grain").set_value("quarter").run()
+    at = apptest.open_page(at, "data")
+    at = apptest.open_page(at, "")
+    assert at.selectbox(key="_w_flt_grain").value == "quarter"
+
+
+def test_plugins_listed_on_admin_page(demo_db, monkeypatch, app_env) -> None:
+    host = PluginHost(get_settings(), entry_points=False,
+                      builtins=["tests.plugins.broken_import"], extra=[("sample", sample_plugin)])
+    use_db(monkeypatch, demo_db, host)
+    at = apptest.start(demo_db.engine, "admin")  # the admin page is the admin's default
+    assert "broken_import" in apptest.texts(at)
+    assert "broken on purpose" in apptest.texts(at)
