@@ -44,7 +44,9 @@ def _users(ctx: PageContext) -> None:
     with st.form("add_user", clear_on_submit=True):
         st.markdown(f"**{t('admin.add_user')}**")
         login = st.text_input(t("admin.login"))
-        role = st.selectbox(t("admin.role"), ROLES, format_func=labels_now(ROLES, lambda r: t(f"role.{r}")))
+        role = st.selectbox(
+            t("admin.role"), ROLES, format_func=labels_now(ROLES, lambda r: t(f"role.{r}"))
+        )
         person = st.number_input(
             t("admin.person"), min_value=0, step=1, value=0, help=t("admin.person_help")
         )

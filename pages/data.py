@@ -30,7 +30,9 @@ def _kind_label(kind: str) -> str:
 def _import(ctx: PageContext) -> None:
     st.subheader(t("data.import"))
     kinds = sorted(import_kinds(ctx.host))
-    kind = st.selectbox(t("data.kind"), kinds, format_func=labels_now(kinds, _kind_label), key="import_kind")
+    kind = st.selectbox(
+        t("data.kind"), kinds, format_func=labels_now(kinds, _kind_label), key="import_kind"
+    )
     upload = st.file_uploader(t("data.file"), type=["csv", "xlsx"], key="import_file")
     dry_run = st.checkbox(t("data.dry_run"), value=False, key="import_dry")
     if (
@@ -72,7 +74,9 @@ def _export(ctx: PageContext) -> None:
     st.subheader(t("data.export"))
     st.caption(t("data.export_scope"))
     kinds = sorted(export_kinds(ctx.host))
-    kind = st.selectbox(t("data.kind"), kinds, format_func=labels_now(kinds, _kind_label), key="export_kind")
+    kind = st.selectbox(
+        t("data.kind"), kinds, format_func=labels_now(kinds, _kind_label), key="export_kind"
+    )
     fmt = st.radio(t("data.format"), ["csv", "xlsx"], horizontal=True, key="export_fmt")
     if not st.button(t("data.prepare"), key="export_go"):
         return

@@ -7,18 +7,20 @@ the page reruns by itself when the data version changes.
 
 from __future__ import annotations
 
+from typing import Any
+
 import altair as alt
 import polars as pl
 import streamlit as st
 
 from command_center.context import PageContext
 from command_center.db.engine import data_version
-from command_center.i18n import money, percent, t
+from command_center.i18n import t
 from command_center.metrics import total
 from command_center.periods import Period, add_months
 from command_center.settings import get_settings
 from command_center.ui import COLORS, chart, page_header, state, table_with_download
-from command_center.ui.widgets import Kpi, kpi_row
+from command_center.ui.widgets import Kpi, kpi_delta, kpi_row, money_column, percent_column
 
 KPI_KEYS = ("revenue", "profit", "margin", "growth", "attainment")
 TREND_MONTHS = 12
@@ -59,13 +61,8 @@ def _kpis(ctx: PageContext, roots: list[int]) -> None:
             continue
         spec = ctx.registry.spec(key)
         tot = total(ctx.registry, ctx.engine, ctx.viewer, key, ctx.period, roots)
-        if tot.attainment is not None:
-            delta, label = tot.attainment - 1, t("home.vs_target")
-        elif tot.value is not None and tot.previous:
-            delta, label = tot.value / tot.previous - 1, t("home.vs_previous")
-        else:
-            delta, label = None, ""
-        cards.append(Kpi(t(spec.label), tot.value, spec.unit, delta, label, spec.higher_is_better))
+        delta = kpi_delta(tot.value, spec.unit, tot.target, tot.previous)
+        cards.append(Kpi(t(spec.label), tot.value, spec.unit, delta, spec.higher_is_better))
     kpi_row(cards)
 
 
@@ -99,7 +96,12 @@ def _trend(ctx: PageContext) -> None:
             x=alt.X("label:O", title=t("home.month")),
             y=alt.Y("value:Q", title=t("metric.revenue")),
             color=alt.Color(
-                "series:N", title=None, scale=alt.Scale(range=[COLORS["primary"], COLORS["target"]])
+                "series:N",
+                title=None,
+                scale=alt.Scale(
+                    domain=[t("metric.revenue"), t("home.target")],
+                    range=[COLORS["primary"], COLORS["target"]],
+                ),
             ),
             tooltip=[
                 alt.Tooltip("label:O", title=t("home.month")),
@@ -127,20 +129,37 @@ def _board(ctx: PageContext, ids: list[int]) -> pl.DataFrame:
     )
 
 
-def _display(board: pl.DataFrame) -> pl.DataFrame:
-    return board.select(
-        pl.int_range(1, board.height + 1).alias(t("home.rank")),
-        pl.col("name").alias(t("home.name")),
-        pl.col("level")
-        .map_elements(lambda v: t(f"level.{v}"), return_dtype=pl.String)
-        .alias(t("home.level")),
-        pl.col("value").map_elements(money, return_dtype=pl.String).alias(t("metric.revenue")),
-        pl.col("target").map_elements(money, return_dtype=pl.String).alias(t("home.target")),
-        pl.col("attainment")
-        .map_elements(percent, return_dtype=pl.String)
-        .alias(t("metric.attainment")),
-        pl.col("growth").map_elements(percent, return_dtype=pl.String).alias(t("metric.growth")),
+def _display(board: pl.DataFrame) -> tuple[pl.DataFrame, dict[str, Any]]:
+    """Translated headers and levels; numbers stay numbers (sortable), formatted by config."""
+    levels = {level: t(f"level.{level}") for level in board["level"].unique().to_list()}
+    names = {
+        key: t(key)
+        for key in (
+            "home.rank",
+            "home.name",
+            "home.level",
+            "metric.revenue",
+            "home.target",
+            "metric.attainment",
+            "metric.growth",
+        )
+    }
+    frame = board.select(
+        pl.int_range(1, board.height + 1).alias(names["home.rank"]),
+        pl.col("name").alias(names["home.name"]),
+        pl.col("level").replace_strict(levels, return_dtype=pl.String).alias(names["home.level"]),
+        pl.col("value").alias(names["metric.revenue"]),
+        pl.col("target").alias(names["home.target"]),
+        pl.col("attainment").alias(names["metric.attainment"]),
+        pl.col("growth").alias(names["metric.growth"]),
     )
+    config = {
+        names["metric.revenue"]: money_column(names["metric.revenue"]),
+        names["home.target"]: money_column(names["home.target"]),
+        names["metric.attainment"]: percent_column(names["metric.attainment"]),
+        names["metric.growth"]: percent_column(names["metric.growth"]),
+    }
+    return frame, config
 
 
 def _team_board(ctx: PageContext, roots: list[int]) -> None:
@@ -153,7 +172,8 @@ def _team_board(ctx: PageContext, roots: list[int]) -> None:
         else roots
     )
     board = _board(ctx, ids)
-    table_with_download(_display(board), "leaderboard_teams", "home_teams")
+    frame, config = _display(board)
+    table_with_download(frame, "leaderboard_teams", "home_teams", column_config=config)
     leaders = board.filter(pl.col("level") != "rep")
     if not leaders.is_empty():
         names = dict(leaders.select("person_id", "name").iter_rows())
@@ -176,7 +196,8 @@ def _person_board(ctx: PageContext) -> None:
     st.subheader(t("home.by_person"))
     reps = ctx.people().filter(pl.col("level") == "rep")["person_id"].to_list()
     board = _board(ctx, reps)
-    table_with_download(_display(board), "leaderboard_people", "home_people")
+    frame, config = _display(board)
+    table_with_download(frame, "leaderboard_people", "home_people", column_config=config)
 
 
 def _home_cards(ctx: PageContext) -> None:

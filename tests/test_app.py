@@ -81,15 +81,19 @@ def test_language_switch_translates_the_page(app) -> None:
 
 def test_filters_survive_page_switch(app) -> None:
     at = apptest.start(app.engine, "director")
-    at.selectbox(key="_w_flt_grain").set_value("quarter").run()
+    at.selectbox(key="_w_flt_grain_en").set_value("quarter").run()
     at = apptest.open_page(at, "data")
     at = apptest.open_page(at, "")
-    assert at.selectbox(key="_w_flt_grain").value == "quarter"
+    assert at.selectbox(key="_w_flt_grain_en").value == "quarter"
 
 
 def test_plugins_listed_on_admin_page(demo_db, monkeypatch, app_env) -> None:
-    host = PluginHost(get_settings(), entry_points=False,
-                      builtins=["tests.plugins.broken_import"], extra=[("sample", sample_plugin)])
+    host = PluginHost(
+        get_settings(),
+        entry_points=False,
+        builtins=["tests.plugins.broken_import"],
+        extra=[("sample", sample_plugin)],
+    )
     use_db(monkeypatch, demo_db, host)
     at = apptest.start(demo_db.engine, "admin")  # the admin page is the admin's default
     assert "broken_import" in apptest.texts(at)

@@ -26,8 +26,11 @@ if CHROMIUM is None and os.environ.get("COMMAND_CENTER_REQUIRE_BROWSER") != "1":
     pytest.skip("Debian's chromium is not installed", allow_module_level=True)
 
 pytestmark = pytest.mark.browser
-SHOT_DIR = Path(os.environ.get("COMMAND_CENTER_SCREENSHOTS", "")) if os.environ.get(
-    "COMMAND_CENTER_SCREENSHOTS") else None
+SHOT_DIR = (
+    Path(os.environ.get("COMMAND_CENTER_SCREENSHOTS", ""))
+    if os.environ.get("COMMAND_CENTER_SCREENSHOTS")
+    else None
+)
 
 
 def free_port() -> int:
@@ -41,13 +44,30 @@ def server(demo_db) -> Iterator[str]:
     if demo_db.backend != "sqlite":
         pytest.skip("one browser run is enough: it uses the SQLite demo database")
     port = free_port()
-    env = {**os.environ, "COMMAND_CENTER_DB_URL": demo_db.url,
-           "COMMAND_CENTER_DISABLED_PLUGINS": ""}
+    env = {
+        **os.environ,
+        "COMMAND_CENTER_DB_URL": demo_db.url,
+        "COMMAND_CENTER_DISABLED_PLUGINS": "",
+    }
     proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", APP, "--server.port", str(port),
-         "--server.headless", "true", "--browser.gatherUsageStats", "false",
-         "--server.fileWatcherType", "none"],
-        env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+        [
+            sys.executable,
+            "-m",
+            "streamlit",
+            "run",
+            APP,
+            "--server.port",
+            str(port),
+            "--server.headless",
+            "true",
+            "--browser.gatherUsageStats",
+            "false",
+            "--server.fileWatcherType",
+            "none",
+        ],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
     )
     url = f"http://127.0.0.1:{port}"
     try:
@@ -76,15 +96,21 @@ def test_manager_signs_in_switches_to_chinese_and_sees_chart(server: str) -> Non
     with sync_playwright() as pw:
         browser = pw.chromium.launch(
             executable_path=CHROMIUM,
-            args=["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                  "--disable-background-networking", "--disable-component-update",
-                  "--disable-sync"],
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+            ],
         )
         page = browser.new_page(viewport={"width": 1400, "height": 1000})
         page.set_default_timeout(60_000)
         page.goto(server)
-        page.get_by_label("Login").fill("manager")
-        page.get_by_label("Password").fill("demo1234")
+        page.get_by_role("textbox", name="Login").fill("manager")
+        page.get_by_role("textbox", name="Password").fill("demo1234")
         page.get_by_role("button", name="Sign in").click()
         expect(page.get_by_role("heading", name="Command center")).to_be_visible()
         chart = page.locator("[data-testid='stVegaLiteChart']").first
@@ -92,7 +118,7 @@ def test_manager_signs_in_switches_to_chinese_and_sees_chart(server: str) -> Non
         if SHOT_DIR:
             page.screenshot(path=str(SHOT_DIR / "home-en.png"), full_page=True)
 
-        page.locator("[data-testid='stSidebar']").get_by_text("English").click()
+        page.get_by_role("combobox", name="Language").click()
         page.get_by_role("option", name="简体中文").click()
         expect(page.get_by_role("heading", name="指挥中心")).to_be_visible()
         expect(page.get_by_text("销售额趋势与目标")).to_be_visible()

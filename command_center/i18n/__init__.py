@@ -16,7 +16,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from babel.numbers import format_currency, format_decimal, format_percent
+from babel.numbers import format_compact_currency, format_decimal, format_percent
 
 LANGUAGES: dict[str, str] = {"en": "English", "zh_CN": "简体中文"}
 LOCALES: dict[str, str] = {"en": "en_US", "zh_CN": "zh_Hans_CN"}
@@ -104,10 +104,19 @@ def locale() -> str:
 
 
 def money(value: float | None, digits: int = 0) -> str:
+    """Yuan with thousands separators: ``¥1,234,568`` (negative: ``-¥12``)."""
     if value is None:
         return "—"
-    fmt = "¤#,##0" if digits == 0 else "¤#,##0." + "0" * digits
-    return format_currency(value, CURRENCY, format=fmt, locale=locale(), currency_digits=False)
+    sign = "-" if value < 0 else ""
+    return f"{sign}¥{number(abs(value), digits)}"
+
+
+def money_compact(value: float | None) -> str:
+    """Short yuan for KPI cards: ``¥7.1M`` in English, ``¥709.55万`` in Chinese."""
+    if value is None:
+        return "—"
+    text = format_compact_currency(value, CURRENCY, locale=locale(), fraction_digits=2)
+    return text.replace("CN¥", "¥")
 
 
 def number(value: float | None, digits: int = 0) -> str:
@@ -124,10 +133,10 @@ def percent(value: float | None, digits: int = 1) -> str:
     return format_percent(value, format=fmt, locale=locale())
 
 
-def fmt_value(value: float | None, unit: str) -> str:
-    """A metric value in its unit."""
+def fmt_value(value: float | None, unit: str, compact: bool = False) -> str:
+    """A metric value in its unit (``compact``: short money for KPI cards)."""
     if unit == "currency":
-        return money(value)
+        return money_compact(value) if compact else money(value)
     if unit in ("percent", "ratio"):
         return percent(value)
     if unit in ("days", "hours", "score"):

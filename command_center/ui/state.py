@@ -20,8 +20,14 @@ T = TypeVar("T")
 
 
 def widget(key: str) -> str:
-    """The widget key that mirrors the plain session key ``key``."""
-    return f"_w_{key}"
+    """The widget key that mirrors the plain session key ``key``.
+
+    Filter widgets carry the language in their key, so switching language
+    builds them afresh with translated labels (the plain key keeps the value).
+    """
+    if key == LANG:
+        return f"_w_{key}"
+    return f"_w_{key}_{language()}"
 
 
 def copy_widget(key: str) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import altair as alt
 import polars as pl
@@ -47,27 +48,57 @@ def page_header(ctx: PageContext, title_key: str) -> None:
 
 @dataclass(frozen=True)
 class Kpi:
+    """One KPI card; ``delta`` is already worded ("+7.1% vs target")."""
+
     label: str
     value: float | None
     unit: str
-    delta: float | None = None
-    delta_label: str = ""
+    delta: str | None = None
     higher_is_better: bool = True
 
 
+def kpi_delta(
+    value: float | None, unit: str, target: float | None, previous: float | None
+) -> str | None:
+    """Against target when there is one, else against the previous period.
+
+    Ratios compare in percentage points, amounts relatively.
+    """
+    if value is None:
+        return None
+    ratio_unit = unit in ("percent", "ratio")
+    if target:
+        change = (value - target) * 100 if ratio_unit else value / target - 1
+        label = t("ui.vs_target")
+    elif previous:
+        change = (value - previous) * 100 if ratio_unit else value / previous - 1
+        label = t("ui.vs_previous")
+    else:
+        return None
+    amount = t("ui.points", value=f"{change:+.1f}") if ratio_unit else f"{change:+.1%}"
+    return f"{amount} {label}"
+
+
 def kpi_row(kpis: Sequence[Kpi]) -> None:
-    """A row of ``st.metric`` cards; deltas are relative (vs target or last period)."""
+    """A row of ``st.metric`` cards."""
     columns = st.columns(max(1, len(kpis)))
     for column, kpi in zip(columns, kpis, strict=False):
-        delta = None
-        if kpi.delta is not None:
-            delta = f"{kpi.delta:+.1%} {kpi.delta_label}".strip()
         column.metric(
             kpi.label,
-            fmt_value(kpi.value, kpi.unit),
-            delta=delta,
+            fmt_value(kpi.value, kpi.unit, compact=True),
+            delta=kpi.delta,
             delta_color="normal" if kpi.higher_is_better else "inverse",
         )
+
+
+def money_column(label: str) -> Any:
+    """A numeric table column shown as whole yuan, still sortable."""
+    return st.column_config.NumberColumn(f"{label} (¥)", format="localized", step=1)
+
+
+def percent_column(label: str) -> Any:
+    """A ratio column shown as a percentage (the frame holds 0.873 for 87.3 %)."""
+    return st.column_config.NumberColumn(label, format="percent")
 
 
 def chart(spec: alt.TopLevelMixin) -> None:
@@ -81,9 +112,11 @@ def _xlsx_bytes(frame: pl.DataFrame) -> bytes:
     return buffer.getvalue()
 
 
-def table_with_download(frame: pl.DataFrame, name: str, key: str) -> None:
+def table_with_download(
+    frame: pl.DataFrame, name: str, key: str, column_config: dict[str, Any] | None = None
+) -> None:
     """The frame as a table, with CSV and XLSX downloads of exactly what is shown."""
-    st.dataframe(frame, width="stretch", hide_index=True)
+    st.dataframe(frame, width="stretch", hide_index=True, column_config=column_config)
     if frame.is_empty():
         return
     left, right = st.columns(2)
