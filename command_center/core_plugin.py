@@ -11,7 +11,7 @@ import polars as pl
 from command_center import hookimpl
 from command_center.db import frames
 from command_center.org.scope import OPERATOR
-from command_center.types import MetricQuery, MetricSpec
+from command_center.types import ExportKind, ImportKind, MetricQuery, MetricSpec
 
 
 def _sales(q: MetricQuery, lag_months: int = 0) -> pl.DataFrame:
@@ -120,3 +120,17 @@ def register_metrics() -> list[MetricSpec]:
         MetricSpec("attainment", "metric.attainment", "percent", _attainment, kind="ratio"),
         MetricSpec("order_lines", "metric.order_lines", "count", _order_lines),
     ]
+
+
+@hookimpl
+def register_importers() -> list[ImportKind]:
+    from command_center.io import CORE_IMPORTS
+
+    return list(CORE_IMPORTS)
+
+
+@hookimpl
+def register_exporters() -> list[ExportKind]:
+    from command_center.io import CORE_EXPORTS
+
+    return list(CORE_EXPORTS)

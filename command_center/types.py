@@ -104,7 +104,7 @@ class RowError:
 class ImportKind:
     """An import kind (``command-center import KIND FILE``).
 
-    ``columns`` are checked first, row by row, in Polars. ``check`` then sees
+    ``columns`` are checked first, vectorised in Polars, every row at once. ``check`` then sees
     the typed frame (with a ``_row`` column holding file row numbers) and the
     session, and returns cross-row and reference errors. ``apply`` upserts the
     frame inside the same transaction and returns the number of rows written.

@@ -49,11 +49,22 @@ def open_page(at: AppTest, url_path: str) -> AppTest:
 def texts(at: AppTest) -> str:
     """Every piece of text the run put on screen, for assertions."""
     parts: list[str] = []
-    for kind in ("title", "header", "subheader", "caption", "markdown", "text", "error",
-                 "info", "success", "warning"):
+    for kind in (
+        "title",
+        "header",
+        "subheader",
+        "caption",
+        "markdown",
+        "text",
+        "error",
+        "info",
+        "success",
+        "warning",
+    ):
         parts.extend(str(el.value) for el in getattr(at, kind))
     parts.extend(str(m.label) + " " + str(m.value) for m in at.metric)
     for frame in at.dataframe:
-        parts.append(frame.value.to_string() if hasattr(frame.value, "to_string")
-                     else str(frame.value))
+        parts.append(
+            frame.value.to_string() if hasattr(frame.value, "to_string") else str(frame.value)
+        )
     return "\n".join(parts)

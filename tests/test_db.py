@@ -43,9 +43,12 @@ def test_upgrade_older_schema_in_place(tmp_path) -> None:
     upgrade(engine, host, "0001_core", plugins=False)
     assert "users" not in inspect(engine).get_table_names()
     with engine.begin() as conn:
-        conn.execute(text(
-            "INSERT INTO people (person_id, name, level, region, hire_date, status) "
-            "VALUES (1, '总监', 'director', '华东', '2020-01-01', 'active')"))
+        conn.execute(
+            text(
+                "INSERT INTO people (person_id, name, level, region, hire_date, status) "
+                "VALUES (1, '总监', 'director', '华东', '2020-01-01', 'active')"
+            )
+        )
     upgrade(engine, host)
     assert {"users", "audit_log", "meta", "sample_visits"} <= set(inspect(engine).get_table_names())
     with engine.connect() as conn:
@@ -68,8 +71,9 @@ def test_write_bumps_version_and_failure_rolls_back(empty_db) -> None:
         session.add(Person(person_id=1, name="a", level="director", hire_date=dt.date(2020, 1, 1)))
     assert data_version(engine) == v0 + 1
     with pytest.raises(RuntimeError), write_session(engine) as session:
-        session.add(Person(person_id=2, name="b", level="rep", manager_id=1,
-                           hire_date=dt.date(2020, 1, 1)))
+        session.add(
+            Person(person_id=2, name="b", level="rep", manager_id=1, hire_date=dt.date(2020, 1, 1))
+        )
         session.flush()
         raise RuntimeError("boom")
     with engine.connect() as conn:
@@ -81,8 +85,11 @@ def test_foreign_keys_enforced(empty_db) -> None:
     from sqlalchemy.exc import IntegrityError
 
     with pytest.raises(IntegrityError), write_session(empty_db.engine) as session:
-        session.add(Person(person_id=9, name="x", level="rep", manager_id=12345,
-                           hire_date=dt.date(2020, 1, 1)))
+        session.add(
+            Person(
+                person_id=9, name="x", level="rep", manager_id=12345, hire_date=dt.date(2020, 1, 1)
+            )
+        )
 
 
 def test_disabled_plugin_keeps_its_tables_and_init_still_works(empty_db, monkeypatch) -> None:

@@ -12,8 +12,11 @@ from command_center.i18n import core_catalogs, language, money, percent, t
 from tests.conftest import make_host
 
 ROOT = Path(__file__).resolve().parent.parent
-SOURCES = [*ROOT.glob("command_center/**/*.py"), *ROOT.glob("pages/**/*.py"),
-           *ROOT.glob("plugins/**/*.py")]
+SOURCES = [
+    *ROOT.glob("command_center/**/*.py"),
+    *ROOT.glob("pages/**/*.py"),
+    *ROOT.glob("plugins/**/*.py"),
+]
 KEY_USE = re.compile(r"""\bt\(\s*["']([a-zA-Z0-9_.]+)["']""")
 RAW_UI = re.compile(
     r"""\bst\.(?:sidebar\.)?(?:title|header|subheader|caption|button|markdown|info|warning|error|"""

@@ -21,8 +21,9 @@ def org(empty_db):
 
 
 def rows(frame: pl.DataFrame, value: str = "value") -> dict[int, float]:
-    return {nid: round(v, 6) for nid, v in frame.select("node_id", value).iter_rows()
-            if v is not None}
+    return {
+        nid: round(v, 6) for nid, v in frame.select("node_id", value).iter_rows() if v is not None
+    }
 
 
 def test_revenue_rolls_up_the_tree(org) -> None:

@@ -6,6 +6,13 @@
   CSV chunks that Polars writes;
 - anything else: SQLAlchemy ``executemany`` on chunks of dicts.
 
+A big frame going into an empty table on SQLite or PostgreSQL has the table's
+plain indexes dropped first and built again afterwards (in the same
+transaction): sorting once is several times faster than growing B-trees row
+by row. Indexes that back a constraint (primary key, unique) stay. On
+PostgreSQL the table's foreign keys are dropped and added back the same way:
+one validating join instead of a trigger per row (about 3x faster).
+
 Nothing here commits: given a connection (or session) the rows join its
 transaction; given an engine, one transaction is opened for the whole frame.
 """
@@ -13,6 +20,7 @@ transaction; given an engine, one transaction is opened for the whole frame.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from contextlib import contextmanager
 
 import polars as pl
 from sqlalchemy import Connection, Engine, Table, text
@@ -20,6 +28,21 @@ from sqlalchemy.orm import Session
 
 # How SQLAlchemy's SQLite dialect stores DATETIME values.
 _SQLITE_DATETIME = "%Y-%m-%d %H:%M:%S%.6f"
+# From this many rows into an empty table, indexes are rebuilt rather than grown.
+REBUILD_INDEXES_FROM = 200_000
+
+_INDEXES_SQL = {
+    "sqlite": "SELECT name, sql FROM sqlite_master "
+    "WHERE type = 'index' AND tbl_name = :table AND sql IS NOT NULL ORDER BY name",
+    "postgresql": "SELECT i.relname, pg_get_indexdef(x.indexrelid) FROM pg_index x "
+    "JOIN pg_class i ON i.oid = x.indexrelid "
+    "WHERE x.indrelid = CAST(:table AS regclass) AND NOT EXISTS "
+    "(SELECT 1 FROM pg_constraint c WHERE c.conindid = x.indexrelid) ORDER BY i.relname",
+}
+_PG_FOREIGN_KEYS_SQL = (
+    "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint "
+    "WHERE conrelid = CAST(:table AS regclass) AND contype = 'f' ORDER BY conname"
+)
 
 
 def bulk_insert(
@@ -52,14 +75,67 @@ def bulk_insert(
     )
     dialect = conn.dialect
     if dialect.name == "sqlite":
-        _insert_sqlite(conn, table, frame, chunk)
+        with _rebuilt(conn, table, frame.height):
+            _insert_sqlite(conn, table, frame, chunk)
     elif dialect.name == "postgresql" and dialect.driver == "psycopg":
-        _insert_pg_copy(conn, table, frame, chunk)
+        with _rebuilt(conn, table, frame.height):
+            _insert_pg_copy(conn, table, frame, chunk)
         _advance_pg_sequence(conn, table, frame)
     else:
         for part in _chunks(frame, chunk):
             conn.execute(table.insert(), part.to_dicts())
     return frame.height
+
+
+def ensure_transaction(conn: Connection) -> None:
+    """Open the database transaction now, so that DDL and PRAGMAs join it too.
+
+    The sqlite3 module begins a transaction only before INSERT/UPDATE/DELETE;
+    a DROP INDEX before the first of them would be committed on the spot
+    and survive a rollback. Other dialects begin on the first statement.
+    """
+    if conn.dialect.name != "sqlite":
+        return
+    raw = conn.connection.driver_connection
+    if not raw.in_transaction:  # type: ignore[union-attr]
+        raw.execute("BEGIN")  # type: ignore[union-attr]
+
+
+@contextmanager
+def _rebuilt(conn: Connection, table: Table, rows: int) -> Iterator[None]:
+    """For a big load into an empty table: drop plain indexes (and PostgreSQL's
+    foreign keys) first, create them again after."""
+    if rows < REBUILD_INDEXES_FROM or conn.execute(table.select().limit(1)).first() is not None:
+        yield
+        return
+    ensure_transaction(conn)
+    preparer = conn.dialect.identifier_preparer
+    name = preparer.format_table(table)
+    indexes = conn.execute(text(_INDEXES_SQL[conn.dialect.name]), {"table": name}).all()
+    keys = (
+        conn.execute(text(_PG_FOREIGN_KEYS_SQL), {"table": name}).all()
+        if conn.dialect.name == "postgresql"
+        else []
+    )
+    for key_name, _ in keys:
+        conn.exec_driver_sql(f"ALTER TABLE {name} DROP CONSTRAINT {preparer.quote(key_name)}")
+    for index_name, _ in indexes:
+        conn.exec_driver_sql(f"DROP INDEX {_index_ref(conn, table, index_name)}")
+    # On an error the caller's rollback brings back what was dropped.
+    yield
+    for _, create in indexes:
+        conn.exec_driver_sql(create)
+    for key_name, definition in keys:
+        conn.exec_driver_sql(
+            f"ALTER TABLE {name} ADD CONSTRAINT {preparer.quote(key_name)} {definition}"
+        )
+
+
+def _index_ref(conn: Connection, table: Table, index: str) -> str:
+    preparer = conn.dialect.identifier_preparer
+    if table.schema:
+        return f"{preparer.quote_schema(table.schema)}.{preparer.quote(index)}"
+    return preparer.quote(index)
 
 
 def _chunks(frame: pl.DataFrame, chunk: int) -> Iterator[pl.DataFrame]:

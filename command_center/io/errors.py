@@ -13,7 +13,7 @@ ROW_COLUMN = "(row)"
 """The ``column`` of an error about a whole row (wrong number of values, encoding)."""
 
 
-class ImportFailed(Exception):  # noqa: N818 - the name is the public API
+class ImportFailed(Exception):
     """The file was rejected as a whole; nothing was written.
 
     ``errors`` holds one ``FILE:ROW: column: reason`` line per problem (file-level

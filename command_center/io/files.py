@@ -25,6 +25,7 @@ from command_center.io.errors import ROW_COLUMN, ImportFailed, file_error
 from command_center.types import RowError
 
 SUFFIXES = (".csv", ".xlsx")
+XLSX_MAX_ROWS = 1_048_575  # a sheet's 1,048,576 rows, less the header
 _EXCEL_MIDNIGHT = r"^(\d{4}-\d{2}-\d{2})[ T]00:00:00(?:\.0+)?$"
 
 
@@ -40,19 +41,21 @@ class Grid:
     errors: list[RowError] = field(default_factory=list)
 
 
-def file_format(path: Path, file: str | None = None) -> str:
-    """``"csv"`` or ``"xlsx"`` from the suffix; anything else is rejected."""
+def file_format(path: Path) -> str:
+    """``"csv"`` or ``"xlsx"`` from the suffix; anything else is a ``ValueError``."""
     suffix = path.suffix.lower()
     if suffix not in SUFFIXES:
-        shown = file or str(path)
-        raise file_error(shown, f"unsupported file type {suffix or '(none)'!r} (use .csv or .xlsx)")
+        raise ValueError(f"unsupported file type {suffix or '(none)'!r} (use .csv or .xlsx)")
     return suffix[1:]
 
 
 def load_grid(path: Path, file: str | None = None) -> Grid:
     """Read ``path`` into a :class:`Grid`; unreadable files raise :class:`ImportFailed`."""
     shown = file or str(path)
-    kind = file_format(path, shown)
+    try:
+        kind = file_format(path)
+    except ValueError as exc:
+        raise file_error(shown, str(exc)) from None
     if not path.is_file():
         raise file_error(shown, "no such file")
     grid = _read_xlsx(path, shown) if kind == "xlsx" else _read_csv(path, shown)
@@ -77,8 +80,16 @@ def read_table_file(path: Path | str) -> pl.DataFrame:
 
 
 def write_table_file(frame: pl.DataFrame, path: Path, sheet: str = "data") -> None:
-    """Write ``frame`` as CSV (UTF-8, dates ``YYYY-MM-DD``) or XLSX, by suffix."""
+    """Write ``frame`` as CSV (UTF-8, dates ``YYYY-MM-DD``) or XLSX, by suffix.
+
+    XLSX is written by xlsxwriter at roughly 20k rows a second; CSV is ~50x faster.
+    """
     kind = file_format(path)
+    if kind == "xlsx" and frame.height > XLSX_MAX_ROWS:
+        raise ValueError(
+            f"{frame.height} rows do not fit in one .xlsx sheet (at most {XLSX_MAX_ROWS}); "
+            "export to .csv instead"
+        )
     path.parent.mkdir(parents=True, exist_ok=True)
     if kind == "csv":
         frame.write_csv(path, date_format="%Y-%m-%d")
@@ -102,7 +113,8 @@ def _read_csv(path: Path, file: str) -> Grid:
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        line = data.count(b"\n", 0, exc.start) + 1
+        bom = 3 if data.startswith(b"\xef\xbb\xbf") else 0  # exc.start counts after it
+        line = data.count(b"\n", 0, exc.start + bom) + 1
         reason = "not valid UTF-8 text (save the file as CSV UTF-8)"
         raise ImportFailed([RowError(line, ROW_COLUMN, reason).format(file)]) from None
     if not text.strip():
@@ -117,7 +129,7 @@ def _read_csv(path: Path, file: str) -> Grid:
         return _read_csv_slow(text, file)
     header = [(v or "").strip() for v in first]
     body = raw.slice(1).with_row_index("_i", offset=2)
-    body = body.filter(pl.any_horizontal(pl.exclude("_i").is_not_null()))
+    body = body.filter(pl.any_horizontal(pl.exclude("_i").str.strip_chars().fill_null("") != ""))
     errors = _short_rows(body, text, len(header))
     frame = body.drop("_i")
     return Grid(header, 1, frame, body["_i"].cast(pl.Int64).rename("_row"), errors)
@@ -224,7 +236,7 @@ def _sheet_first_row(path: Path) -> int:
     except (KeyError, OSError, zipfile.BadZipFile):
         return 1
     cell = re.search(
-        r'<(?:\w+:)?c\b[^>]*?\br="[A-Z]+(\d+)"[^>]*?(?<!/)>\s*<(?:\w+:)?(?:v|is)\b', head
+        r'<(?:\w+:)?c\b[^>]*?\br="[A-Z]+(\d+)"[^>]*?(?<!/)>\s*<(?:\w+:)?(?:v|is|f)\b', head
     )
     return int(cell.group(1)) if cell else 1
 

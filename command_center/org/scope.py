@@ -56,7 +56,8 @@ OPERATOR = Viewer("operator", "director", None, None)
 
 def people_edges(engine: Engine) -> dict[int, int | None]:
     with read_session(engine) as session:
-        return dict(session.execute(select(Person.person_id, Person.manager_id)).tuples().all())
+        rows = session.execute(select(Person.person_id, Person.manager_id)).all()
+        return {pid: mid for pid, mid in rows}
 
 
 def scope_for(

@@ -1,0 +1,223 @@
+"""The four core kinds: people, customers, orders and targets.
+
+Headers are pinned (export writes them in this order, import requires them).
+Column checks come from :mod:`command_center.io.validate`; the checks here
+are the ones that need the database: references, the director rule and
+manager loops. Duplicate keys are checked by the runner for every kind.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import polars as pl
+from sqlalchemy import Engine, select
+from sqlalchemy.orm import InstrumentedAttribute, Session
+
+from command_center.db import frames
+from command_center.db.models import LEVELS, PERSON_STATUSES, Customer, OrderLine, Person, Target
+from command_center.io.upsert import upsert
+from command_center.io.validate import ROW
+from command_center.org.scope import Viewer
+from command_center.org.tree import find_cycle
+from command_center.types import Column, ExportKind, ImportKind, RowError
+
+INT32_MAX = 2**31 - 1  # people.person_id and customers.customer_id are INTEGER
+MAX_LOOPS = 1_000  # manager loops reported per file, at most
+
+PEOPLE_COLUMNS = (
+    Column("person_id", "int", min_value=0),
+    Column("name", "str", max_length=100),
+    Column("level", "str", choices=LEVELS),
+    Column("manager_id", "int", required=False, min_value=0),
+    Column("region", "str", required=False, max_length=50),
+    Column("hire_date", "date"),
+    Column("status", "str", required=False, choices=PERSON_STATUSES),
+)
+CUSTOMER_COLUMNS = (
+    Column("customer_id", "int", min_value=0),
+    Column("name", "str", max_length=200),
+    Column("industry", "str", required=False, max_length=50),
+    Column("size", "str", required=False, max_length=20),
+    Column("owner_id", "int", required=False, min_value=0),
+    Column("region", "str", required=False, max_length=50),
+    Column("created_on", "date"),
+)
+ORDER_COLUMNS = (
+    Column("order_id", "int", min_value=0),
+    Column("customer_id", "int", min_value=0),
+    Column("person_id", "int", min_value=0),
+    Column("order_date", "date"),
+    Column("revenue", "float", min_value=0),
+    Column("cost", "float", required=False, min_value=0),
+)
+TARGET_COLUMNS = (
+    Column("person_id", "int", min_value=0),
+    Column("period", "period"),
+    Column("metric", "str", max_length=50),
+    Column("target", "float", min_value=0),
+)
+
+
+# -- checks ---------------------------------------------------------------------
+
+
+def _known(session: Session, column: InstrumentedAttribute[int], *more: pl.Series) -> pl.Series:
+    ids = pl.Series("id", session.execute(select(column)).scalars().all(), dtype=pl.Int64)
+    for extra in more:
+        ids = ids.append(extra.drop_nulls().cast(pl.Int64).rename("id"))
+    return ids.unique()
+
+
+def _unknown(frame: pl.DataFrame, column: str, known: pl.Series, what: str) -> list[RowError]:
+    bad = frame.filter(pl.col(column).is_not_null() & ~pl.col(column).is_in(known.implode()))
+    return [
+        RowError(row, column, f"unknown {what} {value}")
+        for row, value in bad.select(ROW, column).iter_rows()
+    ]
+
+
+def _too_large(frame: pl.DataFrame, column: str) -> list[RowError]:
+    bad = frame.filter(pl.col(column) > INT32_MAX)
+    return [RowError(row, column, f"too large (at most {INT32_MAX})") for row in bad[ROW]]
+
+
+def _manager_loops(db_edges: dict[int, int | None], frame: pl.DataFrame) -> list[RowError]:
+    """Loops in the org tree as it would be after the import (DB edges + the file's)."""
+    edges = dict(db_edges)
+    rows: dict[int, int] = {}
+    named = frame.filter(pl.col("person_id").is_not_null())
+    for row, person_id, manager_id in named.select(ROW, "person_id", "manager_id").iter_rows():
+        if person_id not in rows:
+            rows[person_id] = row
+            edges[person_id] = manager_id
+    errors: list[RowError] = []
+    for _ in range(MAX_LOOPS):
+        cycle = find_cycle(edges)
+        if cycle is None:
+            break
+        shown = " -> ".join(str(p) for p in cycle)
+        reason = f"manager loop {shown}"
+        errors += [RowError(rows[p], "manager_id", reason) for p in cycle[:-1] if p in rows]
+        for person_id in cycle[:-1]:
+            edges[person_id] = None
+    return errors
+
+
+def check_people(session: Session, frame: pl.DataFrame) -> list[RowError]:
+    db_edges = dict(session.execute(select(Person.person_id, Person.manager_id)).all())
+    known = _known(session, Person.person_id, frame["person_id"])
+    errors = _too_large(frame, "person_id") + _unknown(frame, "manager_id", known, "person")
+    no_manager = frame.filter(
+        pl.col("manager_id").is_null()
+        & pl.col("level").is_not_null()
+        & (pl.col("level") != "director")
+    )
+    reason = "required unless level is director"
+    errors += [RowError(row, "manager_id", reason) for row in no_manager[ROW]]
+    return errors + _manager_loops(db_edges, frame)
+
+
+def check_customers(session: Session, frame: pl.DataFrame) -> list[RowError]:
+    people = _known(session, Person.person_id)
+    return _too_large(frame, "customer_id") + _unknown(frame, "owner_id", people, "person")
+
+
+def check_orders(session: Session, frame: pl.DataFrame) -> list[RowError]:
+    customers = _known(session, Customer.customer_id)
+    people = _known(session, Person.person_id)
+    return _unknown(frame, "customer_id", customers, "customer") + _unknown(
+        frame, "person_id", people, "person"
+    )
+
+
+def check_targets(session: Session, frame: pl.DataFrame) -> list[RowError]:
+    return _unknown(frame, "person_id", _known(session, Person.person_id), "person")
+
+
+# -- apply ----------------------------------------------------------------------
+
+
+def _managers_first(frame: pl.DataFrame) -> pl.DataFrame:
+    """Order people so a manager in the file is written before their reports (FKs)."""
+    manager = dict(zip(frame["person_id"].to_list(), frame["manager_id"].to_list(), strict=True))
+    depth: dict[int, int] = {}
+    for start in manager:
+        chain: list[int] = []
+        node: int | None = start
+        while node in manager and node not in depth and node not in chain:
+            chain.append(node)
+            node = manager[node]
+        base = depth.get(node, -1) if node is not None else -1
+        for person_id in reversed(chain):
+            base += 1
+            depth[person_id] = base
+    order = pl.Series("_depth", [depth[p] for p in frame["person_id"].to_list()])
+    return frame.with_columns(order).sort("_depth", maintain_order=True).drop("_depth")
+
+
+def apply_people(session: Session, frame: pl.DataFrame) -> int:
+    frame = frame.with_columns(pl.col("status").fill_null("active"), pl.col("region").fill_null(""))
+    return upsert(session, Person, _managers_first(frame), ["person_id"])
+
+
+def apply_customers(session: Session, frame: pl.DataFrame) -> int:
+    frame = frame.with_columns(pl.col("industry", "size", "region").fill_null(""))
+    return upsert(session, Customer, frame, ["customer_id"])
+
+
+def apply_orders(session: Session, frame: pl.DataFrame) -> int:
+    frame = frame.with_columns(pl.col("cost").fill_null(0.0))
+    return upsert(session, OrderLine, frame, ["order_id"])
+
+
+def apply_targets(session: Session, frame: pl.DataFrame) -> int:
+    return upsert(session, Target, frame, ["person_id", "period", "metric"])
+
+
+# -- exports --------------------------------------------------------------------
+
+
+def _reader(
+    read: Callable[[Engine, Viewer], pl.DataFrame], columns: tuple[Column, ...], order: list[str]
+) -> Callable[[Engine, Viewer], pl.DataFrame]:
+    names = [c.name for c in columns]
+
+    def read_kind(engine: Engine, viewer: Viewer) -> pl.DataFrame:
+        return read(engine, viewer).select(names).sort(order)
+
+    return read_kind
+
+
+CORE_IMPORTS: tuple[ImportKind, ...] = (
+    ImportKind("people", PEOPLE_COLUMNS, ("person_id",), apply_people, check_people, "People"),
+    ImportKind(
+        "customers",
+        CUSTOMER_COLUMNS,
+        ("customer_id",),
+        apply_customers,
+        check_customers,
+        "Customers",
+    ),
+    ImportKind("orders", ORDER_COLUMNS, ("order_id",), apply_orders, check_orders, "Orders"),
+    ImportKind(
+        "targets",
+        TARGET_COLUMNS,
+        ("person_id", "period", "metric"),
+        apply_targets,
+        check_targets,
+        "Targets",
+    ),
+)
+CORE_EXPORTS: tuple[ExportKind, ...] = (
+    ExportKind("people", _reader(frames.people, PEOPLE_COLUMNS, ["person_id"]), "People"),
+    ExportKind(
+        "customers", _reader(frames.customers, CUSTOMER_COLUMNS, ["customer_id"]), "Customers"
+    ),
+    ExportKind("orders", _reader(frames.orders, ORDER_COLUMNS, ["order_id"]), "Orders"),
+    ExportKind(
+        "targets",
+        _reader(frames.targets, TARGET_COLUMNS, ["person_id", "period", "metric"]),
+        "Targets",
+    ),
+)
