@@ -99,6 +99,16 @@ def empty_db(
     _drop_db(db, pg_databases)
 
 
+def _demo(backend: str, folder: object, pg: _PgDatabases | None) -> Db:
+    from command_center.demo import load_demo
+
+    db = _new_db(backend, folder, pg)
+    host = make_host()
+    upgrade(db.engine, host)
+    load_demo(db.engine, host, scale="small", seed=SEED, as_of=AS_OF)
+    return db
+
+
 @pytest.fixture(scope="session", params=BACKENDS)
 def demo_db(
     request: pytest.FixtureRequest,
@@ -106,14 +116,17 @@ def demo_db(
     pg_databases: _PgDatabases | None,
 ) -> Iterator[Db]:
     """A migrated database with the small demo loaded: shared, treat as read-only."""
-    from command_center.demo import load_demo
-
-    db = _new_db(request.param, tmp_path_factory.mktemp("demo"), pg_databases)
-    host = make_host()
-    upgrade(db.engine, host)
-    load_demo(db.engine, host, scale="small", seed=SEED, as_of=AS_OF)
+    db = _demo(request.param, tmp_path_factory.mktemp("demo"), pg_databases)
     yield db
     _drop_db(db, pg_databases)
+
+
+@pytest.fixture(scope="session")
+def sqlite_demo_db(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Db]:
+    """The small demo in a SQLite file, for tests that need one real file (browser)."""
+    db = _demo("sqlite", tmp_path_factory.mktemp("demo-file"), None)
+    yield db
+    _drop_db(db, None)
 
 
 @pytest.fixture

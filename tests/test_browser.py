@@ -40,9 +40,8 @@ def free_port() -> int:
 
 
 @pytest.fixture
-def server(demo_db) -> Iterator[str]:
-    if demo_db.backend != "sqlite":
-        pytest.skip("one browser run is enough: it uses the SQLite demo database")
+def server(sqlite_demo_db) -> Iterator[str]:
+    demo_db = sqlite_demo_db
     port = free_port()
     env = {
         **os.environ,
