@@ -251,9 +251,15 @@ def export(kind: str, file: Path) -> None:
     typer.echo(t("cli.export_done", file=str(file), rows=rows))
 
 
+_extended_by: set[int] = set()
+
+
 def build_app() -> typer.Typer:
-    """The CLI with every plugin's commands added."""
-    runtime.host().call("register_cli", app=app)
+    """The CLI with every plugin's commands added (once per plugin host)."""
+    host = runtime.host()
+    if id(host) not in _extended_by:
+        host.call("register_cli", app=app)
+        _extended_by.add(id(host))
     return app
 
 

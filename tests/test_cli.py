@@ -1,0 +1,114 @@
+"""The `command-center` CLI: pinned command names, scope with --user, all-or-nothing import."""
+
+from __future__ import annotations
+
+import json
+
+import polars as pl
+import pytest
+from typer.testing import CliRunner
+
+from command_center import cli
+from tests.conftest import use_db
+
+runner = CliRunner()
+
+
+@pytest.fixture
+def fresh(empty_db, monkeypatch, app_env):
+    use_db(monkeypatch, empty_db)
+    cli.build_app()
+    return empty_db
+
+
+@pytest.fixture
+def demo(demo_db, monkeypatch, app_env):
+    use_db(monkeypatch, demo_db)
+    cli.build_app()
+    return demo_db
+
+
+def invoke(*args: str, input: str | None = None, env: dict[str, str] | None = None):
+    return runner.invoke(cli.app, list(args), input=input, env=env)
+
+
+def test_init_is_idempotent(fresh) -> None:
+    for _ in range(2):
+        result = invoke("init")
+        assert result.exit_code == 0, result.output
+        assert "Database ready" in result.output
+
+
+def test_demo_loads_then_if_empty_skips(fresh) -> None:
+    result = invoke("demo", "--scale", "small", "--as-of", "2026-11-15")
+    assert result.exit_code == 0, result.output
+    assert "people 80" in result.output and "demo1234" in result.output
+    again = invoke("demo", "--if-empty")
+    assert again.exit_code == 0 and "already holds data" in again.output
+    refused = invoke("demo")
+    assert refused.exit_code != 0
+
+
+def test_bad_scale_and_date(fresh) -> None:
+    assert "Unknown scale" in invoke("demo", "--scale", "huge").output
+    assert "Not a date" in invoke("demo", "--as-of", "2026-13-01").output
+
+
+def test_plugins_json(fresh) -> None:
+    result = invoke("plugins", "--json")
+    data = json.loads(result.output)
+    names = {item["name"]: item for item in data}
+    assert {"core", "sample"} <= set(names)
+    for item in data:
+        assert {"name", "version", "source", "enabled", "error"} <= set(item)
+
+
+def test_plugin_cli_command(fresh) -> None:
+    assert invoke("sample-hello", "--name", "铁军").output.strip() == "hello 铁军"
+
+
+def test_users_add_reads_password_from_stdin(demo) -> None:
+    result = invoke(
+        "users", "add", "newrep", "--role", "rep", "--person", "80", input="a-long-password\n"
+    )
+    assert result.exit_code == 0, result.output
+    listed = invoke("users", "list").output
+    assert "newrep" in listed
+    bad = invoke("users", "add", "x", "--role", "rep", "--person", "80", input="short\n")
+    assert bad.exit_code != 0 and "at least" in bad.output
+
+
+def test_export_as_rep_is_scoped(demo, tmp_path) -> None:
+    out = tmp_path / "orders.csv"
+    env = {"COMMAND_CENTER_PASSWORD": "demo1234"}
+    result = invoke("--user", "rep", "export", "orders", str(out), env=env)
+    assert result.exit_code == 0, result.output
+    frame = pl.read_csv(out)
+    from tests.apptest import signed_in
+
+    me = signed_in(demo.engine, "rep").person_id
+    assert frame.height > 0 and frame["person_id"].unique().to_list() == [me]
+    wrong = invoke(
+        "--user", "rep", "export", "orders", str(out), env={"COMMAND_CENTER_PASSWORD": "nope-nope"}
+    )
+    assert wrong.exit_code != 0 and "Wrong login or password" in wrong.output
+
+
+def test_import_rejects_bad_file_whole(demo, tmp_path) -> None:
+    from command_center.db.frames import clear_cache, read_frame
+
+    before = read_frame(demo.engine, "SELECT COUNT(*) AS n FROM people")["n"].item()
+    path = tmp_path / "people.csv"
+    path.write_text(
+        "person_id,name,level,manager_id,region,hire_date,status\n"
+        "9001,新人甲,rep,1,华东,2026-01-05,active\n"
+        "9002,新人乙,boss,1,华东,2026-01-05,active\n"
+        "9003,新人丙,rep,1,华东,2026-02-30,active\n",
+        encoding="utf-8",
+    )
+    result = invoke("import", "people", str(path))
+    assert result.exit_code != 0
+    assert f"{path}:3: level:" in result.output
+    assert f"{path}:4: hire_date:" in result.output
+    clear_cache()
+    assert read_frame(demo.engine, "SELECT COUNT(*) AS n FROM people")["n"].item() == before
