@@ -20,6 +20,7 @@ from command_center.types import (
     MetricQuery,
     MetricSpec,
     PageSpec,
+    PanelSpec,
     RowError,
 )
 
@@ -39,6 +40,7 @@ __all__ = [
     "MetricQuery",
     "MetricSpec",
     "PageSpec",
+    "PanelSpec",
     "RowError",
     "__version__",
     "hookimpl",

@@ -27,6 +27,7 @@ if TYPE_CHECKING:
         ImportKind,
         MetricSpec,
         PageSpec,
+        PanelSpec,
     )
 
 hookspec = pluggy.HookspecMarker("command_center")
@@ -91,6 +92,16 @@ def register_translations() -> dict[str, dict[str, str]]:
 @hookspec
 def register_home_cards() -> list[HomeCard]:
     """Cards this plugin adds to the home page, filtered by role."""
+
+
+@hookspec
+def register_panels() -> list[PanelSpec]:
+    """Panels for other plugins' entity pages (a customer's, a person's).
+
+    The plugin owning the page renders every panel registered for its entity
+    with ``command_center.ui.render_panels``; a panel that raises shows its
+    error inside that panel only.
+    """
 
 
 @hookspec

@@ -138,6 +138,24 @@ class HomeCard:
     order: int = 100
 
 
+@dataclass(frozen=True)
+class PanelSpec:
+    """A panel another plugin shows on an entity's page (e.g. a customer's).
+
+    The page that owns the entity calls ``render(ctx, entity_id)`` for every
+    panel registered for its ``entity`` ("customer" or "person"), so the
+    pipeline plugin can show a customer's complaints on the customers
+    plugin's page without either importing the other.
+    """
+
+    entity: Literal["customer", "person"]
+    key: str
+    title: str
+    render: Callable[[Any, int], None]
+    roles: frozenset[str] = BUSINESS_ROLES
+    order: int = 100
+
+
 @dataclass
 class DemoContext:
     """Handed to every ``seed_demo``: the core's demo rows are already stored.

@@ -22,7 +22,7 @@ def test_init_is_idempotent(empty_db) -> None:
     upgrade(empty_db.engine, host)
     assert current_heads(empty_db.engine) == before
     assert not pending(empty_db.engine, host)
-    assert before == {"0002_core"}
+    assert before == {"0003_core"}
 
 
 def test_models_match_migrations(empty_db) -> None:
@@ -101,3 +101,20 @@ def test_disabled_plugin_keeps_its_tables_and_init_still_works(empty_db, monkeyp
     upgrade(empty_db.engine, host)  # the sample plugin's history is left alone
     assert not pending(empty_db.engine, host)
     assert "sample_visits" in inspect(empty_db.engine).get_table_names()
+
+
+def test_fast_reads_see_every_committed_write(tmp_path) -> None:
+    """connectorx (out of process for SQLite) never reads stale data or breaks locks."""
+    from command_center.db import frames
+    from command_center.db.engine import get_engine
+
+    engine = get_engine(f"sqlite:///{tmp_path}/rw.db")
+    upgrade(engine, make_host())
+    for i in range(1, 30):
+        with write_session(engine) as session:
+            session.add(Person(person_id=i, name=f"p{i}", level="director",
+                               hire_date=dt.date(2020, 1, 1)))
+        frames.clear_cache()
+        assert frames.all_people(engine).height == i
+    with engine.connect() as conn:  # the in-process SQLite still works
+        assert conn.execute(text("SELECT COUNT(*) FROM people")).scalar() == 29

@@ -30,7 +30,7 @@ from sqlalchemy import (
 from command_center import demo, hookimpl
 from command_center.db import bulk
 from command_center.db.bulk import bulk_insert
-from command_center.db.engine import create_db_engine, data_version
+from command_center.db.engine import create_db_engine, data_version, write_session
 from command_center.db.migrate import upgrade
 from command_center.db.models import LEVELS, Customer, OrderLine, Person, Target, User
 from command_center.demo import (
@@ -43,7 +43,7 @@ from command_center.demo import (
     load_demo,
 )
 from command_center.org import auth
-from command_center.org.auth import authenticate
+from command_center.org.auth import add_user, authenticate
 from command_center.org.scope import people_edges, scope_for
 from command_center.plugins import PluginHost
 from command_center.types import DemoContext
@@ -295,6 +295,15 @@ def test_if_empty_loads_an_empty_database(engine: Engine) -> None:
     assert counts["orders"] == SMALL.order_lines
 
 
+def test_an_existing_login_is_kept(engine: Engine) -> None:
+    with write_session(engine) as session:
+        add_user(session, "admin", "an-own-password", "admin")
+    counts = load_demo(engine, core_host(), seed=SEED, as_of=AS_OF)
+    assert counts["users"] == len(DEMO_LOGINS) - 1
+    assert authenticate(engine, "admin", "an-own-password").role == "admin"
+    assert authenticate(engine, "rep", DEMO_PASSWORD).role == "rep"
+
+
 def test_a_failure_leaves_the_database_as_it_was(
     engine: Engine, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -320,6 +329,28 @@ def test_a_failure_leaves_the_database_as_it_was(
         assert read(engine, key).equals(frame), key
     assert count(engine, User) == len(DEMO_LOGINS)
     assert data_version(engine) == 1
+
+
+def test_broken_references_are_refused(engine: Engine, monkeypatch: pytest.MonkeyPatch) -> None:
+    real = demo.generate
+
+    def broken(*args: Any) -> demo.DemoData:
+        data = real(*args)
+        data.orders = data.orders.with_columns(
+            pl.when(pl.col("order_id") == 5)
+            .then(10**6)
+            .otherwise("customer_id")
+            .alias("customer_id")
+        )
+        return data
+
+    monkeypatch.setattr(demo, "generate", broken)
+    with pytest.raises(RuntimeError, match="foreign key"):
+        load_demo(engine, core_host(), seed=SEED, as_of=AS_OF)
+    assert is_empty(engine) and data_version(engine) == 0
+    with engine.connect() as conn:  # the pooled connection enforces foreign keys again
+        assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+        assert conn.exec_driver_sql("PRAGMA synchronous").scalar() == 1
 
 
 def test_unknown_scale(engine: Engine) -> None:

@@ -1,9 +1,12 @@
 """Analytic reads: every query that returns a Polars frame goes through here.
 
 Path, by measurement (see ``bench/``): connectorx straight from the database
-URI (SQLite file or PostgreSQL) is ~10x faster and far leaner than
-``pl.read_database`` over a SQLAlchemy connection, so it is used wherever the
-URL allows; in-memory SQLite and other dialects fall back to SQLAlchemy.
+URI is ~10x faster and far leaner than ``pl.read_database`` over a
+SQLAlchemy connection, so it is used wherever the URL allows. PostgreSQL is
+read in-process; SQLite files are read in a worker process (see
+:mod:`command_center.db.cx_worker` for why: two SQLite libraries in one
+process break its locking). In-memory SQLite and other dialects fall back to
+SQLAlchemy.
 
 Frames are cached per data version in a small process-wide LRU that hands
 out the same frame (no copy); Polars frames are immutable, so sharing is
@@ -16,18 +19,20 @@ import datetime as dt
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
-from typing import Any
+from typing import Any, TypeVar
 
 import polars as pl
 from sqlalchemy import Engine, Select, TextClause, select, text
 
+from command_center.db import cx_worker
 from command_center.db.engine import data_version
 from command_center.db.models import Customer, OrderLine, Person, Target
 from command_center.org.scope import Viewer
 
 MAX_CACHED_FRAMES = 24
+T = TypeVar("T")
 
-_cache: OrderedDict[tuple[Hashable, ...], pl.DataFrame] = OrderedDict()
+_cache: OrderedDict[tuple[Hashable, ...], Any] = OrderedDict()
 _cache_lock = threading.Lock()
 _force_sqlalchemy = False  # set by the bench to measure the baseline path
 
@@ -62,7 +67,9 @@ def read_frame(
     ``schema`` casts columns afterwards so both paths give the same types.
     """
     uri = None if _force_sqlalchemy else connectorx_uri(engine)
-    if uri is not None:
+    if uri is not None and engine.dialect.name == "sqlite":
+        frame = cx_worker.read_sqlite(compile_sql(engine, query), uri)
+    elif uri is not None:
         frame = pl.read_database_uri(compile_sql(engine, query), uri, engine="connectorx")
     else:
         sql = text(query) if isinstance(query, str) else query
@@ -88,9 +95,7 @@ def _conform(frame: pl.DataFrame, schema: dict[str, pl.DataType]) -> pl.DataFram
     return frame.with_columns(exprs).select(list(schema))
 
 
-def cached(
-    engine: Engine, name: str, loader: Callable[[], pl.DataFrame], *key: Hashable
-) -> pl.DataFrame:
+def cached(engine: Engine, name: str, loader: Callable[[], T], *key: Hashable) -> T:
     """``loader()`` cached under (database, ``name``, ``key``, data version).
 
     When the data version moves on, older frames of the same name are dropped

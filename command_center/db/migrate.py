@@ -62,8 +62,9 @@ def alembic_config(engine: Engine, track: MigrationTrack) -> Config:
     return cfg
 
 
-def upgrade(engine: Engine, host: PluginHost, core_revision: str = "heads",
-            plugins: bool = True) -> None:
+def upgrade(
+    engine: Engine, host: PluginHost, core_revision: str = "heads", plugins: bool = True
+) -> None:
     """Bring the core to ``core_revision``, then every plugin to its heads."""
     all_tracks = tracks(host)
     command.upgrade(alembic_config(engine, all_tracks[0]), core_revision)
@@ -76,8 +77,9 @@ def current_heads(engine: Engine, track: MigrationTrack | None = None) -> set[st
     """The revisions the database is at for ``track`` (the core by default)."""
     table = track.version_table if track else CORE_VERSION_TABLE
     with engine.connect() as conn:
-        return set(MigrationContext.configure(conn, opts={"version_table": table})
-                   .get_current_heads())
+        return set(
+            MigrationContext.configure(conn, opts={"version_table": table}).get_current_heads()
+        )
 
 
 def pending(engine: Engine, host: PluginHost) -> bool:

@@ -141,3 +141,39 @@ class Meta(Base):
 
     key: Mapped[str] = mapped_column(String(64), primary_key=True)
     value: Mapped[int] = mapped_column(BigInteger, default=0)
+
+
+class PluginSetting(Base):
+    """A company-wide setting of a plugin (cut-offs, caps, intervals …), as JSON."""
+
+    __tablename__ = "plugin_settings"
+
+    plugin: Mapped[str] = mapped_column(String(64), primary_key=True)
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    value: Mapped[Any] = mapped_column(JSON)
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
+    updated_by: Mapped[str] = mapped_column(String(64), default="")
+
+
+class PublishedFact(Base):
+    """What one plugin publishes for others through the core.
+
+    Examples: honour titles per period (``topic="honours"``), an appraisal's
+    bonus multiplier. A publisher replaces all rows of a (topic, period) at
+    once; readers get them scoped to the people they may see.
+    """
+
+    __tablename__ = "published_facts"
+    __table_args__ = (
+        UniqueConstraint("topic", "period", "person_id", "key", name="uq_published_facts_key"),
+    )
+
+    fact_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    topic: Mapped[str] = mapped_column(String(64), index=True)
+    period: Mapped[str] = mapped_column(String(7))
+    person_id: Mapped[int | None] = mapped_column(ForeignKey("people.person_id"), index=True)
+    key: Mapped[str] = mapped_column(String(64))
+    value: Mapped[float | None] = mapped_column(Float, default=None)
+    text: Mapped[str] = mapped_column(String(200), default="")
+    published_by: Mapped[str] = mapped_column(String(64))
+    published_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)

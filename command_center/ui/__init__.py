@@ -5,7 +5,8 @@ from command_center.ui.widgets import (
     chart,
     kpi_row,
     page_header,
+    render_panels,
     table_with_download,
 )
 
-__all__ = ["COLORS", "chart", "kpi_row", "page_header", "table_with_download"]
+__all__ = ["COLORS", "chart", "kpi_row", "page_header", "render_panels", "table_with_download"]

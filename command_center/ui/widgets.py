@@ -136,3 +136,19 @@ def table_with_download(
         key=f"{key}_xlsx",
         on_click="ignore",
     )
+
+
+def render_panels(ctx: PageContext, entity: str, entity_id: int) -> None:
+    """Every plugin's panels for ``entity`` (e.g. a customer), each isolated."""
+    panels = [
+        panel
+        for _, panel in ctx.host.collect("register_panels")
+        if panel.entity == entity and ctx.viewer.role in panel.roles
+    ]
+    for panel in sorted(panels, key=lambda p: p.order):
+        with st.expander(t(panel.title), expanded=True):
+            try:
+                panel.render(ctx, entity_id)
+            except Exception as exc:
+                st.error(t("app.card_error", card=t(panel.title)))
+                st.exception(exc)

@@ -24,6 +24,7 @@ from command_center import (
     MetricQuery,
     MetricSpec,
     PageSpec,
+    PanelSpec,
     RowError,
     hookimpl,
 )
@@ -147,6 +148,15 @@ def register_translations() -> dict[str, dict[str, str]]:
 @hookimpl
 def register_home_cards() -> list[HomeCard]:
     return [HomeCard("sample-card", "sample.card", _card)]
+
+
+@hookimpl
+def register_panels() -> list[PanelSpec]:
+    return [PanelSpec("customer", "sample-panel", "sample.card", _panel)]
+
+
+def _panel(ctx: object, customer_id: int) -> None:
+    st.write(t("sample.panel_text", customer=customer_id))
 
 
 @hookimpl

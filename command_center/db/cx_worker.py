@@ -1,0 +1,110 @@
+"""connectorx reads of SQLite files, run in a separate worker process.
+
+connectorx links its own copy of SQLite. Two SQLite libraries in one process
+break SQLite's POSIX locking (closing a file in one drops the other's locks;
+see "How To Corrupt An SQLite Database File", section 2.2.1): reads come back
+stale and writers hit "disk I/O error" (we saw both). In a separate process
+each library has its own locks and WAL works as designed, so SQLite files
+are read by connectorx in a long-lived child process (``python -m
+command_center.db.cx_worker``) that answers one query at a time with an
+Arrow IPC stream. PostgreSQL needs none of this.
+
+Protocol: one JSON line ``{"sql": ..., "uri": ...}`` in; ``OK <n>\\n`` and
+``n`` bytes of Arrow IPC, or ``ERR <n>\\n`` and ``n`` bytes of message, out.
+"""
+
+from __future__ import annotations
+
+import atexit
+import io
+import json
+import subprocess
+import sys
+import threading
+from typing import IO
+
+import polars as pl
+
+
+class WorkerError(RuntimeError):
+    """The query failed in the worker; the message is connectorx's."""
+
+
+class _Worker:
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.proc: subprocess.Popen[bytes] | None = None
+
+    def _start(self) -> subprocess.Popen[bytes]:
+        if self.proc is None or self.proc.poll() is not None:
+            self.proc = subprocess.Popen(
+                [sys.executable, "-m", "command_center.db.cx_worker"],
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+            )
+        return self.proc
+
+    def query(self, sql: str, uri: str) -> pl.DataFrame:
+        with self.lock:
+            for attempt in (1, 2):
+                proc = self._start()
+                assert proc.stdin is not None and proc.stdout is not None
+                try:
+                    proc.stdin.write(json.dumps({"sql": sql, "uri": uri}).encode() + b"\n")
+                    proc.stdin.flush()
+                    status, payload = _read_reply(proc.stdout)
+                except (BrokenPipeError, EOFError):
+                    self.stop()  # the worker died (e.g. killed for memory): start afresh once
+                    if attempt == 2:
+                        raise
+                    continue
+                if status == b"ERR":
+                    raise WorkerError(payload.decode("utf-8", "replace"))
+                return pl.read_ipc_stream(io.BytesIO(payload))
+        raise AssertionError("unreachable")
+
+    def stop(self) -> None:
+        if self.proc is not None and self.proc.poll() is None:
+            self.proc.kill()
+            self.proc.wait()
+        self.proc = None
+
+
+def _read_reply(stream: IO[bytes]) -> tuple[bytes, bytes]:
+    header = stream.readline()
+    if not header:
+        raise EOFError("worker closed")
+    status, size = header.split()
+    payload = stream.read(int(size))
+    if len(payload) != int(size):
+        raise EOFError("worker closed mid-reply")
+    return status, payload
+
+
+_worker = _Worker()
+atexit.register(_worker.stop)
+
+
+def read_sqlite(sql: str, uri: str) -> pl.DataFrame:
+    """Run ``sql`` against the SQLite file ``uri`` with connectorx, out of process."""
+    return _worker.query(sql, uri)
+
+
+def _serve() -> None:
+    out = sys.stdout.buffer
+    for line in sys.stdin.buffer:
+        request = json.loads(line)
+        try:
+            frame = pl.read_database_uri(request["sql"], request["uri"], engine="connectorx")
+            buffer = io.BytesIO()
+            frame.write_ipc_stream(buffer)
+            status, payload = b"OK", buffer.getvalue()
+        except Exception as exc:
+            status, payload = b"ERR", f"{type(exc).__name__}: {exc}".encode()
+        out.write(status + b" " + str(len(payload)).encode() + b"\n")
+        out.write(payload)
+        out.flush()
+
+
+if __name__ == "__main__":
+    _serve()
