@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from command_center import testing as apptest
 from command_center.plugins import PluginHost
 from command_center.settings import get_settings
-from tests import apptest
 from tests.conftest import make_host, use_db
 from tests.plugins import broken_hooks, sample_plugin
 

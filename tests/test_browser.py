@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.apptest import APP
+from command_center.testing import APP
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 if CHROMIUM is None and os.environ.get("COMMAND_CENTER_REQUIRE_BROWSER") != "1":

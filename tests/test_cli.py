@@ -84,7 +84,7 @@ def test_export_as_rep_is_scoped(demo, tmp_path) -> None:
     result = invoke("--user", "rep", "export", "orders", str(out), env=env)
     assert result.exit_code == 0, result.output
     frame = pl.read_csv(out)
-    from tests.apptest import signed_in
+    from command_center.testing import signed_in
 
     me = signed_in(demo.engine, "rep").person_id
     assert frame.height > 0 and frame["person_id"].unique().to_list() == [me]

@@ -1,17 +1,32 @@
-"""Helpers to drive the real app with Streamlit's AppTest."""
+"""Testing helpers the core ships for plugin authors (and its own tests).
+
+- :func:`demo_database` makes a migrated database with the small demo data;
+- :func:`use_database` points the app and CLI runtime at it, with a host
+  that includes your plugin (:func:`host_with`);
+- :func:`start` runs the real app under Streamlit's AppTest, signed in as a
+  demo login; :func:`open_page` switches to a page by its ``PageSpec.key``;
+  :func:`texts` gathers what the page showed, for assertions.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
+import os
 from pathlib import Path
 
 from sqlalchemy import Engine, select
 from streamlit.testing.v1 import AppTest
 
-from command_center.db.engine import read_session
+from command_center import runtime
+from command_center.db.engine import get_engine, read_session
+from command_center.db.migrate import upgrade
 from command_center.db.models import User
 from command_center.org.auth import SignedIn
+from command_center.plugins import PluginHost
+from command_center.settings import get_settings
 
-APP = str(Path(__file__).resolve().parent.parent / "command_center" / "app.py")
+APP = str(Path(__file__).resolve().parent / "app.py")
+DEMO_AS_OF = dt.date(2026, 11, 15)
 
 
 def signed_in(engine: Engine, login: str) -> SignedIn:
@@ -68,3 +83,24 @@ def texts(at: AppTest) -> str:
             frame.value.to_string() if hasattr(frame.value, "to_string") else str(frame.value)
         )
     return "\n".join(parts)
+
+
+def host_with(*plugins: tuple[str, object], entry_points: bool = False) -> PluginHost:
+    """The core and built-ins plus ``plugins`` given as ``(name, module)`` pairs."""
+    return PluginHost(get_settings(), entry_points=entry_points, extra=list(plugins))
+
+
+def demo_database(url: str, host: PluginHost, seed: int = 7) -> Engine:
+    """Migrate the database at ``url`` and load the small demo into it."""
+    from command_center.demo import load_demo
+
+    engine = get_engine(url)
+    upgrade(engine, host)
+    load_demo(engine, host, scale="small", seed=seed, as_of=DEMO_AS_OF)
+    return engine
+
+
+def use_database(url: str, host: PluginHost) -> None:
+    """Make the app and CLI runtime use ``url`` and ``host`` (restore with ``runtime.reset()``)."""
+    os.environ["COMMAND_CENTER_DB_URL"] = url
+    runtime.reset(host)
