@@ -538,7 +538,7 @@ def test_unknown_kind(engine, host, tmp_path):
     with pytest.raises(
         UnknownKindError,
         match=r"unknown import kind 'nope'; known kinds: "
-        r"customers, orders, people, targets",
+        r"customers, orders, people, refunds, targets",
     ):
         run_import(engine, host, "nope", path)
     with pytest.raises(UnknownKindError, match="unknown export kind 'nope'"):

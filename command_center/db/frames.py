@@ -26,7 +26,7 @@ from sqlalchemy import Engine, Select, TextClause, select, text
 
 from command_center.db import cx_worker
 from command_center.db.engine import data_version
-from command_center.db.models import Customer, OrderLine, Person, Target
+from command_center.db.models import Customer, OrderLine, OrderRefund, Person, Target
 from command_center.org.scope import Viewer
 
 MAX_CACHED_FRAMES = 24
@@ -238,3 +238,23 @@ def all_monthly_sales(engine: Engine) -> pl.DataFrame:
 
 def monthly_sales(engine: Engine, viewer: Viewer) -> pl.DataFrame:
     return viewer.filter(all_monthly_sales(engine))
+
+
+REFUND_SCHEMA: dict[str, pl.DataType] = {
+    "refund_id": pl.Int64(),
+    "order_id": pl.Int64(),
+    "refund_date": pl.Date(),
+    "amount": pl.Float64(),
+    "reason": pl.String(),
+    "person_id": pl.Int64(),
+}
+
+
+def refunds(engine: Engine, viewer: Viewer) -> pl.DataFrame:
+    """Refunds on order lines booked by people in scope, with the line's ``person_id``."""
+    query = select(*OrderRefund.__table__.c, OrderLine.person_id).join(
+        OrderLine, OrderLine.order_id == OrderRefund.order_id
+    )
+    if viewer.person_ids is not None:
+        query = query.where(OrderLine.person_id.in_(sorted(viewer.person_ids)))
+    return read_frame(engine, query.order_by(OrderRefund.refund_id), REFUND_SCHEMA)

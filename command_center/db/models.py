@@ -177,3 +177,18 @@ class PublishedFact(Base):
     text: Mapped[str] = mapped_column(String(200), default="")
     published_by: Mapped[str] = mapped_column(String(64))
     published_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class OrderRefund(Base):
+    """Money given back on an order line after it was booked (drives clawbacks)."""
+
+    __tablename__ = "order_refunds"
+    __table_args__ = (CheckConstraint("amount >= 0", name="amount_nonneg"),)
+
+    refund_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    order_id: Mapped[int] = mapped_column(
+        BigInteger().with_variant(Integer, "sqlite"), ForeignKey("orders.order_id"), index=True
+    )
+    refund_date: Mapped[dt.date] = mapped_column(Date, index=True)
+    amount: Mapped[float] = mapped_column(Float)
+    reason: Mapped[str] = mapped_column(String(200), default="")

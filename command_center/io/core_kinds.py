@@ -1,4 +1,4 @@
-"""The four core kinds: people, customers, orders and targets.
+"""The core kinds: people, customers, orders, targets and refunds.
 
 Headers are pinned (export writes them in this order, import requires them).
 Column checks come from :mod:`command_center.io.validate`; the checks here
@@ -15,7 +15,15 @@ from sqlalchemy import Engine, select
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from command_center.db import frames
-from command_center.db.models import LEVELS, PERSON_STATUSES, Customer, OrderLine, Person, Target
+from command_center.db.models import (
+    LEVELS,
+    PERSON_STATUSES,
+    Customer,
+    OrderLine,
+    OrderRefund,
+    Person,
+    Target,
+)
 from command_center.io.upsert import upsert
 from command_center.io.validate import ROW
 from command_center.org.scope import Viewer
@@ -50,6 +58,13 @@ ORDER_COLUMNS = (
     Column("order_date", "date"),
     Column("revenue", "float", min_value=0),
     Column("cost", "float", required=False, min_value=0),
+)
+REFUND_COLUMNS = (
+    Column("refund_id", "int", min_value=0),
+    Column("order_id", "int", min_value=0),
+    Column("refund_date", "date"),
+    Column("amount", "float", min_value=0),
+    Column("reason", "str", required=False, max_length=200),
 )
 TARGET_COLUMNS = (
     Column("person_id", "int", min_value=0),
@@ -135,6 +150,35 @@ def check_targets(session: Session, frame: pl.DataFrame) -> list[RowError]:
     return _unknown(frame, "person_id", _known(session, Person.person_id), "person")
 
 
+def check_refunds(session: Session, frame: pl.DataFrame) -> list[RowError]:
+    """Known orders, and never more refunded on an order than its revenue."""
+    errors = _unknown(frame, "order_id", _known(session, OrderLine.order_id), "order")
+    ids = frame["order_id"].drop_nulls().unique().to_list()
+    revenue = dict(
+        session.execute(
+            select(OrderLine.order_id, OrderLine.revenue).where(OrderLine.order_id.in_(ids))
+        ).all()
+    )
+    stored = session.execute(
+        select(OrderRefund.refund_id, OrderRefund.order_id, OrderRefund.amount).where(
+            OrderRefund.order_id.in_(ids)
+        )
+    ).all()
+    file_ids = set(frame["refund_id"].drop_nulls().to_list())
+    totals: dict[int, float] = {}
+    for refund_id, order_id, amount in stored:
+        if refund_id not in file_ids:  # rows the file replaces do not count twice
+            totals[order_id] = totals.get(order_id, 0.0) + amount
+    for row, order_id, amount in frame.select(ROW, "order_id", "amount").iter_rows():
+        if order_id not in revenue or amount is None:
+            continue
+        totals[order_id] = totals.get(order_id, 0.0) + amount
+        if totals[order_id] > revenue[order_id] + 1e-9:
+            reason = f"refunds on order {order_id} exceed its revenue {revenue[order_id]:.2f}"
+            errors.append(RowError(row, "amount", reason))
+    return errors
+
+
 # -- apply ----------------------------------------------------------------------
 
 
@@ -169,6 +213,12 @@ def apply_customers(session: Session, frame: pl.DataFrame) -> int:
 def apply_orders(session: Session, frame: pl.DataFrame) -> int:
     frame = frame.with_columns(pl.col("cost").fill_null(0.0))
     return upsert(session, OrderLine, frame, ["order_id"])
+
+
+def apply_refunds(session: Session, frame: pl.DataFrame) -> int:
+    return upsert(
+        session, OrderRefund, frame.with_columns(pl.col("reason").fill_null("")), ["refund_id"]
+    )
 
 
 def apply_targets(session: Session, frame: pl.DataFrame) -> int:
@@ -208,6 +258,7 @@ CORE_IMPORTS: tuple[ImportKind, ...] = (
         check_targets,
         "Targets",
     ),
+    ImportKind("refunds", REFUND_COLUMNS, ("refund_id",), apply_refunds, check_refunds, "Refunds"),
 )
 CORE_EXPORTS: tuple[ExportKind, ...] = (
     ExportKind("people", _reader(frames.people, PEOPLE_COLUMNS, ["person_id"]), "People"),
@@ -220,4 +271,5 @@ CORE_EXPORTS: tuple[ExportKind, ...] = (
         _reader(frames.targets, TARGET_COLUMNS, ["person_id", "period", "metric"]),
         "Targets",
     ),
+    ExportKind("refunds", _reader(frames.refunds, REFUND_COLUMNS, ["refund_id"]), "Refunds"),
 )

@@ -72,8 +72,9 @@ def validate_frame(
     if reasons:
         found = both.select(ROW, *reasons)
         found = found.filter(pl.any_horizontal(pl.exclude(ROW).is_not_null()))
-        long = found.unpivot(index=ROW, variable_name="column", value_name="reason")
-        errors = [RowError(*r) for r in long.drop_nulls("reason").iter_rows()]
+        # "_column"/"_reason" cannot clash with a kind's own columns (names never start with _).
+        long = found.unpivot(index=ROW, variable_name="_column", value_name="_reason")
+        errors = [RowError(*r) for r in long.drop_nulls("_reason").iter_rows()]
     return typed, errors + duplicate_keys(typed, key)
 
 
