@@ -30,7 +30,9 @@ CORE_PLUGIN = "command_center.core_plugin"
 
 # Built-in plugins, in navigation order. Names are pinned: the last part of
 # the module path is the plugin's name.
-DEFAULT_PLUGINS: tuple[str, ...] = ()
+DEFAULT_PLUGINS: tuple[str, ...] = (
+    # one built-in per line, in navigation order
+)
 
 
 @dataclass

@@ -38,12 +38,20 @@ def _flatten(tree: Mapping[str, Any], prefix: str = "") -> dict[str, str]:
     return out
 
 
-def core_catalogs() -> dict[str, dict[str, str]]:
-    """The core's own catalogs, read from the TOML files."""
+def load_catalogs(folder: Path) -> dict[str, dict[str, str]]:
+    """``en.toml`` and ``zh_CN.toml`` from ``folder``, flattened to dotted keys.
+
+    Plugins return this from ``register_translations``.
+    """
     return {
-        lang: _flatten(tomllib.loads((_HERE / f"{lang}.toml").read_text("utf-8")))
+        lang: _flatten(tomllib.loads((folder / f"{lang}.toml").read_text("utf-8")))
         for lang in LANGUAGES
     }
+
+
+def core_catalogs() -> dict[str, dict[str, str]]:
+    """The core's own catalogs."""
+    return load_catalogs(_HERE)
 
 
 def install(extra: list[dict[str, dict[str, str]]] | None = None) -> None:
