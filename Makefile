@@ -16,8 +16,9 @@ $(STAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/pip install --quiet -e .
 	touch $@
 
-$(DEV_STAMP): pyproject.toml | $(BIN)/python
-	$(BIN)/pip install --quiet -e ".[dev,bench]"
+# The example outside plugin is installed too: the suite proves it loads through its entry point.
+$(DEV_STAMP): pyproject.toml examples/sales_contests/pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e ".[dev,bench]" -e examples/sales_contests
 	touch $(STAMP) $@
 
 ## run: install, create/upgrade the SQLite database, load demo data if empty, start the app

@@ -269,3 +269,7 @@ def main() -> None:
 
     set_language(get_settings().language)
     build_app()(prog_name="command-center")
+
+
+if __name__ == "__main__":
+    main()
