@@ -251,6 +251,25 @@ def export(kind: str, file: Path) -> None:
     typer.echo(t("cli.export_done", file=str(file), rows=rows))
 
 
+@app.command("new-plugin")
+def new_plugin(
+    name: str,
+    directory: Annotated[
+        Path | None, typer.Option("--dir", help="Where to write it (default: ./NAME).")
+    ] = None,
+) -> None:
+    """Write an installable plugin package: page, metric, table, migration, demo, tests."""
+    from command_center.scaffold import ScaffoldError, render_tree
+
+    target = directory or Path.cwd() / name
+    try:
+        written = render_tree(name, target)
+    except ScaffoldError as exc:
+        fail(str(exc))
+    typer.echo(t("cli.plugin_written", name=name, path=str(target), files=len(written)))
+    typer.echo(t("cli.plugin_next", path=str(target)))
+
+
 _extended_by: set[int] = set()
 
 
