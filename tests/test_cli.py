@@ -112,3 +112,13 @@ def test_import_rejects_bad_file_whole(demo, tmp_path) -> None:
     assert f"{path}:4: hire_date:" in result.output
     clear_cache()
     assert read_frame(demo.engine, "SELECT COUNT(*) AS n FROM people")["n"].item() == before
+
+
+def test_sample_files_import_in_order_into_an_empty_database(fresh) -> None:
+    from command_center.settings import PROJECT_ROOT
+
+    for kind in ("people", "customers", "orders", "targets"):
+        path = PROJECT_ROOT / "data" / "samples" / f"{kind}.csv"
+        result = invoke("import", kind, str(path))
+        assert result.exit_code == 0, result.output
+        assert "imported" in result.output
