@@ -498,9 +498,9 @@ def _fast_sqlite(conn: Connection) -> Iterator[None]:
     """While loading: no fsync, a big page cache and no foreign-key enforcement.
 
     Without enforcement a reset's ``DELETE FROM`` empties a table at once
-    instead of row by row (minutes at the large scale); the rows stored are
-    checked with ``PRAGMA foreign_key_check`` before the commit instead. The
-    connection gets its old settings back afterwards. Set before BEGIN:
+    instead of row by row (minutes at the large scale); the frames are
+    checked by :func:`check_references` before anything is stored instead.
+    The connection gets its old settings back afterwards. Set before BEGIN:
     SQLite ignores ``foreign_keys`` inside a transaction.
     """
     if conn.dialect.name != "sqlite":
@@ -519,14 +519,20 @@ def _fast_sqlite(conn: Connection) -> Iterator[None]:
             raw.execute(f"PRAGMA {name}={int(value)}")  # type: ignore[union-attr]
 
 
-def _check_foreign_keys(conn: Connection) -> None:
-    """SQLite without enforcement: refuse (roll back) a load that broke a reference."""
-    if conn.dialect.name != "sqlite":
-        return
-    for table in ("people", "customers", "orders", "targets", "users"):
-        bad = conn.exec_driver_sql(f"PRAGMA foreign_key_check({table})").first()
-        if bad is not None:
-            raise RuntimeError(f"demo data break a foreign key: {tuple(bad)}")
+def check_references(data: DemoData) -> None:
+    """Every reference between the frames resolves (what the foreign keys demand)."""
+    links = (
+        ("people", "manager_id", data.people, data.people["person_id"]),
+        ("customers", "owner_id", data.customers, data.people["person_id"]),
+        ("orders", "customer_id", data.orders, data.customers["customer_id"]),
+        ("orders", "person_id", data.orders, data.people["person_id"]),
+        ("targets", "person_id", data.targets, data.people["person_id"]),
+    )
+    for table, column, frame, keys in links:
+        values = frame[column].drop_nulls()
+        bad = values.filter(~values.is_in(keys.implode()))
+        if not bad.is_empty():
+            raise RuntimeError(f"demo data break a foreign key: {table}.{column} = {bad[0]}")
 
 
 def _store_users(
@@ -564,7 +570,6 @@ def _store(
         audit(session, "demo", "demo_loaded", "demo", "", **counts)
         bump_data_version(session)
         session.flush()
-    _check_foreign_keys(conn)
     if conn.dialect.name == "postgresql":
         conn.exec_driver_sql("ANALYZE people, customers, orders, targets")
     return counts
@@ -631,6 +636,7 @@ def load_demo(
         raise ValueError(EMPTY_ERROR)
     progress(f"Generating {scale} demo data (seed {seed}, as of {as_of.isoformat()})")
     data = generate(spec, seed, as_of)
+    check_references(data)
     with engine.connect() as conn, _fast_sqlite(conn):
         with conn.begin():
             counts = _store(conn, data, reset, progress)

@@ -22,7 +22,7 @@ def test_init_is_idempotent(empty_db) -> None:
     upgrade(empty_db.engine, host)
     assert current_heads(empty_db.engine) == before
     assert not pending(empty_db.engine, host)
-    assert before == {"0004_core"}
+    assert before == {"0005_core"}
 
 
 def test_models_match_migrations(empty_db) -> None:
@@ -112,9 +112,32 @@ def test_fast_reads_see_every_committed_write(tmp_path) -> None:
     upgrade(engine, make_host())
     for i in range(1, 30):
         with write_session(engine) as session:
-            session.add(Person(person_id=i, name=f"p{i}", level="director",
-                               hire_date=dt.date(2020, 1, 1)))
+            session.add(
+                Person(person_id=i, name=f"p{i}", level="director", hire_date=dt.date(2020, 1, 1))
+            )
         frames.clear_cache()
         assert frames.all_people(engine).height == i
     with engine.connect() as conn:  # the in-process SQLite still works
         assert conn.execute(text("SELECT COUNT(*) FROM people")).scalar() == 29
+
+
+def test_ddl_in_a_failed_write_is_rolled_back_too(empty_db) -> None:
+    """SQLite: BEGIN is emitted by us, so DDL joins the transaction and rolls back."""
+    with pytest.raises(RuntimeError), write_session(empty_db.engine) as session:
+        session.execute(text("CREATE INDEX ix_tmp_people_name ON people (name)"))
+        raise RuntimeError("boom")
+    assert "ix_tmp_people_name" not in {
+        ix["name"] for ix in inspect(empty_db.engine).get_indexes("people")
+    }
+
+
+def test_sign_in_does_not_invalidate_caches(empty_db) -> None:
+    from command_center.org.auth import add_user, authenticate
+    from tests.factories import load_small_org
+
+    load_small_org(empty_db.engine)
+    with write_session(empty_db.engine) as session:
+        add_user(session, "rep4", "secret-pass", "rep", 4)
+    version = data_version(empty_db.engine)
+    authenticate(empty_db.engine, "rep4", "secret-pass")
+    assert data_version(empty_db.engine) == version

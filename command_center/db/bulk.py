@@ -92,13 +92,15 @@ def ensure_transaction(conn: Connection) -> None:
 
     The sqlite3 module begins a transaction only before INSERT/UPDATE/DELETE;
     a DROP INDEX before the first of them would be committed on the spot
-    and survive a rollback. Other dialects begin on the first statement.
+    and survive a rollback. ``IMMEDIATE`` takes the write lock up front (as
+    ``write_session`` does), so a read before the first write cannot fail
+    with "database is locked". Other dialects begin on the first statement.
     """
     if conn.dialect.name != "sqlite":
         return
     raw = conn.connection.driver_connection
     if not raw.in_transaction:  # type: ignore[union-attr]
-        raw.execute("BEGIN")  # type: ignore[union-attr]
+        raw.execute("BEGIN IMMEDIATE")  # type: ignore[union-attr]
 
 
 @contextmanager

@@ -14,7 +14,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event, make_url, select, update
+from sqlalchemy import Connection, Engine, create_engine, event, make_url, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from command_center.db.models import Meta
@@ -26,6 +26,11 @@ _lock = threading.Lock()
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    # The sqlite3 module opens transactions itself, but only before DML, so
+    # DDL or a PRAGMA at the start of a transaction would commit on the spot.
+    # Turn that off and emit BEGIN from the "begin" event instead (the
+    # pattern SQLAlchemy documents for pysqlite): every transaction is whole.
+    dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA journal_mode=WAL")
@@ -33,6 +38,17 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.execute("PRAGMA busy_timeout=30000")
     cursor.execute("PRAGMA cache_size=-65536")  # 64 MiB: big writes ~3x faster
     cursor.close()
+
+
+def _sqlite_begin(conn: Connection) -> None:
+    """``BEGIN IMMEDIATE`` for writes (``write_session``), plain ``BEGIN`` otherwise.
+
+    A write that reads first (an import checks, then writes) takes the write
+    lock up front instead of failing with "database is locked" when another
+    writer committed in between.
+    """
+    immediate = conn.get_execution_options().get("begin_immediate", False)
+    conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
 
 def create_db_engine(url: str) -> Engine:
@@ -44,6 +60,7 @@ def create_db_engine(url: str) -> Engine:
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
         engine = create_engine(url, **kwargs)
         event.listen(engine, "connect", _sqlite_pragmas)
+        event.listen(engine, "begin", _sqlite_begin)
         return engine
     kwargs.update(pool_pre_ping=True, pool_size=5, max_overflow=10)
     return create_engine(url, **kwargs)
@@ -90,16 +107,15 @@ def read_session(engine: Engine) -> Iterator[Session]:
 
 
 @contextmanager
-def write_session(engine: Engine) -> Iterator[Session]:
-    """One transaction: commit with a bumped data version, or roll back whole.
+def write_session(engine: Engine, bump: bool = True) -> Iterator[Session]:
+    """One transaction: commit (with a bumped data version), or roll back whole.
 
-    On SQLite the transaction starts with ``BEGIN IMMEDIATE``: a write that
-    reads first (imports check, then write) takes the write lock up front
-    instead of failing with "database is locked" when another writer
-    committed in between.
+    ``bump=False`` is for writes no analytic frame depends on (sign-in
+    counters, the audit of a login), so a sign-in never invalidates every
+    cached frame. On SQLite the transaction takes the write lock up front.
     """
-    with sessionmaker(engine)() as session, session.begin():
-        if engine.dialect.name == "sqlite":
-            session.connection().exec_driver_sql("BEGIN IMMEDIATE")
+    factory = sessionmaker(engine.execution_options(begin_immediate=True))
+    with factory() as session, session.begin():
         yield session
-        bump_data_version(session)
+        if bump:
+            bump_data_version(session)

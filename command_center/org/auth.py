@@ -59,7 +59,7 @@ def authenticate(engine: Engine, login: str, password: str) -> SignedIn:
     """
     settings = get_settings()
     now = utcnow()
-    with write_session(engine) as session:
+    with write_session(engine, bump=False) as session:
         user = session.scalars(select(User).where(User.login == login.strip())).first()
         if user is None or not user.active:
             _verify(hash_password("x" * MIN_PASSWORD_LENGTH), password)  # same cost as a miss
