@@ -110,15 +110,25 @@ def _order_lines(q: MetricQuery) -> pl.DataFrame:
     )
 
 
+ORDERS = ("orders",)
+
+
 @hookimpl
 def register_metrics() -> list[MetricSpec]:
     return [
-        MetricSpec("revenue", "metric.revenue", "currency", _revenue),
-        MetricSpec("profit", "metric.profit", "currency", _profit),
-        MetricSpec("margin", "metric.margin", "percent", _margin, kind="ratio"),
-        MetricSpec("growth", "metric.growth", "percent", _growth, kind="ratio"),
-        MetricSpec("attainment", "metric.attainment", "percent", _attainment, kind="ratio"),
-        MetricSpec("order_lines", "metric.order_lines", "count", _order_lines),
+        MetricSpec("revenue", "metric.revenue", "currency", _revenue, tables=ORDERS),
+        MetricSpec("profit", "metric.profit", "currency", _profit, tables=ORDERS),
+        MetricSpec("margin", "metric.margin", "percent", _margin, kind="ratio", tables=ORDERS),
+        MetricSpec("growth", "metric.growth", "percent", _growth, kind="ratio", tables=ORDERS),
+        MetricSpec(
+            "attainment",
+            "metric.attainment",
+            "percent",
+            _attainment,
+            kind="ratio",
+            tables=("orders", "targets"),
+        ),
+        MetricSpec("order_lines", "metric.order_lines", "count", _order_lines, tables=ORDERS),
     ]
 
 

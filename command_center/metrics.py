@@ -97,7 +97,8 @@ class MetricRegistry:
                 .agg(pl.col("num").sum(), pl.col("den").sum())
             )
 
-        return viewer.filter(frames.cached(engine, f"metric:{key}", load, start, end))
+        cached = frames.cached(engine, f"metric:{key}", load, start, end, tables=spec.tables)
+        return viewer.filter(cached)
 
     def person_values(
         self, engine: Engine, viewer: Viewer, key: str, period: Period

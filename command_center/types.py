@@ -74,6 +74,10 @@ class MetricSpec:
     kind: Literal["sum", "ratio"] = "sum"
     higher_is_better: bool = True
     description: str = ""
+    tables: tuple[str, ...] | None = None
+    """Tables ``compute`` reads; its cache then survives writes elsewhere.
+
+    ``None`` (the safe default): recompute after any write."""
 
 
 @dataclass(frozen=True)

@@ -141,3 +141,25 @@ def test_sign_in_does_not_invalidate_caches(empty_db) -> None:
     version = data_version(empty_db.engine)
     authenticate(empty_db.engine, "rep4", "secret-pass")
     assert data_version(empty_db.engine) == version
+
+
+def test_table_versions_keep_unrelated_caches(empty_db) -> None:
+    """A write to targets keeps the cached ledger; orders or an unknown write drop it."""
+    from command_center.db import frames
+    from command_center.db.models import Target
+    from command_center.ledger import NewLine, book_lines
+    from tests.factories import load_small_org
+
+    engine = empty_db.engine
+    load_small_org(engine)
+    ledger = frames.ledger(engine)
+    with write_session(engine) as session:
+        session.add(Target(person_id=4, period="2026-12", metric="revenue", target=1.0))
+    assert frames.ledger(engine) is ledger  # same object: not re-read
+    with write_session(engine) as session:
+        book_lines(session, [NewLine(1, 4, dt.date(2026, 11, 3), 10.0)], "t", "test")
+    fresh = frames.ledger(engine)
+    assert fresh is not ledger and fresh.height == ledger.height + 1
+    with write_session(engine) as session:
+        session.execute(text("UPDATE people SET region = '华南' WHERE person_id = 4"))
+    assert frames.ledger(engine) is not fresh  # unknown tables: every cache refreshes

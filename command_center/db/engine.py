@@ -9,13 +9,15 @@ stale frames and a failed write leaves nothing behind.
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Connection, Engine, create_engine, event, make_url, select, update
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.orm import ORMExecuteState, Session, sessionmaker
 
 from command_center.db.models import Meta
 
@@ -83,20 +85,91 @@ def dispose_engine(url: str) -> None:
         engine.dispose()
 
 
-def bump_data_version(session: Session) -> None:
-    """Add one to the data version inside the caller's transaction."""
-    result = session.execute(
-        update(Meta).where(Meta.key == DATA_VERSION_KEY).values(value=Meta.value + 1)
-    )
+ANY_TABLE = "*"
+
+
+def _table_key(table: str) -> str:
+    return f"v:{table}"
+
+
+def _increment(session: Session, key: str) -> None:
+    dialect = session.get_bind().dialect.name
+    if dialect in ("sqlite", "postgresql"):
+        insert = sqlite_insert if dialect == "sqlite" else pg_insert
+        statement = insert(Meta).values(key=key, value=1)
+        session.execute(
+            statement.on_conflict_do_update(
+                index_elements=[Meta.key], set_={"value": Meta.value + 1}
+            )
+        )
+        return
+    result = session.execute(update(Meta).where(Meta.key == key).values(value=Meta.value + 1))
     if result.rowcount == 0:  # type: ignore[attr-defined]
-        session.add(Meta(key=DATA_VERSION_KEY, value=1))
+        session.add(Meta(key=key, value=1))
+
+
+def bump_data_version(session: Session, tables: Iterable[str] | None = None) -> None:
+    """Move the data version on, inside the caller's transaction.
+
+    The global version always moves; so does each of ``tables`` (their own
+    versions let a cache of, say, the orders ledger survive a follow-up being
+    logged). ``tables=None`` means "unknown": the ``*`` version moves, which
+    every table-keyed cache also watches.
+    """
+    keys = [DATA_VERSION_KEY]
+    keys += (
+        [_table_key(t) for t in sorted(set(tables))]
+        if tables is not None
+        else [_table_key(ANY_TABLE)]
+    )
+    for key in keys:
+        _increment(session, key)
+
+
+def touch(session: Session, *tables: str) -> None:
+    """Declare tables written by means the session cannot see (raw DBAPI, COPY)."""
+    session.info.setdefault(TOUCHED, set()).update(tables)
 
 
 def data_version(engine: Engine) -> int:
-    """The current data version (0 for a database never written to)."""
+    """The current global data version (0 for a database never written to)."""
     with engine.connect() as conn:
         value = conn.execute(select(Meta.value).where(Meta.key == DATA_VERSION_KEY)).scalar()
     return int(value or 0)
+
+
+def table_versions(engine: Engine, tables: Iterable[str]) -> tuple[int, ...]:
+    """The versions of ``tables`` and of ``*`` (unknown writes), in that order."""
+    keys = [_table_key(t) for t in tables] + [_table_key(ANY_TABLE)]
+    with engine.connect() as conn:
+        found = dict(conn.execute(select(Meta.key, Meta.value).where(Meta.key.in_(keys))).all())
+    return tuple(int(found.get(key, 0)) for key in keys)
+
+
+TOUCHED = "cc_touched_tables"
+UNKNOWN = "cc_unknown_write"
+
+
+@event.listens_for(Session, "before_flush")
+def _track_flush(session: Session, _context: Any, _instances: Any) -> None:
+    touched = session.info.setdefault(TOUCHED, set())
+    for obj in (*session.new, *session.dirty, *session.deleted):
+        table = getattr(obj, "__tablename__", None)
+        if table is not None:
+            touched.add(table)
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _track_statement(state: ORMExecuteState) -> None:
+    if state.is_select:
+        return
+    table = getattr(state.statement, "table", None)
+    if state.is_insert or state.is_update or state.is_delete:
+        name = getattr(table, "name", None)
+        if name is not None:
+            state.session.info.setdefault(TOUCHED, set()).add(name)
+            return
+    state.session.info[UNKNOWN] = True  # text() or anything we cannot name
 
 
 @contextmanager
@@ -118,4 +191,6 @@ def write_session(engine: Engine, bump: bool = True) -> Iterator[Session]:
     with factory() as session, session.begin():
         yield session
         if bump:
-            bump_data_version(session)
+            session.flush()
+            tables = session.info.get(TOUCHED, set()) - {Meta.__tablename__}
+            bump_data_version(session, None if session.info.get(UNKNOWN) else tables)

@@ -25,7 +25,7 @@ import polars as pl
 from sqlalchemy import Engine, Select, TextClause, select, text
 
 from command_center.db import cx_worker
-from command_center.db.engine import data_version
+from command_center.db.engine import data_version, table_versions
 from command_center.db.models import Customer, OrderLine, OrderRefund, Person, Target
 from command_center.org.scope import Viewer
 
@@ -95,13 +95,23 @@ def _conform(frame: pl.DataFrame, schema: dict[str, pl.DataType]) -> pl.DataFram
     return frame.with_columns(exprs).select(list(schema))
 
 
-def cached(engine: Engine, name: str, loader: Callable[[], T], *key: Hashable) -> T:
+def cached(
+    engine: Engine,
+    name: str,
+    loader: Callable[[], T],
+    *key: Hashable,
+    tables: tuple[str, ...] | None = None,
+) -> T:
     """``loader()`` cached under (database, ``name``, ``key``, data version).
+
+    With ``tables`` the entry depends only on those tables' versions (and on
+    writes to unknown tables), so a write elsewhere does not throw it away:
+    the 10M-line ledger survives a follow-up being logged.
 
     When the data version moves on, older frames of the same name are dropped
     at once so two generations of a big frame never sit in memory together.
     """
-    version = data_version(engine)
+    version: Hashable = data_version(engine) if tables is None else table_versions(engine, tables)
     full_key = (str(engine.url), name, key, version)
     with _cache_lock:
         frame = _cache.get(full_key)
@@ -172,6 +182,7 @@ def all_people(engine: Engine) -> pl.DataFrame:
         engine,
         "people",
         lambda: read_frame(engine, select(*Person.__table__.c), PEOPLE_SCHEMA),
+        tables=("people",),
     )
 
 
@@ -186,6 +197,7 @@ def customers(engine: Engine, viewer: Viewer) -> pl.DataFrame:
         engine,
         "customers",
         lambda: read_frame(engine, select(*Customer.__table__.c), CUSTOMER_SCHEMA),
+        tables=("customers",),
     )
     return viewer.filter(frame, "owner_id")
 
@@ -212,28 +224,51 @@ def targets(engine: Engine, viewer: Viewer) -> pl.DataFrame:
         engine,
         "targets",
         lambda: read_frame(engine, select(*Target.__table__.c), TARGET_SCHEMA),
+        tables=("targets",),
     )
     return viewer.filter(frame)
 
 
-def _month_expr(engine: Engine) -> str:
-    if engine.dialect.name == "postgresql":
-        return "CAST(date_trunc('month', order_date) AS DATE)"
-    return "strftime('%Y-%m-01', order_date)"
+LEDGER_SCHEMA: dict[str, pl.DataType] = {
+    "order_id": pl.Int64(),
+    "customer_id": pl.Int64(),
+    "person_id": pl.Int64(),
+    "order_date": pl.Date(),
+    "revenue": pl.Float64(),
+    "cost": pl.Float64(),
+}
+
+
+def ledger(engine: Engine) -> pl.DataFrame:
+    """Every order line of the force, unscoped, cached until the orders table changes.
+
+    The raw material of the core's and plugins' analytics (monthly sales, ABC
+    grading); filter it by scope before showing anything (``viewer.filter``).
+    Measured: reading the lines and aggregating in Polars beats SQL GROUP BY
+    in SQLite by ~3x (bench/results.md).
+    """
+    query = select(*OrderLine.__table__.c)
+    return cached(
+        engine, "ledger", lambda: read_frame(engine, query, LEDGER_SCHEMA), tables=("orders",)
+    )
 
 
 def all_monthly_sales(engine: Engine) -> pl.DataFrame:
-    """Revenue, cost and line count per person and month for the whole force.
+    """Revenue, cost and line count per person and month for the whole force."""
 
-    Aggregated in the database (the ledger is the biggest table; its monthly
-    summary is ~120k rows at large scale) and cached per data version.
-    """
-    month = _month_expr(engine)
-    sql = (
-        f"SELECT person_id, {month} AS month, SUM(revenue) AS revenue, SUM(cost) AS cost, "
-        f"COUNT(*) AS order_lines FROM orders GROUP BY person_id, {month}"
-    )
-    return cached(engine, "monthly_sales", lambda: read_frame(engine, sql, MONTHLY_SCHEMA))
+    def load() -> pl.DataFrame:
+        return (
+            ledger(engine)
+            .group_by("person_id", pl.col("order_date").dt.truncate("1mo").alias("month"))
+            .agg(
+                pl.col("revenue").sum(),
+                pl.col("cost").sum(),
+                pl.len().cast(pl.Int64).alias("order_lines"),
+            )
+            .sort("person_id", "month")
+        )
+
+    return cached(engine, "monthly_sales", load, tables=("orders",))
 
 
 def monthly_sales(engine: Engine, viewer: Viewer) -> pl.DataFrame:
