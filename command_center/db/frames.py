@@ -22,7 +22,7 @@ from collections.abc import Callable, Hashable
 from typing import Any, TypeVar
 
 import polars as pl
-from sqlalchemy import Engine, Select, TextClause, select, text
+from sqlalchemy import Engine, Select, Table, TextClause, select, text
 
 from command_center.db import cx_worker
 from command_center.db.engine import data_version, table_versions
@@ -176,14 +176,19 @@ MONTHLY_SCHEMA: dict[str, pl.DataType] = {
 }
 
 
-def all_people(engine: Engine) -> pl.DataFrame:
-    """Everyone, unscoped: only for building scopes and the org tree."""
+def whole_table(engine: Engine, table: Table, schema: dict[str, pl.DataType]) -> pl.DataFrame:
+    """Every row of ``table``, unscoped, cached until that table is written to."""
     return cached(
         engine,
-        "people",
-        lambda: read_frame(engine, select(*Person.__table__.c), PEOPLE_SCHEMA),
-        tables=("people",),
+        f"table:{table.name}",
+        lambda: read_frame(engine, select(*table.c), schema),
+        tables=(table.name,),
     )
+
+
+def all_people(engine: Engine) -> pl.DataFrame:
+    """Everyone, unscoped: only for building scopes and the org tree."""
+    return whole_table(engine, Person.__table__, PEOPLE_SCHEMA)
 
 
 def people(engine: Engine, viewer: Viewer) -> pl.DataFrame:
@@ -193,12 +198,7 @@ def people(engine: Engine, viewer: Viewer) -> pl.DataFrame:
 
 def customers(engine: Engine, viewer: Viewer) -> pl.DataFrame:
     """Customers owned by people in the viewer's scope (unowned ones: directors only)."""
-    frame = cached(
-        engine,
-        "customers",
-        lambda: read_frame(engine, select(*Customer.__table__.c), CUSTOMER_SCHEMA),
-        tables=("customers",),
-    )
+    frame = whole_table(engine, Customer.__table__, CUSTOMER_SCHEMA)
     return viewer.filter(frame, "owner_id")
 
 
@@ -220,23 +220,8 @@ def orders(
 
 
 def targets(engine: Engine, viewer: Viewer) -> pl.DataFrame:
-    frame = cached(
-        engine,
-        "targets",
-        lambda: read_frame(engine, select(*Target.__table__.c), TARGET_SCHEMA),
-        tables=("targets",),
-    )
+    frame = whole_table(engine, Target.__table__, TARGET_SCHEMA)
     return viewer.filter(frame)
-
-
-LEDGER_SCHEMA: dict[str, pl.DataType] = {
-    "order_id": pl.Int64(),
-    "customer_id": pl.Int64(),
-    "person_id": pl.Int64(),
-    "order_date": pl.Date(),
-    "revenue": pl.Float64(),
-    "cost": pl.Float64(),
-}
 
 
 def ledger(engine: Engine) -> pl.DataFrame:
@@ -247,10 +232,7 @@ def ledger(engine: Engine) -> pl.DataFrame:
     Measured: reading the lines and aggregating in Polars beats SQL GROUP BY
     in SQLite by ~3x (bench/results.md).
     """
-    query = select(*OrderLine.__table__.c)
-    return cached(
-        engine, "ledger", lambda: read_frame(engine, query, LEDGER_SCHEMA), tables=("orders",)
-    )
+    return whole_table(engine, OrderLine.__table__, ORDER_SCHEMA)
 
 
 def all_monthly_sales(engine: Engine) -> pl.DataFrame:
