@@ -32,12 +32,6 @@ CORE_PLUGIN = "command_center.core_plugin"
 # the module path is the plugin's name.
 DEFAULT_PLUGINS: tuple[str, ...] = (
     # one built-in per line, in navigation order
-    "plugins.customers",
-    "plugins.appraisal",
-    "plugins.team_events",
-    "plugins.pipeline",
-    "plugins.recruiting",
-    "plugins.incentives",
 )
 
 
