@@ -12,9 +12,13 @@ from pathlib import Path
 
 import streamlit as st
 
-ROOT = Path(__file__).resolve().parent.parent
-if str(ROOT) not in sys.path:  # run from a checkout without an install
-    sys.path.insert(0, str(ROOT))
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+# `streamlit run` puts this file's folder first on sys.path, where
+# command_center/plugins.py would shadow the top-level `plugins` package of
+# built-ins (and types.py the stdlib's `types`). Put the project root first
+# and drop the script folder.
+sys.path[:] = [str(ROOT)] + [p for p in sys.path if p and Path(p).resolve() not in (HERE, ROOT)]
 
 from command_center.ui.shell import main  # noqa: E402
 

@@ -48,6 +48,14 @@ def server(sqlite_demo_db) -> Iterator[str]:
         "COMMAND_CENTER_DB_URL": demo_db.url,
         "COMMAND_CENTER_DISABLED_PLUGINS": "",
     }
+    # The server loads every installed plugin (entry points too): migrate for them, as
+    # `make run` does, or the app would rightly ask for `command-center init`.
+    subprocess.run(
+        [sys.executable, "-m", "command_center.cli", "init"],
+        env=env,
+        check=True,
+        capture_output=True,
+    )
     proc = subprocess.Popen(
         [
             sys.executable,
@@ -106,9 +114,16 @@ def test_manager_signs_in_switches_to_chinese_and_sees_chart(server: str) -> Non
             ],
         )
         page = browser.new_page(viewport={"width": 1400, "height": 1000})
-        page.set_default_timeout(60_000)
+        page.set_default_timeout(120_000)  # a loaded 2-core CI machine is slow to first paint
         page.goto(server)
-        page.get_by_role("textbox", name="Login").fill("manager")
+        login = page.get_by_role("textbox", name="Login")
+        try:
+            login.wait_for()
+        except Exception as exc:
+            raise AssertionError(
+                f"no sign-in form; the page says: {page.inner_text('body')}"
+            ) from exc
+        login.fill("manager")
         page.get_by_role("textbox", name="Password").fill("demo1234")
         page.get_by_role("button", name="Sign in").click()
         expect(page.get_by_role("heading", name="Command center")).to_be_visible()

@@ -82,10 +82,11 @@ def current_heads(engine: Engine, track: MigrationTrack | None = None) -> set[st
         )
 
 
-def pending(engine: Engine, host: PluginHost) -> bool:
-    """True when any enabled track is behind the code's migrations."""
+def pending(engine: Engine, host: PluginHost) -> list[str]:
+    """The owners ("core" or a plugin) whose migrations the database lacks."""
+    behind = []
     for track in tracks(host):
         script = ScriptDirectory.from_config(alembic_config(engine, track))
         if current_heads(engine, track) != set(script.get_heads()):
-            return True
-    return False
+            behind.append(track.owner)
+    return behind

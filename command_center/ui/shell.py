@@ -136,8 +136,9 @@ def _latest_month() -> dt.date:
 def main() -> None:
     i18n.set_language(state.language())
     engine, host = runtime.engine(), runtime.host()
-    if pending(engine, host):
-        st.error(t("app.needs_init"))
+    behind = pending(engine, host)
+    if behind:
+        st.error(t("app.needs_init", owners=", ".join(behind)))
         st.code("command-center init", language="bash")
         return
     _started(str(engine.url))
