@@ -65,8 +65,9 @@ def book_lines(session: Session, lines: list[NewLine], actor: str, source: str) 
         actor,
         "orders_booked",
         "orders",
-        ",".join(map(str, ids)),
+        f"{ids[0]}-{ids[-1]}" if ids else "",
         source=source,
+        order_ids=ids,
         revenue=sum(line.revenue for line in lines),
     )
     return ids

@@ -32,6 +32,8 @@ CORE_PLUGIN = "command_center.core_plugin"
 # the module path is the plugin's name.
 DEFAULT_PLUGINS: tuple[str, ...] = (
     # one built-in per line, in navigation order
+    "plugins.recruiting",
+    "plugins.team_events",
 )
 
 

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 import streamlit as st
 
 from command_center.context import PageContext
-from command_center.i18n import labels_now, t
+from command_center.i18n import has, labels_now, t
 from command_center.io import ImportFailed, export_kinds, import_kinds, run_export, run_import
+from command_center.types import ExportKind, ImportKind
 
 IMPORT_ROLES = frozenset({"director", "admin"})
 
@@ -21,17 +23,23 @@ def render(ctx: PageContext) -> None:
     _export(ctx)
 
 
-def _kind_label(kind: str) -> str:
-    key = f"kind.{kind}"
-    label = t(key)
-    return kind if label == key else f"{label} ({kind})"
+def _labeller(kinds: dict[str, ImportKind] | dict[str, ExportKind]) -> Callable[[str], str]:
+    """ "People (people)": the core's ``kind.<kind>`` message, else the kind's own label key."""
+
+    def label(kind: str) -> str:
+        for key in (f"kind.{kind}", kinds[kind].label):
+            if key and has(key):
+                return f"{t(key)} ({kind})"
+        return kind
+
+    return labels_now(list(kinds), label)
 
 
 def _import(ctx: PageContext) -> None:
     st.subheader(t("data.import"))
-    kinds = sorted(import_kinds(ctx.host))
+    specs = import_kinds(ctx.host)
     kind = st.selectbox(
-        t("data.kind"), kinds, format_func=labels_now(kinds, _kind_label), key="import_kind"
+        t("data.kind"), sorted(specs), format_func=_labeller(specs), key="import_kind"
     )
     upload = st.file_uploader(t("data.file"), type=["csv", "xlsx"], key="import_file")
     dry_run = st.checkbox(t("data.dry_run"), value=False, key="import_dry")
@@ -73,9 +81,9 @@ def _import(ctx: PageContext) -> None:
 def _export(ctx: PageContext) -> None:
     st.subheader(t("data.export"))
     st.caption(t("data.export_scope"))
-    kinds = sorted(export_kinds(ctx.host))
+    specs = export_kinds(ctx.host)
     kind = st.selectbox(
-        t("data.kind"), kinds, format_func=labels_now(kinds, _kind_label), key="export_kind"
+        t("data.kind"), sorted(specs), format_func=_labeller(specs), key="export_kind"
     )
     fmt = st.radio(t("data.format"), ["csv", "xlsx"], horizontal=True, key="export_fmt")
     if not st.button(t("data.prepare"), key="export_go"):

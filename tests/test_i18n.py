@@ -12,11 +12,22 @@ from command_center.i18n import core_catalogs, language, money, percent, t
 from tests.conftest import make_host
 
 ROOT = Path(__file__).resolve().parent.parent
-SOURCES = [
-    *ROOT.glob("command_center/**/*.py"),
-    *ROOT.glob("pages/**/*.py"),
-    *ROOT.glob("plugins/**/*.py"),
-]
+
+
+def _sources() -> list[Path]:
+    """The core's files and those of the enabled built-in plugins."""
+    enabled = [
+        name
+        for name, info in make_host().infos.items()
+        if info.source == "builtin" and info.enabled
+    ]
+    files = [*ROOT.glob("command_center/**/*.py"), *ROOT.glob("pages/**/*.py")]
+    for name in enabled:
+        files += ROOT.glob(f"plugins/{name}/**/*.py")
+    return files
+
+
+SOURCES = _sources()
 KEY_USE = re.compile(r"""\bt\(\s*["']([a-zA-Z0-9_.]+)["']""")
 RAW_UI = re.compile(
     r"""\bst\.(?:sidebar\.)?(?:title|header|subheader|caption|button|markdown|info|warning|error|"""

@@ -537,8 +537,8 @@ def test_unknown_kind(engine, host, tmp_path):
     path = write(tmp_path / "x.csv", "a\n1\n")
     with pytest.raises(
         UnknownKindError,
-        match=r"unknown import kind 'nope'; known kinds: "
-        r"customers, orders, people, refunds, targets",
+        match=r"unknown import kind 'nope'; known kinds: .*customers, .*orders, people, "
+        r".*refunds, targets",
     ):
         run_import(engine, host, "nope", path)
     with pytest.raises(UnknownKindError, match="unknown export kind 'nope'"):

@@ -69,7 +69,7 @@ def test_raising_hook_is_isolated(monkeypatch: pytest.MonkeyPatch) -> None:
 def test_disabled_plugins_are_not_called(monkeypatch: pytest.MonkeyPatch) -> None:
     host = host_with(monkeypatch, disabled="sample, other", extra=[("sample", sample_plugin)])
     assert not host.infos["sample"].enabled
-    assert host.collect("register_pages") == []
+    assert all(plugin != "sample" for plugin, _ in host.collect("register_pages"))
     assert not host.enabled("sample")
 
 

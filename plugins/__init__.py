@@ -1,0 +1,1 @@
+"""The built-in plugins, registered from ``command_center.plugins.DEFAULT_PLUGINS``."""

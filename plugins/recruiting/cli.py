@@ -1,0 +1,44 @@
+"""``command-center recruiting-funnel``: the funnel as CSV, within the caller's scope."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import polars as pl
+import typer
+
+from plugins.recruiting import logic, queries
+
+
+def funnel_csv(candidates: pl.DataFrame, events: pl.DataFrame, by: str | None) -> str:
+    """Reached and conversion per stage (and per ``by`` column) as CSV text."""
+    table = logic.funnel(logic.furthest(candidates, events), [by] if by else None)
+    return table.drop("stage_index").write_csv(float_precision=4)
+
+
+def add_commands(app: typer.Typer) -> None:
+    @app.command("recruiting-funnel")
+    def recruiting_funnel(
+        period: Annotated[
+            str | None, typer.Option(help="Applications in YYYY-MM, YYYY-Qn or YYYY only.")
+        ] = None,
+        by: Annotated[str | None, typer.Option(help="Split by: source or opening_id.")] = None,
+    ) -> None:
+        """Recruiting funnel (reached, conversion) for your scope, as CSV."""
+        from command_center import runtime
+        from command_center.cli import current_viewer, fail
+        from command_center.periods import is_period, parse_period
+
+        if by not in (None, "source", "opening_id"):
+            fail(f"--by must be source or opening_id, not {by}")
+        viewer = current_viewer()
+        engine = runtime.engine()
+        candidates = queries.candidates(engine, viewer)
+        if period is not None:
+            if not is_period(period):
+                fail(f"not a period: {period}")
+            span = parse_period(period)
+            candidates = candidates.filter(
+                pl.col("applied_on").is_between(span.start, span.last_day)
+            )
+        typer.echo(funnel_csv(candidates, queries.events(engine, viewer), by), nl=False)

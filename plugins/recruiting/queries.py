@@ -1,0 +1,390 @@
+"""Reads: SQLAlchemy selects -> Polars frames, every business read taking a Viewer.
+
+Recruiting rows belong to the opening's hiring manager: a viewer sees an
+opening, its candidates and everything about them when the hiring manager
+is in their scope (a supervisor: their own openings; a manager: their
+region's; the director: all). Reps and admins see no recruiting rows.
+Training rows belong to the person trained: a rep sees only their own.
+Frames are read whole once per data version (``frames.cached``) and then
+narrowed to the viewer; catalogue rows (programs, courses, exams) are not
+personal and every business role sees them.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import polars as pl
+from sqlalchemy import Engine, select
+from sqlalchemy.orm import Session
+
+from command_center.db import frames
+from command_center.db.engine import read_session
+from command_center.org.scope import Viewer
+from plugins.recruiting.constants import RECRUITER_ROLES
+from plugins.recruiting.models import (
+    Attendance,
+    BackgroundCheck,
+    Candidate,
+    Certificate,
+    Course,
+    Enrolment,
+    Exam,
+    ExamAttempt,
+    Material,
+    Mentor,
+    Offer,
+    Opening,
+    Program,
+    Question,
+    Resume,
+    Scorecard,
+    StageEvent,
+    TrainingSession,
+)
+
+I64, F64, STR, DATE, BOOL = pl.Int64(), pl.Float64(), pl.String(), pl.Date(), pl.Boolean()
+
+OPENING_SCHEMA: dict[str, pl.DataType] = {
+    "opening_id": I64,
+    "title": STR,
+    "level": STR,
+    "region": STR,
+    "headcount": I64,
+    "opened_on": DATE,
+    "closed_on": DATE,
+    "hiring_manager_id": I64,
+    "channels": STR,
+    "description": STR,
+    "pay_min": F64,
+    "pay_max": F64,
+}
+CANDIDATE_SCHEMA: dict[str, pl.DataType] = {
+    "candidate_id": I64,
+    "opening_id": I64,
+    "name": STR,
+    "phone": STR,
+    "email": STR,
+    "source": STR,
+    "referrer_id": I64,
+    "applied_on": DATE,
+    "stage": STR,
+    "stage_since": DATE,
+    "exit_reason": STR,
+    "resume_url": STR,
+    "person_id": I64,
+}
+EVENT_SCHEMA: dict[str, pl.DataType] = {
+    "event_id": I64,
+    "candidate_id": I64,
+    "from_stage": STR,
+    "to_stage": STR,
+    "moved_on": DATE,
+    "actor": STR,
+    "reason": STR,
+    "skipped": STR,
+}
+SCORECARD_SCHEMA: dict[str, pl.DataType] = {
+    "scorecard_id": I64,
+    "candidate_id": I64,
+    "round": I64,
+    "interviewer_id": I64,
+    "interviewed_on": DATE,
+    "knowledge": I64,
+    "selling": I64,
+    "communication": I64,
+    "teamwork": I64,
+    "professionalism": I64,
+    "culture_fit": I64,
+    "comment": STR,
+    "passed": BOOL,
+    "override_by": STR,
+    "override_reason": STR,
+    "override_on": DATE,
+}
+CHECK_SCHEMA: dict[str, pl.DataType] = {
+    "candidate_id": I64,
+    "work_history": STR,
+    "education": STR,
+    "work_ok": BOOL,
+    "education_ok": BOOL,
+    "passed": BOOL,
+    "checked_on": DATE,
+    "checked_by": STR,
+}
+OFFER_SCHEMA: dict[str, pl.DataType] = {
+    "candidate_id": I64,
+    "salary": F64,
+    "start_date": DATE,
+    "offered_on": DATE,
+    "status": STR,
+    "responded_on": DATE,
+    "decline_reason": STR,
+}
+PROGRAM_SCHEMA: dict[str, pl.DataType] = {
+    "program_id": I64,
+    "name": STR,
+    "kind": STR,
+    "days": I64,
+    "starts_on": DATE,
+    "description": STR,
+    "course_id": I64,
+    "active": BOOL,
+}
+SESSION_SCHEMA: dict[str, pl.DataType] = {
+    "session_id": I64,
+    "program_id": I64,
+    "title": STR,
+    "held_on": DATE,
+    "hours": F64,
+    "trainer_kind": STR,
+    "trainer_id": I64,
+    "trainer_name": STR,
+    "location": STR,
+}
+ENROLMENT_SCHEMA: dict[str, pl.DataType] = {
+    "enrolment_id": I64,
+    "program_id": I64,
+    "person_id": I64,
+    "enrolled_on": DATE,
+    "due_on": DATE,
+    "status": STR,
+    "completed_on": DATE,
+    "candidate_id": I64,
+}
+ATTENDANCE_SCHEMA: dict[str, pl.DataType] = {
+    "session_id": I64,
+    "person_id": I64,
+    "present": BOOL,
+    "rating": I64,
+    "feedback": STR,
+}
+MENTOR_SCHEMA: dict[str, pl.DataType] = {
+    "mentee_id": I64,
+    "mentor_id": I64,
+    "since": DATE,
+    "notes": STR,
+}
+COURSE_SCHEMA: dict[str, pl.DataType] = {
+    "course_id": I64,
+    "title": STR,
+    "topic": STR,
+    "description": STR,
+}
+MATERIAL_SCHEMA: dict[str, pl.DataType] = {
+    "material_id": I64,
+    "course_id": I64,
+    "title": STR,
+    "kind": STR,
+    "url": STR,
+    "body": STR,
+    "minutes": I64,
+}
+EXAM_SCHEMA: dict[str, pl.DataType] = {
+    "exam_id": I64,
+    "course_id": I64,
+    "title": STR,
+    "pass_mark": F64,
+    "question_count": I64,
+    "max_attempts": I64,
+    "active": BOOL,
+}
+ATTEMPT_SCHEMA: dict[str, pl.DataType] = {
+    "attempt_id": I64,
+    "exam_id": I64,
+    "person_id": I64,
+    "attempt_no": I64,
+    "taken_on": DATE,
+    "score": F64,
+    "passed": BOOL,
+}
+CERTIFICATE_SCHEMA: dict[str, pl.DataType] = {
+    "certificate_id": I64,
+    "number": STR,
+    "person_id": I64,
+    "exam_id": I64,
+    "program_id": I64,
+    "issued_on": DATE,
+}
+
+
+def _table(engine: Engine, model: type, schema: dict[str, pl.DataType]) -> pl.DataFrame:
+    """A whole table (only ``schema``'s columns), cached per data version."""
+    table: Any = model.__table__  # type: ignore[attr-defined]
+
+    def load() -> pl.DataFrame:
+        return frames.read_frame(engine, select(*(table.c[c] for c in schema)), schema)
+
+    return frames.cached(engine, f"recruiting:{table.name}", load, tables=(table.name,))
+
+
+def recruits(viewer: Viewer) -> bool:
+    """Whether the viewer may see recruiting rows at all (reps and admins may not)."""
+    return viewer.role in RECRUITER_ROLES
+
+
+def _hm_scope(viewer: Viewer, frame: pl.DataFrame) -> pl.DataFrame:
+    if not recruits(viewer):
+        return frame.clear()
+    return viewer.filter(frame, "hiring_manager_id")
+
+
+# -- recruiting (scoped by the opening's hiring manager) -----------------------
+
+
+def openings(engine: Engine, viewer: Viewer) -> pl.DataFrame:
+    return _hm_scope(viewer, _table(engine, Opening, OPENING_SCHEMA)).sort("opening_id")
+
+
+def candidates(engine: Engine, viewer: Viewer) -> pl.DataFrame:
+    """Candidates with their opening's ``title, level, region, opened_on, closed_on,
+    hiring_manager_id``."""
+
+    def load() -> pl.DataFrame:
+        opening = _table(engine, Opening, OPENING_SCHEMA).select(
+            "opening_id",
+            pl.col("title").alias("opening_title"),
+            "level",
+            "region",
+            "opened_on",
+            "closed_on",
+            "hiring_manager_id",
+        )
+        cands = _table(engine, Candidate, CANDIDATE_SCHEMA)
+        return cands.join(opening, on="opening_id", how="inner").sort("candidate_id")
+
+    both = (Candidate.__tablename__, Opening.__tablename__)
+    return _hm_scope(viewer, frames.cached(engine, "recruiting:candidates+", load, tables=both))
+
+
+def _of_candidates(
+    engine: Engine, viewer: Viewer, model: type, schema: dict[str, pl.DataType]
+) -> pl.DataFrame:
+    rows = _table(engine, model, schema)
+    if viewer.sees_all and recruits(viewer):
+        return rows
+    ids = candidates(engine, viewer)["candidate_id"].implode()
+    return rows.filter(pl.col("candidate_id").is_in(ids))
+
+
+def events(engine: Engine, viewer: Viewer) -> pl.DataFrame:
+    return _of_candidates(engine, viewer, StageEvent, EVENT_SCHEMA).sort("candidate_id", "event_id")
+
+
+def scorecards(engine: Engine, viewer: Viewer) -> pl.DataFrame:
+    return _of_candidates(engine, viewer, Scorecard, SCORECARD_SCHEMA).sort("scorecard_id")
+
+
+def background_checks(engine: Engine, viewer: Viewer) -> pl.DataFrame:
+    return _of_candidates(engine, viewer, BackgroundCheck, CHECK_SCHEMA)
+
+
+def offers(engine: Engine, viewer: Viewer) -> pl.DataFrame:
+    return _of_candidates(engine, viewer, Offer, OFFER_SCHEMA)
+
+
+def resume(engine: Engine, viewer: Viewer, candidate_id: int) -> tuple[str, str, bytes] | None:
+    """``(filename, mime, bytes)`` of a candidate's resume the viewer may see."""
+    if candidate_id not in set(candidates(engine, viewer)["candidate_id"].to_list()):
+        return None
+    with read_session(engine) as session:
+        row = session.get(Resume, candidate_id)
+        return None if row is None else (row.filename, row.mime, bytes(row.content))
+
+
+def resume_names(engine: Engine, viewer: Viewer) -> dict[int, str]:
+    """Candidate id -> uploaded file name, for candidates in scope."""
+    ids = candidates(engine, viewer)["candidate_id"].to_list()
+    if not ids:
+        return {}
+    with read_session(engine) as session:
+        rows = session.execute(
+            select(Resume.candidate_id, Resume.filename).where(Resume.candidate_id.in_(ids))
+        ).all()
+    return {cid: name for cid, name in rows}
+
+
+# -- training (scoped by the person trained) -------------------------------------
+
+
+def programs(engine: Engine) -> pl.DataFrame:
+    return _table(engine, Program, PROGRAM_SCHEMA).sort("starts_on", "program_id")
+
+
+def sessions(engine: Engine) -> pl.DataFrame:
+    return _table(engine, TrainingSession, SESSION_SCHEMA).sort("held_on", "session_id")
+
+
+def enrolments(engine: Engine, viewer: Viewer) -> pl.DataFrame:
+    return viewer.filter(_table(engine, Enrolment, ENROLMENT_SCHEMA)).sort("enrolment_id")
+
+
+def attendance(engine: Engine, viewer: Viewer) -> pl.DataFrame:
+    """Attendance rows in scope, with the session's ``program_id, held_on, hours``."""
+    rows = viewer.filter(_table(engine, Attendance, ATTENDANCE_SCHEMA))
+    session_cols = sessions(engine).select("session_id", "program_id", "title", "held_on", "hours")
+    return rows.join(session_cols, on="session_id", how="inner").sort("held_on", "session_id")
+
+
+def mentors(engine: Engine, viewer: Viewer) -> pl.DataFrame:
+    """Mentor links whose mentee is in scope, or whose mentor is the viewer."""
+    rows = _table(engine, Mentor, MENTOR_SCHEMA)
+    if viewer.person_ids is None:
+        return rows
+    keep = pl.col("mentee_id").is_in(sorted(viewer.person_ids))
+    if viewer.person_id is not None:
+        keep = keep | (pl.col("mentor_id") == viewer.person_id)
+    return rows.filter(keep)
+
+
+def courses(engine: Engine) -> pl.DataFrame:
+    return _table(engine, Course, COURSE_SCHEMA).sort("course_id")
+
+
+def materials(engine: Engine) -> pl.DataFrame:
+    return _table(engine, Material, MATERIAL_SCHEMA).sort("course_id", "material_id")
+
+
+def exams(engine: Engine) -> pl.DataFrame:
+    return _table(engine, Exam, EXAM_SCHEMA).sort("exam_id")
+
+
+def attempts(engine: Engine, viewer: Viewer) -> pl.DataFrame:
+    return viewer.filter(_table(engine, ExamAttempt, ATTEMPT_SCHEMA)).sort("attempt_id")
+
+
+def certificates(engine: Engine, viewer: Viewer) -> pl.DataFrame:
+    return viewer.filter(_table(engine, Certificate, CERTIFICATE_SCHEMA)).sort("certificate_id")
+
+
+def question_bank(engine: Engine, course_id: int, with_answers: bool) -> pl.DataFrame:
+    """A course's active questions; the correct options only when ``with_answers``."""
+    with read_session(engine) as session:
+        return bank_frame(session, course_id, with_answers)
+
+
+def bank_frame(session: Session, course_id: int, with_answers: bool) -> pl.DataFrame:
+    """:func:`question_bank` inside the caller's session (the exam grader's transaction)."""
+    rows = session.scalars(
+        select(Question)
+        .where(Question.course_id == course_id, Question.active.is_(True))
+        .order_by(Question.question_id)
+    ).all()
+    data: dict[str, list[Any]] = {
+        "question_id": [q.question_id for q in rows],
+        "text": [q.text for q in rows],
+        "options": [list(q.options) for q in rows],
+        "points": [q.points for q in rows],
+        "multiple": [len(q.correct) > 1 for q in rows],
+    }
+    schema: dict[str, pl.DataType] = {
+        "question_id": I64,
+        "text": STR,
+        "options": pl.List(pl.String()),
+        "points": F64,
+        "multiple": BOOL,
+    }
+    if with_answers:
+        data["correct"] = [list(q.correct) for q in rows]
+        schema["correct"] = pl.List(pl.Int64())
+    return pl.DataFrame(data, schema=schema)

@@ -1,0 +1,275 @@
+"""Learning (everyone): my training, my mentor, exams taken in the app and graded at
+once, my certificates, and the course library with its materials."""
+
+from __future__ import annotations
+
+import polars as pl
+import streamlit as st
+
+from command_center.context import PageContext
+from command_center.i18n import labels_now, percent, t
+from command_center.ui import page_header, table_with_download
+from command_center.ui.widgets import Kpi, kpi_row
+from plugins.recruiting import queries
+from plugins.recruiting.actions.learning import exam_paper, submit_exam
+from plugins.recruiting.actions.training import give_feedback
+from plugins.recruiting.rules import RecruitingError
+from plugins.recruiting.ui.common import act, names, select, show_flash, today, translate
+
+EXAM_PICK = "recruiting_exam_pick"
+TAKING = "recruiting_exam_taking"
+
+
+def render(ctx: PageContext) -> None:
+    page_header(ctx, "recruiting.learning.title")
+    show_flash()
+    me = ctx.signed_in_viewer.person_id
+    if me is None:
+        st.info(t("recruiting.learning.no_person"))
+    else:
+        _mine(ctx, me)
+        _exams(ctx, me)
+    _library(ctx)
+
+
+def _mine(ctx: PageContext, me: int) -> None:
+    who = names(ctx)
+    mine = ctx.signed_in_viewer.narrow(frozenset({me}))
+    attended = queries.attendance(ctx.engine, mine)
+    attempts = queries.attempts(ctx.engine, mine)
+    certs = queries.certificates(ctx.engine, mine)
+    hours = attended.filter(pl.col("present"))["hours"].sum()
+    best = attempts["score"].mean() if attempts.height else None
+    kpi_row(
+        [
+            Kpi(t("recruiting.learning.hours"), float(hours or 0.0), "hours"),
+            Kpi(t("recruiting.learning.exams_taken"), float(attempts.height), "count"),
+            Kpi(
+                t("recruiting.learning.avg_score"),
+                float(best) if best is not None else None,
+                "percent",
+            ),
+            Kpi(t("recruiting.learning.certificates"), float(certs.height), "count"),
+        ]
+    )
+    mentor = queries.mentors(ctx.engine, mine).filter(pl.col("mentee_id") == me)
+    if mentor.height:
+        st.markdown(
+            t(
+                "recruiting.learning.my_mentor",
+                name=who.get(int(mentor["mentor_id"][0]), "—"),
+                since=mentor["since"][0],
+            )
+        )
+    mentees = queries.mentors(ctx.engine, mine).filter(pl.col("mentor_id") == me)
+    if mentees.height:
+        st.markdown(
+            t(
+                "recruiting.learning.my_mentees",
+                names="、".join(who.get(int(p), "—") for p in mentees["mentee_id"].to_list()),
+            )
+        )
+    st.subheader(t("recruiting.learning.my_training"))
+    programs = queries.programs(ctx.engine).select("program_id", pl.col("name").alias("program"))
+    enrolments = queries.enrolments(ctx.engine, mine).join(programs, on="program_id", how="left")
+    if not enrolments.is_empty():
+        statuses = {s: t(f"recruiting.enrolment.{s}") for s in ("enrolled", "completed", "dropped")}
+        table_with_download(
+            enrolments.sort("enrolled_on", descending=True).select(
+                pl.col("program").alias(t("recruiting.col.program")),
+                pl.col("enrolled_on").alias(t("recruiting.col.enrolled_on")),
+                pl.col("due_on").alias(t("recruiting.col.due_on")),
+                translate(enrolments, "status", statuses.__getitem__).alias(
+                    t("recruiting.col.status")
+                ),
+            ),
+            "my_programs",
+            "recruiting_my_programs",
+        )
+    if attended.is_empty():
+        st.info(t("recruiting.learning.no_sessions"))
+        return
+    shown = attended.join(programs, on="program_id", how="left").sort("held_on", descending=True)
+    table_with_download(
+        shown.select(
+            pl.col("held_on").alias(t("recruiting.col.date")),
+            pl.col("program").alias(t("recruiting.col.program")),
+            pl.col("title").alias(t("recruiting.col.title")),
+            pl.col("hours").alias(t("recruiting.col.hours")),
+            pl.col("present").alias(t("recruiting.col.present")),
+            pl.col("rating").alias(t("recruiting.col.rating")),
+            pl.col("feedback").alias(t("recruiting.col.feedback")),
+        ),
+        "my_sessions",
+        "recruiting_my_sessions",
+    )
+    _feedback(ctx, shown.filter(pl.col("present") & pl.col("rating").is_null()))
+
+
+def _feedback(ctx: PageContext, open_rows: pl.DataFrame) -> None:
+    if open_rows.is_empty():
+        return
+    labels = {
+        sid: f"{day} · {title}"
+        for sid, day, title in open_rows.select("session_id", "held_on", "title").iter_rows()
+    }
+    with st.form("recruiting_feedback"):
+        st.markdown(t("recruiting.learning.feedback_help"))
+        session = select(
+            t("recruiting.col.session"), list(labels), "recruiting_fb_session", labels.__getitem__
+        )
+        rating = st.slider(t("recruiting.col.rating"), 1, 5, 4, key="recruiting_fb_rating")
+        text = st.text_area(t("recruiting.col.feedback"), key="recruiting_fb_text")
+        if st.form_submit_button(t("recruiting.learning.send_feedback")):
+            act(
+                lambda: give_feedback(
+                    ctx.engine, ctx.signed_in_viewer, int(session or 0), int(rating), text
+                ),
+                lambda _: t("recruiting.learning.feedback_saved"),
+            )
+
+
+def _exams(ctx: PageContext, me: int) -> None:
+    st.subheader(t("recruiting.learning.exams"))
+    exams = queries.exams(ctx.engine).filter(pl.col("active"))
+    if exams.is_empty():
+        st.info(t("recruiting.learning.no_exams"))
+        return
+    mine = queries.attempts(ctx.engine, ctx.signed_in_viewer.narrow(frozenset({me})))
+    summary = mine.group_by("exam_id").agg(
+        pl.len().alias("attempts"), pl.col("score").max().alias("best"), pl.col("passed").any()
+    )
+    board = exams.join(summary, on="exam_id", how="left").with_columns(
+        pl.col("attempts").fill_null(0), pl.col("passed").fill_null(False)
+    )
+    state = {True: t("recruiting.learning.passed"), False: t("recruiting.learning.not_passed")}
+    table_with_download(
+        board.select(
+            pl.col("title").alias(t("recruiting.col.exam")),
+            pl.col("pass_mark").alias(t("recruiting.col.pass_mark")),
+            pl.col("question_count").alias(t("recruiting.col.questions")),
+            pl.col("attempts").alias(t("recruiting.col.attempts")),
+            pl.col("max_attempts").alias(t("recruiting.col.max_attempts")),
+            pl.col("best").alias(t("recruiting.col.best_score")),
+            pl.col("passed")
+            .replace_strict(state, return_dtype=pl.String)
+            .alias(t("recruiting.col.result")),
+        ),
+        "my_exams",
+        "recruiting_my_exams",
+        column_config={
+            t("recruiting.col.pass_mark"): st.column_config.NumberColumn(format="percent"),
+            t("recruiting.col.best_score"): st.column_config.NumberColumn(format="percent"),
+        },
+    )
+    titles = dict(exams.select("exam_id", "title").iter_rows())
+    exam_id = select(t("recruiting.learning.take"), list(titles), EXAM_PICK, titles.__getitem__)
+    if exam_id is None:
+        return
+    try:
+        paper = exam_paper(ctx.engine, ctx.signed_in_viewer, int(exam_id))
+    except RecruitingError as exc:
+        st.info(exc.message())
+        _certificates(ctx, me)
+        return
+    st.caption(
+        t(
+            "recruiting.learning.paper_note",
+            attempt=paper.attempt_no,
+            left=paper.attempts_left,
+            mark=percent(paper.pass_mark, 0),
+            count=paper.questions.height,
+        )
+    )
+    with st.form(f"recruiting_exam_{paper.exam_id}_{paper.attempt_no}"):
+        answers: dict[int, list[int]] = {}
+        for number, (qid, text, options, multiple) in enumerate(
+            paper.questions.select("question_id", "text", "options", "multiple").iter_rows(), 1
+        ):
+            indexes = list(range(len(options)))
+            label = f"{number}. {text}"
+            fmt = labels_now(indexes, lambda i, o=options: o[i])
+            key = f"recruiting_q_{paper.exam_id}_{paper.attempt_no}_{qid}"
+            if multiple:
+                answers[qid] = st.multiselect(label, indexes, format_func=fmt, key=key)
+            else:
+                choice = st.radio(label, indexes, index=None, format_func=fmt, key=key)
+                answers[qid] = [] if choice is None else [int(choice)]
+        if st.form_submit_button(t("recruiting.learning.submit_exam"), type="primary"):
+            act(
+                lambda: submit_exam(
+                    ctx.engine,
+                    ctx.signed_in_viewer,
+                    paper.exam_id,
+                    paper.attempt_no,
+                    answers,
+                    today(),
+                ),
+                lambda r: (
+                    t(
+                        "recruiting.learning.exam_passed",
+                        score=percent(r.score),
+                        cert=r.certificate or "",
+                    )
+                    if r.passed
+                    else t(
+                        "recruiting.learning.exam_failed",
+                        score=percent(r.score),
+                        mark=percent(paper.pass_mark, 0),
+                    )
+                ),
+            )
+    _certificates(ctx, me)
+
+
+def _certificates(ctx: PageContext, me: int) -> None:
+    certs = queries.certificates(ctx.engine, ctx.signed_in_viewer.narrow(frozenset({me})))
+    st.subheader(t("recruiting.learning.my_certificates"))
+    if certs.is_empty():
+        st.caption(t("recruiting.learning.no_certificates"))
+        return
+    exams = dict(queries.exams(ctx.engine).select("exam_id", "title").iter_rows())
+    progs = dict(queries.programs(ctx.engine).select("program_id", "name").iter_rows())
+    data = certs.with_columns(
+        pl.coalesce(
+            pl.col("exam_id").replace_strict(exams, default=None, return_dtype=pl.String),
+            pl.col("program_id").replace_strict(progs, default=None, return_dtype=pl.String),
+        ).alias("what")
+    )
+    table_with_download(
+        data.sort("issued_on", descending=True).select(
+            pl.col("number").alias(t("recruiting.col.certificate")),
+            pl.col("what").alias(t("recruiting.col.for")),
+            pl.col("issued_on").alias(t("recruiting.col.issued_on")),
+        ),
+        "my_certificates",
+        "recruiting_my_certificates",
+    )
+
+
+def _library(ctx: PageContext) -> None:
+    st.subheader(t("recruiting.learning.library"))
+    courses = queries.courses(ctx.engine)
+    if courses.is_empty():
+        st.info(t("recruiting.learning.no_courses"))
+        return
+    materials = queries.materials(ctx.engine)
+    for course_id, title, topic, description in courses.iter_rows():
+        with st.expander(f"{title} · {t(f'recruiting.topic.{topic}')}"):
+            if description:
+                st.caption(description)
+            rows = materials.filter(pl.col("course_id") == course_id)
+            for mtitle, kind, url, body, minutes in rows.select(
+                "title", "kind", "url", "body", "minutes"
+            ).iter_rows():
+                head = t(
+                    "recruiting.learning.material_line",
+                    title=mtitle,
+                    kind=t(f"recruiting.material.{kind}"),
+                    minutes=minutes,
+                )
+                if kind == "text":
+                    st.markdown(f"**{head}**")
+                    st.markdown(body)
+                else:
+                    st.markdown(f"**{head}** — [{url}]({url})")

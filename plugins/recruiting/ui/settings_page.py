@@ -1,0 +1,99 @@
+"""Recruiting settings (director): rejection reasons, the culture-fit pass score,
+the bootcamp, the exam pass mark, the quality-of-hire window, resume size."""
+
+from __future__ import annotations
+
+import streamlit as st
+from pydantic import ValidationError
+
+from command_center.context import PageContext
+from command_center.db.engine import write_session
+from command_center.i18n import t
+from command_center.plugin_settings import save_settings
+from command_center.ui import page_header
+from plugins.recruiting.constants import PLUGIN
+from plugins.recruiting.rules import reason_label
+from plugins.recruiting.settings import RecruitingSettings, settings
+from plugins.recruiting.ui.common import show_flash
+
+
+def render(ctx: PageContext) -> None:
+    page_header(ctx, "recruiting.settings.title")
+    show_flash()
+    current = settings(ctx.engine)
+    st.caption(
+        t(
+            "recruiting.settings.reasons_now",
+            reasons="、".join(reason_label(r) for r in current.rejection_reasons),
+        )
+    )
+    with st.form("recruiting_settings"):
+        reasons = st.text_area(
+            t("recruiting.settings.reasons"),
+            "\n".join(current.rejection_reasons),
+            help=t("recruiting.settings.reasons_help"),
+            key="recruiting_set_reasons",
+        )
+        left, right = st.columns(2)
+        culture = left.slider(
+            t("recruiting.settings.culture_fit_pass"),
+            1,
+            5,
+            current.culture_fit_pass,
+            key="recruiting_set_culture",
+        )
+        days = right.number_input(
+            t("recruiting.settings.bootcamp_days"),
+            1,
+            60,
+            current.bootcamp_days,
+            key="recruiting_set_days",
+        )
+        hours = left.number_input(
+            t("recruiting.settings.bootcamp_hours"),
+            1.0,
+            12.0,
+            current.bootcamp_hours_per_day,
+            0.5,
+            key="recruiting_set_hours",
+        )
+        mark = right.slider(
+            t("recruiting.settings.pass_mark"),
+            0.1,
+            1.0,
+            current.default_pass_mark,
+            0.05,
+            key="recruiting_set_mark",
+        )
+        months = left.number_input(
+            t("recruiting.settings.quality_months"),
+            1,
+            24,
+            current.quality_months,
+            key="recruiting_set_months",
+        )
+        resume = right.number_input(
+            t("recruiting.settings.max_resume_mb"),
+            1,
+            50,
+            current.max_resume_mb,
+            key="recruiting_set_resume",
+        )
+        if st.form_submit_button(t("recruiting.settings.save")):
+            try:
+                values = RecruitingSettings(
+                    rejection_reasons=reasons.splitlines(),
+                    culture_fit_pass=int(culture),
+                    bootcamp_days=int(days),
+                    bootcamp_hours_per_day=float(hours),
+                    default_pass_mark=float(mark),
+                    quality_months=int(months),
+                    max_resume_mb=int(resume),
+                )
+            except ValidationError as exc:
+                st.error(t("recruiting.settings.invalid", detail=exc.errors()[0]["msg"]))
+                return
+            with write_session(ctx.engine) as session:
+                save_settings(session, PLUGIN, values, ctx.actor)
+            st.session_state["recruiting_flash"] = t("recruiting.settings.saved")
+            st.rerun()

@@ -1,0 +1,75 @@
+"""Team events: meetings with action items, the monthly review pack, team building,
+announcements and the weekly digest (DOMAIN.md §5).
+
+Hook implementations only; the parts live in the modules beside this one.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+from command_center import DemoContext, ExportKind, HomeCard, MetricSpec, PageSpec, hookimpl
+from command_center.i18n import load_catalogs
+
+HERE = Path(__file__).resolve().parent
+
+
+@hookimpl
+def register_tables() -> list[type]:
+    from plugins.team_events.models import TABLES
+
+    return list(TABLES)
+
+
+@hookimpl
+def register_migrations() -> list[Path]:
+    return [HERE / "migrations"]
+
+
+@hookimpl
+def register_translations() -> dict[str, dict[str, str]]:
+    return load_catalogs(HERE / "i18n")
+
+
+@hookimpl
+def register_metrics() -> list[MetricSpec]:
+    from plugins.team_events.metrics import specs
+
+    return specs()
+
+
+@hookimpl
+def register_pages() -> list[PageSpec]:
+    from plugins.team_events.ui import pages
+
+    return pages()
+
+
+@hookimpl
+def register_home_cards() -> list[HomeCard]:
+    from plugins.team_events.ui import cards
+
+    return cards()
+
+
+@hookimpl
+def register_exporters() -> list[ExportKind]:
+    from plugins.team_events.kinds import exporters
+
+    return exporters()
+
+
+@hookimpl
+def register_cli(app: typer.Typer) -> None:
+    from plugins.team_events.cli import register
+
+    register(app)
+
+
+@hookimpl
+def seed_demo(ctx: DemoContext) -> None:
+    from plugins.team_events.demo import seed
+
+    seed(ctx)

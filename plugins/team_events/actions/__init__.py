@@ -1,0 +1,31 @@
+"""Writes: one ``write_session`` per user action, audited; refusals raise TeamEventsError."""
+
+from plugins.team_events.actions.budget import add_spend, set_budget
+from plugins.team_events.actions.common import TeamEventsError
+from plugins.team_events.actions.comms import allowed_regions, mark_read, post
+from plugins.team_events.actions.events import (
+    NewEvent,
+    cancel,
+    plan,
+    record_attendance,
+    save_minutes,
+    schedule,
+)
+from plugins.team_events.actions.items import add_action, update_action
+
+__all__ = [
+    "NewEvent",
+    "TeamEventsError",
+    "add_action",
+    "add_spend",
+    "allowed_regions",
+    "cancel",
+    "mark_read",
+    "plan",
+    "post",
+    "record_attendance",
+    "save_minutes",
+    "schedule",
+    "set_budget",
+    "update_action",
+]

@@ -1,0 +1,67 @@
+"""CLI: ``command-center team-events pack|digest`` — documents within the user's scope."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from command_center.i18n import t
+
+
+def register(app: typer.Typer) -> None:
+    group = typer.Typer(help="Team events: review packs and weekly digests.", no_args_is_help=True)
+    app.add_typer(group, name="team-events")
+
+    @group.command("pack")
+    def pack_command(
+        team: Annotated[int, typer.Option(help="Person id of the team's leader.")],
+        month: Annotated[str, typer.Option(help="YYYY-MM")],
+        out: Annotated[Path, typer.Argument(help="File to write: .html, .xlsx or .md")],
+    ) -> None:
+        """Write a team's monthly review pack (HTML, XLSX or Markdown)."""
+        from command_center import runtime
+        from command_center.cli import current_viewer, fail
+        from plugins.team_events import export, pack
+        from plugins.team_events.actions import TeamEventsError
+
+        suffix = out.suffix.lower()
+        if suffix not in (".html", ".xlsx", ".md"):
+            fail(t("team_events.cli.bad_suffix", suffix=suffix))
+        try:
+            built = pack.build(runtime.engine(), runtime.registry(), current_viewer(), team, month)
+        except (TeamEventsError, ValueError) as exc:
+            key = getattr(exc, "key", None)
+            fail(t(key, **getattr(exc, "params", {})) if key else str(exc))
+        if suffix == ".xlsx":
+            out.write_bytes(export.pack_xlsx(built))
+        else:
+            text = export.pack_html(built) if suffix == ".html" else export.pack_markdown(built)
+            out.write_text(text, encoding="utf-8")
+        typer.echo(t("team_events.cli.written", file=str(out)))
+
+    @group.command("digest")
+    def digest_command(
+        team: Annotated[int, typer.Option(help="Person id of the team's leader.")],
+        out: Annotated[Path, typer.Argument(help="Markdown file to write")],
+        week: Annotated[str | None, typer.Option(help="A day of the week, YYYY-MM-DD")] = None,
+    ) -> None:
+        """Write a team's weekly digest as Markdown."""
+        from command_center import runtime
+        from command_center.cli import current_viewer, fail
+        from command_center.db import frames
+        from plugins.team_events import digest, export
+        from plugins.team_events.actions import TeamEventsError
+
+        try:
+            day = dt.date.fromisoformat(week) if week else dt.date.today()
+            built = digest.build(runtime.engine(), current_viewer(), team, day)
+        except (TeamEventsError, ValueError) as exc:
+            key = getattr(exc, "key", None)
+            fail(t(key, **getattr(exc, "params", {})) if key else str(exc))
+        people = frames.all_people(runtime.engine())
+        name = dict(people.select("person_id", "name").iter_rows()).get(team, str(team))
+        out.write_text(export.digest_markdown(built, name), encoding="utf-8")
+        typer.echo(t("team_events.cli.written", file=str(out)))

@@ -1,0 +1,316 @@
+"""Reads: SQLAlchemy selects to Polars frames, every public one scoped by a Viewer.
+
+Base tables are read once per data version (``frames.cached``) and then
+filtered by the viewer:
+
+- events: a person sees the events they are invited to; leaders also see
+  every event of a team inside their scope (a team is a leader's subtree);
+- invitations, action items, reads: rows about people in scope only;
+- announcements: those addressed to someone in scope (or written by the viewer);
+- budgets and spend: teams inside the viewer's scope.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import polars as pl
+from sqlalchemy import Engine, select
+
+from command_center.db import frames
+from command_center.org.scope import Viewer
+from command_center.org.tree import closure
+from command_center.types import LEADER_ROLES
+from plugins.team_events.logic import comms
+from plugins.team_events.logic.items import ACTION_SCHEMA
+from plugins.team_events.models import (
+    ActionItem,
+    ActionUpdate,
+    Announcement,
+    Budget,
+    Event,
+    EventSeries,
+    Invitee,
+    Read,
+    Spend,
+)
+
+EVENT_SCHEMA: dict[str, pl.DataType] = {
+    "event_id": pl.Int64(),
+    "series_id": pl.Int64(),
+    "kind": pl.String(),
+    "title": pl.String(),
+    "team_root": pl.Int64(),
+    "organiser_id": pl.Int64(),
+    "event_date": pl.Date(),
+    "start_time": pl.String(),
+    "duration_minutes": pl.Int64(),
+    "location": pl.String(),
+    "status": pl.String(),
+    "agenda": pl.String(),
+    "notes": pl.String(),
+    "decisions": pl.String(),
+}
+INVITATION_SCHEMA: dict[str, pl.DataType] = {
+    "event_id": pl.Int64(),
+    "person_id": pl.Int64(),
+    "attendance": pl.String(),
+    "event_date": pl.Date(),
+    "kind": pl.String(),
+    "status": pl.String(),
+    "team_root": pl.Int64(),
+}
+SERIES_SCHEMA: dict[str, pl.DataType] = {
+    "series_id": pl.Int64(),
+    "kind": pl.String(),
+    "title": pl.String(),
+    "team_root": pl.Int64(),
+    "recurrence": pl.String(),
+    "every": pl.Int64(),
+    "first_date": pl.Date(),
+    "until_date": pl.Date(),
+    "occurrences": pl.Int64(),
+}
+UPDATE_SCHEMA: dict[str, pl.DataType] = {
+    "update_id": pl.Int64(),
+    "action_id": pl.Int64(),
+    "event_id": pl.Int64(),
+    "on_date": pl.Date(),
+    "status": pl.String(),
+    "note": pl.String(),
+    "actor": pl.String(),
+}
+BUDGET_SCHEMA: dict[str, pl.DataType] = {
+    "team_root": pl.Int64(),
+    "year": pl.Int64(),
+    "amount": pl.Float64(),
+}
+SPEND_SCHEMA: dict[str, pl.DataType] = {
+    "spend_id": pl.Int64(),
+    "event_id": pl.Int64(),
+    "amount": pl.Float64(),
+    "category": pl.String(),
+    "note": pl.String(),
+    "spent_on": pl.Date(),
+    "recorded_by": pl.String(),
+    "team_root": pl.Int64(),
+    "event_date": pl.Date(),
+    "title": pl.String(),
+    "kind": pl.String(),
+}
+READ_SCHEMA: dict[str, pl.DataType] = {
+    "announcement_id": pl.Int64(),
+    "person_id": pl.Int64(),
+    "read_on": pl.Date(),
+}
+
+
+# -- unscoped base tables (private: always filtered before leaving this module) ---------
+def _all_events(engine: Engine) -> pl.DataFrame:
+    query = select(*(Event.__table__.c[c] for c in EVENT_SCHEMA))
+    return frames.cached(
+        engine, "team_events:events", lambda: frames.read_frame(engine, query, EVENT_SCHEMA)
+    )
+
+
+def _all_invitations(engine: Engine) -> pl.DataFrame:
+    query = select(
+        Invitee.event_id,
+        Invitee.person_id,
+        Invitee.attendance,
+        Event.event_date,
+        Event.kind,
+        Event.status,
+        Event.team_root,
+    ).join(Event, Event.event_id == Invitee.event_id)
+    return frames.cached(
+        engine,
+        "team_events:invitations",
+        lambda: frames.read_frame(engine, query, INVITATION_SCHEMA),
+    )
+
+
+def _all_actions(engine: Engine) -> pl.DataFrame:
+    query = select(
+        *(ActionItem.__table__.c[c] for c in ACTION_SCHEMA if c != "origin_date"),
+        Event.event_date.label("origin_date"),
+    ).join(Event, Event.event_id == ActionItem.event_id)
+    return frames.cached(
+        engine, "team_events:actions", lambda: frames.read_frame(engine, query, ACTION_SCHEMA)
+    )
+
+
+def _all_announcements(engine: Engine) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Every announcement and its audience (``announcement_id, person_id``)."""
+
+    def load() -> tuple[pl.DataFrame, pl.DataFrame]:
+        query = select(*(Announcement.__table__.c[c] for c in comms.ANNOUNCEMENT_SCHEMA))
+        rows = frames.read_frame(engine, query, comms.ANNOUNCEMENT_SCHEMA)
+        people = frames.all_people(engine)
+        members = comms.audience_members(rows, people, closure(people))
+        return rows.sort("published_on", "announcement_id", descending=True), members
+
+    return frames.cached(engine, "team_events:announcements", load)
+
+
+def _all_reads(engine: Engine) -> pl.DataFrame:
+    query = select(Read.announcement_id, Read.person_id, Read.read_on)
+    return frames.cached(
+        engine, "team_events:reads", lambda: frames.read_frame(engine, query, READ_SCHEMA)
+    )
+
+
+# -- metric inputs (the registry filters by scope itself) ------------------------------
+def metric_invitations(engine: Engine) -> pl.DataFrame:
+    """Every invitation, for the ``meeting_attendance`` metric only."""
+    return _all_invitations(engine)
+
+
+def metric_actions(engine: Engine) -> pl.DataFrame:
+    """Every action item, for the ``actions_on_time`` metric only."""
+    return _all_actions(engine)
+
+
+# -- scoped reads -----------------------------------------------------------------------
+def _leads(viewer: Viewer) -> bool:
+    return viewer.role in LEADER_ROLES
+
+
+def visible_event_ids(engine: Engine, viewer: Viewer) -> pl.Series:
+    """Ids of the events the viewer may see (see the module docstring)."""
+    events = _all_events(engine)
+    if viewer.person_ids is None:
+        return events["event_id"]
+    invitations = _all_invitations(engine)
+    ids = (
+        invitations.filter(pl.col("person_id") == viewer.person_id)["event_id"]
+        if viewer.person_id is not None
+        else invitations["event_id"].clear()
+    )
+    if _leads(viewer) and viewer.person_ids:
+        own = events.filter(pl.col("team_root").is_in(sorted(viewer.person_ids)))["event_id"]
+        ids = ids.append(own)
+    return ids.unique().sort()
+
+
+def events(
+    engine: Engine, viewer: Viewer, start: dt.date | None = None, end: dt.date | None = None
+) -> pl.DataFrame:
+    """The events the viewer may see, between ``start`` and ``end`` (inclusive)."""
+    frame = _all_events(engine)
+    if viewer.person_ids is not None:
+        frame = frame.filter(pl.col("event_id").is_in(visible_event_ids(engine, viewer).implode()))
+    if start is not None:
+        frame = frame.filter(pl.col("event_date") >= start)
+    if end is not None:
+        frame = frame.filter(pl.col("event_date") <= end)
+    return frame.sort("event_date", "start_time", "event_id")
+
+
+def event(engine: Engine, viewer: Viewer, event_id: int) -> dict[str, object] | None:
+    """One event as a dict, or ``None`` when it does not exist or is out of scope."""
+    frame = events(engine, viewer).filter(pl.col("event_id") == event_id)
+    return frame.row(0, named=True) if frame.height else None
+
+
+def invitations(engine: Engine, viewer: Viewer, event_ids: list[int] | None = None) -> pl.DataFrame:
+    """Invitations of people in scope (to any event, or to ``event_ids``)."""
+    frame = viewer.filter(_all_invitations(engine))
+    if event_ids is not None:
+        frame = frame.filter(pl.col("event_id").is_in(event_ids))
+    return frame
+
+
+def actions(engine: Engine, viewer: Viewer) -> pl.DataFrame:
+    """Action items owned by people in scope."""
+    return viewer.filter(_all_actions(engine), "owner_id").sort("action_id")
+
+
+def action_updates(engine: Engine, viewer: Viewer, action_ids: list[int]) -> pl.DataFrame:
+    """The status history of ``action_ids``, limited to items the viewer may see."""
+    allowed = actions(engine, viewer).filter(pl.col("action_id").is_in(action_ids))["action_id"]
+    if allowed.is_empty():
+        return pl.DataFrame(schema=UPDATE_SCHEMA)
+    query = (
+        select(*(ActionUpdate.__table__.c[c] for c in UPDATE_SCHEMA))
+        .where(ActionUpdate.action_id.in_(allowed.to_list()))
+        .order_by(ActionUpdate.update_id)
+    )
+    return frames.read_frame(engine, query, UPDATE_SCHEMA)
+
+
+def series_of(engine: Engine, viewer: Viewer, event_id: int) -> dict[str, object] | None:
+    """The recurrence rule of an event the viewer may see (``None``: a one-off event)."""
+    found = event(engine, viewer, event_id)
+    if found is None or found["series_id"] is None:
+        return None
+    query = select(*(EventSeries.__table__.c[c] for c in SERIES_SCHEMA)).where(
+        EventSeries.series_id == found["series_id"]
+    )
+    rows = frames.read_frame(engine, query, SERIES_SCHEMA)
+    return rows.row(0, named=True) if rows.height else None
+
+
+def series(engine: Engine, viewer: Viewer) -> pl.DataFrame:
+    """Recurring series of teams in the viewer's scope (leaders only)."""
+    if not _leads(viewer):
+        return pl.DataFrame(schema=SERIES_SCHEMA)
+    query = select(*(EventSeries.__table__.c[c] for c in SERIES_SCHEMA))
+    if viewer.person_ids is not None:
+        query = query.where(EventSeries.team_root.in_(sorted(viewer.person_ids)))
+    return frames.read_frame(engine, query, SERIES_SCHEMA)
+
+
+def budgets(engine: Engine, viewer: Viewer) -> pl.DataFrame:
+    """Budgets of teams led by someone in scope (leaders only)."""
+    if not _leads(viewer):
+        return pl.DataFrame(schema=BUDGET_SCHEMA)
+    query = select(Budget.team_root, Budget.year, Budget.amount)
+    if viewer.person_ids is not None:
+        query = query.where(Budget.team_root.in_(sorted(viewer.person_ids)))
+    return frames.read_frame(engine, query, BUDGET_SCHEMA)
+
+
+def spend(engine: Engine, viewer: Viewer) -> pl.DataFrame:
+    """Spend on events of teams in scope (leaders only), with the event's team and date."""
+    if not _leads(viewer):
+        return pl.DataFrame(schema=SPEND_SCHEMA)
+    query = select(
+        *(Spend.__table__.c[c] for c in list(SPEND_SCHEMA)[:7]),
+        Event.team_root,
+        Event.event_date,
+        Event.title,
+        Event.kind,
+    ).join(Event, Event.event_id == Spend.event_id)
+    if viewer.person_ids is not None:
+        query = query.where(Event.team_root.in_(sorted(viewer.person_ids)))
+    return frames.read_frame(engine, query.order_by(Spend.spend_id), SPEND_SCHEMA)
+
+
+def announcements(engine: Engine, viewer: Viewer) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Announcements addressed to someone in scope (or by the viewer), and their audience in scope.
+
+    The second frame (``announcement_id, person_id``) holds only audience
+    members the viewer may see, so read tracking never shows anyone else.
+    """
+    rows, members = _all_announcements(engine)
+    if viewer.person_ids is None:
+        return rows, members
+    mine = viewer.filter(members)
+    ids = mine["announcement_id"].unique()
+    if viewer.person_id is not None:
+        ids = ids.append(
+            rows.filter(pl.col("author_id") == viewer.person_id)["announcement_id"]
+        ).unique()
+    return rows.filter(pl.col("announcement_id").is_in(ids.implode())), mine
+
+
+def reads(engine: Engine, viewer: Viewer) -> pl.DataFrame:
+    """Reads by people in scope."""
+    return viewer.filter(_all_reads(engine))
+
+
+def audience_of(engine: Engine, announcement_id: int) -> set[int]:
+    """Everyone an announcement is addressed to (for checks in writes, never shown)."""
+    _, members = _all_announcements(engine)
+    return set(members.filter(pl.col("announcement_id") == announcement_id)["person_id"].to_list())

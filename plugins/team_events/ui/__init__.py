@@ -1,0 +1,97 @@
+"""The plugin's pages and home cards (Streamlit only in this package)."""
+
+from __future__ import annotations
+
+from command_center.types import BUSINESS_ROLES, LEADER_ROLES, HomeCard, PageSpec
+
+
+def pages() -> list[PageSpec]:
+    from plugins.team_events.ui import (
+        action_items,
+        building,
+        calendar,
+        digest,
+        meetings,
+        news,
+        review,
+    )
+
+    return [
+        PageSpec(
+            "team-events",
+            "team_events.calendar.title",
+            calendar.render,
+            BUSINESS_ROLES,
+            ":material/calendar_month:",
+            10,
+        ),
+        PageSpec(
+            "team-meetings",
+            "team_events.meetings.title",
+            meetings.render,
+            BUSINESS_ROLES,
+            ":material/groups:",
+            20,
+        ),
+        PageSpec(
+            "team-actions",
+            "team_events.actions.title",
+            action_items.render,
+            BUSINESS_ROLES,
+            ":material/task_alt:",
+            30,
+        ),
+        PageSpec(
+            "team-review",
+            "team_events.review.title",
+            review.render,
+            LEADER_ROLES,
+            ":material/summarize:",
+            40,
+        ),
+        PageSpec(
+            "team-news",
+            "team_events.news.title",
+            news.render,
+            BUSINESS_ROLES,
+            ":material/campaign:",
+            50,
+        ),
+        PageSpec(
+            "team-digest",
+            "team_events.digest.title",
+            digest.render,
+            LEADER_ROLES,
+            ":material/newspaper:",
+            60,
+        ),
+        PageSpec(
+            "team-building",
+            "team_events.building.title",
+            building.render,
+            LEADER_ROLES,
+            ":material/celebration:",
+            70,
+        ),
+    ]
+
+
+def cards() -> list[HomeCard]:
+    from plugins.team_events.ui import home_cards as home
+
+    return [
+        HomeCard(
+            "team-events-overdue",
+            "team_events.card.overdue_title",
+            home.overdue_card,
+            BUSINESS_ROLES,
+            40,
+        ),
+        HomeCard(
+            "team-events-unread",
+            "team_events.card.unread_title",
+            home.unread_card,
+            BUSINESS_ROLES,
+            41,
+        ),
+    ]

@@ -1,0 +1,60 @@
+"""Shared fixtures of the recruiting tests (imported by the other test_recruiting_* files).
+
+Databases hold the core and the recruiting plugin only, so these tests do not
+depend on the other plugins being finished; the core's own test_app covers the
+app with every plugin.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+
+from command_center import i18n
+from command_center.org.scope import Viewer, people_edges, scope_for
+from command_center.plugins import PluginHost
+from command_center.settings import get_settings
+from tests.conftest import AS_OF, BACKENDS, SEED, Db, _drop_db, _new_db
+from tests.factories import load_small_org
+
+
+def recruiting_host() -> PluginHost:
+    """The core and the recruiting plugin, with their messages installed."""
+    host = PluginHost(get_settings(), entry_points=False, builtins=["plugins.recruiting"])
+    i18n.install([r.value for r in host.call("register_translations")])
+    return host
+
+
+def viewer(engine: object, role: str, person_id: int | None, login: str | None = None) -> Viewer:
+    """The viewer a user with ``role`` linked to ``person_id`` gets at sign-in."""
+    edges = people_edges(engine)  # type: ignore[arg-type]
+    return Viewer(login or f"{role}{person_id}", role, person_id, scope_for(role, person_id, edges))
+
+
+@pytest.fixture(params=BACKENDS)
+def rdb(request, tmp_path, pg_databases) -> Iterator[Db]:
+    """A migrated database (core + recruiting) with the small hand-built org:
+    1 director -> 2 manager -> 3 supervisor -> reps 4, 5; 2 -> 6 supervisor -> rep 7."""
+    from command_center.db.migrate import upgrade
+
+    db = _new_db(request.param, tmp_path, pg_databases)
+    upgrade(db.engine, recruiting_host())
+    load_small_org(db.engine)
+    yield db
+    _drop_db(db, pg_databases)
+
+
+@pytest.fixture(scope="session", params=BACKENDS)
+def rdemo(request, tmp_path_factory, pg_databases) -> Iterator[Db]:
+    """The small demo with the recruiting plugin's data: shared, treat as read-only."""
+    from command_center.db.migrate import upgrade
+    from command_center.demo import load_demo
+
+    db = _new_db(request.param, tmp_path_factory.mktemp("rdemo"), pg_databases)
+    host = recruiting_host()
+    upgrade(db.engine, host)
+    load_demo(db.engine, host, scale="small", seed=SEED, as_of=AS_OF)
+    assert not host.infos["recruiting"].hook_errors, host.infos["recruiting"].hook_errors
+    yield db
+    _drop_db(db, pg_databases)
