@@ -33,6 +33,7 @@ CORE_PLUGIN = "command_center.core_plugin"
 DEFAULT_PLUGINS: tuple[str, ...] = (
     # one built-in per line, in navigation order
     "plugins.recruiting",
+    "plugins.customers",
     "plugins.team_events",
 )
 

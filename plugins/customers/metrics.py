@@ -1,0 +1,160 @@
+"""The plugin's metrics for the registry (keys agreed across plugins).
+
+- ``new_customers``: customers created in the month, credited to their first owner;
+- ``followups`` / ``visits``: follow-ups logged (visits: channel ``visit``) by the person;
+- ``overdue_customers``: at the month's end (today for the running month), customers
+  the person owned whose follow-up was overdue for their company grade; lower is better;
+- ``a_grade_revenue_share``: of the person's revenue in the month, the share from
+  customers graded A (company grading as of the month's end).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import polars as pl
+
+from command_center.types import MetricQuery, MetricSpec
+from plugins.customers import settings as settings_mod
+from plugins.customers.logic import cadence
+from plugins.customers.logic.dates import month_end, month_ends
+from plugins.customers.logic.pool import ownership_spells
+from plugins.customers.queries import activity, grades, ledger
+from plugins.customers.queries import book as book_q
+
+EMPTY = pl.DataFrame(
+    schema={"person_id": pl.Int64, "month": pl.Date, "num": pl.Float64, "den": pl.Float64}
+)
+
+
+def _months(q: MetricQuery, today: dt.date | None = None) -> list[dt.date]:
+    """Month starts of ``q``, not after today's month."""
+    last = min(q.end, (today or dt.date.today()).replace(day=1))
+    if last < q.start:
+        return []
+    count = (last.year - q.start.year) * 12 + last.month - q.start.month + 1
+    return [e.replace(day=1) for e in month_ends(last, count)]
+
+
+def _counts(frame: pl.DataFrame, person: str, day: str) -> pl.DataFrame:
+    return (
+        frame.select(
+            pl.col(person).alias("person_id"), pl.col(day).dt.truncate("1mo").alias("month")
+        )
+        .drop_nulls()
+        .group_by("person_id", "month")
+        .agg(pl.len().cast(pl.Float64).alias("num"))
+        .with_columns(pl.lit(1.0).alias("den"))
+    )
+
+
+def new_customers(q: MetricQuery) -> pl.DataFrame:
+    book = book_q.all_customers(q.engine)
+    made = book.filter(pl.col("created_on").is_between(q.start, month_end(q.end)))
+    return _counts(made, "first_owner_id", "created_on")
+
+
+def followups(q: MetricQuery) -> pl.DataFrame:
+    rows = activity.all_followups(q.engine).filter(
+        pl.col("followup_date").is_between(q.start, month_end(q.end))
+    )
+    return _counts(rows, "person_id", "followup_date")
+
+
+def visits(q: MetricQuery) -> pl.DataFrame:
+    rows = activity.all_followups(q.engine).filter(
+        (pl.col("channel") == "visit")
+        & pl.col("followup_date").is_between(q.start, month_end(q.end))
+    )
+    return _counts(rows, "person_id", "followup_date")
+
+
+def _points(months: list[dt.date], today: dt.date) -> list[dt.date]:
+    return [min(month_end(m), today) for m in months]
+
+
+def overdue_customers(q: MetricQuery, today: dt.date | None = None) -> pl.DataFrame:
+    today = today or dt.date.today()
+    months = _months(q, today)
+    if not months:
+        return EMPTY
+    rules = settings_mod.get(q.engine)
+    points = _points(months, today)
+    book = book_q.all_customers(q.engine)
+    spells = ownership_spells(
+        book.select("customer_id", "owner_id", "created_on"), activity.all_moves(q.engine)
+    )
+    history = grades.company_history(q.engine, points, rules.abc_months, rules.cutoffs)
+    counts = cadence.overdue_at_points(
+        spells, activity.all_followups(q.engine), history, rules.intervals, points
+    )
+    return counts.select(
+        "person_id",
+        pl.col("as_of").dt.truncate("1mo").alias("month"),
+        pl.col("overdue").cast(pl.Float64).alias("num"),
+        pl.lit(1.0).alias("den"),
+    )
+
+
+def a_grade_revenue_share(q: MetricQuery) -> pl.DataFrame:
+    months = _months(q, dt.date.max)
+    if not months:
+        return EMPTY
+    rules = settings_mod.get(q.engine)
+    points = [month_end(m) for m in months]
+    history = grades.company_history(q.engine, points, rules.abc_months, rules.cutoffs)
+    a_grade = history.filter(pl.col("grade") == "A").select(
+        pl.col("as_of").dt.truncate("1mo").alias("month"), "customer_id", pl.lit(True).alias("a")
+    )
+    sales = ledger.all_monthly(q.engine).filter(pl.col("month").is_in(months))
+    return (
+        sales.join(a_grade, on=["month", "customer_id"], how="left")
+        .group_by("person_id", "month")
+        .agg(
+            pl.col("revenue").filter(pl.col("a").fill_null(False)).sum().alias("num"),
+            pl.col("revenue").sum().alias("den"),
+        )
+        .with_columns(pl.col("num").cast(pl.Float64), pl.col("den").cast(pl.Float64))
+    )
+
+
+def specs() -> list[MetricSpec]:
+    return [
+        MetricSpec(
+            "new_customers",
+            "customers.metric.new_customers",
+            "count",
+            new_customers,
+            description="customers.metric.new_customers_help",
+        ),
+        MetricSpec(
+            "followups",
+            "customers.metric.followups",
+            "count",
+            followups,
+            description="customers.metric.followups_help",
+        ),
+        MetricSpec(
+            "visits",
+            "customers.metric.visits",
+            "count",
+            visits,
+            description="customers.metric.visits_help",
+        ),
+        MetricSpec(
+            "overdue_customers",
+            "customers.metric.overdue_customers",
+            "count",
+            overdue_customers,
+            higher_is_better=False,
+            description="customers.metric.overdue_customers_help",
+        ),
+        MetricSpec(
+            "a_grade_revenue_share",
+            "customers.metric.a_grade_revenue_share",
+            "percent",
+            a_grade_revenue_share,
+            kind="ratio",
+            description="customers.metric.a_grade_revenue_share_help",
+        ),
+    ]

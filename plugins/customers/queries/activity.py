@@ -1,0 +1,150 @@
+"""Follow-ups, contacts and pool moves."""
+
+from __future__ import annotations
+
+import polars as pl
+from sqlalchemy import Engine, select
+
+from command_center.db import frames
+from command_center.db.models import Customer
+from command_center.org.scope import Viewer
+from plugins.customers.models import Contact, CustomerProfile, FollowUp, PoolMove
+
+FOLLOWUP_SCHEMA: dict[str, pl.DataType] = {
+    "followup_id": pl.Int64(),
+    "customer_id": pl.Int64(),
+    "person_id": pl.Int64(),
+    "followup_date": pl.Date(),
+    "channel": pl.String(),
+    "notes": pl.String(),
+    "next_step": pl.String(),
+    "next_date": pl.Date(),
+    "spin_stage": pl.String(),
+}
+CONTACT_SCHEMA: dict[str, pl.DataType] = {
+    "contact_id": pl.Int64(),
+    "customer_id": pl.Int64(),
+    "name": pl.String(),
+    "title": pl.String(),
+    "phone": pl.String(),
+    "email": pl.String(),
+}
+MOVE_SCHEMA: dict[str, pl.DataType] = {
+    "move_id": pl.Int64(),
+    "customer_id": pl.Int64(),
+    "moved_on": pl.Date(),
+    "action": pl.String(),
+    "reason": pl.String(),
+    "from_owner_id": pl.Int64(),
+    "to_owner_id": pl.Int64(),
+    "days_idle": pl.Int64(),
+    "actor": pl.String(),
+}
+LAST_SCHEMA: dict[str, pl.DataType] = {"customer_id": pl.Int64(), "last_followup": pl.Date()}
+
+
+def all_followups(engine: Engine) -> pl.DataFrame:
+    """Every follow-up without its texts (for cadence and metrics), unscoped."""
+    cols = FollowUp.__table__.c
+    query = select(
+        cols.followup_id,
+        cols.customer_id,
+        cols.person_id,
+        cols.followup_date,
+        cols.channel,
+        cols.spin_stage,
+    )
+    schema = {
+        k: FOLLOWUP_SCHEMA[k]
+        for k in (
+            "followup_id",
+            "customer_id",
+            "person_id",
+            "followup_date",
+            "channel",
+            "spin_stage",
+        )
+    }
+    return frames.cached(
+        engine, "customers:followups", lambda: frames.read_frame(engine, query, schema)
+    )
+
+
+def last_followups(engine: Engine) -> pl.DataFrame:
+    """``customer_id, last_followup`` (anyone's latest follow-up), unscoped."""
+    sql = (
+        "SELECT customer_id, MAX(followup_date) AS last_followup "
+        "FROM customers_followups GROUP BY customer_id"
+    )
+    return frames.cached(
+        engine, "customers:last_followup", lambda: frames.read_frame(engine, sql, LAST_SCHEMA)
+    )
+
+
+def followups(
+    engine: Engine, viewer: Viewer, customer_id: int | None = None, limit: int | None = None
+) -> pl.DataFrame:
+    """Follow-ups logged by people in the viewer's scope (of one customer), newest first."""
+    cols = FollowUp.__table__.c
+    query = select(*(cols[name] for name in FOLLOWUP_SCHEMA))
+    if customer_id is not None:
+        query = query.where(cols.customer_id == customer_id)
+    if viewer.person_ids is not None:
+        query = query.where(cols.person_id.in_(sorted(viewer.person_ids)))
+    query = query.order_by(cols.followup_date.desc(), cols.followup_id.desc())
+    if limit is not None:
+        query = query.limit(limit)
+    return frames.read_frame(engine, query, FOLLOWUP_SCHEMA)
+
+
+def contacts(engine: Engine, customer_ids: list[int]) -> pl.DataFrame:
+    """The contacts of ``customer_ids`` (the caller checked the viewer may see them)."""
+    cols = Contact.__table__.c
+    query = (
+        select(*(cols[name] for name in CONTACT_SCHEMA))
+        .where(cols.customer_id.in_(customer_ids))
+        .order_by(cols.customer_id, cols.contact_id)
+    )
+    return frames.read_frame(engine, query, CONTACT_SCHEMA)
+
+
+def scoped_contacts(engine: Engine, viewer: Viewer) -> pl.DataFrame:
+    """Contacts of customers owned within the viewer's scope (a director: all)."""
+    cols = Contact.__table__.c
+    query = select(*(cols[name] for name in CONTACT_SCHEMA)).order_by(cols.contact_id)
+    if viewer.person_ids is not None:
+        owned = select(Customer.customer_id).where(Customer.owner_id.in_(sorted(viewer.person_ids)))
+        query = query.where(cols.customer_id.in_(owned))
+    return frames.read_frame(engine, query, CONTACT_SCHEMA)
+
+
+def all_moves(engine: Engine) -> pl.DataFrame:
+    """Every pool move, unscoped (ownership history for metrics)."""
+    cols = PoolMove.__table__.c
+    query = select(*(cols[name] for name in MOVE_SCHEMA)).order_by(cols.move_id)
+    return frames.cached(
+        engine, "customers:moves", lambda: frames.read_frame(engine, query, MOVE_SCHEMA)
+    )
+
+
+def moves(engine: Engine, viewer: Viewer) -> pl.DataFrame:
+    """Moves into or out of the private pools of people in the viewer's scope."""
+    frame = all_moves(engine)
+    if viewer.person_ids is None:
+        return frame
+    ids = sorted(viewer.person_ids)
+    return frame.filter(pl.col("from_owner_id").is_in(ids) | pl.col("to_owner_id").is_in(ids))
+
+
+def profile_texts(engine: Engine, customer_id: int) -> dict[str, str]:
+    """``address, needs, preferences`` of one customer (empty when it has no profile)."""
+    cols = CustomerProfile.__table__.c
+    with engine.connect() as conn:
+        row = conn.execute(
+            select(cols.address, cols.needs, cols.preferences).where(
+                cols.customer_id == customer_id
+            )
+        ).first()
+    if row is None:
+        return {"address": "", "needs": "", "preferences": ""}
+    return {"address": row.address, "needs": row.needs, "preferences": row.preferences}

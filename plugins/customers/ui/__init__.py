@@ -1,0 +1,1 @@
+"""The customers plugin's pages (Streamlit only here)."""
