@@ -537,10 +537,12 @@ def test_unknown_kind(engine, host, tmp_path):
     path = write(tmp_path / "x.csv", "a\n1\n")
     with pytest.raises(
         UnknownKindError,
-        match=r"unknown import kind 'nope'; known kinds: .*customers, .*orders, people, "
-        r".*refunds, targets",
-    ):
+        match=r"unknown import kind 'nope'; known kinds: ",
+    ) as failed:
         run_import(engine, host, "nope", path)
+    listed = str(failed.value).split("known kinds: ")[1].split(", ")
+    assert {"customers", "orders", "people", "refunds", "targets"} <= set(listed)
+    assert listed == sorted(listed)
     with pytest.raises(UnknownKindError, match="unknown export kind 'nope'"):
         run_export(engine, host, "nope", path, OPERATOR)
     with pytest.raises(ValueError, match=r"unsupported file type '\.txt' \(use \.csv or \.xlsx\)"):
