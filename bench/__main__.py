@@ -1,4 +1,8 @@
-"""``python -m bench [--scale medium,large] [--repeat N] [--only load,rollup,home]``."""
+"""``python -m bench [--scale medium,large] [--repeat N] [--only load,rollup,home]``.
+
+``--rebuild`` builds the databases afresh; ``--reuse`` keeps them even when
+their schema is behind the code (upgraded in place, no rebuild).
+"""
 
 from __future__ import annotations
 
@@ -13,6 +17,8 @@ from bench.measure import Result, isolated
 
 Family = Callable[[data.BenchDb, int, Callable[[Result], None]], list[Result]]
 FAMILIES: dict[str, Family] = {"load": load.run, "rollup": rollup.run, "home": home.run}
+# Parts of a family, for --only (not run by default: "load" covers them).
+PARTS: dict[str, Family] = {"ledger": load.run_ledger, "monthly": load.run_monthly}
 
 
 def _names(value: str) -> list[str]:
@@ -32,24 +38,38 @@ def parse(argv: list[str] | None = None) -> argparse.Namespace:
         "--only",
         type=_names,
         default=list(FAMILIES),
-        help=f"comma-separated benchmark families: {', '.join(FAMILIES)} (default: all)",
+        help=f"comma-separated benchmark families: {', '.join(FAMILIES)} (default: all), "
+        f"or parts of one: {', '.join(PARTS)}",
+    )
+    parser.add_argument(
+        "--rebuild", action="store_true", help="build the databases afresh even when current"
+    )
+    parser.add_argument(
+        "--reuse",
+        action="store_true",
+        help="keep existing databases even when their schema is pending (upgraded in place)",
     )
     args = parser.parse_args(argv)
     from command_center.demo import SCALES
 
     if unknown := [s for s in args.scale if s not in SCALES]:
         parser.error(f"unknown scale {', '.join(unknown)}; choose from {', '.join(SCALES)}")
-    if unknown := [f for f in args.only if f not in FAMILIES]:
-        parser.error(f"unknown benchmark {', '.join(unknown)}; choose from {', '.join(FAMILIES)}")
+    if unknown := [f for f in args.only if f not in FAMILIES and f not in PARTS]:
+        choices = ", ".join([*FAMILIES, *PARTS])
+        parser.error(f"unknown benchmark {', '.join(unknown)}; choose from {choices}")
     if args.repeat < 1:
         parser.error("--repeat must be at least 1")
     return args
 
 
 def _progress(result: Result) -> None:
+    peak = result.peak
+    memory = "" if peak is None or peak.peak_mib is None else f", peak {peak.peak_mib:,.0f} MiB"
+    if peak is not None and peak.child_peak_mib >= 1:
+        memory += f" (worker {peak.child_peak_mib:,.0f})"
     print(
         f"  {result.scale:<6} {result.benchmark} · {result.variant}: "
-        f"median {result.median:.3f} s, min {result.best:.3f} s {result.check}",
+        f"median {result.median:.3f} s, min {result.best:.3f} s{memory} {result.check}",
         flush=True,
     )
 
@@ -57,21 +77,27 @@ def _progress(result: Result) -> None:
 def main(argv: list[str] | None = None) -> int:
     args = parse(argv)
     started = time.perf_counter()
+    started_load = report.load_average()
     results: list[Result] = []
-    builds: dict[str, float | None] = {}
+
+    def keep(result: Result) -> None:
+        """Every finished row, so a family that fails halfway still keeps its rows."""
+        _progress(result)
+        results.append(result)
+
+    dbs: list[data.BenchDb] = []
     failures: list[str] = []
     for scale in args.scale:
         print(f"== {scale}: database data/bench/{scale}.db", flush=True)
-        db = isolated(data.ensure, scale)  # a child: the build's memory is returned after
-        builds[scale] = db.built_seconds
-        if db.built_seconds is None:
-            print("   reused the existing database", flush=True)
-        else:
-            print(f"   built in {db.built_seconds:.1f} s", flush=True)
+        # In a child, so the build's memory goes back to the system afterwards.
+        db = isolated(data.ensure, scale, args.rebuild, args.reuse)
+        dbs.append(db)
+        print(f"   {report.build_text(db)}", flush=True)
         for family in args.only:
             print(f"== {scale}: {family}", flush=True)
             try:
-                results.extend(FAMILIES[family](db, args.repeat, _progress))
+                run = FAMILIES.get(family) or PARTS[family]
+                run(db, args.repeat, keep)
             except Exception as exc:
                 traceback.print_exc()
                 failures.append(f"{scale} {family}: {type(exc).__name__}: {exc}")
@@ -83,7 +109,7 @@ def main(argv: list[str] | None = None) -> int:
     print()
     print(report.text_table(results) if results else "no results")
     argv_text = " ".join(sys.argv[1:] if argv is None else argv)
-    path = report.write_markdown(report.markdown(results, builds, argv_text, failures))
+    path = report.write_markdown(report.markdown(results, dbs, argv_text, failures, started_load))
     print(f"\nwrote {path} ({time.perf_counter() - started:.0f} s in all)")
     for failure in failures:
         print(f"FAILED: {failure}", file=sys.stderr)

@@ -1,14 +1,21 @@
 """Data load: the orders ledger and its monthly summary, by every path.
 
-- ledger: ``frames.orders`` (read_frame → connectorx) vs the same call with
-  ``frames._force_sqlalchemy`` (``pl.read_database`` over SQLAlchemy, the
-  baseline) vs pandas ``read_sql`` over SQLAlchemy;
-- monthly summary: the SQL of ``frames.all_monthly_sales`` through read_frame
-  (connectorx) vs the same SQL through ``pl.read_database`` (baseline) vs the
-  raw lines read with connectorx and grouped in Polars vs DuckDB (on the SQLite
-  file when its sqlite extension loads, else on the Arrow table in memory).
+- worker start: the first read of a process starts the connectorx worker
+  (``command_center.db.cx_worker``); timed on its own with ``SELECT 1``, and
+  started before the clock everywhere else;
+- ledger (all lines, ``order_id, customer_id, person_id, order_date, revenue,
+  cost``): ``frames.orders`` (read_frame → connectorx worker → Arrow IPC) vs
+  the same call with ``frames._force_sqlalchemy`` (``pl.read_database`` over
+  SQLAlchemy: the baseline) vs pandas ``read_sql`` over SQLAlchemy vs
+  connectorx called in this process (what read_frame did before the worker);
+- monthly summary: ours, ``frames.all_monthly_sales`` uncached (the whole
+  ledger through read_frame, grouped in Polars) vs SQL ``GROUP BY`` in SQLite
+  through ``pl.read_database`` (baseline) and through read_frame (the
+  previous design) vs only the four needed columns through read_frame,
+  grouped in Polars vs DuckDB (on the SQLite file when its sqlite extension
+  loads, else on the Arrow table in memory, beside Polars on the same frame).
 
-Each repeat runs in a fresh process: a read's peak memory is its own.
+Each repeat runs in a fresh process, so a read's peak memory is its own.
 """
 
 from __future__ import annotations
@@ -21,21 +28,36 @@ import polars as pl
 
 from bench.check import check_results, compare_frames, compare_values
 from bench.data import BenchDb
-from bench.measure import Outcome, Result, measure, run_task
+from bench.measure import Outcome, Result, isolated, measure, run_task
 
+WORKER = "load: connectorx worker start"
 LEDGER = "load: orders ledger"
 MONTHLY = "load: monthly summary"
 
-CX = "ours: read_frame → connectorx"
+WORKER_START = "ours: first read_frame (SELECT 1)"
+CX = "ours: read_frame → connectorx worker"
 READ_DATABASE = "pl.read_database (SQLAlchemy)"
 PANDAS = "pandas read_sql (SQLAlchemy)"
-SQL_CX = "ours: SQL GROUP BY, read_frame → connectorx"
+CX_INPROC = "connectorx in this process (no worker)"
+OURS_MONTHLY = "ours: all_monthly_sales (ledger via worker + Polars)"
+SQL_CX = "SQL GROUP BY, read_frame → connectorx worker"
 SQL_READ_DATABASE = "SQL GROUP BY, pl.read_database (SQLAlchemy)"
-POLARS_RAW = "connectorx raw lines + Polars group_by"
+POLARS_RAW = "read_frame 4 columns + Polars group_by"
 DUCKDB_FILE = "DuckDB sqlite_scan of the file"
 DUCKDB_ARROW = "DuckDB on in-memory Arrow (read untimed)"
 POLARS_MEM = "Polars on in-memory frame (read untimed)"
 RAW_SQL = "SELECT person_id, order_date, revenue, cost FROM orders"
+# The SQL that all_monthly_sales ran before it moved to Polars (SQLite dialect).
+MONTH_SQLITE = "strftime('%Y-%m-01', order_date)"
+MONTHLY_SQL = (
+    f"SELECT person_id, {MONTH_SQLITE} AS month, SUM(revenue) AS revenue, SUM(cost) AS cost, "
+    f"COUNT(*) AS order_lines FROM orders GROUP BY person_id, {MONTH_SQLITE}"
+)
+DUCKDB_MONTHLY = (
+    "SELECT person_id, CAST(date_trunc('month', CAST(order_date AS DATE)) AS DATE) AS month, "
+    "SUM(revenue) AS revenue, SUM(cost) AS cost, COUNT(*) AS order_lines "
+    "FROM {source} GROUP BY ALL"
+)
 
 
 def _engine(url: str) -> Any:
@@ -44,22 +66,42 @@ def _engine(url: str) -> Any:
     return get_engine(url)
 
 
+def start_worker(engine: Any) -> None:
+    """Start the connectorx worker (a no-op on the SQLAlchemy path)."""
+    from command_center.db import frames
+
+    frames.read_frame(engine, "SELECT 1 AS one")
+
+
+def _in_process(engine: Any, sql: str, schema: dict[str, pl.DataType]) -> pl.DataFrame:
+    """connectorx in this process, conformed like read_frame conforms."""
+    from command_center.db import frames
+
+    uri = frames.connectorx_uri(engine)
+    assert uri is not None
+    frame = pl.read_database_uri(sql, uri, engine="connectorx")
+    return frames._conform(frame, schema)
+
+
+# -- worker start ------------------------------------------------------------------
+def worker_task(repeat: int, url: str) -> Outcome:
+    from command_center.db import cx_worker, frames
+
+    engine = _engine(url)
+    outcome = Outcome()
+    for _ in range(repeat):
+        cx_worker._worker.stop()
+        sample, _ = measure(lambda: frames.read_frame(engine, "SELECT 1 AS one"))
+        outcome.add(WORKER, sample)
+    return outcome
+
+
+# -- ledger ------------------------------------------------------------------------
 def _ledger_summary(frame: Any) -> dict[str, Any]:
     """Row count, sums and date range: equal for every path that read the same rows."""
-    if isinstance(frame, pl.DataFrame):
-        dates = frame["order_date"]
-        return {
-            "rows": frame.height,
-            "order_id": int(frame["order_id"].sum()),
-            "customer_id": int(frame["customer_id"].sum()),
-            "person_id": int(frame["person_id"].sum()),
-            "revenue": float(frame["revenue"].sum()),
-            "cost": float(frame["cost"].sum()),
-            "first": dates.min(),
-            "last": dates.max(),
-            "sorted": bool(frame["order_id"].is_sorted()),
-        }
+    polars = isinstance(frame, pl.DataFrame)
     dates = frame["order_date"]
+    first, last = dates.min(), dates.max()
     return {
         "rows": len(frame),
         "order_id": int(frame["order_id"].sum()),
@@ -67,9 +109,11 @@ def _ledger_summary(frame: Any) -> dict[str, Any]:
         "person_id": int(frame["person_id"].sum()),
         "revenue": float(frame["revenue"].sum()),
         "cost": float(frame["cost"].sum()),
-        "first": dates.min().date(),
-        "last": dates.max().date(),
-        "sorted": bool(frame["order_id"].is_monotonic_increasing),
+        "first": first if polars else first.date(),
+        "last": last if polars else last.date(),
+        "sorted": bool(
+            frame["order_id"].is_sorted() if polars else frame["order_id"].is_monotonic_increasing
+        ),
     }
 
 
@@ -81,18 +125,22 @@ def ledger_task(repeat: int, url: str, variant: str) -> Outcome:
     from command_center.org.scope import OPERATOR
 
     engine = _engine(url)
-    frames._force_sqlalchemy = variant == READ_DATABASE
+    frames._force_sqlalchemy = variant in (READ_DATABASE, PANDAS)
+    sql = frames.compile_sql(engine, select(*OrderLine.__table__.c).order_by(OrderLine.order_id))
     if variant == PANDAS:
         import pandas as pd
-
-        sql = frames.compile_sql(
-            engine, select(*OrderLine.__table__.c).order_by(OrderLine.order_id)
-        )
 
         def read() -> Any:
             with engine.connect() as conn:
                 return pd.read_sql(text(sql), conn, parse_dates=["order_date"])
+
+    elif variant == CX_INPROC:
+
+        def read() -> Any:
+            return _in_process(engine, sql, frames.ORDER_SCHEMA)
+
     else:
+        start_worker(engine)
 
         def read() -> Any:
             return frames.orders(engine, OPERATOR)
@@ -106,6 +154,7 @@ def ledger_task(repeat: int, url: str, variant: str) -> Outcome:
     return outcome
 
 
+# -- monthly summary -------------------------------------------------------------------
 def duckdb_sqlite() -> bool:
     """True when DuckDB's sqlite extension installs and loads (it is downloaded)."""
     import duckdb
@@ -119,31 +168,18 @@ def duckdb_sqlite() -> bool:
     return True
 
 
-def _monthly_sql(engine: Any) -> str:
-    from command_center.db import frames
-
-    month = frames._month_expr(engine)
-    return (
-        f"SELECT person_id, {month} AS month, SUM(revenue) AS revenue, SUM(cost) AS cost, "
-        f"COUNT(*) AS order_lines FROM orders GROUP BY person_id, {month}"
-    )
-
-
-def _polars_monthly(lines: pl.DataFrame) -> pl.DataFrame:
+def _conform_monthly(frame: pl.DataFrame) -> pl.DataFrame:
     from command_center.db.frames import MONTHLY_SCHEMA
 
-    return (
-        lines.group_by("person_id", pl.col("order_date").dt.truncate("1mo").alias("month"))
-        .agg(pl.col("revenue").sum(), pl.col("cost").sum(), pl.len().alias("order_lines"))
-        .select([pl.col(c).cast(t) for c, t in MONTHLY_SCHEMA.items()])
+    return frame.select([pl.col(c).cast(t) for c, t in MONTHLY_SCHEMA.items()])
+
+
+def polars_monthly(lines: pl.DataFrame) -> pl.DataFrame:
+    return _conform_monthly(
+        lines.group_by("person_id", pl.col("order_date").dt.truncate("1mo").alias("month")).agg(
+            pl.col("revenue").sum(), pl.col("cost").sum(), pl.len().alias("order_lines")
+        )
     )
-
-
-DUCKDB_MONTHLY = (
-    "SELECT person_id, CAST(date_trunc('month', CAST(order_date AS DATE)) AS DATE) AS month, "
-    "SUM(revenue) AS revenue, SUM(cost) AS cost, COUNT(*) AS order_lines "
-    "FROM {source} GROUP BY ALL"
-)
 
 
 def _raw_lines(engine: Any) -> pl.DataFrame:
@@ -160,32 +196,32 @@ def monthly_task(repeat: int, url: str, variant: str) -> Outcome:
 
     engine = _engine(url)
     frames._force_sqlalchemy = variant == SQL_READ_DATABASE
-    conform: Callable[[pl.DataFrame], pl.DataFrame] = lambda f: f.select(  # noqa: E731
-        [pl.col(c).cast(t) for c, t in frames.MONTHLY_SCHEMA.items()]
-    )
-    lines: pl.DataFrame | None = None
-    if variant in (DUCKDB_ARROW, POLARS_MEM):
-        lines = _raw_lines(engine)  # setup, not timed
+    if variant != SQL_READ_DATABASE:
+        start_worker(engine)
+    lines = _raw_lines(engine) if variant in (DUCKDB_ARROW, POLARS_MEM) else None  # untimed
     con = duckdb.connect() if variant in (DUCKDB_FILE, DUCKDB_ARROW) else None
     if con is not None and lines is not None:
-        con.register("lines", lines.to_arrow())  # setup, not timed
+        con.register("lines", lines.to_arrow())  # untimed
+    if con is not None and variant == DUCKDB_FILE:
+        con.sql("LOAD sqlite")
 
     def run() -> pl.DataFrame:
+        if variant == OURS_MONTHLY:
+            frames.clear_cache()
+            return frames.all_monthly_sales(engine)
         if variant in (SQL_CX, SQL_READ_DATABASE):
-            return frames.read_frame(engine, _monthly_sql(engine), frames.MONTHLY_SCHEMA)
+            return frames.read_frame(engine, MONTHLY_SQL, frames.MONTHLY_SCHEMA)
         if variant == POLARS_RAW:
-            return _polars_monthly(_raw_lines(engine))
+            return polars_monthly(_raw_lines(engine))
         if variant == POLARS_MEM:
             assert lines is not None
-            return _polars_monthly(lines)
+            return polars_monthly(lines)
         assert con is not None
+        source = "lines"
         if variant == DUCKDB_FILE:
-            con.sql("LOAD sqlite")
-            path = engine.url.database.replace("'", "''")
-            return conform(
-                con.sql(DUCKDB_MONTHLY.format(source=f"sqlite_scan('{path}', 'orders')")).pl()
-            )
-        return conform(con.sql(DUCKDB_MONTHLY.format(source="lines")).pl())
+            path = str(engine.url.database).replace("'", "''")
+            source = f"sqlite_scan('{path}', 'orders')"
+        return _conform_monthly(con.sql(DUCKDB_MONTHLY.format(source=source)).pl())
 
     outcome = Outcome()
     for _ in range(repeat):
@@ -196,42 +232,68 @@ def monthly_task(repeat: int, url: str, variant: str) -> Outcome:
     return outcome
 
 
-def run(db: BenchDb, repeat: int, report: Callable[[Result], None]) -> list[Result]:
-    """Every load variant at ``db``'s scale; each repeat in a fresh process."""
+# -- the family ----------------------------------------------------------------------
+def _variants(
+    db: BenchDb,
+    repeat: int,
+    bench: str,
+    task: Callable[..., Outcome],
+    variants: list[tuple[str, bool, str]],
+    compare: Callable[[Any, Any], str],
+    report: Callable[[Result], None],
+) -> list[Result]:
     results: list[Result] = []
-    ledger_checks: dict[tuple[str, str], Any] = {}
-    for variant, baseline in ((CX, False), (READ_DATABASE, True), (PANDAS, False)):
-        outcome = run_task(ledger_task, repeat, True, db.url, variant)
-        ledger_checks[(LEDGER, variant)] = outcome.checks[LEDGER]
-        result = Result(LEDGER, db.scale, variant, outcome.samples[LEDGER], baseline)
-        results.append(result)
+    checks: dict[tuple[str, str], Any] = {}
+    for variant, baseline, note in variants:
+        outcome = run_task(task, repeat, True, db.url, variant)
+        checks[(bench, variant)] = outcome.checks[bench]
+        results.append(Result(bench, db.scale, variant, outcome.samples[bench], baseline, note))
+        gc.collect()
+    check_results(results, checks, compare)
+    for result in results:
         report(result)
-    check_results(results, ledger_checks, compare_values)
+    return results
 
-    from bench.measure import isolated
 
-    monthly_variants: list[tuple[str, bool, str]] = [
-        (SQL_CX, False, ""),
+def run_ledger(db: BenchDb, repeat: int, report: Callable[[Result], None]) -> list[Result]:
+    """The worker's start and the ledger read by every path; each repeat in a fresh process."""
+    worker = run_task(worker_task, repeat, True, db.url)
+    results = [Result(WORKER, db.scale, WORKER_START, worker.samples[WORKER])]
+    report(results[0])
+    variants = [
+        (CX, False, ""),
+        (READ_DATABASE, True, ""),
+        (PANDAS, False, ""),
+        (CX_INPROC, False, ""),
+    ]
+    return results + _variants(db, repeat, LEDGER, ledger_task, variants, compare_values, report)
+
+
+def run_monthly(db: BenchDb, repeat: int, report: Callable[[Result], None]) -> list[Result]:
+    """The monthly summary by every path; each repeat in a fresh process."""
+    monthly: list[tuple[str, bool, str]] = [
+        (OURS_MONTHLY, False, ""),
         (SQL_READ_DATABASE, True, ""),
+        (SQL_CX, False, ""),
         (POLARS_RAW, False, ""),
     ]
     if isolated(duckdb_sqlite):
-        monthly_variants.append((DUCKDB_FILE, False, ""))
+        monthly.append((DUCKDB_FILE, False, ""))
     else:
-        note = "DuckDB's sqlite extension could not be installed (no download): Arrow in memory"
-        monthly_variants.append((DUCKDB_ARROW, False, note))
-        monthly_variants.append((POLARS_MEM, False, "the same in-memory frame, for comparison"))
-    monthly: list[Result] = []
-    monthly_checks: dict[tuple[str, str], Any] = {}
-    for variant, baseline, note in monthly_variants:
-        outcome = run_task(monthly_task, repeat, True, db.url, variant)
-        monthly_checks[(MONTHLY, variant)] = outcome.checks[MONTHLY]
-        result = Result(MONTHLY, db.scale, variant, outcome.samples[MONTHLY], baseline, note)
-        monthly.append(result)
-        report(result)
-    check_results(
+        note = "DuckDB's sqlite extension cannot be downloaded here, so DuckDB reads Arrow"
+        monthly.append((DUCKDB_ARROW, False, note))
+        monthly.append((POLARS_MEM, False, ""))
+    return _variants(
+        db,
+        repeat,
+        MONTHLY,
+        monthly_task,
         monthly,
-        monthly_checks,
         lambda a, b: compare_frames(a, b, ["person_id", "month"]),
+        report,
     )
-    return results + monthly
+
+
+def run(db: BenchDb, repeat: int, report: Callable[[Result], None]) -> list[Result]:
+    """Every load benchmark at ``db``'s scale."""
+    return run_ledger(db, repeat, report) + run_monthly(db, repeat, report)

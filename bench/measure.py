@@ -1,16 +1,20 @@
 """Timing one call, its peak memory, and running tasks in spawned children.
 
-Peak memory: before each call the kernel's high-water mark of the process
-(``VmHWM``) is reset through ``/proc/self/clear_refs``; after the call the
-peak minus the RSS just before the call is the call's own peak (MiB). Where
-the kernel does not allow the reset the peak is ``None``. This is cheap and,
-unlike tracemalloc, sees Polars', Arrow's and DuckDB's native allocations.
+Peak memory: before each call the kernel's high-water mark (``VmHWM``) of the
+process and of each of its descendants (the connectorx worker of
+``command_center.db.cx_worker``) is reset through ``/proc/<pid>/clear_refs``;
+after the call each one's peak minus its RSS just before the call is its rise
+(a process started during the call counts whole). The sample keeps the sum and
+the descendants' part, in MiB. Where the kernel does not allow the reset the
+peak is ``None``. This is cheap and, unlike tracemalloc, sees Polars', Arrow's
+and DuckDB's native allocations.
 """
 
 from __future__ import annotations
 
 import gc
 import multiprocessing
+import os
 import re
 import statistics
 import time
@@ -21,16 +25,19 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 T = TypeVar("T")
-_STATUS = Path("/proc/self/status")
-_CLEAR_REFS = Path("/proc/self/clear_refs")
+_PROC = Path("/proc")
 
 
 @dataclass(frozen=True)
 class Sample:
-    """One timed call: wall seconds and its peak RSS rise in MiB (``None``: unknown)."""
+    """One timed call: wall seconds and its peak RSS rise in MiB (``None``: unknown).
+
+    ``peak_mib`` includes ``child_peak_mib``, the rise of the process's descendants.
+    """
 
     seconds: float
     peak_mib: float | None
+    child_peak_mib: float = 0.0
 
 
 @dataclass
@@ -73,34 +80,73 @@ class Result:
         return min(s.seconds for s in self.samples)
 
     @property
-    def peak_mib(self) -> float | None:
-        peaks = [s.peak_mib for s in self.samples if s.peak_mib is not None]
-        return max(peaks) if peaks else None
+    def peak(self) -> Sample | None:
+        """The sample with the highest peak (``None`` when no peak was measured)."""
+        measured = [s for s in self.samples if s.peak_mib is not None]
+        return max(measured, key=lambda s: s.peak_mib or 0.0) if measured else None
 
 
-def _status_mib(key: str) -> float:
-    match = re.search(rf"^{key}:\s+(\d+) kB", _STATUS.read_text(), re.MULTILINE)
-    return int(match.group(1)) / 1024 if match else 0.0
-
-
-def _reset_peak() -> bool:
+def _status_mib(pid: int | str, key: str) -> float | None:
     try:
-        _CLEAR_REFS.write_text("5")
+        text = (_PROC / str(pid) / "status").read_text()
+    except OSError:
+        return None
+    match = re.search(rf"^{key}:\s+(\d+) kB", text, re.MULTILINE)
+    return int(match.group(1)) / 1024 if match else None
+
+
+def _reset_peak(pid: int | str) -> bool:
+    try:
+        (_PROC / str(pid) / "clear_refs").write_text("5")
     except OSError:
         return False
     return True
 
 
+def descendants(root: int) -> list[int]:
+    """Live processes below ``root`` (from each process's parent id)."""
+    parents: dict[int, int] = {}
+    for entry in _PROC.iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+        except OSError:
+            continue
+        parents[int(entry.name)] = int(stat.rsplit(")", 1)[1].split()[1])
+    found: list[int] = []
+    frontier = [root]
+    while frontier:
+        parent = frontier.pop()
+        children = [pid for pid, ppid in parents.items() if ppid == parent]
+        found.extend(children)
+        frontier.extend(children)
+    return found
+
+
 def measure(fn: Callable[[], T]) -> tuple[Sample, T]:
-    """Call ``fn`` once; its wall time and peak RSS rise."""
+    """Call ``fn`` once; its wall time and the peak RSS rise of this process and its children."""
     gc.collect()
-    can_reset = _reset_peak()
-    before = _status_mib("VmRSS")
+    me = os.getpid()
+    can_reset = _reset_peak(me)
+    before: dict[int, float] = {}
+    for pid in descendants(me):
+        rss = _status_mib(pid, "VmRSS")
+        if rss is not None and _reset_peak(pid):
+            before[pid] = rss
+    own_before = _status_mib(me, "VmRSS") or 0.0
     started = time.perf_counter()
     out = fn()
     seconds = time.perf_counter() - started
-    peak = max(0.0, _status_mib("VmHWM") - before) if can_reset else None
-    return Sample(seconds, peak), out
+    if not can_reset:
+        return Sample(seconds, None), out
+    own = max(0.0, (_status_mib(me, "VmHWM") or 0.0) - own_before)
+    children = 0.0
+    for pid in descendants(me):
+        peak = _status_mib(pid, "VmHWM")
+        if peak is not None:
+            children += max(0.0, peak - before.get(pid, 0.0))
+    return Sample(seconds, own + children, children), out
 
 
 def isolated(fn: Callable[..., T], *args: Any) -> T:

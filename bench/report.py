@@ -8,7 +8,8 @@ import platform
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
-from bench.measure import Result
+from bench.data import BenchDb
+from bench.measure import Result, Sample
 
 RESULTS_MD = Path(__file__).resolve().parent / "results.md"
 HEADERS = ("benchmark", "scale", "variant", "median s", "min s", "vs baseline", "peak MiB", "check")
@@ -32,6 +33,15 @@ def _seconds(value: float) -> str:
     return f"{value:.3f}" if value < 10 else f"{value:.1f}"
 
 
+def _peak(sample: Sample | None) -> str:
+    if sample is None or sample.peak_mib is None:
+        return ""
+    text = f"{sample.peak_mib:,.0f}"
+    if sample.child_peak_mib >= 1:
+        text += f" (worker {sample.child_peak_mib:,.0f})"
+    return text
+
+
 def rows(results: list[Result]) -> tuple[list[list[str]], list[str]]:
     """Table cells, and the notes that the cells point to with ``[n]``."""
     baselines = _baselines(results)
@@ -43,7 +53,7 @@ def rows(results: list[Result]) -> tuple[list[list[str]], list[str]]:
             if r.note not in notes:
                 notes.append(r.note)
             variant += f" [{notes.index(r.note) + 1}]"
-        peak = r.peak_mib
+        peak = r.peak
         out.append(
             [
                 r.benchmark,
@@ -52,7 +62,7 @@ def rows(results: list[Result]) -> tuple[list[list[str]], list[str]]:
                 _seconds(r.median),
                 _seconds(r.best),
                 ratio(r, baselines.get((r.benchmark, r.scale))),
-                "" if peak is None else f"{peak:,.0f}",
+                _peak(peak),
                 r.check,
             ]
         )
@@ -98,6 +108,11 @@ def machine() -> dict[str, str]:
     return {"nproc": str(len(os.sched_getaffinity(0))), "memory": mem, "cpu": cpu}
 
 
+def load_average() -> str:
+    """Other work on the machine skews the timings; this shows how much there was."""
+    return " / ".join(f"{x:.2f}" for x in os.getloadavg())
+
+
 def versions() -> dict[str, str]:
     out = {"python": platform.python_version()}
     for name in PACKAGES:
@@ -108,8 +123,29 @@ def versions() -> dict[str, str]:
     return out
 
 
+def build_text(db: BenchDb) -> str:
+    """How the database came to be: built now, or reused (and when it was built)."""
+    info = db.info
+    if db.built_seconds is not None:
+        text = f"built in {db.built_seconds:.1f} s"
+    elif info.get("built_seconds") is not None:
+        text = f"reused (built {info.get('built_at', '?')} in {info['built_seconds']:.1f} s)"
+    else:
+        text = "reused"
+    if info.get("upgraded_in_place_at"):
+        text += f"; schema upgraded in place {info['upgraded_in_place_at']} (--reuse)"
+    failures = info.get("seed_failures") or []
+    if failures:
+        text += "; WARNING, demo data incomplete: " + "; ".join(failures)
+    return text
+
+
 def markdown(
-    results: list[Result], builds: dict[str, float | None], args: str, failures: list[str]
+    results: list[Result],
+    dbs: list[BenchDb],
+    args: str,
+    failures: list[str],
+    started_load: str,
 ) -> str:
     cells, notes = rows(results)
     info = machine()
@@ -121,17 +157,19 @@ def markdown(
         f"- date: {dt.datetime.now().astimezone().isoformat(timespec='seconds')}",
         f"- command: `python -m bench {args}`".rstrip(),
         f"- machine: {info['nproc']} CPUs (`nproc`), {info['memory']} memory, {info['cpu']}",
+        f"- load average (1/5/15 min) at the start: {started_load}, at the end: {load_average()}",
         "- versions: " + ", ".join(f"{k} {v}" for k, v in versions().items()),
     ]
-    for scale, seconds in builds.items():
-        built = "reused" if seconds is None else f"built in {seconds:.1f} s"
-        lines.append(f"- database `data/bench/{scale}.db`: {built}")
+    for db in dbs:
+        lines.append(f"- database `data/bench/{db.scale}.db`: {build_text(db)}")
     lines += [
         "",
         "Median and min of the repeats, in wall seconds. *vs baseline* is the median",
         "over the baseline's median (below 1 is faster). *peak MiB* is how far the",
-        "process's peak RSS rose above its RSS just before the call. *check*: the",
-        "variant's numbers equal the baseline's within a relative 1e-6.",
+        "process's peak RSS rose above its RSS just before the call, plus the same for",
+        "its child processes (the connectorx worker; shown apart), highest of the",
+        "repeats. *check*: the variant's numbers equal the baseline's within a",
+        'relative 1e-6 ("ok" on the baseline row means it was the reference).',
         "",
         "| " + " | ".join(HEADERS) + " |",
         "|" + "|".join("---:" if i in (3, 4, 5, 6) else "---" for i in range(len(HEADERS))) + "|",

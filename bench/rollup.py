@@ -24,6 +24,7 @@ import polars as pl
 
 from bench.check import check_results, compare_frames
 from bench.data import BenchDb
+from bench.load import start_worker
 from bench.measure import Outcome, Result, measure, run_task
 
 MONTH = "2026-10"  # the app's default period for the demo's as-of date
@@ -69,6 +70,7 @@ def ours_task(repeat: int, url: str, cold: bool) -> Outcome:
 
     engine = get_engine(url)
     registry = MetricRegistry(host())
+    start_worker(engine)
     outcome = Outcome()
     for kind, label in BENCHMARKS:
         period = parse_period(label)
