@@ -126,19 +126,19 @@ def test_manager_signs_in_switches_to_chinese_and_sees_chart(server: str) -> Non
         login.fill("manager")
         page.get_by_role("textbox", name="Password").fill("demo1234")
         page.get_by_role("button", name="Sign in").click()
-        expect(page.get_by_role("heading", name="Command center")).to_be_visible()
+        expect(page.get_by_role("heading", name="Command center")).to_be_visible(timeout=120_000)
         chart = page.locator("[data-testid='stVegaLiteChart']").first
-        expect(chart).to_be_visible()
+        expect(chart).to_be_visible(timeout=120_000)
         if SHOT_DIR:
             page.screenshot(path=str(SHOT_DIR / "home-en.png"), full_page=True)
 
         page.get_by_role("combobox", name="Language").click()
         page.get_by_role("option", name="简体中文").click()
-        expect(page.get_by_role("heading", name="指挥中心")).to_be_visible()
-        expect(page.get_by_text("销售额趋势与目标")).to_be_visible()
+        expect(page.get_by_role("heading", name="指挥中心")).to_be_visible(timeout=120_000)
+        expect(page.get_by_text("销售额趋势与目标")).to_be_visible(timeout=120_000)
         chart = page.locator("[data-testid='stVegaLiteChart']").first
-        expect(chart).to_be_visible()
-        expect(chart.locator("canvas, svg").first).to_be_visible()
+        expect(chart).to_be_visible(timeout=120_000)
+        expect(chart.locator("canvas, svg").first).to_be_visible(timeout=120_000)
         if SHOT_DIR:
             page.screenshot(path=str(SHOT_DIR / "home-zh.png"), full_page=True)
         browser.close()
