@@ -34,6 +34,7 @@ DEFAULT_PLUGINS: tuple[str, ...] = (
     # one built-in per line, in navigation order
     "plugins.recruiting",
     "plugins.customers",
+    "plugins.pipeline",
     "plugins.team_events",
 )
 

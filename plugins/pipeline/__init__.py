@@ -1,0 +1,98 @@
+"""The pipeline plugin: opportunities from lead to signed contract, order execution,
+satisfaction and complaints, and the analytics on top (funnel, forecast).
+
+Hook implementations only; the work lives in the modules beside this one.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+from command_center import (
+    ExportKind,
+    HomeCard,
+    ImportKind,
+    MetricSpec,
+    PageSpec,
+    PanelSpec,
+    hookimpl,
+)
+from command_center.i18n import load_catalogs
+from command_center.types import DemoContext
+
+HERE = Path(__file__).resolve().parent
+
+
+@hookimpl
+def register_tables() -> list[type]:
+    from plugins.pipeline.models import TABLES
+
+    return list(TABLES)
+
+
+@hookimpl
+def register_migrations() -> list[Path]:
+    return [HERE / "migrations"]
+
+
+@hookimpl
+def register_translations() -> dict[str, dict[str, str]]:
+    return load_catalogs(HERE / "i18n")
+
+
+@hookimpl
+def register_metrics() -> list[MetricSpec]:
+    from plugins.pipeline.metrics import metric_specs
+
+    return metric_specs()
+
+
+@hookimpl
+def register_pages() -> list[PageSpec]:
+    from plugins.pipeline.ui import pages
+
+    return pages()
+
+
+@hookimpl
+def register_home_cards() -> list[HomeCard]:
+    from plugins.pipeline.ui.cards import home_cards
+
+    return home_cards()
+
+
+@hookimpl
+def register_panels() -> list[PanelSpec]:
+    from plugins.pipeline.ui.cards import panels
+
+    return panels()
+
+
+@hookimpl
+def register_importers() -> list[ImportKind]:
+    from plugins.pipeline.io import IMPORTS
+
+    return list(IMPORTS)
+
+
+@hookimpl
+def register_exporters() -> list[ExportKind]:
+    from plugins.pipeline.io import EXPORTS
+
+    return list(EXPORTS)
+
+
+@hookimpl
+def register_cli(app: typer.Typer) -> None:
+    from plugins.pipeline.cli import register
+
+    register(app)
+
+
+@hookimpl
+def seed_demo(ctx: DemoContext) -> None:
+    from plugins.pipeline.demo import seed
+
+    seed(ctx)

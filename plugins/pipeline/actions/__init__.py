@@ -1,0 +1,51 @@
+"""Every write of the pipeline: one ``write_session`` per user action, audited.
+
+Illegal moves raise :class:`plugins.pipeline.errors.PipelineError` (translated
+message) and leave the database untouched.
+"""
+
+from plugins.pipeline.actions.admin import save_pipeline_settings
+from plugins.pipeline.actions.contracts import (
+    add_line,
+    remove_line,
+    review_contract,
+    save_contract,
+    sign_contract,
+    submit_contract,
+    withdraw_contract,
+)
+from plugins.pipeline.actions.deals import (
+    create_opportunity,
+    move_stage,
+    save_negotiation,
+    save_spin,
+    update_opportunity,
+)
+from plugins.pipeline.actions.service import (
+    add_milestone,
+    open_complaint,
+    record_survey,
+    resolve_complaint,
+    update_milestone,
+)
+
+__all__ = [
+    "add_line",
+    "add_milestone",
+    "create_opportunity",
+    "move_stage",
+    "open_complaint",
+    "record_survey",
+    "remove_line",
+    "resolve_complaint",
+    "review_contract",
+    "save_contract",
+    "save_negotiation",
+    "save_pipeline_settings",
+    "save_spin",
+    "sign_contract",
+    "submit_contract",
+    "update_milestone",
+    "update_opportunity",
+    "withdraw_contract",
+]

@@ -1,0 +1,58 @@
+"""CLI commands: stalled deals and overdue milestones, scoped like every read."""
+
+from __future__ import annotations
+
+import polars as pl
+import typer
+from sqlalchemy import Engine
+
+from command_center import runtime
+from command_center.i18n import t
+from command_center.org.scope import Viewer
+from plugins.pipeline import queries
+from plugins.pipeline import settings as cfg
+from plugins.pipeline.actions.common import now
+from plugins.pipeline.logic import with_overdue, with_stalled
+
+
+def stalled_frame(engine: Engine, viewer: Viewer) -> pl.DataFrame:
+    """The viewer's stalled deals, longest idle first."""
+    settings = cfg.current(engine)
+    opps = queries.opportunities(engine, viewer)
+    flagged = with_stalled(opps, cfg.stage_model(settings), now(), settings.stalled_days)
+    return (
+        flagged.filter(pl.col("stalled"))
+        .select("opp_id", "title", "owner_id", "stage", "days_in_stage", "amount")
+        .sort("days_in_stage", "opp_id", descending=[True, False])
+    )
+
+
+def overdue_frame(engine: Engine, viewer: Viewer) -> pl.DataFrame:
+    """The viewer's overdue milestones, most overdue first."""
+    milestones = queries.milestones(engine, viewer)
+    late = with_overdue(milestones, now().date()).filter(pl.col("overdue"))
+    return late.select(
+        "milestone_id", "opp_id", "deal_title", "kind", "owner_id", "due_date", "days_overdue"
+    ).sort("days_overdue", "milestone_id", descending=[True, False])
+
+
+def register(app: typer.Typer) -> None:
+    @app.command("pipeline-stalled")
+    def stalled() -> None:
+        """Deals with no stage change for the configured number of days (your scope)."""
+        from command_center.cli import current_viewer
+
+        frame = stalled_frame(runtime.engine(), current_viewer())
+        typer.echo(t("pipeline.cli.stalled", count=frame.height))
+        if frame.height:
+            typer.echo(frame.write_csv())
+
+    @app.command("pipeline-overdue")
+    def overdue() -> None:
+        """Order milestones past their due date and not done (your scope)."""
+        from command_center.cli import current_viewer
+
+        frame = overdue_frame(runtime.engine(), current_viewer())
+        typer.echo(t("pipeline.cli.overdue", count=frame.height))
+        if frame.height:
+            typer.echo(frame.write_csv())

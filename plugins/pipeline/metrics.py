@@ -1,0 +1,106 @@
+"""The pipeline's metrics for the registry (keys agreed across plugins).
+
+- ``pipeline_value`` / ``weighted_pipeline``: open deals (x stage probability)
+  by owner and expected close month;
+- ``win_rate``: won / (won + lost), by month closed;
+- ``conversion_rate``: deals created in a month that were won / created;
+- ``days_to_close``: mean days from creation to signature, by month won;
+- ``satisfaction``: mean survey score (1–5), by survey month;
+- ``complaints_in_time``: complaints resolved within the SLA / decided
+  ones (an open complaint past its SLA counts as late), by month opened.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import polars as pl
+
+from command_center.types import MetricQuery, MetricSpec
+from plugins.pipeline import queries
+from plugins.pipeline import settings as cfg
+from plugins.pipeline.actions.common import now
+from plugins.pipeline.logic import facts
+from plugins.pipeline.logic.stages import StageModel
+
+
+def _by_opps(
+    build: Callable[[pl.DataFrame, StageModel], pl.DataFrame],
+) -> Callable[[MetricQuery], pl.DataFrame]:
+    def compute(q: MetricQuery) -> pl.DataFrame:
+        model = cfg.stage_model(cfg.current(q.engine))
+        out = build(queries.all_opportunities(q.engine), model)
+        return out.filter(pl.col("month").is_between(q.start, q.end))
+
+    return compute
+
+
+def _satisfaction(q: MetricQuery) -> pl.DataFrame:
+    out = facts.satisfaction(queries.all_surveys(q.engine))
+    return out.filter(pl.col("month").is_between(q.start, q.end))
+
+
+def _complaints_in_time(q: MetricQuery) -> pl.DataFrame:
+    hours = cfg.current(q.engine).complaint_sla_hours
+    out = facts.complaints_in_time(queries.all_complaints(q.engine), now(), hours)
+    return out.filter(pl.col("month").is_between(q.start, q.end))
+
+
+def metric_specs() -> list[MetricSpec]:
+    return [
+        MetricSpec(
+            "pipeline_value",
+            "pipeline.metric.pipeline_value",
+            "currency",
+            _by_opps(facts.pipeline_value),
+            description="pipeline.metric.pipeline_value_help",
+        ),
+        MetricSpec(
+            "weighted_pipeline",
+            "pipeline.metric.weighted_pipeline",
+            "currency",
+            _by_opps(facts.weighted_pipeline),
+            description="pipeline.metric.weighted_pipeline_help",
+        ),
+        MetricSpec(
+            "win_rate",
+            "pipeline.metric.win_rate",
+            "percent",
+            _by_opps(facts.win_rate),
+            kind="ratio",
+            description="pipeline.metric.win_rate_help",
+        ),
+        MetricSpec(
+            "conversion_rate",
+            "pipeline.metric.conversion_rate",
+            "percent",
+            _by_opps(facts.conversion_rate),
+            kind="ratio",
+            description="pipeline.metric.conversion_rate_help",
+        ),
+        MetricSpec(
+            "days_to_close",
+            "pipeline.metric.days_to_close",
+            "days",
+            _by_opps(facts.days_to_close),
+            kind="ratio",
+            higher_is_better=False,
+            description="pipeline.metric.days_to_close_help",
+        ),
+        MetricSpec(
+            "satisfaction",
+            "pipeline.metric.satisfaction",
+            "score",
+            _satisfaction,
+            kind="ratio",
+            description="pipeline.metric.satisfaction_help",
+        ),
+        MetricSpec(
+            "complaints_in_time",
+            "pipeline.metric.complaints_in_time",
+            "percent",
+            _complaints_in_time,
+            kind="ratio",
+            description="pipeline.metric.complaints_in_time_help",
+        ),
+    ]

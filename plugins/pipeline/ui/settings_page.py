@@ -1,0 +1,180 @@
+"""Pipeline settings: stages and win probabilities, lost reasons, stalled days, SLA."""
+
+from __future__ import annotations
+
+import polars as pl
+import streamlit as st
+from pydantic import ValidationError
+
+from command_center.context import PageContext
+from command_center.i18n import labels_now, t
+from command_center.ui import page_header
+from plugins.pipeline import actions
+from plugins.pipeline import settings as cfg
+from plugins.pipeline.ui import common
+
+
+def render(ctx: PageContext) -> None:
+    page_header(ctx, "pipeline.page.settings")
+    common.flash()
+    conf = common.settings(ctx)
+    _stages_table(conf)
+    _general(ctx, conf)
+    left, right = st.columns(2)
+    with left:
+        _add_stage(ctx, conf)
+    with right:
+        _remove_stage(ctx, conf)
+
+
+def _stages_table(conf: cfg.PipelineSettings) -> None:
+    st.subheader(t("pipeline.settings.stages"))
+    rows = pl.DataFrame(
+        {
+            t("pipeline.settings.order"): list(range(1, len(conf.stages) + 1)),
+            t("pipeline.field.stage"): [common.stage_label(conf, s.key) for s in conf.stages],
+            t("pipeline.settings.key"): [s.key for s in conf.stages],
+            t("pipeline.field.probability"): [s.probability for s in conf.stages],
+            t("pipeline.settings.outcome"): [
+                t(f"pipeline.outcome.{s.outcome}") for s in conf.stages
+            ],
+        }
+    )
+    st.dataframe(rows, hide_index=True, width="stretch")
+
+
+def _general(ctx: PageContext, conf: cfg.PipelineSettings) -> None:
+    st.subheader(t("pipeline.settings.general"))
+    with st.form("pipeline_settings_form"):
+        probabilities = {
+            s.key: st.number_input(
+                t("pipeline.settings.probability_of", stage=common.stage_label(conf, s.key)),
+                min_value=0.0,
+                max_value=1.0,
+                value=float(s.probability),
+                step=0.05,
+                key=f"pipeline_settings_p_{s.key}",
+            )
+            for s in conf.stages
+            if s.outcome == "open"
+        }
+        stalled = st.number_input(
+            t("pipeline.settings.stalled_days"),
+            min_value=1,
+            max_value=365,
+            value=conf.stalled_days,
+            step=1,
+            key="pipeline_settings_stalled",
+        )
+        sla = st.number_input(
+            t("pipeline.settings.sla_hours"),
+            min_value=1.0,
+            max_value=2160.0,
+            value=float(conf.complaint_sla_hours),
+            step=1.0,
+            key="pipeline_settings_sla",
+        )
+        contract_stage = common.select(
+            st,
+            t("pipeline.settings.contract_stage"),
+            conf.open_stages,
+            "pipeline_settings_contract_stage",
+            lambda s: common.stage_label(conf, s),
+            conf.open_stages.index(conf.contract_stage)
+            if conf.contract_stage in conf.open_stages
+            else 0,
+        )
+        auto = st.checkbox(
+            t("pipeline.settings.auto_milestones"),
+            value=conf.auto_milestones,
+            key="pipeline_settings_auto",
+        )
+        reasons = st.text_area(
+            t("pipeline.settings.lost_reasons"),
+            value="\n".join(conf.lost_reasons),
+            help=t("pipeline.settings.lost_reasons_help"),
+            key="pipeline_settings_reasons",
+        )
+        if st.form_submit_button(t("pipeline.ui.save"), key="pipeline_settings_submit"):
+            stages = [
+                {**s.model_dump(), "probability": probabilities.get(s.key, s.probability)}
+                for s in conf.stages
+            ]
+            _save(
+                ctx,
+                conf,
+                stages=stages,
+                stalled_days=int(stalled),
+                complaint_sla_hours=float(sla),
+                contract_stage=contract_stage,
+                auto_milestones=auto,
+                lost_reasons=[r.strip() for r in reasons.splitlines() if r.strip()],
+            )
+
+
+def _save(ctx: PageContext, conf: cfg.PipelineSettings, **changes: object) -> None:
+    """Validate the changed settings (a clear message if they do not hold), then store them."""
+    try:
+        values = cfg.PipelineSettings.model_validate({**conf.model_dump(), **changes})
+    except ValidationError as exc:
+        reason = "; ".join(str(e["msg"]).removeprefix("Value error, ") for e in exc.errors())
+        st.error(t("pipeline.settings.invalid", reason=reason))
+        return
+    common.run(
+        lambda: actions.save_pipeline_settings(ctx.engine, ctx.viewer, values),
+        t("pipeline.settings.saved"),
+    )
+
+
+def _add_stage(ctx: PageContext, conf: cfg.PipelineSettings) -> None:
+    st.subheader(t("pipeline.settings.add_stage"))
+    positions = [*conf.open_stages, ""]
+    with st.form("pipeline_stage_add_form", clear_on_submit=True):
+        key = st.text_input(
+            t("pipeline.settings.key"),
+            help=t("pipeline.settings.key_help"),
+            key="pipeline_stage_key",
+        )
+        name = st.text_input(t("pipeline.settings.name"), key="pipeline_stage_name")
+        probability = st.number_input(
+            t("pipeline.field.probability"),
+            min_value=0.0,
+            max_value=1.0,
+            value=0.5,
+            step=0.05,
+            key="pipeline_stage_probability",
+        )
+        before = st.selectbox(
+            t("pipeline.settings.before"),
+            positions,
+            format_func=labels_now(
+                positions,
+                lambda s: t("pipeline.settings.at_end") if not s else common.stage_label(conf, s),
+            ),
+            key="pipeline_stage_before",
+        )
+        if st.form_submit_button(t("pipeline.settings.add"), key="pipeline_stage_add"):
+            stage = {"key": key.strip(), "name": name.strip(), "probability": probability}
+            stages = [s.model_dump() for s in conf.stages]
+            at = next(
+                (i for i, s in enumerate(stages) if s["key"] == before),
+                len(conf.open_stages),
+            )
+            stages.insert(at, stage)
+            _save(ctx, conf, stages=stages)
+
+
+def _remove_stage(ctx: PageContext, conf: cfg.PipelineSettings) -> None:
+    st.subheader(t("pipeline.settings.remove_stage"))
+    removable = [s for s in conf.open_stages if s != conf.contract_stage]
+    with st.form("pipeline_stage_remove_form"):
+        key = common.select(
+            st,
+            t("pipeline.field.stage"),
+            removable,
+            "pipeline_stage_remove_pick",
+            lambda s: common.stage_label(conf, s),
+        )
+        if st.form_submit_button(t("pipeline.settings.remove"), key="pipeline_stage_remove"):
+            stages = [s.model_dump() for s in conf.stages if s.key != key]
+            _save(ctx, conf, stages=stages)
