@@ -35,6 +35,7 @@ DEFAULT_PLUGINS: tuple[str, ...] = (
     "plugins.recruiting",
     "plugins.customers",
     "plugins.pipeline",
+    "plugins.appraisal",
     "plugins.team_events",
 )
 

@@ -1,0 +1,44 @@
+"""Writes: one ``write_session`` per user action, audited; illegal moves refused whole."""
+
+from plugins.appraisal.actions.common import TOPIC, can_manage, can_review, policy
+from plugins.appraisal.actions.contracts import (
+    acknowledge,
+    issue_contracts,
+    save_contract,
+    save_template,
+)
+from plugins.appraisal.actions.cycles import create_cycle, move_cycle, publish_period
+from plugins.appraisal.actions.policy_store import save_policy
+from plugins.appraisal.actions.reviews import (
+    ACTION_STATUSES,
+    add_action,
+    apply_guideline,
+    record_talk,
+    set_action_status,
+    set_rating,
+    submit_manager_review,
+    submit_self_review,
+)
+
+__all__ = [
+    "ACTION_STATUSES",
+    "TOPIC",
+    "acknowledge",
+    "add_action",
+    "apply_guideline",
+    "can_manage",
+    "can_review",
+    "create_cycle",
+    "issue_contracts",
+    "move_cycle",
+    "policy",
+    "publish_period",
+    "record_talk",
+    "save_contract",
+    "save_policy",
+    "save_template",
+    "set_action_status",
+    "set_rating",
+    "submit_manager_review",
+    "submit_self_review",
+]

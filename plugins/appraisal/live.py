@@ -1,0 +1,160 @@
+"""KPI lines against live data: every actual comes from the metric registry by key.
+
+A person's actual for a KPI is the registry's roll-up at their node over the
+cycle's period: a rep's own figures, a leader's team's. It is computed inside
+the cycle's org unit (so a supervisor's team revenue counts their reps) and
+handed out only for the lines the viewer may see. A metric that is not
+registered (its plugin disabled) or that fails is *unavailable*, never an error.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import polars as pl
+from sqlalchemy import Engine
+
+from command_center.db import frames
+from command_center.metrics import MetricRegistry
+from command_center.org.scope import OPERATOR, Viewer
+from command_center.org.tree import children_map, subtree
+from command_center.periods import parse_period
+from plugins.appraisal import queries
+from plugins.appraisal.logic import score_lines
+from plugins.appraisal.queries import CycleInfo
+
+ACTUAL_SCHEMA: dict[str, pl.DataType] = {
+    "person_id": pl.Int64(),
+    "metric": pl.String(),
+    "num": pl.Float64(),
+    "den": pl.Float64(),
+    "actual": pl.Float64(),
+}
+
+
+@dataclass(frozen=True)
+class MetricInfo:
+    """What appraisal needs to know of a metric; ``available`` False when not registered."""
+
+    key: str
+    available: bool
+    kind: str = "sum"
+    higher_is_better: bool = True
+    unit: str = "count"
+    label: str = ""
+
+
+def metric_info(registry: MetricRegistry, key: str) -> MetricInfo:
+    if key not in registry:
+        return MetricInfo(key, False)
+    spec = registry.spec(key)
+    return MetricInfo(key, True, spec.kind, spec.higher_is_better, spec.unit, spec.label)
+
+
+def metric_table(registry: MetricRegistry, keys: list[str]) -> pl.DataFrame:
+    """``metric, available, kind, higher_is_better, unit`` for ``keys``."""
+    infos = [metric_info(registry, key) for key in dict.fromkeys(keys)]
+    return pl.DataFrame(
+        {
+            "metric": [i.key for i in infos],
+            "available": [i.available for i in infos],
+            "kind": [i.kind for i in infos],
+            "higher_is_better": [i.higher_is_better for i in infos],
+            "unit": [i.unit for i in infos],
+        },
+        schema={
+            "metric": pl.String,
+            "available": pl.Boolean,
+            "kind": pl.String,
+            "higher_is_better": pl.Boolean,
+            "unit": pl.String,
+        },
+    )
+
+
+def unit_viewer(engine: Engine, root_id: int) -> Viewer:
+    """Everyone in the cycle's org unit: the scope its figures are computed in."""
+    people = frames.all_people(engine)
+    edges = people.select("person_id", "manager_id").iter_rows()
+    return OPERATOR.narrow(frozenset(subtree(root_id, children_map(edges))))
+
+
+def actuals(
+    engine: Engine,
+    registry: MetricRegistry,
+    cycle: CycleInfo,
+    metrics: list[str],
+    person_ids: list[int],
+) -> tuple[pl.DataFrame, set[str]]:
+    """Per person and metric ``num, den, actual``; and the metrics that failed to compute.
+
+    Sum metrics with no facts are 0; ratio metrics with nothing to divide by are null.
+    """
+    period = parse_period(cycle.period)
+    scope = unit_viewer(engine, cycle.root_id)
+    parts: list[pl.DataFrame] = []
+    failed: set[str] = set()
+    wanted = pl.DataFrame({"person_id": person_ids}, schema={"person_id": pl.Int64})
+    for key in dict.fromkeys(metrics):
+        if key not in registry:
+            continue
+        try:
+            rolled = registry.rollup(engine, scope, key, period)
+        except Exception:
+            failed.add(key)
+            continue
+        summed = registry.spec(key).kind == "sum"
+        part = wanted.join(
+            rolled.select(pl.col("node_id").alias("person_id"), "num", "den", "value"),
+            on="person_id",
+            how="left",
+        ).select(
+            "person_id",
+            pl.lit(key).alias("metric"),
+            pl.col("num").fill_null(0.0) if summed else pl.col("num"),
+            pl.col("den").fill_null(0.0) if summed else pl.col("den"),
+            (pl.col("value").fill_null(0.0) if summed else pl.col("value")).alias("actual"),
+        )
+        parts.append(part.cast(ACTUAL_SCHEMA))  # type: ignore[arg-type]
+    frame = pl.concat(parts) if parts else pl.DataFrame(schema=ACTUAL_SCHEMA)
+    return frame, failed
+
+
+def live_lines(
+    engine: Engine,
+    registry: MetricRegistry,
+    viewer: Viewer,
+    cycle: CycleInfo,
+    person_id: int | None = None,
+) -> pl.DataFrame:
+    """The viewer's contract lines of ``cycle`` with live ``actual`` and the rule applied.
+
+    Columns: the contract line's, ``line_id, team_id, num, den, available, kind,
+    higher_is_better, unit``, and from scoring ``attainment, score, status``.
+    """
+    lines = queries.kpi_lines(engine, viewer, [cycle.cycle_id], person_id)
+    return score_lines(with_actuals(engine, registry, cycle, lines, viewer))
+
+
+def with_actuals(
+    engine: Engine,
+    registry: MetricRegistry,
+    cycle: CycleInfo,
+    lines: pl.DataFrame,
+    viewer: Viewer,
+) -> pl.DataFrame:
+    """Contract ``lines`` joined with live actuals, metric facts and each person's team."""
+    people = lines["person_id"].unique().to_list()
+    metrics = lines["metric"].unique().to_list()
+    facts, failed = actuals(engine, registry, cycle, metrics, people)
+    table = metric_table(registry, metrics).with_columns(
+        pl.col("available") & ~pl.col("metric").is_in(sorted(failed))
+    )
+    teams = queries.records(engine, viewer, [cycle.cycle_id]).select("person_id", "team_id")
+    return (
+        lines.drop("actual", "attainment", "score", "status")
+        .join(facts, on=["person_id", "metric"], how="left")
+        .join(table, on="metric", how="left")
+        .join(teams, on="person_id", how="left")
+        .with_columns(pl.col("kpi_id").alias("line_id"))
+    )

@@ -1,0 +1,79 @@
+"""Pure Polars logic of the appraisal plugin: no Streamlit, no SQL, no I/O.
+
+- :mod:`.cycle`: the state machine;
+- :mod:`.scoring`: contract checks, scoring rules, KPI / results / values / final scores;
+- :mod:`.calibration`: the 271 guideline, outliers, the grid, results applied;
+- :mod:`.progress`: live pace per person and per team.
+"""
+
+from plugins.appraisal.logic.calibration import (
+    GRIDS,
+    apply_results,
+    distribution,
+    forced_ratings,
+    grid_expr,
+    guideline_counts,
+    outliers,
+    training_needs,
+)
+from plugins.appraisal.logic.cycle import (
+    KINDS,
+    STATES,
+    Refusal,
+    check_move,
+    next_state,
+    previous_state,
+)
+from plugins.appraisal.logic.progress import (
+    elapsed_share,
+    person_progress,
+    team_progress,
+    team_scores,
+)
+from plugins.appraisal.logic.scoring import (
+    LINE_SCHEMA,
+    RULES,
+    Line,
+    attainment_expr,
+    check_lines,
+    finalize_annual,
+    finalize_monthly,
+    kpi_scores,
+    parse_steps,
+    rating_expr,
+    score_lines,
+    values_mean,
+)
+
+__all__ = [
+    "GRIDS",
+    "KINDS",
+    "LINE_SCHEMA",
+    "RULES",
+    "STATES",
+    "Line",
+    "Refusal",
+    "apply_results",
+    "attainment_expr",
+    "check_lines",
+    "check_move",
+    "distribution",
+    "elapsed_share",
+    "finalize_annual",
+    "finalize_monthly",
+    "forced_ratings",
+    "grid_expr",
+    "guideline_counts",
+    "kpi_scores",
+    "next_state",
+    "outliers",
+    "parse_steps",
+    "person_progress",
+    "previous_state",
+    "rating_expr",
+    "score_lines",
+    "team_progress",
+    "team_scores",
+    "training_needs",
+    "values_mean",
+]

@@ -1,0 +1,1 @@
+"""The appraisal pages (Streamlit only here), one module per page."""
