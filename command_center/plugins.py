@@ -36,6 +36,7 @@ DEFAULT_PLUGINS: tuple[str, ...] = (
     "plugins.customers",
     "plugins.pipeline",
     "plugins.appraisal",
+    "plugins.incentives",
     "plugins.team_events",
 )
 

@@ -1,0 +1,97 @@
+"""Incentives: commission plans as code, settlement and statements, what-if simulator, honours.
+
+Hook implementations only; the parts live beside this module (see
+``docs/commission-plans.md`` for the plan format).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import polars as pl
+import typer
+from sqlalchemy import Engine
+
+from command_center import (
+    DemoContext,
+    ExportKind,
+    HomeCard,
+    MetricSpec,
+    PageSpec,
+    PanelSpec,
+    hookimpl,
+)
+from command_center.i18n import load_catalogs
+from command_center.org.scope import Viewer
+
+HERE = Path(__file__).resolve().parent
+
+
+@hookimpl
+def register_tables() -> list[type]:
+    from plugins.incentives.models import TABLES
+
+    return list(TABLES)
+
+
+@hookimpl
+def register_migrations() -> list[Path]:
+    return [HERE / "migrations"]
+
+
+@hookimpl
+def register_metrics() -> list[MetricSpec]:
+    from plugins.incentives.metrics import metric_specs
+
+    return metric_specs()
+
+
+@hookimpl
+def register_translations() -> dict[str, dict[str, str]]:
+    return load_catalogs(HERE / "i18n")
+
+
+@hookimpl
+def register_pages() -> list[PageSpec]:
+    from plugins.incentives.ui import pages
+
+    return pages()
+
+
+@hookimpl
+def register_home_cards() -> list[HomeCard]:
+    from plugins.incentives.ui import home_cards
+
+    return home_cards()
+
+
+@hookimpl
+def register_panels() -> list[PanelSpec]:
+    from plugins.incentives.ui import panels
+
+    return panels()
+
+
+def _payouts(engine: Engine, viewer: Viewer) -> pl.DataFrame:
+    from plugins.incentives.exports import payouts
+
+    return payouts(engine, viewer)
+
+
+@hookimpl
+def register_exporters() -> list[ExportKind]:
+    return [ExportKind("payouts", _payouts, "incentives.export.payouts")]
+
+
+@hookimpl
+def register_cli(app: typer.Typer) -> None:
+    from plugins.incentives.cli import register
+
+    register(app)
+
+
+@hookimpl
+def seed_demo(ctx: DemoContext) -> None:
+    from plugins.incentives.demo import seed
+
+    seed(ctx)

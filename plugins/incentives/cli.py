@@ -1,0 +1,220 @@
+"""``command-center commission …``: simulate a plan file, settle a month, load plans.
+
+Every command reads through ``command_center.cli.current_viewer()``: the
+operator sees everyone, ``--user LOGIN`` limits the output to that login's
+scope exactly as in the app.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import polars as pl
+import typer
+
+from command_center import runtime
+from command_center.i18n import t
+from command_center.periods import parse_period
+from plugins.incentives import actions, queries, service
+from plugins.incentives.plan import PlanInvalid, parse_plan
+
+commission = typer.Typer(help="Commission plans: simulate, settle, load.", no_args_is_help=True)
+MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
+FIXED = ["person_id", "period", "revenue", "profit", "quota", "attainment"]
+TAIL = ["gate_adjustment", "cap_adjustment", "payout"]
+
+
+def _fail(message: str) -> typer.Exit:
+    typer.echo(message, err=True)
+    return typer.Exit(1)
+
+
+def _month(text: str) -> dt.date:
+    if not MONTH.match(text.strip()):
+        raise _fail(t("incentives.cli.bad_month", value=text))
+    return dt.date(int(text[:4]), int(text[5:7]), 1)
+
+
+def _read_plan(file: Path, available: frozenset[str]) -> tuple[str, object]:
+    try:
+        text = file.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise _fail(t("incentives.cli.cannot_read", file=str(file), error=str(exc))) from None
+    try:
+        checked = parse_plan(text, available)
+    except PlanInvalid as exc:
+        for issue in exc.issues:
+            typer.echo(f"{file}: {issue}", err=True)
+        raise _fail(
+            t("incentives.cli.plan_invalid", file=str(file), count=len(exc.issues))
+        ) from None
+    for warning in checked.warnings:
+        typer.echo(f"{file}: {t('incentives.cli.warning')}: {warning}", err=True)
+    return text, checked
+
+
+def simulation_table(frame: pl.DataFrame, components: list[str]) -> pl.DataFrame:
+    """The pinned columns, money to the fen, attainment to 4 decimals."""
+    columns = [*FIXED, *components, *TAIL]
+    money = [c for c in columns if c not in ("person_id", "period", "attainment")]
+    return frame.select(columns).with_columns(pl.col(money).round(2), pl.col("attainment").round(4))
+
+
+def render_table(frame: pl.DataFrame) -> str:
+    """A plain aligned text table (numbers right-aligned)."""
+    cells = [[("" if v is None else str(v)) for v in row] for row in frame.iter_rows()]
+    header = frame.columns
+    widths = [max([len(h)] + [len(r[i]) for r in cells]) for i, h in enumerate(header)]
+    numeric = [frame.schema[c].is_numeric() for c in header]
+
+    def line(values: list[str]) -> str:
+        return "  ".join(
+            v.rjust(w) if n else v.ljust(w) for v, w, n in zip(values, widths, numeric, strict=True)
+        ).rstrip()
+
+    out = [line(list(header)), line(["-" * w for w in widths])]
+    out.extend(line(r) for r in cells)
+    return "\n".join(out)
+
+
+@commission.command("simulate")
+def simulate(
+    plan: Annotated[Path, typer.Option("--plan", help="The plan's YAML file.")],
+    start: Annotated[str, typer.Option("--from", help="First pay month, YYYY-MM.")],
+    end: Annotated[str, typer.Option("--to", help="Last pay month, YYYY-MM.")],
+    fmt: Annotated[str, typer.Option("--format", help="csv | table")] = "csv",
+) -> None:
+    """One row per person and plan period paid in --from..--to, a column per component."""
+    from command_center.cli import current_viewer
+
+    if fmt not in ("csv", "table"):
+        raise _fail(t("incentives.cli.bad_format", value=fmt))
+    first, last = _month(start), _month(end)
+    if last < first:
+        raise _fail(t("incentives.cli.bad_range", start=start, end=end))
+    registry = runtime.registry()
+    _, checked = _read_plan(plan, frozenset(registry.keys()))
+    viewer = current_viewer()
+    result = service.simulate(
+        runtime.engine(),
+        registry,
+        viewer,
+        checked.plan,
+        first,
+        last,  # type: ignore[attr-defined]
+    )
+    for note in result.notes:
+        typer.echo(
+            f"{t('incentives.cli.note')}: {t(f'incentives.note.{note.code}', **note.params)}",
+            err=True,
+        )
+    table = simulation_table(result.frame, result.components)
+    if fmt == "csv":
+        sys.stdout.write(table.write_csv())
+    else:
+        typer.echo(render_table(table))
+
+
+@commission.command("settle")
+def settle(
+    period: Annotated[str, typer.Option("--period", help="The month to settle, YYYY-MM.")],
+    lock: Annotated[bool, typer.Option("--lock", help="Lock the new version at once.")] = False,
+) -> None:
+    """Compute a new draft settlement of a month for everyone in scope (and lock it)."""
+    from command_center.cli import current_viewer
+
+    month = _month(period)
+    viewer = current_viewer()
+    engine = runtime.engine()
+    try:
+        done = actions.compute_settlement(engine, runtime.registry(), viewer, month, viewer.login)
+        if lock:
+            actions.lock_settlement(engine, viewer, done.settlement_id, viewer.login)
+    except actions.IncentivesError as exc:
+        raise _fail(exc.message) from None
+    status = t("incentives.status.locked") if lock else t("incentives.status.draft")
+    typer.echo(
+        t(
+            "incentives.cli.settled",
+            period=done.period,
+            version=done.version,
+            people=done.people,
+            total=f"{done.total:,.2f}",
+            status=status,
+            locked=done.skipped_locked,
+        )
+    )
+
+
+@commission.command("load")
+def load(
+    file: Path,
+    effective: Annotated[
+        str | None, typer.Option("--effective", help="First month it applies, YYYY-MM.")
+    ] = None,
+    note: Annotated[str, typer.Option("--note", help="Why this version.")] = "",
+) -> None:
+    """Store a plan file as the next version of the plan it names."""
+    from command_center.cli import current_viewer
+
+    viewer = current_viewer()
+    if viewer.role != "director":
+        raise _fail(t("incentives.error.not_allowed"))
+    registry = runtime.registry()
+    text, _ = _read_plan(file, frozenset(registry.keys()))
+    month = _month(effective) if effective else None
+    saved = actions.save_plan(
+        runtime.engine(), text, viewer.login, month, note, frozenset(registry.keys())
+    )
+    typer.echo(
+        t(
+            "incentives.cli.loaded",
+            name=saved.checked.plan.name,
+            version=saved.version,
+        )
+    )
+
+
+@commission.command("plans")
+def plans() -> None:
+    """List the stored plans and their versions."""
+    versions = queries.plan_versions(runtime.engine())
+    table = versions.select(
+        "name", "version", pl.col("effective_from").cast(pl.String), "created_by", "note"
+    )
+    typer.echo(render_table(table))
+
+
+@commission.command("honours")
+def honours(
+    period: Annotated[str, typer.Option("--period", help="YYYY-MM, YYYY-Qn or YYYY.")],
+    publish: Annotated[bool, typer.Option("--publish", help="Publish for all plugins.")] = False,
+) -> None:
+    """The honour titles of a period (in your scope); directors may publish them."""
+    from command_center.cli import current_viewer
+
+    try:
+        chosen = parse_period(period)
+    except ValueError as exc:
+        raise _fail(str(exc)) from None
+    viewer = current_viewer()
+    engine = runtime.engine()
+    found = service.honour_winners(engine, runtime.registry(), viewer, [chosen])[chosen]
+    typer.echo(render_table(found.with_columns(pl.col("value").round(4))))
+    if publish:
+        try:
+            count = actions.publish_honours(engine, viewer, {chosen.label: found}, viewer.login)
+        except actions.IncentivesError as exc:
+            raise _fail(exc.message) from None
+        typer.echo(t("incentives.cli.published", count=count, period=chosen.label))
+
+
+def register(app: typer.Typer) -> None:
+    """Add the ``commission`` group once (the core app object is shared)."""
+    if any(group.name == "commission" for group in app.registered_groups):
+        return
+    app.add_typer(commission, name="commission")

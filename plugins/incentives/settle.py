@@ -1,0 +1,181 @@
+"""Settlement pieces, pure Polars: statement rows, lines, order credits, clawbacks.
+
+- Each order's contribution: the components on the person's own revenue
+  (or profit), after gates and cap, shared over the period's orders in
+  proportion to each order's revenue (or profit). Bonuses, overrides and
+  pools are the person's, not an order's.
+- A clawback: an order credited in a locked (paid) settlement is refunded;
+  the next settlement gets a negative line of the order's contribution x
+  refunded / order revenue. Attainment is never recomputed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import polars as pl
+
+from plugins.incentives.logic import ATTR_PROFIT, ATTR_REVENUE, Evaluation, period_label
+
+LINES_SCHEMA: dict[str, pl.DataType] = {
+    "person_id": pl.Int64(),
+    "seq": pl.Int64(),
+    "kind": pl.String(),
+    "name": pl.String(),
+    "amount": pl.Float64(),
+    "order_id": pl.Int64(),
+    "refund_id": pl.Int64(),
+}
+CLAWBACK_SCHEMA: dict[str, pl.DataType] = {
+    "person_id": pl.Int64(),
+    "refund_id": pl.Int64(),
+    "order_id": pl.Int64(),
+    "amount": pl.Float64(),
+}
+CREDIT_COLUMNS = [
+    "order_id",
+    "person_id",
+    "customer_id",
+    "order_date",
+    "revenue",
+    "profit",
+    "contribution",
+]
+
+
+def contributions(evaluation: Evaluation, orders: pl.DataFrame) -> pl.DataFrame:
+    """Every order of the evaluated people and periods with its contribution.
+
+    ``orders``: ``order_id, customer_id, person_id, order_date, revenue, cost``.
+    """
+    grain = evaluation.plan.period
+    attributed = evaluation.frame.select("person_id", "period", ATTR_REVENUE, ATTR_PROFIT)
+    rows = orders.with_columns(
+        (pl.col("revenue") - pl.col("cost")).alias("profit"),
+        period_label(grain, "order_date").alias("period"),
+    ).join(attributed, on=["person_id", "period"], how="inner")
+    group = ["person_id", "period"]
+    total_rev = pl.col("revenue").sum().over(group)
+    total_profit = pl.col("profit").sum().over(group)
+    by_revenue = (
+        pl.when(total_rev > 0)
+        .then(pl.col(ATTR_REVENUE) * pl.col("revenue") / total_rev)
+        .otherwise(0.0)
+    )
+    by_profit = (
+        pl.when(total_profit != 0)
+        .then(pl.col(ATTR_PROFIT) * pl.col("profit") / total_profit)
+        .otherwise(0.0)
+    )
+    return rows.with_columns((by_revenue + by_profit).alias("contribution")).select(CREDIT_COLUMNS)
+
+
+def statement_rows(evaluation: Evaluation) -> pl.DataFrame:
+    """``person_id, plan_period, revenue, profit, quota, attainment, payout``."""
+    return evaluation.frame.select(
+        "person_id",
+        pl.col("period").alias("plan_period"),
+        "revenue",
+        "profit",
+        "quota",
+        "attainment",
+        "payout",
+    )
+
+
+def component_lines(evaluation: Evaluation) -> pl.DataFrame:
+    """Long lines: every component (zero too), then non-zero gate and cap adjustments."""
+    frame = evaluation.frame
+    parts: list[pl.DataFrame] = []
+    for seq, name in enumerate(evaluation.components):
+        parts.append(
+            frame.select(
+                "person_id",
+                pl.lit(seq, pl.Int64).alias("seq"),
+                pl.lit("component").alias("kind"),
+                pl.lit(name).alias("name"),
+                pl.col(name).alias("amount"),
+            )
+        )
+    flags = [c for c in frame.columns if c.startswith("_gate")]
+    gates = evaluation.plan.gates
+    if flags:
+        names = pl.concat_str(
+            [
+                pl.when(pl.col(f)).then(pl.lit(gates[int(f[5:])].metric)).otherwise(None)
+                for f in flags
+            ],
+            separator=",",
+            ignore_nulls=True,
+        )
+    else:
+        names = pl.lit("")
+    seq = len(evaluation.components)
+    parts.append(
+        frame.filter(pl.col("gate_adjustment") != 0).select(
+            "person_id",
+            pl.lit(seq, pl.Int64).alias("seq"),
+            pl.lit("gate").alias("kind"),
+            names.alias("name"),
+            pl.col("gate_adjustment").alias("amount"),
+        )
+    )
+    parts.append(
+        frame.filter(pl.col("cap_adjustment") != 0).select(
+            "person_id",
+            pl.lit(seq + 1, pl.Int64).alias("seq"),
+            pl.lit("cap").alias("kind"),
+            pl.lit("cap").alias("name"),
+            pl.col("cap_adjustment").alias("amount"),
+        )
+    )
+    out = pl.concat(parts, how="vertical_relaxed").with_columns(
+        pl.lit(None, pl.Int64).alias("order_id"), pl.lit(None, pl.Int64).alias("refund_id")
+    )
+    return out.select(list(LINES_SCHEMA)).cast(LINES_SCHEMA)  # type: ignore[arg-type]
+
+
+def clawbacks(
+    refunds: pl.DataFrame,
+    paid: pl.DataFrame,
+    done: set[int],
+    month_end: dt.date,
+    windows: pl.DataFrame,
+) -> pl.DataFrame:
+    """Negative lines for refunds of paid orders not clawed back before.
+
+    ``refunds``: ``refund_id, order_id, refund_date, amount``; ``paid``: the
+    orders' credits in locked settlements; ``windows``: ``person_id,
+    within_months`` for the people whose plan claws back (others: none).
+    A refund counts up to ``month_end`` and within ``within_months`` of the
+    order date.
+    """
+    if refunds.is_empty() or paid.is_empty():
+        return pl.DataFrame(schema=CLAWBACK_SCHEMA)
+    credited = paid.group_by("order_id").agg(
+        pl.col("person_id").first(),
+        pl.col("order_date").first(),
+        pl.col("revenue").first(),
+        pl.col("contribution").sum(),
+    )
+    rows = (
+        refunds.filter(
+            (pl.col("refund_date") <= month_end) & ~pl.col("refund_id").is_in(sorted(done))
+        )
+        .select("refund_id", "order_id", "refund_date", pl.col("amount").alias("refunded"))
+        .join(credited, on="order_id", how="inner")
+        .join(windows, on="person_id", how="inner")
+        .filter(
+            pl.col("refund_date")
+            <= pl.col("order_date").dt.offset_by(pl.format("{}mo", pl.col("within_months")))
+        )
+        .with_columns(
+            pl.when(pl.col("revenue") > 0)
+            .then(-pl.col("contribution") * pl.col("refunded") / pl.col("revenue"))
+            .otherwise(0.0)
+            .round(2)
+            .alias("amount")
+        )
+        .filter(pl.col("amount") != 0)
+    )
+    return rows.select(list(CLAWBACK_SCHEMA)).cast(CLAWBACK_SCHEMA).sort("person_id", "refund_id")  # type: ignore[arg-type]

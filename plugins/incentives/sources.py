@@ -1,0 +1,190 @@
+"""The engine's input: the person-month table, built once per data version.
+
+One row per person and month for the whole force (pools and team figures
+need everyone; every result is filtered to the viewer's scope afterwards):
+revenue and profit from the ledger, the quota (the person's revenue target,
+core targets table), the team figures (everyone below the person) and, per
+registry metric a plan reads, its numerator and denominator. Everything is
+cached with :func:`command_center.db.frames.cached`, keyed by the versions
+of the tables it reads (a settlement or a dispute being written leaves it in
+place), so the what-if simulator never reads the database while a manager
+moves a slider.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import polars as pl
+from sqlalchemy import Engine
+
+from command_center.core_plugin import monthly_revenue_targets
+from command_center.db import frames
+from command_center.metrics import MetricRegistry
+from command_center.org.scope import OPERATOR
+from command_center.org.tree import closure
+from command_center.periods import is_period, parse_period
+from command_center.published import read_published
+from command_center.types import MetricQuery
+from plugins.incentives.logic import MONTH_SCHEMA, Figures, den_col, num_col
+
+MULTIPLIER_TOPIC = "appraisal.bonus_multiplier"
+CORE_TABLES = ("orders", "people", "targets")  # what the person-month table is made of
+
+
+def figure_tables(
+    registry: MetricRegistry, metrics: set[str] | frozenset[str]
+) -> tuple[str, ...] | None:
+    """The tables :func:`figures` reads for ``metrics`` (``None``: some metric does not say)."""
+    tables = set(CORE_TABLES)
+    for key in metrics:
+        if key not in registry:
+            continue
+        read = registry.spec(key).tables
+        if read is None:
+            return None
+        tables.update(read)
+    return tuple(sorted(tables))
+
+
+def month_span(engine: Engine) -> tuple[dt.date, dt.date] | None:
+    """First and last month with sales or a monthly target."""
+    sales = frames.all_monthly_sales(engine)
+    months = sales["month"].drop_nulls().to_list()
+    labels = frames.targets(engine, OPERATOR)["period"].unique().to_list()
+    months += [parse_period(p).start for p in labels if is_period(p) and len(p) == 7]
+    if not months:
+        return None
+    return min(months), max(months)
+
+
+def _build_months(engine: Engine) -> pl.DataFrame:
+    span = month_span(engine)
+    if span is None:
+        return pl.DataFrame(schema=MONTH_SCHEMA)
+    first, last = span
+    people = frames.all_people(engine).select("person_id", "manager_id", "level")
+    months = pl.DataFrame({"month": pl.date_range(first, last, "1mo", eager=True)})
+    sales = frames.all_monthly_sales(engine).select(
+        "person_id", "month", "revenue", (pl.col("revenue") - pl.col("cost")).alias("profit")
+    )
+    quota = monthly_revenue_targets(MetricQuery(engine, first, last)).select(
+        "person_id", "month", pl.col("target").alias("quota")
+    )
+    own = (
+        people.select("person_id", "level")
+        .join(months, how="cross")
+        .join(sales, on=["person_id", "month"], how="left")
+        .join(quota, on=["person_id", "month"], how="left")
+        .with_columns(pl.col("revenue", "profit").fill_null(0.0))
+    )
+    below = closure(people).filter(pl.col("ancestor_id") != pl.col("person_id"))
+    reps = people.filter(pl.col("level") == "rep")["person_id"].implode()
+    team = (
+        below.join(own, on="person_id", how="inner")
+        .group_by("ancestor_id", "month")
+        .agg(
+            pl.col("revenue").sum().alias("team_revenue"),
+            pl.col("profit").sum().alias("team_profit"),
+            pl.col("quota").filter(pl.col("person_id").is_in(reps)).sum().alias("_team_quota"),
+            pl.col("quota").filter(pl.col("person_id").is_in(reps)).count().alias("_n"),
+        )
+        .rename({"ancestor_id": "person_id"})
+    )
+    out = own.join(team, on=["person_id", "month"], how="left").with_columns(
+        pl.col("team_revenue", "team_profit").fill_null(0.0),
+        # A leader's own target is the team's target; else the sum of the reps' below.
+        pl.when(pl.col("level") != "rep")
+        .then(pl.coalesce(pl.col("quota"), pl.when(pl.col("_n") > 0).then(pl.col("_team_quota"))))
+        .alias("team_quota"),
+    )
+    return out.select(list(MONTH_SCHEMA)).sort("person_id", "month")
+
+
+def person_months(engine: Engine) -> pl.DataFrame:
+    """The person-month table (everyone), cached per data version."""
+    return frames.cached(
+        engine, "incentives:months", lambda: _build_months(engine), tables=CORE_TABLES
+    )
+
+
+def _explicit_quotas(engine: Engine) -> pl.DataFrame:
+    rows = frames.targets(engine, OPERATOR).filter(
+        (pl.col("metric") == "revenue") & (pl.col("period").str.len_chars() != 7)
+    )
+    return rows.select("person_id", "period", pl.col("target").alias("quota"))
+
+
+def _metric_columns(
+    engine: Engine, registry: MetricRegistry, key: str, first: dt.date, last: dt.date
+) -> pl.DataFrame:
+    facts = registry.facts(engine, OPERATOR, key, first, last)
+    return facts.select(
+        "person_id",
+        "month",
+        pl.col("num").alias(num_col(key)),
+        pl.col("den").alias(den_col(key)),
+    )
+
+
+def figures(
+    engine: Engine, registry: MetricRegistry, metrics: set[str] | frozenset[str]
+) -> Figures:
+    """:class:`Figures` with the registry metrics in ``metrics`` that exist now.
+
+    Cached per data version and metric set; absent metrics are simply not
+    columns (the engine notes that and treats conditions on them as unmet).
+    """
+    keys = tuple(sorted(k for k in metrics if k in registry))
+
+    def load() -> Figures:
+        month = person_months(engine)
+        kinds: dict[str, str] = {}
+        if not month.is_empty():
+            first, last = month["month"].min(), month["month"].max()
+            assert isinstance(first, dt.date) and isinstance(last, dt.date)
+            for key in keys:
+                kind = registry.spec(key).kind
+                cols = _metric_columns(engine, registry, key, first, last)
+                month = month.join(cols, on=["person_id", "month"], how="left")
+                if kind == "sum":
+                    month = month.with_columns(
+                        pl.col(num_col(key)).fill_null(0.0), pl.col(den_col(key)).fill_null(1.0)
+                    )
+                kinds[key] = kind
+        else:
+            kinds = {key: registry.spec(key).kind for key in keys}
+            for key in keys:
+                month = month.with_columns(
+                    pl.lit(None, pl.Float64).alias(num_col(key)),
+                    pl.lit(None, pl.Float64).alias(den_col(key)),
+                )
+        return Figures(month, kinds, _explicit_quotas(engine))
+
+    return frames.cached(
+        engine, "incentives:figures", load, keys, tables=figure_tables(registry, set(keys))
+    )
+
+
+def multipliers(engine: Engine) -> pl.DataFrame | None:
+    """``person_id, period (YYYY), multiplier`` published by the appraisal plugin.
+
+    Finer periods (months, quarters) of a year are averaged; ``None`` when
+    nothing is published.
+    """
+    facts = read_published(engine, OPERATOR, MULTIPLIER_TOPIC)
+    facts = facts.filter(pl.col("person_id").is_not_null() & pl.col("value").is_not_null())
+    if facts.is_empty():
+        return None
+    return (
+        facts.group_by("person_id", pl.col("period").str.slice(0, 4).alias("period"))
+        .agg(pl.col("value").mean().alias("multiplier"))
+        .sort("person_id", "period")
+    )
+
+
+def months_available(engine: Engine) -> list[dt.date]:
+    span = month_span(engine)
+    if span is None:
+        return []
+    return pl.date_range(span[0], span[1], "1mo", eager=True).to_list()

@@ -1,0 +1,106 @@
+"""The incentives pages, home card and person panel (Streamlit only here)."""
+
+from __future__ import annotations
+
+from command_center import BUSINESS_ROLES, LEADER_ROLES, HomeCard, PageSpec, PanelSpec
+
+SIMULATOR_ROLES = frozenset({"manager", "director"})
+
+
+def _simulator(ctx: object) -> None:
+    from plugins.incentives.ui import simulator
+
+    simulator.render(ctx)  # type: ignore[arg-type]
+
+
+def _statements(ctx: object) -> None:
+    from plugins.incentives.ui import statements
+
+    statements.render(ctx)  # type: ignore[arg-type]
+
+
+def _settlement(ctx: object) -> None:
+    from plugins.incentives.ui import settlement
+
+    settlement.render(ctx)  # type: ignore[arg-type]
+
+
+def _plans(ctx: object) -> None:
+    from plugins.incentives.ui import plans
+
+    plans.render(ctx)  # type: ignore[arg-type]
+
+
+def _honours(ctx: object) -> None:
+    from plugins.incentives.ui import honours
+
+    honours.render(ctx)  # type: ignore[arg-type]
+
+
+def _card(ctx: object) -> None:
+    from plugins.incentives.ui import cards
+
+    cards.home_card(ctx)  # type: ignore[arg-type]
+
+
+def _panel(ctx: object, person_id: int) -> None:
+    from plugins.incentives.ui import cards
+
+    cards.person_panel(ctx, person_id)  # type: ignore[arg-type]
+
+
+def pages() -> list[PageSpec]:
+    return [
+        PageSpec(
+            "incentives-simulator",
+            "incentives.sim.title",
+            _simulator,
+            SIMULATOR_ROLES,
+            ":material/tune:",
+            10,
+        ),
+        PageSpec(
+            "incentives-statements",
+            "incentives.st.title",
+            _statements,
+            BUSINESS_ROLES,
+            ":material/receipt_long:",
+            20,
+        ),
+        PageSpec(
+            "incentives-settlement",
+            "incentives.settle.title",
+            _settlement,
+            LEADER_ROLES,
+            ":material/fact_check:",
+            30,
+        ),
+        PageSpec(
+            "incentives-plans",
+            "incentives.plans.title",
+            _plans,
+            BUSINESS_ROLES,
+            ":material/description:",
+            40,
+        ),
+        PageSpec(
+            "incentives-honours",
+            "incentives.honours.title",
+            _honours,
+            BUSINESS_ROLES,
+            ":material/military_tech:",
+            50,
+        ),
+    ]
+
+
+def home_cards() -> list[HomeCard]:
+    return [HomeCard("incentives-card", "incentives.card.title", _card, BUSINESS_ROLES, 40)]
+
+
+def panels() -> list[PanelSpec]:
+    return [
+        PanelSpec(
+            "person", "incentives-payouts", "incentives.card.panel", _panel, BUSINESS_ROLES, 40
+        )
+    ]

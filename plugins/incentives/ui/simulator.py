@@ -1,0 +1,387 @@
+"""The what-if simulator: change a plan's levers and see baseline beside scenario at once.
+
+The interactive panel is one ``st.fragment``: moving a lever reruns only the
+panel. All logic lives outside it (engine, comparison, edits: pure modules);
+the baseline is cached per data version, the scenario runs on the cached
+person-period table in milliseconds.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import polars as pl
+import streamlit as st
+
+from command_center.context import PageContext
+from command_center.i18n import labels_now, percent, t
+from command_center.ui import chart, page_header, table_with_download
+from command_center.ui.widgets import Kpi, kpi_row
+from plugins.incentives import actions, queries, service, sources
+from plugins.incentives.curve import earnings_curve
+from plugins.incentives.plan import PlanInvalid, apply_edits
+from plugins.incentives.ui import charts, levers
+from plugins.incentives.ui.common import (
+    choose_version,
+    level_label,
+    money_config,
+    month_label,
+    sales_months,
+    show_notes,
+)
+from plugins.incentives.whatif import (
+    compare,
+    curves,
+    distribution,
+    scope_revenue,
+    summaries,
+    winners_losers,
+)
+
+VERSION_KEY = "incentives_sim_version"
+RANGE_KEY = "incentives_sim_range"
+
+
+def render(ctx: PageContext) -> None:
+    page_header(ctx, "incentives.sim.title")
+    st.caption(t("incentives.sim.intro"))
+    if queries.plan_versions(ctx.engine).is_empty():
+        st.info(t("incentives.no_plans"))
+        return
+    if not sales_months(ctx):
+        st.info(t("incentives.no_sales"))
+        return
+    panel(ctx)
+
+
+@st.fragment
+def panel(ctx: PageContext) -> None:
+    months = sales_months(ctx)
+    top = st.columns([2, 3, 2])
+    with top[0]:
+        version_id = choose_version(ctx, VERSION_KEY, ctx.period.end)
+    assert version_id is not None
+    with top[1]:
+        start, end = _range(ctx, months)
+    with top[2]:
+        _loader(ctx)
+    plan = queries.plan(ctx.engine, version_id)
+    summary = st.container()  # the KPI row, full width, filled once the scenario is known
+    left, right = st.columns([1, 2], gap="large")
+    with left:
+        st.subheader(t("incentives.sim.levers"))
+        edits, assumed = levers.levers(ctx, plan, version_id)
+        st.button(
+            t("incentives.sim.reset"),
+            on_click=levers.reset,
+            args=(version_id,),
+            key="incentives_sim_reset",
+        )
+    with right:
+        scenario_tab, compare_tab = st.tabs(
+            [t("incentives.sim.tab_scenario"), t("incentives.sim.tab_compare")]
+        )
+        with scenario_tab:
+            _scenario(ctx, summary, version_id, start, end, edits, assumed)
+        with compare_tab:
+            _compare(ctx)
+
+
+def _range(ctx: PageContext, months: list[dt.date]) -> tuple[dt.date, dt.date]:
+    labels = [month_label(m) for m in months]
+    if RANGE_KEY in st.session_state:
+        current = st.session_state[RANGE_KEY]
+        valid = isinstance(current, tuple | list) and len(current) == 2
+        if not valid or any(v not in labels for v in current):
+            del st.session_state[RANGE_KEY]
+    extra: dict[str, Any] = {}
+    if RANGE_KEY not in st.session_state:
+        start = month_label(ctx.period.start)
+        end = month_label(ctx.period.end)
+        last = end if end in labels else labels[-1]
+        extra["value"] = (start if start in labels and start <= last else last, last)
+    first, last = st.select_slider(t("incentives.sim.months"), labels, key=RANGE_KEY, **extra)
+    return months[labels.index(first)], months[labels.index(last)]
+
+
+def _load(ctx: PageContext, scenario_id: int) -> None:
+    saved = queries.scenario(ctx.engine, ctx.actor, scenario_id)
+    if saved is None:
+        return
+    plan = queries.plan(ctx.engine, saved.plan_version_id)
+    st.session_state[VERSION_KEY] = saved.plan_version_id
+    st.session_state[RANGE_KEY] = (month_label(saved.start), month_label(saved.end))
+    levers.preset(saved.plan_version_id, plan, saved.edits, saved.assumptions)
+
+
+def _delete(ctx: PageContext, scenario_id: int) -> None:
+    try:
+        actions.delete_scenario(ctx.engine, ctx.actor, scenario_id)
+    except actions.IncentivesError:
+        return
+
+
+def _loader(ctx: PageContext) -> None:
+    saved = queries.scenarios(ctx.engine, ctx.actor)
+    if saved.is_empty():
+        st.caption(t("incentives.sim.no_saved"))
+        return
+    ids = saved["scenario_id"].to_list()
+    names = dict(saved.select("scenario_id", "name").iter_rows())
+    chosen = st.selectbox(
+        t("incentives.sim.saved"),
+        ids,
+        format_func=labels_now(ids, names.__getitem__),
+        key="incentives_sim_saved",
+    )
+    left, right = st.columns(2)
+    left.button(
+        t("incentives.sim.load"), on_click=_load, args=(ctx, chosen), key="incentives_sim_load"
+    )
+    right.button(
+        t("incentives.sim.delete"),
+        on_click=_delete,
+        args=(ctx, chosen),
+        key="incentives_sim_delete",
+    )
+
+
+def _scenario(
+    ctx: PageContext,
+    summary: Any,
+    version_id: int,
+    start: dt.date,
+    end: dt.date,
+    edits: dict[str, Any],
+    assumed: dict[str, Any],
+) -> None:
+    plan = queries.plan(ctx.engine, version_id)
+    try:
+        changed = apply_edits(plan, edits)
+    except PlanInvalid as exc:
+        st.warning(t("incentives.sim.invalid", issues="; ".join(str(i) for i in exc.issues)))
+        changed = plan
+    figures = service.figures_for(ctx.engine, ctx.registry, plan)
+    base = service.baseline(ctx.engine, ctx.registry, version_id, start, end)
+    assumptions = service.team_assumptions(
+        ctx.engine, assumed["everyone"], assumed["team_root"], assumed["team"]
+    )
+    timed = service.run_scenario(
+        figures, changed, start, end, assumptions, sources.multipliers(ctx.engine)
+    )
+    people = ctx.people()
+    table = compare(
+        service.within(base, ctx.viewer), service.within(timed.evaluation, ctx.viewer), people
+    )
+    if table.is_empty():
+        st.info(t("incentives.sim.nobody"))
+        return
+    revenue = (
+        scope_revenue(figures, ctx.viewer.person_ids, start, end),
+        scope_revenue(timed.figures, ctx.viewer.person_ids, start, end),
+    )
+    old, new = summaries(table, revenue)
+    up = table.filter(pl.col("delta") > 0.005).height
+    down = table.filter(pl.col("delta") < -0.005).height
+    cos_delta = (
+        t("ui.points", value=f"{(new.cost_of_sales - old.cost_of_sales) * 100:+.2f}")
+        if new.cost_of_sales is not None and old.cost_of_sales is not None
+        else None
+    )
+    moved = abs(new.payout - old.payout) >= 0.005
+    change = f"{new.payout / old.payout - 1:+.1%}" if old.payout and moved else None
+    with summary:
+        kpi_row(
+            [
+                Kpi(t("incentives.sim.scenario_payout"), new.payout, "currency", change, False),
+                Kpi(t("incentives.sim.baseline_payout"), old.payout, "currency"),
+                Kpi(
+                    t("incentives.sim.cost_of_sales"),
+                    new.cost_of_sales,
+                    "percent",
+                    cos_delta if moved else None,
+                    False,
+                ),
+                Kpi(t("incentives.sim.better_off"), up, "count"),
+                Kpi(t("incentives.sim.worse_off"), down, "count"),
+            ]
+        )
+    st.caption(
+        t(
+            "incentives.sim.engine_time",
+            ms=f"{timed.milliseconds:.1f}",
+            rows=timed.evaluation.frame.height,
+            baseline=percent(old.cost_of_sales, 2),
+        )
+    )
+    show_notes(timed.evaluation.notes)
+    labels = (t("incentives.sim.baseline"), t("incentives.sim.scenario"))
+    _charts(ctx, plan, changed, figures, start, end, table, labels)
+    _table(table, start, end)
+    _save(ctx, version_id, start, end, edits, assumed)
+    st.download_button(
+        t("incentives.sim.export_yaml"),
+        changed.to_yaml().encode("utf-8"),
+        file_name="scenario-plan.yaml",
+        mime="application/x-yaml",
+        key="incentives_sim_yaml",
+        on_click="ignore",
+    )
+
+
+def _charts(
+    ctx: PageContext,
+    plan: Any,
+    changed: Any,
+    figures: Any,
+    start: dt.date,
+    end: dt.date,
+    table: pl.DataFrame,
+    labels: tuple[str, str],
+) -> None:
+    sample = ctx.viewer.filter(
+        figures.grain(plan.period).filter(
+            pl.col("pay_month").is_between(start, end), pl.col("level").is_in(list(plan.levels()))
+        )
+    )
+    left, right = st.columns(2)
+    with left:
+        st.markdown(f"**{t('incentives.sim.curve')}**")
+        both = curves(
+            earnings_curve(plan, sample, figures.kinds),
+            earnings_curve(changed, sample, figures.kinds),
+            labels,
+        )
+        chart(charts.earnings_curve(both, *labels))
+        st.caption(t("incentives.sim.curve_help"))
+    with right:
+        st.markdown(f"**{t('incentives.sim.distribution')}**")
+        chart(charts.distribution(distribution(table, *labels), *labels))
+    moved = winners_losers(table)
+    st.markdown(f"**{t('incentives.sim.winners_losers')}**")
+    if moved.is_empty():
+        st.caption(t("incentives.sim.no_change"))
+    else:
+        chart(charts.winners_losers(moved))
+
+
+def _table(table: pl.DataFrame, start: dt.date, end: dt.date) -> None:
+    st.markdown(f"**{t('incentives.sim.per_person')}**")
+    cols = {
+        "name": t("incentives.name"),
+        "level": t("incentives.level"),
+        "revenue_old": t("incentives.sim.revenue_old"),
+        "revenue_new": t("incentives.sim.revenue_new"),
+        "payout_old": t("incentives.sim.payout_old"),
+        "payout_new": t("incentives.sim.payout_new"),
+        "delta": t("incentives.sim.delta"),
+        "delta_pct": t("incentives.sim.delta_pct"),
+    }
+    levels = {lv: level_label(lv) for lv in table["level"].unique().to_list()}
+    shown = table.with_columns(
+        pl.col("level").replace_strict(levels, return_dtype=pl.String)
+    ).select([pl.col(k).alias(v) for k, v in cols.items()])
+    config = money_config(
+        shown,
+        [cols[c] for c in ("revenue_old", "revenue_new", "payout_old", "payout_new", "delta")],
+        [cols["delta_pct"]],
+    )
+    name = f"what-if-{month_label(start)}-{month_label(end)}"
+    table_with_download(shown, name, "incentives_sim_table", column_config=config)
+
+
+def _save(
+    ctx: PageContext,
+    version_id: int,
+    start: dt.date,
+    end: dt.date,
+    edits: dict[str, Any],
+    assumed: dict[str, Any],
+) -> None:
+    with st.form("incentives_sim_save", clear_on_submit=False):
+        name = st.text_input(t("incentives.sim.scenario_name"), key="incentives_sim_name")
+        if st.form_submit_button(t("incentives.sim.save")):
+            try:
+                actions.save_scenario(
+                    ctx.engine, ctx.actor, name, version_id, start, end, edits, assumed
+                )
+            except actions.IncentivesError as exc:
+                st.warning(exc.message)
+            else:
+                st.success(t("incentives.sim.saved_ok", name=name.strip(), count=len(edits)))
+
+
+def _compare(ctx: PageContext) -> None:
+    saved = queries.scenarios(ctx.engine, ctx.actor)
+    if saved.height < 2:
+        st.info(t("incentives.sim.compare_need_two"))
+        return
+    ids = saved["scenario_id"].to_list()
+    names = dict(saved.select("scenario_id", "name").iter_rows())
+    fmt = labels_now(ids, names.__getitem__)
+    left, right = st.columns(2)
+    first = left.selectbox(
+        t("incentives.sim.scenario_a"), ids, format_func=fmt, key="incentives_cmp_a"
+    )
+    second = right.selectbox(
+        t("incentives.sim.scenario_b"), ids, index=1, format_func=fmt, key="incentives_cmp_b"
+    )
+    if first == second:
+        st.info(t("incentives.sim.compare_same"))
+        return
+    runs = {}
+    booked: dict[int, float] = {}
+    for sid in (first, second):
+        saved_one = queries.scenario(ctx.engine, ctx.actor, sid)
+        if saved_one is None:
+            return
+        plan = queries.plan(ctx.engine, saved_one.plan_version_id)
+        try:
+            changed = apply_edits(plan, saved_one.edits)
+        except PlanInvalid:
+            changed = plan
+        assumptions = service.team_assumptions(
+            ctx.engine,
+            float(saved_one.assumptions.get("everyone") or 0),
+            saved_one.assumptions.get("team_root"),  # type: ignore[arg-type]
+            float(saved_one.assumptions.get("team") or 0),
+        )
+        figures = service.figures_for(ctx.engine, ctx.registry, plan)
+        timed = service.run_scenario(
+            figures,
+            changed,
+            saved_one.start,
+            saved_one.end,
+            assumptions,
+            sources.multipliers(ctx.engine),
+        )
+        runs[sid] = service.within(timed.evaluation, ctx.viewer)
+        booked[sid] = scope_revenue(
+            timed.figures, ctx.viewer.person_ids, saved_one.start, saved_one.end
+        )
+    table = compare(runs[first], runs[second], ctx.people())
+    a, b = summaries(table, (booked[first], booked[second]))
+    kpi_row(
+        [
+            Kpi(names[first], a.payout, "currency"),
+            Kpi(
+                names[second],
+                b.payout,
+                "currency",
+                f"{b.payout / a.payout - 1:+.1%}" if a.payout else None,
+                False,
+            ),
+            Kpi(t("incentives.sim.cos_a"), a.cost_of_sales, "percent"),
+            Kpi(t("incentives.sim.cos_b"), b.cost_of_sales, "percent"),
+        ]
+    )
+    cols = {
+        "name": t("incentives.name"),
+        "payout_old": names[first],
+        "payout_new": names[second],
+        "delta": t("incentives.sim.delta"),
+    }
+    shown = table.select([pl.col(k).alias(v) for k, v in cols.items()])
+    config = money_config(shown, list(cols.values())[1:], [])
+    table_with_download(shown, "scenario-comparison", "incentives_cmp_table", column_config=config)

@@ -1,0 +1,258 @@
+"""Statements: one person's settled month, line by line and order by order.
+
+A rep sees only their own, and only locked months; leaders see their
+people's (drafts too, marked). Downloads: CSV, XLSX and a printable page.
+The person may query a line of a locked statement; the answer shows here.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import polars as pl
+import streamlit as st
+
+from command_center.context import PageContext
+from command_center.db import frames
+from command_center.i18n import labels_now, money, percent, t
+from command_center.ui import page_header
+from command_center.ui.widgets import Kpi, kpi_row
+from plugins.incentives import actions, queries
+from plugins.incentives.exports import StatementDoc, csv_bytes, html_page, xlsx_bytes
+from plugins.incentives.ui.common import ICONS, component_labels, line_label, money_config, names_of
+
+
+def render(ctx: PageContext) -> None:
+    page_header(ctx, "incentives.st.title")
+    current = queries.current_statements(ctx.engine, ctx.viewer)
+    if current.is_empty():
+        st.info(t("incentives.st.none"))
+        return
+    person = _person(ctx, current)
+    mine = current.filter(pl.col("person_id") == person).sort("period", descending=True)
+    periods = mine["period"].to_list()
+    period = st.selectbox(t("incentives.month"), periods, key="incentives_st_period")
+    row = mine.filter(pl.col("period") == period).row(0, named=True)
+    show(ctx, row)
+
+
+def _person(ctx: PageContext, current: pl.DataFrame) -> int:
+    ids = sorted(set(current["person_id"].to_list()))
+    if ctx.viewer.role == "rep" or len(ids) == 1:
+        return ids[0]
+    names = names_of(ctx)
+    ids.sort(key=lambda p: names.get(p, ""))
+    own = ctx.viewer.person_id
+    index = ids.index(own) if own in ids else 0
+    return st.selectbox(
+        t("incentives.person"),
+        ids,
+        index=index,
+        format_func=labels_now(ids, lambda p: names.get(p, str(p))),
+        key="incentives_st_person",
+    )
+
+
+def build_doc(ctx: PageContext, row: dict[str, Any]) -> tuple[StatementDoc, pl.DataFrame]:
+    """The statement as a document, and its raw lines (for disputes)."""
+    sid, pid = int(row["settlement_id"]), int(row["person_id"])
+    lines = queries.lines(ctx.engine, ctx.viewer, sid, pid)
+    credits = queries.credits(ctx.engine, ctx.viewer, sid, pid)
+    labels: dict[str, str] = {}
+    if row["plan_version_id"] is not None:
+        labels = component_labels(queries.plan(ctx.engine, int(row["plan_version_id"])))
+    item, amount = t("incentives.st.item"), t("incentives.st.amount")
+    detail = t("incentives.st.detail")
+    shown_lines = pl.DataFrame(
+        {
+            item: [
+                line_label(k, n, labels, ctx) for k, n in lines.select("kind", "name").iter_rows()
+            ],
+            amount: lines["amount"].round(2),
+            detail: [
+                t("incentives.st.refund_detail", refund=r, order=o) if r is not None else ""
+                for r, o in lines.select("refund_id", "order_id").iter_rows()
+            ],
+        },
+        schema={item: pl.String, amount: pl.Float64, detail: pl.String},
+    )
+    customers = dict(
+        frames.customers(ctx.engine, ctx.viewer).select("customer_id", "name").iter_rows()
+    )
+    shown_orders = credits.select(
+        pl.col("order_id").alias(t("incentives.st.order")),
+        pl.col("order_date").cast(pl.String).alias(t("incentives.st.date")),
+        pl.col("customer_id")
+        .map_elements(lambda c: customers.get(c, f"#{c}"), return_dtype=pl.String)
+        .alias(t("incentives.st.customer")),
+        pl.col("revenue").round(2).alias(t("incentives.st.revenue")),
+        pl.col("profit").round(2).alias(t("incentives.st.profit")),
+        pl.col("contribution").round(2).alias(t("incentives.st.contribution")),
+    )
+    name = names_of(ctx).get(pid, str(pid))
+    status = t(f"incentives.status.{row['status']}")
+    summary = [
+        (t("incentives.person"), name),
+        (t("incentives.month"), str(row["period"])),
+        (t("incentives.plan"), f"{row['plan_name']} ({row['plan_period']})"),
+        (t("incentives.st.status"), status),
+        (t("incentives.st.revenue"), money(row["revenue"], 2)),
+        (t("incentives.st.quota"), money(row["quota"], 2)),
+        (t("incentives.st.attainment"), percent(row["attainment"])),
+        (t("incentives.st.payout"), money(row["payout"], 2)),
+    ]
+    doc = StatementDoc(
+        name,
+        str(row["period"]),
+        str(row["plan_name"]),
+        status,
+        summary,
+        shown_lines,
+        shown_orders,
+        float(row["payout"]),
+    )
+    return doc, lines
+
+
+def show(ctx: PageContext, row: dict[str, Any]) -> None:
+    doc, lines = build_doc(ctx, row)
+    if row["status"] == "locked":
+        st.caption(f"{ICONS['lock']} {t('incentives.st.locked_note', version=row['version'])}")
+    else:
+        st.caption(f"{ICONS['draft']} {t('incentives.st.draft_note', version=row['version'])}")
+    revenue = float(row["revenue"] or 0)
+    kpi_row(
+        [
+            Kpi(t("incentives.st.payout"), row["payout"], "currency"),
+            Kpi(t("incentives.st.revenue"), row["revenue"], "currency"),
+            Kpi(t("incentives.st.attainment"), row["attainment"], "percent"),
+            Kpi(
+                t("incentives.st.effective_rate"),
+                row["payout"] / revenue if revenue else None,
+                "percent",
+            ),
+        ]
+    )
+    st.subheader(t("incentives.st.lines"))
+    amount = t("incentives.st.amount")
+    st.dataframe(
+        doc.lines,
+        hide_index=True,
+        width="stretch",
+        column_config=money_config(doc.lines, [amount], [], fen=True),
+    )
+    st.markdown(f"**{t('incentives.st.total')}: {money(doc.total, 2)}**")
+    st.subheader(t("incentives.st.orders"))
+    st.caption(t("incentives.st.orders_help"))
+    money_cols = [
+        t("incentives.st.revenue"),
+        t("incentives.st.profit"),
+        t("incentives.st.contribution"),
+    ]
+    st.dataframe(
+        doc.orders,
+        hide_index=True,
+        width="stretch",
+        column_config=money_config(doc.orders, money_cols, [], fen=True),
+    )
+    _downloads(doc, row, set(money_cols) | {amount})
+    _disputes(ctx, row, lines, doc)
+    if ctx.viewer.role != "rep":
+        _history(ctx, row)
+
+
+def _downloads(doc: StatementDoc, row: dict[str, Any], money_cols: set[str]) -> None:
+    base = f"statement-{row['person_id']}-{row['period']}"
+    cols = st.columns(3)
+    cols[0].download_button(
+        t("ui.download_csv"),
+        lambda: csv_bytes(doc),
+        file_name=f"{base}.csv",
+        mime="text/csv",
+        key="incentives_st_csv",
+        on_click="ignore",
+    )
+    cols[1].download_button(
+        t("ui.download_xlsx"),
+        lambda: xlsx_bytes(doc),
+        file_name=f"{base}.xlsx",
+        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        key="incentives_st_xlsx",
+        on_click="ignore",
+    )
+    cols[2].download_button(
+        t("incentives.st.print"),
+        lambda: html_page(doc, money_cols).encode("utf-8"),
+        file_name=f"{base}.html",
+        mime="text/html",
+        key="incentives_st_html",
+        on_click="ignore",
+    )
+
+
+def _disputes(
+    ctx: PageContext, row: dict[str, Any], lines: pl.DataFrame, doc: StatementDoc
+) -> None:
+    st.subheader(t("incentives.dispute.title"))
+    found = queries.disputes(ctx.engine, ctx.viewer, person_id=int(row["person_id"])).filter(
+        pl.col("settlement_id") == row["settlement_id"]
+    )
+    labels = dict(
+        zip(lines["line_id"].to_list(), doc.lines[doc.lines.columns[0]].to_list(), strict=True)
+    )
+    for d in found.iter_rows(named=True):
+        what = labels.get(d["line_id"]) or t("incentives.st.order_ref", order=d["order_id"])
+        state = t(f"incentives.dispute.{d['status']}")
+        with st.container(border=True):
+            st.markdown(f"**{what}** · {state}")
+            st.write(d["question"])
+            if d["answer"]:
+                st.caption(t("incentives.dispute.answer_by", who=d["answered_by"]))
+                st.write(d["answer"])
+    if found.is_empty():
+        st.caption(t("incentives.dispute.none"))
+    if row["status"] != "locked" or ctx.viewer.person_id != row["person_id"]:
+        return
+    options = lines["line_id"].to_list()
+    with st.form("incentives_dispute_form", clear_on_submit=True):
+        line = st.selectbox(
+            t("incentives.dispute.line"),
+            options,
+            format_func=labels_now(options, lambda i: labels.get(i, str(i))),
+            key="incentives_dispute_line",
+        )
+        question = st.text_area(t("incentives.dispute.question"), key="incentives_dispute_text")
+        if st.form_submit_button(t("incentives.dispute.raise")):
+            try:
+                actions.raise_dispute(
+                    ctx.engine,
+                    ctx.viewer,
+                    int(row["settlement_id"]),
+                    question,
+                    ctx.actor,
+                    line_id=int(line),
+                )
+            except actions.IncentivesError as exc:
+                st.warning(exc.message)
+            else:
+                st.success(t("incentives.dispute.raised"))
+
+
+def _history(ctx: PageContext, row: dict[str, Any]) -> None:
+    versions = queries.statements(
+        ctx.engine, ctx.viewer, period=str(row["period"]), person_id=int(row["person_id"])
+    ).sort("version", descending=True)
+    if versions.height < 2:
+        return
+    with st.expander(t("incentives.st.history")):
+        shown = versions.select(
+            pl.col("version").alias(t("incentives.version")),
+            pl.col("status")
+            .replace_strict(
+                {s: t(f"incentives.status.{s}") for s in ("draft", "locked", "unlocked")},
+                return_dtype=pl.String,
+            )
+            .alias(t("incentives.st.status")),
+            pl.col("payout").alias(t("incentives.st.payout")),
+        )
+        st.dataframe(shown, hide_index=True, width="stretch")

@@ -1,0 +1,214 @@
+"""What-if pieces around the engine: revenue assumptions and baseline/scenario comparison.
+
+Pure Polars. A scenario is a plan (the baseline with edits at YAML paths,
+see :func:`plugins.incentives.plan.apply_edits`) plus :class:`Assumptions`
+about revenue: +/- x % for everyone and +/- y % for one team. Revenue and
+profit scale together (the margin stays); a team's change reaches the team
+figures of everyone above it; the growth metric moves with revenue.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+import polars as pl
+
+from plugins.incentives.logic import Evaluation, Figures, den_col, derived, num_col
+
+SCENARIO = "scenario"
+BASELINE = "baseline"
+
+
+@dataclass(frozen=True)
+class Assumptions:
+    """Revenue changes: ``everyone`` and ``team`` are fractions (0.1 = +10 %).
+
+    ``team_ids`` is the team root's subtree (the root included), ``above_ids``
+    the root's managers up the tree.
+    """
+
+    everyone: float = 0.0
+    team: float = 0.0
+    team_root: int | None = None
+    team_ids: frozenset[int] = frozenset()
+    above_ids: frozenset[int] = frozenset()
+
+    @property
+    def neutral(self) -> bool:
+        return self.everyone == 0 and (self.team == 0 or self.team_root is None)
+
+    def as_dict(self) -> dict[str, float | int | None]:
+        return {"everyone": self.everyone, "team": self.team, "team_root": self.team_root}
+
+
+def scale_grain(frame: pl.DataFrame, a: Assumptions, kinds: dict[str, str]) -> pl.DataFrame:
+    """``frame`` (one grain of :class:`Figures`) with the assumptions applied."""
+    if a.neutral:
+        return frame
+    everyone = 1.0 + a.everyone
+    team = a.team if a.team_root is not None else 0.0
+    in_team = pl.col("person_id").is_in(sorted(a.team_ids))
+    above = pl.col("person_id").is_in(sorted(a.above_ids))
+    factor = pl.lit(everyone) * pl.when(in_team).then(1.0 + team).otherwise(1.0)
+    out = frame
+    if team and a.above_ids:
+        root = frame.filter(pl.col("person_id") == a.team_root).select(
+            "period",
+            (pl.col("revenue") + pl.col("team_revenue")).alias("_sub_rev"),
+            (pl.col("profit") + pl.col("team_profit")).alias("_sub_profit"),
+        )
+        out = out.join(root, on="period", how="left", maintain_order="left").with_columns(
+            pl.col("_sub_rev", "_sub_profit").fill_null(0.0)
+        )
+    else:
+        out = out.with_columns(pl.lit(0.0).alias("_sub_rev"), pl.lit(0.0).alias("_sub_profit"))
+    extra = pl.when(above).then(pl.lit(team * everyone)).otherwise(0.0)
+    exprs = [
+        (pl.col("revenue") * factor).alias("revenue"),
+        (pl.col("profit") * factor).alias("profit"),
+        (pl.col("team_revenue") * factor + extra * pl.col("_sub_rev")).alias("team_revenue"),
+        (pl.col("team_profit") * factor + extra * pl.col("_sub_profit")).alias("team_profit"),
+    ]
+    if "growth" in kinds and num_col("growth") in frame.columns:
+        num, den = pl.col(num_col("growth")), pl.col(den_col("growth"))
+        exprs.append((factor * (num + den) - den).alias(num_col("growth")))
+    out = out.with_columns(exprs).drop("_sub_rev", "_sub_profit")
+    return derived(out, {k: v for k, v in kinds.items() if num_col(k) in out.columns})
+
+
+@dataclass
+class Scaled(Figures):
+    """Figures with :class:`Assumptions` applied to every grain (memoised)."""
+
+    parent: Figures | None = None
+    assumptions: Assumptions = field(default_factory=Assumptions)
+
+    def grain(self, grain: str) -> pl.DataFrame:
+        frame = self._grains.get(grain)
+        if frame is None:
+            assert self.parent is not None
+            frame = scale_grain(self.parent.grain(grain), self.assumptions, self.kinds)
+            self._grains[grain] = frame
+        return frame
+
+    def link(self, fine: str, coarse: str) -> pl.Series:
+        assert self.parent is not None
+        return self.parent.link(fine, coarse)  # scaling keeps every row in place
+
+
+def scaled(figures: Figures, a: Assumptions) -> Figures:
+    if a.neutral:
+        return figures
+    return Scaled(figures.month, figures.kinds, figures.quotas, parent=figures, assumptions=a)
+
+
+# -- comparison -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Summary:
+    """Totals of one side over the people compared."""
+
+    payout: float
+    revenue: float
+    people: int
+
+    @property
+    def cost_of_sales(self) -> float | None:
+        return self.payout / self.revenue if self.revenue > 0 else None
+
+    @property
+    def average(self) -> float | None:
+        return self.payout / self.people if self.people else None
+
+
+def per_person(evaluation: Evaluation) -> pl.DataFrame:
+    """``person_id, revenue, payout`` summed over the evaluated periods.
+
+    Revenue is the person's book: their own plus their team's below them
+    (a leader's business is the team's; a rep has no team).
+    """
+    return evaluation.frame.group_by("person_id").agg(
+        (pl.col("revenue") + pl.col("team_revenue")).sum().alias("revenue"),
+        pl.col("payout").sum(),
+    )
+
+
+def scope_revenue(
+    figures: Figures, person_ids: frozenset[int] | None, start: dt.date, end: dt.date
+) -> float:
+    """Revenue booked by the people in scope in ``start..end`` (the cost-of-sales base)."""
+    months = figures.grain("month").filter(pl.col("month").is_between(start, end))
+    if person_ids is not None:
+        months = months.filter(pl.col("person_id").is_in(sorted(person_ids)))
+    return float(months["revenue"].sum())
+
+
+def compare(base: Evaluation, scenario: Evaluation, people: pl.DataFrame) -> pl.DataFrame:
+    """Per person in ``people``: baseline and scenario revenue and payout, delta.
+
+    ``people`` (``person_id, name, level``) is the viewer's scope: nobody
+    else appears. Sorted by delta, biggest gain first.
+    """
+    old = per_person(base).rename({"revenue": "revenue_old", "payout": "payout_old"})
+    new = per_person(scenario).rename({"revenue": "revenue_new", "payout": "payout_new"})
+    both = old.join(new, on="person_id", how="full", coalesce=True)
+    return (
+        people.select("person_id", "name", "level")
+        .join(both, on="person_id", how="inner")
+        .with_columns(pl.col("revenue_old", "revenue_new", "payout_old", "payout_new").fill_null(0))
+        .with_columns((pl.col("payout_new") - pl.col("payout_old")).alias("delta"))
+        .with_columns(
+            pl.when(pl.col("payout_old") > 0)
+            .then(pl.col("delta") / pl.col("payout_old"))
+            .otherwise(None)
+            .alias("delta_pct")
+        )
+        .sort(["delta", "person_id"], descending=[True, False])
+    )
+
+
+def summaries(
+    table: pl.DataFrame, revenue: tuple[float, float] | None = None
+) -> tuple[Summary, Summary]:
+    """(baseline, scenario) totals of a :func:`compare` table.
+
+    ``revenue``: the scope's revenue on each side (see :func:`scope_revenue`);
+    without it the table's own revenue column is summed.
+    """
+
+    def side(suffix: str, booked: float | None) -> Summary:
+        total = float(table[f"revenue_{suffix}"].sum()) if booked is None else booked
+        return Summary(float(table[f"payout_{suffix}"].sum()), total, table.height)
+
+    old, new = revenue if revenue is not None else (None, None)
+    return side("old", old), side("new", new)
+
+
+def winners_losers(table: pl.DataFrame, count: int = 10) -> pl.DataFrame:
+    """The ``count`` biggest gains and losses (non-zero), for a diverging bar chart."""
+    moved = table.filter(pl.col("delta").abs() > 0.005)
+    gains = moved.filter(pl.col("delta") > 0).head(count)
+    losses = moved.filter(pl.col("delta") < 0).sort("delta").head(count)
+    return pl.concat([gains, losses]).select("person_id", "name", "delta")
+
+
+def distribution(table: pl.DataFrame, baseline: str, scenario: str) -> pl.DataFrame:
+    """Long frame ``series, payout`` of both sides, for one histogram."""
+    return pl.concat(
+        [
+            table.select(pl.lit(baseline).alias("series"), pl.col("payout_old").alias("payout")),
+            table.select(pl.lit(scenario).alias("series"), pl.col("payout_new").alias("payout")),
+        ]
+    )
+
+
+def curves(base: pl.DataFrame, scenario: pl.DataFrame, labels: tuple[str, str]) -> pl.DataFrame:
+    """Long frame ``series, attainment, payout`` of two earnings curves."""
+    return pl.concat(
+        [
+            base.with_columns(pl.lit(labels[0]).alias("series")),
+            scenario.with_columns(pl.lit(labels[1]).alias("series")),
+        ]
+    ).select("series", "attainment", "payout")

@@ -1,0 +1,106 @@
+"""The incentives pages in the real app (AppTest) on the demo data."""
+
+from __future__ import annotations
+
+import polars as pl
+import pytest
+
+from command_center import testing as apptest
+from command_center.db import frames
+from command_center.org.scope import OPERATOR
+from plugins.incentives import actions, queries
+from tests.conftest import use_db
+
+REP_PLAN = "销售代表标准提成方案"
+
+
+@pytest.fixture
+def app(demo_db, monkeypatch, app_env):
+    use_db(monkeypatch, demo_db)
+    return demo_db
+
+
+def metric(at, label: str) -> str:
+    return next(str(m.value) for m in at.metric if m.label == label)
+
+
+def test_manager_moves_a_tier_rate_and_the_comparison_redraws(app) -> None:
+    at = apptest.start(app.engine, "manager")
+    at = apptest.open_page(at, "incentives-simulator")
+    assert not at.exception and not at.error
+    versions = queries.plan_versions(app.engine).filter(pl.col("name") == REP_PLAN)
+    current = int(versions.sort("version", descending=True)["version_id"][0])
+    key = f"incentives_sim_{current}_components[0].tiers[1].rate"
+    assert at.number_input(key=key).value == 6.0
+    before = metric(at, "Scenario payout")
+    assert before == metric(at, "Baseline payout")
+    assert metric(at, "People better off") == "0"
+    at.number_input(key=key).set_value(9.0).run()
+    assert not at.exception and not at.error
+    assert metric(at, "Scenario payout") != metric(at, "Baseline payout")
+    assert int(metric(at, "People better off")) > 0
+    assert metric(at, "People worse off") == "0"
+    at.text_input(key="incentives_sim_name").input("超额档提成 9%")
+    next(b for b in at.button if b.label == "Save scenario").click().run()
+    assert any("Saved scenario" in str(s.value) for s in at.success)
+    saved = queries.scenarios(app.engine, "manager").filter(pl.col("name") == "超额档提成 9%")
+    assert saved.height == 1
+    stored = queries.scenario(app.engine, "manager", int(saved["scenario_id"][0]))
+    assert stored is not None and stored.edits == {"components[0].tiers[1].rate": 0.09}
+    actions.delete_scenario(app.engine, "manager", stored.scenario_id)
+
+
+def test_revenue_assumption_moves_the_scenario(app) -> None:
+    at = apptest.start(app.engine, "director")
+    at = apptest.open_page(at, "incentives-simulator")
+    slider = next(s for s in at.slider if s.key and s.key.endswith("__everyone"))
+    slider.set_value(-20).run()
+    assert not at.exception and not at.error
+    assert int(metric(at, "People worse off")) > 0
+
+
+def test_rep_sees_their_locked_statement_only(app) -> None:
+    at = apptest.start(app.engine, "rep")
+    assert "incentives-simulator" not in apptest.page_paths(at)
+    assert "incentives-settlement" not in apptest.page_paths(at)
+    at = apptest.open_page(at, "incentives-statements")
+    assert not at.exception and not at.error
+    shown = apptest.texts(at)
+    assert "Locked settlement" in shown and "Draft" not in shown
+    assert "incentives_st_person" not in [s.key for s in at.selectbox]  # no one else to pick
+    periods = at.selectbox(key="incentives_st_period").options
+    locked = queries.settlements(app.engine).filter(pl.col("status") == "locked")
+    assert periods and set(periods) <= set(locked["period"].to_list())
+    me = apptest.signed_in(app.engine, "rep").person_id
+    orders = next(df.value for df in at.dataframe if "Contribution" in df.value.columns)
+    mine = frames.orders(app.engine, OPERATOR).filter(pl.col("person_id") == me)
+    assert set(orders["Order"].tolist()) <= set(mine["order_id"].to_list())
+    people = frames.all_people(app.engine)
+    assert people.filter(pl.col("person_id") == me)["name"].item() in shown
+
+
+def test_supervisor_answers_from_the_settlement_page(app) -> None:
+    at = apptest.start(app.engine, "supervisor")
+    at = apptest.open_page(at, "incentives-settlement")
+    assert not at.exception and not at.error
+    assert "Disputes from your people" in apptest.texts(at)
+    assert not [b for b in at.button if b.label == "Compute draft"]  # supervisors review only
+
+
+def test_plan_editor_names_the_bad_key(app) -> None:
+    at = apptest.start(app.engine, "director")
+    at = apptest.open_page(at, "incentives-plans")
+    at.selectbox(key="incentives_plans_name").set_value(REP_PLAN).run()
+    area = next(a for a in at.text_area if a.key.startswith("incentives_plans_text_"))
+    area.input(area.value.replace("rate: 0.06", "rate: -0.06")).run()
+    next(b for b in at.button if b.label == "Check and preview").click().run()
+    assert [e.value for e in at.error] == ["The plan has 1 problem(s):"]
+    assert "components[0].tiers[1].rate: must be at least 0" in "".join(c.value for c in at.code)
+
+
+def test_honours_page_shows_titles(app) -> None:
+    at = apptest.start(app.engine, "director")
+    at = apptest.open_page(at, "incentives-honours")
+    assert not at.exception and not at.error
+    shown = apptest.texts(at)
+    assert "Sales champion" in shown and "Announced company-wide" in shown
