@@ -126,6 +126,34 @@ def demo(
     typer.echo(t("cli.demo_logins", logins=", ".join(DEMO_LOGINS), password=DEMO_PASSWORD))
 
 
+@app.command("rebuild-summaries")
+def rebuild_summaries(
+    check: Annotated[
+        bool, typer.Option("--check", help="Only compare them with the ledger; change nothing.")
+    ] = False,
+) -> None:
+    """Recompute the ledger summaries (per person / customer and month) from the order lines."""
+    from command_center.db import summaries
+    from command_center.db.engine import touch, write_session
+
+    viewer = current_viewer()
+    if viewer is not OPERATOR and viewer.role not in ("director", "admin"):
+        fail(t("cli.summaries_refused", role=viewer.role))
+    engine = runtime.engine()
+    if check:
+        bad = {name: frame.height for name, frame in summaries.differences(engine).items()}
+        for name, count in bad.items():
+            typer.echo(t("cli.summaries_checked", table=name, count=count))
+        if any(bad.values()):
+            raise typer.Exit(1)
+        return
+    with write_session(engine) as session:
+        counts = summaries.rebuild(session.connection())
+        touch(session, *summaries.SALES_TABLES)  # caches of the summaries follow these
+    for name, rows in counts.items():
+        typer.echo(t("cli.summaries_rebuilt", table=name, rows=rows))
+
+
 def _parse_date(text: str) -> dt.date:
     try:
         return dt.date.fromisoformat(text)

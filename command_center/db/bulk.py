@@ -26,6 +26,8 @@ import polars as pl
 from sqlalchemy import Connection, Engine, Table, text
 from sqlalchemy.orm import Session
 
+from command_center.db.engine import touch
+
 # How SQLAlchemy's SQLite dialect stores DATETIME values.
 _SQLITE_DATETIME = "%Y-%m-%d %H:%M:%S%.6f"
 # From this many rows into an empty table, indexes are rebuilt rather than grown.
@@ -68,11 +70,11 @@ def bulk_insert(
     if isinstance(engine_or_connection, Engine):
         with engine_or_connection.begin() as conn:
             return bulk_insert(conn, table, frame, chunk)
-    conn = (
-        engine_or_connection.connection()
-        if isinstance(engine_or_connection, Session)
-        else engine_or_connection
-    )
+    if isinstance(engine_or_connection, Session):
+        touch(engine_or_connection, table.name)  # raw DBAPI writes: the session cannot see them
+        conn = engine_or_connection.connection()
+    else:
+        conn = engine_or_connection
     dialect = conn.dialect
     if dialect.name == "sqlite":
         with _rebuilt(conn, table, frame.height):

@@ -169,7 +169,23 @@ def _track_statement(state: ORMExecuteState) -> None:
         if name is not None:
             state.session.info.setdefault(TOUCHED, set()).add(name)
             return
+    if _writes_nothing(state.statement):
+        return
     state.session.info[UNKNOWN] = True  # text() or anything we cannot name
+
+
+_READ_ONLY_VERBS = ("LOCK", "SELECT", "SET", "SHOW", "PRAGMA", "ANALYZE", "EXPLAIN")
+
+
+def _writes_nothing(statement: Any) -> bool:
+    """A textual statement that cannot change a row (the ``LOCK TABLE`` that id
+    allocation takes on PostgreSQL): it must not count as an unknown write, or
+    every booking would empty every cache."""
+    sql = getattr(statement, "text", None)
+    if not isinstance(sql, str):
+        return False
+    words = sql.lstrip().split(None, 1)
+    return bool(words) and words[0].upper() in _READ_ONLY_VERBS
 
 
 @contextmanager

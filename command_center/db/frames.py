@@ -16,6 +16,7 @@ safe. Every public reader takes a :class:`Viewer` and filters by its scope.
 from __future__ import annotations
 
 import datetime as dt
+import os
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
@@ -26,14 +27,24 @@ from sqlalchemy import Engine, Select, Table, TextClause, select, text
 
 from command_center.db import cx_worker
 from command_center.db.engine import data_version, table_versions
-from command_center.db.models import Customer, OrderLine, OrderRefund, Person, Target
+from command_center.db.models import (
+    Customer,
+    CustomerMonthSales,
+    OrderLine,
+    OrderRefund,
+    Person,
+    PersonMonthSales,
+    Target,
+)
+from command_center.db.summaries import SALES_TABLES
 from command_center.org.scope import Viewer
 
-MAX_CACHED_FRAMES = 24
+CACHE_BUDGET_BYTES = int(os.environ.get("COMMAND_CENTER_CACHE_MB", "768")) * 1024 * 1024
 T = TypeVar("T")
 
-_cache: OrderedDict[tuple[Hashable, ...], Any] = OrderedDict()
+_cache: OrderedDict[tuple[Hashable, ...], tuple[Any, int]] = OrderedDict()
 _cache_lock = threading.Lock()
+_load_locks: dict[tuple[Hashable, ...], threading.Lock] = {}
 _force_sqlalchemy = False  # set by the bench to measure the baseline path
 
 
@@ -95,6 +106,17 @@ def _conform(frame: pl.DataFrame, schema: dict[str, pl.DataType]) -> pl.DataFram
     return frame.with_columns(exprs).select(list(schema))
 
 
+def _size(value: object) -> int:
+    """Bytes a cached value holds (frames measured; anything else counted as small)."""
+    if isinstance(value, pl.DataFrame):
+        return int(value.estimated_size())
+    if isinstance(value, tuple | list):
+        return sum(_size(item) for item in value) + 64
+    if isinstance(value, dict):
+        return sum(_size(item) for item in value.values()) + 64
+    return 1024
+
+
 def cached(
     engine: Engine,
     name: str,
@@ -106,31 +128,57 @@ def cached(
 
     With ``tables`` the entry depends only on those tables' versions (and on
     writes to unknown tables), so a write elsewhere does not throw it away:
-    the 10M-line ledger survives a follow-up being logged.
+    the ledger summaries survive a follow-up being logged.
 
-    When the data version moves on, older frames of the same name are dropped
-    at once so two generations of a big frame never sit in memory together.
+    One load per key at a time: concurrent misses (several sessions opening
+    the same page after a write) wait for the first load and share its
+    result. When the data version moves on, older frames of the same name are
+    dropped at once so two generations of a big frame never sit in memory
+    together. The cache holds at most :data:`CACHE_BUDGET_BYTES`, least
+    recently used first out.
     """
     version: Hashable = data_version(engine) if tables is None else table_versions(engine, tables)
-    full_key = (str(engine.url), name, key, version)
+    base = (str(engine.url), name, key)
+    full_key = (*base, version)
     with _cache_lock:
-        frame = _cache.get(full_key)
-        if frame is not None:
+        entry = _cache.get(full_key)
+        if entry is not None:
             _cache.move_to_end(full_key)
-            return frame
-    frame = loader()
+            return entry[0]
+        load_lock = _load_locks.setdefault(base, threading.Lock())
+    with load_lock:
+        with _cache_lock:  # loaded by another thread while this one waited
+            entry = _cache.get(full_key)
+            if entry is not None:
+                return entry[0]
+        value = loader()
+        size = _size(value)
+        with _cache_lock:
+            for old in [k for k in _cache if k[:3] == base and k[3] != version]:
+                del _cache[old]
+            _cache[full_key] = (value, size)
+            _evict()
+    return value
+
+
+def _evict() -> None:
+    """Drop least recently used entries beyond the budget (the newest always stays)."""
+    total = sum(size for _, size in _cache.values())
+    while total > CACHE_BUDGET_BYTES and len(_cache) > 1:
+        _, (_, size) = _cache.popitem(last=False)
+        total -= size
+
+
+def cached_bytes() -> int:
+    """What the cache holds now, in bytes (for the bench and the Admin page)."""
     with _cache_lock:
-        for old in [k for k in _cache if k[:3] == full_key[:3] and k[3] != version]:
-            del _cache[old]
-        _cache[full_key] = frame
-        while len(_cache) > MAX_CACHED_FRAMES:
-            _cache.popitem(last=False)
-    return frame
+        return sum(size for _, size in _cache.values())
 
 
 def clear_cache() -> None:
     with _cache_lock:
         _cache.clear()
+        _load_locks.clear()
 
 
 # -- core frames --------------------------------------------------------------
@@ -235,22 +283,92 @@ def ledger(engine: Engine) -> pl.DataFrame:
     return whole_table(engine, OrderLine.__table__, ORDER_SCHEMA)
 
 
+SUMMARY_SCHEMA: dict[str, pl.DataType] = {
+    "customer_id": pl.Int64(),
+    "person_id": pl.Int64(),
+    "month": pl.Date(),
+    "revenue": pl.Float64(),
+    "cost": pl.Float64(),
+    "lines": pl.Int64(),
+    "refunds": pl.Float64(),
+    "refund_lines": pl.Int64(),
+}
+
+
+def _summary_query(
+    table: Table,
+    person_ids: frozenset[int] | None,
+    start: dt.date | None,
+    end: dt.date | None,
+    customer_ids: list[int] | None = None,
+) -> Select[Any]:
+    query = select(*table.c)
+    if person_ids is not None:
+        query = query.where(table.c.person_id.in_(sorted(person_ids)))
+    if customer_ids is not None:
+        query = query.where(table.c.customer_id.in_(sorted(set(customer_ids))))
+    if start is not None:
+        query = query.where(table.c.month >= start.replace(day=1))
+    if end is not None:
+        query = query.where(table.c.month <= end)
+    return query
+
+
+def _summary_schema(table: Table) -> dict[str, pl.DataType]:
+    return {name: dtype for name, dtype in SUMMARY_SCHEMA.items() if name in table.c}
+
+
+def all_person_months(engine: Engine) -> pl.DataFrame:
+    """The ledger per person and month, whole force (``sales_person_month``), cached.
+
+    ~120k rows at the large demo: cheap enough to share between every viewer
+    and reload after a write (see :mod:`command_center.db.summaries`).
+    """
+    table = PersonMonthSales.__table__
+    return cached(
+        engine,
+        "summary:person_month",
+        lambda: read_frame(engine, _summary_query(table, None, None, None), _summary_schema(table)),
+        tables=SALES_TABLES,
+    )
+
+
+def person_months(
+    engine: Engine, viewer: Viewer, start: dt.date | None = None, end: dt.date | None = None
+) -> pl.DataFrame:
+    """``person_id, month, revenue, cost, lines, refunds, refund_lines`` in scope."""
+    frame = viewer.filter(all_person_months(engine))
+    if start is not None:
+        frame = frame.filter(pl.col("month") >= start.replace(day=1))
+    if end is not None:
+        frame = frame.filter(pl.col("month") <= end)
+    return frame
+
+
+def customer_months(
+    engine: Engine,
+    viewer: Viewer,
+    start: dt.date | None = None,
+    end: dt.date | None = None,
+    customer_ids: list[int] | None = None,
+) -> pl.DataFrame:
+    """The ledger per customer, booking person and month, read with the scope in SQL.
+
+    A rep's read touches a rep's rows (indexed ``person_id``); months and
+    customers narrow it further. Uncached: callers cache what they derive.
+    """
+    table = CustomerMonthSales.__table__
+    query = _summary_query(table, viewer.person_ids, start, end, customer_ids)
+    return read_frame(engine, query, _summary_schema(table))
+
+
 def all_monthly_sales(engine: Engine) -> pl.DataFrame:
     """Revenue, cost and line count per person and month for the whole force."""
-
-    def load() -> pl.DataFrame:
-        return (
-            ledger(engine)
-            .group_by("person_id", pl.col("order_date").dt.truncate("1mo").alias("month"))
-            .agg(
-                pl.col("revenue").sum(),
-                pl.col("cost").sum(),
-                pl.len().cast(pl.Int64).alias("order_lines"),
-            )
-            .sort("person_id", "month")
-        )
-
-    return cached(engine, "monthly_sales", load, tables=("orders",))
+    return (
+        all_person_months(engine)
+        .filter(pl.col("lines") > 0)
+        .select("person_id", "month", "revenue", "cost", pl.col("lines").alias("order_lines"))
+    )
 
 
 def monthly_sales(engine: Engine, viewer: Viewer) -> pl.DataFrame:

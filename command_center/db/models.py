@@ -192,3 +192,36 @@ class OrderRefund(Base):
     refund_date: Mapped[dt.date] = mapped_column(Date, index=True)
     amount: Mapped[float] = mapped_column(Float)
     reason: Mapped[str] = mapped_column(String(200), default="")
+
+
+class PersonMonthSales(Base):
+    """The ledger summed per person and month, kept by triggers on every write.
+
+    ``refunds`` / ``refund_lines`` are the refunds dated in the month on
+    orders booked by the person. See :mod:`command_center.db.summaries`.
+    """
+
+    __tablename__ = "sales_person_month"
+
+    person_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    month: Mapped[dt.date] = mapped_column(Date, primary_key=True)
+    revenue: Mapped[float] = mapped_column(Float, default=0.0)
+    cost: Mapped[float] = mapped_column(Float, default=0.0)
+    lines: Mapped[int] = mapped_column(Integer, default=0)
+    refunds: Mapped[float] = mapped_column(Float, default=0.0)
+    refund_lines: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class CustomerMonthSales(Base):
+    """The ledger summed per customer, booking person and month (same upkeep)."""
+
+    __tablename__ = "sales_customer_month"
+
+    customer_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    person_id: Mapped[int] = mapped_column(Integer, primary_key=True, index=True)
+    month: Mapped[dt.date] = mapped_column(Date, primary_key=True, index=True)
+    revenue: Mapped[float] = mapped_column(Float, default=0.0)
+    cost: Mapped[float] = mapped_column(Float, default=0.0)
+    lines: Mapped[int] = mapped_column(Integer, default=0)
+    refunds: Mapped[float] = mapped_column(Float, default=0.0)
+    refund_lines: Mapped[int] = mapped_column(Integer, default=0)

@@ -15,7 +15,7 @@ from sqlalchemy.orm import InstrumentedAttribute, Session
 from command_center import runtime
 from command_center.db import frames
 from command_center.db.bulk import bulk_insert
-from command_center.db.engine import touch, write_session
+from command_center.db.engine import write_session
 from command_center.db.models import PublishedFact
 from command_center.org.scope import OPERATOR
 from command_center.periods import Period
@@ -246,7 +246,6 @@ def _store(
         ):
             ctx.progress(f"Appraisal: storing {frame.height:,} {table.__tablename__}")
             bulk_insert(session, table.__table__, frame)  # type: ignore[arg-type]
-            touch(session, table.__tablename__)
         _publish(session, published)
 
 
@@ -274,4 +273,3 @@ def _publish(session: Session, published: pl.DataFrame) -> None:
         ),
     )
     bulk_insert(session, PublishedFact.__table__, rows)  # type: ignore[arg-type]
-    touch(session, PublishedFact.__tablename__)

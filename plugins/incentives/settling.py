@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 from command_center.db import frames
 from command_center.db.audit import audit
 from command_center.db.bulk import bulk_insert
-from command_center.db.engine import touch, write_session
+from command_center.db.engine import write_session
 from command_center.db.models import utcnow
 from command_center.metrics import MetricRegistry
 from command_center.org.scope import Viewer
@@ -248,8 +248,6 @@ def compute_settlement(
         session.add(settlement)
         session.flush()
         sid = pl.lit(settlement.settlement_id, pl.Int64).alias("settlement_id")
-        # Rows go in through the driver (fast): say which tables they touch.
-        touch(session, Statement.__tablename__, Line.__tablename__, OrderCredit.__tablename__)
         # In key order: the indexes grow at their ends (several times faster on SQLite).
         stmts = stmts.sort("person_id").with_columns(sid)
         lines = lines.sort("person_id", "seq").with_columns(sid)

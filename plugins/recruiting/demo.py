@@ -18,7 +18,7 @@ import polars as pl
 from sqlalchemy import func, select
 
 from command_center.db.bulk import bulk_insert
-from command_center.db.engine import touch, write_session
+from command_center.db.engine import write_session
 from command_center.db.models import Person
 from command_center.demo_names import GIVEN_CHARS, SURNAMES
 from command_center.types import DemoContext
@@ -316,5 +316,3 @@ def _store(session: Any, pipe: Pipeline, train: Training) -> None:
     for model, frame in plan:
         if frame.height:
             bulk_insert(session, model.__table__, frame)  # type: ignore[attr-defined]
-    # Raw bulk writes are invisible to the session: declare them so table-keyed caches move.
-    touch(session, *(model.__tablename__ for model, _ in plan))  # type: ignore[attr-defined]

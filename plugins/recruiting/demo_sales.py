@@ -24,7 +24,6 @@ from sqlalchemy.orm import Session
 
 from command_center.db.audit import audit
 from command_center.db.bulk import bulk_insert
-from command_center.db.engine import touch
 from command_center.db.models import OrderLine, Target
 from command_center.ledger import NewLine
 from command_center.periods import add_months, month_end
@@ -111,7 +110,6 @@ def sales_for_hires(
             pl.int_range(first, first + len(targets), dtype=pl.Int64).alias("target_id")
         )
         bulk_insert(session, Target.__table__, frame)  # type: ignore[arg-type]
-        touch(session, Target.__tablename__)
 
 
 def _store_lines(session: Session, lines: list[NewLine], actor: str) -> None:
@@ -139,7 +137,6 @@ def _store_lines(session: Session, lines: list[NewLine], actor: str) -> None:
         pl.int_range(first, first + frame.height, dtype=pl.Int64).alias("order_id")
     )
     bulk_insert(session, OrderLine.__table__, frame)  # type: ignore[arg-type]
-    touch(session, OrderLine.__tablename__)
     audit(
         session,
         actor,
