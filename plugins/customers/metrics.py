@@ -14,6 +14,7 @@ import datetime as dt
 
 import polars as pl
 
+from command_center.org.scope import OPERATOR
 from command_center.types import MetricQuery, MetricSpec
 from plugins.customers import settings as settings_mod
 from plugins.customers.logic import cadence
@@ -22,6 +23,15 @@ from plugins.customers.logic.pool import ownership_spells
 from plugins.customers.queries import activity, grades, ledger
 from plugins.customers.queries import book as book_q
 
+SETTINGS_TABLE = "plugin_settings"
+OVERDUE_TABLES: tuple[str, ...] = (
+    "customers",
+    *activity.FOLLOWUP_TABLES,
+    *activity.MOVE_TABLES,
+    *grades.GRADE_TABLES,
+    SETTINGS_TABLE,
+)
+"""What ``overdue_customers`` reads: owners, follow-ups, pool moves, grades, the rules."""
 EMPTY = pl.DataFrame(
     schema={"person_id": pl.Int64, "month": pl.Date, "num": pl.Float64, "den": pl.Float64}
 )
@@ -49,22 +59,18 @@ def _counts(frame: pl.DataFrame, person: str, day: str) -> pl.DataFrame:
 
 
 def new_customers(q: MetricQuery) -> pl.DataFrame:
-    book = book_q.all_customers(q.engine)
-    made = book.filter(pl.col("created_on").is_between(q.start, month_end(q.end)))
+    made = book_q.created_between(q.engine, q.start, month_end(q.end))
     return _counts(made, "first_owner_id", "created_on")
 
 
 def followups(q: MetricQuery) -> pl.DataFrame:
-    rows = activity.all_followups(q.engine).filter(
-        pl.col("followup_date").is_between(q.start, month_end(q.end))
-    )
+    rows = activity.followups_between(q.engine, q.start, month_end(q.end))
     return _counts(rows, "person_id", "followup_date")
 
 
 def visits(q: MetricQuery) -> pl.DataFrame:
-    rows = activity.all_followups(q.engine).filter(
-        (pl.col("channel") == "visit")
-        & pl.col("followup_date").is_between(q.start, month_end(q.end))
+    rows = activity.followups_between(q.engine, q.start, month_end(q.end)).filter(
+        pl.col("channel") == "visit"
     )
     return _counts(rows, "person_id", "followup_date")
 
@@ -80,10 +86,8 @@ def overdue_customers(q: MetricQuery, today: dt.date | None = None) -> pl.DataFr
         return EMPTY
     rules = settings_mod.get(q.engine)
     points = _points(months, today)
-    book = book_q.all_customers(q.engine)
-    spells = ownership_spells(
-        book.select("customer_id", "owner_id", "created_on"), activity.all_moves(q.engine)
-    )
+    book = book_q.owners(q.engine)
+    spells = ownership_spells(book, activity.all_moves(q.engine))
     history = grades.company_history(q.engine, points, rules.abc_months, rules.cutoffs)
     counts = cadence.overdue_at_points(
         spells, activity.all_followups(q.engine), history, rules.intervals, points
@@ -106,7 +110,9 @@ def a_grade_revenue_share(q: MetricQuery) -> pl.DataFrame:
     a_grade = history.filter(pl.col("grade") == "A").select(
         pl.col("as_of").dt.truncate("1mo").alias("month"), "customer_id", pl.lit(True).alias("a")
     )
-    sales = ledger.all_monthly(q.engine).filter(pl.col("month").is_in(months))
+    sales = ledger.monthly(q.engine, OPERATOR, months[0], months[-1]).filter(
+        pl.col("month").is_in(months)
+    )
     return (
         sales.join(a_grade, on=["month", "customer_id"], how="left")
         .group_by("person_id", "month")
@@ -126,6 +132,7 @@ def specs() -> list[MetricSpec]:
             "count",
             new_customers,
             description="customers.metric.new_customers_help",
+            tables=book_q.BOOK_TABLES,
         ),
         MetricSpec(
             "followups",
@@ -133,6 +140,7 @@ def specs() -> list[MetricSpec]:
             "count",
             followups,
             description="customers.metric.followups_help",
+            tables=activity.FOLLOWUP_TABLES,
         ),
         MetricSpec(
             "visits",
@@ -140,6 +148,7 @@ def specs() -> list[MetricSpec]:
             "count",
             visits,
             description="customers.metric.visits_help",
+            tables=activity.FOLLOWUP_TABLES,
         ),
         MetricSpec(
             "overdue_customers",
@@ -148,6 +157,7 @@ def specs() -> list[MetricSpec]:
             overdue_customers,
             higher_is_better=False,
             description="customers.metric.overdue_customers_help",
+            tables=OVERDUE_TABLES,
         ),
         MetricSpec(
             "a_grade_revenue_share",
@@ -156,5 +166,6 @@ def specs() -> list[MetricSpec]:
             a_grade_revenue_share,
             kind="ratio",
             description="customers.metric.a_grade_revenue_share_help",
+            tables=(*grades.GRADE_TABLES, SETTINGS_TABLE),
         ),
     ]

@@ -184,8 +184,13 @@ def totals_in_window(
     if not parts:
         return pl.LazyFrame(schema={**{k: pl.Int32() for k in keys}, "revenue": pl.Float64()})
     return (
-        pl.concat([p.with_columns(pl.col("revenue").cast(pl.Float64)) for p in parts])
-        .group_by([pl.col(k).cast(pl.Int32) for k in keys])
+        pl.concat(
+            [
+                p.with_columns(pl.col(keys).cast(pl.Int32), pl.col("revenue").cast(pl.Float64))
+                for p in parts
+            ]
+        )  # fmt: skip
+        .group_by(keys)
         .agg(pl.col("revenue").sum())
     )
 

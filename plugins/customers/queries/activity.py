@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import polars as pl
 from sqlalchemy import Engine, select
 
@@ -41,6 +43,8 @@ MOVE_SCHEMA: dict[str, pl.DataType] = {
     "actor": pl.String(),
 }
 LAST_SCHEMA: dict[str, pl.DataType] = {"customer_id": pl.Int64(), "last_followup": pl.Date()}
+FOLLOWUP_TABLES: tuple[str, ...] = ("customers_followups",)
+MOVE_TABLES: tuple[str, ...] = ("customers_pool_moves",)
 
 
 def all_followups(engine: Engine) -> pl.DataFrame:
@@ -66,8 +70,22 @@ def all_followups(engine: Engine) -> pl.DataFrame:
         )
     }
     return frames.cached(
-        engine, "customers:followups", lambda: frames.read_frame(engine, query, schema)
+        engine,
+        "customers:followups",
+        lambda: frames.read_frame(engine, query, schema),
+        tables=FOLLOWUP_TABLES,
     )
+
+
+def followups_between(engine: Engine, start: dt.date, end: dt.date) -> pl.DataFrame:
+    """``person_id, followup_date, channel`` of the follow-ups dated ``start``..``end``, unscoped
+    (for the metrics: the registry caches and scopes what they return)."""
+    cols = FollowUp.__table__.c
+    query = select(cols.person_id, cols.followup_date, cols.channel).where(
+        cols.followup_date >= start, cols.followup_date <= end
+    )
+    schema = {k: FOLLOWUP_SCHEMA[k] for k in ("person_id", "followup_date", "channel")}
+    return frames.read_frame(engine, query, schema)
 
 
 def last_followups(engine: Engine) -> pl.DataFrame:
@@ -77,18 +95,31 @@ def last_followups(engine: Engine) -> pl.DataFrame:
         "FROM customers_followups GROUP BY customer_id"
     )
     return frames.cached(
-        engine, "customers:last_followup", lambda: frames.read_frame(engine, sql, LAST_SCHEMA)
+        engine,
+        "customers:last_followup",
+        lambda: frames.read_frame(engine, sql, LAST_SCHEMA),
+        tables=FOLLOWUP_TABLES,
     )
 
 
 def followups(
-    engine: Engine, viewer: Viewer, customer_id: int | None = None, limit: int | None = None
+    engine: Engine,
+    viewer: Viewer,
+    customer_id: int | None = None,
+    limit: int | None = None,
+    start: dt.date | None = None,
+    end: dt.date | None = None,
 ) -> pl.DataFrame:
-    """Follow-ups logged by people in the viewer's scope (of one customer), newest first."""
+    """Follow-ups logged by people in the viewer's scope (of one customer, dated
+    ``start``..``end``), newest first."""
     cols = FollowUp.__table__.c
     query = select(*(cols[name] for name in FOLLOWUP_SCHEMA))
     if customer_id is not None:
         query = query.where(cols.customer_id == customer_id)
+    if start is not None:
+        query = query.where(cols.followup_date >= start)
+    if end is not None:
+        query = query.where(cols.followup_date <= end)
     if viewer.person_ids is not None:
         query = query.where(cols.person_id.in_(sorted(viewer.person_ids)))
     query = query.order_by(cols.followup_date.desc(), cols.followup_id.desc())
@@ -123,7 +154,10 @@ def all_moves(engine: Engine) -> pl.DataFrame:
     cols = PoolMove.__table__.c
     query = select(*(cols[name] for name in MOVE_SCHEMA)).order_by(cols.move_id)
     return frames.cached(
-        engine, "customers:moves", lambda: frames.read_frame(engine, query, MOVE_SCHEMA)
+        engine,
+        "customers:moves",
+        lambda: frames.read_frame(engine, query, MOVE_SCHEMA),
+        tables=MOVE_TABLES,
     )
 
 

@@ -23,35 +23,64 @@ from plugins.customers.logic.dates import Window
 from plugins.customers.queries import book as book_q
 from plugins.customers.queries import ledger
 
-
-def _ranges(points: Sequence[dt.date], months: int) -> list[tuple[dt.date, dt.date]]:
-    out: list[tuple[dt.date, dt.date]] = []
-    for point in points:
-        out.extend(Window.of(point, months).split()[1])
-    return sorted(set(out))
+GRADE_TABLES: tuple[str, ...] = (*frames.SALES_TABLES, "customers")
+"""What company grades read: the ledger summaries and the customer list."""
 
 
-def _inputs(
-    engine: Engine, viewer: Viewer, points: Sequence[dt.date], months: int
-) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
-    universe = book_q.book(engine, viewer).select("customer_id", "created_on")
-    ids = None if viewer.sees_all else universe["customer_id"]
-    monthly = ledger.scoped(ledger.all_monthly(engine), viewer, ids)
-    daily = ledger.scoped(ledger.all_daily(engine, _ranges(points, months)), viewer, ids)
-    return universe, monthly, daily
+def _windows_inputs(
+    engine: Engine, viewer: Viewer, windows: Sequence[Window]
+) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Monthly totals over the windows' whole months and day totals of their edges."""
+    wholes = [w.split()[0] for w in windows]
+    spans = [span for span in wholes if span is not None]
+    ranges = sorted({r for w in windows for r in w.split()[1]})
+    if viewer.person_ids is None:
+        monthly = ledger.customer_month_revenue(engine)
+        if spans:
+            first, last = min(a for a, _ in spans), max(b for _, b in spans)
+            monthly = monthly.filter(pl.col("month").is_between(first, last))
+        else:
+            monthly = monthly.clear()
+    elif spans:
+        first, last = min(a for a, _ in spans), max(b for _, b in spans)
+        monthly = ledger.monthly(engine, viewer, first, last)
+    else:
+        monthly = pl.DataFrame(schema=ledger.MONTHLY_SCHEMA)
+    return monthly, ledger.daily(engine, viewer, ranges)
+
+
+def _scope_key(viewer: Viewer) -> tuple[int, ...] | None:
+    return None if viewer.person_ids is None else tuple(sorted(viewer.person_ids))
 
 
 def scoped_grades(
     engine: Engine, viewer: Viewer, as_of: dt.date, months: int, cutoffs: Sequence[float]
 ) -> pl.DataFrame:
-    """Every customer in the viewer's book, graded among themselves (ABC_SCHEMA, rank order)."""
+    """Every customer in the viewer's book, graded among themselves (ABC_SCHEMA, rank order).
+
+    Revenue of the order lines booked by people in scope, from the monthly
+    summaries (scope in SQL) and the day totals of the window's edges.
+    """
     if viewer.sees_all:
         return company_grades(engine, as_of, months, cutoffs)
-    universe = book_q.book(engine, viewer).select("customer_id")
-    if universe.is_empty() or not viewer.person_ids:
-        return abc.grade(pl.DataFrame(schema={"customer_id": pl.Int64, "revenue": pl.Float64}))
-    lines = ledger.window_lines(engine, Window.of(as_of, months), sorted(viewer.person_ids))
-    return abc.abc_from_lines(lines, universe, as_of, months, cutoffs)
+
+    def load() -> pl.DataFrame:
+        universe = book_q.book(engine, viewer).select("customer_id")
+        if universe.is_empty() or not viewer.person_ids:
+            return abc.grade(pl.DataFrame(schema={"customer_id": pl.Int64, "revenue": pl.Float64}))
+        monthly, daily = _windows_inputs(engine, viewer, [Window.of(as_of, months)])
+        return abc.abc_from_totals(monthly, daily, universe, as_of, months, cutoffs)
+
+    return frames.cached(
+        engine,
+        "customers:grades:scoped",
+        load,
+        _scope_key(viewer),
+        as_of,
+        months,
+        tuple(cutoffs),
+        tables=(*GRADE_TABLES, *book_q.BOOK_TABLES),
+    )
 
 
 def company_grades(
@@ -59,16 +88,19 @@ def company_grades(
 ) -> pl.DataFrame:
     """Every customer graded on the whole ledger (unscoped: for derived figures).
 
-    Reads only the window's order lines and grades them with
-    :func:`abc.abc_from_lines` (the path ``bench/customers.py`` measures).
+    Whole months from the ledger summary, the partial edge months from their
+    order lines (:func:`abc.abc_from_totals`); cached per ``as_of`` until an
+    order, a refund or a customer is written.
     """
 
     def load() -> pl.DataFrame:
-        universe = book_q.all_customers(engine).select("customer_id")
-        lines = ledger.window_lines(engine, Window.of(as_of, months))
-        return abc.abc_from_lines(lines, universe, as_of, months, cutoffs)
+        universe = book_q.customer_ids(engine).select("customer_id")
+        monthly, daily = _windows_inputs(engine, OPERATOR, [Window.of(as_of, months)])
+        return abc.abc_from_totals(monthly, daily, universe, as_of, months, cutoffs)
 
-    return frames.cached(engine, "customers:grades", load, as_of, months, tuple(cutoffs))
+    return frames.cached(
+        engine, "customers:grades", load, as_of, months, tuple(cutoffs), tables=GRADE_TABLES
+    )
 
 
 def scoped_history(
@@ -81,15 +113,40 @@ def scoped_history(
     """``as_of, customer_id, revenue, grade`` at each point, graded as :func:`scoped_grades`."""
     if viewer.sees_all:
         return company_history(engine, points, months, cutoffs)
-    universe, monthly, daily = _inputs(engine, viewer, points, months)
-    return abc.history(monthly, daily, universe, points, months, cutoffs)
+
+    def load() -> pl.DataFrame:
+        universe = book_q.book(engine, viewer).select("customer_id", "created_on")
+        monthly, daily = _windows_inputs(engine, viewer, [Window.of(p, months) for p in points])
+        return abc.history(monthly, daily, universe, points, months, cutoffs)
+
+    return frames.cached(
+        engine,
+        "customers:history:scoped",
+        load,
+        _scope_key(viewer),
+        tuple(points),
+        months,
+        tuple(cutoffs),
+        tables=(*GRADE_TABLES, *book_q.BOOK_TABLES),
+    )
 
 
 def company_history(
     engine: Engine, points: Sequence[dt.date], months: int, cutoffs: Sequence[float]
 ) -> pl.DataFrame:
+    """``as_of, customer_id, revenue, grade`` of every customer at each point (unscoped)."""
+
     def load() -> pl.DataFrame:
-        universe, monthly, daily = _inputs(engine, OPERATOR, points, months)
+        universe = book_q.customer_ids(engine)
+        monthly, daily = _windows_inputs(engine, OPERATOR, [Window.of(p, months) for p in points])
         return abc.history(monthly, daily, universe, points, months, cutoffs)
 
-    return frames.cached(engine, "customers:history", load, tuple(points), months, tuple(cutoffs))
+    return frames.cached(
+        engine,
+        "customers:history",
+        load,
+        tuple(points),
+        months,
+        tuple(cutoffs),
+        tables=GRADE_TABLES,
+    )

@@ -1,8 +1,9 @@
 """The core order ledger, summed the ways this plugin needs.
 
-Every figure comes from ``orders``; the monthly totals per customer and
-person are read once per data version (one pass over the ledger) and the
-day totals only for the partial months at a window's edges.
+Monthly totals per customer and person come from the core's summary
+``sales_customer_month`` (kept equal to ``orders`` by triggers); order lines
+are read only for the day totals of the partial months at a window's edges,
+one customer's history, and recent wins.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from sqlalchemy import Engine, select
 
 from command_center.db import frames
 from command_center.db.models import OrderLine
-from command_center.org.scope import Viewer
+from command_center.org.scope import OPERATOR, Viewer
 from plugins.customers.logic.dates import Window
 
 MONTHLY_SCHEMA: dict[str, pl.DataType] = {
@@ -69,42 +70,92 @@ def window_lines(
     return _raw(engine, where)
 
 
+def _monthly(frame: pl.DataFrame) -> pl.DataFrame:
+    """Summary rows as :data:`MONTHLY_SCHEMA` (refund-only months, ``lines == 0``, left out:
+    the ledger has no order line there)."""
+    return frame.filter(pl.col("lines") > 0).select(list(MONTHLY_SCHEMA))
+
+
 def all_monthly(engine: Engine) -> pl.DataFrame:
-    """``customer_id, person_id, month, revenue, lines`` for the whole ledger (unscoped)."""
+    """``customer_id, person_id, month, revenue, lines`` for the whole ledger (unscoped).
+
+    Read from the summary ``sales_customer_month`` (kept equal to the ledger by
+    the core), cached until an order or refund is written.
+    """
+    return frames.cached(
+        engine,
+        "customers:monthly",
+        lambda: _monthly(frames.customer_months(engine, OPERATOR)),
+        tables=frames.SALES_TABLES,
+    )
+
+
+def customer_month_revenue(engine: Engine) -> pl.DataFrame:
+    """``customer_id, month, revenue`` for the whole ledger, people summed (unscoped).
+
+    What company grades and their history need; read from the summary and
+    cached until an order or a refund is written.
+    """
 
     def load() -> pl.DataFrame:
         return (
-            _raw(engine)
+            _monthly(frames.customer_months(engine, OPERATOR))
             .lazy()
-            .group_by(
-                "customer_id", "person_id", pl.col("order_date").dt.truncate("1mo").alias("month")
-            )
-            .agg(pl.col("revenue").sum(), pl.len().cast(pl.Int64).alias("lines"))
+            .group_by(pl.col("customer_id").cast(pl.Int32), "month")
+            .agg(pl.col("revenue").sum())
+            .sort("customer_id", "month")
             .collect()
-            .select(list(MONTHLY_SCHEMA))
         )
 
-    return frames.cached(engine, "customers:monthly", load)
+    return frames.cached(engine, "customers:customer_month", load, tables=frames.SALES_TABLES)
 
 
-def all_daily(engine: Engine, ranges: list[tuple[dt.date, dt.date]]) -> pl.DataFrame:
-    """``customer_id, person_id, order_date, revenue`` on the days of ``ranges`` (unscoped)."""
-    if not ranges:
+def monthly(
+    engine: Engine,
+    viewer: Viewer,
+    start: dt.date | None = None,
+    end: dt.date | None = None,
+) -> pl.DataFrame:
+    """Monthly totals booked by people in the viewer's scope, months ``start``..``end``.
+
+    Read from the summary with the scope and the months in SQL (indexed
+    ``person_id``), so a rep never loads the force's rows. Uncached: callers
+    cache what they derive.
+    """
+    return _monthly(frames.customer_months(engine, viewer, start, end))
+
+
+def daily(engine: Engine, viewer: Viewer, ranges: list[tuple[dt.date, dt.date]]) -> pl.DataFrame:
+    """``customer_id, person_id, order_date, revenue`` on the days of ``ranges``, in scope.
+
+    Only for the partial months at a window's edges (a few weeks of lines).
+    """
+    if not ranges or (viewer.person_ids is not None and not viewer.person_ids):
         return pl.DataFrame(schema=DAILY_SCHEMA)
     key = tuple(sorted(set(ranges)))
+    days = " OR ".join(
+        f"(order_date >= '{a.isoformat()}' AND order_date <= '{b.isoformat()}')" for a, b in key
+    )
+    where = f"WHERE ({days})"
+    if viewer.person_ids is not None:
+        where += f" AND person_id IN ({', '.join(str(int(p)) for p in sorted(viewer.person_ids))})"
 
     def load() -> pl.DataFrame:
-        where = " OR ".join(
-            f"(order_date >= '{a.isoformat()}' AND order_date <= '{b.isoformat()}')" for a, b in key
-        )
         return (
-            _raw(engine, f"WHERE {where}")
+            _raw(engine, where)
             .group_by("customer_id", "person_id", "order_date")
             .agg(pl.col("revenue").sum())
             .select(list(DAILY_SCHEMA))
         )
 
-    return frames.cached(engine, "customers:daily", load, key)
+    if viewer.person_ids is not None:
+        return load()
+    return frames.cached(engine, "customers:daily", load, key, tables=frames.SALES_TABLES)
+
+
+def all_daily(engine: Engine, ranges: list[tuple[dt.date, dt.date]]) -> pl.DataFrame:
+    """``customer_id, person_id, order_date, revenue`` on the days of ``ranges`` (unscoped)."""
+    return daily(engine, OPERATOR, ranges)
 
 
 def scoped(frame: pl.DataFrame, viewer: Viewer, customer_ids: pl.Series | None) -> pl.DataFrame:

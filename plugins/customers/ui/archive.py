@@ -9,11 +9,15 @@ from command_center.context import PageContext
 from command_center.i18n import labels_now, t
 from command_center.ui import page_header, table_with_download
 from command_center.ui.widgets import Kpi, kpi_row, money_column
+from plugins.customers.logic import archive as archive_logic
 from plugins.customers.logic.abc import GRADES
 from plugins.customers.models import CLASSES
 from plugins.customers.queries import book as book_q
-from plugins.customers.queries.grades import scoped_grades
+from plugins.customers.queries import figures as figures_q
 from plugins.customers.ui import common, detail
+
+PAGE_KEY = "customers_archive_page"
+FILTER_KEY = "customers_archive_filter"
 
 
 def render(ctx: PageContext) -> None:
@@ -21,17 +25,19 @@ def render(ctx: PageContext) -> None:
     if ctx.viewer.role == "admin":
         st.info(t("customers.no_business_rows"))
         return
+    rules = common.rules(ctx)
+    today = common.today()
     dues = common.due_list(ctx)
-    book = _with_figures(ctx, dues)
+    figures = figures_q.archive_figures(ctx.engine, ctx.viewer, today, rules)
     public = book_q.public_pool(ctx.engine, ctx.viewer).height
     kpi_row(
         [
             Kpi(
                 t("customers.kpi.customers"),
-                float(book.filter(pl.col("owner_id").is_not_null()).height),
+                float(figures["owner_id"].is_not_null().sum()),
                 "count",
             ),
-            Kpi(t("customers.kpi.a_customers"), float((book["grade"] == "A").sum()), "count"),
+            Kpi(t("customers.kpi.a_customers"), float((figures["grade"] == "A").sum()), "count"),
             Kpi(
                 t("customers.kpi.overdue"),
                 float((dues["status"] == "overdue").sum()),
@@ -41,34 +47,20 @@ def render(ctx: PageContext) -> None:
             Kpi(t("customers.kpi.public_pool"), float(public), "count"),
         ]
     )
-    found = _filtered(ctx, book)
-    st.caption(
-        t("customers.archive.found", count=found.height, shown=min(found.height, common.MAX_ROWS))
-    )
-    _table(ctx, found.head(common.MAX_ROWS))
-    _open(ctx, found)
+    wanted = _filters(ctx, figures)
+    if st.session_state.get(FILTER_KEY) != wanted:  # new filters: back to the first page
+        st.session_state[FILTER_KEY] = wanted
+        st.session_state[PAGE_KEY] = 0
+    page = int(st.session_state.get(PAGE_KEY, 0))
+    rows, total = figures_q.archive_page(ctx.engine, ctx.viewer, today, rules, wanted, page)
+    page = min(page, archive_logic.last_page(total))
+    st.session_state[PAGE_KEY] = page
+    _pager(page, total)
+    _table(ctx, rows)
+    _open(ctx, rows)
 
 
-def _with_figures(ctx: PageContext, dues: pl.DataFrame) -> pl.DataFrame:
-    """The viewer's book with company grade, cadence and revenue over the ABC window."""
-    rules = common.rules(ctx)
-    book = book_q.book(ctx.engine, ctx.viewer)
-    revenue = scoped_grades(
-        ctx.engine, ctx.viewer, common.today(), rules.abc_months, rules.cutoffs
-    ).select("customer_id", "revenue")
-    return (
-        book.join(common.company_grades(ctx), on="customer_id", how="left")
-        .join(
-            dues.select("customer_id", "last_followup", "due_on", "status"),
-            on="customer_id",
-            how="left",
-        )
-        .join(revenue, on="customer_id", how="left")
-        .with_columns(pl.col("grade").fill_null("C"), pl.col("revenue").fill_null(0.0))
-    )
-
-
-def _filtered(ctx: PageContext, book: pl.DataFrame) -> pl.DataFrame:
+def _filters(ctx: PageContext, figures: pl.DataFrame) -> archive_logic.ArchiveFilter:
     left, mid, right = st.columns([2, 1, 1])
     text = left.text_input(t("customers.archive.search"), key="customers_search").strip()
     grades = mid.multiselect(t("customers.grade"), list(GRADES), key="customers_f_grade")
@@ -78,7 +70,7 @@ def _filtered(ctx: PageContext, book: pl.DataFrame) -> pl.DataFrame:
         format_func=common.select_label(CLASSES, "class"),
         key="customers_f_class",
     )
-    industries = sorted(v for v in book["industry"].unique().to_list() if v)
+    industries = sorted(v for v in figures["industry"].unique().to_list() if v)
     left2, mid2, right2 = st.columns([2, 1, 1])
     industry = left2.multiselect(t("customers.industry"), industries, key="customers_f_industry")
     statuses = ["overdue", "due", "ok"]
@@ -89,7 +81,7 @@ def _filtered(ctx: PageContext, book: pl.DataFrame) -> pl.DataFrame:
         key="customers_f_status",
     )
     people = common.names(ctx)
-    owners = sorted({o for o in book["owner_id"].drop_nulls().to_list() if o in people})
+    owners = sorted(o for o in figures["owner_id"].drop_nulls().unique().to_list() if o in people)
     owner = (
         right2.multiselect(
             t("customers.owner"),
@@ -100,27 +92,33 @@ def _filtered(ctx: PageContext, book: pl.DataFrame) -> pl.DataFrame:
         if ctx.viewer.role != "rep"
         else []
     )
-    out = book
-    if text:
-        needle = text.casefold()
-        digits = "".join(ch for ch in text if ch.isdigit())
-        cond = pl.col("name").str.to_lowercase().str.contains(needle, literal=True)
-        cond = cond | pl.col("tax_id").str.to_uppercase().str.contains(text.upper(), literal=True)
-        if digits:
-            cond = cond | pl.col("phone_key").str.contains(digits, literal=True)
-            cond = cond | (pl.col("customer_id").cast(pl.String) == digits)
-        out = out.filter(cond)
-    if grades:
-        out = out.filter(pl.col("grade").is_in(grades))
-    if classes:
-        out = out.filter(pl.col("size").is_in(classes))
-    if industry:
-        out = out.filter(pl.col("industry").is_in(industry))
-    if status:
-        out = out.filter(pl.col("status").is_in(status))
-    if owner:
-        out = out.filter(pl.col("owner_id").is_in(owner))
-    return out.sort(["revenue", "customer_id"], descending=[True, False])
+    return archive_logic.ArchiveFilter(
+        text=text,
+        grades=tuple(grades),
+        classes=tuple(classes),
+        industries=tuple(industry),
+        statuses=tuple(status),
+        owners=tuple(int(o) for o in owner),
+    )
+
+
+def _pager(page: int, total: int) -> None:
+    first, last = archive_logic.page_bounds(total, page)
+    left, mid, right = st.columns([1, 4, 1])
+    if left.button(t("customers.archive.previous"), key="customers_page_prev", disabled=page <= 0):
+        st.session_state[PAGE_KEY] = page - 1
+        st.rerun()
+    if right.button(
+        t("customers.archive.next"),
+        key="customers_page_next",
+        disabled=page >= archive_logic.last_page(total),
+    ):
+        st.session_state[PAGE_KEY] = page + 1
+        st.rerun()
+    if total:
+        mid.caption(t("customers.archive.showing", first=first + 1, last=last, total=total))
+    else:
+        mid.caption(t("customers.archive.showing_none"))
 
 
 def _table(ctx: PageContext, rows: pl.DataFrame) -> None:
@@ -151,22 +149,19 @@ def _table(ctx: PageContext, rows: pl.DataFrame) -> None:
     )
 
 
-def _open(ctx: PageContext, found: pl.DataFrame) -> None:
+def _open(ctx: PageContext, rows: pl.DataFrame) -> None:
     st.subheader(t("customers.archive.open"))
-    options = found.head(common.MAX_ROWS)["customer_id"].to_list()
+    options = rows["customer_id"].to_list()
+    labels = common.customer_labels(rows)
     wanted = st.session_state.get(common.OPEN_KEY)
-    if (
-        wanted is not None
-        and wanted not in options
-        and book_q.customer_row(ctx.engine, ctx.viewer, wanted)
-    ):
-        options = [wanted, *options]
+    if wanted is not None and wanted not in options:
+        row = book_q.customer_row(ctx.engine, ctx.viewer, wanted)
+        if row is not None:
+            options = [wanted, *options]
+            labels[wanted] = f"{row['name']} (#{wanted})"
     if not options:
         st.info(t("customers.archive.none"))
         return
-    labels = common.customer_labels(
-        book_q.book(ctx.engine, ctx.viewer).filter(pl.col("customer_id").is_in(options))
-    )
     index = options.index(wanted) if wanted in options else 0
     chosen = st.selectbox(
         t("customers.archive.customer"),

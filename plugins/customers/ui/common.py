@@ -12,9 +12,7 @@ from command_center.context import PageContext
 from command_center.i18n import labels_now, t
 from plugins.customers import settings as settings_mod
 from plugins.customers.actions import ActionRefused
-from plugins.customers.logic import cadence
-from plugins.customers.queries import activity, grades
-from plugins.customers.queries import book as book_q
+from plugins.customers.queries import figures
 from plugins.customers.settings import CustomerSettings
 
 MAX_ROWS = 1_000  # rows shown in a table or picker; the search narrows the rest
@@ -31,10 +29,7 @@ def rules(ctx: PageContext) -> CustomerSettings:
 
 def company_grades(ctx: PageContext) -> pl.DataFrame:
     """``customer_id, grade`` as of today (the grade that sets the cadence)."""
-    r = rules(ctx)
-    return grades.company_grades(ctx.engine, today(), r.abc_months, r.cutoffs).select(
-        "customer_id", "grade"
-    )
+    return figures.company_grades(ctx.engine, today(), rules(ctx))
 
 
 def names(ctx: PageContext) -> dict[int, str]:
@@ -44,14 +39,7 @@ def names(ctx: PageContext) -> dict[int, str]:
 
 def due_list(ctx: PageContext) -> pl.DataFrame:
     """The viewer's book with its follow-up cadence (``status``: overdue / due / ok)."""
-    book = book_q.book(ctx.engine, ctx.viewer)
-    return cadence.due_dates(
-        book.select("customer_id", "name", "owner_id", "owned_since", "created_on", "size"),
-        activity.last_followups(ctx.engine),
-        company_grades(ctx),
-        rules(ctx).intervals,
-        today(),
-    )
+    return figures.due_list(ctx.engine, ctx.viewer, today(), rules(ctx))
 
 
 def label(prefix: str, value: str | None) -> str:

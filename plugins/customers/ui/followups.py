@@ -119,9 +119,7 @@ def _due_table(pending: pl.DataFrame, people: dict[int, str], with_owner: bool) 
 def _log(ctx: PageContext, people: dict[int, str]) -> None:
     st.subheader(t("customers.followups.recent"))
     start, end = ctx.period.start, ctx.period.last_day
-    logged = activity.followups(ctx.engine, ctx.viewer).filter(
-        pl.col("followup_date").is_between(start, end)
-    )
+    logged = activity.followups(ctx.engine, ctx.viewer, start=start, end=end)
     if logged.is_empty():
         st.info(t("customers.followups.none_in_period"))
         return
@@ -146,13 +144,12 @@ def _log(ctx: PageContext, people: dict[int, str]) -> None:
         .properties(height=240)
     )
     chart(spec)
+    shown = logged.head(common.MAX_ROWS)
     names = common.customer_labels(
-        book_q.all_customers(ctx.engine)
-        .filter(pl.col("customer_id").is_in(logged["customer_id"].unique().implode()))
-        .select("customer_id", "name")
+        book_q.names(ctx.engine, shown["customer_id"].unique().to_list())
     )
     table_with_download(
-        detail.followup_table(logged.head(common.MAX_ROWS), people, names),
+        detail.followup_table(shown, people, names),
         "followups",
         "customers_fu_log",
     )

@@ -180,12 +180,8 @@ def _history(ctx: PageContext, moves: pl.DataFrame) -> None:
         .properties(height=240)
     )
     chart(spec)
-    names = common.customer_labels(
-        book_q.all_customers(ctx.engine)
-        .filter(pl.col("customer_id").is_in(recent["customer_id"].unique().implode()))
-        .select("customer_id", "name")
-    )
     rows = recent.sort("move_id", descending=True).head(common.MAX_ROWS)
+    names = common.customer_labels(book_q.names(ctx.engine, rows["customer_id"].unique().to_list()))
     table_with_download(
         detail.move_table(rows, common.names(ctx), names), "pool_moves", "customers_moves"
     )
