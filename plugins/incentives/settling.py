@@ -122,11 +122,8 @@ def _evaluate_all(
         span = GRAIN_MONTHS[plan.period]
         start_index = month.year * 12 + month.month - 1 - (span - 1)
         first = dt.date(start_index // 12, start_index % 12 + 1, 1)
-        # The ledger is cached (until orders change): filter it, do not read it again.
-        span = frames.ledger(engine).filter(
-            pl.col("order_date").is_between(first, month_end(month))
-        )
-        orders = viewer.narrow(frozenset(ids)).filter(span)
+        # Only these people's lines of these months, scope and dates in SQL.
+        orders = frames.orders(engine, viewer.narrow(frozenset(ids)), first, month_end(month))
         batch.credits.append(contributions(kept, orders))
         if plan.clawback.enabled:
             batch.windows.append(
@@ -144,9 +141,8 @@ def _clawback_lines(
     if not batch.windows:
         return pl.DataFrame(schema=CLAWBACK_SCHEMA)
     windows = pl.concat(batch.windows)
-    refunds = frames.refunds(engine, viewer).filter(
-        pl.col("person_id").is_in(windows["person_id"].implode())
-    )
+    settled = viewer.narrow(frozenset(windows["person_id"].to_list()))
+    refunds = frames.refunds(engine, settled)
     refunds = refunds.filter(pl.col("refund_date") <= month_end(month))
     if refunds.is_empty():
         return pl.DataFrame(schema=CLAWBACK_SCHEMA)

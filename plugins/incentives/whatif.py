@@ -18,6 +18,9 @@ from plugins.incentives.logic import Evaluation, Figures, den_col, derived, num_
 
 SCENARIO = "scenario"
 BASELINE = "baseline"
+# Cost of sales above this is no ratio worth showing: the revenue base is too
+# thin (a running month two days in, a scope that sold nothing): shown as "—".
+MAX_COST_OF_SALES = 1.0
 
 
 @dataclass(frozen=True)
@@ -116,7 +119,12 @@ class Summary:
 
     @property
     def cost_of_sales(self) -> float | None:
-        return self.payout / self.revenue if self.revenue > 0 else None
+        """Payout / revenue; ``None`` when revenue is (near) zero: above
+        :data:`MAX_COST_OF_SALES` the ratio says nothing but "little revenue yet"."""
+        if self.revenue <= 0:
+            return None
+        ratio = self.payout / self.revenue
+        return ratio if ratio <= MAX_COST_OF_SALES else None
 
     @property
     def average(self) -> float | None:
@@ -133,6 +141,24 @@ def per_person(evaluation: Evaluation) -> pl.DataFrame:
         (pl.col("revenue") + pl.col("team_revenue")).sum().alias("revenue"),
         pl.col("payout").sum(),
     )
+
+
+def closed_month(months: list[dt.date], today: dt.date) -> dt.date | None:
+    """The newest of ``months`` that has ended by ``today`` (else the oldest), the default.
+
+    The running month has a few days of sales: its payout against its revenue
+    means nothing yet, so the simulator opens on the last closed month.
+    """
+    running = today.replace(day=1)
+    closed = [m for m in months if m < running]
+    if closed:
+        return max(closed)
+    return min(months) if months else None
+
+
+def is_estimate(end: dt.date, today: dt.date) -> bool:
+    """Whether pay months up to ``end`` include the running month (figures still moving)."""
+    return end >= today.replace(day=1)
 
 
 def scope_revenue(

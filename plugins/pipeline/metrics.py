@@ -22,6 +22,11 @@ from plugins.pipeline import settings as cfg
 from plugins.pipeline.actions.common import now
 from plugins.pipeline.logic import facts
 from plugins.pipeline.logic.stages import StageModel
+from plugins.pipeline.models import Opportunity, Survey
+
+# What the metrics read (frames.cached keys them on these tables' versions).
+OPP_TABLES = (str(Opportunity.__tablename__), "plugin_settings")
+SURVEY_TABLES = (str(Survey.__tablename__),)
 
 
 def _by_opps(
@@ -54,6 +59,7 @@ def metric_specs() -> list[MetricSpec]:
             "currency",
             _by_opps(facts.pipeline_value),
             description="pipeline.metric.pipeline_value_help",
+            tables=OPP_TABLES,
         ),
         MetricSpec(
             "weighted_pipeline",
@@ -61,6 +67,7 @@ def metric_specs() -> list[MetricSpec]:
             "currency",
             _by_opps(facts.weighted_pipeline),
             description="pipeline.metric.weighted_pipeline_help",
+            tables=OPP_TABLES,
         ),
         MetricSpec(
             "win_rate",
@@ -69,6 +76,7 @@ def metric_specs() -> list[MetricSpec]:
             _by_opps(facts.win_rate),
             kind="ratio",
             description="pipeline.metric.win_rate_help",
+            tables=OPP_TABLES,
         ),
         MetricSpec(
             "conversion_rate",
@@ -77,6 +85,7 @@ def metric_specs() -> list[MetricSpec]:
             _by_opps(facts.conversion_rate),
             kind="ratio",
             description="pipeline.metric.conversion_rate_help",
+            tables=OPP_TABLES,
         ),
         MetricSpec(
             "days_to_close",
@@ -86,6 +95,7 @@ def metric_specs() -> list[MetricSpec]:
             kind="ratio",
             higher_is_better=False,
             description="pipeline.metric.days_to_close_help",
+            tables=OPP_TABLES,
         ),
         MetricSpec(
             "satisfaction",
@@ -94,6 +104,7 @@ def metric_specs() -> list[MetricSpec]:
             _satisfaction,
             kind="ratio",
             description="pipeline.metric.satisfaction_help",
+            tables=SURVEY_TABLES,
         ),
         MetricSpec(
             "complaints_in_time",

@@ -158,7 +158,9 @@ def _read(engine: Engine, query: Select[Any], schema: dict[str, pl.DataType]) ->
 def _table(engine: Engine, name: str, model: type, schema: dict[str, pl.DataType]) -> pl.DataFrame:
     table = model.__table__  # type: ignore[attr-defined]
     query = select(*(table.c[c] for c in schema)).order_by(*table.primary_key.columns)
-    return frames.cached(engine, f"pipeline:{name}", lambda: _read(engine, query, schema))
+    return frames.cached(
+        engine, f"pipeline:{name}", lambda: _read(engine, query, schema), tables=(table.name,)
+    )
 
 
 # -- whole tables (the metrics' and the logic's inputs; never shown unscoped) ----

@@ -18,7 +18,7 @@ from command_center.context import PageContext
 from command_center.i18n import labels_now, percent, t
 from command_center.ui import chart, page_header, table_with_download
 from command_center.ui.widgets import Kpi, kpi_row
-from plugins.incentives import actions, queries, service, sources
+from plugins.incentives import actions, queries, service
 from plugins.incentives.curve import earnings_curve
 from plugins.incentives.plan import PlanInvalid, apply_edits
 from plugins.incentives.ui import charts, levers
@@ -31,9 +31,11 @@ from plugins.incentives.ui.common import (
     show_notes,
 )
 from plugins.incentives.whatif import (
+    closed_month,
     compare,
     curves,
     distribution,
+    is_estimate,
     scope_revenue,
     summaries,
     winners_losers,
@@ -58,12 +60,13 @@ def render(ctx: PageContext) -> None:
 @st.fragment
 def panel(ctx: PageContext) -> None:
     months = sales_months(ctx)
+    default = _default_month(ctx, months)
     top = st.columns([2, 3, 2])
     with top[0]:
-        version_id = choose_version(ctx, VERSION_KEY, ctx.period.end)
+        version_id = choose_version(ctx, VERSION_KEY, default)
     assert version_id is not None
     with top[1]:
-        start, end = _range(ctx, months)
+        start, end = _range(ctx, months, default)
     with top[2]:
         _loader(ctx)
     plan = queries.plan(ctx.engine, version_id)
@@ -88,7 +91,15 @@ def panel(ctx: PageContext) -> None:
             _compare(ctx)
 
 
-def _range(ctx: PageContext, months: list[dt.date]) -> tuple[dt.date, dt.date]:
+def _default_month(ctx: PageContext, months: list[dt.date]) -> dt.date:
+    """The last closed month up to the period chosen in the sidebar (never the running one)."""
+    upto = [m for m in months if m <= ctx.period.end] or months
+    found = closed_month(upto, dt.date.today())
+    assert found is not None  # render() showed "no sales" when there are no months
+    return found
+
+
+def _range(ctx: PageContext, months: list[dt.date], default: dt.date) -> tuple[dt.date, dt.date]:
     labels = [month_label(m) for m in months]
     if RANGE_KEY in st.session_state:
         current = st.session_state[RANGE_KEY]
@@ -98,8 +109,7 @@ def _range(ctx: PageContext, months: list[dt.date]) -> tuple[dt.date, dt.date]:
     extra: dict[str, Any] = {}
     if RANGE_KEY not in st.session_state:
         start = month_label(ctx.period.start)
-        end = month_label(ctx.period.end)
-        last = end if end in labels else labels[-1]
+        last = month_label(default)
         extra["value"] = (start if start in labels and start <= last else last, last)
     first, last = st.select_slider(t("incentives.sim.months"), labels, key=RANGE_KEY, **extra)
     return months[labels.index(first)], months[labels.index(last)]
@@ -162,13 +172,13 @@ def _scenario(
     except PlanInvalid as exc:
         st.warning(t("incentives.sim.invalid", issues="; ".join(str(i) for i in exc.issues)))
         changed = plan
-    figures = service.figures_for(ctx.engine, ctx.registry, plan)
+    figures = service.figures_between(ctx.engine, ctx.registry, plan, start, end)
     base = service.baseline(ctx.engine, ctx.registry, version_id, start, end)
     assumptions = service.team_assumptions(
         ctx.engine, assumed["everyone"], assumed["team_root"], assumed["team"]
     )
     timed = service.run_scenario(
-        figures, changed, start, end, assumptions, sources.multipliers(ctx.engine)
+        figures, changed, start, end, assumptions, service.multipliers(ctx.engine)
     )
     people = ctx.people()
     table = compare(
@@ -215,6 +225,8 @@ def _scenario(
             baseline=percent(old.cost_of_sales, 2),
         )
     )
+    if is_estimate(end, dt.date.today()):
+        st.caption(t("incentives.sim.estimate", month=month_label(dt.date.today())))
     show_notes(timed.evaluation.notes)
     labels = (t("incentives.sim.baseline"), t("incentives.sim.scenario"))
     _charts(ctx, plan, changed, figures, start, end, table, labels)
@@ -347,14 +359,16 @@ def _compare(ctx: PageContext) -> None:
             saved_one.assumptions.get("team_root"),  # type: ignore[arg-type]
             float(saved_one.assumptions.get("team") or 0),
         )
-        figures = service.figures_for(ctx.engine, ctx.registry, plan)
+        figures = service.figures_between(
+            ctx.engine, ctx.registry, plan, saved_one.start, saved_one.end
+        )
         timed = service.run_scenario(
             figures,
             changed,
             saved_one.start,
             saved_one.end,
             assumptions,
-            sources.multipliers(ctx.engine),
+            service.multipliers(ctx.engine),
         )
         runs[sid] = service.within(timed.evaluation, ctx.viewer)
         booked[sid] = scope_revenue(

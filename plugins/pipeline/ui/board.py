@@ -54,10 +54,16 @@ def render(ctx: PageContext) -> None:
 def _columns(
     ctx: PageContext, conf: cfg.PipelineSettings, open_deals: pl.DataFrame, opps: pl.DataFrame
 ) -> None:
-    customers = queries.customer_names(ctx.engine, open_deals["customer_id"].unique().to_list())
+    by_stage = {
+        stage: open_deals.filter(pl.col("stage") == stage).sort("amount", descending=True)
+        for stage in conf.open_stages
+    }
+    cards = [deals.head(CARDS_PER_STAGE) for deals in by_stage.values()]
+    shown = pl.concat(cards)["customer_id"].unique().to_list() if cards else []
+    customers = queries.customer_names(ctx.engine, shown)  # the cards' customers only
     columns = st.columns(len(conf.open_stages))
     for column, stage in zip(columns, conf.open_stages, strict=True):
-        deals = open_deals.filter(pl.col("stage") == stage).sort("amount", descending=True)
+        deals = by_stage[stage]
         with column:
             st.markdown(f"**{common.stage_label(conf, stage)}**")
             st.caption(

@@ -1,17 +1,29 @@
-"""The filtered list of opportunities, with stalled-deal flags and downloads."""
+"""The filtered list of opportunities, with stalled-deal flags and downloads.
+
+Filters and KPIs cover every matching deal; the table shows one page of
+:data:`PAGE_SIZE` (sorted stalled first, then longest in stage), with
+previous/next and "x–y of N". Customer and owner names are looked up for the
+page only; the downloads hold every matching deal.
+"""
 
 from __future__ import annotations
+
+import io
 
 import polars as pl
 import streamlit as st
 
 from command_center.context import PageContext
-from command_center.i18n import labels_now, t
-from command_center.ui import kpi_row, page_header, table_with_download
+from command_center.i18n import labels_now, number, t
+from command_center.ui import kpi_row, page_header
 from command_center.ui.widgets import Kpi, percent_column
 from plugins.pipeline import queries
 from plugins.pipeline import settings as cfg
 from plugins.pipeline.ui import common
+
+PAGE_SIZE = 50
+PAGE = "pipeline_list_page"
+FILTERS = "pipeline_list_filters"
 
 
 def render(ctx: PageContext) -> None:
@@ -48,18 +60,8 @@ def render(ctx: PageContext) -> None:
         t("pipeline.list.only_stalled", days=conf.stalled_days), key="pipeline_list_stalled"
     )
     rows = filter_deals(opps, chosen_stages, sources, owners, only_stalled)
-    customers = queries.customer_names(ctx.engine, rows["customer_id"].unique().to_list())
-    rows = rows.with_columns(
-        pl.col("customer_id")
-        .replace_strict(customers, default=None, return_dtype=pl.String)
-        .alias("customer")
-    )
     if search.strip():
-        needle = search.strip()
-        rows = rows.filter(
-            pl.col("title").str.contains(needle, literal=True)
-            | pl.col("customer").str.contains(needle, literal=True)
-        )
+        rows = search_deals(ctx, rows, search.strip())
     kpi_row(
         [
             Kpi(t("pipeline.list.count"), float(rows.height), "count"),
@@ -73,7 +75,75 @@ def render(ctx: PageContext) -> None:
             ),
         ]
     )
-    _table(rows, stages, names)
+    ordered = rows.sort(["stalled", "days_in_stage", "opp_id"], descending=[True, True, False])
+    signature = (tuple(chosen_stages), tuple(sources), tuple(owners), only_stalled, search)
+    if st.session_state.get(FILTERS) != signature:  # new filters: back to the first page
+        st.session_state[FILTERS] = signature
+        st.session_state[PAGE] = 0
+    page = clamp_page(int(st.session_state.get(PAGE, 0)), ordered.height)
+    st.session_state[PAGE] = page
+    shown = page_of(ordered, page)
+    _table(ctx, shown, stages, names)
+    _pager(page, ordered.height)
+    _downloads(ctx, ordered, stages, names)
+
+
+def search_deals(ctx: PageContext, rows: pl.DataFrame, needle: str) -> pl.DataFrame:
+    """Deals whose title or customer name contains ``needle`` (names of these rows only)."""
+    customers = queries.customer_names(ctx.engine, rows["customer_id"].unique().to_list())
+    named = rows.with_columns(
+        pl.col("customer_id")
+        .replace_strict(customers, default=None, return_dtype=pl.String)
+        .alias("_customer")
+    )
+    return named.filter(
+        pl.col("title").str.contains(needle, literal=True)
+        | pl.col("_customer").str.contains(needle, literal=True).fill_null(False)
+    ).drop("_customer")
+
+
+def clamp_page(page: int, total: int) -> int:
+    """``page`` (0-based) kept within the pages ``total`` rows make (at least one)."""
+    last = max((total - 1) // PAGE_SIZE, 0)
+    return min(max(page, 0), last)
+
+
+def page_of(rows: pl.DataFrame, page: int) -> pl.DataFrame:
+    return rows.slice(page * PAGE_SIZE, PAGE_SIZE)
+
+
+def page_range(page: int, total: int) -> tuple[int, int]:
+    """``(x, y)`` of "x–y of N", 1-based; ``(0, 0)`` when nothing matches."""
+    if total == 0:
+        return 0, 0
+    first = page * PAGE_SIZE + 1
+    return first, min(first + PAGE_SIZE - 1, total)
+
+
+def _step(delta: int) -> None:
+    st.session_state[PAGE] = int(st.session_state.get(PAGE, 0)) + delta
+
+
+def _pager(page: int, total: int) -> None:
+    first, last = page_range(page, total)
+    left, middle, right = st.columns([1, 3, 1])
+    left.button(
+        t("pipeline.list.previous"),
+        key="pipeline_list_prev",
+        disabled=page == 0,
+        on_click=_step,
+        args=(-1,),
+    )
+    middle.caption(
+        t("pipeline.list.range", first=number(first), last=number(last), total=number(total))
+    )
+    right.button(
+        t("pipeline.list.next"),
+        key="pipeline_list_next",
+        disabled=last >= total,
+        on_click=_step,
+        args=(1,),
+    )
 
 
 def filter_deals(
@@ -96,9 +166,34 @@ def filter_deals(
     return rows
 
 
-def _table(rows: pl.DataFrame, stages: dict[str, str], names: dict[int, str]) -> None:
+COLUMNS = {
+    "opp_id": "pipeline.col.id",
+    "title": "pipeline.field.title",
+    "customer": "pipeline.field.customer",
+    "owner": "pipeline.ui.owner",
+    "stage": "pipeline.field.stage",
+    "amount": "pipeline.field.amount",
+    "probability": "pipeline.field.probability",
+    "weighted": "pipeline.field.weighted",
+    "expected_close": "pipeline.field.expected_close",
+    "days_in_stage": "pipeline.field.days_in_stage",
+    "stalled": "pipeline.kpi.stalled",
+    "source": "pipeline.field.source",
+    "channel": "pipeline.field.channel",
+    "created_on": "pipeline.col.created_on",
+}
+
+
+def shown_rows(
+    ctx: PageContext, rows: pl.DataFrame, stages: dict[str, str], names: dict[int, str]
+) -> pl.DataFrame:
+    """``rows`` (already in order) as the table shows them: names, labels, headers."""
+    customers = queries.customer_names(ctx.engine, rows["customer_id"].unique().to_list())
     yes = t("pipeline.ui.yes")
-    shown = rows.sort(["stalled", "days_in_stage"], descending=True).with_columns(
+    shown = rows.with_columns(
+        pl.col("customer_id")
+        .replace_strict(customers, default=None, return_dtype=pl.String)
+        .alias("customer"),
         pl.col("stage").replace_strict(stages, default=pl.col("stage")),
         pl.col("owner_id")
         .replace_strict(names, default=None, return_dtype=pl.String)
@@ -112,26 +207,47 @@ def _table(rows: pl.DataFrame, stages: dict[str, str], names: dict[int, str]) ->
         pl.when(pl.col("stalled")).then(pl.lit(yes)).otherwise(pl.lit("")).alias("stalled"),
         pl.col("created_at").dt.date().alias("created_on"),
     )
-    columns = {
-        "opp_id": "pipeline.col.id",
-        "title": "pipeline.field.title",
-        "customer": "pipeline.field.customer",
-        "owner": "pipeline.ui.owner",
-        "stage": "pipeline.field.stage",
-        "amount": "pipeline.field.amount",
-        "probability": "pipeline.field.probability",
-        "weighted": "pipeline.field.weighted",
-        "expected_close": "pipeline.field.expected_close",
-        "days_in_stage": "pipeline.field.days_in_stage",
-        "stalled": "pipeline.kpi.stalled",
-        "source": "pipeline.field.source",
-        "channel": "pipeline.field.channel",
-        "created_on": "pipeline.col.created_on",
-    }
-    frame = common.display(shown, columns)
+    return common.display(shown, COLUMNS)
+
+
+def _table(
+    ctx: PageContext, rows: pl.DataFrame, stages: dict[str, str], names: dict[int, str]
+) -> None:
+    frame = shown_rows(ctx, rows, stages, names)
     config = {
         t("pipeline.field.amount"): common.money_column(t("pipeline.field.amount")),
         t("pipeline.field.weighted"): common.money_column(t("pipeline.field.weighted")),
         t("pipeline.field.probability"): percent_column(t("pipeline.field.probability")),
     }
-    table_with_download(frame, "opportunities", "pipeline_list", config)
+    st.dataframe(frame, width="stretch", hide_index=True, column_config=config)
+
+
+def xlsx_bytes(frame: pl.DataFrame) -> bytes:
+    buffer = io.BytesIO()
+    frame.write_excel(buffer)
+    return buffer.getvalue()
+
+
+def _downloads(
+    ctx: PageContext, rows: pl.DataFrame, stages: dict[str, str], names: dict[int, str]
+) -> None:
+    """CSV and XLSX of every matching deal, built only when asked for."""
+    if rows.is_empty():
+        return
+    left, right = st.columns(2)
+    left.download_button(
+        t("ui.download_csv"),
+        lambda: shown_rows(ctx, rows, stages, names).write_csv().encode("utf-8-sig"),
+        file_name="opportunities.csv",
+        mime="text/csv",
+        key="pipeline_list_csv",
+        on_click="ignore",
+    )
+    right.download_button(
+        t("ui.download_xlsx"),
+        lambda: xlsx_bytes(shown_rows(ctx, rows, stages, names)),
+        file_name="opportunities.xlsx",
+        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        key="pipeline_list_xlsx",
+        on_click="ignore",
+    )
