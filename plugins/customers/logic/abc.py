@@ -183,16 +183,11 @@ def totals_in_window(
         parts.append(daily.lazy().filter(in_ranges).select(*keys, "revenue"))
     if not parts:
         return pl.LazyFrame(schema={**{k: pl.Int32() for k in keys}, "revenue": pl.Float64()})
-    return (
-        pl.concat(
-            [
-                p.with_columns(pl.col(keys).cast(pl.Int32), pl.col("revenue").cast(pl.Float64))
-                for p in parts
-            ]
-        )  # fmt: skip
-        .group_by(keys)
-        .agg(pl.col("revenue").sum())
-    )
+    typed = [
+        p.with_columns(pl.col(keys).cast(pl.Int32), pl.col("revenue").cast(pl.Float64))
+        for p in parts
+    ]
+    return pl.concat(typed).group_by(keys).agg(pl.col("revenue").sum())
 
 
 def summary(graded: pl.DataFrame) -> pl.DataFrame:

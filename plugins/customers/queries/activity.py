@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import polars as pl
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, func, select
 
 from command_center.db import frames
 from command_center.db.models import Customer
@@ -88,17 +88,37 @@ def followups_between(engine: Engine, start: dt.date, end: dt.date) -> pl.DataFr
     return frames.read_frame(engine, query, schema)
 
 
-def last_followups(engine: Engine) -> pl.DataFrame:
-    """``customer_id, last_followup`` (anyone's latest follow-up), unscoped."""
-    sql = (
-        "SELECT customer_id, MAX(followup_date) AS last_followup "
-        "FROM customers_followups GROUP BY customer_id"
+def last_followups(engine: Engine, viewer: Viewer | None = None) -> pl.DataFrame:
+    """``customer_id, last_followup`` (anyone's latest follow-up).
+
+    Unscoped without ``viewer`` (or for a director); otherwise only for the
+    customers owned within the viewer's scope, read with the scope in SQL.
+    """
+    if viewer is None or viewer.person_ids is None:
+        sql = (
+            "SELECT customer_id, MAX(followup_date) AS last_followup "
+            "FROM customers_followups GROUP BY customer_id"
+        )
+        return frames.cached(
+            engine,
+            "customers:last_followup",
+            lambda: frames.read_frame(engine, sql, LAST_SCHEMA),
+            tables=FOLLOWUP_TABLES,
+        )
+    ids = tuple(sorted(viewer.person_ids))
+    cols = FollowUp.__table__.c
+    owned = select(Customer.customer_id).where(Customer.owner_id.in_(ids))
+    query = (
+        select(cols.customer_id, func.max(cols.followup_date).label("last_followup"))
+        .where(cols.customer_id.in_(owned))
+        .group_by(cols.customer_id)
     )
     return frames.cached(
         engine,
-        "customers:last_followup",
-        lambda: frames.read_frame(engine, sql, LAST_SCHEMA),
-        tables=FOLLOWUP_TABLES,
+        "customers:last_followup:scoped",
+        lambda: frames.read_frame(engine, query, LAST_SCHEMA),
+        ids,
+        tables=(*FOLLOWUP_TABLES, "customers"),
     )
 
 

@@ -50,7 +50,7 @@ def due_list(
         book = book_q.book(engine, viewer)
         return cadence.due_dates(
             book.select("customer_id", "name", "owner_id", "owned_since", "created_on", "size"),
-            activity.last_followups(engine),
+            activity.last_followups(engine, viewer),
             company_grades(engine, today, rules),
             rules.intervals,
             today,
