@@ -72,11 +72,34 @@ def metric_table(registry: MetricRegistry, keys: list[str]) -> pl.DataFrame:
     )
 
 
+def _children(engine: Engine) -> dict[int, list[int]]:
+    people = frames.all_people(engine)
+    return children_map(people.select("person_id", "manager_id").iter_rows())
+
+
 def unit_viewer(engine: Engine, root_id: int) -> Viewer:
     """Everyone in the cycle's org unit: the scope its figures are computed in."""
-    people = frames.all_people(engine)
-    edges = people.select("person_id", "manager_id").iter_rows()
-    return OPERATOR.narrow(frozenset(subtree(root_id, children_map(edges))))
+    return OPERATOR.narrow(frozenset(subtree(root_id, _children(engine))))
+
+
+def node_tree(engine: Engine, root_id: int, person_ids: list[int]) -> pl.DataFrame:
+    """``ancestor_id, person_id``: each of ``person_ids`` in the unit with their subtree.
+
+    The part of the unit's closure that the roll-up at those nodes needs (a rep:
+    one pair; a leader: their team), so its cost follows the lines shown, not
+    the unit's size.
+    """
+    children = _children(engine)
+    unit = subtree(root_id, children)
+    pairs = [
+        (node, member)
+        for node in dict.fromkeys(person_ids)
+        if node in unit
+        for member in subtree(node, children)
+    ]
+    return pl.DataFrame(
+        pairs, schema={"ancestor_id": pl.Int64, "person_id": pl.Int64}, orient="row"
+    )
 
 
 def actuals(
@@ -88,27 +111,44 @@ def actuals(
 ) -> tuple[pl.DataFrame, set[str]]:
     """Per person and metric ``num, den, actual``; and the metrics that failed to compute.
 
-    Sum metrics with no facts are 0; ratio metrics with nothing to divide by are null.
+    A person's figures are :meth:`MetricRegistry.rollup`'s at their node inside
+    the cycle's unit, summed here from the registry's cached facts for their
+    subtree only. Sum metrics with no facts are 0; ratio metrics with nothing to
+    divide by are null.
     """
     period = parse_period(cycle.period)
-    scope = unit_viewer(engine, cycle.root_id)
+    tree = node_tree(engine, cycle.root_id, person_ids)
+    scope = OPERATOR.narrow(frozenset(tree["person_id"].to_list()))
     parts: list[pl.DataFrame] = []
     failed: set[str] = set()
     wanted = pl.DataFrame({"person_id": person_ids}, schema={"person_id": pl.Int64})
     for key in dict.fromkeys(metrics):
         if key not in registry:
             continue
+        summed = registry.spec(key).kind == "sum"
         try:
-            rolled = registry.rollup(engine, scope, key, period)
+            facts = registry.facts(engine, scope, key, period.start, period.end)
         except Exception:
             failed.add(key)
             continue
-        summed = registry.spec(key).kind == "sum"
-        part = wanted.join(
-            rolled.select(pl.col("node_id").alias("person_id"), "num", "den", "value"),
-            on="person_id",
-            how="left",
-        ).select(
+        rolled = (
+            tree.join(facts, on="person_id", how="inner")
+            .group_by("ancestor_id")
+            .agg(pl.col("num").sum(), pl.col("den").sum())
+            .select(
+                pl.col("ancestor_id").alias("person_id"),
+                "num",
+                "den",
+                (
+                    pl.col("num")
+                    if summed
+                    else pl.when(pl.col("den") != 0)
+                    .then(pl.col("num") / pl.col("den"))
+                    .otherwise(None)
+                ).alias("value"),
+            )
+        )
+        part = wanted.join(rolled, on="person_id", how="left").select(
             "person_id",
             pl.lit(key).alias("metric"),
             pl.col("num").fill_null(0.0) if summed else pl.col("num"),

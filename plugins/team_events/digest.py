@@ -27,7 +27,7 @@ def build(
     ids = team_members(engine, team_root, include_left=True)
     team = viewer.narrow(frozenset(ids))
     people = frames.people(engine, team)
-    orders = frames.orders(engine, team, start - dt.timedelta(days=7), end)
+    orders = queries.daily_sales(engine, team, start - dt.timedelta(days=7), end)
     revenue, lines, previous, top = comms.week_sales(orders, people, start)
 
     in_team = pl.col("team_root").is_in(sorted(ids))

@@ -37,6 +37,7 @@ def specs() -> list[MetricSpec]:
             meeting_attendance,
             kind="ratio",
             description="team_events.metric.meeting_attendance_help",
+            tables=queries.INVITATION_TABLES,
         ),
         MetricSpec(
             "actions_on_time",
@@ -45,5 +46,8 @@ def specs() -> list[MetricSpec]:
             actions_on_time,
             kind="ratio",
             description="team_events.metric.actions_on_time_help",
+            # No ``tables``: the figures move with today's date (an open item counts once
+            # overdue) and the registry's cache key has no date, so it is recomputed after
+            # any write; that is cheap, its input (every action item) is cached per table.
         ),
     ]

@@ -15,8 +15,9 @@ import polars as pl
 from sqlalchemy import Engine
 
 from command_center.db import frames
-from command_center.metrics import MetricRegistry, UnknownMetric, total
+from command_center.metrics import MetricRegistry, UnknownMetric
 from command_center.org.scope import Viewer
+from command_center.org.tree import closure
 from command_center.periods import Period, parse_period
 from command_center.published import read_published
 from plugins.team_events import queries
@@ -97,34 +98,129 @@ def _keys(registry: MetricRegistry) -> list[str]:
     return review.ordered_keys(registry.keys(), PREFERRED)
 
 
+def _sum(registry: MetricRegistry, key: str, facts: pl.DataFrame) -> float | None:
+    """Σnum (a sum metric) or Σnum/Σden over ``facts``; ``None`` without any fact.
+
+    The same arithmetic as :func:`command_center.metrics.total`.
+    """
+    if facts.is_empty():
+        return None
+    num, den = float(facts["num"].sum()), float(facts["den"].sum())
+    if registry.spec(key).kind == "sum":
+        return num
+    return num / den if den else None
+
+
+def _root_target(
+    engine: Engine,
+    registry: MetricRegistry,
+    team: Viewer,
+    key: str,
+    month: Period,
+    root: int,
+    goals: pl.DataFrame,
+) -> float | None:
+    """The team's target for ``key`` in ``month`` (``total``'s target for ``[root]``).
+
+    ``goals`` is the team's targets table. A month's target only ever comes from
+    rows for that month, so a metric without any such row has no target and
+    the registry's resolution up the tree is skipped.
+    """
+    if goals.filter((pl.col("metric") == key) & (pl.col("period") == month.label)).is_empty():
+        return None
+    found = registry.targets(engine, team, key, month).filter(pl.col("node_id") == root)
+    return float(found["target"].sum()) if found.height else None
+
+
 def _results(
     engine: Engine, registry: MetricRegistry, team: Viewer, root: int, month: Period
 ) -> pl.DataFrame:
+    """Every registered metric over the team: this month, its target and last month.
+
+    Each metric's facts come from the registry's per-month cache (shared with
+    every other page) and are only summed here.
+    """
+    goals = frames.targets(engine, team)
+    before = month.previous()
     rows = []
     for key in _keys(registry):
         spec = registry.spec(key)
-        tot = total(registry, engine, team, key, month, [root])
         rows.append(
             {
                 "key": key,
                 "label": spec.label,
                 "unit": spec.unit,
                 "higher_is_better": spec.higher_is_better,
-                "value": tot.value,
-                "target": tot.target,
-                "previous": tot.previous,
+                "value": _sum(
+                    registry, key, registry.facts(engine, team, key, month.start, month.end)
+                ),
+                "target": _root_target(engine, registry, team, key, month, root, goals),
+                "previous": _sum(
+                    registry, key, registry.facts(engine, team, key, before.start, before.end)
+                ),
             }
         )
     return review.results(pl.DataFrame(rows, schema=RESULT_SCHEMA))
 
 
-def _members(
-    engine: Engine, registry: MetricRegistry, team: Viewer, root: int, month: Period
+def _node_values(
+    registry: MetricRegistry,
+    engine: Engine,
+    team: Viewer,
+    key: str,
+    month: Period,
+    tree: pl.DataFrame,
 ) -> pl.DataFrame:
-    """The leader's direct reports (people, or sub-teams for a manager) on revenue."""
-    people = frames.people(engine, team)
+    """``node_id, value`` for the nodes of ``tree`` (``ancestor_id, person_id`` pairs).
+
+    :meth:`MetricRegistry.rollup` restricted to those nodes: their subtree's
+    Σnum (sum metrics) or Σnum/Σden, from the same cached facts.
+    """
+    facts = registry.facts(engine, team, key, month.start, month.end)
+    summed = (
+        tree.join(facts, on="person_id", how="inner")
+        .group_by("ancestor_id")
+        .agg(pl.col("num").sum(), pl.col("den").sum())
+    )
+    value = (
+        pl.col("num")
+        if registry.spec(key).kind == "sum"
+        else pl.when(pl.col("den") != 0).then(pl.col("num") / pl.col("den")).otherwise(None)
+    )
+    return summed.select(pl.col("ancestor_id").alias("node_id"), value.alias("value"))
+
+
+def _members(
+    engine: Engine,
+    registry: MetricRegistry,
+    team: Viewer,
+    people: pl.DataFrame,
+    root: int,
+    month: Period,
+) -> pl.DataFrame:
+    """The leader's direct reports (people, or sub-teams for a manager) on revenue.
+
+    The figures of ``registry.scorecard`` / ``rollup`` at those nodes, rolled up
+    for them alone rather than for every node of the team.
+    """
     direct = people.filter(pl.col("manager_id") == root).select("person_id", "name", "level")
-    card = registry.scorecard(engine, team, "revenue", month)
+    nodes = direct["person_id"].implode()
+    tree = closure(people.select("person_id", "manager_id")).filter(
+        pl.col("ancestor_id").is_in(nodes)
+    )
+    now = _node_values(registry, engine, team, "revenue", month, tree)
+    before = _node_values(registry, engine, team, "revenue", month.previous(), tree)
+    goal = registry.targets(engine, team, "revenue", month).filter(pl.col("node_id").is_in(nodes))
+    card = (
+        now.join(before.rename({"value": "previous"}), on="node_id", how="full", coalesce=True)
+        .join(goal, on="node_id", how="left")
+        .with_columns(
+            pl.when(pl.col("target") != 0)
+            .then(pl.col("value") / pl.col("target"))
+            .otherwise(None)
+            .alias("attainment")
+        )
+    )
     out = direct.join(
         card.select(
             pl.col("node_id").alias("person_id"),
@@ -137,7 +233,7 @@ def _members(
         how="left",
     )
     if "growth" in registry:
-        growth = registry.rollup(engine, team, "growth", month).select(
+        growth = _node_values(registry, engine, team, "growth", month, tree).select(
             pl.col("node_id").alias("person_id"), pl.col("value").alias("growth")
         )
         out = out.join(growth, on="person_id", how="left")
@@ -286,7 +382,7 @@ def build(
         headcount=people.filter(pl.col("status") != "left").height,
         generated_on=day,
         results=_results(engine, registry, team, team_root, period),
-        members=_members(engine, registry, team, team_root, period),
+        members=_members(engine, registry, team, people, team_root, period),
         top_movers=top,
         bottom_movers=bottom,
         honours=honours,

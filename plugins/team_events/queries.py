@@ -15,9 +15,10 @@ from __future__ import annotations
 import datetime as dt
 
 import polars as pl
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, func, select
 
 from command_center.db import frames
+from command_center.db.models import OrderLine, Person
 from command_center.org.scope import Viewer
 from command_center.org.tree import closure
 from command_center.types import LEADER_ROLES
@@ -98,6 +99,12 @@ SPEND_SCHEMA: dict[str, pl.DataType] = {
     "title": pl.String(),
     "kind": pl.String(),
 }
+DAILY_SALES_SCHEMA: dict[str, pl.DataType] = {
+    "person_id": pl.Int64(),
+    "order_date": pl.Date(),
+    "revenue": pl.Float64(),
+    "lines": pl.Int64(),
+}
 READ_SCHEMA: dict[str, pl.DataType] = {
     "announcement_id": pl.Int64(),
     "person_id": pl.Int64(),
@@ -105,11 +112,19 @@ READ_SCHEMA: dict[str, pl.DataType] = {
 }
 
 
+EVENTS = Event.__tablename__
+INVITATION_TABLES = (Invitee.__tablename__, EVENTS)
+ACTION_TABLES = (ActionItem.__tablename__, EVENTS)
+
+
 # -- unscoped base tables (private: always filtered before leaving this module) ---------
 def _all_events(engine: Engine) -> pl.DataFrame:
     query = select(*(Event.__table__.c[c] for c in EVENT_SCHEMA))
     return frames.cached(
-        engine, "team_events:events", lambda: frames.read_frame(engine, query, EVENT_SCHEMA)
+        engine,
+        "team_events:events",
+        lambda: frames.read_frame(engine, query, EVENT_SCHEMA),
+        tables=(EVENTS,),
     )
 
 
@@ -127,6 +142,7 @@ def _all_invitations(engine: Engine) -> pl.DataFrame:
         engine,
         "team_events:invitations",
         lambda: frames.read_frame(engine, query, INVITATION_SCHEMA),
+        tables=INVITATION_TABLES,
     )
 
 
@@ -136,7 +152,10 @@ def _all_actions(engine: Engine) -> pl.DataFrame:
         Event.event_date.label("origin_date"),
     ).join(Event, Event.event_id == ActionItem.event_id)
     return frames.cached(
-        engine, "team_events:actions", lambda: frames.read_frame(engine, query, ACTION_SCHEMA)
+        engine,
+        "team_events:actions",
+        lambda: frames.read_frame(engine, query, ACTION_SCHEMA),
+        tables=ACTION_TABLES,
     )
 
 
@@ -150,13 +169,21 @@ def _all_announcements(engine: Engine) -> tuple[pl.DataFrame, pl.DataFrame]:
         members = comms.audience_members(rows, people, closure(people))
         return rows.sort("published_on", "announcement_id", descending=True), members
 
-    return frames.cached(engine, "team_events:announcements", load)
+    return frames.cached(
+        engine,
+        "team_events:announcements",
+        load,
+        tables=(Announcement.__tablename__, Person.__tablename__),
+    )
 
 
 def _all_reads(engine: Engine) -> pl.DataFrame:
     query = select(Read.announcement_id, Read.person_id, Read.read_on)
     return frames.cached(
-        engine, "team_events:reads", lambda: frames.read_frame(engine, query, READ_SCHEMA)
+        engine,
+        "team_events:reads",
+        lambda: frames.read_frame(engine, query, READ_SCHEMA),
+        tables=(Read.__tablename__,),
     )
 
 
@@ -314,3 +341,25 @@ def audience_of(engine: Engine, announcement_id: int) -> set[int]:
     """Everyone an announcement is addressed to (for checks in writes, never shown)."""
     _, members = _all_announcements(engine)
     return set(members.filter(pl.col("announcement_id") == announcement_id)["person_id"].to_list())
+
+
+def daily_sales(engine: Engine, viewer: Viewer, start: dt.date, end: dt.date) -> pl.DataFrame:
+    """``person_id, order_date, revenue, lines``: order lines summed per person and day.
+
+    Summed in SQL with the scope and the dates in the WHERE clause, so a week of a
+    team reads at most people x days rows, never the lines themselves.
+    """
+    query = (
+        select(
+            OrderLine.person_id,
+            OrderLine.order_date,
+            func.sum(OrderLine.revenue).label("revenue"),
+            func.count().label("lines"),
+        )
+        .where(OrderLine.order_date >= start, OrderLine.order_date <= end)
+        .group_by(OrderLine.person_id, OrderLine.order_date)
+        .order_by(OrderLine.person_id, OrderLine.order_date)
+    )
+    if viewer.person_ids is not None:
+        query = query.where(OrderLine.person_id.in_(sorted(viewer.person_ids)))
+    return frames.read_frame(engine, query, DAILY_SALES_SCHEMA)

@@ -117,23 +117,26 @@ def week_sales(
 ) -> tuple[float, int, float, pl.DataFrame]:
     """Revenue and lines of the week from ``start``, last week's revenue and the top sellers.
 
-    ``orders``: ``person_id, order_date, revenue`` covering both weeks.
+    ``orders``: ``person_id, order_date, revenue`` covering both weeks, one row
+    per order line, or already summed per person and day with a ``lines`` count.
     """
     end = start + dt.timedelta(days=6)
+    if "lines" not in orders.columns:
+        orders = orders.with_columns(pl.lit(1, dtype=pl.Int64).alias("lines"))
     this = orders.filter(pl.col("order_date").is_between(start, end))
     before = orders.filter(
         pl.col("order_date").is_between(start - dt.timedelta(days=7), start - dt.timedelta(days=1))
     )
     sellers = (
         this.group_by("person_id")
-        .agg(pl.col("revenue").sum(), pl.len().alias("lines"))
+        .agg(pl.col("revenue").sum(), pl.col("lines").sum().cast(pl.UInt32))
         .join(people.select("person_id", "name"), on="person_id", how="left")
         .sort(["revenue", "person_id"], descending=[True, False])
         .head(top)
     )
     return (
         float(this["revenue"].sum()),
-        this.height,
+        int(this["lines"].sum()),
         float(before["revenue"].sum()),
         sellers,
     )
