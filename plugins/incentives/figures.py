@@ -8,6 +8,7 @@ demand and links each finer row to the coarser row paid the same month.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -173,3 +174,20 @@ class Figures:
     @property
     def available(self) -> frozenset[str]:
         return frozenset(self.kinds)
+
+
+def window_start(start: dt.date) -> dt.date:
+    """The first month any period paid in ``start..`` can hold: January of ``start``'s year.
+
+    A plan period, a coarser bonus's quarter or a pool's year paid in a
+    month of ``start..end`` lies within January of ``start``'s year to
+    ``end``, so the engine's answer on those months equals its answer on
+    the whole history (tests compare both).
+    """
+    return dt.date(start.year, 1, 1)
+
+
+def window(figures: Figures, start: dt.date, end: dt.date) -> Figures:
+    """``figures`` with only the months :func:`evaluate` needs for pay months ``start..end``."""
+    month = figures.month.filter(pl.col("month").is_between(window_start(start), end))
+    return Figures(month, figures.kinds, figures.quotas)

@@ -20,6 +20,7 @@ from command_center.org.tree import children_map, subtree
 from command_center.periods import Period
 from command_center.plugin_settings import load_settings
 from plugins.incentives import queries, sources
+from plugins.incentives.figures import window, window_start
 from plugins.incentives.honours import HonourSettings, metrics_needed, ranking, winners
 from plugins.incentives.logic import Evaluation, Figures, evaluate
 from plugins.incentives.plan import Plan
@@ -30,23 +31,6 @@ PLUGIN = "incentives"
 
 def figures_for(engine: Engine, registry: MetricRegistry, plan: Plan) -> Figures:
     return sources.figures(engine, registry, plan.metrics())
-
-
-def window_start(start: dt.date) -> dt.date:
-    """The first month any period paid in ``start..`` can hold: January of ``start``'s year.
-
-    A plan period, a coarser bonus's quarter or a pool's year paid in a
-    month of ``start..end`` lies within January of ``start``'s year to
-    ``end``, so the engine's answer on those months equals its answer on
-    the whole history (tests compare both).
-    """
-    return dt.date(start.year, 1, 1)
-
-
-def window(figures: Figures, start: dt.date, end: dt.date) -> Figures:
-    """``figures`` with only the months :func:`evaluate` needs for pay months ``start..end``."""
-    month = figures.month.filter(pl.col("month").is_between(window_start(start), end))
-    return Figures(month, figures.kinds, figures.quotas)
 
 
 def figures_between(

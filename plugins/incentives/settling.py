@@ -26,6 +26,7 @@ from command_center.org.scope import Viewer
 from command_center.periods import month_end
 from plugins.incentives import queries, sources
 from plugins.incentives.errors import IncentivesError, month_label
+from plugins.incentives.figures import window
 from plugins.incentives.logic import Evaluation, Figures, evaluate
 from plugins.incentives.models import Dispute, Line, OrderCredit, Settlement, Statement
 from plugins.incentives.plan import GRAIN_MONTHS
@@ -95,6 +96,7 @@ def _evaluate_all(
         metrics |= plan.metrics()
     if figures is None or not metrics <= set(figures.kinds) | (metrics - set(registry.keys())):
         figures = sources.figures(engine, registry, metrics)
+    figures = window(figures, month, month)  # the months a period paid in ``month`` holds
     mults = sources.multipliers(engine)
     people = frames.all_people(engine)
     scope = people if viewer.person_ids is None else viewer.filter(people)
