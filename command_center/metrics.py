@@ -120,7 +120,7 @@ class MetricRegistry:
 
         A node's figures cover itself and everyone below it within scope.
         """
-        tree = closure(frames.people(engine, viewer))
+        tree = scoped_closure(engine, viewer)
         facts = self.facts(engine, viewer, key, period.start, period.end)
         keys = ["ancestor_id", "month"] if by_month else ["ancestor_id"]
         out = (
@@ -134,13 +134,24 @@ class MetricRegistry:
 
     def targets(self, engine: Engine, viewer: Viewer, key: str, period: Period) -> pl.DataFrame:
         """``node_id, target`` per node of the viewer's tree (see module docstring)."""
+        return frames.cached(
+            engine,
+            "metric_targets",
+            lambda: self._targets(engine, viewer, key, period),
+            key,
+            period,
+            viewer.person_ids,
+            tables=("people", "targets"),
+        )
+
+    def _targets(self, engine: Engine, viewer: Viewer, key: str, period: Period) -> pl.DataFrame:
         spec = self.spec(key)
         people = frames.people(engine, viewer).select("person_id", "manager_id")
         own = person_targets(frames.targets(engine, viewer), key, period, spec.kind == "sum")
         nodes = people.join(own, on="person_id", how="left")
         if spec.kind != "sum":
             return nodes.select(pl.col("person_id").alias("node_id"), "target").drop_nulls()
-        depth = closure(people).group_by("person_id").agg((pl.len() - 1).alias("depth"))
+        depth = scoped_closure(engine, viewer).group_by("person_id").agg((pl.len() - 1).alias("depth"))
         ordered = nodes.join(depth, on="person_id").sort("depth", descending=True)
         resolved: dict[int, float] = {}
         child_sums: dict[int, float] = {}
@@ -169,6 +180,17 @@ class MetricRegistry:
             .with_columns(_ratio(pl.col("value"), pl.col("target")).alias("attainment"))
             .sort("node_id")
         )
+
+
+def scoped_closure(engine: Engine, viewer: Viewer) -> pl.DataFrame:
+    """The ancestor closure of the viewer's tree, cached per scope until people change."""
+    return frames.cached(
+        engine,
+        "closure",
+        lambda: closure(frames.people(engine, viewer)),
+        viewer.person_ids,
+        tables=("people",),
+    )
 
 
 def person_targets(targets: pl.DataFrame, key: str, period: Period, summable: bool) -> pl.DataFrame:

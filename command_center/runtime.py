@@ -7,7 +7,7 @@ reused; tests swap the host with :func:`reset`.
 from __future__ import annotations
 
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sqlalchemy import Engine
 
@@ -22,6 +22,7 @@ from command_center.settings import get_settings
 class _State:
     host: PluginHost | None = None  # the host that registry/translations were built for
     registry: MetricRegistry | None = None
+    schema_current: set[str] = field(default_factory=set)  # URLs found fully migrated
 
 
 _lock = threading.Lock()
@@ -57,9 +58,30 @@ def registry() -> MetricRegistry:
         return _state.registry
 
 
+def schema_behind() -> list[str]:
+    """The owners whose migrations the database lacks (see ``migrate.pending``).
+
+    Once the database is found up to date it stays so for this process (its
+    code and plugins cannot change under it), so reruns skip reading every
+    migration folder.
+    """
+    from command_center.db.migrate import pending
+
+    url = get_settings().db_url
+    with _lock:
+        if url in _state.schema_current:
+            return []
+    behind = pending(engine(), host())
+    if not behind:
+        with _lock:
+            _state.schema_current.add(url)
+    return behind
+
+
 def reset(new_host: PluginHost | None = None) -> None:
     """Swap the plugin host (``None``: load afresh on next use)."""
     set_host(new_host)
     with _lock:
         _state.host = None
         _state.registry = None
+        _state.schema_current.clear()

@@ -9,6 +9,7 @@ stale frames and a failed write leaves nothing behind.
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -56,16 +57,16 @@ def _sqlite_begin(conn: Connection) -> None:
 def create_db_engine(url: str) -> Engine:
     """A new engine for ``url``; SQLite files get their folder created."""
     parsed = make_url(url)
-    kwargs: dict[str, Any] = {}
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(url, **kwargs)
+        engine = create_engine(url)
         event.listen(engine, "connect", _sqlite_pragmas)
         event.listen(engine, "begin", _sqlite_begin)
-        return engine
-    kwargs.update(pool_pre_ping=True, pool_size=5, max_overflow=10)
-    return create_engine(url, **kwargs)
+    else:
+        engine = create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=10)
+    event.listen(engine, "commit", lambda _conn: forget_versions(engine))
+    return engine
 
 
 def get_engine(url: str) -> Engine:
@@ -131,19 +132,49 @@ def touch(session: Session, *tables: str) -> None:
     session.info.setdefault(TOUCHED, set()).update(tables)
 
 
+VERSIONS_TTL_SECONDS = 0.25
+"""How long one read of the version rows serves: a page's dozens of cached reads
+cost one query, not one each. A commit through this process forgets it at once;
+another process's write is seen within this time (its next rerun)."""
+
+_versions: dict[str, tuple[float, dict[str, int]]] = {}
+_versions_lock = threading.Lock()
+
+
+def _version_rows(engine: Engine) -> dict[str, int]:
+    """Every row of ``meta`` (a few dozen), read at most once per TTL."""
+    url = str(engine.url)
+    now = time.monotonic()
+    with _versions_lock:
+        memo = _versions.get(url)
+    if memo is not None and now - memo[0] < VERSIONS_TTL_SECONDS:
+        return memo[1]
+    with engine.connect() as conn:
+        rows = {key: int(value or 0) for key, value in conn.execute(select(Meta.key, Meta.value))}
+    with _versions_lock:
+        _versions[url] = (now, rows)
+    return rows
+
+
+def forget_versions(engine: Engine | None = None) -> None:
+    """Read the versions afresh next time (after a commit; ``None``: every database)."""
+    with _versions_lock:
+        if engine is None:
+            _versions.clear()
+        else:
+            _versions.pop(str(engine.url), None)
+
+
 def data_version(engine: Engine) -> int:
     """The current global data version (0 for a database never written to)."""
-    with engine.connect() as conn:
-        value = conn.execute(select(Meta.value).where(Meta.key == DATA_VERSION_KEY)).scalar()
-    return int(value or 0)
+    return _version_rows(engine).get(DATA_VERSION_KEY, 0)
 
 
 def table_versions(engine: Engine, tables: Iterable[str]) -> tuple[int, ...]:
     """The versions of ``tables`` and of ``*`` (unknown writes), in that order."""
+    rows = _version_rows(engine)
     keys = [_table_key(t) for t in tables] + [_table_key(ANY_TABLE)]
-    with engine.connect() as conn:
-        found = dict(conn.execute(select(Meta.key, Meta.value).where(Meta.key.in_(keys))).all())
-    return tuple(int(found.get(key, 0)) for key in keys)
+    return tuple(rows.get(key, 0) for key in keys)
 
 
 TOUCHED = "cc_touched_tables"

@@ -26,7 +26,7 @@ import polars as pl
 from sqlalchemy import Engine, Select, Table, TextClause, select, text
 
 from command_center.db import cx_worker
-from command_center.db.engine import data_version, table_versions
+from command_center.db.engine import data_version, forget_versions, table_versions
 from command_center.db.models import (
     Customer,
     CustomerMonthSales,
@@ -176,6 +176,8 @@ def cached_bytes() -> int:
 
 
 def clear_cache() -> None:
+    """Forget every cached frame and every version read (tests, after outside writes)."""
+    forget_versions()
     with _cache_lock:
         _cache.clear()
         _load_locks.clear()

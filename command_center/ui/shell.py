@@ -17,7 +17,6 @@ import streamlit as st
 from command_center import i18n, runtime
 from command_center.context import PageContext
 from command_center.db import frames
-from command_center.db.migrate import pending
 from command_center.i18n import t
 from command_center.org.auth import SignedIn
 from command_center.org.scope import Viewer, scope_for, team_viewer
@@ -136,7 +135,7 @@ def _latest_month() -> dt.date:
 def main() -> None:
     i18n.set_language(state.language())
     engine, host = runtime.engine(), runtime.host()
-    behind = pending(engine, host)
+    behind = runtime.schema_behind()
     if behind:
         st.error(t("app.needs_init", owners=", ".join(behind)))
         st.code("command-center init", language="bash")
