@@ -11,6 +11,7 @@ import pytest
 from polars.testing import assert_frame_equal
 from sqlalchemy import select
 
+from command_center import testing as apptest
 from command_center.db import frames
 from command_center.db.models import Customer
 from command_center.org.auth import viewer_for
@@ -24,7 +25,7 @@ from plugins.customers.logic.dates import month_end, month_ends
 from plugins.customers.models import CustomerProfile
 from plugins.customers.queries import activity, figures, grades, ledger
 from plugins.customers.queries import book as book_q
-from tests.conftest import AS_OF
+from tests.conftest import AS_OF, use_db
 
 CUTOFFS = (0.8, 0.95)
 # a month end, a mid-month day (partial edge months) and the day before a month end
@@ -301,3 +302,31 @@ def test_search_runs_in_sql_within_the_scope(demo_db, views) -> None:
     assert target["customer_id"] in everyone.to_list()
     assert book_q.search_ids(engine, rep, "%").is_empty()
     assert book_q.search_ids(engine, rep, "zz%%no-such-customer%%zz").is_empty()
+
+
+@pytest.fixture
+def app(demo_db, monkeypatch, app_env):
+    use_db(monkeypatch, demo_db)
+    return demo_db
+
+
+def test_archive_page_pages_fifty_at_a_time_and_searches(app) -> None:
+    engine = app.engine
+    director = who(engine, "director")
+    total = book_q.book(engine, director).height
+    assert total > 2 * archive.PAGE_SIZE
+    at = apptest.open_page(apptest.start(engine, "director"), "customers")
+    assert f"Showing 1–50 of {total}." in apptest.texts(at)
+    table = at.dataframe[0].value
+    assert len(table) == archive.PAGE_SIZE
+    at = next(b for b in at.button if b.label == "Next →").click().run()
+    assert f"Showing 51–100 of {total}." in apptest.texts(at)
+    first = book_q.book(engine, director).row(0, named=True)
+    at = at.text_input(key="customers_search").input(first["name"]).run()
+    shown = apptest.texts(at)
+    assert "Showing 1–" in shown and f"of {total}." not in shown  # back to page 1, narrowed
+    found = at.dataframe[0].value
+    assert first["customer_id"] in list(found.iloc[:, 0])
+    zh = apptest.open_page(apptest.start(engine, "rep", "zh_CN"), "customers")
+    mine = book_q.book(engine, who(engine, "rep")).height
+    assert f"共 {mine} 个" in apptest.texts(zh)
