@@ -330,3 +330,30 @@ def test_archive_page_pages_fifty_at_a_time_and_searches(app) -> None:
     zh = apptest.open_page(apptest.start(engine, "rep", "zh_CN"), "customers")
     mine = book_q.book(engine, who(engine, "rep")).height
     assert f"共 {mine} 个" in apptest.texts(zh)
+
+
+def test_overdue_customers_equal_the_old_whole_log_path(demo_db) -> None:
+    from plugins.customers.logic import cadence
+    from plugins.customers.logic.pool import ownership_spells
+
+    engine = demo_db.engine
+    rules = settings_mod.get(engine)
+    q = MetricQuery(engine, dt.date(2026, 1, 1), dt.date(2026, 11, 1))
+    new = metrics.overdue_customers(q, today=AS_OF)
+    months = [dt.date(2026, m, 1) for m in range(1, 12)]
+    points = [min(month_end(m), AS_OF) for m in months]
+    spells = ownership_spells(
+        whole_book(engine).select("customer_id", "owner_id", "created_on"),
+        activity.all_moves(engine),
+    )
+    history = grades.company_history(engine, points, rules.abc_months, rules.cutoffs)
+    old = cadence.overdue_at_points(
+        spells, activity.all_followups(engine), history, rules.intervals, points
+    ).select(
+        "person_id",
+        pl.col("as_of").dt.truncate("1mo").alias("month"),
+        pl.col("overdue").cast(pl.Float64).alias("num"),
+    )
+    key = ["person_id", "month"]
+    assert old.height > 0 and old["num"].sum() > 0
+    assert_frame_equal(new.select(*key, "num").sort(key), old.sort(key))

@@ -89,9 +89,12 @@ def overdue_customers(q: MetricQuery, today: dt.date | None = None) -> pl.DataFr
     book = book_q.owners(q.engine)
     spells = ownership_spells(book, activity.all_moves(q.engine))
     history = grades.company_history(q.engine, points, rules.abc_months, rules.cutoffs)
-    counts = cadence.overdue_at_points(
-        spells, activity.all_followups(q.engine), history, rules.intervals, points
-    )
+    # A follow-up older than the longest interval before the first point cannot
+    # change whether a customer is overdue (its clock ran out either way), so only
+    # the follow-ups since then are read.
+    since = min(points) - dt.timedelta(days=max(rules.intervals.values()) + 1)
+    logged = activity.followups_between(q.engine, since, max(points))
+    counts = cadence.overdue_at_points(spells, logged, history, rules.intervals, points)
     return counts.select(
         "person_id",
         pl.col("as_of").dt.truncate("1mo").alias("month"),

@@ -78,13 +78,15 @@ def all_followups(engine: Engine) -> pl.DataFrame:
 
 
 def followups_between(engine: Engine, start: dt.date, end: dt.date) -> pl.DataFrame:
-    """``person_id, followup_date, channel`` of the follow-ups dated ``start``..``end``, unscoped
-    (for the metrics: the registry caches and scopes what they return)."""
+    """``customer_id, person_id, followup_date, channel`` of the follow-ups dated
+    ``start``..``end``, unscoped (for the metrics: the registry caches and scopes
+    what they return)."""
     cols = FollowUp.__table__.c
-    query = select(cols.person_id, cols.followup_date, cols.channel).where(
+    names = ("customer_id", "person_id", "followup_date", "channel")
+    query = select(*(cols[n] for n in names)).where(
         cols.followup_date >= start, cols.followup_date <= end
     )
-    schema = {k: FOLLOWUP_SCHEMA[k] for k in ("person_id", "followup_date", "channel")}
+    schema = {k: FOLLOWUP_SCHEMA[k] for k in names}
     return frames.read_frame(engine, query, schema)
 
 
