@@ -151,7 +151,9 @@ class MetricRegistry:
         nodes = people.join(own, on="person_id", how="left")
         if spec.kind != "sum":
             return nodes.select(pl.col("person_id").alias("node_id"), "target").drop_nulls()
-        depth = scoped_closure(engine, viewer).group_by("person_id").agg((pl.len() - 1).alias("depth"))
+        depth = (
+            scoped_closure(engine, viewer).group_by("person_id").agg((pl.len() - 1).alias("depth"))
+        )
         ordered = nodes.join(depth, on="person_id").sort("depth", descending=True)
         resolved: dict[int, float] = {}
         child_sums: dict[int, float] = {}

@@ -8,10 +8,16 @@ import random
 import polars as pl
 from sqlalchemy import delete, func, select, update
 
-from command_center.db import summaries
+from command_center.db import frames, summaries
 from command_center.db.bulk import bulk_insert
 from command_center.db.engine import write_session
-from command_center.db.models import Customer, OrderLine, OrderRefund, PersonMonthSales
+from command_center.db.models import (
+    Customer,
+    CustomerMonthSales,
+    OrderLine,
+    OrderRefund,
+    PersonMonthSales,
+)
 from command_center.io import run_import
 from command_center.ledger import NewLine, book_lines, refund
 from tests.conftest import make_host
@@ -32,7 +38,7 @@ def _person_month(engine) -> dict[tuple[int, str], tuple[float, int, float]]:
                 PersonMonthSales.revenue,
                 PersonMonthSales.lines,
                 PersonMonthSales.refunds,
-            )
+            ).where((PersonMonthSales.lines != 0) | (PersonMonthSales.refund_lines != 0))
         ).all()
     return {(p, m.isoformat()[:7]): (r, n, f) for p, m, r, n, f in rows}
 
@@ -129,7 +135,7 @@ def test_bulk_insert_and_import_upserts_keep_them(empty_db, tmp_path) -> None:
     with write_session(engine) as session:
         bulk_insert(session, OrderLine.__table__, frame)
         session.execute(delete(OrderLine).where(OrderLine.order_id == 4))
-    assert (7, "2026-10") not in _person_month(engine)  # its only line is gone: so is the row
+    assert (7, "2026-10") not in _person_month(engine)  # its only line is gone: a zero row
     _assert_equal(engine)
     path = tmp_path / "orders.csv"
     path.write_text(
@@ -156,3 +162,42 @@ def test_rebuild_recomputes_what_was_damaged(empty_db) -> None:
         counts = summaries.rebuild(conn)
     assert counts["sales_person_month"] == 6
     _assert_equal(engine)
+
+
+def _sorted(frame: pl.DataFrame) -> pl.DataFrame:
+    return frame.sort(frame.columns)
+
+
+def _fresh(engine, table) -> pl.DataFrame:
+    frames.clear_cache()
+    return _sorted(frames.summary(engine, table))
+
+
+def test_copies_in_memory_fold_in_every_change(empty_db, monkeypatch) -> None:
+    engine = empty_db.engine
+    load_small_org(engine)
+    person, customer = PersonMonthSales.__table__, CustomerMonthSales.__table__
+    frames.summary(engine, person), frames.summary(engine, customer)  # copies made
+    reads: list[str] = []
+    real = frames._read_copy
+    monkeypatch.setattr(frames, "_read_copy", lambda *a: reads.append("whole") or real(*a))
+    with write_session(engine) as session:
+        book_lines(session, [NewLine(1, 7, dt.date(2026, 12, 1), 70.0, 7.0)], "t", "test")
+        refund(session, 3, dt.date(2026, 12, 2), 30.0, "late", "t")
+        session.execute(delete(OrderLine).where(OrderLine.order_id == 1))  # a row to zero
+    folded = {t.name: _sorted(frames.summary(engine, t)) for t in (person, customer)}
+    assert reads == []  # brought up to date from the changed rows alone
+    got = folded["sales_person_month"]
+    assert got.filter((pl.col("person_id") == 7) & (pl.col("month") == dt.date(2026, 12, 1)))[
+        "revenue"
+    ].to_list() == [70.0]
+    assert got.filter(
+        (pl.col("person_id") == 4) & (pl.col("month") == dt.date(2025, 10, 1))
+    ).is_empty()
+    for table in (person, customer):
+        assert folded[table.name].equals(_fresh(engine, table))
+    reads.clear()
+    with engine.begin() as conn:
+        summaries.rebuild(conn)
+    frames.summary(engine, person)
+    assert reads == ["whole"]  # a rebuild is read afresh

@@ -141,7 +141,7 @@ _versions: dict[str, tuple[float, dict[str, int]]] = {}
 _versions_lock = threading.Lock()
 
 
-def _version_rows(engine: Engine) -> dict[str, int]:
+def version_rows(engine: Engine) -> dict[str, int]:
     """Every row of ``meta`` (a few dozen), read at most once per TTL."""
     url = str(engine.url)
     now = time.monotonic()
@@ -167,12 +167,12 @@ def forget_versions(engine: Engine | None = None) -> None:
 
 def data_version(engine: Engine) -> int:
     """The current global data version (0 for a database never written to)."""
-    return _version_rows(engine).get(DATA_VERSION_KEY, 0)
+    return version_rows(engine).get(DATA_VERSION_KEY, 0)
 
 
 def table_versions(engine: Engine, tables: Iterable[str]) -> tuple[int, ...]:
     """The versions of ``tables`` and of ``*`` (unknown writes), in that order."""
-    rows = _version_rows(engine)
+    rows = version_rows(engine)
     keys = [_table_key(t) for t in tables] + [_table_key(ANY_TABLE)]
     return tuple(rows.get(key, 0) for key in keys)
 

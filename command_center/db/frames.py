@@ -20,25 +20,27 @@ import os
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
+from dataclasses import dataclass
 from typing import Any, TypeVar
 
 import polars as pl
 from sqlalchemy import Engine, Select, Table, TextClause, select, text
 
-from command_center.db import cx_worker
-from command_center.db.engine import data_version, forget_versions, table_versions
+from command_center.db import cx_worker, summaries
+from command_center.db.engine import data_version, forget_versions, table_versions, version_rows
 from command_center.db.models import (
     Customer,
     CustomerMonthSales,
+    Meta,
     OrderLine,
     OrderRefund,
     Person,
     PersonMonthSales,
     Target,
 )
-from command_center.db.summaries import SALES_TABLES
 from command_center.org.scope import Viewer
 
+SALES_TABLES = summaries.SALES_TABLES
 CACHE_BUDGET_BYTES = int(os.environ.get("COMMAND_CENTER_CACHE_MB", "768")) * 1024 * 1024
 T = TypeVar("T")
 
@@ -181,6 +183,8 @@ def clear_cache() -> None:
     with _cache_lock:
         _cache.clear()
         _load_locks.clear()
+    with _copies_lock:
+        _copies.clear()
 
 
 # -- core frames --------------------------------------------------------------
@@ -304,7 +308,9 @@ def _summary_query(
     end: dt.date | None,
     customer_ids: list[int] | None = None,
 ) -> Select[Any]:
-    query = select(*table.c)
+    query = select(*(c for c in table.c if c.name != "seq")).where(
+        (table.c.lines != 0) | (table.c.refund_lines != 0)
+    )
     if person_ids is not None:
         query = query.where(table.c.person_id.in_(sorted(person_ids)))
     if customer_ids is not None:
@@ -320,19 +326,103 @@ def _summary_schema(table: Table) -> dict[str, pl.DataType]:
     return {name: dtype for name, dtype in SUMMARY_SCHEMA.items() if name in table.c}
 
 
-def all_person_months(engine: Engine) -> pl.DataFrame:
-    """The ledger per person and month, whole force (``sales_person_month``), cached.
+@dataclass
+class _Copy:
+    """A summary table held in memory, as of change number ``seq``."""
 
-    ~120k rows at the large demo: cheap enough to share between every viewer
-    and reload after a write (see :mod:`command_center.db.summaries`).
+    frame: pl.DataFrame
+    seq: int
+    epoch: tuple[int, int]  # (summaries rebuilt, unknown writes): a move means read afresh
+
+
+_copies: dict[tuple[str, str], _Copy] = {}
+_copies_lock = threading.Lock()
+
+
+def summary(engine: Engine, table: Table) -> pl.DataFrame:
+    """All of a ledger summary table, kept in memory and brought up to date by folding in.
+
+    After a write only the rows the triggers stamped since the copy was made
+    are read (an indexed range on ``seq``) and replace their keys in the copy:
+    booking a line costs a one-row read, not a reload. A rebuild of the
+    summaries or a write of unknown tables reads it afresh. Rows whose lines
+    and refunds are all gone are left out.
     """
-    table = PersonMonthSales.__table__
-    return cached(
-        engine,
-        "summary:person_month",
-        lambda: read_frame(engine, _summary_query(table, None, None, None), _summary_schema(table)),
-        tables=SALES_TABLES,
+    rows = version_rows(engine)
+    epoch = (rows.get(summaries.REBUILT_KEY, 0), rows.get("v:*", 0))
+    seq = rows.get(summaries.SEQ_KEY, 0)
+    where = (str(engine.url), table.name)
+    with _copies_lock:
+        copy = _copies.get(where)
+        if copy is not None and copy.seq >= seq and copy.epoch == epoch:
+            return copy.frame
+        lock = _load_locks.setdefault(where, threading.Lock())
+    with lock:
+        with _copies_lock:
+            copy = _copies.get(where)
+        if copy is not None and copy.seq >= seq and copy.epoch == epoch:
+            return copy.frame
+        if copy is None or copy.epoch != epoch:
+            copy = _read_copy(engine, table, epoch)
+        else:
+            copy = _fold(engine, table, copy)
+        with _copies_lock:
+            _copies[where] = copy
+    return copy.frame
+
+
+def _stamped_query(table: Table, after: int | None) -> Select[Any]:
+    """The table's live rows (changed after ``after``) beside the current change number.
+
+    One statement, so rows and number come from one snapshot; the outer join
+    keeps the number when no row changed.
+    """
+    meta = Meta.__table__
+    live = (table.c.lines != 0) | (table.c.refund_lines != 0)
+    condition = live if after is None else table.c.seq > after
+    return (
+        select(meta.c.value.label("current_seq"), *(c for c in table.c if c.name != "seq"))
+        .select_from(meta.outerjoin(table, condition))
+        .where(meta.c.key == summaries.SEQ_KEY)
     )
+
+
+def _typed(table: Table) -> dict[str, pl.DataType]:
+    return {"current_seq": pl.Int64(), **_summary_schema(table)}
+
+
+def _read_copy(engine: Engine, table: Table, epoch: tuple[int, int]) -> _Copy:
+    raw = read_frame(engine, _stamped_query(table, None), _typed(table))
+    seq = int(raw["current_seq"].max() or 0)
+    frame = raw.drop("current_seq").filter(pl.col("month").is_not_null())
+    return _Copy(frame, seq, epoch)
+
+
+def _fold(engine: Engine, table: Table, copy: _Copy) -> _Copy:
+    raw = read_frame(engine, _stamped_query(table, copy.seq), _typed(table))
+    seq = int(raw["current_seq"].max() or copy.seq)
+    changed = raw.drop("current_seq").filter(pl.col("month").is_not_null())
+    if changed.is_empty():
+        return _Copy(copy.frame, seq, copy.epoch)
+    keys = [c.name for c in table.primary_key.columns]
+    live = changed.filter((pl.col("lines") != 0) | (pl.col("refund_lines") != 0))
+    kept = copy.frame.join(changed.select(keys), on=keys, how="anti")
+    return _Copy(pl.concat([kept, live]), seq, copy.epoch)
+
+
+def all_person_months(engine: Engine) -> pl.DataFrame:
+    """The ledger per person and month, whole force (``sales_person_month``).
+
+    ~120k rows at the large demo, shared by every viewer and folded in after
+    writes (:func:`summary`).
+    """
+    return summary(engine, PersonMonthSales.__table__)
+
+
+def all_customer_months(engine: Engine) -> pl.DataFrame:
+    """The ledger per customer, booking person and month, whole company, folded in
+    after writes (:func:`summary`): for company-wide figures such as ABC grades."""
+    return summary(engine, CustomerMonthSales.__table__)
 
 
 def person_months(

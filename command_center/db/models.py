@@ -210,6 +210,7 @@ class PersonMonthSales(Base):
     lines: Mapped[int] = mapped_column(Integer, default=0)
     refunds: Mapped[float] = mapped_column(Float, default=0.0)
     refund_lines: Mapped[int] = mapped_column(Integer, default=0)
+    seq: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0", index=True)
 
 
 class CustomerMonthSales(Base):
@@ -225,3 +226,4 @@ class CustomerMonthSales(Base):
     lines: Mapped[int] = mapped_column(Integer, default=0)
     refunds: Mapped[float] = mapped_column(Float, default=0.0)
     refund_lines: Mapped[int] = mapped_column(Integer, default=0)
+    seq: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0", index=True)

@@ -12,8 +12,10 @@ them in the same transaction as every write, whatever path it takes (the
 ledger API, an import's upsert, a raw bulk insert, PostgreSQL's ``COPY``):
 on SQLite one row trigger per event, on PostgreSQL statement triggers over
 transition tables (one set-based statement per summary and write). A row
-whose lines and refunds both drop to zero is deleted, so a summary always
-equals a fresh ``GROUP BY`` of the detail (:func:`differences` checks;
+whose lines and refunds both drop to zero stays, with zeros (readers skip
+it), so a copy held in memory can be brought up to date from the changed
+rows alone (:data:`SEQ_KEY`). Apart from such rows a summary always equals a
+fresh ``GROUP BY`` of the detail (:func:`differences` checks;
 ``command-center rebuild-summaries`` recomputes them).
 
 Pages, metrics and plugins read the summaries (120k rows at the large demo
@@ -30,6 +32,15 @@ import polars as pl
 from sqlalchemy import Connection, Engine
 
 SUMMED = ("revenue", "cost", "lines", "refunds", "refund_lines")
+SEQ_KEY = "summaries_seq"
+"""The ``meta`` row numbering summary changes: every write to the ledger moves it
+on (inside its transaction, so writers queue on it in commit order) and stamps
+the summary rows it changed with it, so a reader holding a copy reads only the
+rows stamped after its copy (:func:`command_center.db.frames.summary`)."""
+REBUILT_KEY = "summaries_rebuilt"
+"""Moves on with every :func:`rebuild`: copies are read afresh, not folded."""
+_NEXT_SEQ = f"UPDATE meta SET value = value + 1 WHERE key = '{SEQ_KEY}'"
+_CURRENT_SEQ = f"(SELECT value FROM meta WHERE key = '{SEQ_KEY}')"
 SALES_TABLES = ("orders", "order_refunds")
 """The detail tables the summaries follow: caches of a summary declare these."""
 
@@ -60,6 +71,7 @@ def _add(summary: Summary, dialect: str, source: str, sign: int, refunds: bool) 
 
     ``source`` is a relation with ``person_id, customer_id`` and either
     ``order_date, revenue, cost`` (lines) or ``refund_date, amount`` (refunds).
+    Every row it changes gets the current change number (:data:`SEQ_KEY`).
     """
     keys = _key_exprs(summary, dialect, "refund_date" if refunds else "order_date")
     values = (
@@ -67,22 +79,13 @@ def _add(summary: Summary, dialect: str, source: str, sign: int, refunds: bool) 
         if refunds
         else [f"{sign} * SUM(x.revenue)", f"{sign} * SUM(x.cost)", f"{sign} * COUNT(*)", "0", "0"]
     )
-    columns = ", ".join((*summary.keys, *SUMMED))
+    columns = ", ".join((*summary.keys, *SUMMED, "seq"))
     updates = ", ".join(f"{c} = {summary.table}.{c} + excluded.{c}" for c in SUMMED)
     return (
         f"INSERT INTO {summary.table} ({columns}) "
-        f"SELECT {', '.join(keys + values)} FROM {source} AS x WHERE true "
+        f"SELECT {', '.join([*keys, *values, _CURRENT_SEQ])} FROM {source} AS x WHERE true "
         f"GROUP BY {', '.join(keys)} "
-        f"ON CONFLICT ({', '.join(summary.keys)}) DO UPDATE SET {updates}"
-    )
-
-
-def _drop_empty(summary: Summary, dialect: str, source: str, refunds: bool) -> str:
-    """Delete the rows of ``source``'s keys that no line or refund is left in."""
-    keys = _key_exprs(summary, dialect, "refund_date" if refunds else "order_date")
-    return (
-        f"DELETE FROM {summary.table} WHERE lines = 0 AND refund_lines = 0 "
-        f"AND ({', '.join(summary.keys)}) IN (SELECT {', '.join(keys)} FROM {source} AS x)"
+        f"ON CONFLICT ({', '.join(summary.keys)}) DO UPDATE SET {updates}, seq = excluded.seq"
     )
 
 
@@ -146,12 +149,7 @@ def _event_statements(dialect: str, table: str, event: str) -> list[str]:
             if event in ("INSERT", "UPDATE"):
                 moves += [(src["refund"].format(r=new), 1, True)]
         out += [_add(summary, dialect, source, sign, refunds) for source, sign, refunds in moves]
-        out += [
-            _drop_empty(summary, dialect, source, refunds)
-            for source, sign, refunds in moves
-            if sign < 0
-        ]
-    return out
+    return [_NEXT_SEQ, *out]
 
 
 EVENTS = ("INSERT", "UPDATE", "DELETE")
@@ -231,14 +229,33 @@ def rebuild(conn: Connection) -> dict[str, int]:
     """Recompute both summaries from the detail, in the caller's transaction."""
     counts: dict[str, int] = {}
     dialect = conn.dialect.name
+    conn.exec_driver_sql(_NEXT_SEQ)
+    conn.exec_driver_sql(f"UPDATE meta SET value = value + 1 WHERE key = '{REBUILT_KEY}'")
     for summary in SUMMARIES:
         conn.exec_driver_sql(f"DELETE FROM {summary.table}")
-        columns = ", ".join((*summary.keys, *SUMMED))
+        columns = ", ".join((*summary.keys, *SUMMED, "seq"))
+        names = ", ".join((*summary.keys, *SUMMED))
         result = conn.exec_driver_sql(
-            f"INSERT INTO {summary.table} ({columns}) {_detail_sql(summary, dialect)}"
+            f"INSERT INTO {summary.table} ({columns}) "
+            f"SELECT {names}, {_CURRENT_SEQ} FROM ({_detail_sql(summary, dialect)}) AS d"
         )
         counts[summary.table] = int(result.rowcount or 0)
     return counts
+
+
+def install(conn: Connection) -> None:
+    """The change counters, the triggers, and the summaries filled from the ledger
+    (the migrations that create or reshape the summaries end with this)."""
+    for key in (SEQ_KEY, REBUILT_KEY):  # constants, not input
+        conn.exec_driver_sql(
+            f"INSERT INTO meta (key, value) SELECT '{key}', 0 "
+            f"WHERE NOT EXISTS (SELECT 1 FROM meta WHERE key = '{key}')"
+        )
+    for statement in drop_triggers_sql(conn.dialect.name):
+        conn.exec_driver_sql(statement)
+    rebuild(conn)
+    for statement in create_triggers_sql(conn.dialect.name):
+        conn.exec_driver_sql(statement)
 
 
 @contextmanager
@@ -271,7 +288,10 @@ def differences(engine: Engine, tolerance: float = 1e-6) -> dict[str, pl.DataFra
     for summary in SUMMARIES:
         keys = list(summary.keys)
         columns = ", ".join((*keys, *SUMMED))
-        stored = read_frame(engine, f"SELECT {columns} FROM {summary.table}")
+        stored = read_frame(
+            engine,
+            f"SELECT {columns} FROM {summary.table} WHERE lines <> 0 OR refund_lines <> 0",
+        )
         fresh = read_frame(engine, _detail_sql(summary, dialect))
         both = _normalise(stored, keys).join(
             _normalise(fresh, keys), on=keys, how="full", coalesce=True, suffix="_detail"

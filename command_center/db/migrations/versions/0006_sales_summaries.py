@@ -26,6 +26,7 @@ def _summed() -> list[sa.Column]:
         sa.Column("lines", sa.Integer(), nullable=False),
         sa.Column("refunds", sa.Float(), nullable=False),
         sa.Column("refund_lines", sa.Integer(), nullable=False),
+        sa.Column("seq", sa.BigInteger(), nullable=False, server_default="0"),
     ]
 
 
@@ -51,10 +52,9 @@ def upgrade() -> None:
         op.f("ix_sales_customer_month_person_id"), "sales_customer_month", ["person_id"]
     )
     op.create_index(op.f("ix_sales_customer_month_month"), "sales_customer_month", ["month"])
-    connection = op.get_bind()
-    summaries.rebuild(connection)
-    for statement in summaries.create_triggers_sql(connection.dialect.name):
-        connection.exec_driver_sql(statement)
+    for table in ("sales_person_month", "sales_customer_month"):
+        op.create_index(op.f(f"ix_{table}_seq"), table, ["seq"])
+    summaries.install(op.get_bind())
 
 
 def downgrade() -> None:
