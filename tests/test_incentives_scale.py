@@ -19,6 +19,7 @@ from polars.testing import assert_frame_equal
 from command_center.db import frames
 from command_center.metrics import MetricRegistry
 from command_center.org.scope import OPERATOR, Viewer
+from command_center.org.tree import closure
 from command_center.periods import add_months, month_end
 from plugins.incentives import queries, service, settling, sources
 from plugins.incentives.figures import window, window_start
@@ -30,7 +31,9 @@ from plugins.incentives.whatif import (
     MAX_COST_OF_SALES,
     Summary,
     closed_month,
+    histogram,
     is_estimate,
+    nice_step,
 )
 from tests.conftest import make_host
 from tests.test_incentives_helpers import viewer_for
@@ -215,3 +218,58 @@ def test_figures_between_are_cached_per_range(demo, registry) -> None:
     other = service.figures_between(demo, registry, plan, add_months(start, -13), start)
     assert other is not first
     assert other.month.height > first.month.height
+
+
+def _old_team(own: pl.DataFrame, people: pl.DataFrame) -> pl.DataFrame:
+    """The old team figures: a membership test on the reps inside the aggregation."""
+    below = closure(people).filter(pl.col("ancestor_id") != pl.col("person_id"))
+    reps = people.filter(pl.col("level") == "rep")["person_id"].implode()
+    return (
+        below.join(own, on="person_id", how="inner")
+        .group_by("ancestor_id", "month")
+        .agg(
+            pl.col("revenue").sum().alias("team_revenue"),
+            pl.col("profit").sum().alias("team_profit"),
+            pl.col("quota").filter(pl.col("person_id").is_in(reps)).sum().alias("_team_quota"),
+            pl.col("quota").filter(pl.col("person_id").is_in(reps)).count().alias("_n"),
+        )
+        .rename({"ancestor_id": "person_id"})
+    )
+
+
+def test_team_figures_equal_the_old_aggregation(demo) -> None:
+    months = sources.person_months(demo)
+    people = frames.all_people(demo).select("person_id", "manager_id", "level")
+    own = months.select("person_id", "level", "month", "revenue", "profit", "quota")
+    team = _old_team(own, people)
+    old = (
+        own.join(team, on=["person_id", "month"], how="left")
+        .with_columns(
+            pl.col("team_revenue", "team_profit").fill_null(0.0),
+            pl.when(pl.col("level") != "rep")
+            .then(
+                pl.coalesce(pl.col("quota"), pl.when(pl.col("_n") > 0).then(pl.col("_team_quota")))
+            )
+            .alias("team_quota"),
+        )
+        .select(months.columns)
+        .sort("person_id", "month")
+    )
+    assert months.filter(pl.col("team_quota").is_not_null()).height > 0
+    assert_frame_equal(months, old, check_exact=False, rel_tol=1e-12)
+
+
+def test_the_payout_histogram_counts_everyone_once() -> None:
+    long = pl.DataFrame(
+        {
+            "series": ["Baseline"] * 4 + ["Scenario"] * 4,
+            "payout": [0.0, 120.0, 999.0, 5_000.0, 0.0, 130.0, 1_500.0, 6_100.0],
+        }
+    )
+    bars = histogram(long, bins=30)
+    assert nice_step(6_100.0, 30) == 500.0
+    counts = bars.group_by("series").agg(pl.col("people").sum()).sort("series")
+    assert counts["people"].to_list() == [4, 4]
+    assert bars.filter(pl.col("series") == "Scenario")["lo"].to_list() == [0.0, 1_500.0, 6_000.0]
+    assert (bars["hi"] - bars["lo"]).unique().to_list() == [500.0]
+    assert histogram(long.head(0)).is_empty()

@@ -79,15 +79,17 @@ def _build_months(engine: Engine) -> pl.DataFrame:
         .with_columns(pl.col("revenue", "profit").fill_null(0.0))
     )
     below = closure(people).filter(pl.col("ancestor_id") != pl.col("person_id"))
-    reps = people.filter(pl.col("level") == "rep")["person_id"].implode()
+    # The reps' quotas (null for everyone else), flagged once before grouping:
+    # a membership test inside the aggregation ran per group (~2 s at 5,000 people).
+    rep_quota = pl.when(pl.col("level") == "rep").then(pl.col("quota")).alias("_rep_quota")
     team = (
-        below.join(own, on="person_id", how="inner")
+        below.join(own.with_columns(rep_quota), on="person_id", how="inner")
         .group_by("ancestor_id", "month")
         .agg(
             pl.col("revenue").sum().alias("team_revenue"),
             pl.col("profit").sum().alias("team_profit"),
-            pl.col("quota").filter(pl.col("person_id").is_in(reps)).sum().alias("_team_quota"),
-            pl.col("quota").filter(pl.col("person_id").is_in(reps)).count().alias("_n"),
+            pl.col("_rep_quota").sum().alias("_team_quota"),
+            pl.col("_rep_quota").count().alias("_n"),
         )
         .rename({"ancestor_id": "person_id"})
     )

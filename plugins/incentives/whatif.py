@@ -10,6 +10,7 @@ figures of everyone above it; the growth metric moves with revenue.
 from __future__ import annotations
 
 import datetime as dt
+import math
 from dataclasses import dataclass, field
 
 import polars as pl
@@ -227,6 +228,41 @@ def distribution(table: pl.DataFrame, baseline: str, scenario: str) -> pl.DataFr
             table.select(pl.lit(baseline).alias("series"), pl.col("payout_old").alias("payout")),
             table.select(pl.lit(scenario).alias("series"), pl.col("payout_new").alias("payout")),
         ]
+    )
+
+
+def nice_step(span: float, bins: int) -> float:
+    """The smallest 1, 2 or 5 x 10^k that cuts ``span`` into at most ``bins`` bins."""
+    if span <= 0:
+        return 1.0
+    raw = span / bins
+    power = 10 ** math.floor(math.log10(raw))
+    for factor in (1, 2, 5, 10):
+        if factor * power >= raw:
+            return float(factor * power)
+    return float(10 * power)  # pragma: no cover - the loop always returns
+
+
+def histogram(long: pl.DataFrame, bins: int = 30) -> pl.DataFrame:
+    """``series, lo, hi, people`` of a :func:`distribution` frame, binned here.
+
+    The browser gets ~60 bars instead of two points per person (10,000 for
+    a director at the large scale) to bin itself.
+    """
+    if long.is_empty():
+        return pl.DataFrame(
+            schema={"series": pl.String, "lo": pl.Float64, "hi": pl.Float64, "people": pl.UInt32}
+        )
+    low = float(long["payout"].min())  # type: ignore[arg-type]
+    high = float(long["payout"].max())  # type: ignore[arg-type]
+    step = nice_step(high - low, bins)
+    lo = (pl.col("payout") / step).floor() * step
+    return (
+        long.group_by("series", lo.alias("lo"))
+        .agg(pl.len().alias("people"))
+        .with_columns((pl.col("lo") + step).alias("hi"))
+        .select("series", "lo", "hi", "people")
+        .sort("series", "lo")
     )
 
 

@@ -54,19 +54,18 @@ def single_curve(data: pl.DataFrame) -> alt.Chart:
 
 
 def distribution(data: pl.DataFrame, baseline: str, scenario: str) -> alt.Chart:
-    """How many people earn how much, both sides overlaid."""
+    """How many people earn how much, both sides overlaid (``data``: :func:`whatif.histogram`)."""
     return (
         alt.Chart(data)
         .mark_bar(opacity=0.55, binSpacing=0)
         .encode(
-            x=alt.X(
-                "payout:Q", bin=alt.Bin(maxbins=30), title=t("incentives.sim.payout_per_person")
-            ),
-            y=alt.Y("count():Q", stack=None, title=t("incentives.sim.people")),
+            x=alt.X("lo:Q", title=t("incentives.sim.payout_per_person")),
+            x2="hi:Q",
+            y=alt.Y("people:Q", stack=None, title=t("incentives.sim.people")),
             color=alt.Color("series:N", title=None, scale=_series_scale(baseline, scenario)),
             tooltip=[
                 alt.Tooltip("series:N", title=t("incentives.sim.series")),
-                alt.Tooltip("count():Q", title=t("incentives.sim.people")),
+                alt.Tooltip("people:Q", title=t("incentives.sim.people")),
             ],
         )
         .properties(height=280)

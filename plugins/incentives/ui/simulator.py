@@ -35,6 +35,7 @@ from plugins.incentives.whatif import (
     compare,
     curves,
     distribution,
+    histogram,
     is_estimate,
     scope_revenue,
     summaries,
@@ -269,7 +270,7 @@ def _charts(
         st.caption(t("incentives.sim.curve_help"))
     with right:
         st.markdown(f"**{t('incentives.sim.distribution')}**")
-        chart(charts.distribution(distribution(table, *labels), *labels))
+        chart(charts.distribution(histogram(distribution(table, *labels)), *labels))
     moved = winners_losers(table)
     st.markdown(f"**{t('incentives.sim.winners_losers')}**")
     if moved.is_empty():
