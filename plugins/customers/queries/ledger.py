@@ -14,7 +14,7 @@ import polars as pl
 from sqlalchemy import Engine, select
 
 from command_center.db import frames
-from command_center.db.models import OrderLine
+from command_center.db.models import CustomerMonthSales, OrderLine
 from command_center.org.scope import OPERATOR, Viewer
 from plugins.customers.logic.dates import Window
 
@@ -98,8 +98,11 @@ def customer_month_revenue(engine: Engine) -> pl.DataFrame:
     """
 
     def load() -> pl.DataFrame:
+        table = CustomerMonthSales.__table__
+        query = select(table.c.customer_id, table.c.month, table.c.revenue).where(table.c.lines > 0)
+        schema = {k: MONTHLY_SCHEMA[k] for k in ("customer_id", "month", "revenue")}
         return (
-            _monthly(frames.customer_months(engine, OPERATOR))
+            frames.read_frame(engine, query, schema)
             .lazy()
             .group_by(pl.col("customer_id").cast(pl.Int32), "month")
             .agg(pl.col("revenue").sum())
