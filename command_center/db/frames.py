@@ -20,7 +20,7 @@ import os
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 import polars as pl
@@ -328,11 +328,22 @@ def _summary_schema(table: Table) -> dict[str, pl.DataType]:
 
 @dataclass
 class _Copy:
-    """A summary table held in memory, as of change number ``seq``."""
+    """A summary table held in memory, as of change number ``seq``, one part per month.
 
-    frame: pl.DataFrame
+    A change folds into the parts of the months it touched (a few hundred
+    thousand rows at most), and :attr:`frame` puts the parts side by side
+    without copying them.
+    """
+
+    parts: dict[dt.date, pl.DataFrame]
     seq: int
     epoch: tuple[int, int]  # (summaries rebuilt, unknown writes): a move means read afresh
+    schema: dict[str, pl.DataType]
+    frame: pl.DataFrame = field(init=False)
+
+    def __post_init__(self) -> None:
+        parts = [self.parts[month] for month in sorted(self.parts)]
+        self.frame = pl.concat(parts, rechunk=False) if parts else pl.DataFrame(schema=self.schema)
 
 
 _copies: dict[tuple[str, str], _Copy] = {}
@@ -391,11 +402,18 @@ def _typed(table: Table) -> dict[str, pl.DataType]:
     return {"current_seq": pl.Int64(), **_summary_schema(table)}
 
 
+def _by_month(frame: pl.DataFrame) -> dict[dt.date, pl.DataFrame]:
+    return {
+        key[0]: part
+        for key, part in frame.partition_by("month", as_dict=True, maintain_order=False).items()
+    }
+
+
 def _read_copy(engine: Engine, table: Table, epoch: tuple[int, int]) -> _Copy:
     raw = read_frame(engine, _stamped_query(table, None), _typed(table))
     seq = int(raw["current_seq"].max() or 0)
-    frame = raw.drop("current_seq").filter(pl.col("month").is_not_null())
-    return _Copy(frame, seq, epoch)
+    rows = raw.drop("current_seq").filter(pl.col("month").is_not_null())
+    return _Copy(_by_month(rows) if rows.height else {}, seq, epoch, _summary_schema(table))
 
 
 def _fold(engine: Engine, table: Table, copy: _Copy) -> _Copy:
@@ -403,11 +421,19 @@ def _fold(engine: Engine, table: Table, copy: _Copy) -> _Copy:
     seq = int(raw["current_seq"].max() or copy.seq)
     changed = raw.drop("current_seq").filter(pl.col("month").is_not_null())
     if changed.is_empty():
-        return _Copy(copy.frame, seq, copy.epoch)
+        return _Copy(copy.parts, seq, copy.epoch, copy.schema)
     keys = [c.name for c in table.primary_key.columns]
-    live = changed.filter((pl.col("lines") != 0) | (pl.col("refund_lines") != 0))
-    kept = copy.frame.join(changed.select(keys), on=keys, how="anti")
-    return _Copy(pl.concat([kept, live]), seq, copy.epoch)
+    parts = dict(copy.parts)
+    for month, rows in _by_month(changed).items():
+        live = rows.filter((pl.col("lines") != 0) | (pl.col("refund_lines") != 0))
+        old = parts.get(month)
+        kept = old.join(rows.select(keys), on=keys, how="anti") if old is not None else None
+        merged = live if kept is None else pl.concat([kept, live])
+        if merged.is_empty():
+            parts.pop(month, None)
+        else:
+            parts[month] = merged
+    return _Copy(parts, seq, copy.epoch, copy.schema)
 
 
 def all_person_months(engine: Engine) -> pl.DataFrame:
