@@ -119,4 +119,8 @@ def seed_demo(ctx: DemoContext) -> None:
 
 @hookspec
 def on_startup(engine: Engine) -> None:
-    """Run once per process when the app starts (after migrations), e.g. housekeeping."""
+    """Run once per process when the app starts (after migrations), e.g. housekeeping.
+
+    The app calls it in a background thread: the first page does not wait for
+    it, and it may run while pages read (write through ``write_session``).
+    """

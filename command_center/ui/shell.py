@@ -8,6 +8,8 @@ pages (a section per plugin), filtered by the signed-in user's role.
 from __future__ import annotations
 
 import datetime as dt
+import logging
+import threading
 from collections.abc import Callable
 from typing import Any
 
@@ -25,12 +27,26 @@ from command_center.types import ALL_ROLES, LEADER_ROLES, PageSpec
 from command_center.ui import state
 from pages import admin, data, home, login
 
+logger = logging.getLogger(__name__)
+
 
 @st.cache_resource(show_spinner=False)
-def _started(db_url: str) -> bool:
-    """Run every plugin's ``on_startup`` once per process and database."""
-    runtime.host().call("on_startup", engine=runtime.engine())
-    return True
+def _started(db_url: str) -> threading.Thread:
+    """Once per process and database, in the background: every plugin's
+    ``on_startup`` (housekeeping such as the daily pool release) and the
+    whole-force summary read, so the first page does not wait for them."""
+    engine, host = runtime.engine(), runtime.host()
+
+    def start() -> None:
+        try:
+            host.call("on_startup", engine=engine)
+            frames.all_person_months(engine)
+        except Exception:  # the pages work without it; the server log says why
+            logger.exception("start-up housekeeping failed for %s", db_url)
+
+    thread = threading.Thread(target=start, name="command-center-startup", daemon=True)
+    thread.start()
+    return thread
 
 
 def core_pages() -> list[PageSpec]:
