@@ -158,3 +158,37 @@ def test_the_list_pager_in_chinese(app) -> None:
     assert _caption(at, "条").startswith("第 1–50 条，共 ")
     assert at.button(key="pipeline_list_next").label == "下一页"
     assert at.button(key="pipeline_list_prev").label == "上一页"
+
+
+def _old_velocity(history: pl.DataFrame, model) -> pl.DataFrame:
+    """The old stays: the next change found with a window per deal."""
+    stays = (
+        history.sort("opp_id", "changed_at", "change_id")
+        .with_columns(pl.col("changed_at").shift(-1).over("opp_id").alias("left_at"))
+        .drop_nulls("left_at")
+        .filter(pl.col("to_stage").is_in(list(model.open)))
+        .with_columns(
+            ((pl.col("left_at") - pl.col("changed_at")).dt.total_seconds() / 86_400).alias("days")
+        )
+        .group_by("to_stage")
+        .agg(
+            pl.len().cast(pl.Int64).alias("stays"),
+            pl.col("days").mean().alias("mean_days"),
+            pl.col("days").median().alias("median_days"),
+        )
+    )
+    grid = pl.DataFrame({"stage": list(model.open)}).with_row_index("position")
+    return (
+        grid.join(stays, left_on="stage", right_on="to_stage", how="left")
+        .with_columns(pl.col("stays").fill_null(0))
+        .sort("position")
+        .select("stage", "stays", "mean_days", "median_days")
+    )
+
+
+def test_velocity_equals_the_old_window_per_deal(demo_db) -> None:
+    model = cfg.stage_model(cfg.current(demo_db.engine))
+    history = queries.all_history(demo_db.engine)
+    new = analytics.velocity(history, model)
+    assert new["stays"].sum() > 0
+    assert_frame_equal(new, _old_velocity(history, model), check_exact=False, rel_tol=1e-12)

@@ -339,7 +339,13 @@ def scenarios(engine: Engine, owner: str) -> pl.DataFrame:
     query = select(*(Scenario.__table__.c[c] for c in SCENARIO_SCHEMA)).where(
         Scenario.owner == owner
     )
-    return frames.read_frame(engine, query, SCENARIO_SCHEMA).sort("name")
+    return frames.cached(
+        engine,
+        "incentives:scenarios",
+        lambda: frames.read_frame(engine, query, SCENARIO_SCHEMA).sort("name"),
+        owner,
+        tables=(str(Scenario.__tablename__),),
+    )
 
 
 def scenario(engine: Engine, owner: str, scenario_id: int) -> SavedScenario | None:

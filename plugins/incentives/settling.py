@@ -124,8 +124,10 @@ def _evaluate_all(
         span = GRAIN_MONTHS[plan.period]
         start_index = month.year * 12 + month.month - 1 - (span - 1)
         first = dt.date(start_index // 12, start_index % 12 + 1, 1)
-        # Only these people's lines of these months, scope and dates in SQL.
-        orders = frames.orders(engine, viewer.narrow(frozenset(ids)), first, month_end(month))
+        # Only the scope's lines of these months (scope and dates in SQL), then these people.
+        orders = frames.orders(engine, viewer, first, month_end(month)).filter(
+            pl.col("person_id").is_in(ids)
+        )
         batch.credits.append(contributions(kept, orders))
         if plan.clawback.enabled:
             batch.windows.append(

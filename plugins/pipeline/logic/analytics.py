@@ -94,7 +94,11 @@ def velocity(history: pl.DataFrame, model: StageModel) -> pl.DataFrame:
     """
     stays = (
         history.sort("opp_id", "changed_at", "change_id")
-        .with_columns(pl.col("changed_at").shift(-1).over("opp_id").alias("left_at"))
+        .with_columns(  # the next row's time when it is the same deal (no window per deal)
+            pl.when(pl.col("opp_id").shift(-1) == pl.col("opp_id"))
+            .then(pl.col("changed_at").shift(-1))
+            .alias("left_at")
+        )
         .drop_nulls("left_at")
         .filter(pl.col("to_stage").is_in(list(model.open)))
         .with_columns(
