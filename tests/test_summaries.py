@@ -201,3 +201,28 @@ def test_copies_in_memory_fold_in_every_change(empty_db, monkeypatch) -> None:
         summaries.rebuild(conn)
     frames.summary(engine, person)
     assert reads == ["whole"]  # a rebuild is read afresh
+
+
+def test_derived_by_month_is_derived_again_only_for_changed_months(empty_db) -> None:
+    engine = empty_db.engine
+    load_small_org(engine)
+    table = CustomerMonthSales.__table__
+    seen: list[dt.date] = []
+
+    def revenue(rows: pl.DataFrame) -> pl.DataFrame:
+        seen.extend(rows["month"].unique().to_list())
+        return rows.group_by("customer_id", "month").agg(pl.col("revenue").sum())
+
+    first = frames.summary_by_month(engine, table, "test:revenue", revenue)
+    months = sorted(set(first["month"].to_list()))
+    october = dt.date(2026, 10, 1)
+    stamps = frames.summary_stamps(engine, table, [october, dt.date(2025, 10, 1)])
+    seen.clear()
+    with write_session(engine) as session:
+        book_lines(session, [NewLine(1, 4, dt.date(2026, 10, 9), 50.0, 5.0)], "t", "test")
+    again = frames.summary_by_month(engine, table, "test:revenue", revenue)
+    assert seen == [october]  # the other months' sums were kept
+    assert sorted(set(again["month"].to_list())) == months
+    assert _sorted(again).equals(_sorted(revenue(frames.summary(engine, table))))
+    moved = frames.summary_stamps(engine, table, [october, dt.date(2025, 10, 1)])
+    assert moved[-1] == stamps[-1] and moved[-2] != stamps[-2]

@@ -332,18 +332,25 @@ class _Copy:
 
     A change folds into the parts of the months it touched (a few hundred
     thousand rows at most), and :attr:`frame` puts the parts side by side
-    without copying them.
+    without copying them. ``stamps`` tells when each month last changed, so
+    what is derived from a month (:func:`summary_by_month`) is derived again
+    only when that month changed.
     """
 
     parts: dict[dt.date, pl.DataFrame]
     seq: int
-    epoch: tuple[int, int]  # (summaries rebuilt, unknown writes): a move means read afresh
+    epoch: tuple[int, int, int]  # (rebuilds, unknown writes, seq when read whole)
     schema: dict[str, pl.DataType]
+    stamps: dict[dt.date, int] = field(default_factory=dict)
+    derived: dict[tuple[str, dt.date], tuple[int, pl.DataFrame]] = field(default_factory=dict)
     frame: pl.DataFrame = field(init=False)
 
     def __post_init__(self) -> None:
         parts = [self.parts[month] for month in sorted(self.parts)]
         self.frame = pl.concat(parts, rechunk=False) if parts else pl.DataFrame(schema=self.schema)
+
+    def stamp(self, month: dt.date) -> int:
+        return self.stamps.get(month, 0)
 
 
 _copies: dict[tuple[str, str], _Copy] = {}
@@ -359,27 +366,61 @@ def summary(engine: Engine, table: Table) -> pl.DataFrame:
     summaries or a write of unknown tables reads it afresh. Rows whose lines
     and refunds are all gone are left out.
     """
+    return _current_copy(engine, table).frame
+
+
+def summary_by_month(
+    engine: Engine, table: Table, name: str, derive: Callable[[pl.DataFrame], pl.DataFrame]
+) -> pl.DataFrame:
+    """``derive`` of each month's rows of a summary, side by side.
+
+    Each month is derived once and again only after a write changed that
+    month, so a figure summed over 24 months costs one month's work after a
+    booking. ``derive`` must be pure and return the same columns for every
+    month (it gets one month's rows, never an empty frame).
+    """
+    copy = _current_copy(engine, table)
+    out = []
+    for month in sorted(copy.parts):
+        memo = copy.derived.get((name, month))
+        if memo is None or memo[0] != copy.stamp(month):
+            memo = (copy.stamp(month), derive(copy.parts[month]))
+            copy.derived[(name, month)] = memo
+        out.append(memo[1])
+    if not out:
+        return derive(pl.DataFrame(schema=copy.schema))
+    return pl.concat(out, rechunk=False)
+
+
+def summary_stamps(engine: Engine, table: Table, months: list[dt.date]) -> tuple[int, ...]:
+    """Tokens that change whenever a ledger write changes any of ``months`` (a cache key
+    for figures of those months that come from elsewhere, e.g. their order lines)."""
+    copy = _current_copy(engine, table)
+    return (*copy.epoch, *(copy.stamp(month.replace(day=1)) for month in months))
+
+
+def _current_copy(engine: Engine, table: Table) -> _Copy:
     rows = version_rows(engine)
-    epoch = (rows.get(summaries.REBUILT_KEY, 0), rows.get("v:*", 0))
+    marks = (rows.get(summaries.REBUILT_KEY, 0), rows.get("v:*", 0))
     seq = rows.get(summaries.SEQ_KEY, 0)
     where = (str(engine.url), table.name)
     with _copies_lock:
         copy = _copies.get(where)
-        if copy is not None and copy.seq >= seq and copy.epoch == epoch:
-            return copy.frame
+        if copy is not None and copy.seq >= seq and copy.epoch[:2] == marks:
+            return copy
         lock = _load_locks.setdefault(where, threading.Lock())
     with lock:
         with _copies_lock:
             copy = _copies.get(where)
-        if copy is not None and copy.seq >= seq and copy.epoch == epoch:
-            return copy.frame
-        if copy is None or copy.epoch != epoch:
-            copy = _read_copy(engine, table, epoch)
+        if copy is not None and copy.seq >= seq and copy.epoch[:2] == marks:
+            return copy
+        if copy is None or copy.epoch[:2] != marks:
+            copy = _read_copy(engine, table, marks)
         else:
             copy = _fold(engine, table, copy)
         with _copies_lock:
             _copies[where] = copy
-    return copy.frame
+    return copy
 
 
 def _stamped_query(table: Table, after: int | None) -> Select[Any]:
@@ -409,22 +450,21 @@ def _by_month(frame: pl.DataFrame) -> dict[dt.date, pl.DataFrame]:
     }
 
 
-def _read_copy(engine: Engine, table: Table, epoch: tuple[int, int]) -> _Copy:
+def _read_copy(engine: Engine, table: Table, marks: tuple[int, int]) -> _Copy:
     raw = read_frame(engine, _stamped_query(table, None), _typed(table))
     seq = int(raw["current_seq"].max() or 0)
     rows = raw.drop("current_seq").filter(pl.col("month").is_not_null())
-    return _Copy(_by_month(rows) if rows.height else {}, seq, epoch, _summary_schema(table))
+    parts = _by_month(rows) if rows.height else {}
+    return _Copy(parts, seq, (*marks, seq), _summary_schema(table))
 
 
 def _fold(engine: Engine, table: Table, copy: _Copy) -> _Copy:
     raw = read_frame(engine, _stamped_query(table, copy.seq), _typed(table))
     seq = int(raw["current_seq"].max() or copy.seq)
     changed = raw.drop("current_seq").filter(pl.col("month").is_not_null())
-    if changed.is_empty():
-        return _Copy(copy.parts, seq, copy.epoch, copy.schema)
     keys = [c.name for c in table.primary_key.columns]
-    parts = dict(copy.parts)
-    for month, rows in _by_month(changed).items():
+    parts, stamps = dict(copy.parts), dict(copy.stamps)
+    for month, rows in _by_month(changed).items() if changed.height else ():
         live = rows.filter((pl.col("lines") != 0) | (pl.col("refund_lines") != 0))
         old = parts.get(month)
         kept = old.join(rows.select(keys), on=keys, how="anti") if old is not None else None
@@ -433,7 +473,8 @@ def _fold(engine: Engine, table: Table, copy: _Copy) -> _Copy:
             parts.pop(month, None)
         else:
             parts[month] = merged
-    return _Copy(parts, seq, copy.epoch, copy.schema)
+        stamps[month] = seq
+    return _Copy(parts, seq, copy.epoch, copy.schema, stamps, copy.derived)
 
 
 def all_person_months(engine: Engine) -> pl.DataFrame:

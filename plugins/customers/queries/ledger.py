@@ -79,13 +79,13 @@ def _monthly(frame: pl.DataFrame) -> pl.DataFrame:
 def all_monthly(engine: Engine) -> pl.DataFrame:
     """``customer_id, person_id, month, revenue, lines`` for the whole ledger (unscoped).
 
-    Read from the summary ``sales_customer_month`` (kept equal to the ledger by
-    the core), cached until an order or refund is written.
+    From the core's in-memory copy of ``sales_customer_month``, which folds in
+    each write's changed rows instead of reloading.
     """
     return frames.cached(
         engine,
         "customers:monthly",
-        lambda: _monthly(frames.customer_months(engine, OPERATOR)),
+        lambda: _monthly(frames.all_customer_months(engine)),
         tables=frames.SALES_TABLES,
     )
 
@@ -93,24 +93,20 @@ def all_monthly(engine: Engine) -> pl.DataFrame:
 def customer_month_revenue(engine: Engine) -> pl.DataFrame:
     """``customer_id, month, revenue`` for the whole ledger, people summed (unscoped).
 
-    What company grades and their history need; read from the summary and
-    cached until an order or a refund is written.
+    What company grades and their history need: summed month by month from
+    the core's in-memory copy of the summary, each month again only after a
+    write changed it (a booking costs one month's sum, not 24).
     """
-
-    def load() -> pl.DataFrame:
-        table = CustomerMonthSales.__table__
-        query = select(table.c.customer_id, table.c.month, table.c.revenue).where(table.c.lines > 0)
-        schema = {k: MONTHLY_SCHEMA[k] for k in ("customer_id", "month", "revenue")}
-        return (
-            frames.read_frame(engine, query, schema)
-            .lazy()
-            .group_by(pl.col("customer_id").cast(pl.Int32), "month")
-            .agg(pl.col("revenue").sum())
-            .sort("customer_id", "month")
-            .collect()
-        )
-
-    return frames.cached(engine, "customers:customer_month", load, tables=frames.SALES_TABLES)
+    return frames.summary_by_month(
+        engine,
+        CustomerMonthSales.__table__,
+        "customers:customer_month",
+        lambda rows: rows.lazy()
+        .filter(pl.col("lines") > 0)
+        .group_by(pl.col("customer_id").cast(pl.Int32), "month")
+        .agg(pl.col("revenue").sum())
+        .collect(),
+    )
 
 
 def monthly(
@@ -153,7 +149,10 @@ def daily(engine: Engine, viewer: Viewer, ranges: list[tuple[dt.date, dt.date]])
 
     if viewer.person_ids is not None:
         return load()
-    return frames.cached(engine, "customers:daily", load, key, tables=frames.SALES_TABLES)
+    # The edge days change only when a write touches their months (rarely the older one).
+    months = sorted({day.replace(day=1) for span in key for day in span})
+    stamps = frames.summary_stamps(engine, CustomerMonthSales.__table__, months)
+    return frames.cached(engine, "customers:daily", load, key, stamps, tables=())
 
 
 def all_daily(engine: Engine, ranges: list[tuple[dt.date, dt.date]]) -> pl.DataFrame:
