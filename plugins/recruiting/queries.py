@@ -5,17 +5,22 @@ opening, its candidates and everything about them when the hiring manager
 is in their scope (a supervisor: their own openings; a manager: their
 region's; the director: all). Reps and admins see no recruiting rows.
 Training rows belong to the person trained: a rep sees only their own.
-Frames are read whole once per data version (``frames.cached``) and then
-narrowed to the viewer; catalogue rows (programs, courses, exams) are not
-personal and every business role sees them.
+Everyone's rows are read whole once per data version (``frames.cached``);
+a narrower viewer's rows are read with the scope in SQL (the hiring manager,
+or the person trained, ``IN`` the viewer's people), cached per scope, so a
+supervisor's page reads their team's rows only. Catalogue rows (programs,
+courses, exams) are not personal and every business role sees them.
+The candidate list pages on the server (:func:`candidate_page`: filters and
+search in SQL, ``LIMIT``/``OFFSET`` with a total count).
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 import polars as pl
-from sqlalchemy import Engine, select
+from sqlalchemy import ColumnElement, Engine, Select, func, or_, select
 from sqlalchemy.orm import Session
 
 from command_center.db import frames
@@ -218,53 +223,217 @@ def _table(engine: Engine, model: type, schema: dict[str, pl.DataType]) -> pl.Da
     return frames.cached(engine, f"recruiting:{table.name}", load, tables=(table.name,))
 
 
+def _scope_key(viewer: Viewer) -> tuple[int, ...]:
+    return tuple(sorted(viewer.person_ids or ()))
+
+
+def _by_person(
+    engine: Engine, viewer: Viewer, model: type, schema: dict[str, pl.DataType], column: str
+) -> pl.DataFrame:
+    """The rows whose ``column`` is a person in the viewer's scope: the whole cached
+    table for everyone's viewer, else read with the scope in SQL (cached per scope)."""
+    if viewer.person_ids is None:
+        return _table(engine, model, schema)
+    table: Any = model.__table__  # type: ignore[attr-defined]
+    ids = _scope_key(viewer)
+
+    def load() -> pl.DataFrame:
+        query = select(*(table.c[c] for c in schema)).where(table.c[column].in_(ids))
+        return frames.read_frame(engine, query, schema)
+
+    name = f"recruiting:{table.name}:{column}"
+    return frames.cached(engine, name, load, ids, tables=(table.name,))
+
+
 def recruits(viewer: Viewer) -> bool:
     """Whether the viewer may see recruiting rows at all (reps and admins may not)."""
     return viewer.role in RECRUITER_ROLES
 
 
-def _hm_scope(viewer: Viewer, frame: pl.DataFrame) -> pl.DataFrame:
-    if not recruits(viewer):
-        return frame.clear()
-    return viewer.filter(frame, "hiring_manager_id")
+def _hm_where(viewer: Viewer) -> ColumnElement[bool] | None:
+    """The viewer's scope on the opening's hiring manager, in SQL (None: everyone)."""
+    if viewer.person_ids is None:
+        return None
+    return Opening.__table__.c.hiring_manager_id.in_(_scope_key(viewer))
 
 
 # -- recruiting (scoped by the opening's hiring manager) -----------------------
 
+HIRING_TABLES = (Candidate.__tablename__, Opening.__tablename__)
+
 
 def openings(engine: Engine, viewer: Viewer) -> pl.DataFrame:
-    return _hm_scope(viewer, _table(engine, Opening, OPENING_SCHEMA)).sort("opening_id")
+    if not recruits(viewer):
+        return pl.DataFrame(schema=OPENING_SCHEMA)
+    frame = _by_person(engine, viewer, Opening, OPENING_SCHEMA, "hiring_manager_id")
+    return frame.sort("opening_id")
+
+
+CANDIDATE_FULL_SCHEMA: dict[str, pl.DataType] = {
+    **CANDIDATE_SCHEMA,
+    "opening_title": STR,
+    "level": STR,
+    "region": STR,
+    "opened_on": DATE,
+    "closed_on": DATE,
+    "hiring_manager_id": I64,
+}
+
+
+def _candidate_select(*columns: Any) -> Select[Any]:
+    """Candidates joined to their opening (inner: a candidate without one is not shown)."""
+    cand: Any = Candidate.__table__
+    opening: Any = Opening.__table__
+    return select(*columns).select_from(
+        cand.join(opening, cand.c.opening_id == opening.c.opening_id)
+    )
+
+
+def _candidate_columns() -> list[Any]:
+    cand: Any = Candidate.__table__
+    opening: Any = Opening.__table__
+    return [
+        *(cand.c[c] for c in CANDIDATE_SCHEMA),
+        opening.c.title.label("opening_title"),
+        *(opening.c[c] for c in ("level", "region", "opened_on", "closed_on", "hiring_manager_id")),
+    ]
 
 
 def candidates(engine: Engine, viewer: Viewer) -> pl.DataFrame:
     """Candidates with their opening's ``title, level, region, opened_on, closed_on,
     hiring_manager_id``."""
+    if not recruits(viewer):
+        return pl.DataFrame(schema=CANDIDATE_FULL_SCHEMA)
+    where = _hm_where(viewer)
+    if where is None:
+
+        def load_all() -> pl.DataFrame:
+            opening = _table(engine, Opening, OPENING_SCHEMA).select(
+                "opening_id",
+                pl.col("title").alias("opening_title"),
+                "level",
+                "region",
+                "opened_on",
+                "closed_on",
+                "hiring_manager_id",
+            )
+            cands = _table(engine, Candidate, CANDIDATE_SCHEMA)
+            return cands.join(opening, on="opening_id", how="inner").sort("candidate_id")
+
+        return frames.cached(engine, "recruiting:candidates+", load_all, tables=HIRING_TABLES)
 
     def load() -> pl.DataFrame:
-        opening = _table(engine, Opening, OPENING_SCHEMA).select(
-            "opening_id",
-            pl.col("title").alias("opening_title"),
-            "level",
-            "region",
-            "opened_on",
-            "closed_on",
-            "hiring_manager_id",
-        )
-        cands = _table(engine, Candidate, CANDIDATE_SCHEMA)
-        return cands.join(opening, on="opening_id", how="inner").sort("candidate_id")
+        query = _candidate_select(*_candidate_columns()).where(where)
+        return frames.read_frame(engine, query, CANDIDATE_FULL_SCHEMA).sort("candidate_id")
 
-    both = (Candidate.__tablename__, Opening.__tablename__)
-    return _hm_scope(viewer, frames.cached(engine, "recruiting:candidates+", load, tables=both))
+    key = _scope_key(viewer)
+    return frames.cached(engine, "recruiting:candidates+:hm", load, key, tables=HIRING_TABLES)
+
+
+@dataclass(frozen=True)
+class CandidateFilter:
+    """What the candidate list narrows to: an opening (0: all), stages, a source
+    ("": all) and a search on name, phone or e-mail (case-insensitive, "": none)."""
+
+    opening_id: int = 0
+    stages: tuple[str, ...] = ()
+    source: str = ""
+    search: str = ""
+
+
+def _filter_where(rows: CandidateFilter) -> list[ColumnElement[bool]]:
+    cand: Any = Candidate.__table__
+    where: list[ColumnElement[bool]] = []
+    if rows.opening_id:
+        where.append(cand.c.opening_id == rows.opening_id)
+    if rows.stages:
+        where.append(cand.c.stage.in_(sorted(rows.stages)))
+    if rows.source:
+        where.append(cand.c.source == rows.source)
+    term = rows.search.strip().lower()
+    if term:
+        where.append(
+            or_(
+                *(
+                    func.lower(cand.c[c]).contains(term, autoescape=True)
+                    for c in ("name", "phone", "email")
+                )
+            )
+        )
+    return where
+
+
+def search_mask(frame: pl.DataFrame, search: str) -> pl.Expr:
+    """:func:`candidate_page`'s search as a Polars filter (the same rows)."""
+    term = search.strip().lower()
+    if not term:
+        return pl.lit(True)
+    return pl.any_horizontal(
+        pl.col(c).str.to_lowercase().str.contains(term, literal=True)
+        for c in ("name", "phone", "email")
+    )
+
+
+def candidate_page(
+    engine: Engine, viewer: Viewer, rows: CandidateFilter, offset: int, limit: int
+) -> tuple[pl.DataFrame, int]:
+    """One page of the candidate list (newest application first, then by id) and the
+    number of candidates matching ``rows`` in the viewer's scope."""
+    if not recruits(viewer):
+        return pl.DataFrame(schema=CANDIDATE_FULL_SCHEMA), 0
+    cand: Any = Candidate.__table__
+    where = _filter_where(rows)
+    scope = _hm_where(viewer)
+    if scope is not None:
+        where.append(scope)
+
+    def load() -> tuple[pl.DataFrame, int]:
+        page = (
+            _candidate_select(*_candidate_columns())
+            .where(*where)
+            .order_by(cand.c.applied_on.desc(), cand.c.candidate_id)
+            .limit(limit)
+            .offset(offset)
+        )
+        count = _candidate_select(func.count().label("n")).where(*where)
+        total = frames.read_frame(engine, count, {"n": I64})["n"]
+        return frames.read_frame(engine, page, CANDIDATE_FULL_SCHEMA), int(total[0] or 0)
+
+    key = (_scope_key(viewer) if scope is not None else None, rows, offset, limit)
+    return frames.cached(engine, "recruiting:candidate_page", load, key, tables=HIRING_TABLES)
+
+
+def candidate_openings(engine: Engine, viewer: Viewer) -> dict[int, str]:
+    """Opening id -> title of the openings that have candidates in the viewer's scope."""
+    titles = candidates(engine, viewer).select("opening_id", "opening_title").unique()
+    return dict(titles.iter_rows())
 
 
 def _of_candidates(
     engine: Engine, viewer: Viewer, model: type, schema: dict[str, pl.DataType]
 ) -> pl.DataFrame:
-    rows = _table(engine, model, schema)
-    if viewer.sees_all and recruits(viewer):
-        return rows
-    ids = candidates(engine, viewer)["candidate_id"].implode()
-    return rows.filter(pl.col("candidate_id").is_in(ids))
+    """Rows about candidates in the viewer's scope (the scope in SQL: the candidate's
+    opening's hiring manager)."""
+    if not recruits(viewer):
+        return pl.DataFrame(schema=schema)
+    where = _hm_where(viewer)
+    if where is None:
+        return _table(engine, model, schema)
+    table: Any = model.__table__  # type: ignore[attr-defined]
+    cand: Any = Candidate.__table__
+    ids = _candidate_select(cand.c.candidate_id).where(where)
+
+    def load() -> pl.DataFrame:
+        query = select(*(table.c[c] for c in schema)).where(table.c.candidate_id.in_(ids))
+        return frames.read_frame(engine, query, schema)
+
+    return frames.cached(
+        engine,
+        f"recruiting:{table.name}:hm",
+        load,
+        _scope_key(viewer),
+        tables=(table.name, *HIRING_TABLES),
+    )
 
 
 def events(engine: Engine, viewer: Viewer) -> pl.DataFrame:
@@ -316,25 +485,32 @@ def sessions(engine: Engine) -> pl.DataFrame:
 
 
 def enrolments(engine: Engine, viewer: Viewer) -> pl.DataFrame:
-    return viewer.filter(_table(engine, Enrolment, ENROLMENT_SCHEMA)).sort("enrolment_id")
+    return _by_person(engine, viewer, Enrolment, ENROLMENT_SCHEMA, "person_id").sort("enrolment_id")
 
 
 def attendance(engine: Engine, viewer: Viewer) -> pl.DataFrame:
     """Attendance rows in scope, with the session's ``program_id, held_on, hours``."""
-    rows = viewer.filter(_table(engine, Attendance, ATTENDANCE_SCHEMA))
+    rows = _by_person(engine, viewer, Attendance, ATTENDANCE_SCHEMA, "person_id")
     session_cols = sessions(engine).select("session_id", "program_id", "title", "held_on", "hours")
     return rows.join(session_cols, on="session_id", how="inner").sort("held_on", "session_id")
 
 
 def mentors(engine: Engine, viewer: Viewer) -> pl.DataFrame:
     """Mentor links whose mentee is in scope, or whose mentor is the viewer."""
-    rows = _table(engine, Mentor, MENTOR_SCHEMA)
     if viewer.person_ids is None:
-        return rows
-    keep = pl.col("mentee_id").is_in(sorted(viewer.person_ids))
+        return _table(engine, Mentor, MENTOR_SCHEMA)
+    table: Any = Mentor.__table__
+    ids = _scope_key(viewer)
+    keep = table.c.mentee_id.in_(ids)
     if viewer.person_id is not None:
-        keep = keep | (pl.col("mentor_id") == viewer.person_id)
-    return rows.filter(keep)
+        keep = or_(keep, table.c.mentor_id == viewer.person_id)
+
+    def load() -> pl.DataFrame:
+        query = select(*(table.c[c] for c in MENTOR_SCHEMA)).where(keep)
+        return frames.read_frame(engine, query, MENTOR_SCHEMA)
+
+    key = (ids, viewer.person_id)
+    return frames.cached(engine, "recruiting:mentors:scoped", load, key, tables=(table.name,))
 
 
 def courses(engine: Engine) -> pl.DataFrame:
@@ -350,11 +526,12 @@ def exams(engine: Engine) -> pl.DataFrame:
 
 
 def attempts(engine: Engine, viewer: Viewer) -> pl.DataFrame:
-    return viewer.filter(_table(engine, ExamAttempt, ATTEMPT_SCHEMA)).sort("attempt_id")
+    return _by_person(engine, viewer, ExamAttempt, ATTEMPT_SCHEMA, "person_id").sort("attempt_id")
 
 
 def certificates(engine: Engine, viewer: Viewer) -> pl.DataFrame:
-    return viewer.filter(_table(engine, Certificate, CERTIFICATE_SCHEMA)).sort("certificate_id")
+    frame = _by_person(engine, viewer, Certificate, CERTIFICATE_SCHEMA, "person_id")
+    return frame.sort("certificate_id")
 
 
 def question_bank(engine: Engine, course_id: int, with_answers: bool) -> pl.DataFrame:

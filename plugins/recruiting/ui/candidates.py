@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import altair as alt
 import polars as pl
 import streamlit as st
@@ -14,9 +16,13 @@ from plugins.recruiting import queries
 from plugins.recruiting.actions.candidates import CandidateInput, ResumeFile, add_candidate
 from plugins.recruiting.constants import ALL_STAGES, SOURCES, STAGES, TERMINAL
 from plugins.recruiting.ui.common import (
+    PAGE_SIZE,
     act,
+    clamp_page,
     name_column,
     names,
+    page_offset,
+    pager,
     select,
     show_flash,
     source_label,
@@ -26,6 +32,8 @@ from plugins.recruiting.ui.common import (
 )
 
 OPEN_KEY = "recruiting_cand_filter_open"
+PAGE_KEY = "recruiting_cand_page"
+TABLE_KEY = "recruiting_candidates_table"
 
 
 def render(ctx: PageContext) -> None:
@@ -107,15 +115,23 @@ def _list(ctx: PageContext, cands: pl.DataFrame) -> None:
         lambda s: t("recruiting.all") if s == "" else source_label(s),
         right,
     )
-    shown = cands
-    if opening:
-        shown = shown.filter(pl.col("opening_id") == opening)
-    if stages:
-        shown = shown.filter(pl.col("stage").is_in(stages))
-    if source:
-        shown = shown.filter(pl.col("source") == source)
-    who = names(ctx)
-    frame = shown.sort("applied_on", descending=True).select(
+    search = st.text_input(t("recruiting.candidates.search"), key="recruiting_cand_search")
+    rows = queries.CandidateFilter(
+        int(opening or 0), tuple(stages), str(source or ""), search.strip()
+    )
+    offset = page_offset(PAGE_KEY, rows)
+    shown, total = queries.candidate_page(ctx.engine, ctx.viewer, rows, offset, PAGE_SIZE)
+    if shown.is_empty() and total:
+        offset = clamp_page(PAGE_KEY, total)
+        shown, total = queries.candidate_page(ctx.engine, ctx.viewer, rows, offset, PAGE_SIZE)
+    table_with_download(list_rows(shown, names(ctx), today()), "candidates", TABLE_KEY)
+    if total:
+        pager(PAGE_KEY, offset, shown.height, total)
+
+
+def list_rows(shown: pl.DataFrame, who: dict[int, str], on: dt.date) -> pl.DataFrame:
+    """The candidate list's columns, in the user's language."""
+    return shown.select(
         pl.col("candidate_id").alias(t("recruiting.col.id")),
         pl.col("name").alias(t("recruiting.col.name")),
         pl.col("opening_title").alias(t("recruiting.col.opening")),
@@ -124,13 +140,12 @@ def _list(ctx: PageContext, cands: pl.DataFrame) -> None:
         pl.col("applied_on").alias(t("recruiting.col.applied_on")),
         translate(shown, "stage", stage_label).alias(t("recruiting.col.stage")),
         pl.col("stage_since").alias(t("recruiting.col.since")),
-        (pl.lit(today()) - pl.col("stage_since"))
+        (pl.lit(on) - pl.col("stage_since"))
         .dt.total_days()
         .alias(t("recruiting.col.days_in_stage")),
         pl.col("phone").alias(t("recruiting.col.phone")),
         pl.col("email").alias(t("recruiting.col.email")),
     )
-    table_with_download(frame, "candidates", "recruiting_candidates_table")
 
 
 def _new_candidate(ctx: PageContext) -> None:
