@@ -183,6 +183,34 @@ def markdown(
     return "\n".join(lines) + "\n"
 
 
-def write_markdown(text: str) -> Path:
+PAGES_START = "<!-- pages: written by bench.pages -->"
+PAGES_END = "<!-- /pages -->"
+
+
+def _pages_section(text: str) -> str | None:
+    """The page tables in ``text`` (markers included), or ``None``."""
+    start = text.find(PAGES_START)
+    end = text.find(PAGES_END, start)
+    return None if start < 0 or end < 0 else text[start : end + len(PAGES_END)]
+
+
+def write_markdown(text: str, pages: str | None = None) -> Path:
+    """``text``, then the page tables: ``pages`` when given, else those already in the file
+    (a run without the ``pages`` family keeps the last page tables)."""
+    if pages is not None:
+        section = f"{PAGES_START}\n{pages.rstrip()}\n{PAGES_END}"
+    else:
+        old = RESULTS_MD.read_text(encoding="utf-8") if RESULTS_MD.exists() else ""
+        section = _pages_section(old)
+    if section:
+        text = f"{text.rstrip()}\n\n{section}\n"
     RESULTS_MD.write_text(text, encoding="utf-8")
     return RESULTS_MD
+
+
+def write_pages_section(pages: str) -> Path:
+    """Replace (or add) only the page tables, keeping the rest of the file."""
+    old = RESULTS_MD.read_text(encoding="utf-8") if RESULTS_MD.exists() else "# Benchmark results\n"
+    section = _pages_section(old)
+    rest = old.replace(section, "").rstrip() if section else old.rstrip()
+    return write_markdown(rest + "\n", pages)
