@@ -202,3 +202,29 @@ def test_candidates_page_pages_and_searches(rdemo, monkeypatch, app_env) -> None
     found = everyone.filter(queries.search_mask(everyone, name))["candidate_id"].to_list()
     assert table() == found[:PAGE_SIZE] and everyone["candidate_id"][3] in table()
     assert f"1–{min(PAGE_SIZE, len(found))} of {len(found)}" in apptest.texts(at)
+
+
+@pytest.mark.parametrize("login", LOGINS)
+def test_one_candidates_rows_are_the_scoped_rows_filtered(rdemo, login: str) -> None:  # noqa: F811
+    e = rdemo.engine
+    frames.clear_cache()
+    who = signed(e, login)
+    everyone = old_candidates(e, OPERATOR)["candidate_id"].to_list()
+    mine = set(old_candidates(e, who)["candidate_id"].to_list())
+    outside = [c for c in everyone if c not in mine][:3]
+    inside = sorted(mine)[:3] + sorted(mine)[-3:]
+    seen = 0
+    for cid in [*inside, *outside]:
+        for whole_read, one_read in (
+            (queries.events, queries.candidate_events),
+            (queries.scorecards, queries.candidate_scorecards),
+            (queries.background_checks, queries.candidate_checks),
+            (queries.offers, queries.candidate_offers),
+        ):
+            old = whole_read(e, who).filter(pl.col("candidate_id") == cid)
+            new = one_read(e, who, cid)
+            assert old.equals(new), (one_read.__name__, cid)
+            seen += new.height
+            if cid not in mine:
+                assert new.is_empty()
+    assert seen > 0 or not mine

@@ -436,6 +436,58 @@ def _of_candidates(
     )
 
 
+def _of_candidate(
+    engine: Engine,
+    viewer: Viewer,
+    model: type,
+    schema: dict[str, pl.DataType],
+    candidate_id: int,
+) -> pl.DataFrame:
+    """One candidate's rows of ``model`` when the candidate is in the viewer's scope
+    (the candidate and the scope in SQL: a file reads its own rows only)."""
+    if not recruits(viewer):
+        return pl.DataFrame(schema=schema)
+    table: Any = model.__table__  # type: ignore[attr-defined]
+    cand: Any = Candidate.__table__
+    where = [table.c.candidate_id == candidate_id]
+    scope = _hm_where(viewer)
+    if scope is not None:
+        ids = _candidate_select(cand.c.candidate_id).where(
+            scope, cand.c.candidate_id == candidate_id
+        )
+        where.append(table.c.candidate_id.in_(ids))
+
+    def load() -> pl.DataFrame:
+        query = select(*(table.c[c] for c in schema)).where(*where)
+        return frames.read_frame(engine, query, schema)
+
+    key = (candidate_id, _scope_key(viewer) if scope is not None else None)
+    name = f"recruiting:{table.name}:one"
+    return frames.cached(engine, name, load, key, tables=(table.name, *HIRING_TABLES))
+
+
+def candidate_events(engine: Engine, viewer: Viewer, candidate_id: int) -> pl.DataFrame:
+    """:func:`events` of one candidate."""
+    frame = _of_candidate(engine, viewer, StageEvent, EVENT_SCHEMA, candidate_id)
+    return frame.sort("candidate_id", "event_id")
+
+
+def candidate_scorecards(engine: Engine, viewer: Viewer, candidate_id: int) -> pl.DataFrame:
+    """:func:`scorecards` of one candidate."""
+    frame = _of_candidate(engine, viewer, Scorecard, SCORECARD_SCHEMA, candidate_id)
+    return frame.sort("scorecard_id")
+
+
+def candidate_checks(engine: Engine, viewer: Viewer, candidate_id: int) -> pl.DataFrame:
+    """:func:`background_checks` of one candidate."""
+    return _of_candidate(engine, viewer, BackgroundCheck, CHECK_SCHEMA, candidate_id)
+
+
+def candidate_offers(engine: Engine, viewer: Viewer, candidate_id: int) -> pl.DataFrame:
+    """:func:`offers` of one candidate."""
+    return _of_candidate(engine, viewer, Offer, OFFER_SCHEMA, candidate_id)
+
+
 def events(engine: Engine, viewer: Viewer) -> pl.DataFrame:
     return _of_candidates(engine, viewer, StageEvent, EVENT_SCHEMA).sort("candidate_id", "event_id")
 

@@ -59,7 +59,7 @@ def render(ctx: PageContext) -> None:
     who = names(ctx)
     _summary(ctx, row, who)
     _history(ctx, chosen, who)
-    cards = queries.scorecards(ctx.engine, ctx.viewer).filter(pl.col("candidate_id") == chosen)
+    cards = queries.candidate_scorecards(ctx.engine, ctx.viewer, int(chosen))
     _scorecards(ctx, cards, who)
     _check_and_offer(ctx, chosen)
     forms.render_actions(ctx, row, cards)
@@ -114,7 +114,7 @@ def _summary(ctx: PageContext, row: dict[str, object], who: dict[int, str]) -> N
 
 def _history(ctx: PageContext, candidate_id: int, who: dict[int, str]) -> None:
     st.subheader(t("recruiting.file.history"))
-    events = queries.events(ctx.engine, ctx.viewer).filter(pl.col("candidate_id") == candidate_id)
+    events = queries.candidate_events(ctx.engine, ctx.viewer, candidate_id)
     skipped = {
         s: ", ".join(stage_label(x) for x in s.split(";") if x)
         for s in events["skipped"].unique().to_list()
@@ -207,10 +207,8 @@ def _scorecards(ctx: PageContext, cards: pl.DataFrame, who: dict[int, str]) -> N
 
 
 def _check_and_offer(ctx: PageContext, candidate_id: int) -> None:
-    checks = queries.background_checks(ctx.engine, ctx.viewer).filter(
-        pl.col("candidate_id") == candidate_id
-    )
-    offers = queries.offers(ctx.engine, ctx.viewer).filter(pl.col("candidate_id") == candidate_id)
+    checks = queries.candidate_checks(ctx.engine, ctx.viewer, candidate_id)
+    offers = queries.candidate_offers(ctx.engine, ctx.viewer, candidate_id)
     if checks.is_empty() and offers.is_empty():
         return
     left, right = st.columns(2)
