@@ -9,6 +9,8 @@ both must give the same figures on the full small demo, on each backend.
 
 from __future__ import annotations
 
+import datetime as dt
+
 import polars as pl
 import pytest
 from polars.testing import assert_frame_equal
@@ -115,3 +117,43 @@ def test_node_tree_holds_each_node_with_its_subtree(demo_db: Db) -> None:
     team = set(tree.filter(pl.col("ancestor_id") == mgr.person_id)["person_id"].to_list())
     assert team == set(live.unit_viewer(engine, mgr.person_id).person_ids or ())
     assert 10_000_000 not in set(tree["ancestor_id"].to_list())
+
+
+def _history_uncached(engine, who, kind: str) -> pl.DataFrame:
+    closed = queries.all_cycles(engine).filter(
+        (pl.col("state") == "closed") & (pl.col("kind") == kind)
+    )
+    rows = queries.records(engine, who, closed["cycle_id"].to_list())
+    return rows.join(closed.select("cycle_id", "period"), on="cycle_id", how="left")
+
+
+@pytest.mark.parametrize("login", ["director", "manager", "rep"])
+def test_history_cached_per_scope_equals_a_fresh_read(demo_db: Db, login: str) -> None:
+    engine = demo_db.engine
+    who = viewer(engine, login)
+    for kind in ("monthly", "annual"):
+        got = queries.history(engine, who, kind)
+        assert got is queries.history(engine, who, kind)  # served from the cache
+        assert_frame_equal(got, _history_uncached(engine, who, kind))
+    assert queries.history(engine, who, "monthly").height > 0
+    if who.person_ids is not None:
+        seen = set(queries.history(engine, who)["person_id"].to_list())
+        assert seen <= who.person_ids
+
+
+def test_history_follows_writes_to_records(empty_db: Db) -> None:
+    from command_center.db.engine import write_session
+    from command_center.db.models import Person
+    from plugins.appraisal.models import Cycle, Record
+
+    engine = empty_db.engine
+    with write_session(engine) as session:
+        session.add(
+            Person(person_id=1, name="Boss", level="manager", hire_date=dt.date(2026, 1, 1))
+        )
+        session.add(Cycle(cycle_id=1, kind="monthly", period="2026-09", root_id=1, state="closed"))
+    assert queries.history(engine, OPERATOR).is_empty()
+    with write_session(engine) as session:
+        session.add(Record(cycle_id=1, person_id=1, level="manager", team_id=1, final_score=88.0))
+    after = queries.history(engine, OPERATOR)
+    assert after["final_score"].to_list() == [88.0] and after["period"].to_list() == ["2026-09"]
