@@ -97,7 +97,10 @@ class MetricRegistry:
                 .agg(pl.col("num").sum(), pl.col("den").sum())
             )
 
-        cached = frames.cached(engine, f"metric:{key}", load, start, end, tables=spec.tables)
+        # Keyed on today too: a metric may judge "overdue" or "in time" against the date.
+        cached = frames.cached(
+            engine, f"metric:{key}", load, start, end, dt.date.today(), tables=spec.tables
+        )
         return viewer.filter(cached)
 
     def person_values(

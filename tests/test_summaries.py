@@ -226,3 +226,36 @@ def test_derived_by_month_is_derived_again_only_for_changed_months(empty_db) -> 
     assert _sorted(again).equals(_sorted(revenue(frames.summary(engine, table))))
     moved = frames.summary_stamps(engine, table, [october, dt.date(2025, 10, 1)])
     assert moved[-1] == stamps[-1] and moved[-2] != stamps[-2]
+
+
+def test_big_imports_are_summed_in_one_pass_and_equal_the_detail(empty_db, tmp_path) -> None:
+    engine = empty_db.engine
+    load_small_org(engine)
+    with write_session(engine) as session:
+        refund(session, 2, dt.date(2026, 11, 3), 20.0, "damaged", "t")
+    count = summaries.BULK_FROM + 500
+    rows = ["order_id,customer_id,person_id,order_date,revenue,cost"]
+    rows.append("2,1,7,2026-03-04,999,1")  # an existing line (with a refund) moves to person 7
+    rows += [
+        f"{10_000 + i},1,{(4, 5, 7)[i % 3]},2026-{1 + i % 12:02d}-{1 + i % 28:02d},{i}.5,1"
+        for i in range(count)
+    ]
+    path = tmp_path / "orders.csv"
+    path.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    report = run_import(engine, make_host(), "orders", path, dry_run=True)
+    assert report.inserted == count  # a dry run writes nothing, summaries included
+    _assert_equal(engine)
+    run_import(engine, make_host(), "orders", path)
+    _assert_equal(engine)
+    got = _person_month(engine)
+    assert got[(7, "2026-11")][2] == 20.0  # the refund followed its line to person 7
+    refunds = ["refund_id,order_id,refund_date,amount,reason"] + [
+        f"{100 + i},{10_000 + i},2026-12-01,0.5,late" for i in range(count)
+    ]
+    path = tmp_path / "refunds.csv"
+    path.write_text("\n".join(refunds) + "\n", encoding="utf-8")
+    run_import(engine, make_host(), "refunds", path)
+    _assert_equal(engine)
+    with write_session(engine) as session:  # the triggers are back after the bulk pass
+        book_lines(session, [NewLine(1, 4, dt.date(2026, 12, 5), 1.0)], "t", "test")
+    _assert_equal(engine)

@@ -29,7 +29,10 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 
 import polars as pl
-from sqlalchemy import Connection, Engine
+from sqlalchemy import Column, Connection, Engine, MetaData, Table
+from sqlalchemy.orm import Session
+
+from command_center.db.base import Base
 
 SUMMED = ("revenue", "cost", "lines", "refunds", "refund_lines")
 SEQ_KEY = "summaries_seq"
@@ -39,6 +42,11 @@ the summary rows it changed with it, so a reader holding a copy reads only the
 rows stamped after its copy (:func:`command_center.db.frames.summary`)."""
 REBUILT_KEY = "summaries_rebuilt"
 """Moves on with every :func:`rebuild`: copies are read afresh, not folded."""
+_PG_SWITCH = "command_center.summaries"
+"""A transaction setting that makes PostgreSQL's triggers stand aside (:func:`bulk_write`)."""
+BULK_FROM = 2_000
+"""From this many rows a write is summed in one pass (:func:`bulk_write`) rather than by
+the triggers (a trigger per row on SQLite, per statement of an executemany on PostgreSQL)."""
 _NEXT_SEQ = f"UPDATE meta SET value = value + 1 WHERE key = '{SEQ_KEY}'"
 _CURRENT_SEQ = f"(SELECT value FROM meta WHERE key = '{SEQ_KEY}')"
 SALES_TABLES = ("orders", "order_refunds")
@@ -106,31 +114,39 @@ _SQLITE_REFUNDS_OF_LINE = (
     "f.refund_date AS refund_date, f.amount AS amount "
     "FROM order_refunds AS f WHERE f.order_id = {r}.order_id)"
 )
-_PG_LINE = "{r}_rows"
-_PG_REFUND = (
+_SET_LINE = "{r}"
+_SET_REFUND = (
     "(SELECT o.person_id, o.customer_id, f.refund_date, f.amount "
-    "FROM {r}_rows AS f JOIN orders AS o ON o.order_id = f.order_id)"
+    "FROM {r} AS f JOIN orders AS o ON o.order_id = f.order_id)"
 )
-_PG_REFUNDS_OF_LINE = (
+_SET_REFUNDS_OF_LINE = (
     "(SELECT o.person_id, o.customer_id, f.refund_date, f.amount "
-    "FROM {r}_rows AS o JOIN order_refunds AS f ON f.order_id = o.order_id)"
+    "FROM {r} AS o JOIN order_refunds AS f ON f.order_id = o.order_id)"
 )
 
 
-def _sources(dialect: str) -> dict[str, str]:
-    if dialect == "sqlite":
+def _sources(per_row: bool) -> dict[str, str]:
+    if per_row:
         return {
             "line": _SQLITE_LINE,
             "refund": _SQLITE_REFUND,
             "refunds_of": _SQLITE_REFUNDS_OF_LINE,
         }
-    return {"line": _PG_LINE, "refund": _PG_REFUND, "refunds_of": _PG_REFUNDS_OF_LINE}
+    return {"line": _SET_LINE, "refund": _SET_REFUND, "refunds_of": _SET_REFUNDS_OF_LINE}
 
 
-def _event_statements(dialect: str, table: str, event: str) -> list[str]:
-    """Every summary statement one write event on ``table`` runs, in order."""
-    src = _sources(dialect)
-    new, old = ("NEW", "OLD") if dialect == "sqlite" else ("new", "old")
+def _event_statements(
+    dialect: str, table: str, event: str, rows: tuple[str, str] | None = None
+) -> list[str]:
+    """Every summary statement one write event on ``table`` runs, in order.
+
+    Per row on SQLite (``NEW``/``OLD``); set-based over two relations of the
+    new and old rows on PostgreSQL (its transition tables) or when ``rows``
+    names them (a bulk write's temporary tables, see :func:`bulk_write`).
+    """
+    per_row = dialect == "sqlite" and rows is None
+    src = _sources(per_row)
+    new, old = ("NEW", "OLD") if per_row else (rows or ("new_rows", "old_rows"))
     out: list[str] = []
     for summary in SUMMARIES:
         if table == "orders":
@@ -178,7 +194,8 @@ def create_triggers_sql(dialect: str) -> list[str]:
             statements = "".join(f"  {s};\n" for s in body)
             out.append(
                 f"CREATE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql AS $$\n"
-                f"BEGIN\n{statements}  RETURN NULL;\nEND\n$$"
+                f"BEGIN\n  IF current_setting('{_PG_SWITCH}', true) = 'off' THEN RETURN NULL; "
+                f"END IF;\n{statements}  RETURN NULL;\nEND\n$$"
             )
             referencing = {
                 "INSERT": "NEW TABLE AS new_rows",
@@ -272,6 +289,63 @@ def suspended(conn: Connection) -> Iterator[None]:
     yield
     rebuild(conn)
     for statement in create_triggers_sql(dialect):
+        conn.exec_driver_sql(statement)
+
+
+@contextmanager
+def bulk_write(session: Session, detail: str, frame: pl.DataFrame) -> Iterator[None]:
+    """Around an upsert of ``frame``'s rows into ``detail`` (``orders`` or
+    ``order_refunds``): the summaries take the change in one set-based pass.
+
+    The rows as they were (for the frame's keys) and as they will be (the
+    frame) go into two temporary tables; the triggers stand aside while the
+    block writes; then the triggers' own statements run once over the two
+    tables (what PostgreSQL's statement triggers do over their transition
+    tables). Small frames are left to the triggers. All in the caller's
+    transaction.
+    """
+    if frame.height < BULK_FROM:
+        yield
+        return
+    from command_center.db.bulk import bulk_insert
+
+    conn = session.connection()
+    dialect = conn.dialect.name
+    source = Base.metadata.tables[detail]
+    columns = [c.name for c in source.c]
+    key = next(c.name for c in source.primary_key.columns)
+    rows = ("cc_new_rows", "cc_old_rows")
+    temporary = MetaData()
+    tables = [
+        Table(name, temporary, *(Column(c.name, c.type) for c in source.c), prefixes=["TEMPORARY"])
+        for name in rows
+    ]
+    for table in tables:
+        table.create(conn)
+    bulk_insert(conn, tables[0], frame.select(columns))
+    conn.exec_driver_sql(
+        f"INSERT INTO {rows[1]} SELECT d.* FROM {detail} AS d "
+        f"JOIN {rows[0]} AS n ON n.{key} = d.{key}"
+    )
+    with _triggers_aside(conn):
+        yield
+    for statement in _event_statements(dialect, detail, "UPDATE", rows):
+        conn.exec_driver_sql(statement)
+    for table in tables:
+        table.drop(conn)
+
+
+@contextmanager
+def _triggers_aside(conn: Connection) -> Iterator[None]:
+    if conn.dialect.name == "postgresql":
+        conn.exec_driver_sql(f"SET LOCAL {_PG_SWITCH} = 'off'")
+        yield
+        conn.exec_driver_sql(f"SET LOCAL {_PG_SWITCH} = 'on'")
+        return
+    for statement in drop_triggers_sql(conn.dialect.name):
+        conn.exec_driver_sql(statement)
+    yield
+    for statement in create_triggers_sql(conn.dialect.name):
         conn.exec_driver_sql(statement)
 
 

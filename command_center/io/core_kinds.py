@@ -9,12 +9,13 @@ manager loops. Duplicate keys are checked by the runner for every kind.
 from __future__ import annotations
 
 from collections.abc import Callable
+from contextlib import AbstractContextManager, nullcontext
 
 import polars as pl
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
-from command_center.db import frames
+from command_center.db import frames, summaries
 from command_center.db.models import (
     LEVELS,
     PERSON_STATUSES,
@@ -24,7 +25,7 @@ from command_center.db.models import (
     Person,
     Target,
 )
-from command_center.io.upsert import upsert
+from command_center.io.upsert import upsert, writing
 from command_center.io.validate import ROW
 from command_center.org.scope import Viewer
 from command_center.org.tree import find_cycle
@@ -210,15 +211,21 @@ def apply_customers(session: Session, frame: pl.DataFrame) -> int:
     return upsert(session, Customer, frame, ["customer_id"])
 
 
+def _summed(session: Session, detail: str, frame: pl.DataFrame) -> AbstractContextManager[None]:
+    """A big write of ledger rows is summed in one pass (a dry run writes nothing)."""
+    return summaries.bulk_write(session, detail, frame) if writing() else nullcontext()
+
+
 def apply_orders(session: Session, frame: pl.DataFrame) -> int:
     frame = frame.with_columns(pl.col("cost").fill_null(0.0))
-    return upsert(session, OrderLine, frame, ["order_id"])
+    with _summed(session, "orders", frame):
+        return upsert(session, OrderLine, frame, ["order_id"])
 
 
 def apply_refunds(session: Session, frame: pl.DataFrame) -> int:
-    return upsert(
-        session, OrderRefund, frame.with_columns(pl.col("reason").fill_null("")), ["refund_id"]
-    )
+    frame = frame.with_columns(pl.col("reason").fill_null(""))
+    with _summed(session, "order_refunds", frame):
+        return upsert(session, OrderRefund, frame, ["refund_id"])
 
 
 def apply_targets(session: Session, frame: pl.DataFrame) -> int:

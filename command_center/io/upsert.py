@@ -50,6 +50,12 @@ def tracking(state: WriteState) -> Iterator[WriteState]:
         _state.reset(token)
 
 
+def writing() -> bool:
+    """False during a dry run: :func:`upsert` only counts, so nothing else should write."""
+    state = _state.get()
+    return state is None or not state.dry_run
+
+
 def _table(table: Table | type) -> Table:
     found = getattr(table, "__table__", table)
     if not isinstance(found, Table):
