@@ -75,7 +75,12 @@ def read_published(
     if period is not None:
         query = query.where(PublishedFact.period == period)
     frame = frames.cached(
-        engine, "published", lambda: frames.read_frame(engine, query, SCHEMA), topic, period
+        engine,
+        "published",
+        lambda: frames.read_frame(engine, query, SCHEMA),
+        topic,
+        period,
+        tables=(PublishedFact.__tablename__,),
     )
     if viewer.person_ids is None:
         return frame

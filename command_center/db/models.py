@@ -18,6 +18,7 @@ from sqlalchemy import (
     DateTime,
     Float,
     ForeignKey,
+    Index,
     Integer,
     String,
     UniqueConstraint,
@@ -76,6 +77,8 @@ class OrderLine(Base):
     __table_args__ = (
         CheckConstraint("revenue >= 0", name="revenue_nonneg"),
         CheckConstraint("cost >= 0", name="cost_nonneg"),
+        # A team's lines of some months (settlement, drill-downs) without walking all their years.
+        Index("ix_orders_person_id_order_date", "person_id", "order_date"),
     )
 
     order_id: Mapped[int] = mapped_column(
