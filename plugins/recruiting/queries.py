@@ -245,6 +245,19 @@ def _by_person(
     return frames.cached(engine, name, load, ids, tables=(table.name,))
 
 
+def _shaped(
+    engine: Engine, viewer: Viewer, name: str, make: Any, tables: tuple[str, ...]
+) -> pl.DataFrame:
+    """``make()`` (a read in the viewer's scope, sorted or joined) cached per scope, so a
+    rerun does not sort or join tens of thousands of rows again."""
+    key = (
+        viewer.role in RECRUITER_ROLES,
+        None if viewer.person_ids is None else _scope_key(viewer),
+    )
+    frame: pl.DataFrame = frames.cached(engine, f"recruiting:{name}", make, key, tables=tables)
+    return frame
+
+
 def recruits(viewer: Viewer) -> bool:
     """Whether the viewer may see recruiting rows at all (reps and admins may not)."""
     return viewer.role in RECRUITER_ROLES
@@ -403,12 +416,6 @@ def candidate_page(
     return frames.cached(engine, "recruiting:candidate_page", load, key, tables=HIRING_TABLES)
 
 
-def candidate_openings(engine: Engine, viewer: Viewer) -> dict[int, str]:
-    """Opening id -> title of the openings that have candidates in the viewer's scope."""
-    titles = candidates(engine, viewer).select("opening_id", "opening_title").unique()
-    return dict(titles.iter_rows())
-
-
 def _of_candidates(
     engine: Engine, viewer: Viewer, model: type, schema: dict[str, pl.DataType]
 ) -> pl.DataFrame:
@@ -489,7 +496,11 @@ def candidate_offers(engine: Engine, viewer: Viewer, candidate_id: int) -> pl.Da
 
 
 def events(engine: Engine, viewer: Viewer) -> pl.DataFrame:
-    return _of_candidates(engine, viewer, StageEvent, EVENT_SCHEMA).sort("candidate_id", "event_id")
+    def make() -> pl.DataFrame:
+        rows = _of_candidates(engine, viewer, StageEvent, EVENT_SCHEMA)
+        return rows.sort("candidate_id", "event_id")
+
+    return _shaped(engine, viewer, "events", make, (StageEvent.__tablename__, *HIRING_TABLES))
 
 
 def scorecards(engine: Engine, viewer: Viewer) -> pl.DataFrame:
@@ -537,14 +548,24 @@ def sessions(engine: Engine) -> pl.DataFrame:
 
 
 def enrolments(engine: Engine, viewer: Viewer) -> pl.DataFrame:
-    return _by_person(engine, viewer, Enrolment, ENROLMENT_SCHEMA, "person_id").sort("enrolment_id")
+    def make() -> pl.DataFrame:
+        rows = _by_person(engine, viewer, Enrolment, ENROLMENT_SCHEMA, "person_id")
+        return rows.sort("enrolment_id")
+
+    return _shaped(engine, viewer, "enrolments", make, (Enrolment.__tablename__,))
 
 
 def attendance(engine: Engine, viewer: Viewer) -> pl.DataFrame:
     """Attendance rows in scope, with the session's ``program_id, held_on, hours``."""
-    rows = _by_person(engine, viewer, Attendance, ATTENDANCE_SCHEMA, "person_id")
-    session_cols = sessions(engine).select("session_id", "program_id", "title", "held_on", "hours")
-    return rows.join(session_cols, on="session_id", how="inner").sort("held_on", "session_id")
+
+    def make() -> pl.DataFrame:
+        rows = _by_person(engine, viewer, Attendance, ATTENDANCE_SCHEMA, "person_id")
+        cols = sessions(engine).select("session_id", "program_id", "title", "held_on", "hours")
+        joined = rows.join(cols, on="session_id", how="inner")
+        return joined.sort("held_on", "session_id", "person_id")
+
+    tables = (Attendance.__tablename__, TrainingSession.__tablename__)
+    return _shaped(engine, viewer, "attendance", make, tables)
 
 
 def mentors(engine: Engine, viewer: Viewer) -> pl.DataFrame:
