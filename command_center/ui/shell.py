@@ -8,6 +8,7 @@ pages (a section per plugin), filtered by the signed-in user's role.
 from __future__ import annotations
 
 import datetime as dt
+import importlib
 import logging
 import threading
 from collections.abc import Callable
@@ -36,6 +37,9 @@ def _started(db_url: str) -> threading.Thread:
     ``on_startup`` (housekeeping such as the daily pool release) and the
     whole-force summary read, so the first page does not wait for them."""
     engine, host = runtime.engine(), runtime.host()
+    # Modules the thread may import first must be whole before pages run: altair
+    # uses pandas if it is in sys.modules, half-imported by another thread or not.
+    importlib.import_module("pandas")
 
     def start() -> None:
         try:
