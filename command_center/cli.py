@@ -279,6 +279,39 @@ def export(kind: str, file: Path) -> None:
     typer.echo(t("cli.export_done", file=str(file), rows=rows))
 
 
+@app.command("metrics")
+def metrics(
+    key: str,
+    period: Annotated[
+        str | None, typer.Option(help="YYYY-MM, YYYY-Qn or YYYY; default this month.")
+    ] = None,
+    by: Annotated[str, typer.Option(help="team | person")] = "team",
+    fmt: Annotated[str, typer.Option("--format", help="csv | table")] = "csv",
+) -> None:
+    """A metric per team (leaders) or per person (reps) in your scope: value, target, attainment."""
+    from command_center.metrics import UnknownMetric
+    from command_center.notebook import metric_table
+    from command_center.periods import containing
+
+    if fmt not in ("csv", "table"):
+        fail(f"unknown format {fmt!r}; choose csv or table")
+    label = period or containing(dt.date.today(), "month").label
+    registry = runtime.registry()
+    try:
+        frame = metric_table(runtime.engine(), registry, current_viewer(), key, label, by)
+    except UnknownMetric:
+        fail(f"unknown metric {key!r}; known metrics: {', '.join(sorted(registry.keys()))}")
+    except ValueError as exc:
+        fail(str(exc))
+    if fmt == "csv":
+        sys.stdout.write(frame.write_csv())
+        return
+    import polars as pl
+
+    with pl.Config(tbl_rows=-1, tbl_cols=-1, tbl_hide_dataframe_shape=True, tbl_width_chars=200):
+        typer.echo(str(frame))
+
+
 @app.command("new-plugin")
 def new_plugin(
     name: str,

@@ -91,6 +91,13 @@ def register_cli(app: typer.Typer) -> None:
 
 
 @hookimpl
+def register_notebook(cc: object) -> dict[str, object]:
+    from plugins.incentives.notebook import helpers
+
+    return helpers(cc)  # type: ignore[arg-type]
+
+
+@hookimpl
 def seed_demo(ctx: DemoContext) -> None:
     from plugins.incentives.demo import seed
 

@@ -145,6 +145,21 @@ def register_translations() -> dict[str, dict[str, str]]:
     }
 
 
+class _Notebook:
+    """``cc.sample`` in the notebook API."""
+
+    def __init__(self, cc: object) -> None:
+        self._cc = cc
+
+    def visits(self) -> pl.DataFrame:
+        return _export(self._cc.engine, self._cc.viewer)  # type: ignore[attr-defined]
+
+
+@hookimpl
+def register_notebook(cc: object) -> dict[str, object]:
+    return {"sample": _Notebook(cc)}
+
+
 @hookimpl
 def register_home_cards() -> list[HomeCard]:
     return [HomeCard("sample-card", "sample.card", _card)]

@@ -1,0 +1,268 @@
+"""The notebook API: the command center's data, scope and metrics from Jupyter (or any Python).
+
+>>> from command_center.notebook import connect
+>>> cc = connect(user="manager")                    # password prompt; or password="…"
+>>> cc.metric("revenue", period="2026-10", by="team")
+>>> cc.frame("orders")                              # any export kind, scoped, same columns
+>>> cc.abc(as_of="2026-06-30", months=12)           # the customers plugin's ``abc``
+>>> cc.simulate(plan="plan.yaml", start="2026-01", end="2026-03")  # ``commission simulate``
+
+Everything runs through the code the app and the CLI use: sign-in with
+:func:`command_center.org.auth.authenticate` (failures count towards the
+lock-out), the viewer's scope from :func:`~command_center.org.auth.viewer_for`,
+the metric registry, the export kinds and each plugin's own functions. Nothing
+here needs a Jupyter package.
+
+Plugins add namespaces (``cc.customers``, ``cc.incentives``, …) through the
+``register_notebook`` hook; ``cc.namespaces()`` lists them.
+"""
+
+from __future__ import annotations
+
+import getpass
+from collections.abc import Callable
+from dataclasses import dataclass, field, fields
+from typing import Any
+
+import polars as pl
+from sqlalchemy import Engine
+
+from command_center import runtime
+from command_center.db import frames
+from command_center.db.engine import get_engine
+from command_center.i18n import t
+from command_center.io.runner import export_kind, export_kinds
+from command_center.metrics import MetricRegistry
+from command_center.org.scope import Viewer
+from command_center.periods import Period, parse_period
+from command_center.plugins import PluginHost
+from command_center.settings import get_settings
+
+BY = ("team", "person")
+METRIC_COLUMNS = ("node_id", "name", "level", "metric", "value", "target", "attainment")
+LEVEL_ORDER = ("director", "manager", "supervisor", "rep")
+METRIC_SCHEMA: dict[str, pl.DataType] = {
+    "node_id": pl.Int64(),
+    "name": pl.String(),
+    "level": pl.String(),
+    "metric": pl.String(),
+    "value": pl.Float64(),
+    "target": pl.Float64(),
+    "attainment": pl.Float64(),
+}
+
+
+class SignInError(PermissionError):
+    """``connect`` refused: wrong login or password, or a locked account."""
+
+
+class PluginUnavailable(AttributeError):
+    """A helper whose plugin is disabled, failed to load, or does not exist."""
+
+
+def metric_table(
+    engine: Engine,
+    registry: MetricRegistry,
+    viewer: Viewer,
+    key: str,
+    period: str | Period,
+    by: str = "team",
+) -> pl.DataFrame:
+    """A metric per team or per person of the viewer's scope, as the home page's boards.
+
+    ``by="team"``: one row per leader (director, manager, supervisor) in scope,
+    with the figures of their whole team (the registry's roll-up);
+    ``by="person"``: one row per rep in scope. Columns :data:`METRIC_COLUMNS`;
+    ``value``, ``target`` and ``attainment`` are the registry's
+    :meth:`~command_center.metrics.MetricRegistry.scorecard`, null where there
+    is nothing. Raises ``ValueError`` (bad period or ``by``) or
+    :class:`~command_center.metrics.UnknownMetric`. Shared by ``cc.metric``
+    and ``command-center metrics``.
+    """
+    if by not in BY:
+        raise ValueError(f"by must be one of {', '.join(BY)}, not {by!r}")
+    chosen = parse_period(period) if isinstance(period, str) else period
+    card = registry.scorecard(engine, viewer, key, chosen)
+    people = frames.people(engine, viewer).select("person_id", "name", "level")
+    rows = people.filter((pl.col("level") != "rep") if by == "team" else (pl.col("level") == "rep"))
+    rank = {level: i for i, level in enumerate(LEVEL_ORDER)}
+    return (
+        rows.join(card, left_on="person_id", right_on="node_id", how="left")
+        .with_columns(
+            pl.col("level").replace_strict(rank, default=len(rank)).alias("_rank"),
+            pl.lit(key).alias("metric"),
+        )
+        .sort("_rank", "person_id")
+        .select(
+            pl.col("person_id").alias("node_id"),
+            *[pl.col(c).cast(METRIC_SCHEMA[c]) for c in METRIC_COLUMNS[1:]],
+        )
+    )
+
+
+@dataclass
+class CommandCenter:
+    """A signed-in session: every read is limited to ``viewer``'s scope.
+
+    Build it with :func:`connect`. Plugins' namespaces are attributes
+    (``cc.customers``); :meth:`namespaces` lists them.
+    """
+
+    engine: Engine
+    host: PluginHost
+    registry: MetricRegistry
+    viewer: Viewer
+    _namespaces: dict[str, object] = field(default_factory=dict, repr=False)
+
+    def __post_init__(self) -> None:
+        self._namespaces = collect_namespaces(self)
+
+    # -- the core's helpers ----------------------------------------------------
+    def metric(self, key: str, period: str, by: str = "team") -> pl.DataFrame:
+        """``node_id, name, level, metric, value, target, attainment`` (see :func:`metric_table`).
+
+        ``period`` is ``YYYY-MM``, ``YYYY-Qn`` or ``YYYY``; ``by`` is ``team`` or ``person``.
+        """
+        return metric_table(self.engine, self.registry, self.viewer, key, period, by)
+
+    def metric_keys(self) -> list[str]:
+        """The keys of every metric in the registry (core and enabled plugins)."""
+        return sorted(self.registry.keys())
+
+    def frame(self, kind: str) -> pl.DataFrame:
+        """The rows of export ``kind`` the viewer may see, in the export's columns.
+
+        The same reader as ``command-center export KIND FILE``; :meth:`kinds`
+        lists the kinds. Raises ``ValueError`` for an unknown kind.
+        """
+        return export_kind(self.host, kind).read(self.engine, self.viewer)
+
+    def kinds(self) -> list[str]:
+        """Every exportable kind (core and enabled plugins)."""
+        return sorted(export_kinds(self.host))
+
+    # -- forwards to plugins' namespaces -----------------------------------------
+    def abc(
+        self,
+        as_of: Any = None,
+        months: int | None = None,
+        cutoffs: Any = None,
+    ) -> pl.DataFrame:
+        """``customer_id, revenue, share, cumulative_share, grade``: ``cc.customers.abc``."""
+        return self._forward("customers", "abc")(as_of=as_of, months=months, cutoffs=cutoffs)
+
+    def simulate(self, plan: Any, start: Any, end: Any) -> pl.DataFrame:
+        """The columns of ``commission simulate``: ``cc.incentives.simulate``."""
+        return self._forward("incentives", "simulate")(plan=plan, start=start, end=end)
+
+    def _forward(self, namespace: str, name: str) -> Callable[..., pl.DataFrame]:
+        helper = self._namespaces.get(namespace)
+        if helper is None or not hasattr(helper, name):
+            raise PluginUnavailable(
+                f"cc.{name} needs the {namespace!r} plugin's notebook helper, and "
+                f"{_why_missing(self.host, namespace)}"
+            )
+        return getattr(helper, name)
+
+    # -- namespaces ---------------------------------------------------------------
+    def namespaces(self) -> list[str]:
+        """The names plugins added (``cc.NAME``), sorted."""
+        return sorted(self._namespaces)
+
+    def __getattr__(self, name: str) -> object:
+        # Only called when normal lookup fails: plugin namespaces live here.
+        if name.startswith("_"):
+            raise AttributeError(name)
+        namespaces = self.__dict__.get("_namespaces", {})
+        if name in namespaces:
+            return namespaces[name]
+        host = self.__dict__.get("host")
+        why = _why_missing(host, name) if host is not None else "it is not loaded"
+        known = ", ".join(sorted(namespaces)) or "none"
+        raise PluginUnavailable(f"no notebook namespace {name!r}: {why} (namespaces: {known})")
+
+    def __dir__(self) -> list[str]:
+        return sorted({*super().__dir__(), *self._namespaces})
+
+    def __repr__(self) -> str:
+        ids = self.viewer.person_ids
+        scope = "everyone" if ids is None else f"{len(ids)} people"
+        url = self.engine.url.render_as_string(hide_password=True)
+        return (
+            f"<CommandCenter {self.viewer.login} ({self.viewer.role}) · {scope} · {url} · "
+            f"namespaces: {', '.join(self.namespaces()) or 'none'}>"
+        )
+
+
+def _why_missing(host: PluginHost, name: str) -> str:
+    info = host.infos.get(name)
+    if info is None:
+        return "no plugin of that name is installed"
+    if info.error:
+        return f"the plugin failed to load ({info.error})"
+    if not host.enabled(name):
+        return "the plugin is disabled (COMMAND_CENTER_DISABLED_PLUGINS)"
+    error = info.hook_errors.get("register_notebook")
+    if error:
+        return f"its register_notebook hook failed ({error})"
+    return "the plugin adds no such helper"
+
+
+def _reserved(name: str) -> bool:
+    return hasattr(CommandCenter, name) or name in {f.name for f in fields(CommandCenter)}
+
+
+def collect_namespaces(cc: CommandCenter) -> dict[str, object]:
+    """Every plugin's ``register_notebook`` answer, first plugin wins a name.
+
+    A name that is taken (by another plugin or by the API itself) is reported
+    against the later plugin, like duplicate export kinds.
+    """
+    found: dict[str, object] = {}
+    owners: dict[str, str] = {}
+    for result in cc.host.call("register_notebook", cc=cc):
+        for name, helper in dict(result.value).items():
+            clash = owners.get(name) or ("the API" if _reserved(name) else None)
+            if clash or not name.isidentifier() or name.startswith("_"):
+                cc.host.infos[result.plugin].hook_errors["register_notebook"] = (
+                    f"namespace {name!r} is already taken by {clash}"
+                    if clash
+                    else f"namespace {name!r} is not a public identifier"
+                )
+                continue
+            found[name] = helper
+            owners[name] = result.plugin
+    return found
+
+
+def connect(user: str, password: str | None = None, url: str | None = None) -> CommandCenter:
+    """Sign in as ``user`` and return the session (:class:`CommandCenter`).
+
+    ``password`` is prompted for when omitted (``getpass``). The database is
+    ``url``, else ``COMMAND_CENTER_DB_URL``, else the default SQLite file, as
+    for ``make run``. A wrong password counts towards the account's lock-out,
+    as in the app, and raises :class:`SignInError`.
+    """
+    from command_center.org.auth import AuthError, authenticate, viewer_for
+
+    engine = get_engine(url or get_settings().db_url)
+    host = runtime.host()
+    registry = runtime.registry()
+    if password is None:
+        password = getpass.getpass(t("cli.password_for", login=user))
+    try:
+        signed_in = authenticate(engine, user, password)
+    except AuthError as exc:
+        raise SignInError(t(exc.code, **exc.params)) from None
+    return CommandCenter(engine, host, registry, viewer_for(engine, signed_in))
+
+
+__all__ = [
+    "BY",
+    "METRIC_COLUMNS",
+    "CommandCenter",
+    "PluginUnavailable",
+    "SignInError",
+    "connect",
+    "metric_table",
+]

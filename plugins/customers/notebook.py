@@ -1,0 +1,70 @@
+"""``cc.customers``: the customers plugin in the notebook API (``register_notebook``).
+
+Each helper calls what the plugin's pages and ``command-center abc`` call,
+with the signed-in ``cc.viewer``; ``cc.abc(...)`` forwards here.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+import polars as pl
+
+from plugins.customers import settings as settings_mod
+from plugins.customers.logic.abc import CSV_COLUMNS, check_cutoffs, parse_cutoffs
+from plugins.customers.queries import book as book_q
+from plugins.customers.queries.grades import scoped_grades
+
+if TYPE_CHECKING:
+    from command_center.notebook import CommandCenter
+
+
+def _day(value: str | dt.date | None) -> dt.date:
+    if value is None:
+        return dt.date.today()
+    if isinstance(value, dt.date):
+        return value
+    return dt.date.fromisoformat(value)
+
+
+class CustomersNotebook:
+    """Customers in the signed-in viewer's scope."""
+
+    def __init__(self, cc: CommandCenter) -> None:
+        self._cc = cc
+
+    def abc(
+        self,
+        as_of: str | dt.date | None = None,
+        months: int | None = None,
+        cutoffs: str | Sequence[float] | None = None,
+    ) -> pl.DataFrame:
+        """``customer_id, revenue, share, cumulative_share, grade`` in rank order.
+
+        The same grades as ``command-center abc --as-of … --months … --cutoffs …``:
+        ``as_of`` defaults to today, ``months`` and ``cutoffs`` (``"0.8,0.95"``
+        or ``(0.8, 0.95)``) to the plugin's settings.
+        """
+        engine = self._cc.engine
+        rules = settings_mod.get(engine)
+        window = rules.abc_months if months is None else int(months)
+        if window < 1:
+            raise ValueError(f"months must be at least 1, not {window}")
+        if cutoffs is None:
+            cuts = rules.cutoffs
+        elif isinstance(cutoffs, str):
+            cuts = parse_cutoffs(cutoffs)
+        else:
+            cuts = check_cutoffs(cutoffs)
+        graded = scoped_grades(engine, self._cc.viewer, _day(as_of), window, cuts)
+        return graded.select(CSV_COLUMNS)
+
+    def book(self) -> pl.DataFrame:
+        """The customers the viewer may work with (the archive page's book)."""
+        return book_q.book(self._cc.engine, self._cc.viewer)
+
+
+def helpers(cc: CommandCenter) -> dict[str, object]:
+    return {"customers": CustomersNotebook(cc)}
