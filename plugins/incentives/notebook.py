@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import warnings
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import polars as pl
 
@@ -19,7 +19,7 @@ from command_center.i18n import t
 from command_center.periods import parse_period
 from plugins.incentives import queries, service
 from plugins.incentives.cli import simulation_table
-from plugins.incentives.plan import Plan, parse_plan
+from plugins.incentives.plan import Plan, apply_edits, parse_plan
 
 if TYPE_CHECKING:
     from command_center.notebook import CommandCenter
@@ -57,6 +57,15 @@ class IncentivesNotebook:
         for warning in checked.warnings:
             warnings.warn(f"{t('incentives.cli.warning')}: {warning}", stacklevel=3)
         return checked.plan
+
+    def edit(self, plan: str | Path | Plan, edits: dict[str, Any]) -> Plan:
+        """A scenario: ``plan`` with each ``path: value`` changed, checked again.
+
+        Paths are the ones the plan's errors name, e.g.
+        ``{"components[0].tiers[1].rate": 0.07, "cap.amount": 30000}``, the
+        same edits as the simulator page's levers.
+        """
+        return apply_edits(self.plan(plan), edits)
 
     def _source(self, plan: str | Path) -> str:
         if isinstance(plan, Path) or (isinstance(plan, str) and "\n" not in plan):
