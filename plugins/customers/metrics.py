@@ -14,7 +14,6 @@ import datetime as dt
 
 import polars as pl
 
-from command_center.org.scope import OPERATOR
 from command_center.types import MetricQuery, MetricSpec
 from plugins.customers import settings as settings_mod
 from plugins.customers.logic import cadence
@@ -113,9 +112,7 @@ def a_grade_revenue_share(q: MetricQuery) -> pl.DataFrame:
     a_grade = history.filter(pl.col("grade") == "A").select(
         pl.col("as_of").dt.truncate("1mo").alias("month"), "customer_id", pl.lit(True).alias("a")
     )
-    sales = ledger.monthly(q.engine, OPERATOR, months[0], months[-1]).filter(
-        pl.col("month").is_in(months)
-    )
+    sales = ledger.company_monthly(q.engine, months)
     return (
         sales.join(a_grade, on=["month", "customer_id"], how="left")
         .group_by("person_id", "month")

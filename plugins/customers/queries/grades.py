@@ -17,6 +17,7 @@ import polars as pl
 from sqlalchemy import Engine
 
 from command_center.db import frames
+from command_center.db.models import CustomerMonthSales
 from command_center.org.scope import OPERATOR, Viewer
 from plugins.customers.logic import abc
 from plugins.customers.logic.dates import Window
@@ -93,13 +94,22 @@ def company_grades(
     order, a refund or a customer is written.
     """
 
+    window = Window.of(as_of, months)
+
     def load() -> pl.DataFrame:
         universe = book_q.customer_ids(engine).select("customer_id")
-        monthly, daily = _windows_inputs(engine, OPERATOR, [Window.of(as_of, months)])
+        monthly, daily = _windows_inputs(engine, OPERATOR, [window])
         return abc.abc_from_totals(monthly, daily, universe, as_of, months, cutoffs)
 
     return frames.cached(
-        engine, "customers:grades", load, as_of, months, tuple(cutoffs), tables=GRADE_TABLES
+        engine,
+        "customers:grades",
+        load,
+        as_of,
+        months,
+        tuple(cutoffs),
+        _ledger_stamps(engine, [window]),
+        tables=("customers",),
     )
 
 
@@ -136,9 +146,11 @@ def company_history(
 ) -> pl.DataFrame:
     """``as_of, customer_id, revenue, grade`` of every customer at each point (unscoped)."""
 
+    windows = [Window.of(p, months) for p in points]
+
     def load() -> pl.DataFrame:
         universe = book_q.customer_ids(engine)
-        monthly, daily = _windows_inputs(engine, OPERATOR, [Window.of(p, months) for p in points])
+        monthly, daily = _windows_inputs(engine, OPERATOR, windows)
         return abc.history(monthly, daily, universe, points, months, cutoffs)
 
     return frames.cached(
@@ -148,5 +160,18 @@ def company_history(
         tuple(points),
         months,
         tuple(cutoffs),
-        tables=GRADE_TABLES,
+        _ledger_stamps(engine, windows),
+        tables=("customers",),
     )
+
+
+def _ledger_stamps(engine: Engine, windows: Sequence[Window]) -> tuple[int, ...]:
+    """What company grades over ``windows`` depend on in the ledger: the months they
+    span (a booking today leaves last month's grades cached)."""
+    first = min(w.after for w in windows).replace(day=1)
+    last = max(w.until for w in windows).replace(day=1)
+    months = []
+    while first <= last:
+        months.append(first)
+        first = (first + dt.timedelta(days=32)).replace(day=1)
+    return frames.summary_stamps(engine, CustomerMonthSales.__table__, months)

@@ -80,14 +80,16 @@ def all_monthly(engine: Engine) -> pl.DataFrame:
     """``customer_id, person_id, month, revenue, lines`` for the whole ledger (unscoped).
 
     From the core's in-memory copy of ``sales_customer_month``, which folds in
-    each write's changed rows instead of reloading.
+    each write's changed rows instead of reloading (not cached again here).
     """
-    return frames.cached(
-        engine,
-        "customers:monthly",
-        lambda: _monthly(frames.all_customer_months(engine)),
-        tables=frames.SALES_TABLES,
-    )
+    return _monthly(frames.all_customer_months(engine))
+
+
+def company_monthly(engine: Engine, months: list[dt.date]) -> pl.DataFrame:
+    """:data:`MONTHLY_SCHEMA` rows of ``months`` for the whole ledger (unscoped), from the
+    core's in-memory copy of the summary (no read of the database)."""
+    rows = frames.all_customer_months(engine).filter(pl.col("month").is_in(months))
+    return _monthly(rows)
 
 
 def customer_month_revenue(engine: Engine) -> pl.DataFrame:
