@@ -46,5 +46,20 @@ init: $(STAMP)
 demo: $(STAMP)
 	$(BIN)/command-center demo --scale small --reset
 
+NOTEBOOK_STAMP := $(VENV)/.installed-notebook
+LAB_PORT ?= 8888
+
+$(NOTEBOOK_STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e ".[notebook]"
+	touch $(STAMP) $@
+
+.PHONY: lab
+## lab: install the notebook extra, then JupyterLab on the same database as `make run` (examples/notebooks)
+lab: $(NOTEBOOK_STAMP)
+	$(BIN)/command-center init
+	$(BIN)/command-center demo --scale small --if-empty
+	$(BIN)/jupyter lab --no-browser --port $(LAB_PORT) --ServerApp.root_dir=examples/notebooks \
+		$(if $(filter 0,$(shell id -u)),--allow-root)
+
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache
