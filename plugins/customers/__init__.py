@@ -124,8 +124,11 @@ def seed_demo(ctx: DemoContext) -> None:
 
 @hookimpl
 def on_startup(engine: Engine) -> None:
-    """Housekeeping: profiles for customers added through the core, then today's release."""
+    """The company's customer-month totals read once (every grade needs them), then
+    housekeeping: profiles for customers added through the core, today's release."""
+    from command_center.db import frames
     from plugins.customers.actions.pool import backfill_profiles, release_due
 
+    frames.all_customer_months(engine)
     backfill_profiles(engine)
     release_due(engine)
