@@ -197,17 +197,9 @@ class OrderRefund(Base):
     reason: Mapped[str] = mapped_column(String(200), default="")
 
 
-class PersonMonthSales(Base):
-    """The ledger summed per person and month, kept by triggers on every write.
+class _SummedSales:
+    """The columns both ledger summaries sum (see :mod:`command_center.db.summaries`)."""
 
-    ``refunds`` / ``refund_lines`` are the refunds dated in the month on
-    orders booked by the person. See :mod:`command_center.db.summaries`.
-    """
-
-    __tablename__ = "sales_person_month"
-
-    person_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
-    month: Mapped[dt.date] = mapped_column(Date, primary_key=True)
     revenue: Mapped[float] = mapped_column(Float, default=0.0)
     cost: Mapped[float] = mapped_column(Float, default=0.0)
     lines: Mapped[int] = mapped_column(Integer, default=0)
@@ -216,7 +208,20 @@ class PersonMonthSales(Base):
     seq: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0", index=True)
 
 
-class CustomerMonthSales(Base):
+class PersonMonthSales(_SummedSales, Base):
+    """The ledger summed per person and month, kept by triggers on every write.
+
+    ``refunds`` / ``refund_lines`` are the refunds dated in the month on
+    orders booked by the person.
+    """
+
+    __tablename__ = "sales_person_month"
+
+    person_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    month: Mapped[dt.date] = mapped_column(Date, primary_key=True)
+
+
+class CustomerMonthSales(_SummedSales, Base):
     """The ledger summed per customer, booking person and month (same upkeep)."""
 
     __tablename__ = "sales_customer_month"
@@ -224,9 +229,3 @@ class CustomerMonthSales(Base):
     customer_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
     person_id: Mapped[int] = mapped_column(Integer, primary_key=True, index=True)
     month: Mapped[dt.date] = mapped_column(Date, primary_key=True, index=True)
-    revenue: Mapped[float] = mapped_column(Float, default=0.0)
-    cost: Mapped[float] = mapped_column(Float, default=0.0)
-    lines: Mapped[int] = mapped_column(Integer, default=0)
-    refunds: Mapped[float] = mapped_column(Float, default=0.0)
-    refund_lines: Mapped[int] = mapped_column(Integer, default=0)
-    seq: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0", index=True)
