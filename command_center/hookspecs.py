@@ -115,12 +115,13 @@ def register_notebook(cc: CommandCenter) -> dict[str, object]:
     """Namespaces this plugin adds to the notebook API: ``{name: helper}``.
 
     ``command_center.notebook.connect`` calls it once per session with the
-    signed-in ``cc`` (``cc.engine``, ``cc.viewer``, ``cc.registry``,
-    ``cc.host``); each helper then shows as ``cc.NAME`` (use the plugin's
-    name), e.g. ``cc.customers.abc(...)``. Helpers read through the same
-    functions as the plugin's pages and commands, scoped by ``cc.viewer``, and
-    return Polars frames. The first plugin to claim a name keeps it; a name
-    the API itself uses is refused and reported against the plugin.
+    signed-in ``cc`` (a ``command_center.notebook.CommandCenter``:
+    ``cc.engine``, ``cc.viewer``, ``cc.registry``, ``cc.host``); each helper
+    then shows as ``cc.NAME`` (use the plugin's name), e.g.
+    ``cc.customers.abc(...)``. Helpers read through the same functions as the
+    plugin's pages and commands, scoped by ``cc.viewer``, and return Polars
+    frames. The first plugin to claim a name keeps it; a name the API itself
+    uses is refused and reported against the plugin.
     """
 
 
