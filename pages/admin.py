@@ -14,6 +14,7 @@ from command_center.db.engine import read_session, write_session
 from command_center.db.models import ROLES, User
 from command_center.i18n import labels_now, t
 from command_center.org.auth import UserError, add_user, set_active, set_password
+from command_center.ui import data_table
 
 
 def render(ctx: PageContext) -> None:
@@ -38,7 +39,7 @@ def _users(ctx: PageContext) -> None:
             }
             for u in session.scalars(select(User).order_by(User.login))
         ]
-    st.dataframe(pl.DataFrame(rows), hide_index=True, width="stretch")
+    data_table(pl.DataFrame(rows))
     logins = [row[t("admin.login")] for row in rows]
 
     with st.form("add_user", clear_on_submit=True):
@@ -96,7 +97,7 @@ def _plugins(ctx: PageContext) -> None:
             t("admin.error"): [i["error"] or "" for i in infos],
         }
     )
-    st.dataframe(table, hide_index=True, width="stretch")
+    data_table(table)
     for info in infos:
         if info["error"]:
             st.error(f"{info['name']}: {info['error']}")

@@ -3,10 +3,19 @@
 from command_center.ui.widgets import (
     COLORS,
     chart,
+    data_table,
     kpi_row,
     page_header,
     render_panels,
     table_with_download,
 )
 
-__all__ = ["COLORS", "chart", "kpi_row", "page_header", "render_panels", "table_with_download"]
+__all__ = [
+    "COLORS",
+    "chart",
+    "data_table",
+    "kpi_row",
+    "page_header",
+    "render_panels",
+    "table_with_download",
+]

@@ -112,11 +112,48 @@ def _xlsx_bytes(frame: pl.DataFrame) -> bytes:
     return buffer.getvalue()
 
 
+# What a table cell shows for a missing value (null, or NaN in a float column).
+MISSING = "—"
+
+
+def shown_frame(data: Any) -> Any:
+    """``data`` ready for a table: NaN in float columns becomes null (shown as
+    :data:`MISSING`), numbers stay numbers so columns still sort."""
+    frame = pl.DataFrame(data) if isinstance(data, list | dict) else data
+    if not isinstance(frame, pl.DataFrame):
+        return frame
+    floats = [name for name, dtype in frame.schema.items() if dtype.is_float()]
+    if not floats:
+        return frame
+    return frame.with_columns(pl.col(floats).fill_nan(None))
+
+
+def data_table(
+    data: Any,
+    column_config: dict[str, Any] | None = None,
+    *,
+    width: Any = "stretch",
+    **options: Any,
+) -> Any:
+    """A table (``st.dataframe``) whose missing values read :data:`MISSING` in
+    every language instead of "None"/"NaN". Every page draws tables through
+    this or :func:`table_with_download`; ``options`` pass on to ``st.dataframe``
+    (``key``, ``on_select``, ``height`` ...)."""
+    return st.dataframe(
+        shown_frame(data),
+        width=width,
+        hide_index=True,
+        column_config=column_config,
+        placeholder=MISSING,
+        **options,
+    )
+
+
 def table_with_download(
     frame: pl.DataFrame, name: str, key: str, column_config: dict[str, Any] | None = None
 ) -> None:
     """The frame as a table, with CSV and XLSX downloads of exactly what is shown."""
-    st.dataframe(frame, width="stretch", hide_index=True, column_config=column_config)
+    data_table(frame, column_config)
     if frame.is_empty():
         return
     left, right = st.columns(2)

@@ -7,6 +7,7 @@ import streamlit as st
 
 from command_center.context import PageContext
 from command_center.i18n import number, t
+from command_center.ui import data_table
 from plugins.appraisal import queries
 from plugins.appraisal.errors import state_label
 from plugins.appraisal.ui.common import rating_label, renamed
@@ -84,7 +85,7 @@ def person_panel(ctx: PageContext, person_id: int) -> None:
     if rows.is_empty():
         st.caption(t("appraisal.panel.none"))
         return
-    st.dataframe(
+    data_table(
         renamed(
             rows.with_columns(
                 pl.col("rating").map_elements(rating_label, return_dtype=pl.String),
@@ -97,6 +98,4 @@ def person_panel(ctx: PageContext, person_id: int) -> None:
                 "bonus_multiplier": "appraisal.bonus_multiplier",
             },
         ),
-        hide_index=True,
-        width="stretch",
     )

@@ -8,7 +8,7 @@ import streamlit as st
 
 from command_center.context import PageContext
 from command_center.i18n import labels_now, t
-from command_center.ui import chart, page_header, table_with_download
+from command_center.ui import chart, data_table, page_header, table_with_download
 from command_center.ui.widgets import Kpi, kpi_row
 from plugins.appraisal import actions, queries
 from plugins.appraisal.queries import CycleInfo
@@ -98,9 +98,7 @@ def _template(ctx: PageContext, cycle: CycleInfo, level: str) -> None:
     current = frame_lines(template)
     manage = actions.can_manage(ctx.signed_in_viewer, cycle.root_id)
     if current:
-        st.dataframe(
-            lines_table(ctx, current, targets_from_table=True), hide_index=True, width="stretch"
-        )
+        data_table(lines_table(ctx, current, targets_from_table=True))
     else:
         st.info(t("appraisal.contracts.no_template"))
     if not manage or cycle.state != "planning":
@@ -152,7 +150,7 @@ def _person(ctx: PageContext, cycle: CycleInfo, records: pl.DataFrame) -> None:
     )
     current = frame_lines(queries.kpi_lines(ctx.engine, ctx.viewer, [cycle.cycle_id], person))
     if current:
-        st.dataframe(lines_table(ctx, current), hide_index=True, width="stretch")
+        data_table(lines_table(ctx, current))
     else:
         st.info(t("appraisal.contracts.none_yet"))
     if cycle.state != "planning" or not actions.can_review(viewer, person):

@@ -8,7 +8,7 @@ from pydantic import ValidationError
 
 from command_center.context import PageContext
 from command_center.i18n import t
-from command_center.ui import page_header
+from command_center.ui import data_table, page_header
 from command_center.ui.widgets import Kpi, kpi_row
 from plugins.appraisal import actions
 from plugins.appraisal.settings import AppraisalSettings
@@ -75,9 +75,8 @@ def render(ctx: PageContext) -> None:
             cw=f"{rules.attitude_weight:g}",
         )
     )
-    st.dataframe(
+    data_table(
         pl.DataFrame({t("appraisal.value_label"): [value_label(v) for v in rules.values]}),
-        hide_index=True,
     )
     with st.form("appraisal_policy"):
         values = st.text_area(

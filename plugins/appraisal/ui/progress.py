@@ -8,7 +8,7 @@ import streamlit as st
 
 from command_center.context import PageContext
 from command_center.i18n import labels_now, percent, t
-from command_center.ui import COLORS, chart, page_header, table_with_download
+from command_center.ui import COLORS, chart, data_table, page_header, table_with_download
 from command_center.ui.widgets import Kpi, kpi_row, percent_column
 from plugins.appraisal import queries
 from plugins.appraisal.logic import team_progress, team_scores
@@ -142,4 +142,4 @@ def _drill(ctx: PageContext, lines: pl.DataFrame, names: dict[int, str]) -> None
         key="appraisal_progress_person",
     )
     frame, config = lines_display(ctx, lines.filter(pl.col("person_id") == person))
-    st.dataframe(frame, hide_index=True, width="stretch", column_config=config)
+    data_table(frame, column_config=config)

@@ -8,7 +8,7 @@ import streamlit as st
 
 from command_center.context import PageContext
 from command_center.i18n import labels_now, number, t
-from command_center.ui import page_header, table_with_download
+from command_center.ui import data_table, page_header, table_with_download
 from command_center.ui.widgets import Kpi, kpi_row
 from plugins.appraisal import actions, queries
 from plugins.appraisal.queries import CycleInfo, value_scores
@@ -70,7 +70,7 @@ def render(ctx: PageContext) -> None:
     if lines is not None:
         mine = lines.filter(pl.col("person_id") == person)
         frame, config = lines_display(ctx, mine, with_self=True)
-        st.dataframe(frame, hide_index=True, width="stretch", column_config=config)
+        data_table(frame, column_config=config)
     _self_side(record)
     rules = actions.policy(ctx.engine)
     may = actions.can_review(ctx.signed_in_viewer, person) or (

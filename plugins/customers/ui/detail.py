@@ -10,7 +10,7 @@ import streamlit as st
 
 from command_center.context import PageContext
 from command_center.i18n import labels_now, money, t
-from command_center.ui import COLORS, chart, render_panels, table_with_download
+from command_center.ui import COLORS, chart, data_table, render_panels, table_with_download
 from command_center.ui.widgets import money_column
 from plugins.customers.actions import ActionRefused, DuplicateFound
 from plugins.customers.actions import customers as customer_actions
@@ -139,7 +139,7 @@ def _overview(ctx: PageContext, row: dict[str, Any]) -> None:
             day.strftime("%Y-%m"): [grade]
             for day, grade in history.sort("as_of").select("as_of", "grade").iter_rows()
         }
-        st.dataframe(pl.DataFrame(by_month), hide_index=True)
+        data_table(pl.DataFrame(by_month))
 
 
 def _purchases(ctx: PageContext, customer_id: int, people: dict[int, str]) -> None:
@@ -227,15 +227,13 @@ def _contacts(ctx: PageContext, customer_id: int) -> None:
     if people.is_empty():
         st.info(t("customers.detail.no_contacts"))
     else:
-        st.dataframe(
+        data_table(
             people.select(
                 pl.col("name").alias(t("customers.contact.name")),
                 pl.col("title").alias(t("customers.contact.title")),
                 pl.col("phone").alias(t("customers.contact.phone")),
                 pl.col("email").alias(t("customers.contact.email")),
             ),
-            hide_index=True,
-            width="stretch",
         )
     options: list[int | None] = [None, *people["contact_id"].to_list()]
     names = dict(people.select("contact_id", "name").iter_rows())
@@ -317,7 +315,7 @@ def _pool(ctx: PageContext, row: dict[str, Any], people: dict[int, str]) -> None
         assign_form(ctx, cid, str(row["name"]), f"customers_assign_{cid}")
     moves = activity.moves(ctx.engine, ctx.viewer).filter(pl.col("customer_id") == cid)
     if not moves.is_empty():
-        st.dataframe(move_table(moves, people, {cid: str(row["name"])}), hide_index=True)
+        data_table(move_table(moves, people, {cid: str(row["name"])}))
 
 
 def assign_form(ctx: PageContext, customer_id: int, name: str, key: str) -> None:

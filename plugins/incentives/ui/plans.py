@@ -10,7 +10,7 @@ import streamlit as st
 from command_center.context import PageContext
 from command_center.i18n import labels_now, money, number, percent, t
 from command_center.periods import add_months
-from command_center.ui import chart, page_header
+from command_center.ui import chart, data_table, page_header
 from command_center.ui.widgets import Kpi, kpi_row
 from plugins.incentives import actions, queries, service
 from plugins.incentives.curve import earnings_curve
@@ -165,7 +165,7 @@ def _show(ctx: PageContext, versions: pl.DataFrame, version_id: int, plan: Plan)
     level = ctx.people().filter(pl.col("person_id") == ctx.viewer.person_id)["level"].to_list()
     if level and level[0] in plan.levels():
         st.success(t("incentives.plans.applies_to_you"))
-    st.dataframe(describe(ctx, plan), hide_index=True, width="stretch")
+    data_table(describe(ctx, plan))
     left, right = st.columns(2)
     with left:
         st.markdown(f"**{t('incentives.sim.curve')}**")
@@ -194,7 +194,7 @@ def _show(ctx: PageContext, versions: pl.DataFrame, version_id: int, plan: Plan)
         pl.col("note").alias(t("incentives.plans.note")),
     )
     with st.expander(t("incentives.plans.history")):
-        st.dataframe(history, hide_index=True, width="stretch")
+        data_table(history)
 
 
 def plan_bytes(ctx: PageContext, version_id: int) -> bytes:
@@ -289,4 +289,4 @@ def _preview(ctx: PageContext, checked: Checked, version_id: int) -> None:
         )
     )
     kpi_row(cards)
-    st.dataframe(describe(ctx, plan), hide_index=True, width="stretch")
+    data_table(describe(ctx, plan))

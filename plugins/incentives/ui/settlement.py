@@ -9,7 +9,7 @@ import streamlit as st
 
 from command_center.context import PageContext
 from command_center.i18n import labels_now, t
-from command_center.ui import page_header, table_with_download
+from command_center.ui import data_table, page_header, table_with_download
 from command_center.ui.widgets import Kpi, kpi_row
 from plugins.incentives import actions, queries
 from plugins.incentives.ui.common import (
@@ -100,10 +100,8 @@ def _versions(ctx: PageContext, label: str) -> None:
         pl.col("locked_by").alias(t("incentives.settle.locked_by")),
         pl.col("reason").alias(t("incentives.settle.reason")),
     )
-    st.dataframe(
+    data_table(
         shown,
-        hide_index=True,
-        width="stretch",
         column_config=money_config(shown, [t("incentives.settle.total")], []),
     )
 
@@ -258,7 +256,7 @@ def _inbox(ctx: PageContext) -> None:
         pl.col("question").alias(t("incentives.dispute.question")),
         pl.col("answer").alias(t("incentives.dispute.answer")),
     )
-    st.dataframe(shown, hide_index=True, width="stretch")
+    data_table(shown)
     open_ids = found.filter(pl.col("status") == "open")["dispute_id"].to_list()
     if not open_ids:
         return

@@ -15,7 +15,7 @@ import streamlit as st
 from command_center.context import PageContext
 from command_center.db import frames
 from command_center.i18n import labels_now, money, percent, t
-from command_center.ui import page_header
+from command_center.ui import data_table, page_header
 from command_center.ui.widgets import Kpi, kpi_row
 from plugins.incentives import actions, queries
 from plugins.incentives.exports import StatementDoc, csv_bytes, html_page, xlsx_bytes
@@ -135,10 +135,8 @@ def show(ctx: PageContext, row: dict[str, Any]) -> None:
     )
     st.subheader(t("incentives.st.lines"))
     amount = t("incentives.st.amount")
-    st.dataframe(
+    data_table(
         doc.lines,
-        hide_index=True,
-        width="stretch",
         column_config=money_config(doc.lines, [amount], [], fen=True),
     )
     st.markdown(f"**{t('incentives.st.total')}: {money(doc.total, 2)}**")
@@ -149,10 +147,8 @@ def show(ctx: PageContext, row: dict[str, Any]) -> None:
         t("incentives.st.profit"),
         t("incentives.st.contribution"),
     ]
-    st.dataframe(
+    data_table(
         doc.orders,
-        hide_index=True,
-        width="stretch",
         column_config=money_config(doc.orders, money_cols, [], fen=True),
     )
     _downloads(doc, row, set(money_cols) | {amount})
@@ -255,4 +251,4 @@ def _history(ctx: PageContext, row: dict[str, Any]) -> None:
             .alias(t("incentives.st.status")),
             pl.col("payout").alias(t("incentives.st.payout")),
         )
-        st.dataframe(shown, hide_index=True, width="stretch")
+        data_table(shown)

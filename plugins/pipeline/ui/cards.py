@@ -8,6 +8,7 @@ import streamlit as st
 from command_center import BUSINESS_ROLES, HomeCard, PanelSpec
 from command_center.context import PageContext
 from command_center.i18n import money, t
+from command_center.ui import data_table
 from plugins.pipeline import queries
 from plugins.pipeline.actions.common import now
 from plugins.pipeline.logic import with_overdue, with_sla
@@ -37,7 +38,7 @@ def overdue_card(ctx: PageContext) -> None:
         }
         for r in late.sort("days_overdue", descending=True).head(SHOWN).iter_rows(named=True)
     ]
-    st.dataframe(pl.DataFrame(rows), hide_index=True, width="stretch")
+    data_table(pl.DataFrame(rows))
 
 
 def stalled_card(ctx: PageContext) -> None:
@@ -66,7 +67,7 @@ def stalled_card(ctx: PageContext) -> None:
         }
         for r in stalled.sort("days_in_stage", descending=True).head(SHOWN).iter_rows(named=True)
     ]
-    st.dataframe(pl.DataFrame(rows), hide_index=True, width="stretch")
+    data_table(pl.DataFrame(rows))
 
 
 def customer_panel(ctx: PageContext, customer_id: int) -> None:
@@ -91,7 +92,7 @@ def customer_panel(ctx: PageContext, customer_id: int) -> None:
             .replace_strict(names, default=None, return_dtype=pl.String)
             .alias(t("pipeline.ui.owner")),
         )
-        st.dataframe(frame, hide_index=True, width="stretch")
+        data_table(frame)
     complaints = with_sla(
         queries.complaints(ctx.engine, ctx.viewer), now(), conf.complaint_sla_hours
     ).filter(pl.col("customer_id") == customer_id)
@@ -107,7 +108,7 @@ def customer_panel(ctx: PageContext, customer_id: int) -> None:
         .alias(t("pipeline.col.sla_state")),
         pl.col("description").alias(t("pipeline.field.description")),
     )
-    st.dataframe(frame, hide_index=True, width="stretch")
+    data_table(frame)
 
 
 def home_cards() -> list[HomeCard]:

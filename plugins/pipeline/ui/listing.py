@@ -15,7 +15,7 @@ import streamlit as st
 
 from command_center.context import PageContext
 from command_center.i18n import labels_now, number, t
-from command_center.ui import kpi_row, page_header
+from command_center.ui import data_table, kpi_row, page_header
 from command_center.ui.widgets import Kpi, percent_column
 from plugins.pipeline import queries
 from plugins.pipeline import settings as cfg
@@ -219,7 +219,7 @@ def _table(
         t("pipeline.field.weighted"): common.money_column(t("pipeline.field.weighted")),
         t("pipeline.field.probability"): percent_column(t("pipeline.field.probability")),
     }
-    st.dataframe(frame, width="stretch", hide_index=True, column_config=config)
+    data_table(frame, column_config=config)
 
 
 def xlsx_bytes(frame: pl.DataFrame) -> bytes:

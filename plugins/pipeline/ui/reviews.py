@@ -9,7 +9,7 @@ import streamlit as st
 
 from command_center.context import PageContext
 from command_center.i18n import money, t
-from command_center.ui import kpi_row, page_header, table_with_download
+from command_center.ui import data_table, kpi_row, page_header, table_with_download
 from command_center.ui.widgets import Kpi
 from plugins.pipeline import actions, queries
 from plugins.pipeline.ui import common
@@ -158,7 +158,7 @@ def _detail(ctx: PageContext, row: dict[str, Any], lines: pl.DataFrame) -> None:
             "line_total": "pipeline.col.line_total",
         },
     )
-    st.dataframe(frame, hide_index=True, width="stretch")
+    data_table(frame)
 
 
 def _recent(ctx: PageContext, reviews: pl.DataFrame, contracts: pl.DataFrame) -> None:

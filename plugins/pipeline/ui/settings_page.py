@@ -8,7 +8,7 @@ from pydantic import ValidationError
 
 from command_center.context import PageContext
 from command_center.i18n import labels_now, t
-from command_center.ui import page_header
+from command_center.ui import data_table, page_header
 from plugins.pipeline import actions
 from plugins.pipeline import settings as cfg
 from plugins.pipeline.ui import common
@@ -40,7 +40,7 @@ def _stages_table(conf: cfg.PipelineSettings) -> None:
             ],
         }
     )
-    st.dataframe(rows, hide_index=True, width="stretch")
+    data_table(rows)
 
 
 def _general(ctx: PageContext, conf: cfg.PipelineSettings) -> None:

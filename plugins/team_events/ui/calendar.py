@@ -11,7 +11,7 @@ import streamlit as st
 from command_center.context import PageContext
 from command_center.i18n import labels_now, percent, t
 from command_center.periods import month_end
-from command_center.ui import COLORS, chart, page_header, table_with_download
+from command_center.ui import COLORS, chart, data_table, page_header, table_with_download
 from command_center.ui.widgets import Kpi, kpi_row
 from plugins.team_events import actions, queries
 from plugins.team_events.logic import attendance, calendar, recurrence
@@ -181,7 +181,7 @@ def _detail(ctx: PageContext, shown: pl.DataFrame) -> None:
         ]
     )
     if table.height:
-        st.dataframe(table, width="stretch", hide_index=True)
+        data_table(table)
     manages = leads(ctx) and ctx.viewer.can_see(row["team_root"])
     if manages and row["status"] != "cancelled" and row["event_date"] <= today() and invites.height:
         _attendance_form(ctx, row, invites)

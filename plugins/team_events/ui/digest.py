@@ -9,7 +9,7 @@ import streamlit as st
 
 from command_center.context import PageContext
 from command_center.i18n import get_language, labels_now, money, percent, t
-from command_center.ui import page_header
+from command_center.ui import data_table, page_header
 from command_center.ui.widgets import Kpi, kpi_row
 from plugins.team_events import digest, export
 from plugins.team_events.logic.recurrence import week_start
@@ -145,7 +145,7 @@ def _frame(frame: pl.DataFrame, columns: dict[str, str]) -> None:
         st.caption(t("team_events.pack.nothing"))
         return
     shown = frame.select([pl.col(c).alias(t(k)) for c, k in columns.items() if c in frame.columns])
-    st.dataframe(dates_as_text(shown), width="stretch", hide_index=True)
+    data_table(dates_as_text(shown))
 
 
 def _events(frame: pl.DataFrame) -> None:

@@ -11,7 +11,7 @@ import streamlit as st
 from command_center.context import PageContext
 from command_center.i18n import get_language, labels_now, t
 from command_center.periods import add_months
-from command_center.ui import COLORS, chart, page_header
+from command_center.ui import COLORS, chart, data_table, page_header
 from command_center.ui.widgets import Kpi, kpi_delta, kpi_row
 from plugins.team_events import export, pack
 from plugins.team_events.actions import TeamEventsError
@@ -90,7 +90,7 @@ def show(built: pack.Pack) -> None:
             config = {
                 c: st.column_config.NumberColumn(c, format="localized") for c in people.columns[1:]
             }
-            st.dataframe(people, width="stretch", hide_index=True, column_config=config)
+            data_table(people, column_config=config)
     st.subheader(t("team_events.pack.meetings"))
     for line in export.meetings_lines(built):
         st.markdown(f"- {line}")
@@ -100,7 +100,7 @@ def _table(frame: pl.DataFrame) -> None:
     if frame.is_empty():
         st.caption(t("team_events.pack.nothing"))
     else:
-        st.dataframe(frame, width="stretch", hide_index=True)
+        data_table(frame)
 
 
 def _kpis(built: pack.Pack) -> None:
