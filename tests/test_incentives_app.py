@@ -94,7 +94,7 @@ def test_plan_editor_names_the_bad_key(app) -> None:
     area = next(a for a in at.text_area if a.key.startswith("incentives_plans_text_"))
     area.input(area.value.replace("rate: 0.06", "rate: -0.06")).run()
     next(b for b in at.button if b.label == "Check and preview").click().run()
-    assert [e.value for e in at.error] == ["The plan has 1 problem(s):"]
+    assert [e.value for e in at.error] == ["The plan has 1 problem:"]
     assert "components[0].tiers[1].rate: must be at least 0" in "".join(c.value for c in at.code)
 
 

@@ -4,6 +4,16 @@ Catalogs are TOML files (``en.toml``, ``zh_CN.toml``) beside this module,
 flattened to dotted keys; plugins add theirs through the
 ``register_translations`` hook. Numbers, money, percentages and dates are
 formatted with Babel for the active language.
+
+A message that counts something has plural forms, a table keyed by the CLDR
+plural categories of the languages (English: ``one`` and ``other``; Chinese
+has one form, written as ``other`` and repeated as ``one`` so both catalogs
+hold the same keys)::
+
+    caption = { one = "{count} person", other = "{count} people" }
+
+:func:`t` picks the form for its ``count`` parameter (Babel's plural rules of
+the active locale); :func:`tn` does it for a count under any name.
 """
 
 from __future__ import annotations
@@ -16,6 +26,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+from babel import Locale
 from babel.numbers import format_compact_currency, format_decimal, format_percent
 
 LANGUAGES: dict[str, str] = {"en": "English", "zh_CN": "简体中文"}
@@ -87,14 +98,47 @@ def language(lang: str) -> Iterator[None]:
         _language.reset(token)
 
 
+_plural_rules: dict[str, Callable[[float], str]] = {}
+
+
+def plural_form(count: float, lang: str | None = None) -> str:
+    """The CLDR plural category of ``count`` in ``lang`` (default: the active
+    language): ``one`` for 1 in English, always ``other`` in Chinese."""
+    lang = lang or get_language()
+    rule = _plural_rules.get(lang)
+    if rule is None:
+        rule = _plural_rules[lang] = Locale.parse(LOCALES.get(lang, "en_US")).plural_form
+    return rule(abs(count))
+
+
+def _lookup(key: str, count: Any) -> str | None:
+    cats = catalogs()
+    active, english = cats.get(get_language(), {}), cats.get("en", {})
+    text = active.get(key) or english.get(key)
+    if text is not None:
+        return text
+    counted = isinstance(count, int | float)
+    choices = (
+        (active, plural_form(count) if counted else "other"),
+        (active, "other"),
+        (english, plural_form(count, "en") if counted else "other"),
+        (english, "other"),
+    )
+    for messages, form in choices:
+        text = messages.get(f"{key}.{form}")
+        if text is not None:
+            return text
+    return None
+
+
 def t(key: str, /, **params: Any) -> str:
     """The message ``key`` in the active language, formatted with ``params``.
 
-    A key missing in the active language falls back to English, then to the
-    key itself (a test keeps both catalogs complete).
+    A message with plural forms takes the one for ``params["count"]``. A key
+    missing in the active language falls back to English, then to the key
+    itself (a test keeps both catalogs complete).
     """
-    cats = catalogs()
-    text = cats.get(get_language(), {}).get(key) or cats.get("en", {}).get(key) or key
+    text = _lookup(key, params.get("count")) or key
     if params:
         try:
             return text.format(**params)
@@ -103,8 +147,24 @@ def t(key: str, /, **params: Any) -> str:
     return text
 
 
+def tn(key: str, count: float, /, **params: Any) -> str:
+    """The plural form of ``key`` for ``count`` (given to the message as
+    ``{count}`` too), formatted with ``params``."""
+    text = _lookup(key, count) or key
+    try:
+        return text.format(count=count, **params)
+    except (KeyError, IndexError, ValueError):
+        return text
+
+
+def is_plural(key: str) -> bool:
+    """Whether ``key`` is a message with plural forms (``key.one``, ``key.other``)."""
+    english = catalogs().get("en", {})
+    return f"{key}.other" in english and f"{key}.one" in english
+
+
 def has(key: str) -> bool:
-    return key in catalogs().get("en", {})
+    return key in catalogs().get("en", {}) or is_plural(key)
 
 
 def locale() -> str:
