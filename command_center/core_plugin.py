@@ -110,7 +110,7 @@ def _order_lines(q: MetricQuery) -> pl.DataFrame:
     )
 
 
-ORDERS = ("orders",)
+ORDERS = frames.SALES_TABLES  # the ledger summaries follow both
 
 
 @hookimpl
@@ -126,7 +126,7 @@ def register_metrics() -> list[MetricSpec]:
             "percent",
             _attainment,
             kind="ratio",
-            tables=("orders", "targets"),
+            tables=(*ORDERS, "targets"),
         ),
         MetricSpec("order_lines", "metric.order_lines", "count", _order_lines, tables=ORDERS),
     ]

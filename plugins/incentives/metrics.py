@@ -81,6 +81,6 @@ def metric_specs() -> list[MetricSpec]:
             kind="ratio",
             higher_is_better=False,
             description="incentives.metric.cost_of_sales_help",
-            tables=(*SETTLED, "orders"),
+            tables=(*SETTLED, *frames.SALES_TABLES),
         ),
     ]
