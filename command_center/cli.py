@@ -258,7 +258,7 @@ def import_(
     except ImportFailed as exc:
         for line in exc.errors:
             typer.echo(line, err=True)
-        fail(t("cli.import_failed", file=str(file), count=len(exc.errors)))
+        fail(t("cli.import_failed", file=str(file), count=exc.total))
     except (KeyError, ValueError, OSError) as exc:
         fail(str(exc))
     key = "cli.import_checked" if dry_run else "cli.import_done"

@@ -19,6 +19,7 @@ from command_center.db.models import Customer, OrderLine, Person, Target
 from command_center.io import (
     CORE_EXPORTS,
     CORE_IMPORTS,
+    MAX_ERRORS,
     ImportFailed,
     UnknownKindError,
     import_kinds,
@@ -368,6 +369,25 @@ def test_manager_loop_across_file_and_database(engine, host, tmp_path):
         f"{within}:3: manager_id: manager loop 7 -> 8 -> 7",
         f"{within}:4: manager_id: manager loop 9 -> 9",
     ]
+
+
+def test_every_manager_loop_is_counted(engine, host, tmp_path):
+    # 20,000 two-person loops: 40,000 problems; 200 are listed, the total is true.
+    loops = 20_000
+    body = "".join(
+        f"{10_000 + 2 * i},A,manager,{10_001 + 2 * i},N,2020-01-01,\n"
+        f"{10_001 + 2 * i},B,manager,{10_000 + 2 * i},N,2020-01-01,\n"
+        for i in range(loops)
+    )
+    path = write(tmp_path / "loops.csv", body, "people")
+    before = snapshot(engine)
+    with pytest.raises(ImportFailed) as info:
+        run_import(engine, host, "people", path)
+    assert snapshot(engine) == before
+    assert info.value.total == 2 * loops
+    assert len(info.value.errors) == MAX_ERRORS + 1
+    assert info.value.errors[0] == f"{path}:2: manager_id: manager loop 10000 -> 10001 -> 10000"
+    assert info.value.errors[-1] == f"… and {2 * loops - MAX_ERRORS} more"
 
 
 def test_header_must_match(engine, host, tmp_path):
