@@ -7,9 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from command_center import i18n
+from command_center import i18n, runtime
+from command_center import testing as apptest
 from command_center.i18n import core_catalogs, language, money, percent, t
-from tests.conftest import make_host
+from command_center.ui import shell
+from tests.conftest import make_host, use_db
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -92,3 +94,38 @@ def test_number_formats() -> None:
         assert money(1234567.8) == "¥1,234,568"
         assert percent(0.8734) == "87.3%"
     assert t("no.such.key") == "no.such.key"
+
+
+@pytest.fixture
+def app(demo_db, monkeypatch, app_env):
+    use_db(monkeypatch, demo_db)
+    return demo_db
+
+
+def test_language_switch_keeps_page_and_filters_at_rerun_cost(app, monkeypatch) -> None:
+    """Switching language re-renders the same page with the same period and team,
+    in one script run, without rebuilding catalogs or the metric registry."""
+    at = apptest.start(app.engine, "director", "en")
+    at.selectbox(key="_w_flt_grain_en").set_value("quarter").run()
+    at.selectbox(key="_w_flt_period_en").select_index(1).run()
+    at.selectbox(key="_w_flt_team_en").select_index(1).run()
+    at = apptest.open_page(at, "customers")
+    before = {key: at.session_state[key] for key in ("flt_grain", "flt_period", "flt_team")}
+    assert before["flt_grain"] == "quarter" and before["flt_team"] is not None
+    page, registry = at._page_hash, runtime.registry()
+    runs, installs = [], []
+    monkeypatch.setattr(shell, "main", lambda real=shell.main: (runs.append(1), real())[1])
+    monkeypatch.setattr(i18n, "install", lambda *a, real=i18n.install: installs.append(real(*a)))
+
+    at.selectbox(key="_w_lang").set_value("zh_CN").run()
+
+    assert not at.exception, at.exception
+    assert len(runs) == 1 and installs == [] and runtime.registry() is registry
+    assert at._page_hash == page
+    with language("zh_CN"):
+        assert t("customers.archive.title") in [el.value for el in at.title]
+    after = {key: at.session_state[key] for key in before}
+    assert after == before
+    assert at.selectbox(key="_w_flt_grain_zh_CN").value == "quarter"
+    assert at.selectbox(key="_w_flt_period_zh_CN").value == before["flt_period"]
+    assert at.selectbox(key="_w_flt_team_zh_CN").value == before["flt_team"]
