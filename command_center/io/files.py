@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import csv
 import io
+import os
 import re
 import zipfile
 from dataclasses import dataclass, field
@@ -27,6 +28,48 @@ from command_center.types import RowError
 SUFFIXES = (".csv", ".xlsx")
 XLSX_MAX_ROWS = 1_048_575  # a sheet's 1,048,576 rows, less the header
 _EXCEL_MIDNIGHT = r"^(\d{4}-\d{2}-\d{2})[ T]00:00:00(?:\.0+)?$"
+_MB = 1024 * 1024
+
+
+@dataclass(frozen=True)
+class Limits:
+    """The most a table file may hold; each has an environment variable (README)."""
+
+    file_bytes: int = 512 * _MB  # COMMAND_CENTER_MAX_FILE_MB: the file on disk
+    unzipped_bytes: int = 2048 * _MB  # COMMAND_CENTER_MAX_UNZIPPED_MB: an XLSX, decompressed
+    rows: int = 10_000_000  # COMMAND_CENTER_MAX_ROWS: data rows
+    columns: int = 256  # COMMAND_CENTER_MAX_COLUMNS
+    cells: int = 20_000_000  # COMMAND_CENTER_MAX_CELLS: rows x columns
+
+    @classmethod
+    def from_env(cls) -> Limits:
+        """The limits in force: defaults, or the environment's (read at each call)."""
+
+        def number(name: str, default: int, scale: int = 1) -> int:
+            value = os.environ.get(f"COMMAND_CENTER_MAX_{name}", "").strip()
+            return int(value) * scale if value else default
+
+        default = cls()
+        return cls(
+            file_bytes=number("FILE_MB", default.file_bytes, _MB),
+            unzipped_bytes=number("UNZIPPED_MB", default.unzipped_bytes, _MB),
+            rows=number("ROWS", default.rows),
+            columns=number("COLUMNS", default.columns),
+            cells=number("CELLS", default.cells),
+        )
+
+    def check_shape(self, file: str, what: str, rows: int, columns: int) -> None:
+        """Refuse a table of ``rows`` (header included) by ``columns``."""
+        if columns > self.columns:
+            raise file_error(file, f"{what} spans {columns:,} columns (at most {self.columns:,})")
+        if rows - 1 > self.rows:
+            raise file_error(file, f"{what} spans {rows - 1:,} data rows (at most {self.rows:,})")
+        if rows * columns > self.cells:
+            raise file_error(
+                file,
+                f"{what} spans {rows:,} rows x {columns:,} columns = {rows * columns:,} cells "
+                f"(at most {self.cells:,})",
+            )
 
 
 @dataclass
@@ -58,7 +101,14 @@ def load_grid(path: Path, file: str | None = None) -> Grid:
         raise file_error(shown, str(exc)) from None
     if not path.is_file():
         raise file_error(shown, "no such file")
-    grid = _read_xlsx(path, shown) if kind == "xlsx" else _read_csv(path, shown)
+    limits = Limits.from_env()
+    size = path.stat().st_size
+    if size > limits.file_bytes:
+        raise file_error(
+            shown, f"the file is {size / _MB:,.1f} MB (at most {limits.file_bytes / _MB:,.0f} MB)"
+        )
+    read = _read_xlsx if kind == "xlsx" else _read_csv
+    grid = read(path, shown, limits)
     grid.frame = grid.frame.with_columns(
         pl.when(pl.col(c) != "").then(pl.col(c)).alias(c) for c in grid.frame.columns
     )
@@ -108,8 +158,9 @@ def write_table_file(frame: pl.DataFrame, path: Path, sheet: str = "data") -> No
 # -- CSV ------------------------------------------------------------------------
 
 
-def _read_csv(path: Path, file: str) -> Grid:
+def _read_csv(path: Path, file: str, limits: Limits) -> Grid:
     data = path.read_bytes()
+    _check_csv_shape(data, file, limits)
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -133,6 +184,21 @@ def _read_csv(path: Path, file: str) -> Grid:
     errors = _short_rows(body, text, len(header))
     frame = body.drop("_i")
     return Grid(header, 1, frame, body["_i"].cast(pl.Int64).rename("_row"), errors)
+
+
+def _check_csv_shape(data: bytes, file: str, limits: Limits) -> None:
+    """Rows and columns of a CSV, counted on the bytes before any parsing."""
+    lines = data.count(b"\n") + (0 if data.endswith(b"\n") else 1)
+    end = data.find(b"\n")
+    first = data if end < 0 else data[:end]
+    columns = first.count(b",") + 1
+    if columns > limits.columns and b'"' in first:  # quoted commas: count the real values
+        try:
+            text = first.decode("utf-8-sig", "replace")
+            columns = len(next(csv.reader([text]), []))
+        except csv.Error as exc:
+            raise file_error(file, f"not a readable CSV file ({exc})") from None
+    limits.check_shape(file, "the file", lines, columns)
 
 
 def _short_rows(body: pl.DataFrame, text: str, width: int) -> list[RowError]:
@@ -189,7 +255,8 @@ def _read_csv_slow(text: str, file: str) -> Grid:
 # -- XLSX -----------------------------------------------------------------------
 
 
-def _read_xlsx(path: Path, file: str) -> Grid:
+def _read_xlsx(path: Path, file: str, limits: Limits) -> Grid:
+    _inspect_xlsx(path, file, limits)
     try:
         raw = pl.read_excel(
             path,
@@ -217,28 +284,153 @@ def _read_xlsx(path: Path, file: str) -> Grid:
     return Grid(header, int(first[0]), body.drop("_i"), body["_i"].cast(pl.Int64).rename("_row"))
 
 
+def _sheet_target(zf: zipfile.ZipFile) -> str:
+    """The first sheet's member name (the one the reader loads)."""
+    target = "xl/worksheets/sheet1.xml"
+    workbook = zf.read("xl/workbook.xml").decode("utf-8", "replace")
+    rels = zf.read("xl/_rels/workbook.xml.rels").decode("utf-8", "replace")
+    rid = re.search(r'<(?:\w+:)?sheet\b[^>]*?\b\w+:id="([^"]+)"', workbook)
+    for rel in re.findall(r"<(?:\w+:)?Relationship\b[^>]*>", rels):
+        if rid and f'Id="{rid.group(1)}"' in rel:
+            found = re.search(r'Target="([^"]+)"', rel)
+            if found:
+                name = found.group(1)
+                target = name.lstrip("/") if name.startswith("/") else f"xl/{name}"
+    return target
+
+
 def _sheet_first_row(path: Path) -> int:
     """The sheet row where the data range starts (calamine skips leading empty rows)."""
     try:
-        with zipfile.ZipFile(path) as zf:
-            target = "xl/worksheets/sheet1.xml"
-            workbook = zf.read("xl/workbook.xml").decode("utf-8", "replace")
-            rels = zf.read("xl/_rels/workbook.xml.rels").decode("utf-8", "replace")
-            rid = re.search(r'<(?:\w+:)?sheet\b[^>]*?\b\w+:id="([^"]+)"', workbook)
-            for rel in re.findall(r"<(?:\w+:)?Relationship\b[^>]*>", rels):
-                if rid and f'Id="{rid.group(1)}"' in rel:
-                    found = re.search(r'Target="([^"]+)"', rel)
-                    if found:
-                        name = found.group(1)
-                        target = name.lstrip("/") if name.startswith("/") else f"xl/{name}"
-            with zf.open(target) as sheet:
-                head = sheet.read(1 << 16).decode("utf-8", "replace")
+        with zipfile.ZipFile(path) as zf, zf.open(_sheet_target(zf)) as sheet:
+            head = sheet.read(1 << 16).decode("utf-8", "replace")
     except (KeyError, OSError, zipfile.BadZipFile):
         return 1
     cell = re.search(
         r'<(?:\w+:)?c\b[^>]*?\br="[A-Z]+(\d+)"[^>]*?(?<!/)>\s*<(?:\w+:)?(?:v|is|f)\b', head
     )
     return int(cell.group(1)) if cell else 1
+
+
+_CHUNK = 1 << 20
+_DIMENSION = re.compile(rb'<(?:\w+:)?dimension\b[^>]*?\bref="([^"]*)"')
+_CELL_REF = re.compile(rb'<(?:\w+:)?c\b[^>]*?\br="([A-Z]{1,3})(\d{1,7})"')
+_CELL = re.compile(rb"<(?:\w+:)?c\b")
+_ROW = re.compile(rb"<(?:\w+:)?row\b")
+_REF = re.compile(r"^\$?([A-Z]{1,3})\$?(\d{1,7})$")
+
+
+def _column_number(letters: str) -> int:
+    number = 0
+    for letter in letters:
+        number = number * 26 + ord(letter) - 64
+    return number
+
+
+def _column_letters(number: int) -> str:
+    letters = ""
+    while number > 0:
+        number, rest = divmod(number - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
+def _range_shape(ref: str) -> tuple[int, int] | None:
+    """``(rows, columns)`` of an ``A1:C9`` reference; ``None`` when unreadable."""
+    corners = [_REF.match(part.strip().upper()) for part in ref.split(":")]
+    if not corners or len(corners) > 2 or not all(corners):
+        return None
+    first, last = corners[0], corners[-1]
+    assert first is not None and last is not None
+    rows = abs(int(last.group(2)) - int(first.group(2))) + 1
+    columns = abs(_column_number(last.group(1)) - _column_number(first.group(1))) + 1
+    return rows, columns
+
+
+def _inspect_xlsx(path: Path, file: str, limits: Limits) -> None:
+    """Refuse a workbook the reader could not hold, before the reader runs.
+
+    Every member is decompressed as a stream and its bytes counted against
+    ``limits.unzipped_bytes`` (declared sizes are not trusted; Python checks each
+    member's CRC). The first sheet's declared dimension and its actual cell
+    range, row and cell counts must fit the row, column and cell limits.
+    """
+    budget = limits.unzipped_bytes
+    too_big = f"the workbook unpacks to more than {budget / _MB:,.0f} MB (a zip bomb?)"
+    try:
+        with zipfile.ZipFile(path) as zf:
+            members = zf.infolist()
+            if sum(info.file_size for info in members) > budget:
+                raise file_error(file, too_big)
+            try:
+                target = _sheet_target(zf)
+            except KeyError:
+                target = ""
+            used = 0
+            for info in members:
+                sheet = _SheetScan() if info.filename == target else None
+                with zf.open(info) as member:
+                    rest = b""
+                    while chunk := member.read(_CHUNK):
+                        used += len(chunk)
+                        if used > budget:
+                            raise file_error(file, too_big)
+                        if sheet is not None:
+                            rest = sheet.feed(rest + chunk, file, limits)
+                if sheet is not None:
+                    sheet.feed(rest, file, limits, last=True)
+                    sheet.check(file, limits)
+    except (zipfile.BadZipFile, OSError, EOFError, RuntimeError, NotImplementedError) as exc:
+        raise file_error(file, f"not a readable .xlsx workbook ({exc})") from None
+
+
+class _SheetScan:
+    """Counts a sheet's XML as it streams past: dimension, cell range, rows, cells."""
+
+    def __init__(self) -> None:
+        self.dimension: str | None = None
+        self.rows = self.cells = 0
+        self.min_row = self.min_col = 1 << 30
+        self.max_row = self.max_col = 0
+
+    def feed(self, data: bytes, file: str, limits: Limits, *, last: bool = False) -> bytes:
+        """Scan ``data`` up to its last complete tag; return the rest for the next chunk."""
+        cut = len(data) if last else data.rfind(b">") + 1
+        block, rest = data[:cut], data[cut:]
+        if self.dimension is None:
+            found = _DIMENSION.search(block)
+            if found:
+                self.dimension = found.group(1).decode("ascii", "replace")
+                shape = _range_shape(self.dimension)
+                if shape is not None:
+                    what = f"the sheet's dimension {self.dimension}"
+                    limits.check_shape(file, what, *shape)
+        self.rows += len(_ROW.findall(block))
+        self.cells += len(_CELL.findall(block))
+        if self.rows - 1 > limits.rows or self.cells > limits.cells:
+            self.check(file, limits)
+        refs = _CELL_REF.findall(block)
+        if refs:
+            numbers = [int(row) for _, row in refs]
+            letters = {column for column, _ in refs}
+            columns = [_column_number(c.decode("ascii")) for c in letters]
+            self.min_row, self.max_row = min(self.min_row, *numbers), max(self.max_row, *numbers)
+            self.min_col, self.max_col = min(self.min_col, *columns), max(self.max_col, *columns)
+        return rest
+
+    def check(self, file: str, limits: Limits) -> None:
+        if self.rows - 1 > limits.rows:
+            raise file_error(
+                file, f"the sheet has {self.rows - 1:,} data rows (at most {limits.rows:,})"
+            )
+        if self.cells > limits.cells:
+            raise file_error(file, f"the sheet has {self.cells:,} cells (at most {limits.cells:,})")
+        if self.max_row:
+            rows = self.max_row - self.min_row + 1
+            columns = self.max_col - self.min_col + 1
+            used = f"{_column_letters(self.min_col)}{self.min_row}:"
+            used += f"{_column_letters(self.max_col)}{self.max_row}"
+            limits.check_shape(file, f"the sheet's cells {used}", rows, columns)
 
 
 def _drop_blank_columns(grid: Grid) -> Grid:
