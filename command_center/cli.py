@@ -304,7 +304,9 @@ def metrics(
     except ValueError as exc:
         fail(str(exc))
     if fmt == "csv":
-        sys.stdout.write(frame.write_csv())
+        from command_center.io import csv_text
+
+        sys.stdout.write(csv_text(frame))
         return
     import polars as pl
 

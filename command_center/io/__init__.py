@@ -13,7 +13,13 @@ from __future__ import annotations
 
 from command_center.io.core_kinds import CORE_EXPORTS, CORE_IMPORTS
 from command_center.io.errors import MAX_ERRORS, ImportFailed, UnknownKindError
-from command_center.io.files import read_table_file, write_table_file
+from command_center.io.files import (
+    csv_safe,
+    csv_text,
+    read_table_file,
+    write_csv,
+    write_table_file,
+)
 from command_center.io.runner import (
     ImportReport,
     export_file,
@@ -35,6 +41,8 @@ __all__ = [
     "ImportReport",
     "UnknownKindError",
     "check_header",
+    "csv_safe",
+    "csv_text",
     "export_file",
     "export_kinds",
     "import_file",
@@ -44,5 +52,6 @@ __all__ = [
     "run_import",
     "upsert",
     "validate_frame",
+    "write_csv",
     "write_table_file",
 ]

@@ -19,6 +19,7 @@ import re
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import polars as pl
 
@@ -129,6 +130,45 @@ def read_table_file(path: Path | str) -> pl.DataFrame:
     return grid.frame.rename(dict(zip(grid.frame.columns, grid.header, strict=True)))
 
 
+_FORMULA_START = r"^[=+\-@\t\r]"
+_PLAIN_NUMBER = r"^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$"
+
+
+def csv_safe(frame: pl.DataFrame) -> pl.DataFrame:
+    """``frame`` with text cells a spreadsheet could run made inert (OWASP's rule).
+
+    A text cell beginning with ``=``, ``+``, ``-``, ``@``, a tab or a carriage
+    return gets a leading ``'``. Numbers are left alone: numeric columns are not
+    touched, nor is text that is a plain number (``-5``, ``+1.5e3``).
+    """
+    text = [
+        name
+        for name, dtype in frame.schema.items()
+        if dtype == pl.String or isinstance(dtype, pl.Categorical | pl.Enum)
+    ]
+    if not text:
+        return frame
+    return frame.with_columns(
+        _neutralised(pl.col(name).cast(pl.String)).alias(name) for name in text
+    )
+
+
+def _neutralised(column: pl.Expr) -> pl.Expr:
+    risky = column.str.contains(_FORMULA_START) & ~column.str.contains(_PLAIN_NUMBER)
+    return pl.when(risky).then(pl.lit("'") + column).otherwise(column)
+
+
+def write_csv(frame: pl.DataFrame, path: Path | None = None, **options: Any) -> str | None:
+    """:meth:`polars.DataFrame.write_csv` of :func:`csv_safe` ``(frame)``: every CSV the
+    app or the CLI writes goes through here."""
+    return csv_safe(frame).write_csv(path, **options)
+
+
+def csv_text(frame: pl.DataFrame, **options: Any) -> str:
+    """The CSV text of :func:`csv_safe` ``(frame)`` (for stdout and download buttons)."""
+    return csv_safe(frame).write_csv(**options)
+
+
 def write_table_file(frame: pl.DataFrame, path: Path, sheet: str = "data") -> None:
     """Write ``frame`` as CSV (UTF-8, dates ``YYYY-MM-DD``) or XLSX, by suffix.
 
@@ -142,7 +182,7 @@ def write_table_file(frame: pl.DataFrame, path: Path, sheet: str = "data") -> No
         )
     path.parent.mkdir(parents=True, exist_ok=True)
     if kind == "csv":
-        frame.write_csv(path, date_format="%Y-%m-%d")
+        write_csv(frame, path, date_format="%Y-%m-%d")
         return
     ints = [name for name, dtype in frame.schema.items() if dtype.is_integer()]
     frame.write_excel(

@@ -226,6 +226,16 @@ def check_candidates(session: Session, frame: pl.DataFrame) -> list[RowError]:
         "email",
         "not an email address",
     )
+    link = pl.col("resume_url").str.strip_chars()
+    errors += _errors(  # the same rule as the app's form (actions.candidates)
+        data,
+        pl.col("resume_url").is_not_null()
+        & (link != "")
+        & ~link.str.starts_with("http://")
+        & ~link.str.starts_with("https://"),
+        "resume_url",
+        "not an http:// or https:// link",
+    )
     errors += _errors(
         data,
         ~new & has_opening & (pl.col("opening_id") != pl.col("db_opening")),

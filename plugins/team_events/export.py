@@ -212,6 +212,15 @@ def pack_html(pack: Pack) -> str:
     return "\n".join(parts)
 
 
+def md(text: object) -> str:
+    """User text made inert in Markdown: no raw HTML (``< > &`` escaped), no link or
+    image syntax (``[ ]`` escaped), no table break (``|``), one line."""
+    escaped = html.escape(str(text), quote=False)
+    for char in ("[", "]", "|"):
+        escaped = escaped.replace(char, "\\" + char)
+    return " ".join(escaped.splitlines())
+
+
 def _md_table(frame: pl.DataFrame) -> str:
     if frame.is_empty():
         return t("team_events.pack.nothing")
@@ -219,7 +228,7 @@ def _md_table(frame: pl.DataFrame) -> str:
     def cell(value: object) -> str:
         if isinstance(value, int | float):
             return number(value, 0)
-        return "—" if value is None else str(value).replace("|", "\\|").replace("\n", " ")
+        return "—" if value is None else md(value)
 
     lines = [
         "| " + " | ".join(cell(c) for c in frame.columns) + " |",
@@ -230,12 +239,12 @@ def _md_table(frame: pl.DataFrame) -> str:
 
 
 def pack_markdown(pack: Pack) -> str:
-    parts = [f"# {title(pack)}", "", f"_{subtitle(pack)}_", ""]
+    parts = [f"# {md(title(pack))}", "", f"_{md(subtitle(pack))}_", ""]
     for heading, content in _sections(pack):
         if heading:
-            parts += [f"## {heading}", ""]
+            parts += [f"## {md(heading)}", ""]
         if isinstance(content, list):
-            parts += [*content, ""]
+            parts += [*map(md, content), ""]
         else:
             parts += [_md_table(content), ""]
     return "\n".join(parts)
@@ -302,7 +311,7 @@ def digest_markdown(digest: Digest, team_name: str) -> str:
         "# "
         + t(
             "team_events.digest.doc_title",
-            team=team_name,
+            team=md(team_name),
             start=date(digest.week_start),
             end=date(digest.week_end),
         ),
@@ -316,7 +325,8 @@ def digest_markdown(digest: Digest, team_name: str) -> str:
         ),
     ]
     lines += [
-        f"- {r['name']}: {money(r['revenue'])}" for r in digest.top_sellers.iter_rows(named=True)
+        f"- {md(r['name'])}: {money(r['revenue'])}"
+        for r in digest.top_sellers.iter_rows(named=True)
     ]
     lines += [
         "",
@@ -328,7 +338,7 @@ def digest_markdown(digest: Digest, team_name: str) -> str:
         ),
     ]
     lines += [
-        f"- {date(r['event_date'])} {r['start_time']} {r['title']}"
+        f"- {date(r['event_date'])} {md(r['start_time'])} {md(r['title'])}"
         for r in digest.meetings.iter_rows(named=True)
     ]
     lines += [
@@ -345,20 +355,20 @@ def digest_markdown(digest: Digest, team_name: str) -> str:
         "- "
         + t(
             "team_events.digest.overdue_line",
-            title=r["title"],
-            owner=r.get("owner", ""),
+            title=md(r["title"]),
+            owner=md(r.get("owner", "")),
             days=r["days_overdue"],
         )
         for r in digest.overdue.head(10).iter_rows(named=True)
     ]
     lines += ["", "## " + t("team_events.digest.announcements")]
     lines += [
-        f"- {r['title']} ({t('team_events.digest.read_rate', rate=percent(r['read_rate']))})"
+        f"- {md(r['title'])} ({t('team_events.digest.read_rate', rate=percent(r['read_rate']))})"
         for r in digest.announcements.iter_rows(named=True)
     ] or [t("team_events.pack.nothing")]
     lines += ["", "## " + t("team_events.digest.upcoming")]
     lines += [
-        f"- {date(r['event_date'])} {r['start_time']} {r['title']}"
+        f"- {date(r['event_date'])} {md(r['start_time'])} {md(r['title'])}"
         for r in digest.upcoming.iter_rows(named=True)
     ] or [t("team_events.pack.nothing")]
     lines += ["", t("team_events.digest.spend_line", amount=money(digest.spend))]
