@@ -294,13 +294,13 @@ def metrics(
     from command_center.periods import containing
 
     if fmt not in ("csv", "table"):
-        fail(f"unknown format {fmt!r}; choose csv or table")
+        fail(t("cli.bad_format", format=fmt, formats="csv, table"))
     label = period or containing(dt.date.today(), "month").label
     registry = runtime.registry()
     try:
         frame = metric_table(runtime.engine(), registry, current_viewer(), key, label, by)
     except UnknownMetric:
-        fail(f"unknown metric {key!r}; known metrics: {', '.join(sorted(registry.keys()))}")
+        fail(t("cli.unknown_metric", key=key, known=", ".join(sorted(registry.keys()))))
     except ValueError as exc:
         fail(str(exc))
     if fmt == "csv":

@@ -80,7 +80,7 @@ def metric_table(
     and ``command-center metrics``.
     """
     if by not in BY:
-        raise ValueError(f"by must be one of {', '.join(BY)}, not {by!r}")
+        raise ValueError(t("cli.bad_by", by=by, choices=", ".join(BY)))
     chosen = parse_period(period) if isinstance(period, str) else period
     card = registry.scorecard(engine, viewer, key, chosen)
     people = frames.people(engine, viewer).select("person_id", "name", "level")
