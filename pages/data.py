@@ -10,7 +10,13 @@ import streamlit as st
 
 from command_center.context import PageContext
 from command_center.i18n import has, labels_now, t
-from command_center.io import ImportFailed, export_kinds, import_kinds, run_export, run_import
+from command_center.io import (
+    ImportFailed,
+    export_kinds,
+    import_kinds,
+    run_export,
+    run_import,
+)
 from command_center.types import ExportKind, ImportKind
 
 IMPORT_ROLES = frozenset({"director", "admin"})
@@ -66,7 +72,7 @@ def _import(ctx: PageContext) -> None:
             )
         except ImportFailed as exc:
             bar.empty()
-            st.error(t("data.import_failed", count=len(exc.errors)))
+            st.error(t("data.import_failed", count=exc.total))
             st.code("\n".join(line.replace(str(path), upload.name) for line in exc.errors))
             return
         except (KeyError, ValueError, OSError) as exc:

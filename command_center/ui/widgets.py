@@ -13,6 +13,7 @@ import streamlit as st
 
 from command_center.context import PageContext
 from command_center.i18n import fmt_value, t
+from command_center.io import csv_text
 
 # One palette for grades, stages and statuses across every plugin.
 COLORS: dict[str, str] = {
@@ -159,7 +160,7 @@ def table_with_download(
     left, right = st.columns(2)
     left.download_button(
         t("ui.download_csv"),
-        lambda: frame.write_csv().encode("utf-8-sig"),
+        lambda: csv_text(frame).encode("utf-8-sig"),
         file_name=f"{name}.csv",
         mime="text/csv",
         key=f"{key}_csv",

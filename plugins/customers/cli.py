@@ -11,6 +11,7 @@ import typer
 from command_center import runtime
 from command_center.cli import current_viewer, fail
 from command_center.i18n import t
+from command_center.io import csv_text
 from plugins.customers import settings as settings_mod
 from plugins.customers.logic.abc import CSV_COLUMNS, parse_cutoffs
 from plugins.customers.queries import book as book_q
@@ -75,7 +76,7 @@ def register(app: typer.Typer) -> None:
         viewer = current_viewer()
         graded = scoped_grades(engine, viewer, day, window, cuts)
         if fmt == "csv":
-            typer.echo(graded.select(CSV_COLUMNS).write_csv(), nl=False)
+            typer.echo(csv_text(graded.select(CSV_COLUMNS)), nl=False)
             return
         book = book_q.book(engine, viewer)
         names = dict(book.select("customer_id", "name").iter_rows())

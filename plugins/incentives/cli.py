@@ -18,6 +18,7 @@ import typer
 
 from command_center import runtime
 from command_center.i18n import t
+from command_center.io import csv_text
 from command_center.periods import parse_period
 from plugins.incentives import actions, queries, service
 from plugins.incentives.plan import PlanInvalid, parse_plan
@@ -114,7 +115,7 @@ def simulate(
         )
     table = simulation_table(result.frame, result.components)
     if fmt == "csv":
-        sys.stdout.write(table.write_csv())
+        sys.stdout.write(csv_text(table))
     else:
         typer.echo(render_table(table))
 

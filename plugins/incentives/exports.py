@@ -11,6 +11,7 @@ from sqlalchemy import Engine, select
 
 from command_center.db import frames
 from command_center.i18n import money, percent
+from command_center.io import csv_text
 from command_center.org.scope import Viewer
 from plugins.incentives.models import Line, Settlement, Statement
 from plugins.incentives.texts import text as t
@@ -92,7 +93,7 @@ def xlsx_bytes(doc: StatementDoc) -> bytes:
 
 def csv_bytes(doc: StatementDoc) -> bytes:
     """The lines then the orders, in one CSV (UTF-8 with BOM for spreadsheet apps)."""
-    return (doc.lines.write_csv() + "\n" + doc.orders.write_csv()).encode("utf-8-sig")
+    return (csv_text(doc.lines) + "\n" + csv_text(doc.orders)).encode("utf-8-sig")
 
 
 def _table(frame: pl.DataFrame, money_cols: set[str]) -> str:

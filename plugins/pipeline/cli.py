@@ -8,6 +8,7 @@ from sqlalchemy import Engine
 
 from command_center import runtime
 from command_center.i18n import t
+from command_center.io import csv_text
 from command_center.org.scope import Viewer
 from plugins.pipeline import queries
 from plugins.pipeline import settings as cfg
@@ -45,7 +46,7 @@ def register(app: typer.Typer) -> None:
         frame = stalled_frame(runtime.engine(), current_viewer())
         typer.echo(t("pipeline.cli.stalled", count=frame.height))
         if frame.height:
-            typer.echo(frame.write_csv())
+            typer.echo(csv_text(frame))
 
     @app.command("pipeline-overdue")
     def overdue() -> None:
@@ -55,4 +56,4 @@ def register(app: typer.Typer) -> None:
         frame = overdue_frame(runtime.engine(), current_viewer())
         typer.echo(t("pipeline.cli.overdue", count=frame.height))
         if frame.height:
-            typer.echo(frame.write_csv())
+            typer.echo(csv_text(frame))

@@ -7,13 +7,14 @@ from typing import Annotated
 import polars as pl
 import typer
 
+from command_center.io import csv_text
 from plugins.recruiting import logic, queries
 
 
 def funnel_csv(candidates: pl.DataFrame, events: pl.DataFrame, by: str | None) -> str:
     """Reached and conversion per stage (and per ``by`` column) as CSV text."""
     table = logic.funnel(logic.furthest(candidates, events), [by] if by else None)
-    return table.drop("stage_index").write_csv(float_precision=4)
+    return csv_text(table.drop("stage_index"), float_precision=4)
 
 
 def add_commands(app: typer.Typer) -> None:

@@ -15,6 +15,7 @@ import streamlit as st
 
 from command_center.context import PageContext
 from command_center.i18n import labels_now, number, t
+from command_center.io import csv_text
 from command_center.ui import data_table, kpi_row, page_header
 from command_center.ui.widgets import Kpi, percent_column
 from plugins.pipeline import queries
@@ -237,7 +238,7 @@ def _downloads(
     left, right = st.columns(2)
     left.download_button(
         t("ui.download_csv"),
-        lambda: shown_rows(ctx, rows, stages, names).write_csv().encode("utf-8-sig"),
+        lambda: csv_text(shown_rows(ctx, rows, stages, names)).encode("utf-8-sig"),
         file_name="opportunities.csv",
         mime="text/csv",
         key="pipeline_list_csv",
