@@ -11,9 +11,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import math
 import os
+import re
 from pathlib import Path
 
+import pyarrow as pa
 from sqlalchemy import Engine, select
 from streamlit.testing.v1 import AppTest
 
@@ -104,3 +107,74 @@ def use_database(url: str, host: PluginHost) -> None:
     """Make the app and CLI runtime use ``url`` and ``host`` (restore with ``runtime.reset()``)."""
     os.environ["COMMAND_CENTER_DB_URL"] = url
     runtime.reset(host)
+
+
+# -- missing values on screen ------------------------------------------------------
+# A missing-value word as Python or Polars print it; English "None yet" is a sentence.
+MISSING_WORD = re.compile(r"(?<![\w.])(None|nan|NaN|null)(?![\w(])(?!\s+[a-z])")
+MISSING_CELL = {"None", "nan", "NaN", "null", "NaT", "<NA>"}
+TEXT_KINDS = (
+    "title",
+    "header",
+    "subheader",
+    "caption",
+    "markdown",
+    "text",
+    "error",
+    "info",
+    "success",
+    "warning",
+    "toast",
+)
+LABELLED = ("button", "selectbox", "multiselect", "radio", "text_input", "number_input", "tabs")
+
+
+def _arrow(frame: object) -> pa.Table:
+    proto = frame.proto  # type: ignore[attr-defined]
+    data = proto.arrow_data.data
+    if not data and proto.HasField("lazy_data"):
+        data = proto.lazy_data.initial_chunk.data
+    return pa.ipc.open_stream(data).read_all()
+
+
+def table_problems(frame: object) -> list[str]:
+    """Cells a browser would show as a missing-value word, as "column: shown"."""
+    table = _arrow(frame)
+    proto = frame.proto  # type: ignore[attr-defined]
+    placeholder = proto.placeholder if proto.HasField("placeholder") else "None"
+    problems: list[str] = []
+    for name, column in zip(table.column_names, table.columns, strict=True):
+        if name.startswith("__index_level_"):
+            continue
+        for value in column.to_pylist():
+            if value is None:
+                shown = placeholder
+            elif isinstance(value, float) and math.isnan(value):
+                shown = "NaN"
+            else:
+                shown = str(value).strip()
+            if shown in MISSING_CELL or MISSING_WORD.fullmatch(shown):
+                problems.append(f"{name}: {shown!r}")
+                break
+    return problems
+
+
+def screen_text(at: AppTest) -> list[str]:
+    """Every text element, metric, widget label and option of the last run."""
+    parts: list[str] = []
+    for kind in TEXT_KINDS:
+        parts.extend(f"{kind}: {el.value}" for el in getattr(at, kind))
+    for metric in at.metric:
+        parts.append(f"metric {metric.label}: {metric.value}")
+    for kind in LABELLED:
+        for el in getattr(at, kind):
+            parts.append(f"{kind} label: {getattr(el, 'label', '')}")
+            parts.extend(f"{kind} option: {o}" for o in getattr(el, "options", []) or [])
+    return parts
+
+
+def page_problems(at: AppTest) -> list[str]:
+    problems = [f"text {text[:120]!r}" for text in screen_text(at) if MISSING_WORD.search(text)]
+    for index, frame in enumerate(at.dataframe):
+        problems.extend(f"table {index} {p}" for p in table_problems(frame))
+    return problems

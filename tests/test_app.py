@@ -7,6 +7,7 @@ import pytest
 from command_center import testing as apptest
 from command_center.plugins import PluginHost
 from command_center.settings import get_settings
+from command_center.testing import page_problems
 from tests.conftest import make_host, use_db
 from tests.plugins import broken_hooks, sample_plugin
 
@@ -39,10 +40,14 @@ def test_every_page_renders_for_every_role(app, login: str, lang: str) -> None:
     assert not at.exception, at.exception
     paths = apptest.page_paths(at)
     assert ("data" in paths) and len(paths) >= 2
+    missing: dict[str, list[str]] = {}
     for path in paths:
         at = apptest.open_page(at, path)
         assert not at.exception, (path, at.exception)
         assert not at.error, (path, [e.value for e in at.error])
+        if problems := page_problems(at):  # "None"/"nan" shown for a missing value
+            missing[path or "home"] = problems
+    assert missing == {}, f"role {login}, language {lang}: {missing}"
 
 
 def test_broken_plugin_page_fails_alone(demo_db, monkeypatch, app_env) -> None:
