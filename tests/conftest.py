@@ -142,3 +142,16 @@ def use_db(monkeypatch: pytest.MonkeyPatch, db: Db, host: PluginHost | None = No
     host = host or make_host()
     runtime.reset(host)
     return host
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Tests marked ``one_backend`` (old path vs new path in Polars, the same on every
+    database) run on SQLite only, to keep the suite's time in check."""
+    keep, drop = [], []
+    for item in items:
+        params = getattr(getattr(item, "callspec", None), "params", {})
+        on_pg = "postgresql" in params.values()
+        (drop if on_pg and item.get_closest_marker("one_backend") else keep).append(item)
+    if drop:
+        config.hook.pytest_deselected(items=drop)
+        items[:] = keep

@@ -23,6 +23,8 @@ from plugins.appraisal.queries import CycleInfo
 from tests.conftest import Db, make_host
 from tests.test_team_events_fixtures import viewer
 
+pytestmark = pytest.mark.one_backend  # old vs new path in Polars: SQLite suffices
+
 
 def old_actuals(
     engine, registry: MetricRegistry, cycle: CycleInfo, metrics: list[str], person_ids: list[int]

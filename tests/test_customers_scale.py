@@ -27,6 +27,8 @@ from plugins.customers.queries import activity, figures, grades, ledger
 from plugins.customers.queries import book as book_q
 from tests.conftest import AS_OF, use_db
 
+pytestmark = pytest.mark.one_backend  # old vs new path in Polars: SQLite suffices
+
 CUTOFFS = (0.8, 0.95)
 # a month end, a mid-month day (partial edge months) and the day before a month end
 DAYS = (dt.date(2026, 10, 31), AS_OF, dt.date(2026, 2, 27))

@@ -38,6 +38,8 @@ from plugins.incentives.whatif import (
 from tests.conftest import make_host
 from tests.test_incentives_helpers import viewer_for
 
+pytestmark = pytest.mark.one_backend  # old vs new path in Polars: SQLite suffices
+
 
 @pytest.fixture
 def demo(demo_db):

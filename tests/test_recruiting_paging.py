@@ -34,6 +34,8 @@ from plugins.recruiting.models import (
 from plugins.recruiting.ui.common import PAGE_SIZE
 from tests.test_recruiting_fixtures import rdemo, recruiting_host, viewer  # noqa: F401
 
+pytestmark = pytest.mark.one_backend  # old vs new path in Polars: SQLite suffices
+
 LOGINS = ["director", "manager", "supervisor", "rep"]
 
 

@@ -28,6 +28,8 @@ from plugins.team_events.models import Event
 from tests.conftest import AS_OF, Db, make_host
 from tests.test_team_events_fixtures import viewer
 
+pytestmark = pytest.mark.one_backend  # old vs new path in Polars: SQLite suffices
+
 D = dt.date
 
 
