@@ -11,7 +11,8 @@ that person / customer). Triggers on ``orders`` and ``order_refunds`` update
 them in the same transaction as every write, whatever path it takes (the
 ledger API, an import's upsert, a raw bulk insert, PostgreSQL's ``COPY``):
 on SQLite one row trigger per event, on PostgreSQL statement triggers over
-transition tables (one set-based statement per summary and write). A row
+transition tables (one set-based statement per summary and write); a big
+import is summed in one set-based pass instead (:func:`bulk_write`). A row
 whose lines and refunds both drop to zero stays, with zeros (readers skip
 it), so a copy held in memory can be brought up to date from the changed
 rows alone (:data:`SEQ_KEY`). Apart from such rows a summary always equals a
@@ -301,8 +302,8 @@ def bulk_write(session: Session, detail: str, frame: pl.DataFrame) -> Iterator[N
     frame) go into two temporary tables; the triggers stand aside while the
     block writes; then the triggers' own statements run once over the two
     tables (what PostgreSQL's statement triggers do over their transition
-    tables). Small frames are left to the triggers. All in the caller's
-    transaction.
+    tables). ``frame`` holds whole rows (every column of ``detail``). Small
+    frames are left to the triggers. All in the caller's transaction.
     """
     if frame.height < BULK_FROM:
         yield
