@@ -143,6 +143,24 @@ def test_fast_reads_see_every_committed_write(tmp_path) -> None:
         assert conn.execute(text("SELECT COUNT(*) FROM people")).scalar() == 29
 
 
+def test_the_worker_is_recycled_after_a_big_read(tmp_path, monkeypatch) -> None:
+    """A big reply stops the SQLite worker (its memory goes with it); the next read works."""
+    from command_center.db import cx_worker, frames
+    from command_center.db.engine import get_engine
+
+    engine = get_engine(f"sqlite:///{tmp_path}/big.db")
+    upgrade(engine, make_host())
+    frames.read_frame(engine, "SELECT 1 AS one")
+    first = cx_worker._worker.proc
+    assert first is not None and first.poll() is None
+    monkeypatch.setattr(cx_worker, "RECYCLE_AFTER_BYTES", 10)
+    assert frames.read_frame(engine, "SELECT 1 AS one")["one"].to_list() == [1]
+    assert cx_worker._worker.proc is None and first.poll() is not None  # stopped
+    monkeypatch.setattr(cx_worker, "RECYCLE_AFTER_BYTES", 1 << 40)
+    assert frames.read_frame(engine, "SELECT 2 AS two")["two"].to_list() == [2]
+    assert cx_worker._worker.proc is not None and cx_worker._worker.proc.pid != first.pid
+
+
 def test_ddl_in_a_failed_write_is_rolled_back_too(empty_db) -> None:
     """SQLite: BEGIN is emitted by us, so DDL joins the transaction and rolls back."""
     with pytest.raises(RuntimeError), write_session(empty_db.engine) as session:
