@@ -6,12 +6,15 @@ reused; tests swap the host with :func:`reset`.
 
 from __future__ import annotations
 
+import importlib
+import logging
 import threading
 from dataclasses import dataclass, field
 
 from sqlalchemy import Engine
 
 from command_center import i18n
+from command_center.db import frames
 from command_center.db.engine import get_engine
 from command_center.metrics import MetricRegistry
 from command_center.plugins import PluginHost, get_host, set_host
@@ -23,9 +26,11 @@ class _State:
     host: PluginHost | None = None  # the host that registry/translations were built for
     registry: MetricRegistry | None = None
     schema_current: set[str] = field(default_factory=set)  # URLs found fully migrated
+    housekeeping: dict[str, threading.Thread] = field(default_factory=dict)  # per URL
 
 
 _lock = threading.Lock()
+logger = logging.getLogger(__name__)
 _state = _State()
 
 
@@ -76,6 +81,37 @@ def schema_behind() -> list[str]:
         with _lock:
             _state.schema_current.add(url)
     return behind
+
+
+def housekeeping() -> threading.Thread:
+    """Once per process and database, in a background thread: every plugin's
+    ``on_startup`` (such as the daily pool release) and the whole-force summary
+    read, so the first page does not wait for them. Tests join the thread
+    before the first page (``command_center.testing.start``)."""
+    url = get_settings().db_url
+    with _lock:
+        thread = _state.housekeeping.get(url)
+        if thread is not None:
+            return thread
+    current, engine_ = host(), engine()
+    # Modules the thread may import first must be whole before pages run: altair
+    # uses pandas if it is in sys.modules, half-imported by another thread or not.
+    importlib.import_module("pandas")
+
+    def run() -> None:
+        try:
+            current.call("on_startup", engine=engine_)
+            frames.all_person_months(engine_)
+        except Exception:  # the pages work without it; the server log says why
+            logger.exception("start-up housekeeping failed for %s", url)
+
+    with _lock:
+        thread = _state.housekeeping.get(url)
+        if thread is None:
+            thread = threading.Thread(target=run, name="command-center-startup", daemon=True)
+            _state.housekeeping[url] = thread
+            thread.start()
+    return thread
 
 
 def reset(new_host: PluginHost | None = None) -> None:

@@ -39,7 +39,12 @@ def signed_in(engine: Engine, login: str) -> SignedIn:
 
 
 def start(engine: Engine, login: str | None = None, lang: str = "en") -> AppTest:
-    """Run the app once, signed in as ``login`` (skipping the form) in ``lang``."""
+    """Run the app once, signed in as ``login`` (skipping the form) in ``lang``.
+
+    The start-up housekeeping has finished before the first page runs, so what
+    a test sees does not change under it.
+    """
+    runtime.housekeeping().join()
     at = AppTest.from_file(APP, default_timeout=120)
     at.session_state["lang"] = lang
     if login is not None:

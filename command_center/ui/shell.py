@@ -8,9 +8,6 @@ pages (a section per plugin), filtered by the signed-in user's role.
 from __future__ import annotations
 
 import datetime as dt
-import importlib
-import logging
-import threading
 from collections.abc import Callable
 from typing import Any
 
@@ -27,30 +24,6 @@ from command_center.periods import Grain, Period, containing
 from command_center.types import ALL_ROLES, LEADER_ROLES, PageSpec
 from command_center.ui import state
 from pages import admin, data, home, login
-
-logger = logging.getLogger(__name__)
-
-
-@st.cache_resource(show_spinner=False)
-def _started(db_url: str) -> threading.Thread:
-    """Once per process and database, in the background: every plugin's
-    ``on_startup`` (housekeeping such as the daily pool release) and the
-    whole-force summary read, so the first page does not wait for them."""
-    engine, host = runtime.engine(), runtime.host()
-    # Modules the thread may import first must be whole before pages run: altair
-    # uses pandas if it is in sys.modules, half-imported by another thread or not.
-    importlib.import_module("pandas")
-
-    def start() -> None:
-        try:
-            host.call("on_startup", engine=engine)
-            frames.all_person_months(engine)
-        except Exception:  # the pages work without it; the server log says why
-            logger.exception("start-up housekeeping failed for %s", db_url)
-
-    thread = threading.Thread(target=start, name="command-center-startup", daemon=True)
-    thread.start()
-    return thread
 
 
 def core_pages() -> list[PageSpec]:
@@ -160,7 +133,7 @@ def main() -> None:
         st.error(t("app.needs_init", owners=", ".join(behind)))
         st.code("command-center init", language="bash")
         return
-    _started(str(engine.url))
+    runtime.housekeeping()
     _sidebar_language()
     signed: SignedIn | None = st.session_state.get(state.SIGNED_IN)
     if signed is None:
