@@ -28,6 +28,7 @@ from command_center.db.models import (
 from command_center.io.upsert import upsert, writing
 from command_center.io.validate import ROW
 from command_center.org.scope import Viewer
+from command_center.org.tree import find_cycles
 from command_center.types import Column, ExportKind, ImportKind, RowError
 
 INT32_MAX = 2**31 - 1  # people.person_id and customers.customer_id are INTEGER
@@ -106,34 +107,11 @@ def _manager_loops(db_edges: dict[int, int | None], frame: pl.DataFrame) -> list
             rows[person_id] = row
             edges[person_id] = manager_id
     errors: list[RowError] = []
-    for cycle in _all_cycles(edges):
+    for cycle in find_cycles(edges):
         shown = " -> ".join(str(p) for p in [*cycle, cycle[0]])
         reason = f"manager loop {shown}"
         errors += [RowError(rows[p], "manager_id", reason) for p in cycle if p in rows]
     return errors
-
-
-def _all_cycles(edges: dict[int, int | None]) -> list[list[int]]:
-    """Every loop in ``person_id -> manager_id``, in one linear pass (no cap).
-
-    Each person has one manager, so each walk ends in at most one loop; people
-    already walked are never walked again.
-    """
-    state: dict[int, int] = {}  # 1 = on the current walk, 2 = done
-    cycles: list[list[int]] = []
-    for start in edges:
-        path: list[int] = []
-        node: int | None = start
-        while node is not None and node in edges and state.get(node) != 2:
-            if state.get(node) == 1:
-                cycles.append(path[path.index(node) :])
-                break
-            state[node] = 1
-            path.append(node)
-            node = edges[node]
-        for visited in path:
-            state[visited] = 2
-    return cycles
 
 
 def check_people(session: Session, frame: pl.DataFrame) -> list[RowError]:

@@ -29,21 +29,27 @@ def subtree(root: int, children: dict[int, list[int]]) -> set[int]:
     return seen
 
 
-def find_cycle(edges: dict[int, int | None]) -> list[int] | None:
-    """A manager loop in ``person_id -> manager_id``, or ``None``."""
-    state: dict[int, int] = {}  # 1 = on the current path, 2 = done
+def find_cycles(edges: dict[int, int | None]) -> list[list[int]]:
+    """Every loop in ``person_id -> manager_id``, in one linear pass (no cap).
+
+    Each person has one manager, so each walk ends in at most one loop; people
+    already walked are never walked again.
+    """
+    state: dict[int, int] = {}  # 1 = on the current walk, 2 = done
+    cycles: list[list[int]] = []
     for start in edges:
         path: list[int] = []
         node: int | None = start
         while node is not None and node in edges and state.get(node) != 2:
             if state.get(node) == 1:
-                return [*path[path.index(node) :], node]
+                cycles.append(path[path.index(node) :])
+                break
             state[node] = 1
             path.append(node)
             node = edges[node]
         for visited in path:
             state[visited] = 2
-    return None
+    return cycles
 
 
 def closure(people: pl.DataFrame) -> pl.DataFrame:
