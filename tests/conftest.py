@@ -12,6 +12,7 @@ import os
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
 from sqlalchemy import Engine, create_engine, make_url, text
@@ -23,6 +24,10 @@ from command_center.db.migrate import upgrade
 from command_center.plugins import PluginHost
 from command_center.settings import get_settings
 from tests.plugins import sample_plugin
+
+# Each built-in plugin's shared fixtures live in tests/fixtures_<plugin>.py, loaded here.
+_HERE = Path(__file__).resolve().parent
+pytest_plugins = sorted(f"tests.{path.stem}" for path in _HERE.glob("fixtures_*.py"))
 
 PG_URL = os.environ.get("COMMAND_CENTER_TEST_PG_URL")
 BACKENDS = ["sqlite", "postgresql"] if PG_URL else ["sqlite"]
