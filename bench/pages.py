@@ -59,7 +59,7 @@ from bench.measure import _status_mib, descendants
 ROLES = ("director", "manager", "rep")
 BACKENDS = ("sqlite", "postgresql")
 KINDS = ("cold", "warm", "after_write")
-PASSWORD = "demo1234"
+PASSWORD = "demo-pass-2026"
 WRITER_LOGIN = "rep"  # the booked lines are this login's: in every role's scope
 PG_SERVER = os.environ.get(
     "COMMAND_CENTER_BENCH_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"

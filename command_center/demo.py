@@ -62,7 +62,7 @@ SCALES: dict[str, Scale] = {
     "medium": Scale(people=500, customers=50_000, order_lines=1_000_000),
     "large": Scale(people=5_000, customers=500_000, order_lines=10_000_000),
 }
-DEMO_PASSWORD = "demo1234"
+DEMO_PASSWORD = "demo-pass-2026"
 # login -> role; ``rep2`` reports to a different supervisor and manager than ``rep``.
 DEMO_LOGINS: dict[str, str] = {
     "director": "director",

@@ -27,7 +27,7 @@ def test_sign_in_form(app) -> None:
     at.text_input(key="login_password").input("wrong-password")
     at.button[0].click().run()
     assert "Wrong login or password." in apptest.texts(at)
-    at.text_input(key="login_password").input("demo1234")
+    at.text_input(key="login_password").input("demo-pass-2026")
     at.button[0].click().run()
     assert not at.exception
     assert apptest.page_paths(at)[:2] == ["", "data"]  # home is the default page

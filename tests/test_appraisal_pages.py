@@ -310,7 +310,7 @@ def test_cli_lists_cycles_in_scope_and_refuses_moves_out_of_it(app) -> None:
     assert everyone.exit_code == 0, everyone.output
     cycles = queries.all_cycles(app.engine)
     assert len(everyone.output.strip().splitlines()) == cycles.height
-    env = {"COMMAND_CENTER_PASSWORD": "demo1234"}
+    env = {"COMMAND_CENTER_PASSWORD": "demo-pass-2026"}
     mine = runner.invoke(cli.app, ["--user", "rep", "appraisal", "cycles"], env=env)
     assert mine.exit_code == 0, mine.output
     rep = person_of(app, "rep")

@@ -124,7 +124,7 @@ def test_manager_signs_in_switches_to_chinese_and_sees_chart(server: str) -> Non
                 f"no sign-in form; the page says: {page.inner_text('body')}"
             ) from exc
         login.fill("manager")
-        page.get_by_role("textbox", name="Password").fill("demo1234")
+        page.get_by_role("textbox", name="Password").fill("demo-pass-2026")
         page.get_by_role("button", name="Sign in").click()
         expect(page.get_by_role("heading", name="Command center")).to_be_visible(timeout=120_000)
         chart = page.locator("[data-testid='stVegaLiteChart']").first

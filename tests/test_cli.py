@@ -42,7 +42,7 @@ def test_init_is_idempotent(fresh) -> None:
 def test_demo_loads_then_if_empty_skips(fresh) -> None:
     result = invoke("demo", "--scale", "small", "--as-of", "2026-11-15")
     assert result.exit_code == 0, result.output
-    assert "people 80" in result.output and "demo1234" in result.output
+    assert "people 80" in result.output and "demo-pass-2026" in result.output
     again = invoke("demo", "--if-empty")
     assert again.exit_code == 0 and "already holds data" in again.output
     refused = invoke("demo")
@@ -80,7 +80,7 @@ def test_users_add_reads_password_from_stdin(demo) -> None:
 
 def test_export_as_rep_is_scoped(demo, tmp_path) -> None:
     out = tmp_path / "orders.csv"
-    env = {"COMMAND_CENTER_PASSWORD": "demo1234"}
+    env = {"COMMAND_CENTER_PASSWORD": "demo-pass-2026"}
     result = invoke("--user", "rep", "export", "orders", str(out), env=env)
     assert result.exit_code == 0, result.output
     frame = pl.read_csv(out)

@@ -27,7 +27,7 @@ def demo(demo_db, monkeypatch, app_env):
 
 
 def invoke(*args: str, user: str | None = None):
-    env = {"COMMAND_CENTER_PASSWORD": "demo1234"} if user else None
+    env = {"COMMAND_CENTER_PASSWORD": "demo-pass-2026"} if user else None
     prefix = ["--user", user] if user else []
     return runner.invoke(cli.app, [*prefix, *args], env=env)
 

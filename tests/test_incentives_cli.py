@@ -98,10 +98,10 @@ def test_simulate_is_scoped_to_the_user(shop, tmp_path) -> None:
     plan = tmp_path / "plan.yaml"
     plan.write_text(TIERS.format(mode="marginal"), encoding="utf-8")
     args = ("commission", "simulate", "--plan", str(plan), "--from", "2026-01", "--to", "2026-02")
-    rep = invoke("--user", "rep", *args, env={"COMMAND_CENTER_PASSWORD": "demo1234"})
+    rep = invoke("--user", "rep", *args, env={"COMMAND_CENTER_PASSWORD": "demo-pass-2026"})
     assert rep.exit_code == 0, rep.output
     assert pl.read_csv(io.StringIO(rep.stdout))["person_id"].unique().to_list() == [4]
-    manager = invoke("--user", "manager", *args, env={"COMMAND_CENTER_PASSWORD": "demo1234"})
+    manager = invoke("--user", "manager", *args, env={"COMMAND_CENTER_PASSWORD": "demo-pass-2026"})
     assert sorted(pl.read_csv(io.StringIO(manager.stdout))["person_id"].unique()) == [4, 5]
     table = invoke(*args, "--format", "table")
     assert table.exit_code == 0
@@ -137,7 +137,7 @@ def test_load_then_settle_and_lock(shop, tmp_path) -> None:
         "settle",
         "--period",
         "2026-01",
-        env={"COMMAND_CENTER_PASSWORD": "demo1234"},
+        env={"COMMAND_CENTER_PASSWORD": "demo-pass-2026"},
     )
     assert refused.exit_code == 1 and "not allowed" in refused.stderr
     settled = invoke("commission", "settle", "--period", "2026-01", "--lock")

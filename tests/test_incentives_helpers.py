@@ -189,7 +189,7 @@ def build_shop(engine: Any) -> None:
             ("rep2", "rep", 5),
             ("manager2", "manager", 8),
         ):
-            add_user(session, login, "demo1234", role, pid, actor="test")
+            add_user(session, login, "demo-pass-2026", role, pid, actor="test")
 
 
 def viewer_for(engine: Any, login: str) -> Any:

@@ -26,7 +26,7 @@ from command_center.periods import parse_period
 from command_center.testing import signed_in
 from tests.conftest import make_host, use_db
 
-PASSWORD = "demo1234"
+PASSWORD = "demo-pass-2026"
 PLAN = Path(__file__).resolve().parent.parent / "plugins" / "incentives" / "plans"
 runner = CliRunner()
 

@@ -38,7 +38,7 @@ def test_notebook_is_stored_without_outputs(path: Path) -> None:
 def test_notebook_runs(path: Path, sqlite_demo_db, monkeypatch) -> None:
     # The kernel inherits this process's environment.
     monkeypatch.setenv("COMMAND_CENTER_DB_URL", sqlite_demo_db.url)
-    monkeypatch.setenv("COMMAND_CENTER_PASSWORD", "demo1234")
+    monkeypatch.setenv("COMMAND_CENTER_PASSWORD", "demo-pass-2026")
     monkeypatch.setenv("NOTEBOOK_AS_OF", AS_OF.isoformat())
     monkeypatch.delenv("COMMAND_CENTER_USER", raising=False)
     monkeypatch.setenv("PYDEVD_DISABLE_FILE_VALIDATION", "1")

@@ -184,7 +184,7 @@ def _csv(output: str) -> pl.DataFrame:
 def test_cli_lists_only_the_users_scope(demo_db, monkeypatch, app_env) -> None:
     use_db(monkeypatch, demo_db)
     app = cli.build_app()
-    env = {"COMMAND_CENTER_PASSWORD": "demo1234"}
+    env = {"COMMAND_CENTER_PASSWORD": "demo-pass-2026"}
     runner = CliRunner()
     everyone = runner.invoke(app, ["pipeline-stalled"])
     mine = runner.invoke(app, ["--user", "rep", "pipeline-stalled"], env=env)

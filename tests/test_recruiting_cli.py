@@ -35,7 +35,7 @@ def test_funnel_csv_for_everyone_and_for_a_supervisor(demo) -> None:
     assert everyone.columns == ["stage", "reached", "conversion", "of_applied"]
     applied = everyone.filter(pl.col("stage") == "applied")["reached"].item()
     assert applied == queries.candidates(demo.engine, OPERATOR).height
-    env = {"COMMAND_CENTER_PASSWORD": "demo1234"}
+    env = {"COMMAND_CENTER_PASSWORD": "demo-pass-2026"}
     mine = funnel("--user", "supervisor", "recruiting-funnel", "--by", "source", env=env)
     assert 0 < mine.filter(pl.col("stage") == "applied")["reached"].sum() < applied
     october = funnel("recruiting-funnel", "--period", "2026-10")

@@ -272,7 +272,7 @@ def test_cli_pack_and_scoped_export(demo_db, monkeypatch, app_env, tmp_path) -> 
             MONTH,
             str(tmp_path / "x.md"),
         ],
-        env={"COMMAND_CENTER_PASSWORD": "demo1234"},
+        env={"COMMAND_CENTER_PASSWORD": "demo-pass-2026"},
     )
     assert refused.exit_code != 0 and not (tmp_path / "x.md").exists()
     digest_out = tmp_path / "digest.md"
