@@ -85,23 +85,23 @@ def frames_of(pipeline: Any) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
 
 
 def analytics(cands: pl.DataFrame, events: pl.DataFrame, offers: pl.DataFrame) -> int:
-    from plugins.recruiting import logic
+    from plugins.recruiting.logic import analytics as funnel
 
-    reached = logic.furthest(cands, events)
-    hired = logic.hires(cands, offers)
+    reached = funnel.furthest(cands, events)
+    hired = funnel.hires(cands, offers)
     out = [
-        logic.funnel(reached),
-        logic.funnel(reached, ["source"]),
-        logic.time_in_stage(events, AS_OF),
-        logic.source_effectiveness(reached, hired, offers),
-        logic.monthly_flow(reached, hired),
+        funnel.funnel(reached),
+        funnel.funnel(reached, ["source"]),
+        funnel.time_in_stage(events, AS_OF),
+        funnel.source_effectiveness(reached, hired, offers),
+        funnel.monthly_flow(reached, hired),
     ]
     return sum(frame.height for frame in out)
 
 
 def generation(scales: list[str], repeat: int) -> list[tuple[str, str, float, str]]:
     from plugins.recruiting.demo import _people_frame, simulate_pipeline
-    from plugins.recruiting.demo_training import training
+    from plugins.recruiting.demo.training import training
 
     rows = []
     for scale in scales:
@@ -147,7 +147,7 @@ def database(scales: list[str], repeat: int) -> list[tuple[str, str, float, str]
     from command_center.db.migrate import upgrade
     from command_center.demo import generate, load_demo
     from command_center.plugins import PluginHost
-    from plugins.recruiting.demo import seed_demo
+    from plugins.recruiting.demo import seed
 
     rows = []
     for scale in scales:
@@ -176,7 +176,7 @@ def database(scales: list[str], repeat: int) -> list[tuple[str, str, float, str]
             )
             del data
             started = time.perf_counter()
-            seed_demo(ctx)
+            seed(ctx)
             rows.append(
                 (
                     scale,
@@ -216,7 +216,7 @@ def seed_only(scales: list[str]) -> list[tuple[str, str, float, str]]:
     from command_center.db.migrate import upgrade
     from command_center.db.models import Customer, Person
     from command_center.plugins import PluginHost
-    from plugins.recruiting.demo import seed_demo
+    from plugins.recruiting.demo import seed
 
     rows = []
     for scale in scales:
@@ -233,7 +233,7 @@ def seed_only(scales: list[str]) -> list[tuple[str, str, float, str]]:
                 ctx.customers.with_columns(created),
             )
             started = time.perf_counter()
-            seed_demo(ctx)
+            seed(ctx)
             rows.append(
                 (
                     scale,

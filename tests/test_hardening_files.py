@@ -16,7 +16,7 @@ from typer.testing import CliRunner
 from command_center import cli
 from command_center.io import ImportFailed, read_table_file
 from tests.conftest import use_db
-from tests.test_recruiting_fixtures import rdb, recruiting_host  # noqa: F401
+from tests.fixtures_recruiting import rdb, recruiting_host  # noqa: F401
 
 runner = CliRunner()
 

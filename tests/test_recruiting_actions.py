@@ -38,11 +38,11 @@ from plugins.recruiting.actions.openings import (
     reopen_opening,
     update_opening,
 )
-from plugins.recruiting.constants import SCORES
+from plugins.recruiting.errors import RecruitingError
+from plugins.recruiting.logic.vocabulary import SCORES
 from plugins.recruiting.models import Candidate, Enrolment, Mentor, Opening, Program, StageEvent
-from plugins.recruiting.rules import RecruitingError
 from plugins.recruiting.settings import RecruitingSettings
-from tests.test_recruiting_fixtures import rdb, viewer  # noqa: F401
+from tests.fixtures_recruiting import viewer
 
 D = dt.date
 INTERVIEW_DAY = dt.date(2026, 2, 20)
@@ -52,13 +52,13 @@ GOOD = dict.fromkeys(SCORES, 4)
 def refused(code: str, action, *args, **kwargs) -> RecruitingError:
     with pytest.raises(RecruitingError) as info:
         action(*args, **kwargs)
-    assert info.value.code == code, info.value
+    assert info.value.key == code, info.value
     assert info.value.message() != f"recruiting.error.{code}"  # translated
     return info.value
 
 
 @pytest.fixture
-def org(rdb):  # noqa: F811
+def org(rdb):
     e = rdb.engine
     return {
         "engine": e,

@@ -17,9 +17,9 @@ from command_center.i18n import language, t
 from command_center.org.scope import OPERATOR
 from plugins.recruiting import queries
 from plugins.recruiting.models import Candidate, ExamAttempt, Scorecard
-from plugins.recruiting.ui import PAGES as PAGE_SPECS
+from plugins.recruiting.ui import pages
 from tests.conftest import AS_OF, BACKENDS, SEED, _drop_db, _new_db, use_db
-from tests.test_recruiting_fixtures import rdemo, recruiting_host  # noqa: F401
+from tests.fixtures_recruiting import recruiting_host
 
 ROLES = ["director", "manager", "supervisor", "rep", "admin"]
 LEADER_PAGES = {
@@ -41,7 +41,7 @@ PAGES = {
 
 
 @pytest.fixture
-def app(rdemo, monkeypatch, app_env):  # noqa: F811
+def app(rdemo, monkeypatch, app_env):
     use_db(monkeypatch, rdemo, recruiting_host())
     return rdemo
 
@@ -75,7 +75,7 @@ def test_every_recruiting_page_renders_for_every_role(app, login: str, lang: str
     at = apptest.start(app.engine, login, lang)
     paths = {p for p in apptest.page_paths(at) if p.startswith("recruiting")}
     assert paths == PAGES[login]
-    titles = {spec.key: spec.title for spec in PAGE_SPECS}
+    titles = {spec.key: spec.title for spec in pages()}
     for path in sorted(paths):
         at = apptest.open_page(at, path)
         clean(at, path)

@@ -12,13 +12,13 @@ from command_center import cli
 from command_center.org.scope import OPERATOR
 from plugins.recruiting import queries
 from tests.conftest import use_db
-from tests.test_recruiting_fixtures import rdemo, recruiting_host  # noqa: F401
+from tests.fixtures_recruiting import recruiting_host
 
 runner = CliRunner()
 
 
 @pytest.fixture
-def demo(rdemo, monkeypatch, app_env):  # noqa: F811
+def demo(rdemo, monkeypatch, app_env):
     use_db(monkeypatch, rdemo, recruiting_host())
     cli.build_app()
     return rdemo

@@ -17,13 +17,13 @@ from command_center.org.scope import OPERATOR
 from command_center.periods import Period
 from command_center.types import DemoContext
 from plugins.recruiting import queries
-from plugins.recruiting.constants import ALL_STAGES, INTERVIEW_ROUND, STAGES
 from plugins.recruiting.demo import simulate_pipeline
-from plugins.recruiting.demo_training import training
-from plugins.recruiting.grading import grade
+from plugins.recruiting.demo.training import training
+from plugins.recruiting.logic.exams import grade
+from plugins.recruiting.logic.vocabulary import ALL_STAGES, INTERVIEW_ROUND, STAGES
 from plugins.recruiting.models import ExamAnswer
 from tests.conftest import AS_OF, SEED
-from tests.test_recruiting_fixtures import rdemo, recruiting_host  # noqa: F401
+from tests.fixtures_recruiting import recruiting_host
 
 
 def context(seed: int = SEED) -> DemoContext:
@@ -52,7 +52,7 @@ def test_demo_is_deterministic() -> None:
     assert other.candidates != first.candidates
 
 
-def test_demo_covers_every_stage_and_region(rdemo) -> None:  # noqa: F811
+def test_demo_covers_every_stage_and_region(rdemo) -> None:
     e = rdemo.engine
     cands = queries.candidates(e, OPERATOR)
     assert 200 <= cands.height <= 800  # a few hundred at the small scale
@@ -69,7 +69,7 @@ def test_demo_covers_every_stage_and_region(rdemo) -> None:  # noqa: F811
     assert not queries.certificates(e, OPERATOR).is_empty()
 
 
-def test_demo_follows_the_rules(rdemo) -> None:  # noqa: F811
+def test_demo_follows_the_rules(rdemo) -> None:
     e = rdemo.engine
     cands = queries.candidates(e, OPERATOR)
     events = queries.events(e, OPERATOR).sort("candidate_id", "moved_on", "event_id")
@@ -109,7 +109,7 @@ def test_demo_follows_the_rules(rdemo) -> None:  # noqa: F811
     assert set(hired["person_id"].to_list()) <= set(mentors["mentee_id"].to_list())
 
 
-def test_demo_exam_scores_are_what_the_grader_gives(rdemo) -> None:  # noqa: F811
+def test_demo_exam_scores_are_what_the_grader_gives(rdemo) -> None:
     e = rdemo.engine
     attempts = queries.attempts(e, OPERATOR).head(40)
     exams = queries.exams(e)
@@ -129,7 +129,7 @@ def test_demo_exam_scores_are_what_the_grader_gives(rdemo) -> None:  # noqa: F81
             assert (graded.score, graded.passed) == (round(score, 6), passed)
 
 
-def test_demo_metrics_have_values(rdemo) -> None:  # noqa: F811
+def test_demo_metrics_have_values(rdemo) -> None:
     registry = MetricRegistry(recruiting_host())
     year = Period(dt.date(2025, 11, 1), dt.date(2026, 10, 1), "month")
     for key in ("hires", "time_to_hire", "training_hours", "exam_avg_score", "bootcamp_completion"):

@@ -23,7 +23,7 @@ from command_center.metrics import MetricRegistry
 from command_center.org.scope import scope_for
 from command_center.periods import parse_period
 from command_center.testing import signed_in
-from plugins.recruiting import logic, queries
+from plugins.recruiting import queries
 from plugins.recruiting.actions.candidates import CandidateInput, add_candidate, advance
 from plugins.recruiting.actions.hire import hire
 from plugins.recruiting.actions.interviews import (
@@ -34,11 +34,11 @@ from plugins.recruiting.actions.interviews import (
     respond_offer,
 )
 from plugins.recruiting.actions.openings import OpeningInput, create_opening
-from plugins.recruiting.constants import SCORES, STAGES
+from plugins.recruiting.logic import analytics
+from plugins.recruiting.logic.vocabulary import SCORES, STAGES
 from plugins.recruiting.models import Enrolment, Mentor, Program, StageEvent
-from plugins.recruiting.ui.quality import quality_of_hire
 from tests.conftest import AS_OF, BACKENDS, SEED, _drop_db, _new_db
-from tests.test_recruiting_fixtures import recruiting_host, viewer
+from tests.fixtures_recruiting import recruiting_host, viewer
 
 D = dt.date
 MONTHS = [D(2026, m, 1) for m in range(5, 11)]  # May .. October: the first six months
@@ -170,8 +170,8 @@ def test_supervisor_hires_through_every_stage_and_director_sees_quality(demo) ->
     director_login = signed_in(e, "director")
     director = viewer(e, "director", director_login.person_id, "director")
     cands = queries.candidates(e, director)
-    reached = logic.furthest(cands, queries.events(e, director))
-    by_source = logic.funnel(reached, ["source"])
+    reached = analytics.furthest(cands, queries.events(e, director))
+    by_source = analytics.funnel(reached, ["source"])
     referral = by_source.filter(pl.col("source") == "referral").sort("stage_index")
     assert referral["reached"][-1] >= 1
     ctx = PageContext(
@@ -185,7 +185,10 @@ def test_supervisor_hires_through_every_stage_and_director_sees_quality(demo) ->
         director_login.user_id,
     )
     hired = cands.filter(pl.col("stage") == "hired")
-    quality = quality_of_hire(ctx, hired, queries.offers(e, director))
+    offers = queries.offers(e, director)
+    quality = queries.quality_of_hire(
+        ctx.engine, ctx.viewer, ctx.registry, hired, offers, dt.date.today()
+    )
     assert quality is not None
     per_hire, per_source = quality
     mine = per_hire.filter(pl.col("candidate_id") == cid).row(0, named=True)

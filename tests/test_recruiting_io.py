@@ -10,7 +10,7 @@ from command_center.db.engine import read_session
 from command_center.io import ImportFailed, run_export, run_import
 from command_center.org.scope import OPERATOR
 from plugins.recruiting.models import Candidate, Opening, StageEvent
-from tests.test_recruiting_fixtures import rdb, recruiting_host  # noqa: F401
+from tests.fixtures_recruiting import recruiting_host
 
 OPENINGS = (
     "opening_id,title,level,region,headcount,opened_on,closed_on,hiring_manager_id,channels,"
@@ -43,7 +43,7 @@ def count(engine, model) -> int:
         return int(s.scalar(select(func.count()).select_from(model)))
 
 
-def test_import_openings_and_candidates_with_history(rdb, tmp_path) -> None:  # noqa: F811
+def test_import_openings_and_candidates_with_history(rdb, tmp_path) -> None:
     e, host = rdb.engine, recruiting_host()
     report = run_import(e, host, "openings", write(tmp_path, "o.csv", OPENINGS))
     assert (report.rows, report.inserted) == (2, 2)
@@ -65,7 +65,7 @@ def test_import_openings_and_candidates_with_history(rdb, tmp_path) -> None:  # 
     ]
 
 
-def test_bad_files_are_refused_whole(rdb, tmp_path) -> None:  # noqa: F811
+def test_bad_files_are_refused_whole(rdb, tmp_path) -> None:
     e, host = rdb.engine, recruiting_host()
     bad = write(
         tmp_path,
@@ -90,7 +90,7 @@ def test_bad_files_are_refused_whole(rdb, tmp_path) -> None:  # noqa: F811
     assert count(e, Candidate) == 0 and count(e, StageEvent) == 0
 
 
-def test_existing_candidates_update_contact_only(rdb, tmp_path) -> None:  # noqa: F811
+def test_existing_candidates_update_contact_only(rdb, tmp_path) -> None:
     e, host = rdb.engine, recruiting_host()
     run_import(e, host, "openings", write(tmp_path, "o.csv", OPENINGS))
     run_import(e, host, "candidates", write(tmp_path, "c.csv", CANDIDATES))
@@ -109,7 +109,7 @@ def test_existing_candidates_update_contact_only(rdb, tmp_path) -> None:  # noqa
     assert count(e, StageEvent) == 5  # no history added by an update
 
 
-def test_dry_run_writes_nothing_and_export_round_trips(rdb, tmp_path) -> None:  # noqa: F811
+def test_dry_run_writes_nothing_and_export_round_trips(rdb, tmp_path) -> None:
     e, host = rdb.engine, recruiting_host()
     run_import(e, host, "openings", write(tmp_path, "o.csv", OPENINGS))
     report = run_import(e, host, "candidates", write(tmp_path, "c.csv", CANDIDATES), dry_run=True)

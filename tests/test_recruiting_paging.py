@@ -16,7 +16,8 @@ from command_center import testing as apptest
 from command_center.db import frames
 from command_center.org.scope import OPERATOR, Viewer
 from plugins.recruiting import queries
-from plugins.recruiting.constants import RECRUITER_ROLES
+from plugins.recruiting.logic.paging import PAGE_SIZE
+from plugins.recruiting.logic.vocabulary import RECRUITER_ROLES
 from plugins.recruiting.models import (
     Attendance,
     BackgroundCheck,
@@ -31,8 +32,7 @@ from plugins.recruiting.models import (
     StageEvent,
     TrainingSession,
 )
-from plugins.recruiting.ui.common import PAGE_SIZE
-from tests.test_recruiting_fixtures import rdemo, recruiting_host, viewer  # noqa: F401
+from tests.fixtures_recruiting import recruiting_host, viewer
 
 pytestmark = pytest.mark.one_backend  # old vs new path in Polars: SQLite suffices
 
@@ -73,7 +73,7 @@ def signed(engine: object, login: str) -> Viewer:
 
 
 @pytest.mark.parametrize("login", LOGINS)
-def test_scoped_reads_equal_the_whole_table_narrowed(rdemo, login: str) -> None:  # noqa: F811
+def test_scoped_reads_equal_the_whole_table_narrowed(rdemo, login: str) -> None:
     e = rdemo.engine
     frames.clear_cache()
     who = signed(e, login)
@@ -147,7 +147,7 @@ def old_list(cands: pl.DataFrame, rows: queries.CandidateFilter) -> pl.DataFrame
 
 
 @pytest.mark.parametrize("login", ["director", "supervisor", "rep"])
-def test_candidate_pages_are_the_old_filtered_list(rdemo, login: str) -> None:  # noqa: F811
+def test_candidate_pages_are_the_old_filtered_list(rdemo, login: str) -> None:
     e = rdemo.engine
     frames.clear_cache()
     who = signed(e, login)
@@ -177,7 +177,7 @@ def test_candidate_pages_are_the_old_filtered_list(rdemo, login: str) -> None:  
         assert sample["candidate_id"] in searched["candidate_id"].to_list()
 
 
-def test_candidates_page_pages_and_searches(rdemo, monkeypatch, app_env) -> None:  # noqa: F811
+def test_candidates_page_pages_and_searches(rdemo, monkeypatch, app_env) -> None:
     from tests.conftest import use_db
 
     use_db(monkeypatch, rdemo, recruiting_host())
@@ -207,7 +207,7 @@ def test_candidates_page_pages_and_searches(rdemo, monkeypatch, app_env) -> None
 
 
 @pytest.mark.parametrize("login", LOGINS)
-def test_one_candidates_rows_are_the_scoped_rows_filtered(rdemo, login: str) -> None:  # noqa: F811
+def test_one_candidates_rows_are_the_scoped_rows_filtered(rdemo, login: str) -> None:
     e = rdemo.engine
     frames.clear_cache()
     who = signed(e, login)

@@ -7,10 +7,9 @@ from alembic.runtime.migration import MigrationContext
 
 from command_center.db.base import Base
 from plugins.recruiting.models import TABLES
-from tests.test_recruiting_fixtures import rdb  # noqa: F401
 
 
-def test_migration_matches_the_models(rdb) -> None:  # noqa: F811
+def test_migration_matches_the_models(rdb) -> None:
     names = {model.__tablename__ for model in TABLES}  # type: ignore[attr-defined]
     assert all(name.startswith("recruiting_") for name in names)
     with rdb.engine.connect() as conn:

@@ -15,14 +15,14 @@ from plugins.recruiting import queries
 from plugins.recruiting.actions.candidates import CandidateInput, add_candidate, advance
 from plugins.recruiting.actions.openings import OpeningInput, create_opening
 from plugins.recruiting.actions.training import add_session, create_program, record_attendance
-from plugins.recruiting.rules import RecruitingError
-from tests.test_recruiting_fixtures import rdb, rdemo, recruiting_host, viewer  # noqa: F401
+from plugins.recruiting.errors import RecruitingError
+from tests.fixtures_recruiting import recruiting_host, viewer
 
 D = dt.date
 
 
 @pytest.fixture
-def two_teams(rdb):  # noqa: F811
+def two_teams(rdb):
     """Supervisor 3 and supervisor 6 each run an opening with one candidate; rep 4 and
     rep 7 attended a session."""
     e = rdb.engine
@@ -57,7 +57,7 @@ def test_supervisor_cannot_act_on_another_teams_candidate(two_teams) -> None:
     db, c = two_teams
     with pytest.raises(RecruitingError) as info:
         advance(db.engine, viewer(db.engine, "supervisor", 3), c["theirs"], D(2026, 2, 5))
-    assert info.value.code == "candidate_not_found"
+    assert info.value.key == "candidate_not_found"
 
 
 def test_rep_sees_no_recruiting_rows_but_their_own_training(two_teams) -> None:
@@ -89,7 +89,7 @@ def test_exports_are_scoped(two_teams, tmp_path) -> None:
     assert run_export(e, host, "openings", path, OPERATOR) == 2
 
 
-def test_scope_on_the_demo(rdemo) -> None:  # noqa: F811
+def test_scope_on_the_demo(rdemo) -> None:
     e = rdemo.engine
     from command_center.testing import signed_in
 

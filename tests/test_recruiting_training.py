@@ -30,9 +30,9 @@ from plugins.recruiting.actions.training import (
     give_feedback,
     record_attendance,
 )
+from plugins.recruiting.errors import RecruitingError
 from plugins.recruiting.models import Certificate, ExamAnswer, ExamAttempt
-from plugins.recruiting.rules import RecruitingError
-from tests.test_recruiting_fixtures import rdb, recruiting_host, viewer  # noqa: F401
+from tests.fixtures_recruiting import recruiting_host, viewer
 
 D = dt.date
 QUESTIONS = [
@@ -46,11 +46,11 @@ QUESTIONS = [
 def refused(code: str, action, *args, **kwargs) -> None:
     with pytest.raises(RecruitingError) as info:
         action(*args, **kwargs)
-    assert info.value.code == code, info.value
+    assert info.value.key == code, info.value
 
 
 @pytest.fixture
-def course(rdb):  # noqa: F811
+def course(rdb):
     e = rdb.engine
     manager = viewer(e, "manager", 2)
     course_id = create_course(e, manager, "价值观与铁军文化", "culture", "新人必修")
@@ -113,7 +113,7 @@ def test_failed_exam_uses_up_attempts(course) -> None:
     refused("needs_person", exam_paper, e, viewer(e, "admin", None), exam_id)
 
 
-def test_sessions_attendance_feedback_and_completion(rdb) -> None:  # noqa: F811
+def test_sessions_attendance_feedback_and_completion(rdb) -> None:
     e = rdb.engine
     sup, rep = viewer(e, "supervisor", 3), viewer(e, "rep", 4)
     refused("not_allowed", create_program, e, rep, "x", "course", D(2026, 3, 1))

@@ -2,7 +2,7 @@
 background checks and offers, hiring into the org tree, onboarding (bootcamp and
 mentors), periodic training, the online learning area with exams and certificates.
 
-Hook implementations only; the parts live in the modules beside this one.
+Hook implementations only, each forwarding to its room (see docs/recruiting.md).
 """
 
 from __future__ import annotations
@@ -45,55 +45,55 @@ def register_translations() -> dict[str, dict[str, str]]:
 
 @hookimpl
 def register_metrics() -> list[MetricSpec]:
-    from plugins.recruiting.metrics import METRICS
+    from plugins.recruiting.metrics import metric_specs
 
-    return list(METRICS)
+    return metric_specs()
 
 
 @hookimpl
 def register_pages() -> list[PageSpec]:
-    from plugins.recruiting.ui import PAGES
+    from plugins.recruiting.ui import pages
 
-    return list(PAGES)
+    return pages()
 
 
 @hookimpl
 def register_home_cards() -> list[HomeCard]:
-    from plugins.recruiting.ui.cards import CARDS
+    from plugins.recruiting.ui.cards import home_cards
 
-    return list(CARDS)
+    return home_cards()
 
 
 @hookimpl
 def register_panels() -> list[PanelSpec]:
-    from plugins.recruiting.ui.cards import PANELS
+    from plugins.recruiting.ui.cards import panels
 
-    return list(PANELS)
+    return panels()
 
 
 @hookimpl
 def register_importers() -> list[ImportKind]:
-    from plugins.recruiting.io_kinds import IMPORTS
+    from plugins.recruiting.io import IMPORTS
 
     return list(IMPORTS)
 
 
 @hookimpl
 def register_exporters() -> list[ExportKind]:
-    from plugins.recruiting.io_kinds import EXPORTS
+    from plugins.recruiting.io import EXPORTS
 
     return list(EXPORTS)
 
 
 @hookimpl
 def register_cli(app: typer.Typer) -> None:
-    from plugins.recruiting.cli import add_commands
+    from plugins.recruiting.cli import register
 
-    add_commands(app)
+    register(app)
 
 
 @hookimpl
 def seed_demo(ctx: DemoContext) -> None:
-    from plugins.recruiting.demo import seed_demo as seed
+    from plugins.recruiting.demo import seed
 
     seed(ctx)

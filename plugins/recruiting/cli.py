@@ -8,16 +8,17 @@ import polars as pl
 import typer
 
 from command_center.io import csv_text
-from plugins.recruiting import logic, queries
+from plugins.recruiting import queries
+from plugins.recruiting.logic import analytics
 
 
 def funnel_csv(candidates: pl.DataFrame, events: pl.DataFrame, by: str | None) -> str:
     """Reached and conversion per stage (and per ``by`` column) as CSV text."""
-    table = logic.funnel(logic.furthest(candidates, events), [by] if by else None)
+    table = analytics.funnel(analytics.furthest(candidates, events), [by] if by else None)
     return csv_text(table.drop("stage_index"), float_precision=4)
 
 
-def add_commands(app: typer.Typer) -> None:
+def register(app: typer.Typer) -> None:
     @app.command("recruiting-funnel")
     def recruiting_funnel(
         period: Annotated[

@@ -18,7 +18,8 @@ import polars as pl
 
 from command_center.org.scope import OPERATOR
 from command_center.types import MetricQuery, MetricSpec
-from plugins.recruiting import logic, queries
+from plugins.recruiting import queries
+from plugins.recruiting.logic import analytics, facts
 
 
 def _window(frame: pl.DataFrame, q: MetricQuery) -> pl.DataFrame:
@@ -27,24 +28,24 @@ def _window(frame: pl.DataFrame, q: MetricQuery) -> pl.DataFrame:
 
 def _hired(q: MetricQuery) -> pl.DataFrame:
     candidates = queries.candidates(q.engine, OPERATOR)
-    return logic.hires(candidates, queries.offers(q.engine, OPERATOR))
+    return analytics.hires(candidates, queries.offers(q.engine, OPERATOR))
 
 
 def hires(q: MetricQuery) -> pl.DataFrame:
     hired = _hired(q).filter(pl.col("stage") == "hired")
-    return _window(logic.hires_facts(hired), q)
+    return _window(facts.hires_facts(hired), q)
 
 
 def time_to_hire(q: MetricQuery) -> pl.DataFrame:
-    return _window(logic.time_to_hire_facts(_hired(q)), q)
+    return _window(facts.time_to_hire_facts(_hired(q)), q)
 
 
 def training_hours(q: MetricQuery) -> pl.DataFrame:
-    return _window(logic.training_hours_facts(queries.attendance(q.engine, OPERATOR)), q)
+    return _window(facts.training_hours_facts(queries.attendance(q.engine, OPERATOR)), q)
 
 
 def exam_avg_score(q: MetricQuery) -> pl.DataFrame:
-    return _window(logic.exam_score_facts(queries.attempts(q.engine, OPERATOR)), q)
+    return _window(facts.exam_score_facts(queries.attempts(q.engine, OPERATOR)), q)
 
 
 def bootcamp_completion(q: MetricQuery) -> pl.DataFrame:
@@ -52,54 +53,57 @@ def bootcamp_completion(q: MetricQuery) -> pl.DataFrame:
     enrolments = queries.enrolments(q.engine, OPERATOR).filter(
         pl.col("program_id").is_in(camps.implode())
     )
-    return _window(logic.bootcamp_completion_facts(enrolments, dt.date.today()), q)
+    return _window(facts.bootcamp_completion_facts(enrolments, dt.date.today()), q)
 
 
 HIRING = ("recruiting_candidates", "recruiting_openings", "recruiting_offers")
 
-METRICS: list[MetricSpec] = [
-    MetricSpec(
-        "hires",
-        "recruiting.metric.hires",
-        "count",
-        hires,
-        description="recruiting.metric.hires_help",
-        tables=HIRING,
-    ),
-    MetricSpec(
-        "time_to_hire",
-        "recruiting.metric.time_to_hire",
-        "days",
-        time_to_hire,
-        kind="ratio",
-        higher_is_better=False,
-        description="recruiting.metric.time_to_hire_help",
-        tables=HIRING,
-    ),
-    MetricSpec(
-        "training_hours",
-        "recruiting.metric.training_hours",
-        "hours",
-        training_hours,
-        description="recruiting.metric.training_hours_help",
-        tables=("recruiting_attendance", "recruiting_sessions"),
-    ),
-    MetricSpec(
-        "exam_avg_score",
-        "recruiting.metric.exam_avg_score",
-        "percent",
-        exam_avg_score,
-        kind="ratio",
-        description="recruiting.metric.exam_avg_score_help",
-        tables=("recruiting_exam_attempts",),
-    ),
-    MetricSpec(
-        "bootcamp_completion",
-        "recruiting.metric.bootcamp_completion",
-        "percent",
-        bootcamp_completion,
-        kind="ratio",
-        description="recruiting.metric.bootcamp_completion_help",
-        tables=("recruiting_enrolments", "recruiting_programs"),
-    ),
-]
+
+def metric_specs() -> list[MetricSpec]:
+    """The five recruiting metrics, as the registry takes them."""
+    return [
+        MetricSpec(
+            "hires",
+            "recruiting.metric.hires",
+            "count",
+            hires,
+            description="recruiting.metric.hires_help",
+            tables=HIRING,
+        ),
+        MetricSpec(
+            "time_to_hire",
+            "recruiting.metric.time_to_hire",
+            "days",
+            time_to_hire,
+            kind="ratio",
+            higher_is_better=False,
+            description="recruiting.metric.time_to_hire_help",
+            tables=HIRING,
+        ),
+        MetricSpec(
+            "training_hours",
+            "recruiting.metric.training_hours",
+            "hours",
+            training_hours,
+            description="recruiting.metric.training_hours_help",
+            tables=("recruiting_attendance", "recruiting_sessions"),
+        ),
+        MetricSpec(
+            "exam_avg_score",
+            "recruiting.metric.exam_avg_score",
+            "percent",
+            exam_avg_score,
+            kind="ratio",
+            description="recruiting.metric.exam_avg_score_help",
+            tables=("recruiting_exam_attempts",),
+        ),
+        MetricSpec(
+            "bootcamp_completion",
+            "recruiting.metric.bootcamp_completion",
+            "percent",
+            bootcamp_completion,
+            kind="ratio",
+            description="recruiting.metric.bootcamp_completion_help",
+            tables=("recruiting_enrolments", "recruiting_programs"),
+        ),
+    ]

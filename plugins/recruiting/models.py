@@ -31,7 +31,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from command_center.db.base import Base
 from command_center.db.models import utcnow
-from plugins.recruiting.constants import (
+from plugins.recruiting.logic.vocabulary import (
     ALL_STAGES,
     ENROLMENT_STATUSES,
     MATERIAL_KINDS,

@@ -16,8 +16,9 @@ search in SQL, ``LIMIT``/``OFFSET`` with a total count).
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import polars as pl
 from sqlalchemy import ColumnElement, Engine, Select, func, or_, select
@@ -25,8 +26,10 @@ from sqlalchemy.orm import Session
 
 from command_center.db import frames
 from command_center.db.engine import read_session
+from command_center.db.tables import polars_schema, read_table
 from command_center.org.scope import Viewer
-from plugins.recruiting.constants import RECRUITER_ROLES
+from plugins.recruiting.logic import analytics
+from plugins.recruiting.logic.vocabulary import RECRUITER_ROLES
 from plugins.recruiting.models import (
     Attendance,
     BackgroundCheck,
@@ -47,170 +50,46 @@ from plugins.recruiting.models import (
     StageEvent,
     TrainingSession,
 )
+from plugins.recruiting.settings import settings
+
+if TYPE_CHECKING:
+    from command_center.metrics import MetricRegistry
 
 I64, F64, STR, DATE, BOOL = pl.Int64(), pl.Float64(), pl.String(), pl.Date(), pl.Boolean()
 
-OPENING_SCHEMA: dict[str, pl.DataType] = {
-    "opening_id": I64,
-    "title": STR,
-    "level": STR,
-    "region": STR,
-    "headcount": I64,
-    "opened_on": DATE,
-    "closed_on": DATE,
-    "hiring_manager_id": I64,
-    "channels": STR,
-    "description": STR,
-    "pay_min": F64,
-    "pay_max": F64,
-}
-CANDIDATE_SCHEMA: dict[str, pl.DataType] = {
-    "candidate_id": I64,
-    "opening_id": I64,
-    "name": STR,
-    "phone": STR,
-    "email": STR,
-    "source": STR,
-    "referrer_id": I64,
-    "applied_on": DATE,
-    "stage": STR,
-    "stage_since": DATE,
-    "exit_reason": STR,
-    "resume_url": STR,
-    "person_id": I64,
-}
-EVENT_SCHEMA: dict[str, pl.DataType] = {
-    "event_id": I64,
-    "candidate_id": I64,
-    "from_stage": STR,
-    "to_stage": STR,
-    "moved_on": DATE,
-    "actor": STR,
-    "reason": STR,
-    "skipped": STR,
-}
-SCORECARD_SCHEMA: dict[str, pl.DataType] = {
-    "scorecard_id": I64,
-    "candidate_id": I64,
-    "round": I64,
-    "interviewer_id": I64,
-    "interviewed_on": DATE,
-    "knowledge": I64,
-    "selling": I64,
-    "communication": I64,
-    "teamwork": I64,
-    "professionalism": I64,
-    "culture_fit": I64,
-    "comment": STR,
-    "passed": BOOL,
-    "override_by": STR,
-    "override_reason": STR,
-    "override_on": DATE,
-}
-CHECK_SCHEMA: dict[str, pl.DataType] = {
-    "candidate_id": I64,
-    "work_history": STR,
-    "education": STR,
-    "work_ok": BOOL,
-    "education_ok": BOOL,
-    "passed": BOOL,
-    "checked_on": DATE,
-    "checked_by": STR,
-}
-OFFER_SCHEMA: dict[str, pl.DataType] = {
-    "candidate_id": I64,
-    "salary": F64,
-    "start_date": DATE,
-    "offered_on": DATE,
-    "status": STR,
-    "responded_on": DATE,
-    "decline_reason": STR,
-}
-PROGRAM_SCHEMA: dict[str, pl.DataType] = {
-    "program_id": I64,
-    "name": STR,
-    "kind": STR,
-    "days": I64,
-    "starts_on": DATE,
-    "description": STR,
-    "course_id": I64,
-    "active": BOOL,
-}
-SESSION_SCHEMA: dict[str, pl.DataType] = {
-    "session_id": I64,
-    "program_id": I64,
-    "title": STR,
-    "held_on": DATE,
-    "hours": F64,
-    "trainer_kind": STR,
-    "trainer_id": I64,
-    "trainer_name": STR,
-    "location": STR,
-}
-ENROLMENT_SCHEMA: dict[str, pl.DataType] = {
-    "enrolment_id": I64,
-    "program_id": I64,
-    "person_id": I64,
-    "enrolled_on": DATE,
-    "due_on": DATE,
-    "status": STR,
-    "completed_on": DATE,
-    "candidate_id": I64,
-}
-ATTENDANCE_SCHEMA: dict[str, pl.DataType] = {
-    "session_id": I64,
-    "person_id": I64,
-    "present": BOOL,
-    "rating": I64,
-    "feedback": STR,
-}
-MENTOR_SCHEMA: dict[str, pl.DataType] = {
-    "mentee_id": I64,
-    "mentor_id": I64,
-    "since": DATE,
-    "notes": STR,
-}
-COURSE_SCHEMA: dict[str, pl.DataType] = {
-    "course_id": I64,
-    "title": STR,
-    "topic": STR,
-    "description": STR,
-}
-MATERIAL_SCHEMA: dict[str, pl.DataType] = {
-    "material_id": I64,
-    "course_id": I64,
-    "title": STR,
-    "kind": STR,
-    "url": STR,
-    "body": STR,
-    "minutes": I64,
-}
-EXAM_SCHEMA: dict[str, pl.DataType] = {
-    "exam_id": I64,
-    "course_id": I64,
-    "title": STR,
-    "pass_mark": F64,
-    "question_count": I64,
-    "max_attempts": I64,
-    "active": BOOL,
-}
-ATTEMPT_SCHEMA: dict[str, pl.DataType] = {
-    "attempt_id": I64,
-    "exam_id": I64,
-    "person_id": I64,
-    "attempt_no": I64,
-    "taken_on": DATE,
-    "score": F64,
-    "passed": BOOL,
-}
-CERTIFICATE_SCHEMA: dict[str, pl.DataType] = {
-    "certificate_id": I64,
-    "number": STR,
-    "person_id": I64,
-    "exam_id": I64,
-    "program_id": I64,
-    "issued_on": DATE,
-}
+OPENING_SCHEMA = polars_schema(Opening)
+CANDIDATE_SCHEMA = polars_schema(Candidate)
+EVENT_SCHEMA = polars_schema(
+    StageEvent,
+    [
+        "event_id",
+        "candidate_id",
+        "from_stage",
+        "to_stage",
+        "moved_on",
+        "actor",
+        "reason",
+        "skipped",
+    ],
+)
+SCORECARD_SCHEMA = polars_schema(Scorecard)
+CHECK_SCHEMA = polars_schema(BackgroundCheck)
+OFFER_SCHEMA = polars_schema(Offer)
+PROGRAM_SCHEMA = polars_schema(Program)
+SESSION_SCHEMA = polars_schema(TrainingSession)
+ENROLMENT_SCHEMA = polars_schema(Enrolment)
+ATTENDANCE_SCHEMA = polars_schema(Attendance)
+MENTOR_SCHEMA = polars_schema(Mentor)
+COURSE_SCHEMA = polars_schema(Course)
+MATERIAL_SCHEMA = polars_schema(Material)
+EXAM_SCHEMA = polars_schema(Exam)
+ATTEMPT_SCHEMA = polars_schema(
+    ExamAttempt,
+    ["attempt_id", "exam_id", "person_id", "attempt_no", "taken_on", "score", "passed"],
+)
+CERTIFICATE_SCHEMA = polars_schema(
+    Certificate, ["certificate_id", "number", "person_id", "exam_id", "program_id", "issued_on"]
+)
 
 
 def _table(engine: Engine, model: type, schema: dict[str, pl.DataType]) -> pl.DataFrame:
@@ -218,7 +97,7 @@ def _table(engine: Engine, model: type, schema: dict[str, pl.DataType]) -> pl.Da
     table: Any = model.__table__  # type: ignore[attr-defined]
 
     def load() -> pl.DataFrame:
-        return frames.read_frame(engine, select(*(table.c[c] for c in schema)), schema)
+        return read_table(engine, table, list(schema))
 
     return frames.cached(engine, f"recruiting:{table.name}", load, tables=(table.name,))
 
@@ -238,8 +117,7 @@ def _by_person(
     ids = _scope_key(viewer)
 
     def load() -> pl.DataFrame:
-        query = select(*(table.c[c] for c in schema)).where(table.c[column].in_(ids))
-        return frames.read_frame(engine, query, schema)
+        return read_table(engine, table, list(schema), where=[table.c[column].in_(ids)])
 
     name = f"recruiting:{table.name}:{column}"
     return frames.cached(engine, name, load, ids, tables=(table.name,))
@@ -282,14 +160,11 @@ def openings(engine: Engine, viewer: Viewer) -> pl.DataFrame:
     return frame.sort("opening_id")
 
 
+OPENING_COLUMNS = ("level", "region", "opened_on", "closed_on", "hiring_manager_id")
 CANDIDATE_FULL_SCHEMA: dict[str, pl.DataType] = {
     **CANDIDATE_SCHEMA,
     "opening_title": STR,
-    "level": STR,
-    "region": STR,
-    "opened_on": DATE,
-    "closed_on": DATE,
-    "hiring_manager_id": I64,
+    **polars_schema(Opening, OPENING_COLUMNS),
 }
 
 
@@ -308,7 +183,7 @@ def _candidate_columns() -> list[Any]:
     return [
         *(cand.c[c] for c in CANDIDATE_SCHEMA),
         opening.c.title.label("opening_title"),
-        *(opening.c[c] for c in ("level", "region", "opened_on", "closed_on", "hiring_manager_id")),
+        *(opening.c[c] for c in OPENING_COLUMNS),
     ]
 
 
@@ -431,8 +306,7 @@ def _of_candidates(
     ids = _candidate_select(cand.c.candidate_id).where(where)
 
     def load() -> pl.DataFrame:
-        query = select(*(table.c[c] for c in schema)).where(table.c.candidate_id.in_(ids))
-        return frames.read_frame(engine, query, schema)
+        return read_table(engine, table, list(schema), where=[table.c.candidate_id.in_(ids)])
 
     return frames.cached(
         engine,
@@ -465,8 +339,7 @@ def _of_candidate(
         where.append(table.c.candidate_id.in_(ids))
 
     def load() -> pl.DataFrame:
-        query = select(*(table.c[c] for c in schema)).where(*where)
-        return frames.read_frame(engine, query, schema)
+        return read_table(engine, table, list(schema), where=where)
 
     key = (candidate_id, _scope_key(viewer) if scope is not None else None)
     name = f"recruiting:{table.name}:one"
@@ -579,8 +452,7 @@ def mentors(engine: Engine, viewer: Viewer) -> pl.DataFrame:
         keep = or_(keep, table.c.mentor_id == viewer.person_id)
 
     def load() -> pl.DataFrame:
-        query = select(*(table.c[c] for c in MENTOR_SCHEMA)).where(keep)
-        return frames.read_frame(engine, query, MENTOR_SCHEMA)
+        return read_table(engine, table, list(MENTOR_SCHEMA), where=[keep])
 
     key = (ids, viewer.person_id)
     return frames.cached(engine, "recruiting:mentors:scoped", load, key, tables=(table.name,))
@@ -638,3 +510,43 @@ def bank_frame(session: Session, course_id: int, with_answers: bool) -> pl.DataF
         data["correct"] = [list(q.correct) for q in rows]
         schema["correct"] = pl.List(pl.Int64())
     return pl.DataFrame(data, schema=schema)
+
+
+# -- people and the registry ---------------------------------------------------------
+
+
+def person_names(engine: Engine) -> dict[int, str]:
+    """Person id -> name for everyone (names only: interviewers and trainers may sit
+    outside the viewer's scope; no business rows are read here)."""
+    people = frames.all_people(engine)
+    return dict(people.select("person_id", "name").iter_rows())
+
+
+QUALITY_METRIC = "attainment"
+FACT_SCHEMA: dict[str, pl.DataType] = {"person_id": I64, "month": DATE, "num": F64, "den": F64}
+
+
+def quality_of_hire(
+    engine: Engine,
+    viewer: Viewer,
+    registry: MetricRegistry,
+    hired_candidates: pl.DataFrame,
+    offers: pl.DataFrame,
+    as_of: dt.date,
+) -> tuple[pl.DataFrame, pl.DataFrame] | None:
+    """Quality of hire (per hire, per source): the hires' revenue attainment over their
+    first months, read from the registry in the viewer's scope up to ``as_of``'s month;
+    ``None`` when the registry has no attainment metric."""
+    if QUALITY_METRIC not in registry:
+        return None
+    months = settings(engine).quality_months
+    hired = analytics.quality_window(analytics.hires(hired_candidates, offers), months)
+    if hired.is_empty():
+        return analytics.quality_of_hire(hired, pl.DataFrame(schema=FACT_SCHEMA), months)
+    first = hired["q_start"].min()
+    last = min(hired["q_end"].max(), as_of.replace(day=1))  # type: ignore[type-var]
+    if first > last:  # type: ignore[operator]
+        facts = pl.DataFrame(schema=FACT_SCHEMA)
+    else:
+        facts = registry.facts(engine, viewer, QUALITY_METRIC, first, last)  # type: ignore[arg-type]
+    return analytics.quality_of_hire(hired, facts, months)

@@ -6,7 +6,7 @@ from pydantic import BaseModel, Field, field_validator
 from sqlalchemy import Engine
 
 from command_center.plugin_settings import load_settings
-from plugins.recruiting.constants import DEFAULT_REJECTION_REASONS, PLUGIN
+from plugins.recruiting.logic.vocabulary import DEFAULT_REJECTION_REASONS, PLUGIN
 
 
 class RecruitingSettings(BaseModel):

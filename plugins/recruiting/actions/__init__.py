@@ -1,2 +1,2 @@
 """Writes: one ``write_session`` per user action, audited, refusing illegal moves
-with a :class:`~plugins.recruiting.rules.RecruitingError`."""
+with a :class:`~plugins.recruiting.errors.RecruitingError`."""

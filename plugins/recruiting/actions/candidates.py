@@ -11,11 +11,21 @@ from sqlalchemy.orm import Session
 
 from command_center.db.audit import audit
 from command_center.db.engine import read_session, write_session
+from command_center.db.ids import next_id
 from command_center.db.models import Person
 from command_center.i18n import t
 from command_center.org.scope import Viewer
-from plugins.recruiting.actions.common import candidate_in_scope, next_id, opening_in_scope
-from plugins.recruiting.constants import SOURCES
+from plugins.recruiting.actions.guards import candidate_in_scope, opening_in_scope
+from plugins.recruiting.errors import RecruitingError
+from plugins.recruiting.logic.stages import (
+    CardFacts,
+    Gates,
+    check_exit,
+    check_move,
+    check_reason,
+    next_stage,
+)
+from plugins.recruiting.logic.vocabulary import SOURCES
 from plugins.recruiting.models import (
     BackgroundCheck,
     Candidate,
@@ -23,15 +33,6 @@ from plugins.recruiting.models import (
     Resume,
     Scorecard,
     StageEvent,
-)
-from plugins.recruiting.rules import (
-    CardFacts,
-    Gates,
-    RecruitingError,
-    check_exit,
-    check_move,
-    check_reason,
-    next_stage,
 )
 from plugins.recruiting.settings import settings
 
@@ -107,7 +108,7 @@ def add_candidate(
         check_candidate(session, data, opening)
         if _duplicate(session, data):
             raise RecruitingError("duplicate_candidate", name=data.name)
-        candidate_id = next_id(session, Candidate.candidate_id, Candidate.__tablename__)
+        candidate_id = next_id(session, Candidate.candidate_id)
         session.add(
             Candidate(
                 candidate_id=candidate_id,

@@ -12,14 +12,15 @@ from sqlalchemy.orm import Session
 
 from command_center.db.audit import audit
 from command_center.db.engine import write_session
+from command_center.db.ids import next_id
 from command_center.db.models import Person
 from command_center.org.scope import Viewer
 from plugins.recruiting.actions.candidates import record_event
-from plugins.recruiting.actions.common import candidate_in_scope, next_id
+from plugins.recruiting.actions.guards import candidate_in_scope
 from plugins.recruiting.actions.openings import hired_count
-from plugins.recruiting.logic import suggest_mentor
+from plugins.recruiting.errors import RecruitingError
+from plugins.recruiting.logic.onboarding import suggest_mentor
 from plugins.recruiting.models import Enrolment, Mentor, Offer, Opening, Program
-from plugins.recruiting.rules import RecruitingError
 from plugins.recruiting.settings import RecruitingSettings, settings
 
 BOOTCAMP_NAME = "新人训练营"
@@ -55,7 +56,7 @@ def hire(
         manager = session.get(Person, opening.hiring_manager_id)
         if manager is None or manager.status == "left":
             raise RecruitingError("manager_left", name=manager.name if manager else "?")
-        person_id = next_id(session, Person.person_id, "people")
+        person_id = next_id(session, Person.person_id)
         session.add(
             Person(
                 person_id=person_id,

@@ -12,10 +12,11 @@ from command_center.db.audit import audit
 from command_center.db.engine import write_session
 from command_center.org.scope import Viewer
 from plugins.recruiting.actions.candidates import record_event
-from plugins.recruiting.actions.common import candidate_in_scope, require_person
-from plugins.recruiting.constants import INTERVIEW_ROUND, OVERRIDE_ROLES, SCORES
+from plugins.recruiting.actions.guards import candidate_in_scope, require_person
+from plugins.recruiting.errors import RecruitingError
+from plugins.recruiting.logic.stages import CardFacts, check_exit, culture_fit_failed
+from plugins.recruiting.logic.vocabulary import INTERVIEW_ROUND, OVERRIDE_ROLES, SCORES
 from plugins.recruiting.models import BackgroundCheck, Offer, Scorecard
-from plugins.recruiting.rules import CardFacts, RecruitingError, check_exit, culture_fit_failed
 from plugins.recruiting.settings import settings
 
 

@@ -14,10 +14,11 @@ from sqlalchemy.orm import Session
 from command_center.db.audit import audit
 from command_center.db.engine import read_session, write_session
 from command_center.org.scope import Viewer
-from plugins.recruiting.actions.common import require_person, require_recruiter
+from plugins.recruiting.actions.guards import require_person, require_recruiter
 from plugins.recruiting.actions.training import issue_certificate
-from plugins.recruiting.constants import COURSE_TOPICS, MATERIAL_KINDS
-from plugins.recruiting.grading import Graded, draw_questions, grade
+from plugins.recruiting.errors import RecruitingError
+from plugins.recruiting.logic.exams import Graded, draw_questions, grade
+from plugins.recruiting.logic.vocabulary import COURSE_TOPICS, MATERIAL_KINDS
 from plugins.recruiting.models import (
     Certificate,
     Course,
@@ -28,7 +29,6 @@ from plugins.recruiting.models import (
     Question,
 )
 from plugins.recruiting.queries import bank_frame, question_bank
-from plugins.recruiting.rules import RecruitingError
 
 
 def create_course(engine: Engine, viewer: Viewer, title: str, topic: str, description: str) -> int:

@@ -11,13 +11,14 @@ from sqlalchemy.orm import Session
 
 from command_center.db.audit import audit
 from command_center.db.engine import write_session
+from command_center.db.ids import next_id
 from command_center.db.models import Person
 from command_center.i18n import t
 from command_center.org.scope import Viewer
-from plugins.recruiting.actions.common import next_id, opening_in_scope, require_recruiter
-from plugins.recruiting.constants import CHANNELS, MANAGER_LEVEL, OPENING_LEVELS
+from plugins.recruiting.actions.guards import opening_in_scope, require_recruiter
+from plugins.recruiting.errors import RecruitingError
+from plugins.recruiting.logic.vocabulary import CHANNELS, MANAGER_LEVEL, OPENING_LEVELS
 from plugins.recruiting.models import Candidate, Opening
-from plugins.recruiting.rules import RecruitingError
 
 
 @dataclass(frozen=True)
@@ -80,7 +81,7 @@ def create_opening(engine: Engine, viewer: Viewer, data: OpeningInput) -> int:
     require_recruiter(viewer)
     with write_session(engine) as session:
         manager, channels = check_opening(session, viewer, data)
-        opening_id = next_id(session, Opening.opening_id, Opening.__tablename__)
+        opening_id = next_id(session, Opening.opening_id)
         session.add(
             Opening(
                 opening_id=opening_id,

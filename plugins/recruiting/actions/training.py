@@ -12,8 +12,9 @@ from command_center.db.audit import audit
 from command_center.db.engine import write_session
 from command_center.db.models import Person
 from command_center.org.scope import Viewer
-from plugins.recruiting.actions.common import require_person, require_recruiter
-from plugins.recruiting.constants import PROGRAM_KINDS, TRAINER_KINDS
+from plugins.recruiting.actions.guards import require_person, require_recruiter
+from plugins.recruiting.errors import RecruitingError
+from plugins.recruiting.logic.vocabulary import PROGRAM_KINDS, TRAINER_KINDS
 from plugins.recruiting.models import (
     Attendance,
     Certificate,
@@ -23,7 +24,6 @@ from plugins.recruiting.models import (
     Program,
     TrainingSession,
 )
-from plugins.recruiting.rules import RecruitingError
 
 
 def create_program(

@@ -11,18 +11,11 @@ from command_center.context import PageContext
 from command_center.i18n import money, t
 from command_center.ui import COLORS, chart, page_header, table_with_download
 from plugins.recruiting import queries
-from plugins.recruiting.constants import SCORES, TERMINAL
+from plugins.recruiting.logic.labels import exit_text, name_column, source_label, stage_label
+from plugins.recruiting.logic.vocabulary import SCORES, TERMINAL
 from plugins.recruiting.settings import settings
 from plugins.recruiting.ui import candidate_forms as forms
-from plugins.recruiting.ui.common import (
-    exit_text,
-    name_column,
-    names,
-    select,
-    show_flash,
-    source_label,
-    stage_label,
-)
+from plugins.recruiting.ui.widgets import select, show_flash
 
 PICK = "recruiting_candidate_pick"
 
@@ -56,7 +49,7 @@ def render(ctx: PageContext) -> None:
     if chosen is None:
         return
     row = cands.filter(pl.col("candidate_id") == chosen).row(0, named=True)
-    who = names(ctx)
+    who = queries.person_names(ctx.engine)
     _summary(ctx, row, who)
     _history(ctx, chosen, who)
     cards = queries.candidate_scorecards(ctx.engine, ctx.viewer, int(chosen))

@@ -11,6 +11,7 @@ import streamlit as st
 from command_center.context import PageContext
 from command_center.db import frames
 from command_center.i18n import labels_now, t
+from plugins.recruiting import queries
 from plugins.recruiting.actions.candidates import move, reject, withdraw
 from plugins.recruiting.actions.hire import hire
 from plugins.recruiting.actions.interviews import (
@@ -21,12 +22,18 @@ from plugins.recruiting.actions.interviews import (
     record_background_check,
     respond_offer,
 )
-from plugins.recruiting.constants import INTERVIEW_ROUND, OVERRIDE_ROLES, SCORES, STAGES, TERMINAL
-from plugins.recruiting.logic import suggest_mentor
+from plugins.recruiting.logic.labels import reason_label, stage_label
+from plugins.recruiting.logic.onboarding import suggest_mentor
+from plugins.recruiting.logic.vocabulary import (
+    INTERVIEW_ROUND,
+    OVERRIDE_ROLES,
+    SCORES,
+    STAGES,
+    TERMINAL,
+)
 from plugins.recruiting.queries import offers
-from plugins.recruiting.rules import reason_label
 from plugins.recruiting.settings import settings
-from plugins.recruiting.ui.common import act, names, select, stage_label, today
+from plugins.recruiting.ui.widgets import act, select, today
 
 
 def render_actions(ctx: PageContext, row: dict[str, Any], cards: pl.DataFrame) -> None:
@@ -125,7 +132,7 @@ def _override(ctx: PageContext, cards: pl.DataFrame, round_no: int) -> None:
     if ctx.viewer.role not in OVERRIDE_ROLES:
         st.caption(t("recruiting.file.override_managers_only"))
         return
-    who = names(ctx)
+    who = queries.person_names(ctx.engine)
     options = dict(failing.select("scorecard_id", "interviewer_id").iter_rows())
     with st.form(f"recruiting_override_{round_no}"):
         card = select(
@@ -222,7 +229,11 @@ def _hire(ctx: PageContext, cid: int, row: dict[str, Any]) -> None:
     options = [suggested, *[p for p in who if p != suggested]] if suggested in who else list(who)
     with st.form(f"recruiting_hire_{cid}"):
         st.markdown(
-            t("recruiting.file.hire_help", name=row["name"], manager=names(ctx).get(manager, "—"))
+            t(
+                "recruiting.file.hire_help",
+                name=row["name"],
+                manager=queries.person_names(ctx.engine).get(manager, "—"),
+            )
         )
         mentor = select(
             t("recruiting.file.mentor"),

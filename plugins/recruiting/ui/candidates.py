@@ -14,22 +14,11 @@ from command_center.ui import COLORS, chart, page_header, table_with_download
 from command_center.ui.widgets import Kpi, kpi_row
 from plugins.recruiting import queries
 from plugins.recruiting.actions.candidates import CandidateInput, ResumeFile, add_candidate
-from plugins.recruiting.constants import ALL_STAGES, SOURCES, STAGES, TERMINAL
-from plugins.recruiting.ui.common import (
-    PAGE_SIZE,
-    act,
-    clamp_page,
-    name_column,
-    names,
-    page_offset,
-    pager,
-    select,
-    show_flash,
-    source_label,
-    stage_label,
-    today,
-    translate,
-)
+from plugins.recruiting.logic.labels import name_column, source_label, stage_label, translate
+from plugins.recruiting.logic.paging import PAGE_SIZE
+from plugins.recruiting.logic.vocabulary import ALL_STAGES, SOURCES, STAGES, TERMINAL
+from plugins.recruiting.ui.paging import clamp_page, page_offset, pager
+from plugins.recruiting.ui.widgets import act, select, show_flash, today
 
 OPEN_KEY = "recruiting_cand_filter_open"
 PAGE_KEY = "recruiting_cand_page"
@@ -124,7 +113,9 @@ def _list(ctx: PageContext, cands: pl.DataFrame) -> None:
     if shown.is_empty() and total:
         offset = clamp_page(PAGE_KEY, total)
         shown, total = queries.candidate_page(ctx.engine, ctx.viewer, rows, offset, PAGE_SIZE)
-    table_with_download(list_rows(shown, names(ctx), today()), "candidates", TABLE_KEY)
+    table_with_download(
+        list_rows(shown, queries.person_names(ctx.engine), today()), "candidates", TABLE_KEY
+    )
     if total:
         pager(PAGE_KEY, offset, shown.height, total)
 

@@ -9,7 +9,7 @@ from command_center import LEADER_ROLES, HomeCard, PanelSpec
 from command_center.context import PageContext
 from command_center.i18n import t
 from plugins.recruiting import queries
-from plugins.recruiting.constants import TERMINAL
+from plugins.recruiting.logic.vocabulary import TERMINAL
 
 
 def recruiting_card(ctx: PageContext) -> None:
@@ -62,10 +62,16 @@ def person_panel(ctx: PageContext, person_id: int) -> None:
     )
 
 
-CARDS: list[HomeCard] = [
-    HomeCard("recruiting-card", "recruiting.card.recruiting", recruiting_card, LEADER_ROLES, 40),
-    HomeCard("learning-card", "recruiting.card.learning", learning_card, frozenset({"rep"}), 40),
-]
-PANELS: list[PanelSpec] = [
-    PanelSpec("person", "recruiting-training", "recruiting.panel.title", person_panel),
-]
+def home_cards() -> list[HomeCard]:
+    return [
+        HomeCard(
+            "recruiting-card", "recruiting.card.recruiting", recruiting_card, LEADER_ROLES, 40
+        ),
+        HomeCard(
+            "learning-card", "recruiting.card.learning", learning_card, frozenset({"rep"}), 40
+        ),
+    ]
+
+
+def panels() -> list[PanelSpec]:
+    return [PanelSpec("person", "recruiting-training", "recruiting.panel.title", person_panel)]

@@ -17,10 +17,10 @@ from plugins.recruiting.actions.learning import (
     create_course,
     create_exam,
 )
-from plugins.recruiting.constants import COURSE_TOPICS, MATERIAL_KINDS
-from plugins.recruiting.rules import RecruitingError
+from plugins.recruiting.errors import RecruitingError
+from plugins.recruiting.logic.vocabulary import COURSE_TOPICS, MATERIAL_KINDS
 from plugins.recruiting.settings import settings
-from plugins.recruiting.ui.common import act, select, show_flash
+from plugins.recruiting.ui.widgets import act, select, show_flash
 
 
 def render(ctx: PageContext) -> None:

@@ -13,8 +13,9 @@ from command_center.ui.widgets import Kpi, kpi_row
 from plugins.recruiting import queries
 from plugins.recruiting.actions.learning import exam_paper, submit_exam
 from plugins.recruiting.actions.training import give_feedback
-from plugins.recruiting.rules import RecruitingError
-from plugins.recruiting.ui.common import act, names, select, show_flash, today, translate
+from plugins.recruiting.errors import RecruitingError
+from plugins.recruiting.logic import learning
+from plugins.recruiting.ui.widgets import act, select, show_flash, today
 
 EXAM_PICK = "recruiting_exam_pick"
 TAKING = "recruiting_exam_taking"
@@ -33,86 +34,45 @@ def render(ctx: PageContext) -> None:
 
 
 def _mine(ctx: PageContext, me: int) -> None:
-    who = names(ctx)
+    who = queries.person_names(ctx.engine)
     mine = ctx.signed_in_viewer.narrow(frozenset({me}))
     attended = queries.attendance(ctx.engine, mine)
-    attempts = queries.attempts(ctx.engine, mine)
-    certs = queries.certificates(ctx.engine, mine)
-    hours = attended.filter(pl.col("present"))["hours"].sum()
-    best = attempts["score"].mean() if attempts.height else None
+    mark = learning.record(
+        attended, queries.attempts(ctx.engine, mine), queries.certificates(ctx.engine, mine)
+    )
     kpi_row(
         [
-            Kpi(t("recruiting.learning.hours"), float(hours or 0.0), "hours"),
-            Kpi(t("recruiting.learning.exams_taken"), float(attempts.height), "count"),
-            Kpi(
-                t("recruiting.learning.avg_score"),
-                float(best) if best is not None else None,
-                "percent",
-            ),
-            Kpi(t("recruiting.learning.certificates"), float(certs.height), "count"),
+            Kpi(t("recruiting.learning.hours"), mark.hours, "hours"),
+            Kpi(t("recruiting.learning.exams_taken"), float(mark.exams_taken), "count"),
+            Kpi(t("recruiting.learning.avg_score"), mark.avg_score, "percent"),
+            Kpi(t("recruiting.learning.certificates"), float(mark.certificates), "count"),
         ]
     )
-    mentor = queries.mentors(ctx.engine, mine).filter(pl.col("mentee_id") == me)
-    if mentor.height:
-        st.markdown(
-            t(
-                "recruiting.learning.my_mentor",
-                name=who.get(int(mentor["mentor_id"][0]), "—"),
-                since=mentor["since"][0],
-            )
-        )
-    mentees = queries.mentors(ctx.engine, mine).filter(pl.col("mentor_id") == me)
-    if mentees.height:
-        st.markdown(
-            t(
-                "recruiting.learning.my_mentees",
-                names="、".join(who.get(int(p), "—") for p in mentees["mentee_id"].to_list()),
-            )
-        )
+    links = learning.mentoring(queries.mentors(ctx.engine, mine), me, who)
+    if links.mentor is not None:
+        st.markdown(t("recruiting.learning.my_mentor", name=links.mentor, since=links.since))
+    if links.mentees:
+        st.markdown(t("recruiting.learning.my_mentees", names="、".join(links.mentees)))
     st.subheader(t("recruiting.learning.my_training"))
-    programs = queries.programs(ctx.engine).select("program_id", pl.col("name").alias("program"))
-    enrolments = queries.enrolments(ctx.engine, mine).join(programs, on="program_id", how="left")
+    programs = queries.programs(ctx.engine)
+    enrolments = queries.enrolments(ctx.engine, mine)
     if not enrolments.is_empty():
-        statuses = {s: t(f"recruiting.enrolment.{s}") for s in ("enrolled", "completed", "dropped")}
         table_with_download(
-            enrolments.sort("enrolled_on", descending=True).select(
-                pl.col("program").alias(t("recruiting.col.program")),
-                pl.col("enrolled_on").alias(t("recruiting.col.enrolled_on")),
-                pl.col("due_on").alias(t("recruiting.col.due_on")),
-                translate(enrolments, "status", statuses.__getitem__).alias(
-                    t("recruiting.col.status")
-                ),
-            ),
+            learning.programs_table(enrolments, programs),
             "my_programs",
             "recruiting_my_programs",
         )
     if attended.is_empty():
         st.info(t("recruiting.learning.no_sessions"))
         return
-    shown = attended.join(programs, on="program_id", how="left").sort("held_on", descending=True)
-    table_with_download(
-        shown.select(
-            pl.col("held_on").alias(t("recruiting.col.date")),
-            pl.col("program").alias(t("recruiting.col.program")),
-            pl.col("title").alias(t("recruiting.col.title")),
-            pl.col("hours").alias(t("recruiting.col.hours")),
-            pl.col("present").alias(t("recruiting.col.present")),
-            pl.col("rating").alias(t("recruiting.col.rating")),
-            pl.col("feedback").alias(t("recruiting.col.feedback")),
-        ),
-        "my_sessions",
-        "recruiting_my_sessions",
-    )
-    _feedback(ctx, shown.filter(pl.col("present") & pl.col("rating").is_null()))
+    rows = learning.sessions(attended, programs)
+    table_with_download(learning.sessions_table(rows), "my_sessions", "recruiting_my_sessions")
+    _feedback(ctx, learning.awaiting_feedback(rows))
 
 
-def _feedback(ctx: PageContext, open_rows: pl.DataFrame) -> None:
-    if open_rows.is_empty():
+def _feedback(ctx: PageContext, labels: dict[int, str]) -> None:
+    if not labels:
         return
-    labels = {
-        sid: f"{day} · {title}"
-        for sid, day, title in open_rows.select("session_id", "held_on", "title").iter_rows()
-    }
     with st.form("recruiting_feedback"):
         st.markdown(t("recruiting.learning.feedback_help"))
         session = select(
@@ -136,25 +96,8 @@ def _exams(ctx: PageContext, me: int) -> None:
         st.info(t("recruiting.learning.no_exams"))
         return
     mine = queries.attempts(ctx.engine, ctx.signed_in_viewer.narrow(frozenset({me})))
-    summary = mine.group_by("exam_id").agg(
-        pl.len().alias("attempts"), pl.col("score").max().alias("best"), pl.col("passed").any()
-    )
-    board = exams.join(summary, on="exam_id", how="left").with_columns(
-        pl.col("attempts").fill_null(0), pl.col("passed").fill_null(False)
-    )
-    state = {True: t("recruiting.learning.passed"), False: t("recruiting.learning.not_passed")}
     table_with_download(
-        board.select(
-            pl.col("title").alias(t("recruiting.col.exam")),
-            pl.col("pass_mark").alias(t("recruiting.col.pass_mark")),
-            pl.col("question_count").alias(t("recruiting.col.questions")),
-            pl.col("attempts").alias(t("recruiting.col.attempts")),
-            pl.col("max_attempts").alias(t("recruiting.col.max_attempts")),
-            pl.col("best").alias(t("recruiting.col.best_score")),
-            pl.col("passed")
-            .replace_strict(state, return_dtype=pl.String)
-            .alias(t("recruiting.col.result")),
-        ),
+        learning.exam_board(exams, mine),
         "my_exams",
         "recruiting_my_exams",
         column_config={
@@ -228,20 +171,8 @@ def _certificates(ctx: PageContext, me: int) -> None:
     if certs.is_empty():
         st.caption(t("recruiting.learning.no_certificates"))
         return
-    exams = dict(queries.exams(ctx.engine).select("exam_id", "title").iter_rows())
-    progs = dict(queries.programs(ctx.engine).select("program_id", "name").iter_rows())
-    data = certs.with_columns(
-        pl.coalesce(
-            pl.col("exam_id").replace_strict(exams, default=None, return_dtype=pl.String),
-            pl.col("program_id").replace_strict(progs, default=None, return_dtype=pl.String),
-        ).alias("what")
-    )
     table_with_download(
-        data.sort("issued_on", descending=True).select(
-            pl.col("number").alias(t("recruiting.col.certificate")),
-            pl.col("what").alias(t("recruiting.col.for")),
-            pl.col("issued_on").alias(t("recruiting.col.issued_on")),
-        ),
+        learning.certificates_table(certs, queries.exams(ctx.engine), queries.programs(ctx.engine)),
         "my_certificates",
         "recruiting_my_certificates",
     )

@@ -19,17 +19,9 @@ from plugins.recruiting.actions.openings import (
     split_channels,
     update_opening,
 )
-from plugins.recruiting.constants import CHANNELS, OPENING_LEVELS, TERMINAL
-from plugins.recruiting.ui.common import (
-    act,
-    channel_label,
-    level_label,
-    name_column,
-    names,
-    select,
-    show_flash,
-    today,
-)
+from plugins.recruiting.logic.labels import channel_label, level_label, name_column
+from plugins.recruiting.logic.vocabulary import CHANNELS, OPENING_LEVELS, TERMINAL
+from plugins.recruiting.ui.widgets import act, select, show_flash, today
 
 
 def opening_board(ctx: PageContext) -> pl.DataFrame:
@@ -111,7 +103,7 @@ def _region_chart(board: pl.DataFrame) -> None:
 
 def _table(ctx: PageContext, board: pl.DataFrame) -> None:
     st.subheader(t("recruiting.openings.list"))
-    who = names(ctx)
+    who = queries.person_names(ctx.engine)
     labels = {c: channel_label(c) for c in CHANNELS}
     frame = board.sort("open", "opened_on", descending=[True, True]).select(
         pl.col("opening_id").alias(t("recruiting.col.id")),

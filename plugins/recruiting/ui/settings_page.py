@@ -7,14 +7,12 @@ import streamlit as st
 from pydantic import ValidationError
 
 from command_center.context import PageContext
-from command_center.db.engine import write_session
 from command_center.i18n import t
-from command_center.plugin_settings import save_settings
 from command_center.ui import page_header
-from plugins.recruiting.constants import PLUGIN
-from plugins.recruiting.rules import reason_label
+from plugins.recruiting.actions.settings import save_recruiting_settings
+from plugins.recruiting.logic.labels import reason_label
 from plugins.recruiting.settings import RecruitingSettings, settings
-from plugins.recruiting.ui.common import show_flash
+from plugins.recruiting.ui.widgets import act, show_flash
 
 
 def render(ctx: PageContext) -> None:
@@ -93,7 +91,7 @@ def render(ctx: PageContext) -> None:
             except ValidationError as exc:
                 st.error(t("recruiting.settings.invalid", detail=exc.errors()[0]["msg"]))
                 return
-            with write_session(ctx.engine) as session:
-                save_settings(session, PLUGIN, values, ctx.actor)
-            st.session_state["recruiting_flash"] = t("recruiting.settings.saved")
-            st.rerun()
+            act(
+                lambda: save_recruiting_settings(ctx.engine, ctx.viewer, values),
+                lambda _: t("recruiting.settings.saved"),
+            )

@@ -14,9 +14,10 @@ from command_center.periods import add_months
 from command_center.ui import COLORS, chart, page_header, table_with_download
 from command_center.ui.widgets import Kpi, kpi_delta, kpi_row
 from plugins.recruiting import queries
-from plugins.recruiting.constants import TRAINER_KINDS
+from plugins.recruiting.logic.labels import name_column, translate
+from plugins.recruiting.logic.vocabulary import TRAINER_KINDS
 from plugins.recruiting.ui import training_forms as forms
-from plugins.recruiting.ui.common import name_column, names, show_flash, translate
+from plugins.recruiting.ui.widgets import show_flash
 
 KPIS = ("training_hours", "bootcamp_completion", "exam_avg_score", "hires")
 
@@ -26,7 +27,7 @@ def render(ctx: PageContext) -> None:
     show_flash()
     _kpis(ctx)
     _hours_trend(ctx)
-    who = names(ctx)
+    who = queries.person_names(ctx.engine)
     _sessions(ctx, who)
     _onboarding(ctx, who)
     forms.render_forms(ctx)

@@ -17,9 +17,10 @@ from plugins.recruiting.actions.training import (
     enrol,
     record_attendance,
 )
-from plugins.recruiting.constants import PROGRAM_KINDS, TRAINER_KINDS
+from plugins.recruiting.logic.labels import kind_label
+from plugins.recruiting.logic.vocabulary import PROGRAM_KINDS, TRAINER_KINDS
 from plugins.recruiting.settings import settings
-from plugins.recruiting.ui.common import act, kind_label, select, today
+from plugins.recruiting.ui.widgets import act, select, today
 
 
 def render_forms(ctx: PageContext) -> None:

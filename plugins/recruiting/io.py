@@ -19,7 +19,13 @@ from command_center.io import ROW, upsert
 from command_center.org.scope import Viewer
 from command_center.types import Column, ExportKind, ImportKind, RowError
 from plugins.recruiting import queries
-from plugins.recruiting.constants import CHANNELS, MANAGER_LEVEL, OPENING_LEVELS, SOURCES, STAGES
+from plugins.recruiting.logic.vocabulary import (
+    CHANNELS,
+    MANAGER_LEVEL,
+    OPENING_LEVELS,
+    SOURCES,
+    STAGES,
+)
 from plugins.recruiting.models import Candidate, Opening, StageEvent
 
 IMPORT_ACTOR = "import"

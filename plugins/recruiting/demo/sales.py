@@ -24,11 +24,11 @@ from sqlalchemy.orm import Session
 
 from command_center.db.audit import audit
 from command_center.db.bulk import bulk_insert
+from command_center.db.ids import lock_table
 from command_center.db.models import OrderLine, Target
 from command_center.ledger import NewLine
 from command_center.periods import add_months, month_end
 from command_center.types import DemoContext
-from plugins.recruiting.actions.common import lock_table
 
 RAMP = (0.25, 0.45, 0.65, 0.8, 0.9, 1.0)  # share of a typical month's revenue, by month
 TARGET_RAMP = (0.3, 0.5, 0.65, 0.8, 0.9, 1.0)

@@ -1,41 +1,23 @@
 """The candidate's stage machine as pure functions: what moves are allowed, and why not.
 
-Every refusal is a :class:`RecruitingError` whose ``code`` names a message
-``recruiting.error.<code>``; the actions raise it and pages show it translated.
+Every refusal is a :class:`~plugins.recruiting.errors.RecruitingError` whose ``key``
+names a message ``recruiting.error.<key>``; the actions raise it and pages show it
+translated.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
 
 from command_center.i18n import t
-from plugins.recruiting.constants import (
-    ALL_STAGES,
+from plugins.recruiting.errors import RecruitingError
+from plugins.recruiting.logic.vocabulary import (
     INTERVIEW_ROUND,
     STAGES,
     TERMINAL,
     stage_index,
 )
-
-
-class RecruitingError(ValueError):
-    """An action the plugin refuses; ``message()`` says why in the active language."""
-
-    def __init__(self, code: str, **params: Any) -> None:
-        super().__init__(code, params)
-        self.code = code
-        self.params = params
-
-    def message(self) -> str:
-        params = dict(self.params)
-        if params.get("stage") in ALL_STAGES:
-            params["stage"] = t(f"recruiting.stage.{params['stage']}")
-        return t(f"recruiting.error.{self.code}", **params)
-
-    def __str__(self) -> str:
-        return f"{self.code} {self.params}" if self.params else self.code
 
 
 @dataclass(frozen=True)
@@ -122,10 +104,3 @@ def check_exit(current: str) -> None:
 def check_reason(reason: str, allowed: Sequence[str]) -> None:
     if reason not in allowed:
         raise RecruitingError("unknown_reason", reason=reason)
-
-
-def reason_label(code: str) -> str:
-    """A rejection reason's label: the catalog's for the built-in codes, else the text itself."""
-    key = f"recruiting.reason.{code}"
-    label = t(key)
-    return code if label == key else label

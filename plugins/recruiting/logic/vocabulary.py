@@ -80,6 +80,8 @@ DEFAULT_REJECTION_REASONS: tuple[str, ...] = (
 OVERRIDE_ROLES: frozenset[str] = frozenset({"manager", "director"})
 # Roles that run recruiting (openings, candidates, funnel).
 RECRUITER_ROLES: frozenset[str] = frozenset({"supervisor", "manager", "director"})
+# Roles that change the company's recruiting settings.
+SETTINGS_ROLES: frozenset[str] = frozenset({"director"})
 
 
 def stage_index(stage: str) -> int:

@@ -10,9 +10,9 @@ from typing import Any
 
 import polars as pl
 
-from plugins.recruiting import demo_text as txt
-from plugins.recruiting.demo_rows import Training
-from plugins.recruiting.grading import draw_questions
+from plugins.recruiting.demo import text as txt
+from plugins.recruiting.demo.rows import Training
+from plugins.recruiting.logic.exams import draw_questions
 
 MAX_ATTEMPTS = 3
 

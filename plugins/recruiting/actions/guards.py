@@ -1,37 +1,13 @@
-"""What every recruiting write shares: id allocation, locks and scope checks."""
+"""Who may act on what: the role and scope checks every recruiting write makes first."""
 
 from __future__ import annotations
 
-import datetime as dt
-from typing import Any
-
-from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
 from command_center.org.scope import Viewer
-from plugins.recruiting.constants import RECRUITER_ROLES
+from plugins.recruiting.errors import RecruitingError
+from plugins.recruiting.logic.vocabulary import RECRUITER_ROLES
 from plugins.recruiting.models import Candidate, Opening
-from plugins.recruiting.rules import RecruitingError
-
-
-def today() -> dt.date:
-    return dt.date.today()
-
-
-def lock_table(session: Session, table: str) -> None:
-    """PostgreSQL: hold off concurrent id allocation on ``table`` until commit.
-
-    SQLite needs nothing: :func:`write_session` begins with ``BEGIN IMMEDIATE``,
-    so the whole transaction already holds the database's write lock.
-    """
-    if session.get_bind().dialect.name == "postgresql":
-        session.execute(text(f"LOCK TABLE {table} IN SHARE ROW EXCLUSIVE MODE"))
-
-
-def next_id(session: Session, column: Any, table: str) -> int:
-    """MAX + 1 of ``column``, allocated inside the caller's write transaction."""
-    lock_table(session, table)
-    return int(session.scalar(select(func.max(column))) or 0) + 1
 
 
 def require_recruiter(viewer: Viewer) -> None:

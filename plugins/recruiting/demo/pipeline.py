@@ -14,8 +14,8 @@ import random
 from dataclasses import dataclass, field
 from typing import Any
 
-from plugins.recruiting import demo_text as txt
-from plugins.recruiting.constants import SCORES, STAGES
+from plugins.recruiting.demo import text as txt
+from plugins.recruiting.logic.vocabulary import SCORES, STAGES
 
 # Chance of passing each stage for an average candidate, and days the step takes.
 PASS_BASE: dict[str, float] = {

@@ -11,10 +11,10 @@ from typing import Any
 import polars as pl
 
 from command_center.types import DemoContext
-from plugins.recruiting import demo_text as txt
-from plugins.recruiting.demo_exams import exams, learning_area
-from plugins.recruiting.demo_rows import Training
-from plugins.recruiting.logic import suggest_mentor
+from plugins.recruiting.demo import text as txt
+from plugins.recruiting.demo.exams import exams, learning_area
+from plugins.recruiting.demo.rows import Training
+from plugins.recruiting.logic.onboarding import suggest_mentor
 
 BOOTCAMP_DAYS = 7
 BOOTCAMP_HOURS = 8.0

@@ -1,4 +1,5 @@
-"""Shared fixtures of the recruiting tests (imported by the other test_recruiting_* files).
+"""Shared fixtures of the recruiting tests (loaded as a pytest plugin by tests/conftest.py;
+the helpers ``recruiting_host`` and ``viewer`` are imported by the test modules).
 
 Databases hold the core and the recruiting plugin only, so these tests do not
 depend on the other plugins being finished; the core's own test_app covers the

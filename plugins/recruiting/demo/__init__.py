@@ -22,13 +22,13 @@ from command_center.db.engine import write_session
 from command_center.db.models import Person
 from command_center.demo_names import GIVEN_CHARS, SURNAMES
 from command_center.types import DemoContext
-from plugins.recruiting import demo_text as txt
 from plugins.recruiting import models as m
-from plugins.recruiting.constants import CHANNELS, SOURCES
-from plugins.recruiting.demo_pipeline import Opening, Path, close_path, simulate
-from plugins.recruiting.demo_rows import Training
-from plugins.recruiting.demo_sales import sales_for_hires
-from plugins.recruiting.demo_training import training
+from plugins.recruiting.demo import text as txt
+from plugins.recruiting.demo.pipeline import Opening, Path, close_path, simulate
+from plugins.recruiting.demo.rows import Training
+from plugins.recruiting.demo.sales import sales_for_hires
+from plugins.recruiting.demo.training import training
+from plugins.recruiting.logic.vocabulary import CHANNELS, SOURCES
 
 ACTOR = "demo"
 SOURCE_WEIGHTS = (0.16, 0.34, 0.15, 0.15, 0.10, 0.10)  # in SOURCES order
@@ -44,7 +44,7 @@ class Pipeline:
     hires: list[dict[str, Any]]  # new people rows (with candidate_id, source, start_date)
 
 
-def seed_demo(ctx: DemoContext) -> None:
+def seed(ctx: DemoContext) -> None:
     ctx.progress("Recruiting: simulating openings and candidates")
     with write_session(ctx.engine) as session:
         first_id = int(session.scalar(select(func.max(Person.person_id))) or 0) + 1
