@@ -18,7 +18,14 @@ def month_start(day: dt.date) -> dt.date:
 
 
 def add_months(month: dt.date, count: int) -> dt.date:
+    """The first day of the month ``count`` months after ``month``'s.
+
+    Raises ``ValueError`` past the calendar's ends (years 1..9999).
+    """
     index = month.year * 12 + month.month - 1 + count
+    if not 12 <= index < (dt.MAXYEAR + 1) * 12:
+        shown = f"{month.year:04d}-{month.month:02d}"
+        raise ValueError(f"{count:+d} months from {shown} is outside years 1..9999")
     return dt.date(index // 12, index % 12 + 1, 1)
 
 
@@ -44,11 +51,9 @@ class Period:
 
     @property
     def months(self) -> list[dt.date]:
-        out, month = [], self.start
-        while month <= self.end:
-            out.append(month)
-            month = add_months(month, 1)
-        return out
+        first = self.start.year * 12 + self.start.month - 1
+        last = self.end.year * 12 + self.end.month - 1
+        return [dt.date(i // 12, i % 12 + 1, 1) for i in range(first, last + 1)]
 
     @property
     def last_day(self) -> dt.date:
@@ -81,8 +86,10 @@ def containing(day: dt.date, grain: Grain) -> Period:
 
 
 def parse_period(text: str) -> Period:
-    """``2026-10``, ``2026-Q4`` or ``2026``; raises ValueError otherwise."""
+    """``2026-10``, ``2026-Q4`` or ``2026``; raises ValueError otherwise (year 0000 too)."""
     text = text.strip()
+    if text.startswith("0000"):
+        raise ValueError(f"not a period: {text!r} (there is no year 0000)")
     if m := _MONTH.match(text):
         return containing(dt.date(int(m[1]), int(m[2]), 1), "month")
     if m := _QUARTER.match(text):
@@ -93,4 +100,8 @@ def parse_period(text: str) -> Period:
 
 
 def is_period(text: str) -> bool:
+    """Does :func:`parse_period` accept ``text``?"""
+    text = text.strip()
+    if text.startswith("0000"):
+        return False
     return bool(_MONTH.match(text) or _QUARTER.match(text) or _YEAR.match(text))

@@ -6,6 +6,7 @@ demo on a laptop and a company on PostgreSQL behind several app replicas.
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -31,6 +32,45 @@ class Settings:
     lockout_attempts: int = 5
     lockout_minutes: int = 15
     refresh_seconds: int = 15
+    min_date: dt.date = dt.date(1990, 1, 1)
+    max_years_ahead: int = 5
+
+    def date_range(self, today: dt.date | None = None) -> tuple[dt.date, dt.date]:
+        """The earliest and latest date (or period start) an import accepts, inclusive.
+
+        ``min_date`` .. ``today + max_years_ahead`` years (29 February: the 28th).
+        """
+        day = today or dt.date.today()
+        year = min(day.year + self.max_years_ahead, dt.MAXYEAR)
+        try:
+            latest = day.replace(year=year)
+        except ValueError:  # 29 February in a year that has none
+            latest = day.replace(year=year, day=28)
+        return self.min_date, max(latest, self.min_date)
+
+
+def _date(name: str, default: dt.date) -> dt.date:
+    value = os.environ.get(name, "").strip()
+    if not value:
+        return default
+    try:
+        day = dt.date.fromisoformat(value)
+    except ValueError:
+        raise ValueError(f"{name} must be a date YYYY-MM-DD, not {value!r}") from None
+    return day
+
+
+def _int(name: str, default: int, least: int = 0) -> int:
+    value = os.environ.get(name, "").strip()
+    if not value:
+        return default
+    try:
+        number = int(value)
+    except ValueError:
+        raise ValueError(f"{name} must be a whole number, not {value!r}") from None
+    if number < least:
+        raise ValueError(f"{name} must be at least {least}, not {number}")
+    return number
 
 
 def get_settings() -> Settings:
@@ -42,6 +82,9 @@ def get_settings() -> Settings:
     - ``COMMAND_CENTER_LANG``: ``en`` or ``zh_CN`` for the CLI and first visit.
     - ``COMMAND_CENTER_TRACE_PLUGINS``: ``1`` prints every hook call.
     - ``COMMAND_CENTER_LOCKOUT_ATTEMPTS`` / ``COMMAND_CENTER_LOCKOUT_MINUTES``.
+    - ``COMMAND_CENTER_MIN_DATE`` (default 1990-01-01) and
+      ``COMMAND_CENTER_MAX_YEARS_AHEAD`` (default 5): the dates and periods an
+      import accepts, from the first to today plus that many years.
     """
     data_dir = Path(os.environ.get("COMMAND_CENTER_DATA_DIR") or DEFAULT_DATA_DIR)
     db_url = (
@@ -57,4 +100,6 @@ def get_settings() -> Settings:
         lockout_attempts=int(os.environ.get("COMMAND_CENTER_LOCKOUT_ATTEMPTS", "5")),
         lockout_minutes=int(os.environ.get("COMMAND_CENTER_LOCKOUT_MINUTES", "15")),
         refresh_seconds=int(os.environ.get("COMMAND_CENTER_REFRESH_SECONDS", "15")),
+        min_date=_date("COMMAND_CENTER_MIN_DATE", Settings.min_date),
+        max_years_ahead=_int("COMMAND_CENTER_MAX_YEARS_AHEAD", Settings.max_years_ahead),
     )

@@ -28,7 +28,7 @@ from command_center.db.models import (
 from command_center.io.upsert import upsert, writing
 from command_center.io.validate import ROW
 from command_center.org.scope import Viewer
-from command_center.org.tree import find_cycles
+from command_center.org.tree import MAX_DEPTH, deepest_below, find_cycles, levels
 from command_center.types import Column, ExportKind, ImportKind, RowError
 
 INT32_MAX = 2**31 - 1  # people.person_id and customers.customer_id are INTEGER
@@ -114,6 +114,35 @@ def _manager_loops(db_edges: dict[int, int | None], frame: pl.DataFrame) -> list
     return errors
 
 
+def _too_deep(db_edges: dict[int, int | None], frame: pl.DataFrame) -> list[RowError]:
+    """Rows that would make the org deeper than :data:`MAX_DEPTH` levels (loops aside).
+
+    A row is named when its person, or someone below them after the import,
+    would sit more than ``MAX_DEPTH`` levels down.
+    """
+    edges = dict(db_edges)
+    rows: dict[int, int] = {}
+    named = frame.filter(pl.col("person_id").is_not_null())
+    for row, person_id, manager_id in named.select(ROW, "person_id", "manager_id").iter_rows():
+        if person_id not in rows:
+            rows[person_id] = row
+            edges[person_id] = manager_id
+    level = levels(edges)
+    deepest = deepest_below(edges, level)
+    errors: list[RowError] = []
+    for person_id, row in rows.items():
+        if deepest.get(person_id, 0) <= MAX_DEPTH:
+            continue
+        if level[person_id] > MAX_DEPTH:
+            reason = f"{level[person_id]} levels below the top of the org (at most {MAX_DEPTH})"
+        else:
+            reason = (
+                f"puts someone below {deepest[person_id]} levels down the org (at most {MAX_DEPTH})"
+            )
+        errors.append(RowError(row, "manager_id", reason))
+    return errors
+
+
 def check_people(session: Session, frame: pl.DataFrame) -> list[RowError]:
     db_edges = dict(session.execute(select(Person.person_id, Person.manager_id)).all())
     known = _known(session, Person.person_id, frame["person_id"])
@@ -125,7 +154,7 @@ def check_people(session: Session, frame: pl.DataFrame) -> list[RowError]:
     )
     reason = "required unless level is director"
     errors += [RowError(row, "manager_id", reason) for row in no_manager[ROW]]
-    return errors + _manager_loops(db_edges, frame)
+    return errors + _manager_loops(db_edges, frame) + _too_deep(db_edges, frame)
 
 
 def check_customers(session: Session, frame: pl.DataFrame) -> list[RowError]:
@@ -141,8 +170,22 @@ def check_orders(session: Session, frame: pl.DataFrame) -> list[RowError]:
     )
 
 
+def known_metrics() -> list[str]:
+    """The metric keys of the process's plugin host (the registry the pages use)."""
+    from command_center import runtime
+
+    return sorted(runtime.registry().keys())
+
+
 def check_targets(session: Session, frame: pl.DataFrame) -> list[RowError]:
-    return _unknown(frame, "person_id", _known(session, Person.person_id), "person")
+    """Known people, and only metrics the registry publishes."""
+    errors = _unknown(frame, "person_id", _known(session, Person.person_id), "person")
+    keys = known_metrics()
+    bad = frame.filter(pl.col("metric").is_not_null() & ~pl.col("metric").is_in(keys))
+    listed = ", ".join(keys)
+    for row, metric in bad.select(ROW, "metric").iter_rows():
+        errors.append(RowError(row, "metric", f"unknown metric '{metric}' (known: {listed})"))
+    return errors
 
 
 def check_refunds(session: Session, frame: pl.DataFrame) -> list[RowError]:
@@ -183,9 +226,11 @@ def _managers_first(frame: pl.DataFrame) -> pl.DataFrame:
     depth: dict[int, int] = {}
     for start in manager:
         chain: list[int] = []
+        on_chain: set[int] = set()
         node: int | None = start
-        while node in manager and node not in depth and node not in chain:
+        while node in manager and node not in depth and node not in on_chain:
             chain.append(node)
+            on_chain.add(node)
             node = manager[node]
         base = depth.get(node, -1) if node is not None else -1
         for person_id in reversed(chain):

@@ -1,17 +1,35 @@
 """Column checks for any import kind, vectorised in Polars.
 
 Each :class:`~command_center.types.Column` becomes two expressions over the
-(stripped) string column: the typed value, null where the text does not
-parse, and the reason a cell is wrong, null where it is fine. Nothing loops
-over rows in Python, so a million-line file is checked in about a second.
+(stripped) string column: the typed value, and the reason a cell is wrong,
+null where it is fine; a cell with a reason is null in the typed frame, so a
+kind's ``check`` and ``apply`` only ever see values that passed. Nothing
+loops over rows in Python, so a million-line file is checked in about a second.
+
+Values that would poison later pages are refused here, for every kind
+(issue 13, defect 3):
+
+- dates, and the first month of periods, within :meth:`Settings.date_range
+  <command_center.settings.Settings.date_range>` (1990-01-01 .. today + 5
+  years unless configured);
+- numbers (``float``: money, quantities) within ±:data:`MAX_AMOUNT`;
+- text without control characters (C0, DEL, C1: NUL, terminal escapes …)
+  or bidirectional embeddings, overrides and isolates (U+202A..U+202E,
+  U+2066..U+2069). Tab and line breaks (LF, CR) are allowed only in free
+  text: a ``str`` column without ``choices`` whose ``max_length`` is unset
+  or at least :data:`FREE_TEXT_LENGTH` (a ``multiline`` attribute on the
+  column, if it has one, decides instead). U+2028/U+2029 are never allowed.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import polars as pl
 
+from command_center.settings import get_settings
 from command_center.types import Column, RowError
 
 ROW = "_row"
@@ -34,6 +52,58 @@ BAD_VALUE = {
 }
 _SHOWN = 40  # characters of a bad value quoted in its message
 _TYPED = "\x00typed:"
+_REASON = "\x00reason:"
+
+MAX_AMOUNT = 1e12
+"""The largest magnitude a ``float`` column accepts (money and quantities)."""
+FREE_TEXT_LENGTH = 1000
+"""A ``str`` column this long (or unbounded) is free text: tab and line breaks allowed."""
+
+_C0_C1 = [chr(c) for c in (*range(0x00, 0x20), *range(0x7F, 0xA0))]
+_LAYOUT = ["\t", "\n", "\r"]
+_CONTROLS = [c for c in _C0_C1 if c not in _LAYOUT]
+_BIDI = [chr(c) for c in (*range(0x202A, 0x202F), *range(0x2066, 0x206A))]
+_SEPARATORS = ["\u2028", "\u2029"]
+
+
+def _char_class(chars: Sequence[str]) -> str:
+    return "([" + "".join(f"\\x{{{ord(c):X}}}" for c in chars) + "])"
+
+
+def _code(char: str) -> str:
+    return f"U+{ord(char):04X}"
+
+
+_CODES = {c: _code(c) for c in _C0_C1 + _BIDI + _SEPARATORS}
+
+
+@dataclass(frozen=True)
+class Bounds:
+    """The value limits of one import: dates (and period starts) and amounts."""
+
+    first_day: dt.date
+    last_day: dt.date
+    max_amount: float = MAX_AMOUNT
+
+    @classmethod
+    def current(cls) -> Bounds:
+        """The limits in force (settings and environment, read at each call)."""
+        first, last = get_settings().date_range()
+        return cls(first, last)
+
+
+def visible(text: str) -> str:
+    """``text`` with control, direction and separator characters shown as ``U+XXXX``."""
+    return "".join(f"<{_CODES[c]}>" if c in _CODES else c for c in text)
+
+
+def free_text(column: Column) -> bool:
+    """May ``column`` hold tab and line breaks? (See the module docstring.)"""
+    declared = getattr(column, "multiline", None)
+    if declared is not None:
+        return bool(declared)
+    long = column.max_length is None or column.max_length >= FREE_TEXT_LENGTH
+    return column.dtype == "str" and not column.choices and long
 
 
 def check_header(header: Sequence[str], columns: Sequence[Column], row: int = 1) -> list[RowError]:
@@ -42,7 +112,7 @@ def check_header(header: Sequence[str], columns: Sequence[Column], row: int = 1)
     errors: list[RowError] = []
     seen: set[str] = set()
     for name in header:
-        shown = name or "(blank)"
+        shown = visible(name) or "(blank)"
         if name in seen:
             errors.append(RowError(row, shown, "duplicate column"))
         elif name not in expected:
@@ -53,24 +123,38 @@ def check_header(header: Sequence[str], columns: Sequence[Column], row: int = 1)
 
 
 def validate_frame(
-    frame: pl.DataFrame, columns: Sequence[Column], key: Sequence[str] = ()
+    frame: pl.DataFrame,
+    columns: Sequence[Column],
+    key: Sequence[str] = (),
+    bounds: Bounds | None = None,
 ) -> tuple[pl.DataFrame, list[RowError]]:
     """Type and check ``frame`` (string columns named after ``columns``, plus ``_row``).
 
     Returns the typed frame (``_row`` first, then ``columns`` in order; a value
-    that failed its check is null) and the errors, including duplicate ``key``s.
+    that failed any check is null) and the errors, including duplicate ``key``s.
+    ``bounds`` defaults to :meth:`Bounds.current`.
     """
+    limits = bounds or Bounds.current()
     names = [c.name for c in columns]
     cleaned = frame.select(
         pl.col(ROW).cast(pl.Int64),
         *[_clean(pl.col(name)).alias(name) for name in names],
     )
     both = cleaned.with_columns(_typed(c).alias(_TYPED + c.name) for c in columns)
-    typed = both.select(ROW, *[pl.col(_TYPED + n).alias(n) for n in names])
-    reasons = [r.alias(c.name) for c in columns if (r := _reason(c)) is not None]
+    reasons = {c.name: r for c in columns if (r := _reason(c, limits)) is not None}
+    both = both.with_columns(r.alias(_REASON + name) for name, r in reasons.items())
+    typed = both.select(
+        ROW,
+        *[
+            pl.when(pl.col(_REASON + n).is_null()).then(pl.col(_TYPED + n)).alias(n)
+            if n in reasons
+            else pl.col(_TYPED + n).alias(n)
+            for n in names
+        ],
+    )
     errors: list[RowError] = []
     if reasons:
-        found = both.select(ROW, *reasons)
+        found = both.select(ROW, *[pl.col(_REASON + n).alias(n) for n in reasons])
         found = found.filter(pl.any_horizontal(pl.exclude(ROW).is_not_null()))
         # "_column"/"_reason" cannot clash with a kind's own columns (names never start with _).
         long = found.unpivot(index=ROW, variable_name="_column", value_name="_reason")
@@ -119,7 +203,64 @@ def _typed(column: Column) -> pl.Expr:
     return v
 
 
-def _reason(column: Column) -> pl.Expr | None:
+def _hidden_checks(column: Column) -> list[tuple[pl.Expr, pl.Expr]]:
+    """Control, direction and (outside free text) line-break characters, each named.
+
+    One regex pass per column finds the first such character; its ``U+XXXX``
+    goes in the message (never the character itself: it could drive a terminal).
+    """
+    v = pl.col(column.name)
+    free = free_text(column)
+    refused = _CONTROLS + _BIDI + _SEPARATORS + ([] if free else _LAYOUT)
+    char = v.str.extract(_char_class(refused), 1)
+    code = pl.lit(" (") + char.replace_strict(_CODES, default="?", return_dtype=pl.String)
+    where = ")" if free else ") (tab and line breaks only in free-text columns)"
+    return [
+        (char.is_in(_CONTROLS), pl.lit("contains a control character") + code + pl.lit(")")),
+        (char.is_in(_BIDI), pl.lit("contains a text-direction control") + code + pl.lit(")")),
+        (char.is_not_null(), pl.lit("contains a line break or tab") + code + pl.lit(where)),
+    ]
+
+
+def _period_month(v: pl.Expr) -> pl.Expr:
+    """The first month of a period label as ``year * 12 + month - 1``."""
+    year = v.str.slice(0, 4).cast(pl.Int64, strict=False)
+    month = (
+        pl.when(v.str.contains("-Q"))
+        .then(v.str.slice(6, 1).cast(pl.Int64, strict=False) * 3 - 2)
+        .when(v.str.len_chars() == 7)
+        .then(v.str.slice(5, 2).cast(pl.Int64, strict=False))
+        .otherwise(1)
+    )
+    return year * 12 + month - 1
+
+
+def _range_checks(column: Column, bounds: Bounds) -> list[tuple[pl.Expr, pl.Expr]]:
+    """Dates and periods within the configured range, amounts within ±MAX_AMOUNT."""
+    t = pl.col(_TYPED + column.name)
+    first, last = bounds.first_day, bounds.last_day
+    if column.dtype == "date":
+        return [
+            (t < first, pl.lit(f"before {first.isoformat()} (the earliest date accepted)")),
+            (t > last, pl.lit(f"after {last.isoformat()} (the latest date accepted)")),
+        ]
+    if column.dtype == "period":
+        month = _period_month(t)
+        earliest, latest = first.year * 12 + first.month - 1, last.year * 12 + last.month - 1
+        return [
+            (
+                month < earliest,
+                pl.lit(f"starts before {first:%Y-%m} (the earliest month accepted)"),
+            ),
+            (month > latest, pl.lit(f"starts after {last:%Y-%m} (the latest month accepted)")),
+        ]
+    if column.dtype == "float":
+        most = f"{bounds.max_amount:,.0f}"
+        return [(t.abs() > bounds.max_amount, pl.lit(f"beyond ±{most} (the most accepted)"))]
+    return []
+
+
+def _reason(column: Column, bounds: Bounds) -> pl.Expr | None:
     """The first problem with each cell of ``column`` (null if none); ``None``: no checks."""
     v = pl.col(column.name)
     t = pl.col(_TYPED + column.name)
@@ -127,9 +268,11 @@ def _reason(column: Column) -> pl.Expr | None:
     checks: list[tuple[pl.Expr, pl.Expr]] = []
     if column.required:
         checks.append((v.is_null(), pl.lit("required value missing")))
+    checks += _hidden_checks(column)  # before any check that quotes the value
     if column.dtype != "str":
         bad = pl.lit(BAD_VALUE[column.dtype] + ": ") + shown
         checks.append((v.is_not_null() & t.is_null(), bad))
+    checks += _range_checks(column, bounds)
     if column.min_value is not None and column.dtype in ("int", "float"):
         least = f"must be at least {column.min_value:g}: "
         checks.append((t < column.min_value, pl.lit(least) + shown))

@@ -52,6 +52,50 @@ def find_cycles(edges: dict[int, int | None]) -> list[list[int]]:
     return cycles
 
 
+MAX_DEPTH = 12
+"""The most levels an org may have, top included (imports refuse deeper chains)."""
+
+
+def levels(edges: dict[int, int | None]) -> dict[int, int]:
+    """Each person's level in ``person_id -> manager_id``: 1 at the top, in one linear pass.
+
+    A manager outside ``edges`` counts as no manager. People on a loop, or
+    below one, have no level (find them with :func:`find_cycles`).
+    """
+    level: dict[int, int] = {}
+    looped: set[int] = set()
+    for start in edges:
+        path: list[int] = []
+        on_path: set[int] = set()
+        node: int | None = start
+        base = 0
+        while node is not None and node in edges:
+            if node in level:
+                base = level[node]
+                break
+            if node in looped or node in on_path:
+                looped.update(path)
+                path = []
+                break
+            path.append(node)
+            on_path.add(node)
+            node = edges[node]
+        for person_id in reversed(path):
+            base += 1
+            level[person_id] = base
+    return level
+
+
+def deepest_below(edges: dict[int, int | None], level: dict[int, int]) -> dict[int, int]:
+    """The deepest level in each person's subtree (themselves included), from :func:`levels`."""
+    deepest = dict(level)
+    for person_id in sorted(level, key=level.__getitem__, reverse=True):
+        manager_id = edges.get(person_id)
+        if manager_id is not None and manager_id in deepest:
+            deepest[manager_id] = max(deepest[manager_id], deepest[person_id])
+    return deepest
+
+
 def closure(people: pl.DataFrame) -> pl.DataFrame:
     """Every (ancestor_id, person_id) pair, a person being their own ancestor.
 
