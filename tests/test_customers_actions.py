@@ -12,10 +12,10 @@ from command_center.db.engine import read_session, write_session
 from command_center.db.models import AuditEntry, Customer, OrderLine
 from command_center.org.scope import Viewer, people_edges, scope_for
 from command_center.plugin_settings import save_settings
-from plugins.customers.actions import ActionRefused, DuplicateFound
 from plugins.customers.actions import customers as acts
 from plugins.customers.actions import pool as pool_acts
 from plugins.customers.actions.followups import FollowUpInput, log_followup
+from plugins.customers.errors import ActionRefused, DuplicateFound
 from plugins.customers.models import CustomerProfile, FollowUp, PoolMove
 from plugins.customers.settings import PLUGIN, CustomerSettings
 from tests.factories import load_small_org

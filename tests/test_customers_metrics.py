@@ -85,7 +85,7 @@ def test_overdue_customers_at_month_ends(book) -> None:
 
 
 def test_specs_are_the_agreed_keys() -> None:
-    specs = {s.key: s for s in metrics.specs()}
+    specs = {s.key: s for s in metrics.metric_specs()}
     assert set(specs) == {"new_customers", "followups", "visits", "overdue_customers",
                           "a_grade_revenue_share"}  # fmt: skip
     assert specs["a_grade_revenue_share"].kind == "ratio"

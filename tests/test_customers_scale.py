@@ -212,7 +212,7 @@ def test_counting_metrics_equal_the_whole_book_and_log(demo_db) -> None:
 
 
 def test_every_metric_declares_its_tables() -> None:
-    assert all(spec.tables for spec in metrics.specs())
+    assert all(spec.tables for spec in metrics.metric_specs())
 
 
 def test_book_is_read_with_the_scope_in_sql(demo_db, views) -> None:

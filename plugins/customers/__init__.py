@@ -1,6 +1,7 @@
 """Customers: archive, ABC grading, follow-up cadence, public and private pools.
 
-Hook implementations only; the parts live in the modules beside this one.
+Hook implementations only: each forwards to the room of the plugin layout
+(``docs/plugin-guide.md`` §Layout) that holds the part.
 """
 
 from __future__ import annotations
@@ -11,7 +12,6 @@ import typer
 from sqlalchemy import Engine
 
 from command_center import (
-    BUSINESS_ROLES,
     DemoContext,
     ExportKind,
     HomeCard,
@@ -24,7 +24,6 @@ from command_center import (
 from command_center.i18n import load_catalogs
 
 HERE = Path(__file__).resolve().parent
-SETTINGS_ROLES = frozenset({"director", "admin"})
 
 
 @hookimpl
@@ -46,66 +45,51 @@ def register_translations() -> dict[str, dict[str, str]]:
 
 @hookimpl
 def register_pages() -> list[PageSpec]:
-    from plugins.customers.ui import abc_page, archive, create, followups, pool, settings_page
+    from plugins.customers.ui import pages
 
-    return [
-        PageSpec("customers", "customers.archive.title", archive.render, BUSINESS_ROLES,
-                 ":material/contacts:", 10),
-        PageSpec("customers-followups", "customers.followups.title", followups.render,
-                 BUSINESS_ROLES, ":material/event_upcoming:", 11),
-        PageSpec("customers-pool", "customers.pool.title", pool.render, BUSINESS_ROLES,
-                 ":material/waves:", 12),
-        PageSpec("customers-abc", "customers.abc.title", abc_page.render, BUSINESS_ROLES,
-                 ":material/stacked_bar_chart:", 13),
-        PageSpec("customers-new", "customers.create.title", create.render, BUSINESS_ROLES,
-                 ":material/person_add:", 14),
-        PageSpec("customers-settings", "customers.settings.title", settings_page.render,
-                 SETTINGS_ROLES, ":material/tune:", 15),
-    ]  # fmt: skip
+    return pages()
 
 
 @hookimpl
 def register_metrics() -> list[MetricSpec]:
-    from plugins.customers import metrics
+    from plugins.customers.metrics import metric_specs
 
-    return metrics.specs()
+    return metric_specs()
 
 
 @hookimpl
 def register_importers() -> list[ImportKind]:
-    from plugins.customers.io_kinds import IMPORTS
+    from plugins.customers.io import IMPORTS
 
     return IMPORTS
 
 
 @hookimpl
 def register_exporters() -> list[ExportKind]:
-    from plugins.customers.io_kinds import EXPORTS
+    from plugins.customers.io import EXPORTS
 
     return EXPORTS
 
 
 @hookimpl
 def register_home_cards() -> list[HomeCard]:
-    from plugins.customers.ui import cards
+    from plugins.customers.ui.cards import home_cards
 
-    return [HomeCard("customers-overdue", "customers.card.title", cards.overdue_card,
-                     BUSINESS_ROLES, 20)]  # fmt: skip
+    return home_cards()
 
 
 @hookimpl
 def register_panels() -> list[PanelSpec]:
-    from plugins.customers.ui import cards
+    from plugins.customers.ui.cards import panels
 
-    return [PanelSpec("person", "customers-book", "customers.panel.book", cards.person_panel,
-                      BUSINESS_ROLES, 20)]  # fmt: skip
+    return panels()
 
 
 @hookimpl
 def register_cli(app: typer.Typer) -> None:
-    from plugins.customers import cli
+    from plugins.customers.cli import register
 
-    cli.register(app)
+    register(app)
 
 
 @hookimpl
@@ -117,18 +101,16 @@ def register_notebook(cc: object) -> dict[str, object]:
 
 @hookimpl
 def seed_demo(ctx: DemoContext) -> None:
-    from plugins.customers import demo
+    from plugins.customers.demo import seed
 
-    demo.seed(ctx)
+    seed(ctx)
 
 
 @hookimpl
 def on_startup(engine: Engine) -> None:
-    """The company's customer-month totals read once (every grade needs them), then
-    housekeeping: profiles for customers added through the core, today's release."""
-    from command_center.db import frames
-    from plugins.customers.actions.pool import backfill_profiles, release_due
+    """Warm the company's customer-month totals, then the housekeeping writes."""
+    from plugins.customers.actions.pool import housekeeping
+    from plugins.customers.queries import warm
 
-    frames.all_customer_months(engine)
-    backfill_profiles(engine)
-    release_due(engine)
+    warm(engine)
+    housekeeping(engine)

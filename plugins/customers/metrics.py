@@ -124,7 +124,7 @@ def a_grade_revenue_share(q: MetricQuery) -> pl.DataFrame:
     )
 
 
-def specs() -> list[MetricSpec]:
+def metric_specs() -> list[MetricSpec]:
     return [
         MetricSpec(
             "new_customers",

@@ -8,6 +8,8 @@ from sqlalchemy import Engine
 from command_center.plugin_settings import load_settings
 
 PLUGIN = "customers"
+SETTINGS_ROLES = frozenset({"director", "admin"})
+"""Who sees the settings page and may save the rules."""
 
 
 class CustomerSettings(BaseModel):

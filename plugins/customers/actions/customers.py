@@ -11,20 +11,15 @@ from sqlalchemy.orm import Session
 
 from command_center.db.audit import audit
 from command_center.db.engine import write_session
+from command_center.db.ids import lock_table, next_id
 from command_center.db.models import Customer, Person
 from command_center.org.scope import Viewer
 from plugins.customers import settings as settings_mod
-from plugins.customers.actions.common import (
-    ActionRefused,
-    DuplicateFound,
-    Move,
-    lock_table,
-    next_id,
-    record_moves,
-)
+from plugins.customers.actions.guards import editable
+from plugins.customers.actions.moves import Move, record_moves
+from plugins.customers.errors import ActionRefused, DuplicateFound
 from plugins.customers.logic.dedupe import name_key, phone_key, tax_key
 from plugins.customers.models import CLASSES, SOURCES, Contact, CustomerProfile
-from plugins.customers.queries.book import can_work_on
 
 
 @dataclass(frozen=True)
@@ -125,14 +120,6 @@ def find_duplicates(
     ]
 
 
-def check_duplicates(engine: Engine, name: str, phone: str, tax_id: str) -> list[dict[str, Any]]:
-    """The duplicate check alone (before the user saves), read-only."""
-    from command_center.db.engine import read_session
-
-    with read_session(engine) as session:
-        return find_duplicates(session, name, phone, tax_id)
-
-
 def _owner_for_new(session: Session, viewer: Viewer, owner_id: int | None) -> int | None:
     if viewer.role == "admin":
         raise ActionRefused("no_person")
@@ -174,7 +161,7 @@ def create_customer(
             raise DuplicateFound(matches)
         if owner is not None and private_count(session, owner) >= cap:
             raise ActionRefused("cap_reached", cap=cap)
-        customer_id = next_id(session, Customer.customer_id, "customers")
+        customer_id = next_id(session, Customer.customer_id)
         session.add(
             Customer(
                 customer_id=customer_id,
@@ -242,16 +229,6 @@ def ensure_profile(session: Session, customer: Customer) -> CustomerProfile:
     return profile
 
 
-def editable(session: Session, viewer: Viewer, customer_id: int) -> Customer:
-    """The customer, if the viewer may change it (owned within scope; a director: any)."""
-    customer = session.get(Customer, customer_id)
-    if customer is None:
-        raise ActionRefused("unknown_customer", customer=customer_id)
-    if not can_work_on(viewer, customer.owner_id):
-        raise ActionRefused("not_yours")
-    return customer
-
-
 def update_customer(
     engine: Engine, viewer: Viewer, customer_id: int, data: CustomerInput
 ) -> list[str]:
@@ -312,7 +289,7 @@ def save_contact(
     with write_session(engine) as session:
         editable(session, viewer, customer_id)
         if contact_id is None:
-            contact = Contact(contact_id=next_id(session, Contact.contact_id, "customers_contacts"))
+            contact = Contact(contact_id=next_id(session, Contact.contact_id))
             contact.customer_id = customer_id
             session.add(contact)
             action = "contact_added"

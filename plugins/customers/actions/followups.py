@@ -9,9 +9,10 @@ from sqlalchemy import Engine
 
 from command_center.db.audit import audit
 from command_center.db.engine import write_session
+from command_center.db.ids import next_id
 from command_center.org.scope import Viewer
-from plugins.customers.actions.common import ActionRefused, next_id, require_person
-from plugins.customers.actions.customers import editable
+from plugins.customers.actions.guards import editable, require_person
+from plugins.customers.errors import ActionRefused
 from plugins.customers.models import CHANNELS, SPIN_STAGES, FollowUp
 
 
@@ -49,7 +50,7 @@ def log_followup(
         customer = editable(session, viewer, customer_id)
         if customer.owner_id is None:
             raise ActionRefused("claim_first")
-        followup_id = next_id(session, FollowUp.followup_id, "customers_followups")
+        followup_id = next_id(session, FollowUp.followup_id)
         session.add(
             FollowUp(
                 followup_id=followup_id,

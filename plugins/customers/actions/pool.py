@@ -11,20 +11,19 @@ from sqlalchemy.orm import Session
 
 from command_center.db import frames
 from command_center.db.audit import audit
-from command_center.db.engine import write_session
+from command_center.db.bulk import bulk_insert
+from command_center.db.engine import read_session, write_session
 from command_center.db.models import Customer, OrderLine, Person, utcnow
+from command_center.db.tables import polars_schema
 from command_center.org.scope import Viewer
 from command_center.types import LEADER_ROLES
 from plugins.customers import settings as settings_mod
-from plugins.customers.actions.common import (
-    ACTOR_SYSTEM,
-    ActionRefused,
-    Move,
-    record_moves,
-    require_person,
-)
-from plugins.customers.actions.customers import editable, ensure_profile, private_count
+from plugins.customers.actions.customers import ensure_profile, private_count
+from plugins.customers.actions.guards import editable, require_person
+from plugins.customers.actions.moves import ACTOR_SYSTEM, Move, record_moves
+from plugins.customers.errors import ActionRefused
 from plugins.customers.logic import pool as pool_logic
+from plugins.customers.logic.dedupe import name_key
 from plugins.customers.models import CustomerProfile, FollowUp, PoolMove
 from plugins.customers.queries import activity, ledger
 
@@ -45,8 +44,6 @@ def claims_on(session: Session, person_id: int, day: dt.date) -> int:
 def claim_state(engine: Engine, person_id: int, today: dt.date) -> pool_logic.ClaimState:
     """Where a rep stands against the cap and today's claim limit."""
     rules = settings_mod.get(engine)
-    from command_center.db.engine import read_session
-
     with read_session(engine) as session:
         return pool_logic.ClaimState(
             private_count(session, person_id),
@@ -199,13 +196,15 @@ def assign(
 
 # -- the scheduled release -----------------------------------------------------------
 
-BOOK_SCHEMA = {
-    "customer_id": pl.Int64,
-    "owner_id": pl.Int64,
-    "created_on": pl.Date,
-    "locked": pl.Boolean,
-    "owned_since": pl.Date,
+BOOK_SCHEMA: dict[str, pl.DataType] = {
+    **polars_schema(Customer, ["customer_id", "owner_id", "created_on"]),
+    **polars_schema(CustomerProfile, ["locked", "owned_since"]),
 }
+LAST_FOLLOWUP_SCHEMA: dict[str, pl.DataType] = {
+    "customer_id": pl.Int64(),
+    "last_followup": pl.Date(),
+}
+LAST_WIN_SCHEMA: dict[str, pl.DataType] = {"customer_id": pl.Int64(), "last_win": pl.Date()}
 CHUNK = 5_000
 
 
@@ -221,7 +220,7 @@ def _book_query(ids: list[int] | None = None) -> Select[Any]:
 
 def _candidates(engine: Engine, today: dt.date, rules: settings_mod.CustomerSettings) -> list[int]:
     """Who looks due, from fast reads of the committed data (checked again when written)."""
-    book = frames.read_frame(engine, _book_query(), {k: v() for k, v in BOOK_SCHEMA.items()})
+    book = frames.read_frame(engine, _book_query(), BOOK_SCHEMA)
     if book.is_empty():
         return []
     since = today - dt.timedelta(days=rules.release_no_win_days)
@@ -254,7 +253,7 @@ def _recheck(
                 select(FollowUp.customer_id, func.max(FollowUp.followup_date))
                 .where(FollowUp.customer_id.in_(chunk))
                 .group_by(FollowUp.customer_id),
-                {"customer_id": pl.Int64, "last_followup": pl.Date},
+                LAST_FOLLOWUP_SCHEMA,
             )
         )
         wins.append(
@@ -263,7 +262,7 @@ def _recheck(
                 select(OrderLine.customer_id, func.max(OrderLine.order_date))
                 .where(OrderLine.customer_id.in_(chunk))
                 .group_by(OrderLine.customer_id),
-                {"customer_id": pl.Int64, "last_win": pl.Date},
+                LAST_WIN_SCHEMA,
             )
         )
     return pool_logic.release_candidates(
@@ -345,9 +344,6 @@ def _set_last_owners(session: Session, owners: dict[int, int]) -> None:
 
 def backfill_profiles(engine: Engine) -> int:
     """Profiles for customers that have none (say imported through the core); idempotent."""
-    from command_center.db.bulk import bulk_insert
-    from plugins.customers.logic.dedupe import name_key
-
     missing = (
         select(Customer.customer_id, Customer.name, Customer.owner_id, Customer.created_on)
         .outerjoin(CustomerProfile, CustomerProfile.customer_id == Customer.customer_id)
@@ -362,12 +358,7 @@ def backfill_profiles(engine: Engine) -> int:
             return 0
         frame = pl.DataFrame(
             rows,
-            schema={
-                "customer_id": pl.Int64,
-                "name": pl.String,
-                "owner_id": pl.Int64,
-                "created_on": pl.Date,
-            },
+            schema=polars_schema(Customer, ["customer_id", "name", "owner_id", "created_on"]),
             orient="row",
         )
         profiles = frame.select(
@@ -384,3 +375,9 @@ def backfill_profiles(engine: Engine) -> int:
         )  # fmt: skip
         bulk_insert(session, CustomerProfile.__table__, profiles)
         return profiles.height
+
+
+def housekeeping(engine: Engine) -> None:
+    """At start-up: profiles for customers added through the core, then today's release."""
+    backfill_profiles(engine)
+    release_due(engine)

@@ -275,3 +275,23 @@ def history(
             }
         )
     return pl.concat(parts)
+
+
+def history_counts(history: pl.DataFrame) -> pl.DataFrame:
+    """``as_of, grade, customers, revenue, month`` (``YYYY-MM``) from :func:`history`."""
+    return (
+        history.group_by("as_of", "grade")
+        .agg(pl.len().alias("customers"), pl.col("revenue").sum())
+        .with_columns(pl.col("as_of").dt.strftime("%Y-%m").alias("month"))
+        .sort("as_of", "grade")
+    )
+
+
+def grades_by_month(history: pl.DataFrame) -> pl.DataFrame:
+    """One customer's :func:`history` as a single row: a ``YYYY-MM`` column per point."""
+    return pl.DataFrame(
+        {
+            day.strftime("%Y-%m"): [grade]
+            for day, grade in history.sort("as_of").select("as_of", "grade").iter_rows()
+        }
+    )

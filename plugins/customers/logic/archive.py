@@ -55,3 +55,17 @@ def page_bounds(total: int, page: int, size: int = PAGE_SIZE) -> tuple[int, int]
 def last_page(total: int, size: int = PAGE_SIZE) -> int:
     """The index of the last page (0 when there are no rows)."""
     return max(0, (total - 1) // size)
+
+
+def record_status(grades: pl.DataFrame, dues: pl.DataFrame, customer_id: int) -> dict[str, object]:
+    """``grade`` (C when ungraded), ``last_followup``, ``due_on`` and cadence ``status`` of
+    one customer, from the company grades and the due list (``None`` when not listed)."""
+    grade = (grades.filter(pl.col("customer_id") == customer_id)["grade"].to_list() or ["C"])[0]
+    due = dues.filter(pl.col("customer_id") == customer_id)
+    first = due.row(0, named=True) if due.height else {}
+    return {
+        "grade": grade,
+        "last_followup": first.get("last_followup"),
+        "due_on": first.get("due_on"),
+        "status": first.get("status"),
+    }

@@ -101,3 +101,34 @@ def overdue_at_points(
     if not parts:
         return pl.DataFrame(schema={"as_of": pl.Date, "person_id": pl.Int64, "overdue": pl.Int64})
     return pl.concat(parts)
+
+
+def pending(dues: pl.DataFrame) -> pl.DataFrame:
+    """Customers due or overdue (:func:`due_dates` rows not ``ok``), most overdue first."""
+    return dues.filter(pl.col("status") != "ok").sort(
+        ["days_overdue", "customer_id"], descending=[True, False]
+    )
+
+
+def followup_choices(dues: pl.DataFrame, limit: int) -> pl.DataFrame:
+    """``customer_id, name`` to offer in the follow-up form: the pending ones first, then
+    the others by due date; at most ``limit``."""
+    return (
+        pending(dues)
+        .select("customer_id", "name")
+        .vstack(dues.filter(pl.col("status") == "ok").sort("due_on").select("customer_id", "name"))
+        .head(limit)
+    )
+
+
+def overdue_by_owner(pending: pl.DataFrame, owner: pl.Expr, top: int = 30) -> pl.DataFrame:
+    """``owner_id, customers, owner``: overdue customers per owner, most first; ``owner``
+    names the person (e.g. ``labels.owner_names``)."""
+    return (
+        pending.filter(pl.col("status") == "overdue")
+        .group_by("owner_id")
+        .agg(pl.len().alias("customers"))
+        .with_columns(owner.alias("owner"))
+        .sort("customers", descending=True)
+        .head(top)
+    )

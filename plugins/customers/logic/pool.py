@@ -134,3 +134,18 @@ def ownership_spells(customers: pl.DataFrame, moves: pl.DataFrame) -> pl.DataFra
         pl.col("owner_id").is_not_null()
         & (pl.col("end").is_null() | (pl.col("end") > pl.col("start")))
     ).sort("customer_id", "start")
+
+
+def filter_public(
+    public: pl.DataFrame, text: str, regions: list[str], industries: list[str]
+) -> pl.DataFrame:
+    """Public-pool rows matching the name ``text``, regions and industries (empty: all),
+    the latest released first."""
+    out = public
+    if text:
+        out = out.filter(pl.col("name").str.contains(text, literal=True))
+    if regions:
+        out = out.filter(pl.col("region").is_in(regions))
+    if industries:
+        out = out.filter(pl.col("industry").is_in(industries))
+    return out.sort(["released_on", "customer_id"], descending=[True, False], nulls_last=True)

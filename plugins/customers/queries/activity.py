@@ -9,39 +9,41 @@ from sqlalchemy import Engine, func, select
 
 from command_center.db import frames
 from command_center.db.models import Customer
+from command_center.db.tables import polars_schema, read_table
 from command_center.org.scope import Viewer
 from plugins.customers.models import Contact, CustomerProfile, FollowUp, PoolMove
 
-FOLLOWUP_SCHEMA: dict[str, pl.DataType] = {
-    "followup_id": pl.Int64(),
-    "customer_id": pl.Int64(),
-    "person_id": pl.Int64(),
-    "followup_date": pl.Date(),
-    "channel": pl.String(),
-    "notes": pl.String(),
-    "next_step": pl.String(),
-    "next_date": pl.Date(),
-    "spin_stage": pl.String(),
-}
-CONTACT_SCHEMA: dict[str, pl.DataType] = {
-    "contact_id": pl.Int64(),
-    "customer_id": pl.Int64(),
-    "name": pl.String(),
-    "title": pl.String(),
-    "phone": pl.String(),
-    "email": pl.String(),
-}
-MOVE_SCHEMA: dict[str, pl.DataType] = {
-    "move_id": pl.Int64(),
-    "customer_id": pl.Int64(),
-    "moved_on": pl.Date(),
-    "action": pl.String(),
-    "reason": pl.String(),
-    "from_owner_id": pl.Int64(),
-    "to_owner_id": pl.Int64(),
-    "days_idle": pl.Int64(),
-    "actor": pl.String(),
-}
+FOLLOWUP_SCHEMA: dict[str, pl.DataType] = polars_schema(
+    FollowUp,
+    [
+        "followup_id",
+        "customer_id",
+        "person_id",
+        "followup_date",
+        "channel",
+        "notes",
+        "next_step",
+        "next_date",
+        "spin_stage",
+    ],
+)
+CONTACT_SCHEMA: dict[str, pl.DataType] = polars_schema(
+    Contact, ["contact_id", "customer_id", "name", "title", "phone", "email"]
+)
+MOVE_SCHEMA: dict[str, pl.DataType] = polars_schema(
+    PoolMove,
+    [
+        "move_id",
+        "customer_id",
+        "moved_on",
+        "action",
+        "reason",
+        "from_owner_id",
+        "to_owner_id",
+        "days_idle",
+        "actor",
+    ],
+)
 LAST_SCHEMA: dict[str, pl.DataType] = {"customer_id": pl.Int64(), "last_followup": pl.Date()}
 FOLLOWUP_TABLES: tuple[str, ...] = ("customers_followups",)
 MOVE_TABLES: tuple[str, ...] = ("customers_pool_moves",)
@@ -152,33 +154,32 @@ def followups(
 
 def contacts(engine: Engine, customer_ids: list[int]) -> pl.DataFrame:
     """The contacts of ``customer_ids`` (the caller checked the viewer may see them)."""
-    cols = Contact.__table__.c
-    query = (
-        select(*(cols[name] for name in CONTACT_SCHEMA))
-        .where(cols.customer_id.in_(customer_ids))
-        .order_by(cols.customer_id, cols.contact_id)
+    return read_table(
+        engine,
+        Contact,
+        list(CONTACT_SCHEMA),
+        where=[Contact.customer_id.in_(customer_ids)],
+        order_by=[Contact.customer_id, Contact.contact_id],
     )
-    return frames.read_frame(engine, query, CONTACT_SCHEMA)
 
 
 def scoped_contacts(engine: Engine, viewer: Viewer) -> pl.DataFrame:
     """Contacts of customers owned within the viewer's scope (a director: all)."""
-    cols = Contact.__table__.c
-    query = select(*(cols[name] for name in CONTACT_SCHEMA)).order_by(cols.contact_id)
+    where = []
     if viewer.person_ids is not None:
         owned = select(Customer.customer_id).where(Customer.owner_id.in_(sorted(viewer.person_ids)))
-        query = query.where(cols.customer_id.in_(owned))
-    return frames.read_frame(engine, query, CONTACT_SCHEMA)
+        where.append(Contact.customer_id.in_(owned))
+    return read_table(
+        engine, Contact, list(CONTACT_SCHEMA), where=where, order_by=[Contact.contact_id]
+    )
 
 
 def all_moves(engine: Engine) -> pl.DataFrame:
     """Every pool move, unscoped (ownership history for metrics)."""
-    cols = PoolMove.__table__.c
-    query = select(*(cols[name] for name in MOVE_SCHEMA)).order_by(cols.move_id)
     return frames.cached(
         engine,
         "customers:moves",
-        lambda: frames.read_frame(engine, query, MOVE_SCHEMA),
+        lambda: read_table(engine, PoolMove, list(MOVE_SCHEMA), order_by=[PoolMove.move_id]),
         tables=MOVE_TABLES,
     )
 
@@ -194,13 +195,12 @@ def moves(engine: Engine, viewer: Viewer) -> pl.DataFrame:
 
 def profile_texts(engine: Engine, customer_id: int) -> dict[str, str]:
     """``address, needs, preferences`` of one customer (empty when it has no profile)."""
-    cols = CustomerProfile.__table__.c
-    with engine.connect() as conn:
-        row = conn.execute(
-            select(cols.address, cols.needs, cols.preferences).where(
-                cols.customer_id == customer_id
-            )
-        ).first()
-    if row is None:
+    texts = read_table(
+        engine,
+        CustomerProfile,
+        ["address", "needs", "preferences"],
+        where=[CustomerProfile.customer_id == customer_id],
+    )
+    if texts.is_empty():
         return {"address": "", "needs": "", "preferences": ""}
-    return {"address": row.address, "needs": row.needs, "preferences": row.preferences}
+    return {k: str(v or "") for k, v in texts.row(0, named=True).items()}

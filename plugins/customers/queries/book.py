@@ -10,30 +10,32 @@ from sqlalchemy import Engine, Select, func, or_, select
 
 from command_center.db import frames
 from command_center.db.models import Customer
+from command_center.db.tables import polars_schema, read_table
 from command_center.org.scope import Viewer
 from plugins.customers.logic import dedupe
 from plugins.customers.models import CustomerProfile
 
 BOOK_SCHEMA: dict[str, pl.DataType] = {
-    "customer_id": pl.Int64(),
-    "name": pl.String(),
-    "industry": pl.String(),
-    "size": pl.String(),
-    "owner_id": pl.Int64(),
-    "region": pl.String(),
-    "created_on": pl.Date(),
-    "phone": pl.String(),
-    "tax_id": pl.String(),
-    "source": pl.String(),
-    "locked": pl.Boolean(),
-    "owned_since": pl.Date(),
-    "first_owner_id": pl.Int64(),
-    "last_owner_id": pl.Int64(),
-    "released_on": pl.Date(),
-    "release_reason": pl.String(),
-    "name_key": pl.String(),
-    "phone_key": pl.String(),
-    "tax_key": pl.String(),
+    **polars_schema(
+        Customer, ["customer_id", "name", "industry", "size", "owner_id", "region", "created_on"]
+    ),
+    **polars_schema(
+        CustomerProfile,
+        [
+            "phone",
+            "tax_id",
+            "source",
+            "locked",
+            "owned_since",
+            "first_owner_id",
+            "last_owner_id",
+            "released_on",
+            "release_reason",
+            "name_key",
+            "phone_key",
+            "tax_key",
+        ],
+    ),
     "has_profile": pl.Boolean(),
 }
 # What anyone may see of a public-pool customer: no revenue, contacts or notes.
@@ -150,42 +152,32 @@ def public_pool(engine: Engine, viewer: Viewer) -> pl.DataFrame:
 
 def owners(engine: Engine) -> pl.DataFrame:
     """``customer_id, owner_id, created_on`` of every customer, unscoped (ownership spells)."""
-    c = Customer.__table__.c
-    schema: dict[str, pl.DataType] = {
-        "customer_id": pl.Int64(),
-        "owner_id": pl.Int64(),
-        "created_on": pl.Date(),
-    }
-    query = select(c.customer_id, c.owner_id, c.created_on).order_by(c.customer_id)
+    columns = ["customer_id", "owner_id", "created_on"]
     return frames.cached(
         engine,
         "customers:owners",
-        lambda: frames.read_frame(engine, query, schema),
+        lambda: read_table(engine, Customer, columns, order_by=[Customer.customer_id]),
         tables=("customers",),
     )
 
 
 def customer_ids(engine: Engine) -> pl.DataFrame:
     """``customer_id, created_on`` of every customer (the universe ABC grades), unscoped."""
-    c = Customer.__table__.c
-    schema: dict[str, pl.DataType] = {"customer_id": pl.Int64(), "created_on": pl.Date()}
-    query = select(c.customer_id, c.created_on).order_by(c.customer_id)
+    columns = ["customer_id", "created_on"]
     return frames.cached(
         engine,
         "customers:ids",
-        lambda: frames.read_frame(engine, query, schema),
+        lambda: read_table(engine, Customer, columns, order_by=[Customer.customer_id]),
         tables=("customers",),
     )
 
 
 def names(engine: Engine, ids: list[int]) -> pl.DataFrame:
     """``customer_id, name`` of ``ids`` (labels for rows the caller may already show)."""
-    c = Customer.__table__.c
-    schema: dict[str, pl.DataType] = {"customer_id": pl.Int64(), "name": pl.String()}
+    columns = ["customer_id", "name"]
     if not ids:
-        return pl.DataFrame(schema=schema)
-    query = select(c.customer_id, c.name).where(c.customer_id.in_(sorted(set(ids))))
-    return frames.read_frame(engine, query, schema)
+        return pl.DataFrame(schema=polars_schema(Customer, columns))
+    return read_table(engine, Customer, columns, where=[Customer.customer_id.in_(sorted(set(ids)))])
 
 
 def created_between(engine: Engine, start: dt.date, end: dt.date) -> pl.DataFrame:
@@ -229,7 +221,7 @@ def search_ids(engine: Engine, viewer: Viewer, text: str) -> pl.Series:
         conds.append(p.phone_key.contains(digits, autoescape=True))
         if len(digits) <= 18:
             conds.append(c.customer_id == int(digits))
-    schema: dict[str, pl.DataType] = {"customer_id": pl.Int64()}
+    schema = polars_schema(Customer, ["customer_id"])
     if not conds or viewer.role == "admin":
         return pl.Series("customer_id", [], pl.Int64)
     query = (

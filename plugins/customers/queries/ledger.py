@@ -15,38 +15,21 @@ from sqlalchemy import Engine, select
 
 from command_center.db import frames
 from command_center.db.models import CustomerMonthSales, OrderLine
+from command_center.db.tables import polars_schema
 from command_center.org.scope import OPERATOR, Viewer
 from plugins.customers.logic.dates import Window
 
-MONTHLY_SCHEMA: dict[str, pl.DataType] = {
-    "customer_id": pl.Int64(),
-    "person_id": pl.Int64(),
-    "month": pl.Date(),
-    "revenue": pl.Float64(),
-    "lines": pl.Int64(),
-}
-DAILY_SCHEMA: dict[str, pl.DataType] = {
-    "customer_id": pl.Int64(),
-    "person_id": pl.Int64(),
-    "order_date": pl.Date(),
-    "revenue": pl.Float64(),
-}
-LINE_SCHEMA: dict[str, pl.DataType] = {
-    "order_id": pl.Int64(),
-    "customer_id": pl.Int64(),
-    "person_id": pl.Int64(),
-    "order_date": pl.Date(),
-    "revenue": pl.Float64(),
-    "cost": pl.Float64(),
-}
-
-
-RAW_SCHEMA: dict[str, pl.DataType] = {
-    "customer_id": pl.Int64(),
-    "person_id": pl.Int64(),
-    "order_date": pl.Date(),
-    "revenue": pl.Float64(),
-}
+MONTHLY_SCHEMA: dict[str, pl.DataType] = polars_schema(
+    CustomerMonthSales, ["customer_id", "person_id", "month", "revenue", "lines"]
+)
+RAW_SCHEMA: dict[str, pl.DataType] = polars_schema(
+    OrderLine, ["customer_id", "person_id", "order_date", "revenue"]
+)
+DAILY_SCHEMA: dict[str, pl.DataType] = RAW_SCHEMA
+"""Day totals have the order lines' columns (summed per customer, person and day)."""
+LINE_SCHEMA: dict[str, pl.DataType] = polars_schema(
+    OrderLine, ["order_id", "customer_id", "person_id", "order_date", "revenue", "cost"]
+)
 
 
 def _raw(engine: Engine, where: str = "") -> pl.DataFrame:
@@ -103,11 +86,13 @@ def customer_month_revenue(engine: Engine) -> pl.DataFrame:
         engine,
         CustomerMonthSales.__table__,
         "customers:customer_month",
-        lambda rows: rows.lazy()
-        .filter(pl.col("lines") > 0)
-        .group_by(pl.col("customer_id").cast(pl.Int32), "month")
-        .agg(pl.col("revenue").sum())
-        .collect(),
+        lambda rows: (
+            rows.lazy()
+            .filter(pl.col("lines") > 0)
+            .group_by(pl.col("customer_id").cast(pl.Int32), "month")
+            .agg(pl.col("revenue").sum())
+            .collect()
+        ),
     )
 
 
@@ -172,7 +157,9 @@ def scoped(frame: pl.DataFrame, viewer: Viewer, customer_ids: pl.Series | None) 
 
 def customer_lines(engine: Engine, viewer: Viewer, customer_id: int) -> pl.DataFrame:
     """One customer's order lines booked by people in the viewer's scope, newest first."""
-    query = select(*OrderLine.__table__.c).where(OrderLine.customer_id == customer_id)
+    query = select(*(OrderLine.__table__.c[name] for name in LINE_SCHEMA)).where(
+        OrderLine.customer_id == customer_id
+    )
     if viewer.person_ids is not None:
         query = query.where(OrderLine.person_id.in_(sorted(viewer.person_ids)))
     query = query.order_by(OrderLine.order_date.desc(), OrderLine.order_id.desc())

@@ -10,11 +10,12 @@ from command_center.i18n import labels_now, t
 from command_center.ui import page_header, table_with_download
 from command_center.ui.widgets import Kpi, kpi_row, money_column
 from plugins.customers.logic import archive as archive_logic
+from plugins.customers.logic import display, labels
 from plugins.customers.logic.abc import GRADES
 from plugins.customers.models import CLASSES
 from plugins.customers.queries import book as book_q
 from plugins.customers.queries import figures as figures_q
-from plugins.customers.ui import common, detail
+from plugins.customers.ui import detail, forms, page_data
 
 PAGE_KEY = "customers_archive_page"
 FILTER_KEY = "customers_archive_filter"
@@ -25,9 +26,9 @@ def render(ctx: PageContext) -> None:
     if ctx.viewer.role == "admin":
         st.info(t("customers.no_business_rows"))
         return
-    rules = common.rules(ctx)
-    today = common.today()
-    dues = common.due_list(ctx)
+    rules = page_data.rules(ctx)
+    today = page_data.today()
+    dues = page_data.due_list(ctx)
     figures = figures_q.archive_figures(ctx.engine, ctx.viewer, today, rules)
     public = book_q.public_pool(ctx.engine, ctx.viewer).height
     kpi_row(
@@ -67,7 +68,7 @@ def _filters(ctx: PageContext, figures: pl.DataFrame) -> archive_logic.ArchiveFi
     classes = right.multiselect(
         t("customers.classification"),
         list(CLASSES),
-        format_func=common.select_label(CLASSES, "class"),
+        format_func=forms.select_label(CLASSES, "class"),
         key="customers_f_class",
     )
     industries = sorted(v for v in figures["industry"].unique().to_list() if v)
@@ -77,10 +78,10 @@ def _filters(ctx: PageContext, figures: pl.DataFrame) -> archive_logic.ArchiveFi
     status = mid2.multiselect(
         t("customers.archive.cadence"),
         statuses,
-        format_func=common.select_label(statuses, "status"),
+        format_func=forms.select_label(statuses, "status"),
         key="customers_f_status",
     )
-    people = common.names(ctx)
+    people = page_data.names(ctx)
     owners = sorted(o for o in figures["owner_id"].drop_nulls().unique().to_list() if o in people)
     owner = (
         right2.multiselect(
@@ -122,43 +123,25 @@ def _pager(page: int, total: int) -> None:
 
 
 def _table(ctx: PageContext, rows: pl.DataFrame) -> None:
-    people = common.names(ctx)
-    cols = {
-        "customer_id": t("customers.col.id"),
-        "name": t("customers.col.name"),
-        "grade": t("customers.grade"),
-        "size": t("customers.classification"),
-        "industry": t("customers.industry"),
-        "region": t("customers.region"),
-        "owner": t("customers.owner"),
-        "revenue": t("customers.col.revenue_window"),
-        "last_followup": t("customers.col.last_followup"),
-        "due_on": t("customers.col.due_on"),
-        "status": t("customers.archive.cadence"),
-        "locked": t("customers.col.locked"),
-    }
-    shown = common.relabel(common.relabel(rows, "size", "class"), "status", "status")
-    shown = shown.with_columns(common.owner_names(people).alias("owner")).select(
-        [pl.col(k).alias(v) for k, v in cols.items()]
-    )
+    revenue = t("customers.col.revenue_window")
     table_with_download(
-        shown,
+        display.archive_table(rows, page_data.names(ctx)),
         "customers",
         "customers_table",
-        column_config={cols["revenue"]: money_column(cols["revenue"])},
+        column_config={revenue: money_column(revenue)},
     )
 
 
 def _open(ctx: PageContext, rows: pl.DataFrame) -> None:
     st.subheader(t("customers.archive.open"))
     options = rows["customer_id"].to_list()
-    labels = common.customer_labels(rows)
-    wanted = st.session_state.get(common.OPEN_KEY)
+    picks = labels.customer_labels(rows)
+    wanted = st.session_state.get(page_data.OPEN_KEY)
     if wanted is not None and wanted not in options:
         row = book_q.customer_row(ctx.engine, ctx.viewer, wanted)
         if row is not None:
             options = [wanted, *options]
-            labels[wanted] = f"{row['name']} (#{wanted})"
+            picks[wanted] = f"{row['name']} (#{wanted})"
     if not options:
         st.info(t("customers.archive.none"))
         return
@@ -167,8 +150,8 @@ def _open(ctx: PageContext, rows: pl.DataFrame) -> None:
         t("customers.archive.customer"),
         options,
         index=index,
-        format_func=labels_now(options, lambda c: labels.get(c, str(c))),
+        format_func=labels_now(options, lambda c: picks.get(c, str(c))),
         key="customers_open_pick",
     )
-    st.session_state[common.OPEN_KEY] = chosen
+    st.session_state[page_data.OPEN_KEY] = chosen
     detail.render_customer(ctx, int(chosen))

@@ -5,15 +5,26 @@ from __future__ import annotations
 import polars as pl
 import streamlit as st
 
+from command_center import BUSINESS_ROLES, HomeCard, PanelSpec
 from command_center.context import PageContext
 from command_center.i18n import t
 from command_center.ui.widgets import Kpi, kpi_row
 from plugins.customers.queries import book as book_q
-from plugins.customers.ui import common
+from plugins.customers.ui import page_data
+
+
+def home_cards() -> list[HomeCard]:
+    return [HomeCard("customers-overdue", "customers.card.title", overdue_card,
+                     BUSINESS_ROLES, 20)]  # fmt: skip
+
+
+def panels() -> list[PanelSpec]:
+    return [PanelSpec("person", "customers-book", "customers.panel.book", person_panel,
+                      BUSINESS_ROLES, 20)]  # fmt: skip
 
 
 def overdue_card(ctx: PageContext) -> None:
-    dues = common.due_list(ctx)
+    dues = page_data.due_list(ctx)
     overdue = dues.filter(pl.col("status") == "overdue")
     due = dues.filter(pl.col("status") == "due")
     if ctx.viewer.role == "rep":
@@ -32,9 +43,9 @@ def person_panel(ctx: PageContext, person_id: int) -> None:
         st.info(t("customers.detail.out_of_scope"))
         return
     book = book_q.book(ctx.engine, ctx.viewer).filter(pl.col("owner_id") == person_id)
-    grades = book.join(common.company_grades(ctx), on="customer_id", how="left")
-    dues = common.due_list(ctx).filter(pl.col("owner_id") == person_id)
-    cap = common.rules(ctx).pool_cap
+    grades = book.join(page_data.company_grades(ctx), on="customer_id", how="left")
+    dues = page_data.due_list(ctx).filter(pl.col("owner_id") == person_id)
+    cap = page_data.rules(ctx).pool_cap
     kpi_row(
         [
             Kpi(t("customers.kpi.private_pool"), float(book.height), "count"),

@@ -8,9 +8,10 @@ import streamlit as st
 from command_center.context import PageContext
 from command_center.i18n import labels_now, t
 from command_center.ui import page_header
-from plugins.customers.actions import ActionRefused, DuplicateFound
 from plugins.customers.actions.customers import create_customer
-from plugins.customers.ui import common, forms
+from plugins.customers.errors import ActionRefused, DuplicateFound
+from plugins.customers.logic.teams import active_reps
+from plugins.customers.ui import forms, page_data
 
 PUBLIC = 0  # the owner option that leaves the new customer in the public pool
 
@@ -46,9 +47,9 @@ def render(ctx: PageContext) -> None:
         forms.show_duplicates(ctx, dup.matches)
         return
     except ActionRefused as exc:
-        common.show_refusal(exc)
+        forms.show_refusal(exc)
         return
-    st.session_state[common.OPEN_KEY] = customer_id
+    st.session_state[page_data.OPEN_KEY] = customer_id
     st.success(t("customers.create.saved", name=data.name.strip(), id=customer_id))
 
 
@@ -56,7 +57,7 @@ def _owner_options(ctx: PageContext, people: pl.DataFrame) -> dict[int, str]:
     """Reps own what they create; leaders choose a rep of their team or the public pool."""
     if ctx.viewer.role == "rep":
         return {int(ctx.viewer.person_id or 0): t("customers.create.me")}
-    reps = people.filter((pl.col("level") == "rep") & (pl.col("status") == "active")).sort("name")
+    reps = active_reps(people)
     return {
         PUBLIC: t("customers.public_pool"),
         **dict(reps.select("person_id", "name").iter_rows()),

@@ -4,21 +4,26 @@ from __future__ import annotations
 
 from typing import Any
 
-import altair as alt
 import polars as pl
 import streamlit as st
 
 from command_center.context import PageContext
 from command_center.i18n import labels_now, money, t
-from command_center.ui import COLORS, chart, data_table, render_panels, table_with_download
+from command_center.ui import chart, data_table, render_panels, table_with_download
 from command_center.ui.widgets import money_column
-from plugins.customers.actions import ActionRefused, DuplicateFound
+from plugins.customers import charts
 from plugins.customers.actions import customers as customer_actions
 from plugins.customers.actions import pool as pool_actions
+from plugins.customers.errors import ActionRefused, DuplicateFound
+from plugins.customers.logic import activity as activity_logic
+from plugins.customers.logic import display, labels
+from plugins.customers.logic.abc import grades_by_month
+from plugins.customers.logic.archive import record_status
 from plugins.customers.logic.dates import month_ends
+from plugins.customers.logic.teams import active_reps
 from plugins.customers.queries import activity, grades, ledger
 from plugins.customers.queries import book as book_q
-from plugins.customers.ui import common, forms
+from plugins.customers.ui import forms, page_data
 
 
 def render_customer(ctx: PageContext, customer_id: int) -> None:
@@ -30,7 +35,7 @@ def render_customer(ctx: PageContext, customer_id: int) -> None:
         else:
             public_card(ctx, public)
         return
-    people = common.names(ctx)
+    people = page_data.names(ctx)
     _header(ctx, row, people)
     tabs = st.tabs(
         [
@@ -64,11 +69,11 @@ def public_card(ctx: PageContext, row: dict[str, Any]) -> None:
         st.caption(
             t(
                 "customers.detail.public_caption",
-                cls=common.label("class", row["size"]),
+                cls=labels.label("class", row["size"]),
                 industry=row["industry"] or "—",
                 region=row["region"] or "—",
                 released=row["released_on"] or "—",
-                reason=common.label("reason", row["release_reason"]),
+                reason=labels.label("reason", row["release_reason"]),
             )
         )
         if ctx.viewer.role == "rep" and st.button(
@@ -77,17 +82,14 @@ def public_card(ctx: PageContext, row: dict[str, Any]) -> None:
             try:
                 pool_actions.claim(ctx.engine, ctx.viewer, int(row["customer_id"]))
             except ActionRefused as exc:
-                common.show_refusal(exc)
+                forms.show_refusal(exc)
             else:
                 st.success(t("customers.pool.claimed", customer=row["name"]))
 
 
 def _header(ctx: PageContext, row: dict[str, Any], people: dict[int, str]) -> None:
     cid = int(row["customer_id"])
-    grade = (
-        common.company_grades(ctx).filter(pl.col("customer_id") == cid)["grade"].to_list() or ["C"]
-    )[0]
-    due = common.due_list(ctx).filter(pl.col("customer_id") == cid)
+    status = record_status(page_data.company_grades(ctx), page_data.due_list(ctx), cid)
     st.subheader(f"{row['name']} · #{cid}")
     owner = (
         people.get(row["owner_id"], t("customers.colleague"))
@@ -97,7 +99,7 @@ def _header(ctx: PageContext, row: dict[str, Any], people: dict[int, str]) -> No
     st.caption(
         t(
             "customers.detail.caption",
-            cls=common.label("class", row["size"]),
+            cls=labels.label("class", row["size"]),
             industry=row["industry"] or "—",
             region=row["region"] or "—",
             owner=owner,
@@ -105,14 +107,12 @@ def _header(ctx: PageContext, row: dict[str, Any], people: dict[int, str]) -> No
         )
         + (" · " + t("customers.detail.locked") if row["locked"] else "")
     )
-    last = due["last_followup"].to_list()[0] if due.height else None
-    due_on = due["due_on"].to_list()[0] if due.height else None
-    status = due["status"].to_list()[0] if due.height else None
+    last, due_on = status["last_followup"], status["due_on"]
     cols = st.columns(4)
-    cols[0].metric(t("customers.grade"), grade)
+    cols[0].metric(t("customers.grade"), str(status["grade"]))
     cols[1].metric(t("customers.detail.last_followup"), str(last) if last else "—")
     cols[2].metric(t("customers.detail.next_due"), str(due_on) if due_on else "—")
-    cols[3].metric(t("customers.archive.cadence"), common.label("status", status))
+    cols[3].metric(t("customers.archive.cadence"), labels.label("status", status["status"]))
 
 
 def _overview(ctx: PageContext, row: dict[str, Any]) -> None:
@@ -122,24 +122,20 @@ def _overview(ctx: PageContext, row: dict[str, Any]) -> None:
         st.markdown(f"**{t('customers.col.phone')}**: {row['phone'] or '—'}")
         st.markdown(f"**{t('customers.col.tax_id')}**: {row['tax_id'] or '—'}")
         st.markdown(f"**{t('customers.col.address')}**: {texts['address'] or '—'}")
-        st.markdown(f"**{t('customers.col.source')}**: {common.label('source', row['source'])}")
+        st.markdown(f"**{t('customers.col.source')}**: {labels.label('source', row['source'])}")
     with right:
         st.markdown(f"**{t('customers.col.needs')}**")
         st.write(texts["needs"] or "—")
         st.markdown(f"**{t('customers.col.preferences')}**")
         st.write(texts["preferences"] or "—")
-    rules = common.rules(ctx)
-    points = month_ends(common.today(), 12)
+    rules = page_data.rules(ctx)
+    points = month_ends(page_data.today(), 12)
     history = grades.company_history(ctx.engine, points, rules.abc_months, rules.cutoffs).filter(
         pl.col("customer_id") == int(row["customer_id"])
     )
     if history.height:
         st.markdown(f"**{t('customers.detail.grade_history')}**")
-        by_month = {
-            day.strftime("%Y-%m"): [grade]
-            for day, grade in history.sort("as_of").select("as_of", "grade").iter_rows()
-        }
-        data_table(pl.DataFrame(by_month))
+        data_table(grades_by_month(history))
 
 
 def _purchases(ctx: PageContext, customer_id: int, people: dict[int, str]) -> None:
@@ -147,63 +143,15 @@ def _purchases(ctx: PageContext, customer_id: int, people: dict[int, str]) -> No
     if lines.is_empty():
         st.info(t("customers.detail.no_orders"))
         return
-    monthly = (
-        lines.group_by(pl.col("order_date").dt.truncate("1mo").alias("month"))
-        .agg(pl.col("revenue").sum(), pl.len().alias("lines"))
-        .sort("month")
-        .with_columns(pl.col("month").dt.strftime("%Y-%m").alias("label"))
-    )
-    spec = (
-        alt.Chart(monthly)
-        .mark_bar(color=COLORS["primary"])
-        .encode(
-            x=alt.X("label:O", title=t("customers.col.month")),
-            y=alt.Y("revenue:Q", title=t("customers.col.revenue")),
-            tooltip=[
-                alt.Tooltip("label:O", title=t("customers.col.month")),
-                alt.Tooltip("revenue:Q", title=t("customers.col.revenue"), format=",.0f"),
-                alt.Tooltip("lines:Q", title=t("customers.col.lines")),
-            ],
-        )
-        .properties(height=260)
-    )
-    chart(spec)
+    chart(charts.purchases(activity_logic.monthly_purchases(lines)))
     st.caption(t("customers.detail.orders_total", count=lines.height,
                  total=money(float(lines["revenue"].sum()))))  # fmt: skip
-    shown = lines.select(
-        pl.col("order_id").alias(t("customers.col.order")),
-        pl.col("order_date").alias(t("customers.col.date")),
-        pl.col("person_id")
-        .replace_strict(people, default=t("customers.colleague"), return_dtype=pl.String)
-        .alias(t("customers.col.booked_by")),
-        pl.col("revenue").alias(t("customers.col.revenue")),
-    )
+    shown = display.purchase_table(lines, people)
     table_with_download(
-        shown.head(common.MAX_ROWS),
+        shown.head(page_data.MAX_ROWS),
         f"orders_{customer_id}",
         f"customers_orders_{customer_id}",
         column_config={t("customers.col.revenue"): money_column(t("customers.col.revenue"))},
-    )
-
-
-def followup_table(
-    frame: pl.DataFrame, people: dict[int, str], customers: dict[int, str]
-) -> pl.DataFrame:
-    """Follow-ups as shown in tables (translated headers and codes)."""
-    frame = common.relabel(common.relabel(frame, "channel", "channel"), "spin_stage", "spin")
-    return frame.select(
-        pl.col("followup_date").alias(t("customers.followups.date")),
-        pl.col("customer_id")
-        .replace_strict(customers, default="—", return_dtype=pl.String)
-        .alias(t("customers.col.name")),
-        pl.col("person_id")
-        .replace_strict(people, default=t("customers.colleague"), return_dtype=pl.String)
-        .alias(t("customers.col.by")),
-        pl.col("channel").alias(t("customers.followups.channel")),
-        pl.col("spin_stage").alias(t("customers.followups.spin")),
-        pl.col("notes").alias(t("customers.followups.notes")),
-        pl.col("next_step").alias(t("customers.followups.next_step")),
-        pl.col("next_date").alias(t("customers.followups.next_date")),
     )
 
 
@@ -214,7 +162,7 @@ def _followups(ctx: PageContext, row: dict[str, Any], people: dict[int, str]) ->
         st.info(t("customers.detail.no_followups"))
     else:
         table_with_download(
-            followup_table(logged, people, {cid: str(row["name"])}),
+            display.followup_table(logged, people, {cid: str(row["name"])}),
             f"followups_{cid}",
             f"customers_fu_{cid}",
         )
@@ -264,7 +212,7 @@ def _contacts(ctx: PageContext, customer_id: int) -> None:
         data = customer_actions.ContactInput(name, title, phone, email)
         customer_actions.save_contact(ctx.engine, ctx.viewer, customer_id, data, chosen)
     except ActionRefused as exc:
-        common.show_refusal(exc)
+        forms.show_refusal(exc)
         return
     st.success(t("customers.contact.saved", name=name))
 
@@ -283,7 +231,7 @@ def _edit(ctx: PageContext, row: dict[str, Any]) -> None:
         forms.show_duplicates(ctx, dup.matches)
         return
     except ActionRefused as exc:
-        common.show_refusal(exc)
+        forms.show_refusal(exc)
         return
     if changed:
         st.success(t("customers.edit.saved", fields=", ".join(changed)))
@@ -300,7 +248,7 @@ def _pool(ctx: PageContext, row: dict[str, Any], people: dict[int, str]) -> None
         try:
             pool_actions.release(ctx.engine, ctx.viewer, cid)
         except ActionRefused as exc:
-            common.show_refusal(exc)
+            forms.show_refusal(exc)
         else:
             st.success(t("customers.pool.released", customer=row["name"]))
     if leader:
@@ -309,22 +257,18 @@ def _pool(ctx: PageContext, row: dict[str, Any], people: dict[int, str]) -> None
             try:
                 pool_actions.set_locked(ctx.engine, ctx.viewer, cid, not row["locked"])
             except ActionRefused as exc:
-                common.show_refusal(exc)
+                forms.show_refusal(exc)
             else:
                 st.success(t(f"{label}ed", customer=row["name"]))
         assign_form(ctx, cid, str(row["name"]), f"customers_assign_{cid}")
     moves = activity.moves(ctx.engine, ctx.viewer).filter(pl.col("customer_id") == cid)
     if not moves.is_empty():
-        data_table(move_table(moves, people, {cid: str(row["name"])}))
+        data_table(display.move_table(moves, people, {cid: str(row["name"])}))
 
 
 def assign_form(ctx: PageContext, customer_id: int, name: str, key: str) -> None:
     """Leaders: give the customer to a rep of their team."""
-    reps = (
-        ctx.people()
-        .filter((pl.col("level") == "rep") & (pl.col("status") == "active"))
-        .sort("name")
-    )
+    reps = active_reps(ctx.people())
     ids = reps["person_id"].to_list()
     if not ids:
         return
@@ -342,24 +286,6 @@ def assign_form(ctx: PageContext, customer_id: int, name: str, key: str) -> None
     try:
         pool_actions.assign(ctx.engine, ctx.viewer, customer_id, int(owner))
     except ActionRefused as exc:
-        common.show_refusal(exc)
+        forms.show_refusal(exc)
         return
     st.success(t("customers.pool.assigned", customer=name, owner=names.get(owner, "")))
-
-
-def move_table(
-    moves: pl.DataFrame, people: dict[int, str], customers: dict[int, str]
-) -> pl.DataFrame:
-    frame = common.relabel(common.relabel(moves, "action", "move"), "reason", "reason")
-    who = {**people}
-    return frame.select(
-        pl.col("moved_on").alias(t("customers.col.date")),
-        pl.col("customer_id")
-        .replace_strict(customers, default="—", return_dtype=pl.String)
-        .alias(t("customers.col.name")),
-        pl.col("action").alias(t("customers.col.move")),
-        pl.col("reason").alias(t("customers.col.reason")),
-        common.owner_names(who, "from_owner_id").alias(t("customers.col.from")),
-        common.owner_names(who, "to_owner_id").alias(t("customers.col.to")),
-        pl.col("days_idle").alias(t("customers.col.days_idle")),
-    )

@@ -1,20 +1,32 @@
-"""Forms used on more than one page: a follow-up, a customer's fields, duplicates found."""
+"""Forms used on more than one page: a follow-up, a customer's fields, duplicates found,
+and how a refused action is shown."""
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from typing import Any
 
 import streamlit as st
 
 from command_center.context import PageContext
 from command_center.i18n import labels_now, t
-from plugins.customers.actions import ActionRefused
 from plugins.customers.actions.customers import CustomerInput
 from plugins.customers.actions.followups import FollowUpInput, log_followup
+from plugins.customers.errors import ActionRefused, CustomersError
+from plugins.customers.logic import labels
 from plugins.customers.models import CHANNELS, CLASSES, SOURCES, SPIN_STAGES
 from plugins.customers.queries import book as book_q
-from plugins.customers.ui import common
+from plugins.customers.ui import page_data
+
+
+def select_label(options: Iterable[str], prefix: str) -> object:
+    """A ``format_func`` showing codes under ``customers.<prefix>`` as their labels."""
+    return labels_now(list(options), lambda v: labels.label(prefix, v))
+
+
+def show_refusal(exc: CustomersError) -> None:
+    st.error(t(exc.key, **exc.params))
 
 
 def followup_form(ctx: PageContext, options: dict[int, str], key: str) -> None:
@@ -34,14 +46,14 @@ def followup_form(ctx: PageContext, options: dict[int, str], key: str) -> None:
         left, right = st.columns(2)
         day = left.date_input(
             t("customers.followups.date"),
-            value=common.today(),
-            max_value=common.today(),
+            value=page_data.today(),
+            max_value=page_data.today(),
             key=f"{key}_date",
         )
         channel = right.radio(
             t("customers.followups.channel"),
             list(CHANNELS),
-            format_func=common.select_label(CHANNELS, "channel"),
+            format_func=select_label(CHANNELS, "channel"),
             horizontal=True,
             key=f"{key}_channel",
         )
@@ -49,7 +61,7 @@ def followup_form(ctx: PageContext, options: dict[int, str], key: str) -> None:
             t("customers.followups.spin"),
             stages,
             format_func=labels_now(
-                stages, lambda s: common.label("spin", s) if s else t("customers.spin.none")
+                stages, lambda s: labels.label("spin", s) if s else t("customers.spin.none")
             ),
             key=f"{key}_spin",
         )
@@ -63,7 +75,7 @@ def followup_form(ctx: PageContext, options: dict[int, str], key: str) -> None:
     if not submitted or customer is None:
         return
     data = FollowUpInput(
-        followup_date=day if isinstance(day, dt.date) else common.today(),
+        followup_date=day if isinstance(day, dt.date) else page_data.today(),
         channel=str(channel),
         notes=notes,
         next_step=next_step,
@@ -73,12 +85,12 @@ def followup_form(ctx: PageContext, options: dict[int, str], key: str) -> None:
     try:
         log_followup(ctx.engine, ctx.viewer, int(customer), data)
     except ActionRefused as exc:
-        common.show_refusal(exc)
+        show_refusal(exc)
         return
     st.success(
         t(
             "customers.followups.logged",
-            channel=common.label("channel", data.channel),
+            channel=labels.label("channel", data.channel),
             customer=options.get(int(customer), str(customer)),
             day=data.followup_date.isoformat(),
         )
@@ -96,7 +108,7 @@ def customer_fields(key: str, current: dict[str, Any] | None = None) -> Customer
         index=list(CLASSES).index(cur.get("size") or "prospect")
         if cur.get("size") in CLASSES
         else 2,
-        format_func=common.select_label(CLASSES, "class"),
+        format_func=select_label(CLASSES, "class"),
         key=f"{key}_size",
     )
     industry = mid.text_input(
@@ -118,7 +130,7 @@ def customer_fields(key: str, current: dict[str, Any] | None = None) -> Customer
         index=list(SOURCES).index(cur.get("source") or "other")
         if cur.get("source") in SOURCES
         else len(SOURCES) - 1,
-        format_func=common.select_label(SOURCES, "source"),
+        format_func=select_label(SOURCES, "source"),
         key=f"{key}_source",
     )
     address = st.text_input(
@@ -137,7 +149,7 @@ def customer_fields(key: str, current: dict[str, Any] | None = None) -> Customer
 def show_duplicates(ctx: PageContext, matches: list[dict[str, Any]]) -> None:
     """The existing record(s) a save would have duplicated, as far as the viewer may see them."""
     st.warning(t("customers.duplicate.found", count=len(matches)))
-    people = common.names(ctx)
+    people = page_data.names(ctx)
     for match in matches:
         cid, owner = int(match["customer_id"]), match["owner_id"]
         on = ", ".join(t(f"customers.duplicate.on_{field}") for field in match["matched_on"])
@@ -151,7 +163,7 @@ def show_duplicates(ctx: PageContext, matches: list[dict[str, Any]]) -> None:
                     else t("customers.public_pool")
                 )
                 st.caption(t("customers.duplicate.yours", owner=who))
-                st.session_state[common.OPEN_KEY] = cid
+                st.session_state[page_data.OPEN_KEY] = cid
             elif owner is None:
                 st.caption(t("customers.duplicate.public"))
             else:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import altair as alt
 import polars as pl
 import streamlit as st
 
@@ -10,11 +9,15 @@ from command_center.context import PageContext
 from command_center.i18n import labels_now, t
 from command_center.ui import chart, page_header, table_with_download
 from command_center.ui.widgets import Kpi, kpi_row
-from plugins.customers.actions import ActionRefused
+from plugins.customers import charts
 from plugins.customers.actions import pool as pool_actions
+from plugins.customers.errors import ActionRefused
+from plugins.customers.logic import activity as activity_logic
+from plugins.customers.logic import display, labels
+from plugins.customers.logic.pool import filter_public
 from plugins.customers.queries import activity
 from plugins.customers.queries import book as book_q
-from plugins.customers.ui import common, detail
+from plugins.customers.ui import detail, forms, page_data
 
 LEADERS = ("supervisor", "manager", "director")
 
@@ -24,7 +27,7 @@ def render(ctx: PageContext) -> None:
     if ctx.viewer.role == "admin":
         st.info(t("customers.no_business_rows"))
         return
-    rules = common.rules(ctx)
+    rules = page_data.rules(ctx)
     public = book_q.public_pool(ctx.engine, ctx.viewer)
     private = book_q.book(ctx.engine, ctx.viewer).filter(pl.col("owner_id").is_not_null())
     moves = activity.moves(ctx.engine, ctx.viewer)
@@ -37,7 +40,7 @@ def render(ctx: PageContext) -> None:
     ]
     kpi_row(cards)
     if ctx.viewer.role == "rep" and ctx.viewer.person_id is not None:
-        state = pool_actions.claim_state(ctx.engine, ctx.viewer.person_id, common.today())
+        state = pool_actions.claim_state(ctx.engine, ctx.viewer.person_id, page_data.today())
         st.caption(
             t(
                 "customers.pool.my_state",
@@ -59,7 +62,7 @@ def render(ctx: PageContext) -> None:
     )
     st.subheader(t("customers.pool.public"))
     shown = _public_filters(public)
-    _public_table(shown.head(common.MAX_ROWS))
+    _public_table(shown.head(page_data.MAX_ROWS))
     _act(ctx, shown)
     if ctx.viewer.role == "director":
         _run_release(ctx)
@@ -73,46 +76,26 @@ def _public_filters(public: pl.DataFrame) -> pl.DataFrame:
     region = mid.multiselect(t("customers.region"), regions, key="customers_pool_region")
     industries = sorted(v for v in public["industry"].unique().to_list() if v)
     industry = right.multiselect(t("customers.industry"), industries, key="customers_pool_ind")
-    out = public
-    if text:
-        out = out.filter(pl.col("name").str.contains(text, literal=True))
-    if region:
-        out = out.filter(pl.col("region").is_in(region))
-    if industry:
-        out = out.filter(pl.col("industry").is_in(industry))
-    return out.sort(["released_on", "customer_id"], descending=[True, False], nulls_last=True)
+    return filter_public(public, text, region, industry)
 
 
 def _public_table(rows: pl.DataFrame) -> None:
-    shown = common.relabel(common.relabel(rows, "size", "class"), "release_reason", "reason")
-    table_with_download(
-        shown.select(
-            pl.col("customer_id").alias(t("customers.col.id")),
-            pl.col("name").alias(t("customers.col.name")),
-            pl.col("size").alias(t("customers.classification")),
-            pl.col("industry").alias(t("customers.industry")),
-            pl.col("region").alias(t("customers.region")),
-            pl.col("released_on").alias(t("customers.col.released_on")),
-            pl.col("release_reason").alias(t("customers.col.reason")),
-        ),
-        "public_pool",
-        "customers_public",
-    )
+    table_with_download(display.public_table(rows), "public_pool", "customers_public")
 
 
 def _act(ctx: PageContext, shown: pl.DataFrame) -> None:
     """Reps claim; leaders assign to a rep of their team."""
-    options = shown.head(common.MAX_ROWS)
+    options = shown.head(page_data.MAX_ROWS)
     if options.is_empty():
         return
-    labels = common.customer_labels(options)
-    ids = list(labels)
+    picks = labels.customer_labels(options)
+    ids = list(picks)
     if ctx.viewer.role == "rep":
         with st.form("customers_claim_form"):
             chosen = st.selectbox(
                 t("customers.pool.claim_which"),
                 ids,
-                format_func=labels_now(ids, lambda c: labels.get(c, str(c))),
+                format_func=labels_now(ids, lambda c: picks.get(c, str(c))),
                 key="customers_claim_pick",
             )
             go = st.form_submit_button(t("customers.pool.claim"), type="primary")
@@ -120,18 +103,18 @@ def _act(ctx: PageContext, shown: pl.DataFrame) -> None:
             try:
                 pool_actions.claim(ctx.engine, ctx.viewer, int(chosen))
             except ActionRefused as exc:
-                common.show_refusal(exc)
+                forms.show_refusal(exc)
             else:
-                st.success(t("customers.pool.claimed", customer=labels[int(chosen)]))
+                st.success(t("customers.pool.claimed", customer=picks[int(chosen)]))
     elif ctx.viewer.role in LEADERS:
         chosen = st.selectbox(
             t("customers.pool.assign_which"),
             ids,
-            format_func=labels_now(ids, lambda c: labels.get(c, str(c))),
+            format_func=labels_now(ids, lambda c: picks.get(c, str(c))),
             key="customers_assign_pick",
         )
         if chosen is not None:
-            detail.assign_form(ctx, int(chosen), labels[int(chosen)], "customers_pool_assign")
+            detail.assign_form(ctx, int(chosen), picks[int(chosen)], "customers_pool_assign")
 
 
 def _run_release(ctx: PageContext) -> None:
@@ -139,7 +122,7 @@ def _run_release(ctx: PageContext) -> None:
         st.caption(t("customers.pool.release_now_help"))
         go = st.form_submit_button(t("customers.pool.release_now"))
     if go:
-        count = pool_actions.release_due(ctx.engine, common.today(), actor=ctx.actor)
+        count = pool_actions.release_due(ctx.engine, page_data.today(), actor=ctx.actor)
         st.success(t("customers.pool.release_done", count=count))
 
 
@@ -150,38 +133,10 @@ def _history(ctx: PageContext, moves: pl.DataFrame) -> None:
     if recent.is_empty():
         st.info(t("customers.pool.no_moves"))
         return
-    by_reason = (
-        common.relabel(
-            recent.with_columns(
-                pl.when(pl.col("action") == "release")
-                .then(pl.col("reason"))
-                .otherwise(pl.col("action"))
-                .alias("kind")
-            ),
-            "kind",
-            "reason",
-        )
-        .group_by(pl.col("moved_on").dt.truncate("1w").alias("week"), "kind")
-        .agg(pl.len().alias("customers"))
-    )
-    spec = (
-        alt.Chart(by_reason)
-        .mark_bar()
-        .encode(
-            x=alt.X("week:T", title=t("customers.col.week")),
-            y=alt.Y("customers:Q", title=t("customers.col.customers")),
-            color=alt.Color("kind:N", title=t("customers.col.move")),
-            tooltip=[
-                alt.Tooltip("week:T", title=t("customers.col.week")),
-                alt.Tooltip("kind:N", title=t("customers.col.move")),
-                alt.Tooltip("customers:Q", title=t("customers.col.customers")),
-            ],
-        )
-        .properties(height=240)
-    )
-    chart(spec)
-    rows = recent.sort("move_id", descending=True).head(common.MAX_ROWS)
-    names = common.customer_labels(book_q.names(ctx.engine, rows["customer_id"].unique().to_list()))
+    counts = activity_logic.moves_by_week(recent)
+    chart(charts.weekly(counts, "customers", t("customers.col.customers"), t("customers.col.move")))
+    rows = recent.sort("move_id", descending=True).head(page_data.MAX_ROWS)
+    names = labels.customer_labels(book_q.names(ctx.engine, rows["customer_id"].unique().to_list()))
     table_with_download(
-        detail.move_table(rows, common.names(ctx), names), "pool_moves", "customers_moves"
+        display.move_table(rows, page_data.names(ctx), names), "pool_moves", "customers_moves"
     )

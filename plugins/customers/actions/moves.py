@@ -1,59 +1,31 @@
-"""Shared pieces of the writes: refusals, id allocation, pool moves with their audit."""
+"""Pool moves (create, claim, release, assign) stored in bulk with their audit entries."""
 
 from __future__ import annotations
 
 import datetime as dt
 import json
-from dataclasses import dataclass, field
-from typing import Any
+from dataclasses import dataclass
 
 import polars as pl
-from sqlalchemy import func, select, text
-from sqlalchemy.orm import InstrumentedAttribute, Session
+from sqlalchemy.orm import Session
 
 from command_center.db.bulk import bulk_insert
+from command_center.db.ids import next_id
 from command_center.db.models import AuditEntry, utcnow
-from command_center.org.scope import Viewer
+from command_center.db.tables import polars_schema
+from plugins.customers.models import PoolMove
 
 ACTOR_SYSTEM = "system"
-
-
-class ActionRefused(ValueError):
-    """An action the rules forbid; ``key`` is a translation key under ``customers.refused``."""
-
-    def __init__(self, key: str, **params: Any) -> None:
-        super().__init__(key)
-        self.key = f"customers.refused.{key}"
-        self.params = params
-
-
-@dataclass
-class DuplicateFound(ValueError):
-    """The customer being saved matches existing ones (same name, phone or tax id)."""
-
-    matches: list[dict[str, Any]] = field(default_factory=list)
-
-    def __str__(self) -> str:
-        ids = ", ".join(str(m["customer_id"]) for m in self.matches)
-        return f"duplicate of customer(s) {ids}"
-
-
-def lock_table(session: Session, table: str) -> None:
-    """PostgreSQL: serialise id allocation (SQLite's BEGIN IMMEDIATE does already)."""
-    if session.get_bind().dialect.name == "postgresql":
-        session.execute(text(f"LOCK TABLE {table} IN SHARE ROW EXCLUSIVE MODE"))
-
-
-def next_id(session: Session, column: InstrumentedAttribute[int], table: str) -> int:
-    """MAX + 1 of ``column``, allocated inside the caller's write transaction."""
-    lock_table(session, table)
-    return int(session.scalar(select(func.max(column))) or 0) + 1
-
-
-def require_person(viewer: Viewer) -> int:
-    if viewer.role == "admin" or viewer.person_id is None:
-        raise ActionRefused("no_person")
-    return viewer.person_id
+MOVE_COLUMNS: tuple[str, ...] = (
+    "move_id",
+    "customer_id",
+    "moved_on",
+    "action",
+    "reason",
+    "from_owner_id",
+    "to_owner_id",
+    "days_idle",
+)
 
 
 @dataclass(frozen=True)
@@ -74,13 +46,10 @@ def record_moves(session: Session, moves: list[Move], day: dt.date, actor: str) 
     """
     if not moves:
         return 0
-    from plugins.customers.models import PoolMove
-
-    first = next_id(session, PoolMove.move_id, "customers_pool_moves")
+    first = next_id(session, PoolMove.move_id)
     now = utcnow()
     ids = list(range(first, first + len(moves)))
     days = [m.on or day for m in moves]
-    people = {"from_owner_id": pl.Int64, "to_owner_id": pl.Int64, "days_idle": pl.Int64}
     rows = pl.DataFrame(
         {
             "move_id": ids,
@@ -92,7 +61,7 @@ def record_moves(session: Session, moves: list[Move], day: dt.date, actor: str) 
             "to_owner_id": [m.to_owner_id for m in moves],
             "days_idle": [m.days_idle for m in moves],
         },
-        schema_overrides={"move_id": pl.Int64, "moved_on": pl.Date, **people},
+        schema=polars_schema(PoolMove, MOVE_COLUMNS),
     ).with_columns(pl.lit(actor).alias("actor"), pl.lit(now).alias("at"))
     bulk_insert(session, PoolMove.__table__, rows)  # type: ignore[arg-type]
     details = [

@@ -6,17 +6,17 @@ import streamlit as st
 from pydantic import ValidationError
 
 from command_center.context import PageContext
-from command_center.db.engine import write_session
 from command_center.i18n import t
-from command_center.plugin_settings import save_settings
-from plugins.customers.settings import PLUGIN, CustomerSettings
-from plugins.customers.ui import common
+from plugins.customers.actions.settings import save_rules
+from plugins.customers.errors import ActionRefused
+from plugins.customers.settings import CustomerSettings
+from plugins.customers.ui import forms, page_data
 
 
 def render(ctx: PageContext) -> None:
     st.title(t("customers.settings.title"))
     st.caption(t("customers.settings.help"))
-    current = common.rules(ctx)
+    current = page_data.rules(ctx)
     with st.form("customers_settings"):
         st.markdown(f"**{t('customers.settings.abc')}**")
         left, mid, right = st.columns(3)
@@ -63,6 +63,9 @@ def render(ctx: PageContext) -> None:
     except ValidationError:
         st.error(t("customers.settings.invalid"))
         return
-    with write_session(ctx.engine) as session:
-        save_settings(session, PLUGIN, values, ctx.actor)
+    try:
+        save_rules(ctx.engine, ctx.viewer, values, ctx.actor)
+    except ActionRefused as exc:
+        forms.show_refusal(exc)
+        return
     st.success(t("customers.settings.saved"))

@@ -26,10 +26,10 @@ from command_center.db.engine import bump_data_version
 from command_center.db.models import Customer
 from command_center.demo_names import GIVEN_CHARS, REGION_CITIES, SURNAMES
 from command_center.types import DemoContext
-from plugins.customers import demo_text as words
 from plugins.customers import settings as settings_mod
-from plugins.customers.actions.common import ACTOR_SYSTEM, Move, record_moves
+from plugins.customers.actions.moves import ACTOR_SYSTEM, Move, record_moves
 from plugins.customers.actions.pool import release_due
+from plugins.customers.demo import words
 from plugins.customers.logic.abc import abc_from_lines
 from plugins.customers.logic.dedupe import name_key, phone_key, tax_key
 from plugins.customers.models import CHANNELS, Contact, CustomerProfile, FollowUp
