@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import numpy as np
+import pluggy
 import polars as pl
 from sqlalchemy import Connection, Engine, MetaData, exists, select, text
 from sqlalchemy.orm import Session
@@ -580,6 +581,31 @@ def _store(
     return counts
 
 
+def seeding_order(impls: list[pluggy.HookImpl]) -> list[pluggy.HookImpl]:
+    """``impls`` with each one after the plugins it ``seeds_after``; else in call order.
+
+    Names of plugins that are not enabled are ignored; a loop of declarations
+    falls back to the call order for the plugins in it.
+    """
+    by_name = {impl.plugin_name: impl for impl in impls}
+    done: list[pluggy.HookImpl] = []
+    placing: set[str] = set()
+
+    def place(impl: pluggy.HookImpl) -> None:
+        if impl in done or impl.plugin_name in placing:
+            return
+        placing.add(impl.plugin_name)
+        for before in getattr(impl.function, "seeds_after", ()):
+            if before in by_name:
+                place(by_name[before])
+        placing.discard(impl.plugin_name)
+        done.append(impl)
+
+    for impl in impls:
+        place(impl)
+    return done
+
+
 def _seed_plugins(
     host: PluginHost,
     engine: Engine,
@@ -590,7 +616,7 @@ def _seed_plugins(
     progress: Callable[[str], None],
 ) -> None:
     """Each plugin's ``seed_demo`` with its own rng; a failure is recorded, not raised."""
-    for impl in reversed(host.pm.hook.seed_demo.get_hookimpls()):
+    for impl in seeding_order(host.implementations("seed_demo")):
         name = impl.plugin_name
         ctx = DemoContext(
             engine=engine,

@@ -4,6 +4,17 @@ Each plugin is imported, registered and called in isolation. A plugin that
 fails to import, or raises in a hook, is recorded in :class:`PluginInfo` with
 its error (shown by ``command-center plugins`` and the Admin page) and
 everything else keeps working.
+
+Calls keep pluggy's order: ``tryfirst`` implementations first, then the
+plugins in load order (core, built-ins in navigation order, extras, entry
+points), then ``trylast``. Hook wrappers are refused at registration: the host
+calls each implementation on its own, so a wrapper could not wrap the others.
+
+A plugin laid out as the scaffold writes needs no hook for its tables,
+migrations or translations: the host takes ``models.TABLES``, the
+``migrations/`` folder and the ``i18n/`` folder of its package by convention
+(:meth:`PluginHost.tables`, :meth:`PluginHost.migration_folders`,
+:meth:`PluginHost.translations`).
 """
 
 from __future__ import annotations
@@ -16,11 +27,14 @@ import time
 import traceback
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from pathlib import Path
+from types import ModuleType
 from typing import Any
 
 import pluggy
 
 from command_center import __version__, hookspecs
+from command_center.i18n import load_catalogs
 from command_center.settings import Settings, get_settings
 
 ENTRYPOINT_GROUP = "command_center"
@@ -79,6 +93,23 @@ def _short_error(exc: BaseException) -> str:
     return f"{type(exc).__name__}: {exc}"
 
 
+def _refuse_wrappers(pm: pluggy.PluginManager, plugin: object) -> None:
+    for attr in dir(plugin):
+        opts = pm.parse_hookimpl_opts(plugin, attr)
+        if opts and (opts.get("wrapper") or opts.get("hookwrapper")):
+            raise TypeError(f"hook {attr!r}: wrappers are not supported by the command center")
+
+
+def _unique(pairs: Iterable[tuple[str, Path]]) -> list[tuple[str, Path]]:
+    seen: set[Path] = set()
+    kept = []
+    for plugin, folder in pairs:
+        if folder.resolve() not in seen:
+            seen.add(folder.resolve())
+            kept.append((plugin, folder))
+    return kept
+
+
 class PluginHost:
     """Loads plugins and calls their hooks one plugin at a time."""
 
@@ -94,13 +125,19 @@ class PluginHost:
         self.pm = pluggy.PluginManager("command_center")
         self.pm.add_hookspecs(hookspecs)
         self.infos: dict[str, PluginInfo] = {}
+        self._loaded: list[tuple[str, object]] = []  # in load order, registered below
+        self._contributions: dict[str, list[tuple[str, Any]]] = {}
         self._load_module("core", CORE_PLUGIN, "core")
         for path in DEFAULT_PLUGINS if builtins is None else builtins:
             self._load_module(path.rsplit(".", 1)[-1], path, "builtin")
         for name, obj in extra:
-            self._register(name, obj, "extra", __version__)
+            self._load(name, obj, "extra", __version__)
         if entry_points:
             self._load_entry_points()
+        # pluggy calls the last registered first: register in reverse load order
+        # so that plain implementations run in load order.
+        for name, obj in reversed(self._loaded):
+            self._register(name, obj)
         self._check_pending()
 
     # -- loading ---------------------------------------------------------
@@ -118,7 +155,7 @@ class PluginHost:
             info.error = _short_error(exc)
             info.enabled = False
             return
-        self._register(name, module, source, __version__)
+        self._load(name, module, source, __version__)
 
     def _load_entry_points(self) -> None:
         for ep in importlib.metadata.entry_points(group=ENTRYPOINT_GROUP):
@@ -133,14 +170,19 @@ class PluginHost:
                 info.error = _short_error(exc)
                 info.enabled = False
                 continue
-            self._register(ep.name, obj, "entrypoint", version)
+            self._load(ep.name, obj, "entrypoint", version)
 
-    def _register(self, name: str, obj: object, source: str, version: str) -> None:
+    def _load(self, name: str, obj: object, source: str, version: str) -> None:
         info = self.infos.setdefault(name, PluginInfo(name, version, source))
         if self._disabled(name):
             info.enabled = False
             return
+        self._loaded.append((name, obj))
+
+    def _register(self, name: str, obj: object) -> None:
+        info = self.infos[name]
         try:
+            _refuse_wrappers(self.pm, obj)
             self.pm.register(obj, name=name)
         except Exception as exc:
             info.error = _short_error(exc)
@@ -176,28 +218,40 @@ class PluginHost:
     # -- calling ----------------------------------------------------------
     def call(self, hook: str, **kwargs: Any) -> list[HookResult]:
         """Call ``hook`` on every enabled plugin, each in its own try/except."""
-        caller = getattr(self.pm.hook, hook)
         results: list[HookResult] = []
-        # get_hookimpls() lists implementations in registration (load) order.
-        for impl in caller.get_hookimpls():
+        for impl in self.implementations(hook):
             started = time.perf_counter()
+            errors = self.infos[impl.plugin_name].hook_errors
             try:
                 args = {name: kwargs[name] for name in impl.argnames}
                 value = impl.function(**args)
             except Exception as exc:
-                self.infos[impl.plugin_name].hook_errors[hook] = _short_error(exc)
+                errors[hook] = _short_error(exc)
                 self._trace(hook, impl.plugin_name, started, error=exc)
                 if self.settings.trace_plugins:
                     traceback.print_exc(file=sys.stderr)
                 continue
+            errors.pop(hook, None)  # the last call's outcome is what the Admin page shows
             self._trace(hook, impl.plugin_name, started)
             if value is not None:
                 results.append(HookResult(impl.plugin_name, value))
         return results
 
+    def implementations(self, hook: str) -> list[pluggy.HookImpl]:
+        """``hook``'s implementations in pluggy's calling order."""
+        return list(reversed(getattr(self.pm.hook, hook).get_hookimpls()))
+
     def collect(self, hook: str, **kwargs: Any) -> list[tuple[str, Any]]:
         """Flatten the lists that every plugin returns, tagged with the plugin's name."""
         return [(r.plugin, item) for r in self.call(hook, **kwargs) for item in r.value]
+
+    def contributions(self, hook: str) -> list[tuple[str, Any]]:
+        """:meth:`collect` once: pages, home cards and panels do not change while
+        the host lives, so reruns reuse the first answer."""
+        found = self._contributions.get(hook)
+        if found is None:
+            found = self._contributions[hook] = self.collect(hook)
+        return found
 
     def _trace(
         self, hook: str, plugin: str, started: float, error: BaseException | None = None
@@ -207,6 +261,59 @@ class PluginHost:
         ms = (time.perf_counter() - started) * 1000
         status = f" raised {_short_error(error)}" if error else ""
         print(f"[plugins] {hook} {plugin} {ms:.1f} ms{status}", file=sys.stderr)
+
+    # -- conventions: what a plugin's package holds by its layout -----------
+    def packages(self) -> list[tuple[str, ModuleType, Path]]:
+        """Enabled plugins that are packages: name, module and folder, in load order."""
+        found = []
+        for name in self.infos:
+            plugin = self.pm.get_plugin(name) if name != "core" else None
+            paths = getattr(plugin, "__path__", None)
+            if isinstance(plugin, ModuleType) and paths:
+                found.append((name, plugin, Path(next(iter(paths)))))
+        return found
+
+    def tables(self) -> dict[str, list[type]]:
+        """Each plugin's ORM classes: ``models.TABLES`` of its package, and ``register_tables``.
+
+        Importing them registers the tables on the shared metadata. A models
+        module that fails to import is recorded against its plugin.
+        """
+        owned: dict[str, list[type]] = {}
+        for name, module, folder in self.packages():
+            if not (folder / "models.py").exists():
+                continue
+            try:
+                models = importlib.import_module(f"{module.__name__}.models")
+            except Exception as exc:
+                self.infos[name].hook_errors["register_tables"] = _short_error(exc)
+                continue
+            owned.setdefault(name, []).extend(getattr(models, "TABLES", ()))
+        for plugin, table in self.collect("register_tables"):
+            if table not in owned.setdefault(plugin, []):
+                owned[plugin].append(table)
+        return owned
+
+    def migration_folders(self) -> list[tuple[str, Path]]:
+        """``(plugin, folder)``: each package's ``migrations/``, and ``register_migrations``."""
+        conventional = [
+            (name, folder / "migrations")
+            for name, _, folder in self.packages()
+            if (folder / "migrations").is_dir()
+        ]
+        hooked = [(plugin, Path(folder)) for plugin, folder in self.collect("register_migrations")]
+        return _unique(conventional + hooked)
+
+    def translations(self) -> list[dict[str, dict[str, str]]]:
+        """Each package's ``i18n/`` catalogs, and ``register_translations``' answers."""
+        catalogs = []
+        for name, _, folder in self.packages():
+            if (folder / "i18n" / "en.toml").exists():
+                try:
+                    catalogs.append(load_catalogs(folder / "i18n"))
+                except Exception as exc:
+                    self.infos[name].hook_errors["register_translations"] = _short_error(exc)
+        return catalogs + [r.value for r in self.call("register_translations")]
 
     # -- reporting --------------------------------------------------------
     def plugins(self) -> list[PluginInfo]:

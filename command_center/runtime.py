@@ -1,7 +1,13 @@
 """The process-wide context that the app, the CLI and plugins share.
 
 ``engine()``, ``host()`` and ``registry()`` are built once per process and
-reused; tests swap the host with :func:`reset`.
+reused. One :class:`Runtime` object holds what they build for the current
+plugin host; :func:`reset` swaps the host and forgets everything derived from
+the old one: the registry, translations, the schema check, start-up
+housekeeping, and every cached frame (the host itself keeps the pages and
+cards it collected, see ``PluginHost.contributions``). (The
+engines' connection pools and the SQLite reader process are per database URL
+and hold no state that outlives a reset.)
 """
 
 from __future__ import annotations
@@ -22,7 +28,9 @@ from command_center.settings import get_settings
 
 
 @dataclass
-class _State:
+class Runtime:
+    """What this process built for one plugin host."""
+
     host: PluginHost | None = None  # the host that registry/translations were built for
     registry: MetricRegistry | None = None
     schema_current: set[str] = field(default_factory=set)  # URLs found fully migrated
@@ -31,7 +39,7 @@ class _State:
 
 _lock = threading.Lock()
 logger = logging.getLogger(__name__)
-_state = _State()
+_state = Runtime()
 
 
 def engine() -> Engine:
@@ -41,7 +49,7 @@ def engine() -> Engine:
 
 def _refresh(current: PluginHost) -> None:
     if _state.host is not current:
-        i18n.install([r.value for r in current.call("register_translations")])
+        i18n.install(current.translations())
         _state.registry = MetricRegistry(current)
         _state.host = current
 
@@ -115,9 +123,13 @@ def housekeeping() -> threading.Thread:
 
 
 def reset(new_host: PluginHost | None = None) -> None:
-    """Swap the plugin host (``None``: load afresh on next use)."""
+    """Swap the plugin host (``None``: load afresh on next use) and forget
+    everything built for the old one, cached frames included."""
     set_host(new_host)
     with _lock:
         _state.host = None
         _state.registry = None
         _state.schema_current.clear()
+        _state.housekeeping.clear()
+    i18n.install()
+    frames.clear_cache()

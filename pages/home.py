@@ -202,7 +202,9 @@ def _person_board(ctx: PageContext) -> None:
 
 def _home_cards(ctx: PageContext) -> None:
     cards = [
-        card for _, card in ctx.host.collect("register_home_cards") if ctx.viewer.role in card.roles
+        card
+        for _, card in ctx.host.contributions("register_home_cards")
+        if ctx.viewer.role in card.roles
     ]
     for card in sorted(cards, key=lambda c: c.order):
         with st.container(border=True):

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import json
 import types
+from collections.abc import Iterator
 
+import pluggy
 import pytest
 
-from command_center import MetricSpec, hookimpl
+from command_center import MetricSpec, PageSpec, hookimpl
 from command_center.hookdocs import DOC_PATH, render
 from command_center.metrics import MetricRegistry
 from command_center.plugins import DEFAULT_PLUGINS, PluginHost
@@ -123,3 +125,133 @@ def test_plugins_json_shape(monkeypatch: pytest.MonkeyPatch) -> None:
     data = json.loads(json.dumps([info.as_dict() for info in host.plugins()]))
     for item in data:
         assert {"name", "version", "source", "enabled", "error"} <= set(item)
+
+
+def _module(name: str, **hooks: object) -> types.ModuleType:
+    module = types.ModuleType(name)
+    for attr, function in hooks.items():
+        setattr(module, attr, function)
+    return module
+
+
+def _pages_plugin(name: str, **opts: bool) -> types.ModuleType:
+    def register_pages() -> list[PageSpec]:
+        return [PageSpec(f"{name}-page", f"{name}.page", lambda ctx: None)]
+
+    marker = hookimpl(**opts) if opts else hookimpl
+    return _module(name, register_pages=marker(register_pages))
+
+
+def test_calls_keep_pluggys_order_with_load_order_for_plain_hooks(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    extra = [
+        ("late", _pages_plugin("late", trylast=True)),
+        ("plain_a", _pages_plugin("plain_a")),
+        ("early", _pages_plugin("early", tryfirst=True)),
+        ("plain_b", _pages_plugin("plain_b")),
+    ]
+    host = host_with(monkeypatch, builtins=[], extra=extra)
+    order = [plugin for plugin, _ in host.collect("register_pages")]
+    assert order == ["early", "plain_a", "plain_b", "late"]
+    assert order == [impl.plugin_name for impl in host.implementations("register_pages")]
+
+
+def test_hook_wrappers_are_refused_at_registration(monkeypatch: pytest.MonkeyPatch) -> None:
+    def register_pages() -> Iterator[None]:
+        yield
+
+    wrapping = _module("wrapping", register_pages=hookimpl(wrapper=True)(register_pages))
+    host = host_with(monkeypatch, builtins=[], extra=[("wrapping", wrapping)])
+    assert not host.enabled("wrapping")
+    assert "wrappers are not supported" in (host.infos["wrapping"].error or "")
+
+
+def test_a_hook_error_is_forgotten_once_the_hook_works_again(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    answers: list[object] = [RuntimeError("down for now"), []]
+
+    @hookimpl
+    def register_pages() -> list[PageSpec]:
+        answer = answers.pop(0)
+        if isinstance(answer, Exception):
+            raise answer
+        return answer  # type: ignore[return-value]
+
+    flaky = _module("flaky", register_pages=register_pages)
+    host = host_with(monkeypatch, builtins=[], extra=[("flaky", flaky)])
+    host.collect("register_pages")
+    assert "down for now" in host.infos["flaky"].hook_errors["register_pages"]
+    host.collect("register_pages")
+    assert host.infos["flaky"].hook_errors == {}
+
+
+def test_tables_migrations_and_translations_come_from_the_package_layout(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from plugins.customers.models import TABLES
+
+    host = host_with(monkeypatch, builtins=["plugins.customers"])
+    assert host.tables()["customers"] == list(TABLES)
+    folders = dict(host.migration_folders())
+    assert folders["customers"].name == "migrations"
+    assert folders["customers"].parent.name == "customers"
+    assert len(host.migration_folders()) == len(folders)  # hook and convention counted once
+    catalogs = host.translations()
+    assert any("customers.section" in catalog["en"] for catalog in catalogs if "en" in catalog)
+
+
+def test_contributions_are_collected_once_per_host(monkeypatch: pytest.MonkeyPatch) -> None:
+    calls: list[int] = []
+
+    @hookimpl
+    def register_pages() -> list[PageSpec]:
+        calls.append(1)
+        return []
+
+    counting = _module("counting", register_pages=register_pages)
+    host = host_with(monkeypatch, builtins=[], extra=[("counting", counting)])
+    host.contributions("register_pages")
+    host.contributions("register_pages")
+    assert calls == [1]
+
+
+_PLAIN = {
+    "wrapper": False,
+    "hookwrapper": False,
+    "optionalhook": False,
+    "tryfirst": False,
+    "trylast": False,
+    "specname": None,
+}
+
+
+def test_demo_seeding_follows_declared_order() -> None:
+    from command_center import seeds_after
+    from command_center.demo import seeding_order
+
+    def impl(name: str, after: tuple[str, ...] = ()) -> pluggy.HookImpl:
+        def seed_demo(ctx: object) -> None: ...
+
+        if after:
+            seeds_after(*after)(seed_demo)
+        return pluggy.HookImpl(None, name, seed_demo, _PLAIN)
+
+    impls = [impl("incentives", ("appraisal", "missing")), impl("appraisal"), impl("pipeline")]
+    assert [i.plugin_name for i in seeding_order(impls)] == ["appraisal", "incentives", "pipeline"]
+    loop = [impl("a", ("b",)), impl("b", ("a",))]
+    assert sorted(i.plugin_name for i in seeding_order(loop)) == ["a", "b"]
+
+
+def test_reset_forgets_cached_frames_and_the_old_host(monkeypatch: pytest.MonkeyPatch) -> None:
+    from command_center import runtime
+    from command_center.db import frames
+
+    host = host_with(monkeypatch, builtins=[])
+    runtime.reset(host)
+    registry = runtime.registry()
+    frames._cache[("test", "key")] = (object(), 1)
+    runtime.reset(None)
+    assert ("test", "key") not in frames._cache
+    assert runtime.host() is not host and runtime.registry() is not registry

@@ -43,10 +43,10 @@ class MigrationTrack:
 
 def tracks(host: PluginHost) -> list[MigrationTrack]:
     """The core's track first, then one per enabled plugin with migrations."""
-    host.collect("register_tables")  # importing the models registers them on Base
+    host.tables()  # importing the models registers them on Base
     folders: dict[str, list[Path]] = {}
-    for plugin, folder in host.collect("register_migrations"):
-        folders.setdefault(plugin, []).append(Path(folder))
+    for plugin, folder in host.migration_folders():
+        folders.setdefault(plugin, []).append(folder)
     return [MigrationTrack("core", (CORE_VERSIONS,))] + [
         MigrationTrack(owner, tuple(paths)) for owner, paths in folders.items() if owner != "core"
     ]

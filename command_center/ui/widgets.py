@@ -180,7 +180,7 @@ def render_panels(ctx: PageContext, entity: str, entity_id: int) -> None:
     """Every plugin's panels for ``entity`` (e.g. a customer), each isolated."""
     panels = [
         panel
-        for _, panel in ctx.host.collect("register_panels")
+        for _, panel in ctx.host.contributions("register_panels")
         if panel.entity == entity and ctx.viewer.role in panel.roles
     ]
     for panel in sorted(panels, key=lambda p: p.order):
