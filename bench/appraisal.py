@@ -146,7 +146,7 @@ def live_task(scale: str) -> tuple[float, float, int]:
     from command_center import runtime
     from command_center.db import frames
     from command_center.org.scope import OPERATOR
-    from plugins.appraisal.live import live_lines
+    from plugins.appraisal.queries.live import live_lines
 
     engine = _engine(scale)
     cycle = _unit_cycle(engine, "in_progress")

@@ -21,15 +21,14 @@ from command_center.ledger import NewLine, book_lines
 from command_center.metrics import MetricRegistry
 from command_center.org.scope import OPERATOR, Viewer, people_edges, scope_for
 from command_center.periods import parse_period
-from command_center.plugins import PluginHost
 from command_center.published import read_published
-from command_center.settings import get_settings
 from plugins.appraisal import actions, queries
 from plugins.appraisal.errors import AppraisalError
-from plugins.appraisal.live import live_lines
 from plugins.appraisal.logic import Line
+from plugins.appraisal.queries.live import live_lines
 from tests.conftest import BACKENDS, Db, _drop_db, _new_db
 from tests.factories import load_small_org
+from tests.fixtures_appraisal import appraisal_host
 
 TOPIC = "appraisal.bonus_multiplier"
 VALUES = {
@@ -38,11 +37,6 @@ VALUES = {
 }
 REP_LINES = [Line("revenue", 70, None), Line("margin", 30, 0.5)]
 SUP_LINES = [Line("revenue", 100, None)]
-
-
-def appraisal_host() -> PluginHost:
-    """The core and appraisal only: no other plugin's metric exists."""
-    return PluginHost(get_settings(), builtins=["plugins.appraisal"], entry_points=False)
 
 
 @pytest.fixture(params=BACKENDS)
@@ -485,7 +479,7 @@ def test_scope_rep_sees_own_manager_sees_team(org, registry) -> None:
 
 
 def test_export_is_scoped(org, registry) -> None:
-    from plugins.appraisal.exports import read_results
+    from plugins.appraisal.queries import read_results
 
     cycle = planned_cycle(org, registry)
     mgr = viewer(org, "mgr", "manager", 2)

@@ -14,13 +14,13 @@ from plugins.appraisal import queries
 from plugins.appraisal.logic import guideline_counts
 from plugins.appraisal.settings import AppraisalSettings
 from tests.conftest import Db, _drop_db
-from tests.test_appraisal_pages import _demo
+from tests.fixtures_appraisal import appraisal_demo
 
 
 @pytest.fixture(scope="module")
 def two_demos(tmp_path_factory) -> Iterator[tuple[Db, Db]]:
-    first = _demo("sqlite", tmp_path_factory.mktemp("demo_a"), None)
-    second = _demo("sqlite", tmp_path_factory.mktemp("demo_b"), None)
+    first = appraisal_demo("sqlite", tmp_path_factory.mktemp("demo_a"), None)
+    second = appraisal_demo("sqlite", tmp_path_factory.mktemp("demo_b"), None)
     yield first, second
     _drop_db(first, None)
     _drop_db(second, None)

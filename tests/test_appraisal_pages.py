@@ -8,17 +8,15 @@ import polars as pl
 import pytest
 from sqlalchemy import select, update
 
-from command_center import runtime
 from command_center import testing as apptest
 from command_center.db import frames
 from command_center.db.engine import read_session, write_session
-from command_center.demo import load_demo
 from command_center.org.scope import OPERATOR, Viewer, people_edges, scope_for
 from command_center.published import read_published
 from plugins.appraisal import actions, queries
 from plugins.appraisal.models import Cycle, Record
-from tests.conftest import AS_OF, BACKENDS, SEED, Db, _drop_db, _new_db
-from tests.test_appraisal_actions import appraisal_host
+from tests.conftest import BACKENDS, Db, _drop_db
+from tests.fixtures_appraisal import appraisal_demo, appraisal_host
 
 ROLES = ["director", "manager", "supervisor", "rep", "admin"]
 PAGES = [
@@ -33,22 +31,10 @@ PAGES = [
 ]
 
 
-def _demo(backend: str, folder: object, pg: object) -> Db:
-    from command_center.db.migrate import upgrade
-
-    host = appraisal_host()
-    runtime.reset(host)  # the demo scores with this host's metrics
-    db = _new_db(backend, folder, pg)  # type: ignore[arg-type]
-    upgrade(db.engine, host)
-    load_demo(db.engine, host, scale="small", seed=SEED, as_of=AS_OF)
-    runtime.reset(None)
-    return db
-
-
 @pytest.fixture(scope="module", params=BACKENDS)
 def shared(request, tmp_path_factory, pg_databases) -> Iterator[Db]:
     """The small demo for read-only page tests."""
-    db = _demo(request.param, tmp_path_factory.mktemp("appraisal"), pg_databases)
+    db = appraisal_demo(request.param, tmp_path_factory.mktemp("appraisal"), pg_databases)
     yield db
     _drop_db(db, pg_databases)
 
@@ -56,7 +42,7 @@ def shared(request, tmp_path_factory, pg_databases) -> Iterator[Db]:
 @pytest.fixture
 def fresh(tmp_path, pg_databases, monkeypatch, app_env) -> Iterator[Db]:
     """A demo of its own (SQLite) for tests that write through the pages."""
-    db = _demo("sqlite", tmp_path, None)
+    db = appraisal_demo("sqlite", tmp_path, None)
     apptest.use_database(db.url, appraisal_host())
     yield db
     _drop_db(db, None)

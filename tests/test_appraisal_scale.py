@@ -18,10 +18,10 @@ from polars.testing import assert_frame_equal
 from command_center.metrics import MetricRegistry
 from command_center.org.scope import OPERATOR
 from command_center.periods import parse_period
-from plugins.appraisal import live, queries
-from plugins.appraisal.queries import CycleInfo
+from plugins.appraisal import queries
+from plugins.appraisal.queries import CycleInfo, live
 from tests.conftest import Db, make_host
-from tests.test_team_events_fixtures import viewer
+from tests.fixtures_appraisal import login_viewer as viewer
 
 pytestmark = pytest.mark.one_backend  # old vs new path in Polars: SQLite suffices
 

@@ -1,112 +1,28 @@
 """Appraisal: monthly and annual cycles, KPI contracts on live metrics, reviews, 271
 calibration, results applied (bonus multipliers published for incentives).
 
-Hook implementations only; the parts live in the modules beside this one.
+Hook implementations only: each forwards to its room (``ui``, ``metrics``, ``io``,
+``cli``, ``demo``).
 """
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 import typer
 
-from command_center import hookimpl
+from command_center import hookimpl, seeds_after
 from command_center.i18n import load_catalogs
-from command_center.types import (
-    BUSINESS_ROLES,
-    LEADER_ROLES,
-    DemoContext,
-    ExportKind,
-    HomeCard,
-    MetricSpec,
-    PageSpec,
-    PanelSpec,
-)
+from command_center.types import DemoContext, ExportKind, HomeCard, MetricSpec, PageSpec, PanelSpec
 
 HERE = Path(__file__).resolve().parent
-APPRAISED = frozenset({"manager", "supervisor", "rep"})
-
-
-def _page(module: str) -> Any:
-    """The ``render`` of ``ui/<module>.py``, imported when the page runs."""
-
-    def render(ctx: Any) -> None:
-        from importlib import import_module
-
-        import_module(f"plugins.appraisal.ui.{module}").render(ctx)
-
-    return render
 
 
 @hookimpl
 def register_pages() -> list[PageSpec]:
-    return [
-        PageSpec(
-            "appraisal-mine",
-            "appraisal.mine.title",
-            _page("mine"),
-            APPRAISED,
-            ":material/person_check:",
-            10,
-        ),
-        PageSpec(
-            "appraisal-cycles",
-            "appraisal.cycles.title",
-            _page("cycles"),
-            LEADER_ROLES,
-            ":material/event_repeat:",
-            20,
-        ),
-        PageSpec(
-            "appraisal-contracts",
-            "appraisal.contracts.title",
-            _page("contracts"),
-            LEADER_ROLES,
-            ":material/contract:",
-            30,
-        ),
-        PageSpec(
-            "appraisal-progress",
-            "appraisal.progress.title",
-            _page("progress"),
-            LEADER_ROLES,
-            ":material/monitoring:",
-            40,
-        ),
-        PageSpec(
-            "appraisal-reviews",
-            "appraisal.reviews.title",
-            _page("reviews"),
-            LEADER_ROLES,
-            ":material/rate_review:",
-            50,
-        ),
-        PageSpec(
-            "appraisal-calibration",
-            "appraisal.calibration.title",
-            _page("calibration"),
-            LEADER_ROLES,
-            ":material/balance:",
-            60,
-        ),
-        PageSpec(
-            "appraisal-results",
-            "appraisal.results.title",
-            _page("results"),
-            BUSINESS_ROLES,
-            ":material/workspace_premium:",
-            70,
-        ),
-        PageSpec(
-            "appraisal-policy",
-            "appraisal.policy.title",
-            _page("policy"),
-            frozenset({"director"}),
-            ":material/tune:",
-            80,
-        ),
-    ]
+    from plugins.appraisal.ui import pages
+
+    return pages()
 
 
 @hookimpl
@@ -123,9 +39,9 @@ def register_migrations() -> list[Path]:
 
 @hookimpl
 def register_metrics() -> list[MetricSpec]:
-    from plugins.appraisal.metrics import metrics
+    from plugins.appraisal.metrics import metric_specs
 
-    return metrics()
+    return metric_specs()
 
 
 @hookimpl
@@ -135,27 +51,23 @@ def register_translations() -> dict[str, dict[str, str]]:
 
 @hookimpl
 def register_home_cards() -> list[HomeCard]:
-    from plugins.appraisal.ui.cards import home_card
+    from plugins.appraisal.ui.cards import home_cards
 
-    return [HomeCard("appraisal-todo", "appraisal.card.title", home_card, BUSINESS_ROLES, 40)]
+    return home_cards()
 
 
 @hookimpl
 def register_panels() -> list[PanelSpec]:
-    from plugins.appraisal.ui.cards import person_panel
+    from plugins.appraisal.ui.cards import panels
 
-    return [
-        PanelSpec(
-            "person", "appraisal-history", "appraisal.panel.title", person_panel, BUSINESS_ROLES, 40
-        )
-    ]
+    return panels()
 
 
 @hookimpl
 def register_exporters() -> list[ExportKind]:
-    from plugins.appraisal.exports import exporters
+    from plugins.appraisal.io import EXPORTS
 
-    return exporters()
+    return list(EXPORTS)
 
 
 @hookimpl
@@ -165,7 +77,8 @@ def register_cli(app: typer.Typer) -> None:
     register(app)
 
 
-@hookimpl(trylast=True)
+@hookimpl
+@seeds_after("recruiting", "customers", "pipeline")  # their metrics score the contracts
 def seed_demo(ctx: DemoContext) -> None:
     from plugins.appraisal.demo import seed
 

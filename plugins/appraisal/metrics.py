@@ -54,7 +54,7 @@ def _values_score(q: MetricQuery) -> pl.DataFrame:
     return _closed_scores(q, "values_score")
 
 
-def metrics() -> list[MetricSpec]:
+def metric_specs() -> list[MetricSpec]:
     return [
         MetricSpec(
             "appraisal_score",

@@ -1,6 +1,5 @@
 """Writes: one ``write_session`` per user action, audited; illegal moves refused whole."""
 
-from plugins.appraisal.actions.common import TOPIC, can_manage, can_review, policy
 from plugins.appraisal.actions.contracts import (
     acknowledge,
     issue_contracts,
@@ -8,6 +7,7 @@ from plugins.appraisal.actions.contracts import (
     save_template,
 )
 from plugins.appraisal.actions.cycles import create_cycle, move_cycle, publish_period
+from plugins.appraisal.actions.guards import TOPIC, can_manage, can_review, policy
 from plugins.appraisal.actions.policy_store import save_policy
 from plugins.appraisal.actions.reviews import (
     ACTION_STATUSES,

@@ -14,7 +14,7 @@ from command_center.metrics import MetricRegistry, person_targets
 from command_center.org.scope import OPERATOR, Viewer
 from command_center.periods import parse_period
 from plugins.appraisal import queries
-from plugins.appraisal.actions.common import (
+from plugins.appraisal.actions.guards import (
     lock_cycle,
     need_manager,
     need_reviewer,
@@ -22,9 +22,9 @@ from plugins.appraisal.actions.common import (
     record_of,
 )
 from plugins.appraisal.errors import AppraisalError
-from plugins.appraisal.live import unit_viewer
 from plugins.appraisal.logic import Line, check_lines
 from plugins.appraisal.models import Cycle, KpiLine, Record, TemplateLine
+from plugins.appraisal.queries.live import unit_viewer
 
 CONTRACT_STATES = ("planning",)
 ACK_STATES = ("planning", "in_progress")

@@ -24,7 +24,7 @@ from command_center.org.tree import children_map, subtree
 from command_center.periods import parse_period
 from command_center.published import Fact, publish
 from plugins.appraisal.actions import scores
-from plugins.appraisal.actions.common import (
+from plugins.appraisal.actions.guards import (
     TOPIC,
     can_manage,
     lock_cycle,

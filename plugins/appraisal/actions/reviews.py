@@ -12,7 +12,7 @@ from command_center.db.audit import audit
 from command_center.db.engine import write_session
 from command_center.db.models import Person, utcnow
 from command_center.org.scope import Viewer
-from plugins.appraisal.actions.common import (
+from plugins.appraisal.actions.guards import (
     can_review,
     lock_cycle,
     need_manager,

@@ -15,7 +15,6 @@ from sqlalchemy.orm import Session
 from command_center.metrics import MetricRegistry
 from command_center.org.scope import OPERATOR
 from plugins.appraisal import queries
-from plugins.appraisal.live import with_actuals
 from plugins.appraisal.logic import (
     apply_results,
     finalize_annual,
@@ -27,6 +26,7 @@ from plugins.appraisal.logic import (
 )
 from plugins.appraisal.models import KpiLine, Record
 from plugins.appraisal.queries import CycleInfo, value_scores
+from plugins.appraisal.queries.live import with_actuals
 from plugins.appraisal.settings import AppraisalSettings
 
 RECORD_FIELDS = (

@@ -14,18 +14,24 @@ from plugins.appraisal.logic.calibration import (
     grid_expr,
     guideline_counts,
     outliers,
+    rating_mix,
     training_needs,
 )
 from plugins.appraisal.logic.cycle import (
     KINDS,
+    STAGES,
     STATES,
     Refusal,
     check_move,
     next_state,
     previous_state,
+    stage_counts,
+    stage_share,
+    stage_shares,
 )
 from plugins.appraisal.logic.progress import (
     elapsed_share,
+    per_person,
     person_progress,
     team_progress,
     team_scores,
@@ -43,6 +49,7 @@ from plugins.appraisal.logic.scoring import (
     rating_expr,
     score_lines,
     values_mean,
+    weight_mix,
 )
 
 __all__ = [
@@ -50,6 +57,7 @@ __all__ = [
     "KINDS",
     "LINE_SCHEMA",
     "RULES",
+    "STAGES",
     "STATES",
     "Line",
     "Refusal",
@@ -68,12 +76,18 @@ __all__ = [
     "next_state",
     "outliers",
     "parse_steps",
+    "per_person",
     "person_progress",
     "previous_state",
     "rating_expr",
+    "rating_mix",
     "score_lines",
+    "stage_counts",
+    "stage_share",
+    "stage_shares",
     "team_progress",
     "team_scores",
     "training_needs",
     "values_mean",
+    "weight_mix",
 ]

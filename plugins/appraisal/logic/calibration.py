@@ -271,3 +271,9 @@ def training_needs(
         .with_columns(pl.col("training").fill_null(pl.lit([], dtype=pl.List(pl.String))))
         .sort("person_id")
     )
+
+
+def rating_mix(records: pl.DataFrame) -> pl.DataFrame:
+    """``period, rating, people``: how many rated people hold each rating per period."""
+    rated = records.filter(pl.col("rating").is_not_null())
+    return rated.group_by("period", "rating").agg(pl.len().alias("people"))

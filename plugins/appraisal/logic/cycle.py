@@ -11,6 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+import polars as pl
+
 STATES: tuple[str, ...] = (
     "planning",
     "in_progress",
@@ -20,6 +22,8 @@ STATES: tuple[str, ...] = (
     "closed",
 )
 KINDS: tuple[str, ...] = ("monthly", "annual")
+# How far the people of a cycle are: contract issued, acknowledged, self review, reviewed, rated.
+STAGES: tuple[str, ...] = ("contract", "acknowledged", "self_done", "reviewed", "rated")
 
 
 @dataclass(frozen=True)
@@ -63,3 +67,48 @@ def check_move(current: str, target: str) -> Refusal | None:
 def editable_contracts(state: str) -> bool:
     """Contracts change only while planning."""
     return state == "planning"
+
+
+def stage_counts(cycles: pl.DataFrame, records: pl.DataFrame) -> pl.DataFrame:
+    """``cycles`` with ``people`` and, per stage of :data:`STAGES`, how many are past it."""
+    counts = records.group_by("cycle_id").agg(
+        pl.len().alias("people"),
+        (pl.col("contract") != "none").sum().alias("contract"),
+        pl.col("acknowledged").sum(),
+        pl.col("self_done").sum(),
+        pl.col("reviewed").sum(),
+        pl.col("rating").is_not_null().sum().alias("rated"),
+    )
+    return cycles.join(counts, on="cycle_id", how="left").with_columns(
+        pl.col(c).fill_null(0) for c in ("people", *STAGES)
+    )
+
+
+def stage_share(counts: pl.DataFrame, column: str) -> float | None:
+    """Share of the people in ``counts`` past stage ``column`` (``None`` with nobody)."""
+    total = counts["people"].sum() if counts.height else 0
+    return float(counts[column].sum()) / total if total else None
+
+
+def stage_shares(row: pl.DataFrame) -> pl.DataFrame:
+    """One cycle's :func:`stage_counts` row as ``stage, order, done, people, share``.
+
+    Empty when the cycle has nobody in it.
+    """
+    schema = {
+        "stage": pl.String,
+        "order": pl.Int64,
+        "done": pl.Int64,
+        "people": pl.Int64,
+        "share": pl.Float64,
+    }
+    if row.is_empty() or not row["people"][0]:
+        return pl.DataFrame(schema=schema)
+    return pl.DataFrame(
+        {
+            "stage": list(STAGES),
+            "order": list(range(len(STAGES))),
+            "done": [int(row[s][0]) for s in STAGES],
+            "people": [int(row["people"][0])] * len(STAGES),
+        }
+    ).with_columns((pl.col("done") / pl.col("people")).alias("share"))

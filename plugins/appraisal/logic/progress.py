@@ -115,3 +115,26 @@ def team_scores(people: pl.DataFrame) -> pl.DataFrame:
         )
         .sort("team_id")
     )
+
+
+def per_person(lines: pl.DataFrame) -> pl.DataFrame:
+    """``person_id, team_id, kpi_score, projected_kpi, on_track`` from scored lines."""
+    ok = lines.filter(pl.col("status") == "scored")
+    return (
+        lines.select("person_id", "team_id")
+        .unique()
+        .join(
+            ok.group_by("person_id").agg(
+                ((pl.col("weight") * pl.col("score")).sum() / pl.col("weight").sum()).alias(
+                    "kpi_score"
+                ),
+                (
+                    (pl.col("weight") * pl.col("projected_score")).sum() / pl.col("weight").sum()
+                ).alias("projected_kpi"),
+                pl.col("on_track").all().alias("on_track"),
+            ),
+            on="person_id",
+            how="left",
+        )
+        .sort("person_id")
+    )

@@ -309,3 +309,12 @@ def _rated(records: pl.DataFrame, final: pl.Expr, policy: AppraisalSettings) -> 
             policy.values_high,
         ).alias("grid"),
     )
+
+
+def weight_mix(lines: pl.DataFrame, records: pl.DataFrame) -> pl.DataFrame:
+    """``level, metric, weight``: the mean weight of each KPI in the contracts of each level."""
+    return (
+        lines.join(records.select("person_id", "level"), on="person_id")
+        .group_by("level", "metric")
+        .agg(pl.col("weight").mean())
+    )

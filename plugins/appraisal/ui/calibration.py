@@ -2,38 +2,25 @@
 
 from __future__ import annotations
 
-import altair as alt
 import polars as pl
 import streamlit as st
 
 from command_center.context import PageContext
 from command_center.i18n import labels_now, t
-from command_center.ui import COLORS, chart, page_header, table_with_download
+from command_center.ui import chart, page_header, table_with_download
 from command_center.ui.widgets import Kpi, kpi_row
-from plugins.appraisal import actions, queries
+from plugins.appraisal import actions, charts, queries
 from plugins.appraisal.errors import state_label
 from plugins.appraisal.logic import GRIDS, distribution, outliers
 from plugins.appraisal.queries import CycleInfo
 from plugins.appraisal.settings import RATINGS, AppraisalSettings
-from plugins.appraisal.ui.common import (
-    flash,
+from plugins.appraisal.ui.controls import flash, pick_cycle, run_action
+from plugins.appraisal.ui.labels import (
     grid_label,
-    layered,
     person_label,
-    pick_cycle,
     rating_label,
-    run_action,
     team_names,
 )
-
-RATING_COLORS = {"exceeds": COLORS["good"], "meets": COLORS["secondary"], "below": COLORS["bad"]}
-GRID_COLORS = {
-    "star": COLORS["primary"],
-    "wild_dog": COLORS["bad"],
-    "ox": COLORS["secondary"],
-    "white_rabbit": "#9467bd",
-    "dog": COLORS["C"],
-}
 
 
 def render(ctx: PageContext) -> None:
@@ -84,85 +71,15 @@ def _share(rated: pl.DataFrame, rating: str) -> float | None:
 
 
 def _distribution_chart(spread: pl.DataFrame, rules: AppraisalSettings) -> None:
-    if spread.is_empty():
-        return
-    data = spread.with_columns(
-        pl.col("rating").replace_strict({r: rating_label(r) for r in RATINGS}).alias("label"),
-        pl.col("rating").replace_strict({r: i for i, r in enumerate(RATINGS)}).alias("order"),
-    )
-    labels = [rating_label(r) for r in RATINGS]
-    bars = (
-        alt.Chart(data)
-        .mark_bar()
-        .encode(
-            y=alt.Y("team:N", title=None),
-            x=alt.X(
-                "share:Q",
-                stack="normalize",
-                title=t("appraisal.calibration.share"),
-                axis=alt.Axis(format="%"),
-            ),
-            color=alt.Color(
-                "label:N",
-                title=t("appraisal.rating_label"),
-                scale=alt.Scale(domain=labels, range=[RATING_COLORS[r] for r in RATINGS]),
-            ),
-            order=alt.Order("order:Q"),
-            tooltip=[
-                alt.Tooltip("team:N", title=t("appraisal.team")),
-                alt.Tooltip("label:N", title=t("appraisal.rating_label")),
-                alt.Tooltip("count:Q", title=t("appraisal.people")),
-                alt.Tooltip("share:Q", title=t("appraisal.calibration.share"), format=".0%"),
-                alt.Tooltip("expected:Q", title=t("appraisal.calibration.expected")),
-            ],
-        )
-    )
-    cuts = pl.DataFrame({"x": [rules.share_exceeds, rules.share_exceeds + rules.share_meets]})
-    guide = alt.Chart(cuts).mark_rule(color="black", strokeDash=[4, 3]).encode(x="x:Q")
-    height = 110 + 34 * data["team"].n_unique()  # "fit": axes, title and legend included
-    chart(layered(bars, guide, height=height, title=t("appraisal.calibration.chart_271")))
+    spec = charts.distribution_chart(spread, rules, {r: rating_label(r) for r in RATINGS})
+    if spec is not None:
+        chart(spec)
 
 
 def _grid_chart(records: pl.DataFrame, rules: AppraisalSettings) -> None:
-    data = records.filter(pl.col("grid").is_not_null()).with_columns(
-        pl.col("grid").replace_strict({g: grid_label(g) for g in GRIDS}).alias("cell")
-    )
-    if data.is_empty():
-        return
-    labels = [grid_label(g) for g in GRIDS]
-    points = (
-        alt.Chart(data)
-        .mark_circle(size=70, opacity=0.8)
-        .encode(
-            x=alt.X(
-                "results_score:Q", title=t("appraisal.results_score"), scale=alt.Scale(zero=False)
-            ),
-            y=alt.Y(
-                "values_score:Q", title=t("appraisal.values_score"), scale=alt.Scale(domain=[1, 5])
-            ),
-            color=alt.Color(
-                "cell:N",
-                title=t("appraisal.grid_label"),
-                scale=alt.Scale(domain=labels, range=[GRID_COLORS[g] for g in GRIDS]),
-            ),
-            tooltip=[
-                alt.Tooltip("cell:N", title=t("appraisal.grid_label")),
-                alt.Tooltip("results_score:Q", title=t("appraisal.results_score"), format=".1f"),
-                alt.Tooltip("values_score:Q", title=t("appraisal.values_score"), format=".2f"),
-            ],
-        )
-    )
-    vlines = (
-        alt.Chart(pl.DataFrame({"x": [rules.results_low, rules.results_high]}))
-        .mark_rule(color=COLORS["target"], strokeDash=[4, 3])
-        .encode(x="x:Q")
-    )
-    hlines = (
-        alt.Chart(pl.DataFrame({"y": [rules.values_low, rules.values_high]}))
-        .mark_rule(color=COLORS["target"], strokeDash=[4, 3])
-        .encode(y="y:Q")
-    )
-    chart(layered(points, vlines, hlines, height=320, title=t("appraisal.calibration.grid")))
+    spec = charts.grid_chart(records, rules, {g: grid_label(g) for g in GRIDS})
+    if spec is not None:
+        chart(spec)
 
 
 def _team_table(spread: pl.DataFrame) -> None:

@@ -7,10 +7,11 @@ import streamlit as st
 
 from command_center.context import PageContext
 from command_center.i18n import number, t
+from command_center.types import BUSINESS_ROLES, HomeCard, PanelSpec
 from command_center.ui import data_table
 from plugins.appraisal import queries
 from plugins.appraisal.errors import state_label
-from plugins.appraisal.ui.common import rating_label, renamed
+from plugins.appraisal.ui.labels import rating_label, renamed
 
 HISTORY_ROWS = 6
 
@@ -99,3 +100,15 @@ def person_panel(ctx: PageContext, person_id: int) -> None:
             },
         ),
     )
+
+
+def home_cards() -> list[HomeCard]:
+    return [HomeCard("appraisal-todo", "appraisal.card.title", home_card, BUSINESS_ROLES, 40)]
+
+
+def panels() -> list[PanelSpec]:
+    return [
+        PanelSpec(
+            "person", "appraisal-history", "appraisal.panel.title", person_panel, BUSINESS_ROLES, 40
+        )
+    ]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import altair as alt
 import polars as pl
 import streamlit as st
 
@@ -10,17 +9,12 @@ from command_center.context import PageContext
 from command_center.i18n import labels_now, t
 from command_center.ui import chart, data_table, page_header, table_with_download
 from command_center.ui.widgets import Kpi, kpi_row
-from plugins.appraisal import actions, queries
+from plugins.appraisal import actions, charts, queries
+from plugins.appraisal.logic import weight_mix
 from plugins.appraisal.queries import CycleInfo
-from plugins.appraisal.ui.common import (
-    flash,
-    metric_label,
-    person_label,
-    pick_cycle,
-    renamed,
-    run_action,
-)
+from plugins.appraisal.ui.controls import flash, pick_cycle, run_action
 from plugins.appraisal.ui.editor import frame_lines, lines_form, lines_table
+from plugins.appraisal.ui.labels import metric_label, person_label, renamed
 
 LEVEL_ORDER = ("rep", "supervisor", "manager")
 
@@ -64,33 +58,13 @@ def render(ctx: PageContext) -> None:
 
 
 def _mix_chart(ctx: PageContext, lines: pl.DataFrame, records: pl.DataFrame) -> None:
-    if lines.is_empty():
-        return
-    label = metric_label(ctx)
-    mix = (
-        lines.join(records.select("person_id", "level"), on="person_id")
-        .group_by("level", "metric")
-        .agg(pl.col("weight").mean())
-        .with_columns(
-            pl.col("metric").map_elements(label, return_dtype=pl.String).alias("kpi"),
-            pl.col("level").map_elements(lambda v: t(f"level.{v}"), return_dtype=pl.String),
-        )
+    mix = weight_mix(lines, records).with_columns(
+        pl.col("metric").map_elements(metric_label(ctx), return_dtype=pl.String).alias("kpi"),
+        pl.col("level").map_elements(lambda v: t(f"level.{v}"), return_dtype=pl.String),
     )
-    spec = (
-        alt.Chart(mix)
-        .mark_bar()
-        .encode(
-            y=alt.Y("level:N", title=None),
-            x=alt.X("weight:Q", title=t("appraisal.weight_pct"), stack="zero"),
-            color=alt.Color("kpi:N", title=t("appraisal.kpi")),
-            tooltip=[
-                alt.Tooltip("kpi:N", title=t("appraisal.kpi")),
-                alt.Tooltip("weight:Q", title=t("appraisal.weight_pct"), format=".0f"),
-            ],
-        )
-        .properties(height=100 + 40 * mix["level"].n_unique(), title=t("appraisal.contracts.mix"))
-    )
-    chart(spec)
+    spec = charts.weight_mix_chart(mix)
+    if spec is not None:
+        chart(spec)
 
 
 def _template(ctx: PageContext, cycle: CycleInfo, level: str) -> None:

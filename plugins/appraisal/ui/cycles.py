@@ -2,29 +2,28 @@
 
 from __future__ import annotations
 
-import altair as alt
 import polars as pl
 import streamlit as st
 
 from command_center.context import PageContext
 from command_center.i18n import labels_now, t
 from command_center.periods import add_months
-from command_center.ui import COLORS, chart, page_header, table_with_download
+from command_center.ui import chart, page_header, table_with_download
 from command_center.ui.widgets import Kpi, kpi_row
-from plugins.appraisal import actions, queries
+from plugins.appraisal import actions, charts, queries
 from plugins.appraisal.errors import state_label
-from plugins.appraisal.logic import KINDS, STATES, next_state, previous_state
-from plugins.appraisal.queries import CycleInfo
-from plugins.appraisal.ui.common import (
-    flash,
-    kind_label,
-    person_label,
-    pick_cycle,
-    renamed,
-    run_action,
+from plugins.appraisal.logic import (
+    KINDS,
+    STATES,
+    next_state,
+    previous_state,
+    stage_counts,
+    stage_share,
+    stage_shares,
 )
-
-STAGES = ("contract", "acknowledged", "self_done", "reviewed", "rated")
+from plugins.appraisal.queries import CycleInfo
+from plugins.appraisal.ui.controls import flash, pick_cycle, run_action
+from plugins.appraisal.ui.labels import kind_label, person_label, renamed
 
 
 def render(ctx: PageContext) -> None:
@@ -32,15 +31,19 @@ def render(ctx: PageContext) -> None:
     flash()
     visible = queries.cycles(ctx.engine, ctx.viewer)
     records = queries.records(ctx.engine, ctx.viewer, visible["cycle_id"].to_list())
-    progress = _progress(visible, records)
+    progress = stage_counts(visible, records)
     open_cycles = progress.filter(pl.col("state") != "closed")
     people = int(open_cycles["people"].sum()) if open_cycles.height else 0
     kpi_row(
         [
             Kpi(t("appraisal.cycles.open"), float(open_cycles.height), "count"),
             Kpi(t("appraisal.cycles.people_open"), float(people), "count"),
-            Kpi(t("appraisal.cycles.acknowledged"), _share(open_cycles, "acknowledged"), "ratio"),
-            Kpi(t("appraisal.cycles.reviewed"), _share(open_cycles, "reviewed"), "ratio"),
+            Kpi(
+                t("appraisal.cycles.acknowledged"),
+                stage_share(open_cycles, "acknowledged"),
+                "ratio",
+            ),
+            Kpi(t("appraisal.cycles.reviewed"), stage_share(open_cycles, "reviewed"), "ratio"),
         ]
     )
     cycle = pick_cycle(ctx)
@@ -52,56 +55,13 @@ def render(ctx: PageContext) -> None:
     _create(ctx)
 
 
-def _progress(visible: pl.DataFrame, records: pl.DataFrame) -> pl.DataFrame:
-    counts = records.group_by("cycle_id").agg(
-        pl.len().alias("people"),
-        (pl.col("contract") != "none").sum().alias("contract"),
-        pl.col("acknowledged").sum(),
-        pl.col("self_done").sum(),
-        pl.col("reviewed").sum(),
-        pl.col("rating").is_not_null().sum().alias("rated"),
-    )
-    return visible.join(counts, on="cycle_id", how="left").with_columns(
-        pl.col(c).fill_null(0) for c in ("people", *STAGES)
-    )
-
-
-def _share(frame: pl.DataFrame, column: str) -> float | None:
-    total = frame["people"].sum() if frame.height else 0
-    return float(frame[column].sum()) / total if total else None
-
-
 def _stages_chart(row: pl.DataFrame) -> None:
-    if row.is_empty() or not row["people"][0]:
-        return
-    data = pl.DataFrame(
-        {
-            "stage": [t(f"appraisal.stage.{s}") for s in STAGES],
-            "order": list(range(len(STAGES))),
-            "done": [int(row[s][0]) for s in STAGES],
-            "people": [int(row["people"][0])] * len(STAGES),
-        }
-    ).with_columns((pl.col("done") / pl.col("people")).alias("share"))
-    bars = (
-        alt.Chart(data)
-        .mark_bar(color=COLORS["primary"])
-        .encode(
-            x=alt.X("stage:N", sort=alt.SortField("order"), title=None),
-            y=alt.Y(
-                "share:Q",
-                title=t("appraisal.share_done"),
-                axis=alt.Axis(format="%"),
-                scale=alt.Scale(domain=[0, 1]),
-            ),
-            tooltip=[
-                alt.Tooltip("stage:N", title=t("appraisal.stage_label")),
-                alt.Tooltip("done:Q", title=t("appraisal.people_done")),
-                alt.Tooltip("share:Q", title=t("appraisal.share_done"), format=".0%"),
-            ],
-        )
-        .properties(height=220)
+    data = stage_shares(row).with_columns(
+        pl.col("stage").map_elements(lambda s: t(f"appraisal.stage.{s}"), return_dtype=pl.String)
     )
-    chart(bars)
+    spec = charts.stages_chart(data)
+    if spec is not None:
+        chart(spec)
 
 
 def _move(ctx: PageContext, cycle: CycleInfo) -> None:

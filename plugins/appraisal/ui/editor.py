@@ -9,7 +9,7 @@ from command_center.context import PageContext
 from command_center.i18n import labels_now, t
 from plugins.appraisal.logic import RULES, Line
 from plugins.appraisal.settings import AppraisalSettings
-from plugins.appraisal.ui.common import kpi_choices, metric_label
+from plugins.appraisal.ui.labels import kpi_choices, metric_label
 
 SLOTS = 6
 

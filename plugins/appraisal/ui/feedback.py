@@ -15,7 +15,8 @@ from plugins.appraisal import actions, queries
 from plugins.appraisal.actions import ACTION_STATUSES
 from plugins.appraisal.actions.reviews import AFTER_REVIEW
 from plugins.appraisal.queries import CycleInfo
-from plugins.appraisal.ui.common import renamed, run_action
+from plugins.appraisal.ui.controls import run_action
+from plugins.appraisal.ui.labels import renamed
 
 
 def status_text(status: str) -> str:

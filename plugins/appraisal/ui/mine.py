@@ -2,35 +2,28 @@
 
 from __future__ import annotations
 
-import altair as alt
 import polars as pl
 import streamlit as st
 
 from command_center.context import PageContext
 from command_center.i18n import number, percent, t
 from command_center.org.scope import Viewer
-from command_center.ui import COLORS, chart, page_header, table_with_download
+from command_center.ui import chart, page_header, table_with_download
 from command_center.ui.widgets import Kpi, kpi_row
-from plugins.appraisal import actions, queries
+from plugins.appraisal import actions, charts, queries
+from plugins.appraisal.logic import per_person
 from plugins.appraisal.queries import CycleInfo, value_scores
-from plugins.appraisal.ui.common import (
-    flash,
+from plugins.appraisal.queries.live import elapsed, lines_now
+from plugins.appraisal.ui.controls import flash, pick_cycle, run_action
+from plugins.appraisal.ui.feedback import plan_and_talk
+from plugins.appraisal.ui.kpi_lines import attainment_chart, lines_display
+from plugins.appraisal.ui.labels import (
     grid_label,
     metric_label,
-    pick_cycle,
     rating_label,
     renamed,
-    run_action,
     training_text,
     value_label,
-)
-from plugins.appraisal.ui.feedback import plan_and_talk
-from plugins.appraisal.ui.view import (
-    attainment_chart,
-    elapsed,
-    lines_display,
-    lines_now,
-    per_person,
 )
 
 SHOW_EVALUATION = ("calibration", "closed")
@@ -50,7 +43,9 @@ def render(ctx: PageContext) -> None:
         _history(ctx, me)
         return
     record = queries.records(ctx.engine, me, [cycle.cycle_id]).row(0, named=True)
-    lines = lines_now(ctx, cycle, person, viewer=me) if cycle.kind == "monthly" else None
+    lines = (
+        lines_now(ctx.engine, ctx.registry, me, cycle, person) if cycle.kind == "monthly" else None
+    )
     _kpis(record, lines)
     if lines is not None:
         _contract(ctx, cycle, record, lines)
@@ -232,22 +227,7 @@ def _history(ctx: PageContext, me: Viewer) -> None:
     if rows.is_empty():
         return
     st.subheader(t("appraisal.mine.history"))
-    data = rows.select("period", "final_score", "values_score")
-    line = (
-        alt.Chart(data)
-        .mark_line(point=True, color=COLORS["primary"])
-        .encode(
-            x=alt.X("period:O", title=t("appraisal.period")),
-            y=alt.Y("final_score:Q", title=t("appraisal.final_score"), scale=alt.Scale(zero=False)),
-            tooltip=[
-                alt.Tooltip("period:O", title=t("appraisal.period")),
-                alt.Tooltip("final_score:Q", title=t("appraisal.final_score"), format=".1f"),
-                alt.Tooltip("values_score:Q", title=t("appraisal.values_score"), format=".2f"),
-            ],
-        )
-        .properties(height=220)
-    )
-    chart(line)
+    chart(charts.history_chart(rows))
     shown = rows.with_columns(
         pl.col("rating").map_elements(rating_label, return_dtype=pl.String),
         pl.col("grid").map_elements(grid_label, return_dtype=pl.String),

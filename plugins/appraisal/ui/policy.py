@@ -12,7 +12,8 @@ from command_center.ui import data_table, page_header
 from command_center.ui.widgets import Kpi, kpi_row
 from plugins.appraisal import actions
 from plugins.appraisal.settings import AppraisalSettings
-from plugins.appraisal.ui.common import flash, run_action, value_label
+from plugins.appraisal.ui.controls import flash, run_action
+from plugins.appraisal.ui.labels import value_label
 
 # (field, step) for the number inputs, in the order shown
 GROUPS: dict[str, tuple[tuple[str, float], ...]] = {

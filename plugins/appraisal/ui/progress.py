@@ -2,18 +2,19 @@
 
 from __future__ import annotations
 
-import altair as alt
 import polars as pl
 import streamlit as st
 
 from command_center.context import PageContext
 from command_center.i18n import labels_now, percent, t
-from command_center.ui import COLORS, chart, data_table, page_header, table_with_download
+from command_center.ui import chart, data_table, page_header, table_with_download
 from command_center.ui.widgets import Kpi, kpi_row, percent_column
-from plugins.appraisal import queries
-from plugins.appraisal.logic import team_progress, team_scores
-from plugins.appraisal.ui.common import flash, layered, metric_label, pick_cycle, team_names
-from plugins.appraisal.ui.view import elapsed, lines_display, lines_now, per_person
+from plugins.appraisal import charts, queries
+from plugins.appraisal.logic import per_person, team_progress, team_scores
+from plugins.appraisal.queries.live import FROZEN_STATES, elapsed, lines_now
+from plugins.appraisal.ui.controls import flash, pick_cycle
+from plugins.appraisal.ui.kpi_lines import lines_display
+from plugins.appraisal.ui.labels import metric_label, team_names
 
 
 def render(ctx: PageContext) -> None:
@@ -23,11 +24,11 @@ def render(ctx: PageContext) -> None:
     if cycle is None:
         st.info(t("appraisal.no_cycles"))
         return
-    lines = lines_now(ctx, cycle)
+    lines = lines_now(ctx.engine, ctx.registry, ctx.viewer, cycle)
     if lines.is_empty():
         st.info(t("appraisal.progress.no_contracts"))
         return
-    share = elapsed(cycle) if cycle.state not in ("calibration", "closed") else 1.0
+    share = elapsed(cycle) if cycle.state not in FROZEN_STATES else 1.0
     st.caption(t("appraisal.progress.elapsed", share=percent(share, 0)))
     people = per_person(lines)
     on_track = people["on_track"].fill_null(False)
@@ -65,32 +66,9 @@ def _team_chart(ctx: PageContext, lines: pl.DataFrame, teams: pl.DataFrame, shar
     data = rolled.filter(pl.col("attainment").is_not_null()).with_columns(
         pl.col("metric").map_elements(metric_label(ctx), return_dtype=pl.String).alias("kpi")
     )
-    if data.is_empty():
-        return
-    bars = (
-        alt.Chart(data)
-        .mark_bar()
-        .encode(
-            x=alt.X("attainment:Q", title=t("appraisal.attainment"), axis=alt.Axis(format="%")),
-            y=alt.Y("team:N", title=None),
-            color=alt.Color("kpi:N", title=t("appraisal.kpi")),
-            yOffset="kpi:N",
-            tooltip=[
-                alt.Tooltip("team:N", title=t("appraisal.team")),
-                alt.Tooltip("kpi:N", title=t("appraisal.kpi")),
-                alt.Tooltip("actual:Q", title=t("appraisal.actual"), format=",.2f"),
-                alt.Tooltip("target:Q", title=t("appraisal.target"), format=",.2f"),
-                alt.Tooltip("attainment:Q", title=t("appraisal.attainment"), format=".1%"),
-            ],
-        )
-    )
-    pace = (
-        alt.Chart(pl.DataFrame({"x": [share]}))
-        .mark_rule(color=COLORS["target"], strokeDash=[4, 3])
-        .encode(x="x:Q")
-    )
-    height = 120 + 16 * data.height  # "fit": axes and title included
-    chart(layered(bars, pace, height=height, title=t("appraisal.progress.team_chart")))
+    spec = charts.team_attainment_chart(data, share)
+    if spec is not None:
+        chart(spec)
 
 
 def _people_table(

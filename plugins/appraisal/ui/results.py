@@ -3,7 +3,6 @@ promotion and training recommendations, for the closed cycles of the sidebar's p
 
 from __future__ import annotations
 
-import altair as alt
 import polars as pl
 import streamlit as st
 
@@ -13,11 +12,12 @@ from command_center.metrics import total
 from command_center.published import read_published
 from command_center.ui import chart, page_header, table_with_download
 from command_center.ui.widgets import Kpi, kpi_row, percent_column
-from plugins.appraisal import queries
+from plugins.appraisal import charts, queries
 from plugins.appraisal.actions import TOPIC
+from plugins.appraisal.logic import rating_mix
 from plugins.appraisal.settings import RATINGS
-from plugins.appraisal.ui.calibration import RATING_COLORS
-from plugins.appraisal.ui.common import flash, grid_label, rating_label, training_text
+from plugins.appraisal.ui.controls import flash
+from plugins.appraisal.ui.labels import grid_label, rating_label, training_text
 
 
 def _in_period(ctx: PageContext, frame: pl.DataFrame) -> pl.DataFrame:
@@ -58,44 +58,9 @@ def render(ctx: PageContext) -> None:
 
 
 def _mix_chart(monthly: pl.DataFrame) -> None:
-    rated = monthly.filter(pl.col("rating").is_not_null())
-    if rated.is_empty():
-        return
-    data = (
-        rated.group_by("period", "rating")
-        .agg(pl.len().alias("people"))
-        .with_columns(
-            pl.col("rating").replace_strict({r: rating_label(r) for r in RATINGS}).alias("label"),
-            pl.col("rating").replace_strict({r: i for i, r in enumerate(RATINGS)}).alias("order"),
-        )
-    )
-    labels = [rating_label(r) for r in RATINGS]
-    bars = (
-        alt.Chart(data)
-        .mark_bar()
-        .encode(
-            x=alt.X("period:O", title=t("appraisal.period")),
-            y=alt.Y(
-                "people:Q",
-                stack="normalize",
-                title=t("appraisal.calibration.share"),
-                axis=alt.Axis(format="%"),
-            ),
-            color=alt.Color(
-                "label:N",
-                title=t("appraisal.rating_label"),
-                scale=alt.Scale(domain=labels, range=[RATING_COLORS[r] for r in RATINGS]),
-            ),
-            order=alt.Order("order:Q"),
-            tooltip=[
-                alt.Tooltip("period:O", title=t("appraisal.period")),
-                alt.Tooltip("label:N", title=t("appraisal.rating_label")),
-                alt.Tooltip("people:Q", title=t("appraisal.people")),
-            ],
-        )
-        .properties(height=240, title=t("appraisal.results.mix"))
-    )
-    chart(bars)
+    spec = charts.rating_mix_chart(rating_mix(monthly), {r: rating_label(r) for r in RATINGS})
+    if spec is not None:
+        chart(spec)
 
 
 def _published(ctx: PageContext) -> None:

@@ -11,19 +11,14 @@ from command_center.i18n import labels_now, number, t
 from command_center.ui import data_table, page_header, table_with_download
 from command_center.ui.widgets import Kpi, kpi_row
 from plugins.appraisal import actions, queries
+from plugins.appraisal.logic import per_person
 from plugins.appraisal.queries import CycleInfo, value_scores
+from plugins.appraisal.queries.live import FROZEN_STATES, lines_now
 from plugins.appraisal.settings import AppraisalSettings
-from plugins.appraisal.ui.common import (
-    flash,
-    person_label,
-    pick_cycle,
-    renamed,
-    run_action,
-    team_names,
-    value_label,
-)
+from plugins.appraisal.ui.controls import flash, pick_cycle, run_action
 from plugins.appraisal.ui.feedback import plan_and_talk
-from plugins.appraisal.ui.view import lines_display, lines_now, per_person
+from plugins.appraisal.ui.kpi_lines import lines_display
+from plugins.appraisal.ui.labels import person_label, renamed, team_names, value_label
 
 
 def render(ctx: PageContext) -> None:
@@ -40,9 +35,11 @@ def render(ctx: PageContext) -> None:
     if records.is_empty():
         st.info(t("appraisal.nobody"))
         return
-    lines = lines_now(ctx, cycle) if cycle.kind == "monthly" else None
+    lines = (
+        lines_now(ctx.engine, ctx.registry, ctx.viewer, cycle) if cycle.kind == "monthly" else None
+    )
     live = per_person(lines) if lines is not None and lines.height else None
-    if live is not None and cycle.state not in ("calibration", "closed"):
+    if live is not None and cycle.state not in FROZEN_STATES:
         records = records.drop("kpi_score").join(
             live.select("person_id", "kpi_score"), on="person_id", how="left"
         )

@@ -9,6 +9,7 @@ registered (its plugin disabled) or that fails is *unavailable*, never an error.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
 import polars as pl
@@ -19,9 +20,9 @@ from command_center.metrics import MetricRegistry
 from command_center.org.scope import OPERATOR, Viewer
 from command_center.org.tree import children_map, subtree
 from command_center.periods import parse_period
-from plugins.appraisal import queries
-from plugins.appraisal.logic import score_lines
-from plugins.appraisal.queries import CycleInfo
+from plugins.appraisal.logic import elapsed_share, person_progress, score_lines
+from plugins.appraisal.queries.cycles import CycleInfo
+from plugins.appraisal.queries.records import kpi_lines, records
 
 ACTUAL_SCHEMA: dict[str, pl.DataType] = {
     "person_id": pl.Int64(),
@@ -172,7 +173,7 @@ def live_lines(
     Columns: the contract line's, ``line_id, team_id, num, den, available, kind,
     higher_is_better, unit``, and from scoring ``attainment, score, status``.
     """
-    lines = queries.kpi_lines(engine, viewer, [cycle.cycle_id], person_id)
+    lines = kpi_lines(engine, viewer, [cycle.cycle_id], person_id)
     return score_lines(with_actuals(engine, registry, cycle, lines, viewer))
 
 
@@ -190,11 +191,49 @@ def with_actuals(
     table = metric_table(registry, metrics).with_columns(
         pl.col("available") & ~pl.col("metric").is_in(sorted(failed))
     )
-    teams = queries.records(engine, viewer, [cycle.cycle_id]).select("person_id", "team_id")
+    teams = records(engine, viewer, [cycle.cycle_id]).select("person_id", "team_id")
     return (
         lines.drop("actual", "attainment", "score", "status")
         .join(facts, on=["person_id", "metric"], how="left")
         .join(table, on="metric", how="left")
         .join(teams, on="person_id", how="left")
         .with_columns(pl.col("kpi_id").alias("line_id"))
+    )
+
+
+FROZEN_STATES = ("calibration", "closed")
+
+
+def elapsed(cycle: CycleInfo, today: dt.date | None = None) -> float:
+    """The share of the cycle's period gone by at the end of ``today`` (default: today)."""
+    period = parse_period(cycle.period)
+    return elapsed_share(period.start, period.last_day, today or dt.date.today())
+
+
+def lines_now(
+    engine: Engine,
+    registry: MetricRegistry,
+    viewer: Viewer,
+    cycle: CycleInfo,
+    person_id: int | None = None,
+) -> pl.DataFrame:
+    """The viewer's KPI lines of ``cycle``: frozen once calibrating, else live with pace.
+
+    Always has ``attainment, score, status, projected_attainment, projected_score,
+    on_track, unit, kind, team_id``.
+    """
+    rows = kpi_lines(engine, viewer, [cycle.cycle_id], person_id)
+    raw = with_actuals(engine, registry, cycle, rows, viewer)
+    if cycle.state not in FROZEN_STATES:
+        return person_progress(raw, elapsed(cycle))
+    frozen = rows.select("kpi_id", "actual", "attainment", "score", "status")
+    return (
+        raw.drop("actual")
+        .join(frozen, on="kpi_id", how="left")
+        .with_columns(
+            pl.col("attainment").alias("projected_attainment"),
+            pl.col("score").alias("projected_score"),
+            pl.lit(None, pl.Boolean).alias("on_track"),
+            pl.lit(None, pl.Float64).alias("expected"),
+        )
     )

@@ -1,6 +1,6 @@
 """The demo's rows as Polars frames, built vectorised (5,000 people x 13 cycles in seconds).
 
-See :mod:`plugins.appraisal.demo_plan` for what is made. Records of several
+See :mod:`plugins.appraisal.demo.plan` for what is made. Records of several
 cycles go through the per-person logic at once under a record key
 (``cycle_id x 10^7 + person_id``) and a team key (``cycle_id x 10^7 + team_id``).
 """
@@ -16,7 +16,7 @@ from command_center.metrics import MetricRegistry
 from command_center.org.scope import OPERATOR
 from command_center.periods import Period, parse_period
 from command_center.types import DemoContext
-from plugins.appraisal.demo_plan import CEILING, DemoCycle, fixed_rollup
+from plugins.appraisal.demo.plan import CEILING, DemoCycle, fixed_rollup
 from plugins.appraisal.logic import (
     apply_results,
     finalize_annual,

@@ -1,29 +1,30 @@
-"""Deterministic demo data for appraisal (see :mod:`plugins.appraisal.demo_plan`).
+"""Deterministic demo data for appraisal (see :mod:`plugins.appraisal.demo.plan`).
 
-Seeded after every other plugin (``trylast``) so that their metrics have data
-to score; everything is written in one transaction, and each closed period's
-bonus multipliers are published through the core like a real close would.
+Seeded after the plugins whose metrics the contracts score (``seeds_after`` in
+the hook) so that those metrics have data; everything is written in one
+transaction, and each closed period's bonus multipliers are published through
+the core like a real close would.
 """
 
 from __future__ import annotations
 
 import numpy as np
 import polars as pl
-from sqlalchemy import Engine, delete, func, select
+from sqlalchemy import Engine, delete
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from command_center import runtime
 from command_center.db import frames
 from command_center.db.bulk import bulk_insert
 from command_center.db.engine import write_session
+from command_center.db.ids import next_id
 from command_center.db.models import PublishedFact
 from command_center.org.scope import OPERATOR
 from command_center.periods import Period
 from command_center.types import DemoContext
-from plugins.appraisal import demo_plan as plan
-from plugins.appraisal import demo_text as text
-from plugins.appraisal.actions.common import TOPIC, policy
-from plugins.appraisal.demo_frames import (
+from plugins.appraisal.actions.guards import TOPIC, policy
+from plugins.appraisal.demo import plan, text
+from plugins.appraisal.demo.rows import (
     actuals,
     closed_annual,
     closed_monthly,
@@ -34,15 +35,16 @@ from plugins.appraisal.demo_frames import (
     template_frame,
     value_scores,
 )
-from plugins.appraisal.live import metric_table
 from plugins.appraisal.models import Action, Cycle, KpiLine, Record, Talk, TemplateLine
+from plugins.appraisal.queries.live import metric_table
 
 ACK_SHARE = 0.85
 
 
-def _next_id(engine: Engine, column: InstrumentedAttribute[int]) -> int:
-    with engine.connect() as conn:
-        return int(conn.execute(select(func.max(column))).scalar() or 0) + 1
+def _first_free_id(engine: Engine, column: InstrumentedAttribute[int]) -> int:
+    """The first free id of ``column`` (the rows are written later, in one transaction)."""
+    with Session(engine) as session:
+        return next_id(session, column)
 
 
 def _pick(rng: np.random.Generator, options: tuple[str, ...], n: int) -> pl.Series:
@@ -55,7 +57,7 @@ def seed(ctx: DemoContext) -> None:
     rng = np.random.default_rng(ctx.rng.randrange(2**32))
     registry = runtime.registry()
     rules = policy(ctx.engine)
-    cycles = plan.cycles(ctx, _next_id(ctx.engine, Cycle.cycle_id))
+    cycles = plan.cycles(ctx, _first_free_id(ctx.engine, Cycle.cycle_id))
     if not cycles:
         return
     ctx.progress(f"Appraisal: {len(cycles)} cycles")
@@ -76,7 +78,7 @@ def seed(ctx: DemoContext) -> None:
     table = metric_table(registry, metrics).with_columns(
         pl.col("available") & ~pl.col("metric").is_in(sorted(failed))
     )
-    lines = kpi_lines(records, tmpl, core, facts, table, _next_id(ctx.engine, KpiLine.kpi_id))
+    lines = kpi_lines(records, tmpl, core, facts, table, _first_free_id(ctx.engine, KpiLine.kpi_id))
     values = value_scores(rng, ctx.people, records, rules.values)
     monthly = closed_monthly(records, lines, values, rng, rules)
     annual = closed_annual(records, monthly, values, rng, rules)
@@ -229,8 +231,8 @@ def _store(
 ) -> None:
     talks = _talks(rng, rows, cyc, names)
     last = cyc.filter(pl.col("state") == "closed")["period"].max()
-    plans = _actions(rng, talks, rows, _next_id(ctx.engine, Action.action_id), str(last))
-    first_line = _next_id(ctx.engine, TemplateLine.line_id)
+    plans = _actions(rng, talks, rows, _first_free_id(ctx.engine, Action.action_id), str(last))
+    first_line = _first_free_id(ctx.engine, TemplateLine.line_id)
     tmpl = tmpl.with_columns(pl.int_range(first_line, first_line + pl.len()).alias("line_id"))
     published = rows.join(
         cyc.select("cycle_id", "kind", "period", "state", "end"), on="cycle_id"
