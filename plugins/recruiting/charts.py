@@ -134,3 +134,23 @@ def hours_by_month(frame: pl.DataFrame, month: str, hours: str) -> alt.Chart:
         )
         .properties(height=220)
     )
+
+
+def round_scores(frame: pl.DataFrame, rounds: str, order: Sequence[str], average: str) -> alt.Chart:
+    """Mean scores (0–5) per score, one bar per interview round side by side."""
+    return (
+        alt.Chart(frame)
+        .mark_bar()
+        .encode(
+            x=alt.X("score:N", title=None, sort=list(order)),
+            xOffset=f"{rounds}:N",
+            y=alt.Y("value:Q", title=average, scale=alt.Scale(domain=[0, 5])),
+            color=alt.Color(
+                f"{rounds}:N",
+                title=None,
+                scale=alt.Scale(range=[COLORS["secondary"], COLORS["primary"], COLORS["good"]]),
+            ),
+            tooltip=["score:N", f"{rounds}:N", alt.Tooltip("value:Q", format=".1f")],
+        )
+        .properties(height=220)
+    )

@@ -29,6 +29,7 @@ from command_center.db.engine import read_session
 from command_center.db.tables import polars_schema, read_table
 from command_center.org.scope import Viewer
 from plugins.recruiting.logic import analytics
+from plugins.recruiting.logic.onboarding import suggest_mentor
 from plugins.recruiting.logic.vocabulary import RECRUITER_ROLES
 from plugins.recruiting.models import (
     Attendance,
@@ -520,6 +521,12 @@ def person_names(engine: Engine) -> dict[int, str]:
     outside the viewer's scope; no business rows are read here)."""
     people = frames.all_people(engine)
     return dict(people.select("person_id", "name").iter_rows())
+
+
+def suggested_mentor(engine: Engine, manager_id: int, level: str) -> int:
+    """The mentor :func:`~plugins.recruiting.logic.onboarding.suggest_mentor` picks for a
+    new hire at ``level`` under ``manager_id`` (among everyone, not the viewer's scope)."""
+    return suggest_mentor(frames.all_people(engine), manager_id, level)
 
 
 QUALITY_METRIC = "attainment"

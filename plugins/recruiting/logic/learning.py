@@ -138,3 +138,49 @@ def certificates_table(
         pl.col("what").alias(t("recruiting.col.for")),
         pl.col("issued_on").alias(t("recruiting.col.issued_on")),
     )
+
+
+def open_exams(exams: pl.DataFrame, attempts: pl.DataFrame) -> int:
+    """Active exams the learner has not passed yet."""
+    passed = set(attempts.filter(pl.col("passed"))["exam_id"].to_list())
+    active = exams.filter(pl.col("active"))
+    return active.filter(~pl.col("exam_id").is_in(sorted(passed))).height
+
+
+def exam_results_table(
+    exams: pl.DataFrame, courses: pl.DataFrame, attempts: pl.DataFrame
+) -> pl.DataFrame:
+    """Per exam (with its course): attempts, people, mean score and pass rate of
+    ``attempts`` (the caller picks the period and scope)."""
+    stats = attempts.group_by("exam_id").agg(
+        pl.len().alias("attempts"),
+        pl.col("person_id").n_unique().alias("people"),
+        pl.col("score").mean().alias("avg"),
+        pl.col("passed").mean().alias("pass_rate"),
+    )
+    data = exams.join(
+        courses.select("course_id", pl.col("title").alias("course")), on="course_id", how="left"
+    ).join(stats, on="exam_id", how="left")
+    return data.select(
+        pl.col("course").alias(t("recruiting.col.course")),
+        pl.col("title").alias(t("recruiting.col.exam")),
+        pl.col("pass_mark").alias(t("recruiting.col.pass_mark")),
+        pl.col("question_count").alias(t("recruiting.col.questions")),
+        pl.col("attempts").fill_null(0).alias(t("recruiting.col.attempts")),
+        pl.col("people").fill_null(0).alias(t("recruiting.col.people")),
+        pl.col("avg").alias(t("recruiting.col.avg_score")),
+        pl.col("pass_rate").alias(t("recruiting.col.pass_rate")),
+    )
+
+
+def bank_table(bank: pl.DataFrame) -> pl.DataFrame:
+    """A course's question bank with the correct options numbered from 1."""
+    return bank.select(
+        pl.col("question_id").alias(t("recruiting.col.id")),
+        pl.col("text").alias(t("recruiting.col.question")),
+        pl.col("options").list.join(" | ").alias(t("recruiting.col.options")),
+        (
+            pl.col("correct").list.eval(pl.element() + 1).cast(pl.List(pl.String)).list.join(", ")
+        ).alias(t("recruiting.col.correct")),
+        pl.col("points").alias(t("recruiting.col.points")),
+    )

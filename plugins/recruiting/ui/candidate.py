@@ -3,16 +3,15 @@ check and offer, and the actions that move them on (see ``candidate_forms``)."""
 
 from __future__ import annotations
 
-import altair as alt
 import polars as pl
 import streamlit as st
 
 from command_center.context import PageContext
 from command_center.i18n import money, t
-from command_center.ui import COLORS, chart, page_header, table_with_download
-from plugins.recruiting import queries
-from plugins.recruiting.logic.labels import exit_text, name_column, source_label, stage_label
-from plugins.recruiting.logic.vocabulary import SCORES, TERMINAL
+from command_center.ui import chart, page_header, table_with_download
+from plugins.recruiting import charts, queries
+from plugins.recruiting.logic import candidates
+from plugins.recruiting.logic.labels import exit_text, source_label, stage_label
 from plugins.recruiting.settings import settings
 from plugins.recruiting.ui import candidate_forms as forms
 from plugins.recruiting.ui.widgets import select, show_flash
@@ -29,20 +28,10 @@ def render(ctx: PageContext) -> None:
         return
     closed_too = st.checkbox(t("recruiting.file.closed_too"), key="recruiting_file_closed")
     picked = st.session_state.get(PICK)
-    shown = cands.with_columns(pl.col("stage").is_in(list(TERMINAL)).alias("done"))
-    if not closed_too:  # the file just closed by an action stays on screen
-        keep = [picked] if isinstance(picked, int) else []
-        shown = shown.filter(~pl.col("done") | pl.col("candidate_id").is_in(keep))
-    if shown.is_empty():
+    labels = candidates.file_choices(cands, closed_too, picked if isinstance(picked, int) else None)
+    if not labels:
         st.info(t("recruiting.candidates.none_open"))
         return
-    ordered = shown.sort("done", "stage_since", descending=[False, True])
-    labels = {
-        cid: f"#{cid} {name} · {stage_label(stage)} · {title}"
-        for cid, name, stage, title in ordered.select(
-            "candidate_id", "name", "stage", "opening_title"
-        ).iter_rows()
-    }
     if picked not in labels:
         st.session_state.pop(PICK, None)
     chosen = select(t("recruiting.file.pick"), list(labels), PICK, labels.__getitem__)
@@ -108,35 +97,7 @@ def _summary(ctx: PageContext, row: dict[str, object], who: dict[int, str]) -> N
 def _history(ctx: PageContext, candidate_id: int, who: dict[int, str]) -> None:
     st.subheader(t("recruiting.file.history"))
     events = queries.candidate_events(ctx.engine, ctx.viewer, candidate_id)
-    skipped = {
-        s: ", ".join(stage_label(x) for x in s.split(";") if x)
-        for s in events["skipped"].unique().to_list()
-        if s
-    }
-    frame = events.sort("moved_on", "event_id").select(
-        pl.col("moved_on").alias(t("recruiting.col.date")),
-        pl.col("from_stage")
-        .replace_strict(
-            {s: stage_label(s) for s in events["from_stage"].drop_nulls().unique()},
-            default=None,
-            return_dtype=pl.String,
-        )
-        .alias(t("recruiting.col.from_stage")),
-        pl.col("to_stage")
-        .replace_strict(
-            {s: stage_label(s) for s in events["to_stage"].unique()}, return_dtype=pl.String
-        )
-        .alias(t("recruiting.col.to_stage")),
-        pl.col("actor").alias(t("recruiting.col.by")),
-        pl.col("reason")
-        .replace_strict(
-            {r: exit_text(r) for r in events["reason"].unique()}, return_dtype=pl.String
-        )
-        .alias(t("recruiting.col.reason")),
-        pl.col("skipped")
-        .replace_strict(skipped, default="", return_dtype=pl.String)
-        .alias(t("recruiting.col.skipped")),
-    )
+    frame = candidates.history_table(events)
     table_with_download(frame, f"candidate_{candidate_id}_history", "recruiting_history")
 
 
@@ -146,57 +107,16 @@ def _scorecards(ctx: PageContext, cards: pl.DataFrame, who: dict[int, str]) -> N
         st.caption(t("recruiting.file.no_scorecards"))
         return
     pass_score = settings(ctx.engine).culture_fit_pass
-    labels = {k: t(f"recruiting.score.{k}") for k in SCORES}
-    frame = cards.sort("round", "scorecard_id").select(
-        pl.col("round").alias(t("recruiting.col.round")),
-        name_column(cards, "interviewer_id", who, t("recruiting.col.interviewer")),
-        pl.col("interviewed_on").alias(t("recruiting.col.date")),
-        *[pl.col(k).alias(labels[k]) for k in SCORES],
-        pl.mean_horizontal(*SCORES).round(2).alias(t("recruiting.col.average")),
-        pl.when(pl.col("passed"))
-        .then(pl.lit(t("recruiting.pass")))
-        .otherwise(pl.lit(t("recruiting.fail")))
-        .alias(t("recruiting.col.result")),
-        pl.when(pl.col("culture_fit") < pass_score)
-        .then(
-            pl.when(pl.col("override_by").is_not_null())
-            .then(pl.lit(t("recruiting.file.overridden")) + pl.col("override_by"))
-            .otherwise(pl.lit(t("recruiting.file.culture_fail")))
-        )
-        .otherwise(pl.lit(""))
-        .alias(t("recruiting.score.culture_fit_flag")),
-        pl.col("override_reason").alias(t("recruiting.col.override_reason")),
-        pl.col("comment").alias(t("recruiting.col.comment")),
-    )
+    frame = candidates.scorecards_table(cards, who, pass_score)
     table_with_download(frame, "scorecards", "recruiting_scorecards_table")
-    rounds = t("recruiting.col.round")
-    data = (
-        cards.group_by("round")
-        .agg([pl.col(k).mean().alias(labels[k]) for k in SCORES])
-        .unpivot(index="round", variable_name="score", value_name="value")
-        .with_columns(
-            (pl.lit(t("recruiting.col.round")) + " " + pl.col("round").cast(pl.String)).alias(
-                rounds
-            )
+    chart(
+        charts.round_scores(
+            candidates.round_means(cards),
+            t("recruiting.col.round"),
+            list(candidates.score_labels().values()),
+            t("recruiting.col.average"),
         )
     )
-    spec = (
-        alt.Chart(data)
-        .mark_bar()
-        .encode(
-            x=alt.X("score:N", title=None, sort=list(labels.values())),
-            xOffset=f"{rounds}:N",
-            y=alt.Y("value:Q", title=t("recruiting.col.average"), scale=alt.Scale(domain=[0, 5])),
-            color=alt.Color(
-                f"{rounds}:N",
-                title=None,
-                scale=alt.Scale(range=[COLORS["secondary"], COLORS["primary"], COLORS["good"]]),
-            ),
-            tooltip=["score:N", f"{rounds}:N", alt.Tooltip("value:Q", format=".1f")],
-        )
-        .properties(height=220)
-    )
-    chart(spec)
 
 
 def _check_and_offer(ctx: PageContext, candidate_id: int) -> None:

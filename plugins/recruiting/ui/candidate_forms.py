@@ -9,7 +9,6 @@ import polars as pl
 import streamlit as st
 
 from command_center.context import PageContext
-from command_center.db import frames
 from command_center.i18n import labels_now, t
 from plugins.recruiting import queries
 from plugins.recruiting.actions.candidates import move, reject, withdraw
@@ -22,8 +21,8 @@ from plugins.recruiting.actions.interviews import (
     record_background_check,
     respond_offer,
 )
+from plugins.recruiting.logic import candidates
 from plugins.recruiting.logic.labels import reason_label, stage_label
-from plugins.recruiting.logic.onboarding import suggest_mentor
 from plugins.recruiting.logic.vocabulary import (
     INTERVIEW_ROUND,
     OVERRIDE_ROLES,
@@ -121,11 +120,7 @@ def _scorecard(ctx: PageContext, cid: int, round_no: int, row: dict[str, Any]) -
 
 def _override(ctx: PageContext, cards: pl.DataFrame, round_no: int) -> None:
     pass_score = settings(ctx.engine).culture_fit_pass
-    failing = cards.filter(
-        (pl.col("round") == round_no)
-        & (pl.col("culture_fit") < pass_score)
-        & pl.col("override_by").is_null()
-    )
+    failing = candidates.culture_fit_fails(cards, round_no, pass_score)
     if failing.is_empty():
         return
     st.warning(t("recruiting.file.culture_blocked", count=failing.height))
@@ -223,9 +218,8 @@ def _offer(ctx: PageContext, cid: int, status: str | None, row: dict[str, Any]) 
 def _hire(ctx: PageContext, cid: int, row: dict[str, Any]) -> None:
     people = ctx.people().filter(pl.col("status") == "active")
     who = dict(people.select("person_id", "name").iter_rows())
-    everyone = frames.all_people(ctx.engine)
     manager = int(row["hiring_manager_id"])
-    suggested = suggest_mentor(everyone, manager, str(row["level"]))
+    suggested = queries.suggested_mentor(ctx.engine, manager, str(row["level"]))
     options = [suggested, *[p for p in who if p != suggested]] if suggested in who else list(who)
     with st.form(f"recruiting_hire_{cid}"):
         st.markdown(

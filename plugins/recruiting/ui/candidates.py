@@ -2,21 +2,19 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
-import altair as alt
 import polars as pl
 import streamlit as st
 
 from command_center.context import PageContext
 from command_center.i18n import labels_now, t
-from command_center.ui import COLORS, chart, page_header, table_with_download
+from command_center.ui import chart, page_header, table_with_download
 from command_center.ui.widgets import Kpi, kpi_row
-from plugins.recruiting import queries
+from plugins.recruiting import charts, queries
 from plugins.recruiting.actions.candidates import CandidateInput, ResumeFile, add_candidate
-from plugins.recruiting.logic.labels import name_column, source_label, stage_label, translate
+from plugins.recruiting.logic import candidates
+from plugins.recruiting.logic.labels import source_label, stage_label
 from plugins.recruiting.logic.paging import PAGE_SIZE
-from plugins.recruiting.logic.vocabulary import ALL_STAGES, SOURCES, STAGES, TERMINAL
+from plugins.recruiting.logic.vocabulary import ALL_STAGES, SOURCES
 from plugins.recruiting.ui.paging import clamp_page, page_offset, pager
 from plugins.recruiting.ui.widgets import act, select, show_flash, today
 
@@ -29,26 +27,19 @@ def render(ctx: PageContext) -> None:
     page_header(ctx, "recruiting.candidates.title")
     show_flash()
     cands = queries.candidates(ctx.engine, ctx.viewer)
-    offers = queries.offers(ctx.engine, ctx.viewer)
-    start, end = ctx.period.start, ctx.period.last_day
-    in_period = cands.filter(pl.col("applied_on").is_between(start, end))
-    open_now = cands.filter(~pl.col("stage").is_in(list(TERMINAL)))
-    pending = offers.filter(pl.col("status") == "pending").height
-    hired = cands.filter(
-        (pl.col("stage") == "hired") & pl.col("stage_since").is_between(start, end)
-    )
+    head = candidates.headline(cands, queries.offers(ctx.engine, ctx.viewer), ctx.period)
     kpi_row(
         [
-            Kpi(t("recruiting.candidates.applied_in_period"), float(in_period.height), "count"),
-            Kpi(t("recruiting.candidates.in_process"), float(open_now.height), "count"),
-            Kpi(t("recruiting.candidates.offers_pending"), float(pending), "count"),
-            Kpi(t("recruiting.candidates.hired_in_period"), float(hired.height), "count"),
+            Kpi(t("recruiting.candidates.applied_in_period"), float(head.applied), "count"),
+            Kpi(t("recruiting.candidates.in_process"), float(head.in_process), "count"),
+            Kpi(t("recruiting.candidates.offers_pending"), float(head.offers_pending), "count"),
+            Kpi(t("recruiting.candidates.hired_in_period"), float(head.hired), "count"),
         ]
     )
     if cands.is_empty():
         st.info(t("recruiting.candidates.none"))
     else:
-        _pipeline_chart(open_now)
+        _pipeline_chart(candidates.in_process(cands))
         _list(ctx, cands)
     _new_candidate(ctx)
 
@@ -58,24 +49,9 @@ def _pipeline_chart(open_now: pl.DataFrame) -> None:
     if open_now.is_empty():
         st.info(t("recruiting.candidates.none_open"))
         return
-    order = [stage_label(s) for s in STAGES[:-1]]
+    table = candidates.stage_table(open_now)
     stage, count = t("recruiting.col.stage"), t("recruiting.col.count")
-    data = (
-        open_now.group_by("stage")
-        .agg(pl.len().alias(count))
-        .with_columns(translate(open_now, "stage", stage_label).alias(stage))
-    )
-    spec = (
-        alt.Chart(data.select(stage, count))
-        .mark_bar(color=COLORS["primary"])
-        .encode(
-            x=alt.X(f"{stage}:N", sort=order, title=None),
-            y=alt.Y(f"{count}:Q", title=count),
-            tooltip=[f"{stage}:N", f"{count}:Q"],
-        )
-        .properties(height=240)
-    )
-    chart(spec)
+    chart(charts.stage_counts(table, stage, count, candidates.ladder_order()))
 
 
 def _list(ctx: PageContext, cands: pl.DataFrame) -> None:
@@ -114,29 +90,12 @@ def _list(ctx: PageContext, cands: pl.DataFrame) -> None:
         offset = clamp_page(PAGE_KEY, total)
         shown, total = queries.candidate_page(ctx.engine, ctx.viewer, rows, offset, PAGE_SIZE)
     table_with_download(
-        list_rows(shown, queries.person_names(ctx.engine), today()), "candidates", TABLE_KEY
+        candidates.list_table(shown, queries.person_names(ctx.engine), today()),
+        "candidates",
+        TABLE_KEY,
     )
     if total:
         pager(PAGE_KEY, offset, shown.height, total)
-
-
-def list_rows(shown: pl.DataFrame, who: dict[int, str], on: dt.date) -> pl.DataFrame:
-    """The candidate list's columns, in the user's language."""
-    return shown.select(
-        pl.col("candidate_id").alias(t("recruiting.col.id")),
-        pl.col("name").alias(t("recruiting.col.name")),
-        pl.col("opening_title").alias(t("recruiting.col.opening")),
-        translate(shown, "source", source_label).alias(t("recruiting.col.source")),
-        name_column(shown, "referrer_id", who, t("recruiting.col.referrer")),
-        pl.col("applied_on").alias(t("recruiting.col.applied_on")),
-        translate(shown, "stage", stage_label).alias(t("recruiting.col.stage")),
-        pl.col("stage_since").alias(t("recruiting.col.since")),
-        (pl.lit(on) - pl.col("stage_since"))
-        .dt.total_days()
-        .alias(t("recruiting.col.days_in_stage")),
-        pl.col("phone").alias(t("recruiting.col.phone")),
-        pl.col("email").alias(t("recruiting.col.email")),
-    )
 
 
 def _new_candidate(ctx: PageContext) -> None:

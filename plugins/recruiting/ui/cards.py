@@ -2,27 +2,27 @@
 
 from __future__ import annotations
 
-import polars as pl
 import streamlit as st
 
 from command_center import LEADER_ROLES, HomeCard, PanelSpec
 from command_center.context import PageContext
 from command_center.i18n import t
 from plugins.recruiting import queries
-from plugins.recruiting.logic.vocabulary import TERMINAL
+from plugins.recruiting.logic import candidates, learning
 
 
 def recruiting_card(ctx: PageContext) -> None:
-    openings = queries.openings(ctx.engine, ctx.viewer).filter(pl.col("closed_on").is_null())
-    cands = queries.candidates(ctx.engine, ctx.viewer)
-    live = cands.filter(~pl.col("stage").is_in(list(TERMINAL)))
-    offers = queries.offers(ctx.engine, ctx.viewer).filter(pl.col("status") == "pending")
+    counts = candidates.pipeline(
+        queries.openings(ctx.engine, ctx.viewer),
+        queries.candidates(ctx.engine, ctx.viewer),
+        queries.offers(ctx.engine, ctx.viewer),
+    )
     st.write(
         t(
             "recruiting.card.recruiting_text",
-            openings=openings.height,
-            candidates=live.height,
-            offers=offers.height,
+            openings=counts.openings,
+            candidates=counts.candidates,
+            offers=counts.offers,
         )
     )
 
@@ -32,10 +32,7 @@ def learning_card(ctx: PageContext) -> None:
     if me is None:
         return
     mine = ctx.signed_in_viewer.narrow(frozenset({me}))
-    attempts = queries.attempts(ctx.engine, mine)
-    passed = set(attempts.filter(pl.col("passed"))["exam_id"].to_list())
-    exams = queries.exams(ctx.engine).filter(pl.col("active"))
-    open_exams = exams.filter(~pl.col("exam_id").is_in(sorted(passed))).height
+    open_exams = learning.open_exams(queries.exams(ctx.engine), queries.attempts(ctx.engine, mine))
     certs = queries.certificates(ctx.engine, mine).height
     st.write(t("recruiting.card.learning_text", exams=open_exams, certificates=certs))
 
@@ -46,18 +43,18 @@ def person_panel(ctx: PageContext, person_id: int) -> None:
         st.caption(t("recruiting.panel.not_in_scope"))
         return
     one = ctx.viewer.narrow(frozenset({person_id}))
-    attended = queries.attendance(ctx.engine, one)
-    attempts = queries.attempts(ctx.engine, one)
-    certs = queries.certificates(ctx.engine, one)
-    enrolments = queries.enrolments(ctx.engine, one)
-    hours = float(attended.filter(pl.col("present"))["hours"].sum() or 0.0)
+    mark = learning.record(
+        queries.attendance(ctx.engine, one),
+        queries.attempts(ctx.engine, one),
+        queries.certificates(ctx.engine, one),
+    )
     st.write(
         t(
             "recruiting.panel.text",
-            programs=enrolments.height,
-            hours=f"{hours:g}",
-            exams=attempts.height,
-            certificates=certs.height,
+            programs=queries.enrolments(ctx.engine, one).height,
+            hours=f"{mark.hours:g}",
+            exams=mark.exams_taken,
+            certificates=mark.certificates,
         )
     )
 

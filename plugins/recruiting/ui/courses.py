@@ -18,6 +18,7 @@ from plugins.recruiting.actions.learning import (
     create_exam,
 )
 from plugins.recruiting.errors import RecruitingError
+from plugins.recruiting.logic import learning
 from plugins.recruiting.logic.vocabulary import COURSE_TOPICS, MATERIAL_KINDS
 from plugins.recruiting.settings import settings
 from plugins.recruiting.ui.widgets import act, select, show_flash
@@ -53,16 +54,7 @@ def _results(ctx: PageContext, courses: pl.DataFrame) -> None:
     attempts = queries.attempts(ctx.engine, ctx.viewer).filter(
         pl.col("taken_on").is_between(ctx.period.start, ctx.period.last_day)
     )
-    stats = attempts.group_by("exam_id").agg(
-        pl.len().alias("attempts"),
-        pl.col("person_id").n_unique().alias("people"),
-        pl.col("score").mean().alias("avg"),
-        pl.col("passed").mean().alias("pass_rate"),
-    )
-    data = exams.join(
-        courses.select("course_id", pl.col("title").alias("course")), on="course_id", how="left"
-    ).join(stats, on="exam_id", how="left")
-    if data.is_empty():
+    if exams.is_empty():
         st.info(t("recruiting.learning.no_exams"))
         return
     avg, rate, mark = (
@@ -71,16 +63,7 @@ def _results(ctx: PageContext, courses: pl.DataFrame) -> None:
         t("recruiting.col.pass_mark"),
     )
     table_with_download(
-        data.select(
-            pl.col("course").alias(t("recruiting.col.course")),
-            pl.col("title").alias(t("recruiting.col.exam")),
-            pl.col("pass_mark").alias(mark),
-            pl.col("question_count").alias(t("recruiting.col.questions")),
-            pl.col("attempts").fill_null(0).alias(t("recruiting.col.attempts")),
-            pl.col("people").fill_null(0).alias(t("recruiting.col.people")),
-            pl.col("avg").alias(avg),
-            pl.col("pass_rate").alias(rate),
-        ),
+        learning.exam_results_table(exams, courses, attempts),
         "exam_results",
         "recruiting_exam_results",
         column_config={
@@ -115,18 +98,7 @@ def _bank(ctx: PageContext, course_id: int) -> None:
         st.info(t("recruiting.courses.no_questions"))
         return
     table_with_download(
-        bank.select(
-            pl.col("question_id").alias(t("recruiting.col.id")),
-            pl.col("text").alias(t("recruiting.col.question")),
-            pl.col("options").list.join(" | ").alias(t("recruiting.col.options")),
-            (
-                pl.col("correct")
-                .list.eval(pl.element() + 1)
-                .cast(pl.List(pl.String))
-                .list.join(", ")
-            ).alias(t("recruiting.col.correct")),
-            pl.col("points").alias(t("recruiting.col.points")),
-        ),
+        learning.bank_table(bank),
         f"question_bank_{course_id}",
         "recruiting_bank",
     )

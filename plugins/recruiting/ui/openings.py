@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import altair as alt
 import polars as pl
 import streamlit as st
 
@@ -10,7 +9,7 @@ from command_center.context import PageContext
 from command_center.i18n import labels_now, t
 from command_center.ui import COLORS, chart, page_header, table_with_download
 from command_center.ui.widgets import Kpi, kpi_row
-from plugins.recruiting import queries
+from plugins.recruiting import charts, queries
 from plugins.recruiting.actions.openings import (
     OpeningInput,
     close_opening,
@@ -19,42 +18,25 @@ from plugins.recruiting.actions.openings import (
     split_channels,
     update_opening,
 )
-from plugins.recruiting.logic.labels import channel_label, level_label, name_column
-from plugins.recruiting.logic.vocabulary import CHANNELS, OPENING_LEVELS, TERMINAL
+from plugins.recruiting.logic import openings
+from plugins.recruiting.logic.labels import channel_label, level_label
+from plugins.recruiting.logic.vocabulary import CHANNELS, OPENING_LEVELS
 from plugins.recruiting.ui.widgets import act, select, show_flash, today
-
-
-def opening_board(ctx: PageContext) -> pl.DataFrame:
-    """Openings in scope with hired / in-process counts."""
-    openings = queries.openings(ctx.engine, ctx.viewer)
-    cands = queries.candidates(ctx.engine, ctx.viewer)
-    counts = cands.group_by("opening_id").agg(
-        pl.len().alias("candidates"),
-        (pl.col("stage") == "hired").sum().alias("hired"),
-        (~pl.col("stage").is_in(list(TERMINAL))).sum().alias("in_process"),
-    )
-    return (
-        openings.join(counts, on="opening_id", how="left")
-        .with_columns(pl.col("candidates", "hired", "in_process").fill_null(0).cast(pl.Int64))
-        .with_columns(pl.col("closed_on").is_null().alias("open"))
-    )
 
 
 def render(ctx: PageContext) -> None:
     page_header(ctx, "recruiting.openings.title")
     show_flash()
-    board = opening_board(ctx)
-    live = board.filter(pl.col("open"))
+    board = openings.board(
+        queries.openings(ctx.engine, ctx.viewer), queries.candidates(ctx.engine, ctx.viewer)
+    )
+    head = openings.headline(board)
     kpi_row(
         [
-            Kpi(t("recruiting.openings.open"), float(live.height), "count"),
-            Kpi(
-                t("recruiting.openings.to_fill"),
-                float((live["headcount"] - live["hired"]).clip(lower_bound=0).sum()),
-                "count",
-            ),
-            Kpi(t("recruiting.openings.in_process"), float(board["in_process"].sum()), "count"),
-            Kpi(t("recruiting.openings.hired_total"), float(board["hired"].sum()), "count"),
+            Kpi(t("recruiting.openings.open"), float(head.open), "count"),
+            Kpi(t("recruiting.openings.to_fill"), float(head.to_fill), "count"),
+            Kpi(t("recruiting.openings.in_process"), float(head.in_process), "count"),
+            Kpi(t("recruiting.openings.hired_total"), float(head.hired), "count"),
         ]
     )
     if board.is_empty():
@@ -69,62 +51,23 @@ def render(ctx: PageContext) -> None:
 
 def _region_chart(board: pl.DataFrame) -> None:
     st.subheader(t("recruiting.openings.by_region"))
-    live = board.filter(pl.col("open"))
-    if live.is_empty():
+    if not board["open"].any():
         st.info(t("recruiting.openings.none_open"))
         return
     hired, wanted = t("recruiting.openings.hired"), t("recruiting.openings.headcount")
-    data = (
-        live.group_by("region")
-        .agg(pl.col("hired").sum().alias(hired), pl.col("headcount").sum().alias(wanted))
-        .unpivot(index="region", variable_name="series", value_name="value")
-    )
-    region = t("recruiting.openings.region")
-    spec = (
-        alt.Chart(data.rename({"region": region}))
-        .mark_bar()
-        .encode(
-            x=alt.X(f"{region}:N", title=region),
-            xOffset="series:N",
-            y=alt.Y("value:Q", title=None),
-            color=alt.Color(
-                "series:N",
-                title=None,
-                scale=alt.Scale(
-                    domain=[wanted, hired], range=[COLORS["target"], COLORS["primary"]]
-                ),
-            ),
-            tooltip=[f"{region}:N", "series:N", "value:Q"],
+    chart(
+        charts.paired_bars(
+            openings.region_table(board),
+            t("recruiting.openings.region"),
+            [wanted, hired],
+            [COLORS["target"], COLORS["primary"]],
         )
-        .properties(height=260)
     )
-    chart(spec)
 
 
 def _table(ctx: PageContext, board: pl.DataFrame) -> None:
     st.subheader(t("recruiting.openings.list"))
-    who = queries.person_names(ctx.engine)
-    labels = {c: channel_label(c) for c in CHANNELS}
-    frame = board.sort("open", "opened_on", descending=[True, True]).select(
-        pl.col("opening_id").alias(t("recruiting.col.id")),
-        pl.col("title").alias(t("recruiting.col.title")),
-        pl.col("level")
-        .replace_strict({lv: level_label(lv) for lv in OPENING_LEVELS}, return_dtype=pl.String)
-        .alias(t("recruiting.col.level")),
-        pl.col("region").alias(t("recruiting.col.region")),
-        name_column(board, "hiring_manager_id", who, t("recruiting.col.hiring_manager")),
-        pl.col("headcount").alias(t("recruiting.col.headcount")),
-        pl.col("hired").alias(t("recruiting.col.hired")),
-        pl.col("in_process").alias(t("recruiting.col.in_process")),
-        pl.col("candidates").alias(t("recruiting.col.candidates")),
-        pl.col("opened_on").alias(t("recruiting.col.opened_on")),
-        pl.col("closed_on").alias(t("recruiting.col.closed_on")),
-        pl.col("channels")
-        .str.split(";")
-        .list.eval(pl.element().replace_strict(labels, default=pl.element()))
-        .list.join("、")
-        .alias(t("recruiting.col.channels")),
-    )
+    frame = openings.list_table(board, queries.person_names(ctx.engine))
     table_with_download(frame, "openings", "recruiting_openings_table")
 
 
