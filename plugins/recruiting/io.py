@@ -15,6 +15,7 @@ from sqlalchemy import Engine, insert, select
 from sqlalchemy.orm import Session
 
 from command_center.db.models import Person
+from command_center.db.tables import polars_schema
 from command_center.io import ROW, upsert
 from command_center.org.scope import Viewer
 from command_center.types import Column, ExportKind, ImportKind, RowError
@@ -70,7 +71,7 @@ def _people(session: Session) -> pl.DataFrame:
     rows = session.execute(select(Person.person_id, Person.level, Person.region)).all()
     return pl.DataFrame(
         [tuple(r) for r in rows],
-        schema={"person_id": pl.Int64, "level": pl.String, "region": pl.String},
+        schema=polars_schema(Person, ["person_id", "level", "region"]),
         orient="row",
     )
 
@@ -168,15 +169,7 @@ KEPT = ("opening_id", "applied_on", "stage", "stage_since", "exit_reason", "pers
 def _stored(session: Session, ids: list[int]) -> pl.DataFrame:
     columns = [Candidate.__table__.c[c] for c in ("candidate_id", *KEPT)]
     rows = session.execute(select(*columns).where(Candidate.candidate_id.in_(ids))).all()
-    schema = {
-        "candidate_id": pl.Int64,
-        "opening_id": pl.Int64,
-        "applied_on": pl.Date,
-        "stage": pl.String,
-        "stage_since": pl.Date,
-        "exit_reason": pl.String,
-        "person_id": pl.Int64,
-    }
+    schema = polars_schema(Candidate, ["candidate_id", *KEPT])
     return pl.DataFrame([tuple(r) for r in rows], schema=schema, orient="row")
 
 
@@ -184,7 +177,7 @@ def check_candidates(session: Session, frame: pl.DataFrame) -> list[RowError]:
     rows = session.execute(select(Opening.opening_id, Opening.opened_on, Opening.closed_on)).all()
     openings = pl.DataFrame(
         [tuple(r) for r in rows],
-        schema={"opening_id": pl.Int64, "opened_on": pl.Date, "closed_on": pl.Date},
+        schema=polars_schema(Opening, ["opening_id", "opened_on", "closed_on"]),
         orient="row",
     ).with_columns(pl.lit(True).alias("known"))
     existing = _existing(session, frame["candidate_id"].drop_nulls().to_list())

@@ -20,6 +20,7 @@ from sqlalchemy import func, select
 from command_center.db.bulk import bulk_insert
 from command_center.db.engine import write_session
 from command_center.db.models import Person
+from command_center.db.tables import polars_schema
 from command_center.demo_names import GIVEN_CHARS, SURNAMES
 from command_center.types import DemoContext
 from plugins.recruiting import models as m
@@ -262,17 +263,10 @@ PEOPLE_COLS = ("person_id", "name", "level", "manager_id", "region", "hire_date"
 
 
 def _people_frame(hires: list[dict[str, Any]]) -> pl.DataFrame:
-    schema = {
-        "person_id": pl.Int64,
-        "name": pl.String,
-        "level": pl.String,
-        "manager_id": pl.Int64,
-        "region": pl.String,
-        "hire_date": pl.Date,
-        "status": pl.String,
-    }
     return pl.DataFrame(
-        [{k: h[k] for k in PEOPLE_COLS} for h in hires], schema=schema, orient="row"
+        [{k: h[k] for k in PEOPLE_COLS} for h in hires],
+        schema=polars_schema(Person, PEOPLE_COLS),
+        orient="row",
     )
 
 

@@ -10,6 +10,7 @@ from typing import Any
 
 import polars as pl
 
+from command_center.db.tables import polars_schema
 from plugins.recruiting import models as m
 
 
@@ -62,7 +63,7 @@ class Training:
         for model, rows in order:
             if rows:
                 names = [c.name for c in model.__table__.columns]  # type: ignore[attr-defined]
-                schema = _schema(model)
+                schema = polars_schema(model)
                 jsons = [n for n, t in schema.items() if _is_json(model, n)]
                 if jsons:
                     rows = [
@@ -76,20 +77,3 @@ class Training:
 def _is_json(model: type, name: str) -> bool:
     column = model.__table__.columns[name]  # type: ignore[attr-defined]
     return type(column.type).__name__ == "JSON"
-
-
-def _schema(model: type) -> dict[str, pl.DataType]:
-    kinds: dict[str, pl.DataType] = {}
-    for column in model.__table__.columns:  # type: ignore[attr-defined]
-        name = type(column.type).__name__
-        kinds[column.name] = {
-            "Integer": pl.Int64(),
-            "String": pl.String(),
-            "Text": pl.String(),
-            "Date": pl.Date(),
-            "Boolean": pl.Boolean(),
-            "Float": pl.Float64(),
-            "DateTime": pl.Datetime(),
-            "JSON": pl.String(),
-        }[name]
-    return kinds

@@ -26,6 +26,7 @@ from command_center.db.audit import audit
 from command_center.db.bulk import bulk_insert
 from command_center.db.ids import lock_table
 from command_center.db.models import OrderLine, Target
+from command_center.db.tables import polars_schema
 from command_center.ledger import NewLine
 from command_center.periods import add_months, month_end
 from command_center.types import DemoContext
@@ -124,14 +125,9 @@ def _store_lines(session: Session, lines: list[NewLine], actor: str) -> None:
             "revenue": [x.revenue for x in lines],
             "cost": [x.cost for x in lines],
         },
-        schema={
-            "order_id": pl.Int64,
-            "customer_id": pl.Int64,
-            "person_id": pl.Int64,
-            "order_date": pl.Date,
-            "revenue": pl.Float64,
-            "cost": pl.Float64,
-        },
+        schema=polars_schema(
+            OrderLine, ["order_id", "customer_id", "person_id", "order_date", "revenue", "cost"]
+        ),
     ).sort("order_date", "person_id", maintain_order=True)
     frame = frame.with_columns(
         pl.int_range(first, first + frame.height, dtype=pl.Int64).alias("order_id")
