@@ -1,4 +1,4 @@
-"""Admin: users (add, reset password, activate) and plugins with status and errors."""
+"""Admin: users (add, reset password, role, activate), plugins, recent errors."""
 
 from __future__ import annotations
 
@@ -9,25 +9,32 @@ import streamlit as st
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from command_center import errors
 from command_center.context import PageContext
 from command_center.db.engine import read_session, write_session
 from command_center.db.models import ROLES, User
 from command_center.i18n import labels_now, t
-from command_center.org.auth import UserError, add_user, set_active, set_password
+from command_center.org.auth import UserError, add_user, set_active, set_password, set_role
 from command_center.ui import data_table
 
 
 def render(ctx: PageContext) -> None:
     st.title(t("admin.title"))
-    users_tab, plugins_tab = st.tabs([t("admin.users"), t("admin.plugins")])
+    users_tab, plugins_tab, errors_tab = st.tabs(
+        [t("admin.users"), t("admin.plugins"), t("errors.recent")]
+    )
     with users_tab:
         _users(ctx)
     with plugins_tab:
         _plugins(ctx)
+    with errors_tab:
+        _recent_errors()
 
 
 def _users(ctx: PageContext) -> None:
     with read_session(ctx.engine) as session:
+        found = list(session.scalars(select(User).order_by(User.login)))
+        users = {u.login: (u.role, u.person_id, u.active) for u in found}
         rows = [
             {
                 t("admin.login"): u.login,
@@ -37,21 +44,22 @@ def _users(ctx: PageContext) -> None:
                 t("admin.locked_until"): u.locked_until,
                 t("admin.last_login"): u.last_login,
             }
-            for u in session.scalars(select(User).order_by(User.login))
+            for u in found
         ]
     data_table(pl.DataFrame(rows))
-    logins = [row[t("admin.login")] for row in rows]
 
     with st.form("add_user", clear_on_submit=True):
         st.markdown(f"**{t('admin.add_user')}**")
-        login = st.text_input(t("admin.login"))
+        login = st.text_input(t("admin.login"), help=t("login_rules.login_help"))
         role = st.selectbox(
             t("admin.role"), ROLES, format_func=labels_now(ROLES, lambda r: t(f"role.{r}"))
         )
         person = st.number_input(
             t("admin.person"), min_value=0, step=1, value=0, help=t("admin.person_help")
         )
-        password = st.text_input(t("login.password"), type="password")
+        password = st.text_input(
+            t("login.password"), type="password", help=t("login_rules.password_help")
+        )
         if st.form_submit_button(t("admin.add")):
             _apply(
                 ctx,
@@ -59,19 +67,42 @@ def _users(ctx: PageContext) -> None:
                 t("admin.user_added", login=login),
             )
 
-    if not logins:
+    if not users:
         return
+    st.markdown(f"**{t('admin.edit_user')}**")
+    who = st.selectbox(t("admin.login"), list(users), key="admin_edit_who")
+    was_role, was_person, was_active = users[who]
     with st.form("edit_user"):
-        st.markdown(f"**{t('admin.edit_user')}**")
-        who = st.selectbox(t("admin.login"), logins)
-        new_password = st.text_input(t("admin.new_password"), type="password")
-        active = st.checkbox(t("admin.active"), value=True)
+        new_role = st.selectbox(
+            t("admin.role"),
+            ROLES,
+            index=ROLES.index(was_role),
+            format_func=labels_now(ROLES, lambda r: t(f"role.{r}")),
+            key=f"admin_edit_role_{who}",
+        )
+        new_person = st.number_input(
+            t("admin.person"),
+            min_value=0,
+            step=1,
+            value=was_person or 0,
+            help=t("admin.person_help"),
+            key=f"admin_edit_person_{who}",
+        )
+        new_password = st.text_input(
+            t("admin.new_password"),
+            type="password",
+            help=t("login_rules.password_help"),
+            key=f"admin_edit_password_{who}",
+        )
+        active = st.checkbox(t("admin.active"), value=was_active, key=f"admin_edit_active_{who}")
         if st.form_submit_button(t("admin.save")):
 
             def change(session: Session) -> None:
                 if new_password:
                     set_password(session, who, new_password, ctx.actor)
-                set_active(session, who, active, ctx.actor)
+                set_role(session, who, new_role, int(new_person) or None, ctx.actor)
+                if active or was_active:  # saving an active user also unlocks it
+                    set_active(session, who, active, ctx.actor)
 
             _apply(ctx, change, t("admin.user_saved", login=who))
 
@@ -101,3 +132,33 @@ def _plugins(ctx: PageContext) -> None:
     for info in infos:
         if info["error"]:
             st.error(f"{info['name']}: {info['error']}")
+
+
+def _recent_errors() -> None:
+    """Failures recorded by this server, newest first, each with its trace."""
+    recent = errors.recent()
+    if not recent:
+        st.info(t("errors.none_yet"))
+        return
+    st.caption(t("errors.recent_caption"))
+    data_table(
+        pl.DataFrame(
+            {
+                t("errors.error_id"): [e.error_id for e in recent],
+                t("errors.at"): [e.at for e in recent],
+                t("errors.where"): [e.where for e in recent],
+                t("errors.login"): [e.login for e in recent],
+                t("errors.summary"): [e.summary for e in recent],
+            },
+            schema={
+                t("errors.error_id"): pl.String,
+                t("errors.at"): pl.Datetime("us"),
+                t("errors.where"): pl.String,
+                t("errors.login"): pl.String,
+                t("errors.summary"): pl.String,
+            },
+        )
+    )
+    for entry in recent[:20]:
+        with st.expander(t("errors.trace", id=entry.error_id)):
+            st.code(entry.trace, language="text")

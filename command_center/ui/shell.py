@@ -3,6 +3,12 @@
 ``command_center/app.py`` calls :func:`main` on every rerun. The shell builds
 ``st.navigation`` once per run from the core's pages and every plugin's
 pages (a section per plugin), filtered by the signed-in user's role.
+
+Every run re-reads the signed-in user (:func:`command_center.org.auth.recheck`):
+a deactivated user is signed out and a changed role or person applies at once.
+A failure anywhere — the shell, a page — is shown as a short message and an
+error id (:func:`command_center.errors.show_failure`); only an admin sees the
+traceback.
 """
 
 from __future__ import annotations
@@ -17,8 +23,9 @@ import streamlit as st
 from command_center import i18n, runtime
 from command_center.context import PageContext
 from command_center.db import frames
+from command_center.errors import show_failure
 from command_center.i18n import t
-from command_center.org.auth import SignedIn
+from command_center.org.auth import SignedIn, recheck
 from command_center.org.scope import Viewer, scope_for, team_viewer
 from command_center.periods import Grain, Period, containing
 from command_center.types import ALL_ROLES, LEADER_ROLES, PageSpec
@@ -44,14 +51,23 @@ def core_pages() -> list[PageSpec]:
 
 
 def guarded(spec: PageSpec, ctx: PageContext) -> Callable[[], None]:
-    """The page's render wrapped so that an exception stays inside this page."""
+    """The page's render wrapped so that an exception stays inside this page.
+
+    The user sees a short message and an error id; the trace goes to the
+    server log and the Admin page (an admin sees it on the page too).
+    """
 
     def run() -> None:
         try:
             spec.render(ctx)
         except Exception as exc:
-            st.error(t("app.page_error", page=t(spec.title)))
-            st.exception(exc)
+            show_failure(
+                t("errors.page_failed", page=t(spec.title)),
+                exc,
+                where=f"page:{spec.key}",
+                login=ctx.viewer.login,
+                role=ctx.viewer.role,
+            )
 
     run.__name__ = f"page_{spec.key}"
     return run
@@ -126,7 +142,37 @@ def _latest_month() -> dt.date:
 
 
 def main() -> None:
+    """One run of the app; a failure outside the pages still shows no traceback."""
     i18n.set_language(state.language())
+    try:
+        _main()
+    except Exception as exc:
+        signed: SignedIn | None = st.session_state.get(state.SIGNED_IN)
+        show_failure(
+            t("errors.app_failed"),
+            exc,
+            where="shell",
+            login=signed.login if signed else "",
+            role=signed.role if signed else None,
+        )
+
+
+def _current_user() -> SignedIn | None:
+    """The signed-in user as the database has it now (signed out if deactivated)."""
+    signed: SignedIn | None = st.session_state.get(state.SIGNED_IN)
+    if signed is None:
+        return None
+    current = recheck(runtime.engine(), signed)
+    if current is None:
+        state.sign_out()
+        st.session_state[login.NOTE] = "login_rules.session_ended"
+        return None
+    if current != signed:
+        st.session_state[state.SIGNED_IN] = current
+    return current
+
+
+def _main() -> None:
     engine, host = runtime.engine(), runtime.host()
     behind = runtime.schema_behind()
     if behind:
@@ -135,7 +181,7 @@ def main() -> None:
         return
     runtime.housekeeping()
     _sidebar_language()
-    signed: SignedIn | None = st.session_state.get(state.SIGNED_IN)
+    signed = _current_user()
     if signed is None:
         st.navigation(
             [
