@@ -1,6 +1,6 @@
 """``python -m bench.incentives [--scale small|medium|large] [--repeat N]``: the what-if engine.
 
-The simulator's engine (:func:`plugins.incentives.logic.evaluate`, vectorised
+The simulator's engine (:func:`plugins.incentives.logic.engine.evaluate`, vectorised
 Polars over the cached person-period table) beside a pandas implementation
 and a plain-Python loop of the same plan, in the same run, on the same
 table; all three must agree to the fen. The table comes from
@@ -30,9 +30,10 @@ import numpy as np
 import pandas as pd
 import polars as pl
 
-from plugins.incentives.logic import MONTH_SCHEMA, Figures, evaluate
-from plugins.incentives.plan import Plan, parse_plan
-from plugins.incentives.whatif import Assumptions, scaled
+from plugins.incentives.logic.engine import evaluate
+from plugins.incentives.logic.figures import MONTH_SCHEMA, Figures
+from plugins.incentives.logic.plan_model import Plan, parse_plan
+from plugins.incentives.logic.whatif import Assumptions, scaled
 
 ROOT = Path(__file__).resolve().parent.parent
 SCALES = {"small": 80, "medium": 500, "large": 5_000}
@@ -87,7 +88,7 @@ RATE, MONTHLY, QUARTERLY, GATE, GATE_MULT, TI_SHARE, CAP_MULT = (
 
 def from_database(path: Path) -> pl.DataFrame:
     from command_center.db.engine import get_engine
-    from plugins.incentives.sources import person_months
+    from plugins.incentives.queries.figures import person_months
 
     return person_months(get_engine(f"sqlite:///{path}"))
 

@@ -8,7 +8,10 @@ import pytest
 from command_center import testing as apptest
 from command_center.db import frames
 from command_center.org.scope import OPERATOR
-from plugins.incentives import actions, queries
+from plugins.incentives.actions import scenarios as scenario_actions
+from plugins.incentives.queries import plans as plan_reads
+from plugins.incentives.queries import scenarios as scenario_reads
+from plugins.incentives.queries import settlements as settlement_reads
 from tests.conftest import use_db
 
 REP_PLAN = "销售代表标准提成方案"
@@ -28,7 +31,7 @@ def test_manager_moves_a_tier_rate_and_the_comparison_redraws(app) -> None:
     at = apptest.start(app.engine, "manager")
     at = apptest.open_page(at, "incentives-simulator")
     assert not at.exception and not at.error
-    versions = queries.plan_versions(app.engine).filter(pl.col("name") == REP_PLAN)
+    versions = plan_reads.plan_versions(app.engine).filter(pl.col("name") == REP_PLAN)
     current = int(versions.sort("version", descending=True)["version_id"][0])
     key = f"incentives_sim_{current}_components[0].tiers[1].rate"
     assert at.number_input(key=key).value == 6.0
@@ -43,11 +46,13 @@ def test_manager_moves_a_tier_rate_and_the_comparison_redraws(app) -> None:
     at.text_input(key="incentives_sim_name").input("超额档提成 9%")
     next(b for b in at.button if b.label == "Save scenario").click().run()
     assert any("Saved scenario" in str(s.value) for s in at.success)
-    saved = queries.scenarios(app.engine, "manager").filter(pl.col("name") == "超额档提成 9%")
+    saved = scenario_reads.scenarios(app.engine, "manager").filter(
+        pl.col("name") == "超额档提成 9%"
+    )
     assert saved.height == 1
-    stored = queries.scenario(app.engine, "manager", int(saved["scenario_id"][0]))
+    stored = scenario_reads.scenario(app.engine, "manager", int(saved["scenario_id"][0]))
     assert stored is not None and stored.edits == {"components[0].tiers[1].rate": 0.09}
-    actions.delete_scenario(app.engine, "manager", stored.scenario_id)
+    scenario_actions.delete_scenario(app.engine, "manager", stored.scenario_id)
 
 
 def test_revenue_assumption_moves_the_scenario(app) -> None:
@@ -69,7 +74,7 @@ def test_rep_sees_their_locked_statement_only(app) -> None:
     assert "Locked settlement" in shown and "Draft" not in shown
     assert "incentives_st_person" not in [s.key for s in at.selectbox]  # no one else to pick
     periods = at.selectbox(key="incentives_st_period").options
-    locked = queries.settlements(app.engine).filter(pl.col("status") == "locked")
+    locked = settlement_reads.settlements(app.engine).filter(pl.col("status") == "locked")
     assert periods and set(periods) <= set(locked["period"].to_list())
     me = apptest.signed_in(app.engine, "rep").person_id
     orders = next(df.value for df in at.dataframe if "Contribution" in df.value.columns)

@@ -9,9 +9,9 @@ import pytest
 from typer.testing import CliRunner
 
 from command_center import cli
-from plugins.incentives import queries
+from plugins.incentives.queries import settlements as settlement_reads
 from tests.conftest import use_db
-from tests.test_incentives_helpers import build_shop
+from tests.fixtures_incentives import build_shop
 
 runner = CliRunner()
 TIERS = """
@@ -143,7 +143,7 @@ def test_load_then_settle_and_lock(shop, tmp_path) -> None:
     settled = invoke("commission", "settle", "--period", "2026-01", "--lock")
     assert settled.exit_code == 0, settled.output
     assert "version 1: 3 people, payout 13,900.00 (Locked)" in settled.stdout
-    versions = queries.settlements(shop.engine, "2026-01")
+    versions = settlement_reads.settlements(shop.engine, "2026-01")
     assert versions.select("version", "status", "people").rows() == [(1, "locked", 3)]
     again = invoke("commission", "settle", "--period", "2026-01")
     assert again.exit_code == 1 and "everyone is locked already" in again.stderr

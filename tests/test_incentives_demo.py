@@ -7,14 +7,16 @@ import polars as pl
 
 from command_center.org.scope import OPERATOR
 from command_center.published import read_published
-from plugins.incentives import queries
+from plugins.incentives.queries import plans as plan_reads
+from plugins.incentives.queries import scenarios as scenario_reads
+from plugins.incentives.queries import settlements as settlement_reads
 
 
 def test_demo_plans_and_versions(demo_db) -> None:
-    versions = queries.plan_versions(demo_db.engine)
+    versions = plan_reads.plan_versions(demo_db.engine)
     counts = dict(versions.group_by("name").agg(pl.len()).iter_rows())
     assert counts == {"销售代表标准提成方案": 2, "主管与经理团队提成方案": 1}
-    leaders = queries.plan(
+    leaders = plan_reads.plan(
         demo_db.engine,
         int(versions.filter(pl.col("name") == "主管与经理团队提成方案")["version_id"][0]),
     )
@@ -22,7 +24,7 @@ def test_demo_plans_and_versions(demo_db) -> None:
 
 
 def test_demo_settlements_locked_months_and_a_draft(demo_db) -> None:
-    settled = queries.settlements(demo_db.engine)
+    settled = settlement_reads.settlements(demo_db.engine)
     status = dict(settled.select("period", "status").iter_rows())
     assert status == {
         "2026-07": "locked",
@@ -31,7 +33,7 @@ def test_demo_settlements_locked_months_and_a_draft(demo_db) -> None:
         "2026-10": "draft",
     }
     draft = int(settled.filter(pl.col("status") == "draft")["settlement_id"][0])
-    lines = queries.settlement_lines(demo_db.engine, OPERATOR, draft)
+    lines = settlement_reads.settlement_lines(demo_db.engine, OPERATOR, draft)
     claws = lines.filter(pl.col("kind") == "clawback")
     assert claws.height >= 1 and (claws["amount"] < 0).all()
     people = settled.filter(pl.col("period") == "2026-09")["people"].item()
@@ -39,11 +41,11 @@ def test_demo_settlements_locked_months_and_a_draft(demo_db) -> None:
 
 
 def test_demo_disputes_scenarios_and_honours(demo_db) -> None:
-    disputes = queries.disputes(demo_db.engine, OPERATOR)
+    disputes = settlement_reads.disputes(demo_db.engine, OPERATOR)
     assert disputes.height >= 3
     assert set(disputes["status"]) == {"open", "answered"}
     assert disputes.filter(pl.col("raised_by") == "rep").height >= 1
-    assert queries.scenarios(demo_db.engine, "manager").height >= 2
+    assert scenario_reads.scenarios(demo_db.engine, "manager").height >= 2
     honours = read_published(demo_db.engine, OPERATOR, "honours", "2026-10")
     assert "sales_champion" in honours["key"].to_list()
     assert set(honours["text"]) >= {"incentives.honour.sales_champion"}

@@ -13,11 +13,12 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from plugins.incentives.logic import evaluate
-from plugins.incentives.plan import Plan, apply_edits, parse_plan
-from plugins.incentives.settle import clawbacks, contributions
-from plugins.incentives.whatif import compare
-from tests.test_incentives_helpers import ANNA, BO, DEC, FEB, JAN, MAR, amounts, figures
+from plugins.incentives.logic.engine import evaluate
+from plugins.incentives.logic.plan_edits import apply_edits
+from plugins.incentives.logic.plan_model import Plan, parse_plan
+from plugins.incentives.logic.settlement import clawbacks, contributions
+from plugins.incentives.logic.whatif import compare
+from tests.fixtures_incentives import ANNA, BO, DEC, FEB, JAN, MAR, amounts, figures
 
 DOC = Path(__file__).resolve().parent.parent / "docs" / "commission-plans.md"
 TEXT = DOC.read_text(encoding="utf-8")

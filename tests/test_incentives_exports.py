@@ -6,7 +6,7 @@ import io
 
 import polars as pl
 
-from plugins.incentives.exports import StatementDoc, csv_bytes, html_page, xlsx_bytes
+from plugins.incentives.io.statement_files import StatementDoc, csv_bytes, html_page, xlsx_bytes
 
 
 def doc() -> StatementDoc:

@@ -9,9 +9,9 @@ from __future__ import annotations
 import polars as pl
 import pytest
 
-from plugins.incentives.curve import earnings_curve
-from plugins.incentives.logic import evaluate
-from tests.test_incentives_helpers import (
+from plugins.incentives.logic.earnings_curve import earnings_curve
+from plugins.incentives.logic.engine import evaluate
+from tests.fixtures_incentives import (
     ANNA,
     BO,
     DEC,

@@ -6,11 +6,13 @@ from pathlib import Path
 
 import pytest
 
-from plugins.incentives.knobs import display, edits_from, knobs
-from plugins.incentives.plan import PlanInvalid, apply_edits, parse_plan
-from tests.test_incentives_helpers import plan
+from plugins.incentives.errors import PlanInvalid
+from plugins.incentives.logic.levers import display, edits_from, plan_levers
+from plugins.incentives.logic.plan_edits import apply_edits
+from plugins.incentives.logic.plan_model import parse_plan
+from tests.fixtures_incentives import plan
 
-PLANS = Path(__file__).resolve().parent.parent / "plugins" / "incentives" / "plans"
+PLANS = Path(__file__).resolve().parent.parent / "plugins" / "incentives" / "data"
 PINNED = """
 name: Standard rep plan 2026
 period: month              # month | quarter | year
@@ -147,7 +149,7 @@ def test_knobs_round_trip_through_widgets() -> None:
         {"name": "b", "type": "bonus", "amount": 100, "when": [{"metric": "growth", "min": 0.15}]},
         gates=[{"metric": "attainment", "below": 0.5}],
     )
-    levers = {k.path: k for k in knobs(p)}
+    levers = {k.path: k for k in plan_levers(p)}
     assert set(levers) >= {
         "components[0].tiers[0].rate",
         "components[0].tiers[1].from",

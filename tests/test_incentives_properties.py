@@ -14,9 +14,9 @@ import polars as pl
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from plugins.incentives.logic import evaluate
-from plugins.incentives.plan import Plan, parse_data
-from tests.test_incentives_helpers import DEC, JAN, figures
+from plugins.incentives.logic.engine import evaluate
+from plugins.incentives.logic.plan_model import Plan, parse_data
+from tests.fixtures_incentives import DEC, JAN, figures
 
 rates = st.floats(0, 0.2, allow_nan=False)
 bounds = st.floats(0, 2.5, allow_nan=False)

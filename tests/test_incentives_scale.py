@@ -3,7 +3,7 @@
 Old path: the engine on the person-month table of the whole history, the
 published multipliers read afresh, a settlement's order lines filtered out
 of the whole cached ledger, refunds of the whole scope. New path: the
-engine on the months a range needs (:func:`plugins.incentives.figures.window`,
+engine on the months a range needs (:func:`plugins.incentives.logic.figures.window`,
 cached per plan and range), order lines and refunds of the settled people
 read with scope and dates in SQL.
 """
@@ -21,22 +21,27 @@ from command_center.metrics import MetricRegistry
 from command_center.org.scope import OPERATOR, Viewer
 from command_center.org.tree import closure
 from command_center.periods import add_months, month_end
-from plugins.incentives import queries, service, settling, sources
-from plugins.incentives.figures import window, window_start
-from plugins.incentives.knobs import knobs
-from plugins.incentives.logic import Evaluation, evaluate
-from plugins.incentives.plan import apply_edits
-from plugins.incentives.settle import clawbacks
-from plugins.incentives.whatif import (
+from plugins.incentives.actions import settlement as settlement_actions
+from plugins.incentives.logic.engine import Evaluation, evaluate
+from plugins.incentives.logic.figures import window, window_start
+from plugins.incentives.logic.levers import plan_levers
+from plugins.incentives.logic.plan_edits import apply_edits
+from plugins.incentives.logic.settlement import clawbacks
+from plugins.incentives.logic.whatif import (
     MAX_COST_OF_SALES,
     Summary,
     closed_month,
     histogram,
     is_estimate,
     nice_step,
+    run_scenario,
 )
+from plugins.incentives.queries import figures as figure_reads
+from plugins.incentives.queries import plans as plan_reads
+from plugins.incentives.queries import settlements as settlement_reads
+from plugins.incentives.queries import simulation
 from tests.conftest import make_host
-from tests.test_incentives_helpers import viewer_for
+from tests.fixtures_incentives import viewer_for
 
 pytestmark = pytest.mark.one_backend  # old vs new path in Polars: SQLite suffices
 
@@ -52,7 +57,7 @@ def registry() -> MetricRegistry:
 
 
 def _months(engine) -> list[dt.date]:
-    return sources.months_available(engine)
+    return figure_reads.months_available(engine)
 
 
 def _ranges(engine) -> list[tuple[dt.date, dt.date]]:
@@ -79,15 +84,15 @@ def _same(new: Evaluation, old: Evaluation) -> None:
 
 
 def _versions(engine) -> list[int]:
-    return queries.plan_versions(engine)["version_id"].to_list()
+    return plan_reads.plan_versions(engine)["version_id"].to_list()
 
 
 def test_the_engine_on_the_window_equals_the_whole_history(demo, registry) -> None:
-    mults = sources.multipliers(demo)
+    mults = figure_reads.published_multipliers(demo)
     checked = 0
     for version_id in _versions(demo):
-        plan = queries.plan(demo, version_id)
-        whole = sources.figures(demo, registry, plan.metrics())
+        plan = plan_reads.plan(demo, version_id)
+        whole = figure_reads.figures(demo, registry, plan.metrics())
         for start, end in _ranges(demo):
             old = evaluate(plan, whole, start, end, mults)
             new = evaluate(plan, window(whole, start, end), start, end, mults)
@@ -99,18 +104,18 @@ def test_the_engine_on_the_window_equals_the_whole_history(demo, registry) -> No
 def test_a_scenario_on_the_window_equals_the_whole_history(demo, registry) -> None:
     people = frames.all_people(demo)
     leader = int(people.filter(pl.col("level") == "supervisor")["person_id"][0])
-    assumptions = service.team_assumptions(demo, 0.05, leader, -0.2)
-    mults = service.multipliers(demo)
+    assumptions = simulation.team_assumptions(demo, 0.05, leader, -0.2)
+    mults = figure_reads.multipliers(demo)
     paid = 0.0
     for version_id in _versions(demo):
-        plan = queries.plan(demo, version_id)
-        rates = [k for k in knobs(plan) if k.kind == "rate"]
+        plan = plan_reads.plan(demo, version_id)
+        rates = [k for k in plan_levers(plan) if k.kind == "rate"]
         changed = apply_edits(plan, {rates[0].path: rates[0].value * 1.5} if rates else {})
-        whole = service.figures_for(demo, registry, plan)
+        whole = figure_reads.figures_for(demo, registry, plan)
         for start, end in _ranges(demo)[:3]:
-            cut = service.figures_between(demo, registry, plan, start, end)
-            old = service.run_scenario(whole, changed, start, end, assumptions, mults)
-            new = service.run_scenario(cut, changed, start, end, assumptions, mults)
+            cut = figure_reads.figures_between(demo, registry, plan, start, end)
+            old = run_scenario(whole, changed, start, end, assumptions, mults)
+            new = run_scenario(cut, changed, start, end, assumptions, mults)
             _same(new.evaluation, old.evaluation)
             paid += float(new.evaluation.frame["payout"].sum())
     assert paid > 0
@@ -122,12 +127,12 @@ def test_simulate_and_baseline_give_the_old_numbers(demo, registry, login) -> No
     last = _ranges(demo)[0][1]
     start = add_months(last, -2)
     for version_id in _versions(demo):
-        plan = queries.plan(demo, version_id)
-        whole = sources.figures(demo, registry, plan.metrics())
-        old = evaluate(plan, whole, start, last, sources.multipliers(demo))
-        new = service.simulate(demo, registry, viewer, plan, start, last)
+        plan = plan_reads.plan(demo, version_id)
+        whole = figure_reads.figures(demo, registry, plan.metrics())
+        old = evaluate(plan, whole, start, last, figure_reads.published_multipliers(demo))
+        new = simulation.simulate(demo, registry, viewer, plan, start, last)
         _same(new, Evaluation(viewer.filter(old.frame), old.components, old.notes, plan))
-        base = service.baseline(demo, registry, version_id, start, last)
+        base = simulation.baseline(demo, registry, version_id, start, last)
         _same(base, old)
 
 
@@ -141,11 +146,11 @@ def _old_orders(engine, viewer: Viewer, start: dt.date, end: dt.date) -> pl.Data
 def test_settlement_batch_equals_the_old_path(demo, registry, login, monkeypatch) -> None:
     viewer = viewer_for(demo, login)
     month = _ranges(demo)[0][0]
-    new = settling._evaluate_all(demo, registry, viewer, month, set(), None)
+    new = settlement_actions._evaluate_all(demo, registry, viewer, month, set(), None)
     with monkeypatch.context() as patched:
-        patched.setattr(settling, "window", lambda figures, start, end: figures)
-        patched.setattr(settling.frames, "orders", _old_orders)
-        old = settling._evaluate_all(demo, registry, viewer, month, set(), None)
+        patched.setattr(settlement_actions, "window", lambda figures, start, end: figures)
+        patched.setattr(settlement_actions.frames, "orders", _old_orders)
+        old = settlement_actions._evaluate_all(demo, registry, viewer, month, set(), None)
     assert new.statements and new.credits
     for name in ("statements", "lines", "windows"):
         left, right = getattr(new, name), getattr(old, name)
@@ -162,8 +167,8 @@ def test_settlement_batch_equals_the_old_path(demo, registry, login, monkeypatch
 def test_clawback_lines_equal_the_old_path(demo, registry) -> None:
     found = 0
     for month in _months(demo)[-6:]:
-        batch = settling._evaluate_all(demo, registry, OPERATOR, month, set(), None)
-        new = settling._clawback_lines(demo, OPERATOR, month, batch, [])
+        batch = settlement_actions._evaluate_all(demo, registry, OPERATOR, month, set(), None)
+        new = settlement_actions._clawback_lines(demo, OPERATOR, month, batch, [])
         if not batch.windows:
             continue
         windows = pl.concat(batch.windows)
@@ -171,10 +176,12 @@ def test_clawback_lines_equal_the_old_path(demo, registry) -> None:
             pl.col("person_id").is_in(windows["person_id"].implode()),
             pl.col("refund_date") <= month_end(month),
         )
-        paid = queries.paid_credits(
+        paid = settlement_reads.paid_credits(
             demo, sorted(set(refunds["order_id"].to_list())), f"{month:%Y-%m}"
         )
-        old = clawbacks(refunds, paid, queries.clawed_refunds(demo, []), month_end(month), windows)
+        old = clawbacks(
+            refunds, paid, settlement_reads.clawed_refunds(demo, []), month_end(month), windows
+        )
         keys = ["person_id", "refund_id"]
         assert_frame_equal(new.sort(keys), old.sort(keys))
         found += 1
@@ -211,13 +218,13 @@ def test_cost_of_sales_is_a_dash_when_revenue_is_near_zero() -> None:
 
 def test_figures_between_are_cached_per_range(demo, registry) -> None:
     version_id = _versions(demo)[0]
-    plan = queries.plan(demo, version_id)
+    plan = plan_reads.plan(demo, version_id)
     start = _ranges(demo)[0][0]
-    first = service.figures_between(demo, registry, plan, start, start)
-    assert service.figures_between(demo, registry, plan, start, start) is first
+    first = figure_reads.figures_between(demo, registry, plan, start, start)
+    assert figure_reads.figures_between(demo, registry, plan, start, start) is first
     assert first.month["month"].min() >= window_start(start)
     assert first.month["month"].max() <= start
-    other = service.figures_between(demo, registry, plan, add_months(start, -13), start)
+    other = figure_reads.figures_between(demo, registry, plan, add_months(start, -13), start)
     assert other is not first
     assert other.month.height > first.month.height
 
@@ -240,7 +247,7 @@ def _old_team(own: pl.DataFrame, people: pl.DataFrame) -> pl.DataFrame:
 
 
 def test_team_figures_equal_the_old_aggregation(demo) -> None:
-    months = sources.person_months(demo)
+    months = figure_reads.person_months(demo)
     people = frames.all_people(demo).select("person_id", "manager_id", "level")
     own = months.select("person_id", "level", "month", "revenue", "profit", "quota")
     team = _old_team(own, people)

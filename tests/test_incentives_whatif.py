@@ -7,11 +7,12 @@ import datetime as dt
 import polars as pl
 import pytest
 
-from plugins.incentives.honours import HonourDef, HonourSettings, ranking, winners
-from plugins.incentives.logic import evaluate
-from plugins.incentives.plan import Condition, apply_edits
-from plugins.incentives.settle import clawbacks, component_lines, contributions
-from plugins.incentives.whatif import (
+from plugins.incentives.logic.engine import evaluate
+from plugins.incentives.logic.honours import ranking, winners
+from plugins.incentives.logic.plan_edits import apply_edits
+from plugins.incentives.logic.plan_model import Condition
+from plugins.incentives.logic.settlement import clawbacks, component_lines, contributions
+from plugins.incentives.logic.whatif import (
     Assumptions,
     compare,
     scaled,
@@ -19,7 +20,8 @@ from plugins.incentives.whatif import (
     summaries,
     winners_losers,
 )
-from tests.test_incentives_helpers import ANNA, BO, JAN, MARGINAL, amounts, figures, plan
+from plugins.incentives.settings import HonourDef, HonourSettings
+from tests.fixtures_incentives import ANNA, BO, JAN, MARGINAL, amounts, figures, plan
 
 # A manager (10) over supervisors 3 (Anna, Bo) and 4 (Cy).
 CY = {"person_id": 5, "revenue": 50_000.0, "profit": 10_000.0, "quota": 50_000.0}

@@ -1,16 +1,14 @@
 """Incentives: commission plans as code, settlement and statements, what-if simulator, honours.
 
-Hook implementations only; the parts live beside this module (see
-``docs/commission-plans.md`` for the plan format).
+Hook implementations only, each forwarding to its room (see
+``docs/commission-plans.md`` for the plan format and the layout).
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
-import polars as pl
 import typer
-from sqlalchemy import Engine
 
 from command_center import (
     DemoContext,
@@ -22,7 +20,6 @@ from command_center import (
     hookimpl,
 )
 from command_center.i18n import load_catalogs
-from command_center.org.scope import Viewer
 
 HERE = Path(__file__).resolve().parent
 
@@ -40,15 +37,15 @@ def register_migrations() -> list[Path]:
 
 
 @hookimpl
+def register_translations() -> dict[str, dict[str, str]]:
+    return load_catalogs(HERE / "i18n")
+
+
+@hookimpl
 def register_metrics() -> list[MetricSpec]:
     from plugins.incentives.metrics import metric_specs
 
     return metric_specs()
-
-
-@hookimpl
-def register_translations() -> dict[str, dict[str, str]]:
-    return load_catalogs(HERE / "i18n")
 
 
 @hookimpl
@@ -60,27 +57,23 @@ def register_pages() -> list[PageSpec]:
 
 @hookimpl
 def register_home_cards() -> list[HomeCard]:
-    from plugins.incentives.ui import home_cards
+    from plugins.incentives.ui.cards import home_cards
 
     return home_cards()
 
 
 @hookimpl
 def register_panels() -> list[PanelSpec]:
-    from plugins.incentives.ui import panels
+    from plugins.incentives.ui.cards import panels
 
     return panels()
 
 
-def _payouts(engine: Engine, viewer: Viewer) -> pl.DataFrame:
-    from plugins.incentives.exports import payouts
-
-    return payouts(engine, viewer)
-
-
 @hookimpl
 def register_exporters() -> list[ExportKind]:
-    return [ExportKind("payouts", _payouts, "incentives.export.payouts")]
+    from plugins.incentives.io import EXPORTS
+
+    return list(EXPORTS)
 
 
 @hookimpl

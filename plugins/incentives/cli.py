@@ -20,13 +20,18 @@ from command_center import runtime
 from command_center.i18n import t
 from command_center.io import csv_text
 from command_center.periods import parse_period
-from plugins.incentives import actions, queries, service
-from plugins.incentives.plan import PlanInvalid, parse_plan
+from plugins.incentives.actions import honours as honour_actions
+from plugins.incentives.actions import plans as plan_actions
+from plugins.incentives.actions import settlement as settlement_actions
+from plugins.incentives.errors import IncentivesError, PlanInvalid
+from plugins.incentives.logic.engine import simulation_table
+from plugins.incentives.logic.plan_model import parse_plan
+from plugins.incentives.queries import honours as honour_reads
+from plugins.incentives.queries import plans as plan_reads
+from plugins.incentives.queries import simulation
 
 commission = typer.Typer(help="Commission plans: simulate, settle, load.", no_args_is_help=True)
 MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
-FIXED = ["person_id", "period", "revenue", "profit", "quota", "attainment"]
-TAIL = ["gate_adjustment", "cap_adjustment", "payout"]
 
 
 def _fail(message: str) -> typer.Exit:
@@ -56,13 +61,6 @@ def _read_plan(file: Path, available: frozenset[str]) -> tuple[str, object]:
     for warning in checked.warnings:
         typer.echo(f"{file}: {t('incentives.cli.warning')}: {warning}", err=True)
     return text, checked
-
-
-def simulation_table(frame: pl.DataFrame, components: list[str]) -> pl.DataFrame:
-    """The pinned columns, money to the fen, attainment to 4 decimals."""
-    columns = [*FIXED, *components, *TAIL]
-    money = [c for c in columns if c not in ("person_id", "period", "attainment")]
-    return frame.select(columns).with_columns(pl.col(money).round(2), pl.col("attainment").round(4))
 
 
 def render_table(frame: pl.DataFrame) -> str:
@@ -100,7 +98,7 @@ def simulate(
     registry = runtime.registry()
     _, checked = _read_plan(plan, frozenset(registry.keys()))
     viewer = current_viewer()
-    result = service.simulate(
+    result = simulation.simulate(
         runtime.engine(),
         registry,
         viewer,
@@ -132,10 +130,12 @@ def settle(
     viewer = current_viewer()
     engine = runtime.engine()
     try:
-        done = actions.compute_settlement(engine, runtime.registry(), viewer, month, viewer.login)
+        done = settlement_actions.compute_settlement(
+            engine, runtime.registry(), viewer, month, viewer.login
+        )
         if lock:
-            actions.lock_settlement(engine, viewer, done.settlement_id, viewer.login)
-    except actions.IncentivesError as exc:
+            settlement_actions.lock_settlement(engine, viewer, done.settlement_id, viewer.login)
+    except IncentivesError as exc:
         raise _fail(exc.message) from None
     status = t("incentives.status.locked") if lock else t("incentives.status.draft")
     typer.echo(
@@ -163,14 +163,17 @@ def load(
     from command_center.cli import current_viewer
 
     viewer = current_viewer()
-    if viewer.role != "director":
+    if viewer.role not in plan_actions.PLAN_EDITORS:
         raise _fail(t("incentives.error.not_allowed"))
     registry = runtime.registry()
     text, _ = _read_plan(file, frozenset(registry.keys()))
     month = _month(effective) if effective else None
-    saved = actions.save_plan(
-        runtime.engine(), text, viewer.login, month, note, frozenset(registry.keys())
-    )
+    try:
+        saved = plan_actions.save_plan(
+            runtime.engine(), viewer, text, viewer.login, month, note, frozenset(registry.keys())
+        )
+    except IncentivesError as exc:
+        raise _fail(exc.message) from None
     typer.echo(
         t(
             "incentives.cli.loaded",
@@ -183,7 +186,7 @@ def load(
 @commission.command("plans")
 def plans() -> None:
     """List the stored plans and their versions."""
-    versions = queries.plan_versions(runtime.engine())
+    versions = plan_reads.plan_versions(runtime.engine())
     table = versions.select(
         "name", "version", pl.col("effective_from").cast(pl.String), "created_by", "note"
     )
@@ -204,12 +207,14 @@ def honours(
         raise _fail(str(exc)) from None
     viewer = current_viewer()
     engine = runtime.engine()
-    found = service.honour_winners(engine, runtime.registry(), viewer, [chosen])[chosen]
+    found = honour_reads.honour_winners(engine, runtime.registry(), viewer, [chosen])[chosen]
     typer.echo(render_table(found.with_columns(pl.col("value").round(4))))
     if publish:
         try:
-            count = actions.publish_honours(engine, viewer, {chosen.label: found}, viewer.login)
-        except actions.IncentivesError as exc:
+            count = honour_actions.publish_honours(
+                engine, viewer, {chosen.label: found}, viewer.login
+            )
+        except IncentivesError as exc:
             raise _fail(exc.message) from None
         typer.echo(t("incentives.cli.published", count=count, period=chosen.label))
 

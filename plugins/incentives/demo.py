@@ -27,9 +27,17 @@ from command_center.ledger import refund
 from command_center.org.scope import OPERATOR, Viewer
 from command_center.periods import Period, add_months, containing
 from command_center.types import DemoContext
-from plugins.incentives import actions, queries, service, sources
+from plugins.incentives.actions import disputes as dispute_actions
+from plugins.incentives.actions import honours as honour_actions
+from plugins.incentives.actions import plans as plan_actions
+from plugins.incentives.actions import scenarios as scenario_actions
+from plugins.incentives.actions import settlement as settlement_actions
+from plugins.incentives.queries import figures as figure_reads
+from plugins.incentives.queries import honours as honour_reads
+from plugins.incentives.queries import plans as plan_reads
+from plugins.incentives.queries import settlements as settlement_reads
 
-PLANS = Path(__file__).resolve().parent / "plans"
+PLANS = Path(__file__).resolve().parent / "data"
 ACTOR = "demo"
 REASONS = ("客户退货，部分退款", "合同变更，减少采购数量", "质量问题协商退款", "客户取消部分订单")
 QUESTIONS = (
@@ -54,12 +62,14 @@ def _plans(ctx: DemoContext) -> None:
     first = ctx.months[0]
     rep_text = (PLANS / "standard_rep.yaml").read_text(encoding="utf-8")
     leaders = (PLANS / "team_leaders.yaml").read_text(encoding="utf-8")
-    actions.save_plan(ctx.engine, rep_text, ACTOR, first, "首版方案")
-    actions.save_plan(ctx.engine, leaders, ACTOR, first, "首版方案")
+    plan_actions.save_plan(ctx.engine, OPERATOR, rep_text, ACTOR, first, "首版方案")
+    plan_actions.save_plan(ctx.engine, OPERATOR, leaders, ACTOR, first, "首版方案")
     raised = rep_text.replace("rate: 0.015", "rate: 0.02").replace(
         "毛利另按 1.5% 提成", "毛利另按 2% 提成"
     )
-    actions.save_plan(ctx.engine, raised, ACTOR, ctx.months[-4], "提高毛利提成，鼓励高毛利订单")
+    plan_actions.save_plan(
+        ctx.engine, OPERATOR, raised, ACTOR, ctx.months[-4], "提高毛利提成，鼓励高毛利订单"
+    )
 
 
 def _refunds(ctx: DemoContext, month: dt.date, when: dt.date, rep: int | None) -> None:
@@ -94,22 +104,26 @@ def _settlements(ctx: DemoContext, rep: int | None) -> None:
     locked = ctx.months[-4:-1]
     metrics: set[str] = set()
     for month in ctx.months[-4:]:
-        for _, plan in queries.effective_plans(engine, month):
+        for _, plan in plan_reads.effective_plans(engine, month):
             metrics |= plan.metrics()
     # Read once: settling writes only this plugin's tables and refunds, not what it reads.
-    figures = sources.figures(engine, registry, metrics)
+    figures = figure_reads.figures(engine, registry, metrics)
     for month in locked:
         ctx.progress(f"Settling {month:%Y-%m}")
-        done = actions.compute_settlement(engine, registry, OPERATOR, month, ACTOR, figures)
-        actions.lock_settlement(engine, OPERATOR, done.settlement_id, ACTOR)
+        done = settlement_actions.compute_settlement(
+            engine, registry, OPERATOR, month, ACTOR, figures
+        )
+        settlement_actions.lock_settlement(engine, OPERATOR, done.settlement_id, ACTOR)
     _refunds(ctx, locked[1], ctx.months[-1], rep)
     ctx.progress(f"Settling {ctx.months[-1]:%Y-%m} (draft)")
-    actions.compute_settlement(engine, registry, OPERATOR, ctx.months[-1], ACTOR, figures)
+    settlement_actions.compute_settlement(
+        engine, registry, OPERATOR, ctx.months[-1], ACTOR, figures
+    )
 
 
 def _disputes(ctx: DemoContext, rep: int | None, supervisor: int | None) -> None:
     engine = ctx.engine
-    locked = queries.settlements(engine).filter(pl.col("status") == "locked")
+    locked = settlement_reads.settlements(engine).filter(pl.col("status") == "locked")
     if locked.is_empty():
         return
     ids = sorted(locked["settlement_id"].to_list())
@@ -121,12 +135,12 @@ def _disputes(ctx: DemoContext, rep: int | None, supervisor: int | None) -> None
     for n, person in enumerate(chosen):
         settlement_id = ids[(n + 1) % len(ids)]
         viewer = Viewer(f"demo-{person}", "rep", person, frozenset({person}))
-        lines = queries.lines(engine, viewer, settlement_id, person)
+        lines = settlement_reads.lines(engine, viewer, settlement_id, person)
         if lines.is_empty():
             continue
         line = int(lines["line_id"][0 if n != 1 else min(3, lines.height - 1)])
         asker = "rep" if person == rep else ACTOR
-        dispute = actions.raise_dispute(
+        dispute = dispute_actions.raise_dispute(
             engine, viewer, settlement_id, QUESTIONS[n % len(QUESTIONS)], asker, line_id=line
         )
         if n < 2:
@@ -135,18 +149,19 @@ def _disputes(ctx: DemoContext, rep: int | None, supervisor: int | None) -> None
                 boss = supervisor
             leader = Viewer(f"demo-{boss}", "supervisor", boss, None)
             answerer = "supervisor" if n == 0 and supervisor is not None else ACTOR
-            actions.answer_dispute(engine, leader, dispute, ANSWERS[n], answerer)
+            dispute_actions.answer_dispute(engine, leader, dispute, ANSWERS[n], answerer)
 
 
 def _scenarios(ctx: DemoContext) -> None:
-    versions = queries.effective_versions(ctx.engine, ctx.months[-1])
+    versions = plan_reads.effective_versions(ctx.engine, ctx.months[-1])
     rep_plan = versions.filter(pl.col("name") == "销售代表标准提成方案")
     if rep_plan.is_empty():
         return
     version_id = int(rep_plan["version_id"][0])
     start, end = ctx.months[-3], ctx.months[-1]
-    actions.save_scenario(
+    scenario_actions.save_scenario(
         ctx.engine,
+        OPERATOR,
         "manager",
         "超额档提成提高到 7%",
         version_id,
@@ -155,8 +170,9 @@ def _scenarios(ctx: DemoContext) -> None:
         {"components[0].tiers[1].rate": 0.07},
         {},
     )
-    actions.save_scenario(
+    scenario_actions.save_scenario(
         ctx.engine,
+        OPERATOR,
         "manager",
         "全员销售额下滑 10%，取消季度增长奖",
         version_id,
@@ -174,8 +190,10 @@ def _honours(ctx: DemoContext) -> None:
     periods += [containing(add_months(last, -3 * i), "quarter") for i in range(1, 3)]
     periods.append(containing(dt.date(last.year - 1, 1, 1), "year"))
     periods = [p for p in periods if p.end <= last]
-    found = service.honour_winners(ctx.engine, registry, OPERATOR, periods)
-    actions.publish_honours(ctx.engine, OPERATOR, {p.label: w for p, w in found.items()}, ACTOR)
+    found = honour_reads.honour_winners(ctx.engine, registry, OPERATOR, periods)
+    honour_actions.publish_honours(
+        ctx.engine, OPERATOR, {p.label: w for p, w in found.items()}, ACTOR
+    )
 
 
 def seed(ctx: DemoContext) -> None:

@@ -11,14 +11,15 @@ import polars as pl
 from sqlalchemy import select
 
 from command_center.db import frames
+from command_center.db.tables import polars_schema
 from command_center.types import MetricQuery, MetricSpec
 from plugins.incentives.models import Settlement, Statement
 
 SETTLED = ("incentives_settlements", "incentives_statements")
 PAYOUT_SCHEMA: dict[str, pl.DataType] = {
-    "person_id": pl.Int64(),
-    "period": pl.String(),
-    "payout": pl.Float64(),
+    **polars_schema(Statement, ["person_id"]),
+    **polars_schema(Settlement, ["period"]),
+    **polars_schema(Statement, ["payout"]),
 }
 
 

@@ -1,7 +1,7 @@
 """``cc.incentives``: commission plans in the notebook API (``register_notebook``).
 
 ``simulate`` runs what ``command-center commission simulate`` runs (the
-plan checked against the registry, :func:`service.simulate` scoped to
+plan checked against the registry, :func:`queries.simulation.simulate` scoped to
 ``cc.viewer``, the CLI's columns and rounding); ``cc.simulate(...)`` forwards
 here.
 """
@@ -17,9 +17,11 @@ import polars as pl
 
 from command_center.i18n import t
 from command_center.periods import parse_period
-from plugins.incentives import queries, service
-from plugins.incentives.cli import simulation_table
-from plugins.incentives.plan import Plan, apply_edits, parse_plan
+from plugins.incentives.logic.engine import simulation_table
+from plugins.incentives.logic.plan_edits import apply_edits
+from plugins.incentives.logic.plan_model import Plan, parse_plan
+from plugins.incentives.queries import plans as plan_reads
+from plugins.incentives.queries import simulation
 
 if TYPE_CHECKING:
     from command_center.notebook import CommandCenter
@@ -42,7 +44,7 @@ class IncentivesNotebook:
 
     def plans(self) -> pl.DataFrame:
         """Every stored plan version (``name, version, effective_from, …``)."""
-        return queries.plan_versions(self._cc.engine)
+        return plan_reads.plan_versions(self._cc.engine)
 
     def plan(self, plan: str | Path | Plan) -> Plan:
         """A checked plan from a YAML file, YAML text, a stored plan's name, or a Plan.
@@ -74,7 +76,7 @@ class IncentivesNotebook:
                 return path.read_text(encoding="utf-8")
             stored = self.plans().filter(pl.col("name") == str(plan))
             if stored.height:
-                return queries.plan_source(self._cc.engine, int(stored["version_id"][0]))
+                return plan_reads.plan_source(self._cc.engine, int(stored["version_id"][0]))
             raise FileNotFoundError(f"no plan file or stored plan named {str(plan)!r}")
         return plan
 
@@ -93,7 +95,7 @@ class IncentivesNotebook:
         if last < first:
             raise ValueError(f"the range ends before it starts: {start} .. {end}")
         cc = self._cc
-        result = service.simulate(cc.engine, cc.registry, cc.viewer, checked, first, last)
+        result = simulation.simulate(cc.engine, cc.registry, cc.viewer, checked, first, last)
         for note in result.notes:
             message = t(f"incentives.note.{note.code}", **note.params)
             warnings.warn(f"{t('incentives.cli.note')}: {message}", stacklevel=2)

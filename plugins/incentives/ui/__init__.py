@@ -1,10 +1,9 @@
-"""The incentives pages, home card and person panel (Streamlit only here)."""
+"""The incentives pages (Streamlit only under ``ui/``); the home card and panel: :mod:`.cards`."""
 
 from __future__ import annotations
 
-from command_center import BUSINESS_ROLES, LEADER_ROLES, HomeCard, PageSpec, PanelSpec
-
-SIMULATOR_ROLES = frozenset({"manager", "director"})
+from command_center import BUSINESS_ROLES, LEADER_ROLES, PageSpec
+from plugins.incentives.actions.scenarios import SIMULATOR_ROLES
 
 
 def _simulator(ctx: object) -> None:
@@ -35,18 +34,6 @@ def _honours(ctx: object) -> None:
     from plugins.incentives.ui import honours
 
     honours.render(ctx)  # type: ignore[arg-type]
-
-
-def _card(ctx: object) -> None:
-    from plugins.incentives.ui import cards
-
-    cards.home_card(ctx)  # type: ignore[arg-type]
-
-
-def _panel(ctx: object, person_id: int) -> None:
-    from plugins.incentives.ui import cards
-
-    cards.person_panel(ctx, person_id)  # type: ignore[arg-type]
 
 
 def pages() -> list[PageSpec]:
@@ -91,16 +78,4 @@ def pages() -> list[PageSpec]:
             ":material/military_tech:",
             50,
         ),
-    ]
-
-
-def home_cards() -> list[HomeCard]:
-    return [HomeCard("incentives-card", "incentives.card.title", _card, BUSINESS_ROLES, 40)]
-
-
-def panels() -> list[PanelSpec]:
-    return [
-        PanelSpec(
-            "person", "incentives-payouts", "incentives.card.panel", _panel, BUSINESS_ROLES, 40
-        )
     ]

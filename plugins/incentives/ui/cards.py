@@ -5,15 +5,33 @@ from __future__ import annotations
 import polars as pl
 import streamlit as st
 
+from command_center import BUSINESS_ROLES, HomeCard, PanelSpec
 from command_center.context import PageContext
 from command_center.i18n import money, t
 from command_center.ui import chart
-from plugins.incentives import queries
-from plugins.incentives.ui import charts
+from plugins.incentives import charts
+from plugins.incentives.queries import settlements as settlement_reads
+
+
+def home_cards() -> list[HomeCard]:
+    return [HomeCard("incentives-card", "incentives.card.title", home_card, BUSINESS_ROLES, 40)]
+
+
+def panels() -> list[PanelSpec]:
+    return [
+        PanelSpec(
+            "person",
+            "incentives-payouts",
+            "incentives.card.panel",
+            person_panel,
+            BUSINESS_ROLES,
+            40,
+        )
+    ]
 
 
 def home_card(ctx: PageContext) -> None:
-    current = queries.current_statements(ctx.engine, ctx.viewer)
+    current = settlement_reads.current_statements(ctx.engine, ctx.viewer)
     locked = current.filter(pl.col("status") == "locked")
     if locked.is_empty():
         st.caption(t("incentives.card.nothing"))
@@ -25,9 +43,7 @@ def home_card(ctx: PageContext) -> None:
         st.markdown(t("incentives.card.mine", period=last, payout=money(total)))
     else:
         st.markdown(t("incentives.card.team", period=last, payout=money(total), people=rows.height))
-        waiting = queries.disputes(ctx.engine, ctx.viewer, status="open")
-        if ctx.viewer.person_id is not None:
-            waiting = waiting.filter(pl.col("person_id") != ctx.viewer.person_id)
+        waiting = settlement_reads.disputes_to_answer(ctx.engine, ctx.viewer, status="open")
         if waiting.height:
             st.caption(t("incentives.card.disputes", count=waiting.height))
     drafts = current.filter(pl.col("status") == "draft")
@@ -38,7 +54,7 @@ def home_card(ctx: PageContext) -> None:
 def person_panel(ctx: PageContext, person_id: int) -> None:
     if not ctx.viewer.can_see(person_id):
         return
-    rows = queries.current_statements(ctx.engine, ctx.viewer).filter(
+    rows = settlement_reads.current_statements(ctx.engine, ctx.viewer).filter(
         (pl.col("person_id") == person_id) & (pl.col("status") == "locked")
     )
     if rows.is_empty():

@@ -4,17 +4,23 @@ from __future__ import annotations
 
 import polars as pl
 import streamlit as st
-import yaml
-from pydantic import ValidationError
 
 from command_center.context import PageContext
 from command_center.i18n import fmt_value, has, t
-from command_center.published import read_published
 from command_center.ui import chart, page_header
-from plugins.incentives import actions, service
-from plugins.incentives.honours import TOPIC, HonourDef, HonourSettings, title_key
-from plugins.incentives.ui import charts
-from plugins.incentives.ui.common import ICONS, metric_name, money_config, names_of
+from plugins.incentives import charts
+from plugins.incentives.actions import honours as honour_actions
+from plugins.incentives.errors import IncentivesError
+from plugins.incentives.logic.honours import title_key
+from plugins.incentives.queries import honours as honour_reads
+from plugins.incentives.settings import (
+    HonourDef,
+    HonourSettings,
+    honour_settings_yaml,
+    load_honour_settings,
+    parse_honour_settings,
+)
+from plugins.incentives.ui.widgets import ICONS, metric_name, money_config, names_of
 
 PER_ROW = 3
 
@@ -30,7 +36,7 @@ def _unit(ctx: PageContext, metric: str) -> str:
 
 def render(ctx: PageContext) -> None:
     page_header(ctx, "incentives.honours.title")
-    settings = service.honour_settings(ctx.engine)
+    settings = load_honour_settings(ctx.engine)
     active = settings.active(ctx.period.grain)
     st.caption(t("incentives.honours.intro", period=ctx.period.label))
     if ctx.viewer.role == "rep":
@@ -38,8 +44,10 @@ def render(ctx: PageContext) -> None:
     elif not active:
         st.info(t("incentives.honours.none_active"))
     else:
-        board = service.honour_board(ctx.engine, ctx.registry, ctx.viewer, ctx.period, settings)
-        published = read_published(ctx.engine, ctx.viewer, TOPIC, ctx.period.label)
+        board = honour_reads.honour_board(
+            ctx.engine, ctx.registry, ctx.viewer, ctx.period, settings
+        )
+        published = honour_reads.published_titles(ctx.engine, ctx.viewer, ctx.period.label)
         _cards(ctx, active, board, published)
         _boards(ctx, active, board)
     if ctx.viewer.role == "director" and ctx.signed_in_viewer.sees_all:
@@ -49,7 +57,7 @@ def render(ctx: PageContext) -> None:
 
 def _mine(ctx: PageContext, settings: HonourSettings) -> None:
     """A rep's own titles (published for the whole force), every period."""
-    won = read_published(ctx.engine, ctx.viewer, TOPIC).filter(
+    won = honour_reads.published_titles(ctx.engine, ctx.viewer).filter(
         pl.col("person_id") == ctx.viewer.person_id
     )
     if won.is_empty():
@@ -140,17 +148,17 @@ def _publish(ctx: PageContext, settings: HonourSettings) -> None:
     with st.form("incentives_publish"):
         st.caption(t("incentives.honours.publish_help", period=ctx.period.label))
         if st.form_submit_button(t("incentives.honours.publish_go")):
-            found = service.honour_winners(
+            found = honour_reads.honour_winners(
                 ctx.engine, ctx.registry, ctx.signed_in_viewer, [ctx.period], settings
             )
             try:
-                count = actions.publish_honours(
+                count = honour_actions.publish_honours(
                     ctx.engine,
                     ctx.signed_in_viewer,
                     {ctx.period.label: found[ctx.period]},
                     ctx.actor,
                 )
-            except actions.IncentivesError as exc:
+            except IncentivesError as exc:
                 st.warning(exc.message)
             else:
                 st.success(t("incentives.honours.published", count=count, period=ctx.period.label))
@@ -159,11 +167,7 @@ def _publish(ctx: PageContext, settings: HonourSettings) -> None:
 def _configure(ctx: PageContext, settings: HonourSettings) -> None:
     with st.expander(t("incentives.honours.configure")):
         st.caption(t("incentives.honours.configure_help"))
-        current = yaml.safe_dump(
-            settings.model_dump(mode="json", exclude_defaults=False),
-            sort_keys=False,
-            allow_unicode=True,
-        )
+        current = honour_settings_yaml(settings)
         with st.form("incentives_honour_settings"):
             text = st.text_area(
                 t("incentives.honours.yaml"),
@@ -173,9 +177,11 @@ def _configure(ctx: PageContext, settings: HonourSettings) -> None:
             )
             if st.form_submit_button(t("incentives.honours.save")):
                 try:
-                    new = HonourSettings.model_validate(yaml.safe_load(text) or {})
-                except (yaml.YAMLError, ValidationError) as exc:
-                    st.warning(t("incentives.honours.invalid", error=str(exc)))
+                    new = parse_honour_settings(text)
+                    honour_actions.save_honour_settings(
+                        ctx.engine, ctx.signed_in_viewer, new, ctx.actor
+                    )
+                except IncentivesError as exc:
+                    st.warning(exc.message)
                 else:
-                    actions.save_honour_settings(ctx.engine, new, ctx.actor)
                     st.success(t("incentives.honours.saved"))

@@ -1,4 +1,4 @@
-"""The simulator's levers: one widget per knob of the plan, plus revenue assumptions."""
+"""The simulator's levers: one widget per lever of the plan, plus revenue assumptions."""
 
 from __future__ import annotations
 
@@ -9,9 +9,9 @@ import streamlit as st
 
 from command_center.context import PageContext
 from command_center.i18n import labels_now, t
-from plugins.incentives.knobs import Knob, display, edits_from, knobs
-from plugins.incentives.plan import Plan
-from plugins.incentives.ui.common import metric_name
+from plugins.incentives.logic.levers import Lever, display, edits_from, plan_levers
+from plugins.incentives.logic.plan_model import Plan
+from plugins.incentives.ui.widgets import metric_name
 
 PREFIX = "incentives_sim"
 GROUPS = ("rates", "bonuses", "gates")
@@ -39,19 +39,19 @@ def reset(version_id: int) -> None:
 def preset(version_id: int, plan: Plan, edits: dict[str, Any], assumptions: dict[str, Any]) -> None:
     """Set the levers to a saved scenario (called before the widgets are drawn)."""
     reset(version_id)
-    for knob in knobs(plan):
-        value = edits.get(knob.path, knob.value)
-        st.session_state[key_for(version_id, knob.path)] = _widget_value(knob, value)
+    for lever in plan_levers(plan):
+        value = edits.get(lever.path, lever.value)
+        st.session_state[key_for(version_id, lever.path)] = _widget_value(lever, value)
     everyone, root, team = revenue_keys(version_id)
     st.session_state[everyone] = round(float(assumptions.get("everyone") or 0) * 100)
     st.session_state[root] = assumptions.get("team_root")
     st.session_state[team] = round(float(assumptions.get("team") or 0) * 100)
 
 
-def _widget_value(knob: Knob, value: Any) -> Any:
-    if knob.kind == "toggle":
+def _widget_value(lever: Lever, value: Any) -> Any:
+    if lever.kind == "toggle":
         return bool(value)
-    shown = display(knob.kind, value)
+    shown = display(lever.kind, value)
     return float(shown) if shown is not None else 0.0
 
 
@@ -63,9 +63,9 @@ def _owner(ctx: PageContext, owner: str) -> str:
     return owner
 
 
-def _label(ctx: PageContext, knob: Knob) -> str:
-    params = {k: (metric_name(ctx, v) if k == "metric" else v) for k, v in knob.params}
-    return t(knob.label, **params)
+def _label(ctx: PageContext, lever: Lever) -> str:
+    params = {k: (metric_name(ctx, v) if k == "metric" else v) for k, v in lever.params}
+    return t(lever.label, **params)
 
 
 _FORMATS: dict[str, tuple[float | None, float | None, float, str, str]] = {
@@ -78,14 +78,14 @@ _FORMATS: dict[str, tuple[float | None, float | None, float, str, str]] = {
 }
 
 
-def _widget(ctx: PageContext, knob: Knob, key: str) -> Any:
-    label = _label(ctx, knob)
+def _widget(ctx: PageContext, lever: Lever, key: str) -> Any:
+    label = _label(ctx, lever)
     fresh = key not in st.session_state
-    if knob.kind == "toggle":
-        extra = {"value": bool(knob.value)} if fresh else {}
+    if lever.kind == "toggle":
+        extra = {"value": bool(lever.value)} if fresh else {}
         return st.toggle(label, key=key, **extra)
-    low, high, step, fmt, unit = _FORMATS[knob.kind]
-    extra = {"value": _widget_value(knob, knob.value)} if fresh else {}
+    low, high, step, fmt, unit = _FORMATS[lever.kind]
+    extra = {"value": _widget_value(lever, lever.value)} if fresh else {}
     return st.number_input(
         f"{label} ({t(unit)})" if unit else label,
         min_value=low,
@@ -99,7 +99,7 @@ def _widget(ctx: PageContext, knob: Knob, key: str) -> Any:
 
 def levers(ctx: PageContext, plan: Plan, version_id: int) -> tuple[dict[str, Any], dict[str, Any]]:
     """Draw the levers; return ``(edits, assumptions)`` as the scenario stores them."""
-    all_knobs = knobs(plan)
+    all_levers = plan_levers(plan)
     tabs = st.tabs(
         [
             t("incentives.sim.tab_rates"),
@@ -112,17 +112,17 @@ def levers(ctx: PageContext, plan: Plan, version_id: int) -> tuple[dict[str, Any
     for group, tab in zip(GROUPS, tabs[:3], strict=True):
         with tab:
             owner = None
-            mine = [k for k in all_knobs if k.group == group]
+            mine = [k for k in all_levers if k.group == group]
             if not mine:
                 st.caption(t("incentives.sim.no_levers"))
-            for knob in mine:
-                if knob.owner != owner:
-                    owner = knob.owner
+            for lever in mine:
+                if lever.owner != owner:
+                    owner = lever.owner
                     st.markdown(f"**{_owner(ctx, owner)}**")
-                values[knob.path] = _widget(ctx, knob, key_for(version_id, knob.path))
+                values[lever.path] = _widget(ctx, lever, key_for(version_id, lever.path))
     with tabs[3]:
         assumptions = _revenue(ctx, version_id)
-    return edits_from(values, all_knobs), assumptions
+    return edits_from(values, all_levers), assumptions
 
 
 def _revenue(ctx: PageContext, version_id: int) -> dict[str, Any]:

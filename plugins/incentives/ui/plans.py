@@ -8,26 +8,20 @@ import polars as pl
 import streamlit as st
 
 from command_center.context import PageContext
-from command_center.i18n import labels_now, money, number, percent, t
+from command_center.i18n import labels_now, t
 from command_center.periods import add_months
 from command_center.ui import chart, data_table, page_header
 from command_center.ui.widgets import Kpi, kpi_row
-from plugins.incentives import actions, queries, service
-from plugins.incentives.curve import earnings_curve
-from plugins.incentives.knobs import RATIO_METRICS
-from plugins.incentives.plan import (
-    Bonus,
-    Checked,
-    Override,
-    Plan,
-    PlanInvalid,
-    Pool,
-    Rate,
-    Tiered,
-    parse_plan,
-)
-from plugins.incentives.ui import charts
-from plugins.incentives.ui.common import metric_name, month_label, show_notes
+from plugins.incentives import charts
+from plugins.incentives.actions import plans as plan_actions
+from plugins.incentives.errors import IncentivesError, PlanInvalid, month_label
+from plugins.incentives.logic.earnings_curve import earnings_curve, typical_sample
+from plugins.incentives.logic.plan_model import Checked, Plan, parse_plan
+from plugins.incentives.logic.wording import describe_plan, version_history
+from plugins.incentives.queries import figures as figure_reads
+from plugins.incentives.queries import plans as plan_reads
+from plugins.incentives.queries import simulation
+from plugins.incentives.ui.widgets import metric_labeller, show_notes
 
 NEW = -1
 TEMPLATE = """name: New plan
@@ -47,12 +41,12 @@ components:
 def render(ctx: PageContext) -> None:
     page_header(ctx, "incentives.plans.title")
     st.caption(t("incentives.plans.intro"))
-    versions = queries.plan_versions(ctx.engine)
+    versions = plan_reads.plan_versions(ctx.engine)
     version_id = _pick(ctx, versions) if not versions.is_empty() else NEW
     if version_id != NEW:
-        plan = queries.plan(ctx.engine, version_id)
+        plan = plan_reads.plan(ctx.engine, version_id)
         _show(ctx, versions, version_id, plan)
-        source = queries.plan_source(ctx.engine, version_id)
+        source = plan_reads.plan_source(ctx.engine, version_id)
     else:
         st.info(t("incentives.no_plans"))
         source = TEMPLATE
@@ -76,77 +70,6 @@ def _pick(ctx: PageContext, versions: pl.DataFrame) -> int:
     )
 
 
-def _threshold(metric: str, value: float | None) -> str:
-    if value is None:
-        return "—"
-    return (
-        percent(value)
-        if metric in RATIO_METRICS
-        else number(value, 0 if value == int(value) else 2)
-    )
-
-
-def describe(ctx: PageContext, plan: Plan) -> pl.DataFrame:
-    """One row per component: what it pays, in words."""
-    rows = []
-    for comp in plan.components:
-        if isinstance(comp, Tiered):
-            unit = percent if comp.measure == "attainment" else money
-            tiers = ", ".join(f"≥{unit(tier.lo)}: {percent(tier.rate, 2)}" for tier in comp.tiers)
-            how = t(
-                f"incentives.plans.tiered_{comp.mode}",
-                base=metric_name(ctx, comp.base),
-                tiers=tiers,
-            )
-            if comp.upto is not None:
-                how += " · " + t("incentives.plans.upto", upto=unit(comp.upto))
-            for band in comp.accelerators + comp.decelerators:
-                how += " · " + t("incentives.plans.band", lo=unit(band.lo), mult=band.multiplier)
-        elif isinstance(comp, Rate):
-            how = t(
-                "incentives.plans.rate",
-                base=metric_name(ctx, comp.base),
-                rate=percent(comp.rate, 2),
-            )
-        elif isinstance(comp, Override):
-            how = t(
-                "incentives.plans.override",
-                base=metric_name(ctx, comp.base),
-                rate=percent(comp.rate, 2),
-            )
-        elif isinstance(comp, Bonus):
-            conds = ", ".join(
-                f"{metric_name(ctx, c.metric)} ≥ {_threshold(c.metric, c.min)}"
-                if c.min is not None
-                else f"{metric_name(ctx, c.metric)} ≤ {_threshold(c.metric, c.max)}"
-                for c in comp.when
-            )
-            how = t(
-                "incentives.plans.bonus",
-                amount=money(comp.amount),
-                every=t(f"incentives.grain.{comp.every or plan.period}"),
-                when=conds,
-            )
-        else:
-            assert isinstance(comp, Pool)
-            size = (
-                money(comp.amount)
-                if comp.amount is not None
-                else t("incentives.plans.pool_share", share=percent(comp.share_of_profit, 2))
-            )
-            how = t("incentives.plans.pool", size=size, split=t(f"incentives.split.{comp.split}"))
-        rows.append(
-            {
-                t("incentives.plans.component"): comp.label or comp.name,
-                t("incentives.plans.key"): comp.name,
-                t("incentives.plans.type"): t(f"incentives.type.{comp.type}"),
-                t("incentives.plans.pays"): how,
-                t("incentives.plans.on"): "✓" if comp.enabled else "—",
-            }
-        )
-    return pl.DataFrame(rows)
-
-
 def _show(ctx: PageContext, versions: pl.DataFrame, version_id: int, plan: Plan) -> None:
     row = versions.filter(pl.col("version_id") == version_id).row(0, named=True)
     levels = ", ".join(t(f"level.{lv}") for lv in plan.levels())
@@ -165,40 +88,27 @@ def _show(ctx: PageContext, versions: pl.DataFrame, version_id: int, plan: Plan)
     level = ctx.people().filter(pl.col("person_id") == ctx.viewer.person_id)["level"].to_list()
     if level and level[0] in plan.levels():
         st.success(t("incentives.plans.applies_to_you"))
-    data_table(describe(ctx, plan))
+    data_table(describe_plan(plan, metric_labeller(ctx)))
     left, right = st.columns(2)
     with left:
         st.markdown(f"**{t('incentives.sim.curve')}**")
-        figures = service.figures_for(ctx.engine, ctx.registry, plan)
-        sample = ctx.viewer.filter(figures.grain(plan.period)).filter(
-            pl.col("level").is_in(list(plan.levels()))
-        )
+        figures = figure_reads.figures_for(ctx.engine, ctx.registry, plan)
+        sample = typical_sample(figures, plan, ctx.viewer.person_ids)
         chart(charts.single_curve(earnings_curve(plan, sample, figures.kinds)))
     with right:
         st.markdown(f"**{t('incentives.plans.source')}**")
-        st.code(queries.plan_source(ctx.engine, version_id), language="yaml")
-        name = plan.name.replace("/", "-")
+        source = plan_reads.plan_source(ctx.engine, version_id)
+        st.code(source, language="yaml")
         st.download_button(
             t("incentives.plans.download"),
-            plan_bytes(ctx, version_id),
-            file_name=f"{name}-v{row['version']}.yaml",
+            source.encode("utf-8"),
+            file_name=plan_reads.plan_file_name(ctx.engine, version_id),
             mime="application/x-yaml",
             key="incentives_plans_download",
             on_click="ignore",
         )
-    history = versions.filter(pl.col("name") == plan.name).select(
-        pl.col("version").alias(t("incentives.version")),
-        pl.col("effective_from").alias(t("incentives.plans.effective")),
-        pl.col("created_by").alias(t("incentives.plans.by")),
-        pl.col("created_at").alias(t("incentives.plans.at")),
-        pl.col("note").alias(t("incentives.plans.note")),
-    )
     with st.expander(t("incentives.plans.history")):
-        data_table(history)
-
-
-def plan_bytes(ctx: PageContext, version_id: int) -> bytes:
-    return queries.plan_source(ctx.engine, version_id).encode("utf-8")
+        data_table(version_history(versions, plan.name))
 
 
 def _months_ahead(ctx: PageContext) -> list[dt.date]:
@@ -244,9 +154,19 @@ def _editor(ctx: PageContext, version_id: int, source: str) -> None:
     for warning in checked.warnings:
         st.warning(str(warning))
     if save and director:
-        saved = actions.save_plan(
-            ctx.engine, text, ctx.actor, months[labels.index(effective)], note, available
-        )
+        try:
+            saved = plan_actions.save_plan(
+                ctx.engine,
+                ctx.signed_in_viewer,
+                text,
+                ctx.actor,
+                months[labels.index(effective)],
+                note,
+                available,
+            )
+        except IncentivesError as exc:
+            st.warning(exc.message)
+            return
         st.success(
             t(
                 "incentives.plans.saved",
@@ -264,12 +184,12 @@ def _preview(ctx: PageContext, checked: Checked, version_id: int) -> None:
     """The edited plan beside the stored version, over the sidebar's period."""
     plan = checked.plan
     start, end = ctx.period.start, ctx.period.end
-    new = service.simulate(ctx.engine, ctx.registry, ctx.viewer, plan, start, end)
+    new = simulation.simulate(ctx.engine, ctx.registry, ctx.viewer, plan, start, end)
     show_notes(new.notes)
     cards = [Kpi(t("incentives.plans.preview_total"), float(new.frame["payout"].sum()), "currency")]
     if version_id != NEW:
-        old_plan = queries.plan(ctx.engine, version_id)
-        old = service.simulate(ctx.engine, ctx.registry, ctx.viewer, old_plan, start, end)
+        old_plan = plan_reads.plan(ctx.engine, version_id)
+        old = simulation.simulate(ctx.engine, ctx.registry, ctx.viewer, old_plan, start, end)
         before = float(old.frame["payout"].sum())
         after = float(new.frame["payout"].sum())
         cards[0] = Kpi(
@@ -289,4 +209,4 @@ def _preview(ctx: PageContext, checked: Checked, version_id: int) -> None:
         )
     )
     kpi_row(cards)
-    data_table(describe(ctx, plan))
+    data_table(describe_plan(plan, metric_labeller(ctx)))

@@ -11,32 +11,33 @@ from command_center.context import PageContext
 from command_center.i18n import labels_now, t
 from command_center.ui import data_table, page_header, table_with_download
 from command_center.ui.widgets import Kpi, kpi_row
-from plugins.incentives import actions, queries
-from plugins.incentives.ui.common import (
-    can_settle,
-    component_labels,
-    level_label,
-    money_config,
-    month_label,
-    names_of,
-    sales_months,
+from plugins.incentives.actions import disputes as dispute_actions
+from plugins.incentives.actions import settlement as settlement_actions
+from plugins.incentives.errors import IncentivesError, month_label
+from plugins.incentives.logic.wording import (
+    dispute_inbox,
+    review_money_columns,
+    review_table,
+    settlement_versions,
 )
-
-STATUSES = ("draft", "locked", "unlocked")
+from plugins.incentives.queries import figures as figure_reads
+from plugins.incentives.queries import plans as plan_reads
+from plugins.incentives.queries import settlements as settlement_reads
+from plugins.incentives.ui.widgets import money_config, names_of
 
 
 def render(ctx: PageContext) -> None:
     page_header(ctx, "incentives.settle.title")
-    months = sales_months(ctx)
+    months = figure_reads.sales_months(ctx.engine)
     if not months:
         st.info(t("incentives.no_sales"))
         return
     month = _month(ctx, months)
     label = month_label(month)
-    current = queries.current_statements(ctx.engine, ctx.viewer, label)
+    current = settlement_reads.current_statements(ctx.engine, ctx.viewer, label)
     _kpis(ctx, current)
     _versions(ctx, label)
-    if can_settle(ctx):
+    if ctx.viewer.role in settlement_actions.SETTLERS:
         _actions(ctx, month, label)
     _review(ctx, current, label)
     _inbox(ctx)
@@ -72,34 +73,12 @@ def _kpis(ctx: PageContext, current: pl.DataFrame) -> None:
 
 
 def _versions(ctx: PageContext, label: str) -> None:
-    versions = queries.settlements(ctx.engine, label)
+    versions = settlement_reads.versions_in_scope(ctx.engine, ctx.viewer, label)
     st.subheader(t("incentives.settle.versions"))
     if versions.is_empty():
         st.caption(t("incentives.settle.none_yet", period=label))
         return
-    # People and totals within the viewer's scope only (a version may cover more).
-    mine = (
-        queries.statements(ctx.engine, ctx.viewer, period=label)
-        .group_by("settlement_id")
-        .agg(pl.len().alias("_people"), pl.col("payout").sum().alias("_total"))
-    )
-    versions = versions.join(mine, on="settlement_id", how="left").with_columns(
-        pl.col("_people").fill_null(0).alias("people"),
-        pl.col("_total").fill_null(0.0).alias("total"),
-    )
-    names = {s: t(f"incentives.status.{s}") for s in STATUSES}
-    shown = versions.select(
-        pl.col("version").alias(t("incentives.version")),
-        pl.col("status")
-        .replace_strict(names, return_dtype=pl.String)
-        .alias(t("incentives.st.status")),
-        pl.col("people").alias(t("incentives.settle.people")),
-        pl.col("total").alias(t("incentives.settle.total")),
-        pl.col("computed_by").alias(t("incentives.settle.computed_by")),
-        pl.col("computed_at").alias(t("incentives.settle.computed_at")),
-        pl.col("locked_by").alias(t("incentives.settle.locked_by")),
-        pl.col("reason").alias(t("incentives.settle.reason")),
-    )
+    shown = settlement_versions(versions)
     data_table(
         shown,
         column_config=money_config(shown, [t("incentives.settle.total")], []),
@@ -107,7 +86,7 @@ def _versions(ctx: PageContext, label: str) -> None:
 
 
 def _actions(ctx: PageContext, month: dt.date, label: str) -> None:
-    versions = queries.settlements(ctx.engine, label)
+    versions = settlement_reads.settlements(ctx.engine, label)
     drafts = versions.filter(pl.col("status") == "draft")["settlement_id"].to_list()
     locked = versions.filter(pl.col("status") == "locked")["settlement_id"].to_list()
     vnames = dict(versions.select("settlement_id", "version").iter_rows())
@@ -118,10 +97,10 @@ def _actions(ctx: PageContext, month: dt.date, label: str) -> None:
         st.caption(t("incentives.settle.compute_help", period=label))
         if st.form_submit_button(t("incentives.settle.compute_go")):
             try:
-                done = actions.compute_settlement(
+                done = settlement_actions.compute_settlement(
                     ctx.engine, ctx.registry, ctx.viewer, month, ctx.actor
                 )
-            except actions.IncentivesError as exc:
+            except IncentivesError as exc:
                 st.warning(exc.message)
             else:
                 st.success(
@@ -139,8 +118,8 @@ def _actions(ctx: PageContext, month: dt.date, label: str) -> None:
         )
         if st.form_submit_button(t("incentives.settle.lock_go"), disabled=not drafts):
             try:
-                actions.lock_settlement(ctx.engine, ctx.viewer, int(chosen), ctx.actor)
-            except actions.IncentivesError as exc:
+                settlement_actions.lock_settlement(ctx.engine, ctx.viewer, int(chosen), ctx.actor)
+            except IncentivesError as exc:
                 st.warning(exc.message)
             else:
                 st.success(t("incentives.settle.locked_ok", version=vnames[chosen]))
@@ -152,8 +131,10 @@ def _actions(ctx: PageContext, month: dt.date, label: str) -> None:
         reason = st.text_input(t("incentives.settle.reason"), key="incentives_unlock_reason")
         if st.form_submit_button(t("incentives.settle.unlock_go"), disabled=not locked):
             try:
-                actions.unlock_settlement(ctx.engine, ctx.viewer, int(chosen), reason, ctx.actor)
-            except actions.IncentivesError as exc:
+                settlement_actions.unlock_settlement(
+                    ctx.engine, ctx.viewer, int(chosen), reason, ctx.actor
+                )
+            except IncentivesError as exc:
                 st.warning(exc.message)
             else:
                 st.success(t("incentives.settle.unlocked_ok", version=vnames[chosen]))
@@ -164,98 +145,22 @@ def _review(ctx: PageContext, current: pl.DataFrame, label: str) -> None:
     if current.is_empty():
         st.caption(t("incentives.settle.none_yet", period=label))
         return
-    lines = pl.concat(
-        [
-            queries.settlement_lines(ctx.engine, ctx.viewer, int(sid))
-            for sid in current["settlement_id"].unique().to_list()
-        ]
-    ).join(
-        current.select("settlement_id", "person_id", "plan_version_id"),
-        on=["settlement_id", "person_id"],
-        how="inner",
+    lines = settlement_reads.review_lines(ctx.engine, ctx.viewer, current)
+    labels = plan_reads.component_labels_of(
+        ctx.engine, current["plan_version_id"].drop_nulls().unique().to_list()
     )
-    labels: dict[str, str] = {}
-    for vid in current["plan_version_id"].drop_nulls().unique().to_list():
-        labels.update(component_labels(queries.plan(ctx.engine, int(vid))))
-    kind_names = {
-        "gate": t("incentives.line.gate_short"),
-        "cap": t("incentives.line.cap"),
-        "clawback": t("incentives.line.clawback"),
-    }
-    lines = lines.with_columns(
-        pl.when(pl.col("kind") == "component")
-        .then(pl.col("name").replace(labels))
-        .otherwise(pl.col("kind").replace(kind_names))
-        .alias("_label")
-    )
-    wide = (
-        lines.group_by("person_id", "_label")
-        .agg(pl.col("amount").sum())
-        .pivot(on="_label", index="person_id", values="amount")
-    )
-    names = names_of(ctx)
-    people = ctx.people().select("person_id", "level")
-    base = current.join(people, on="person_id", how="left").select(
-        "person_id",
-        pl.col("person_id")
-        .replace_strict(names, default="", return_dtype=pl.String)
-        .alias(t("incentives.name")),
-        pl.col("level")
-        .map_elements(level_label, return_dtype=pl.String)
-        .alias(t("incentives.level")),
-        pl.col("status")
-        .replace_strict({s: t(f"incentives.status.{s}") for s in STATUSES}, return_dtype=pl.String)
-        .alias(t("incentives.st.status")),
-        pl.col("plan_name").alias(t("incentives.plan")),
-        pl.col("revenue").alias(t("incentives.st.revenue")),
-        pl.col("quota").alias(t("incentives.st.quota")),
-        pl.col("attainment").alias(t("incentives.st.attainment")),
-        pl.col("payout").alias(t("incentives.st.payout")),
-    )
-    shown = (
-        base.join(wide, on="person_id", how="left")
-        .drop("person_id")
-        .sort(t("incentives.st.payout"), descending=True)
-    )
-    money_cols = [
-        c
-        for c in shown.columns
-        if c
-        not in (
-            t("incentives.name"),
-            t("incentives.level"),
-            t("incentives.st.status"),
-            t("incentives.plan"),
-            t("incentives.st.attainment"),
-        )
-    ]
-    config = money_config(shown, money_cols, [t("incentives.st.attainment")])
+    shown = review_table(current, lines, labels, ctx.people())
+    config = money_config(shown, review_money_columns(shown), [t("incentives.st.attainment")])
     table_with_download(shown, f"settlement-{label}", "incentives_settle_table", config)
 
 
 def _inbox(ctx: PageContext) -> None:
     st.subheader(t("incentives.dispute.inbox"))
-    found = queries.disputes(ctx.engine, ctx.viewer)
-    if ctx.viewer.person_id is not None:
-        found = found.filter(pl.col("person_id") != ctx.viewer.person_id)
+    found = settlement_reads.disputes_to_answer(ctx.engine, ctx.viewer)
     if found.is_empty():
         st.caption(t("incentives.dispute.none"))
         return
-    names = names_of(ctx)
-    shown = found.select(
-        pl.col("dispute_id").alias("#"),
-        pl.col("person_id")
-        .replace_strict(names, default="", return_dtype=pl.String)
-        .alias(t("incentives.name")),
-        pl.col("period").alias(t("incentives.month")),
-        pl.col("status")
-        .replace_strict(
-            {s: t(f"incentives.dispute.{s}") for s in ("open", "answered")}, return_dtype=pl.String
-        )
-        .alias(t("incentives.st.status")),
-        pl.col("question").alias(t("incentives.dispute.question")),
-        pl.col("answer").alias(t("incentives.dispute.answer")),
-    )
+    shown = dispute_inbox(found, names_of(ctx))
     data_table(shown)
     open_ids = found.filter(pl.col("status") == "open")["dispute_id"].to_list()
     if not open_ids:
@@ -271,8 +176,10 @@ def _inbox(ctx: PageContext) -> None:
         answer = st.text_area(t("incentives.dispute.answer"), key="incentives_answer_text")
         if st.form_submit_button(t("incentives.dispute.send")):
             try:
-                actions.answer_dispute(ctx.engine, ctx.viewer, int(chosen), answer, ctx.actor)
-            except actions.IncentivesError as exc:
+                dispute_actions.answer_dispute(
+                    ctx.engine, ctx.viewer, int(chosen), answer, ctx.actor
+                )
+            except IncentivesError as exc:
                 st.warning(exc.message)
             else:
                 st.success(t("incentives.dispute.answered_ok", id=chosen))

@@ -18,29 +18,31 @@ from command_center.context import PageContext
 from command_center.i18n import labels_now, percent, t
 from command_center.ui import chart, page_header, table_with_download
 from command_center.ui.widgets import Kpi, kpi_row
-from plugins.incentives import actions, queries, service
-from plugins.incentives.curve import earnings_curve
-from plugins.incentives.plan import PlanInvalid, apply_edits
-from plugins.incentives.ui import charts, levers
-from plugins.incentives.ui.common import (
-    choose_version,
-    level_label,
-    money_config,
-    month_label,
-    sales_months,
-    show_notes,
-)
-from plugins.incentives.whatif import (
+from plugins.incentives import charts
+from plugins.incentives.actions import scenarios as scenario_actions
+from plugins.incentives.errors import IncentivesError, PlanInvalid, month_label
+from plugins.incentives.logic.earnings_curve import earnings_curve, typical_sample
+from plugins.incentives.logic.plan_edits import apply_edits
+from plugins.incentives.logic.whatif import (
+    better_worse,
     closed_month,
     compare,
     curves,
     distribution,
     histogram,
     is_estimate,
+    run_scenario,
     scope_revenue,
     summaries,
     winners_losers,
+    within,
 )
+from plugins.incentives.queries import figures as figure_reads
+from plugins.incentives.queries import plans as plan_reads
+from plugins.incentives.queries import scenarios as scenario_reads
+from plugins.incentives.queries import simulation
+from plugins.incentives.ui import levers
+from plugins.incentives.ui.widgets import choose_version, level_label, money_config, show_notes
 
 VERSION_KEY = "incentives_sim_version"
 RANGE_KEY = "incentives_sim_range"
@@ -49,10 +51,10 @@ RANGE_KEY = "incentives_sim_range"
 def render(ctx: PageContext) -> None:
     page_header(ctx, "incentives.sim.title")
     st.caption(t("incentives.sim.intro"))
-    if queries.plan_versions(ctx.engine).is_empty():
+    if plan_reads.plan_versions(ctx.engine).is_empty():
         st.info(t("incentives.no_plans"))
         return
-    if not sales_months(ctx):
+    if not figure_reads.sales_months(ctx.engine):
         st.info(t("incentives.no_sales"))
         return
     panel(ctx)
@@ -60,7 +62,7 @@ def render(ctx: PageContext) -> None:
 
 @st.fragment
 def panel(ctx: PageContext) -> None:
-    months = sales_months(ctx)
+    months = figure_reads.sales_months(ctx.engine)
     default = _default_month(ctx, months)
     top = st.columns([2, 3, 2])
     with top[0]:
@@ -70,7 +72,7 @@ def panel(ctx: PageContext) -> None:
         start, end = _range(ctx, months, default)
     with top[2]:
         _loader(ctx)
-    plan = queries.plan(ctx.engine, version_id)
+    plan = plan_reads.plan(ctx.engine, version_id)
     summary = st.container()  # the KPI row, full width, filled once the scenario is known
     left, right = st.columns([1, 2], gap="large")
     with left:
@@ -117,10 +119,10 @@ def _range(ctx: PageContext, months: list[dt.date], default: dt.date) -> tuple[d
 
 
 def _load(ctx: PageContext, scenario_id: int) -> None:
-    saved = queries.scenario(ctx.engine, ctx.actor, scenario_id)
+    saved = scenario_reads.scenario(ctx.engine, ctx.actor, scenario_id)
     if saved is None:
         return
-    plan = queries.plan(ctx.engine, saved.plan_version_id)
+    plan = plan_reads.plan(ctx.engine, saved.plan_version_id)
     st.session_state[VERSION_KEY] = saved.plan_version_id
     st.session_state[RANGE_KEY] = (month_label(saved.start), month_label(saved.end))
     levers.preset(saved.plan_version_id, plan, saved.edits, saved.assumptions)
@@ -128,13 +130,13 @@ def _load(ctx: PageContext, scenario_id: int) -> None:
 
 def _delete(ctx: PageContext, scenario_id: int) -> None:
     try:
-        actions.delete_scenario(ctx.engine, ctx.actor, scenario_id)
-    except actions.IncentivesError:
+        scenario_actions.delete_scenario(ctx.engine, ctx.actor, scenario_id)
+    except IncentivesError:
         return
 
 
 def _loader(ctx: PageContext) -> None:
-    saved = queries.scenarios(ctx.engine, ctx.actor)
+    saved = scenario_reads.scenarios(ctx.engine, ctx.actor)
     if saved.is_empty():
         st.caption(t("incentives.sim.no_saved"))
         return
@@ -167,24 +169,23 @@ def _scenario(
     edits: dict[str, Any],
     assumed: dict[str, Any],
 ) -> None:
-    plan = queries.plan(ctx.engine, version_id)
+    plan = plan_reads.plan(ctx.engine, version_id)
     try:
         changed = apply_edits(plan, edits)
     except PlanInvalid as exc:
         st.warning(t("incentives.sim.invalid", issues="; ".join(str(i) for i in exc.issues)))
         changed = plan
-    figures = service.figures_between(ctx.engine, ctx.registry, plan, start, end)
-    base = service.baseline(ctx.engine, ctx.registry, version_id, start, end)
-    assumptions = service.team_assumptions(
+    figures = figure_reads.figures_between(ctx.engine, ctx.registry, plan, start, end)
+    base = simulation.baseline(ctx.engine, ctx.registry, version_id, start, end)
+    assumptions = simulation.team_assumptions(
         ctx.engine, assumed["everyone"], assumed["team_root"], assumed["team"]
     )
-    timed = service.run_scenario(
-        figures, changed, start, end, assumptions, service.multipliers(ctx.engine)
+    timed = run_scenario(
+        figures, changed, start, end, assumptions, figure_reads.multipliers(ctx.engine)
     )
     people = ctx.people()
-    table = compare(
-        service.within(base, ctx.viewer), service.within(timed.evaluation, ctx.viewer), people
-    )
+    scope = ctx.viewer.person_ids
+    table = compare(within(base, scope), within(timed.evaluation, scope), people)
     if table.is_empty():
         st.info(t("incentives.sim.nobody"))
         return
@@ -193,8 +194,7 @@ def _scenario(
         scope_revenue(timed.figures, ctx.viewer.person_ids, start, end),
     )
     old, new = summaries(table, revenue)
-    up = table.filter(pl.col("delta") > 0.005).height
-    down = table.filter(pl.col("delta") < -0.005).height
+    up, down = better_worse(table)
     cos_delta = (
         t("ui.points", value=f"{(new.cost_of_sales - old.cost_of_sales) * 100:+.2f}")
         if new.cost_of_sales is not None and old.cost_of_sales is not None
@@ -253,11 +253,7 @@ def _charts(
     table: pl.DataFrame,
     labels: tuple[str, str],
 ) -> None:
-    sample = ctx.viewer.filter(
-        figures.grain(plan.period).filter(
-            pl.col("pay_month").is_between(start, end), pl.col("level").is_in(list(plan.levels()))
-        )
-    )
+    sample = typical_sample(figures, plan, ctx.viewer.person_ids, start, end)
     left, right = st.columns(2)
     with left:
         st.markdown(f"**{t('incentives.sim.curve')}**")
@@ -316,17 +312,25 @@ def _save(
         name = st.text_input(t("incentives.sim.scenario_name"), key="incentives_sim_name")
         if st.form_submit_button(t("incentives.sim.save")):
             try:
-                actions.save_scenario(
-                    ctx.engine, ctx.actor, name, version_id, start, end, edits, assumed
+                scenario_actions.save_scenario(
+                    ctx.engine,
+                    ctx.signed_in_viewer,
+                    ctx.actor,
+                    name,
+                    version_id,
+                    start,
+                    end,
+                    edits,
+                    assumed,
                 )
-            except actions.IncentivesError as exc:
+            except IncentivesError as exc:
                 st.warning(exc.message)
             else:
                 st.success(t("incentives.sim.saved_ok", name=name.strip(), count=len(edits)))
 
 
 def _compare(ctx: PageContext) -> None:
-    saved = queries.scenarios(ctx.engine, ctx.actor)
+    saved = scenario_reads.scenarios(ctx.engine, ctx.actor)
     if saved.height < 2:
         st.info(t("incentives.sim.compare_need_two"))
         return
@@ -346,32 +350,32 @@ def _compare(ctx: PageContext) -> None:
     runs = {}
     booked: dict[int, float] = {}
     for sid in (first, second):
-        saved_one = queries.scenario(ctx.engine, ctx.actor, sid)
+        saved_one = scenario_reads.scenario(ctx.engine, ctx.actor, sid)
         if saved_one is None:
             return
-        plan = queries.plan(ctx.engine, saved_one.plan_version_id)
+        plan = plan_reads.plan(ctx.engine, saved_one.plan_version_id)
         try:
             changed = apply_edits(plan, saved_one.edits)
         except PlanInvalid:
             changed = plan
-        assumptions = service.team_assumptions(
+        assumptions = simulation.team_assumptions(
             ctx.engine,
             float(saved_one.assumptions.get("everyone") or 0),
             saved_one.assumptions.get("team_root"),  # type: ignore[arg-type]
             float(saved_one.assumptions.get("team") or 0),
         )
-        figures = service.figures_between(
+        figures = figure_reads.figures_between(
             ctx.engine, ctx.registry, plan, saved_one.start, saved_one.end
         )
-        timed = service.run_scenario(
+        timed = run_scenario(
             figures,
             changed,
             saved_one.start,
             saved_one.end,
             assumptions,
-            service.multipliers(ctx.engine),
+            figure_reads.multipliers(ctx.engine),
         )
-        runs[sid] = service.within(timed.evaluation, ctx.viewer)
+        runs[sid] = within(timed.evaluation, ctx.viewer.person_ids)
         booked[sid] = scope_revenue(
             timed.figures, ctx.viewer.person_ids, saved_one.start, saved_one.end
         )

@@ -13,18 +13,20 @@ import polars as pl
 import streamlit as st
 
 from command_center.context import PageContext
-from command_center.db import frames
-from command_center.i18n import labels_now, money, percent, t
+from command_center.i18n import labels_now, money, t
 from command_center.ui import data_table, page_header
 from command_center.ui.widgets import Kpi, kpi_row
-from plugins.incentives import actions, queries
-from plugins.incentives.exports import StatementDoc, csv_bytes, html_page, xlsx_bytes
-from plugins.incentives.ui.common import ICONS, component_labels, line_label, money_config, names_of
+from plugins.incentives.actions import disputes as dispute_actions
+from plugins.incentives.errors import IncentivesError
+from plugins.incentives.io.statement_files import StatementDoc, csv_bytes, html_page, xlsx_bytes
+from plugins.incentives.logic.wording import statement_history
+from plugins.incentives.queries import settlements as settlement_reads
+from plugins.incentives.ui.widgets import ICONS, metric_labeller, money_config, names_of
 
 
 def render(ctx: PageContext) -> None:
     page_header(ctx, "incentives.st.title")
-    current = queries.current_statements(ctx.engine, ctx.viewer)
+    current = settlement_reads.current_statements(ctx.engine, ctx.viewer)
     if current.is_empty():
         st.info(t("incentives.st.none"))
         return
@@ -53,69 +55,10 @@ def _person(ctx: PageContext, current: pl.DataFrame) -> int:
     )
 
 
-def build_doc(ctx: PageContext, row: dict[str, Any]) -> tuple[StatementDoc, pl.DataFrame]:
-    """The statement as a document, and its raw lines (for disputes)."""
-    sid, pid = int(row["settlement_id"]), int(row["person_id"])
-    lines = queries.lines(ctx.engine, ctx.viewer, sid, pid)
-    credits = queries.credits(ctx.engine, ctx.viewer, sid, pid)
-    labels: dict[str, str] = {}
-    if row["plan_version_id"] is not None:
-        labels = component_labels(queries.plan(ctx.engine, int(row["plan_version_id"])))
-    item, amount = t("incentives.st.item"), t("incentives.st.amount")
-    detail = t("incentives.st.detail")
-    shown_lines = pl.DataFrame(
-        {
-            item: [
-                line_label(k, n, labels, ctx) for k, n in lines.select("kind", "name").iter_rows()
-            ],
-            amount: lines["amount"].round(2),
-            detail: [
-                t("incentives.st.refund_detail", refund=r, order=o) if r is not None else ""
-                for r, o in lines.select("refund_id", "order_id").iter_rows()
-            ],
-        },
-        schema={item: pl.String, amount: pl.Float64, detail: pl.String},
-    )
-    customers = dict(
-        frames.customers(ctx.engine, ctx.viewer).select("customer_id", "name").iter_rows()
-    )
-    shown_orders = credits.select(
-        pl.col("order_id").alias(t("incentives.st.order")),
-        pl.col("order_date").cast(pl.String).alias(t("incentives.st.date")),
-        pl.col("customer_id")
-        .map_elements(lambda c: customers.get(c, f"#{c}"), return_dtype=pl.String)
-        .alias(t("incentives.st.customer")),
-        pl.col("revenue").round(2).alias(t("incentives.st.revenue")),
-        pl.col("profit").round(2).alias(t("incentives.st.profit")),
-        pl.col("contribution").round(2).alias(t("incentives.st.contribution")),
-    )
-    name = names_of(ctx).get(pid, str(pid))
-    status = t(f"incentives.status.{row['status']}")
-    summary = [
-        (t("incentives.person"), name),
-        (t("incentives.month"), str(row["period"])),
-        (t("incentives.plan"), f"{row['plan_name']} ({row['plan_period']})"),
-        (t("incentives.st.status"), status),
-        (t("incentives.st.revenue"), money(row["revenue"], 2)),
-        (t("incentives.st.quota"), money(row["quota"], 2)),
-        (t("incentives.st.attainment"), percent(row["attainment"])),
-        (t("incentives.st.payout"), money(row["payout"], 2)),
-    ]
-    doc = StatementDoc(
-        name,
-        str(row["period"]),
-        str(row["plan_name"]),
-        status,
-        summary,
-        shown_lines,
-        shown_orders,
-        float(row["payout"]),
-    )
-    return doc, lines
-
-
 def show(ctx: PageContext, row: dict[str, Any]) -> None:
-    doc, lines = build_doc(ctx, row)
+    doc, lines = settlement_reads.statement_doc(
+        ctx.engine, ctx.viewer, row, names_of(ctx), metric_labeller(ctx)
+    )
     if row["status"] == "locked":
         st.caption(f"{ICONS['lock']} {t('incentives.st.locked_note', version=row['version'])}")
     else:
@@ -190,9 +133,9 @@ def _disputes(
     ctx: PageContext, row: dict[str, Any], lines: pl.DataFrame, doc: StatementDoc
 ) -> None:
     st.subheader(t("incentives.dispute.title"))
-    found = queries.disputes(ctx.engine, ctx.viewer, person_id=int(row["person_id"])).filter(
-        pl.col("settlement_id") == row["settlement_id"]
-    )
+    found = settlement_reads.disputes(
+        ctx.engine, ctx.viewer, person_id=int(row["person_id"])
+    ).filter(pl.col("settlement_id") == row["settlement_id"])
     labels = dict(
         zip(lines["line_id"].to_list(), doc.lines[doc.lines.columns[0]].to_list(), strict=True)
     )
@@ -220,7 +163,7 @@ def _disputes(
         question = st.text_area(t("incentives.dispute.question"), key="incentives_dispute_text")
         if st.form_submit_button(t("incentives.dispute.raise")):
             try:
-                actions.raise_dispute(
+                dispute_actions.raise_dispute(
                     ctx.engine,
                     ctx.viewer,
                     int(row["settlement_id"]),
@@ -228,27 +171,17 @@ def _disputes(
                     ctx.actor,
                     line_id=int(line),
                 )
-            except actions.IncentivesError as exc:
+            except IncentivesError as exc:
                 st.warning(exc.message)
             else:
                 st.success(t("incentives.dispute.raised"))
 
 
 def _history(ctx: PageContext, row: dict[str, Any]) -> None:
-    versions = queries.statements(
+    versions = settlement_reads.statements(
         ctx.engine, ctx.viewer, period=str(row["period"]), person_id=int(row["person_id"])
-    ).sort("version", descending=True)
+    )
     if versions.height < 2:
         return
     with st.expander(t("incentives.st.history")):
-        shown = versions.select(
-            pl.col("version").alias(t("incentives.version")),
-            pl.col("status")
-            .replace_strict(
-                {s: t(f"incentives.status.{s}") for s in ("draft", "locked", "unlocked")},
-                return_dtype=pl.String,
-            )
-            .alias(t("incentives.st.status")),
-            pl.col("payout").alias(t("incentives.st.payout")),
-        )
-        data_table(shown)
+        data_table(statement_history(versions))

@@ -1,4 +1,4 @@
-"""The engine's input: the person-month table, built once per data version.
+"""The engine's input read from the database: the person-month figures, cached.
 
 One row per person and month for the whole force (pools and team figures
 need everyone; every result is filtered to the viewer's scope afterwards):
@@ -26,7 +26,15 @@ from command_center.org.tree import closure
 from command_center.periods import is_period, parse_period
 from command_center.published import read_published
 from command_center.types import MetricQuery
-from plugins.incentives.logic import MONTH_SCHEMA, Figures, den_col, num_col
+from plugins.incentives.logic.figures import (
+    MONTH_SCHEMA,
+    Figures,
+    den_col,
+    num_col,
+    window,
+    window_start,
+)
+from plugins.incentives.logic.plan_model import Plan
 
 MULTIPLIER_TOPIC = "appraisal.bonus_multiplier"
 CORE_TABLES = ("orders", "people", "targets")  # what the person-month table is made of
@@ -168,8 +176,8 @@ def figures(
     )
 
 
-def multipliers(engine: Engine) -> pl.DataFrame | None:
-    """``person_id, period (YYYY), multiplier`` published by the appraisal plugin.
+def published_multipliers(engine: Engine) -> pl.DataFrame | None:
+    """``person_id, period (YYYY), multiplier`` published by the appraisal plugin (read now).
 
     Finer periods (months, quarters) of a year are averaged; ``None`` when
     nothing is published.
@@ -190,3 +198,53 @@ def months_available(engine: Engine) -> list[dt.date]:
     if span is None:
         return []
     return pl.date_range(span[0], span[1], "1mo", eager=True).to_list()
+
+
+def sales_months(engine: Engine) -> list[dt.date]:
+    """Months that have sales (the ones worth settling or simulating), oldest first."""
+
+    def load() -> list[dt.date]:
+        sales = person_months(engine)
+        if sales.is_empty():
+            return []
+        return sales.filter(pl.col("revenue") != 0)["month"].unique().sort().to_list()
+
+    return frames.cached(engine, "incentives:sales_months", load, tables=CORE_TABLES)
+
+
+def figures_for(engine: Engine, registry: MetricRegistry, plan: Plan) -> Figures:
+    """:func:`figures` with the registry metrics ``plan`` reads."""
+    return figures(engine, registry, plan.metrics())
+
+
+def figures_between(
+    engine: Engine, registry: MetricRegistry, plan: Plan, start: dt.date, end: dt.date
+) -> Figures:
+    """The plan's figures cut to the months of ``start..end`` (see :func:`window`), cached.
+
+    The simulator's baseline and every scenario run on this: a lever move
+    scales and evaluates ~5,000 people x a few months, not the whole history.
+    Its grains are memoised on the cached object, so they are built once per
+    data version.
+    """
+    metrics = frozenset(plan.metrics())
+    keys = tuple(sorted(k for k in metrics if k in registry))
+    return frames.cached(
+        engine,
+        "incentives:window",
+        lambda: window(figures_for(engine, registry, plan), start, end),
+        keys,
+        window_start(start),
+        end,
+        tables=figure_tables(registry, set(keys)),
+    )
+
+
+def multipliers(engine: Engine) -> pl.DataFrame | None:
+    """:func:`published_multipliers`, cached until published facts change."""
+    return frames.cached(
+        engine,
+        "incentives:multipliers",
+        lambda: published_multipliers(engine),
+        tables=("published_facts",),
+    )

@@ -1,4 +1,4 @@
-"""Settling a month: compute a draft version, lock it, unlock it (kept as history).
+"""Writes of settlements: compute a month as a draft version, lock it, unlock it (history).
 
 A compute covers everyone in the viewer's scope who is not in a locked
 settlement of that month yet; it replaces those people's lines in this
@@ -20,23 +20,26 @@ from command_center.db import frames
 from command_center.db.audit import audit
 from command_center.db.bulk import bulk_insert
 from command_center.db.engine import write_session
+from command_center.db.ids import lock_table
 from command_center.db.models import utcnow
 from command_center.metrics import MetricRegistry
 from command_center.org.scope import Viewer
 from command_center.periods import month_end
-from plugins.incentives import queries, sources
 from plugins.incentives.errors import IncentivesError, month_label
-from plugins.incentives.figures import window
-from plugins.incentives.logic import Evaluation, Figures, evaluate
-from plugins.incentives.models import Dispute, Line, OrderCredit, Settlement, Statement
-from plugins.incentives.plan import GRAIN_MONTHS
-from plugins.incentives.settle import (
+from plugins.incentives.logic.engine import Evaluation, evaluate
+from plugins.incentives.logic.figures import Figures, window
+from plugins.incentives.logic.plan_model import GRAIN_MONTHS
+from plugins.incentives.logic.settlement import (
     CLAWBACK_SCHEMA,
     clawbacks,
     component_lines,
     contributions,
     statement_rows,
 )
+from plugins.incentives.models import Dispute, Line, OrderCredit, Settlement, Statement
+from plugins.incentives.queries import figures as figure_reads
+from plugins.incentives.queries import plans as plan_reads
+from plugins.incentives.queries import settlements as settlement_reads
 
 SETTLERS = frozenset({"manager", "director"})
 CHUNK = 900  # ids per IN (...) list
@@ -88,16 +91,16 @@ def _evaluate_all(
     skip: set[int],
     figures: Figures | None,
 ) -> _Batch:
-    plans = queries.effective_plans(engine, month)
+    plans = plan_reads.effective_plans(engine, month)
     if not plans:
         raise IncentivesError("no_plan", period=month_label(month))
     metrics: set[str] = set()
     for _, plan in plans:
         metrics |= plan.metrics()
     if figures is None or not metrics <= set(figures.kinds) | (metrics - set(registry.keys())):
-        figures = sources.figures(engine, registry, metrics)
+        figures = figure_reads.figures(engine, registry, metrics)
     figures = window(figures, month, month)  # the months a period paid in ``month`` holds
-    mults = sources.multipliers(engine)
+    mults = figure_reads.published_multipliers(engine)
     people = frames.all_people(engine)
     scope = people if viewer.person_ids is None else viewer.filter(people)
     assigned: set[int] = set()
@@ -150,10 +153,10 @@ def _clawback_lines(
     refunds = refunds.filter(pl.col("refund_date") <= month_end(month))
     if refunds.is_empty():
         return pl.DataFrame(schema=CLAWBACK_SCHEMA)
-    paid = queries.paid_credits(
+    paid = settlement_reads.paid_credits(
         engine, sorted(set(refunds["order_id"].to_list())), month_label(month)
     )
-    done = queries.clawed_refunds(engine, drafts)
+    done = settlement_reads.clawed_refunds(engine, drafts)
     return clawbacks(refunds, paid, done, month_end(month), windows)
 
 
@@ -204,11 +207,11 @@ def compute_settlement(
     _require_settler(viewer)
     month = month.replace(day=1)
     label = month_label(month)
-    locked = queries.locked_people(engine, label)
+    locked = settlement_reads.locked_people(engine, label)
     batch = _evaluate_all(engine, registry, viewer, month, locked, figures)
     if not batch.statements:
         raise IncentivesError("nothing_to_settle", period=label)
-    drafts = queries.settlements(engine, label).filter(pl.col("status") == "draft")
+    drafts = settlement_reads.settlements(engine, label).filter(pl.col("status") == "draft")
     draft_ids = drafts["settlement_id"].to_list()
     claws = _clawback_lines(engine, viewer, month, batch, draft_ids)
     stmts = pl.concat(batch.statements, how="vertical_relaxed")
@@ -233,6 +236,7 @@ def compute_settlement(
     ids = stmts["person_id"].to_list()
     total = float(stmts["payout"].sum())
     with write_session(engine) as session:
+        lock_table(session, Settlement.__tablename__)  # version numbers: MAX + 1 per month
         latest = session.scalar(
             select(func.max(Settlement.version)).where(Settlement.period == label)
         )

@@ -1,4 +1,4 @@
-"""Commission plans as documents: the YAML shape, its validation and scenario edits.
+"""Commission plans as documents: the YAML shape and its validation.
 
 A plan is YAML validated by the pydantic models below (unknown keys are
 refused). Every problem is reported as a :class:`Issue` whose ``path`` names
@@ -10,21 +10,14 @@ every key with worked examples.
 
 from __future__ import annotations
 
-import copy
-import itertools
-import re
 from dataclasses import dataclass
 from typing import Annotated, Any, Literal
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from plugins.incentives.issues import (
-    Issue,
-    PlanInvalid,
-    from_pydantic,
-    load_yaml,
-)
+from plugins.incentives.errors import Issue, PlanInvalid
+from plugins.incentives.logic.plan_yaml import from_pydantic, load_yaml
 
 Grain = Literal["month", "quarter", "year"]
 GRAIN_MONTHS: dict[str, int] = {"month": 1, "quarter": 3, "year": 12}
@@ -368,55 +361,3 @@ def parse_data(data: Any, available: frozenset[str] | None = None) -> Checked:
 def parse_plan(text: str, available: frozenset[str] | None = None) -> Checked:
     """The plan in ``text`` (YAML), or :class:`PlanInvalid` naming every bad key."""
     return parse_data(load_yaml(text), available)
-
-
-# -- scenario edits: the same paths the errors use -----------------------------------
-
-_STEP = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)((?:\[\d+\])*)")
-
-
-def _steps(path: str) -> list[str | int]:
-    steps: list[str | int] = []
-    for part in path.split("."):
-        match = _STEP.fullmatch(part)
-        if match is None:
-            raise KeyError(path)
-        steps.append(match.group(1))
-        steps.extend(int(n) for n in re.findall(r"\[(\d+)\]", match.group(2)))
-    return steps
-
-
-def get_path(data: Any, path: str) -> Any:
-    node = data
-    for step in _steps(path):
-        node = node[step]
-    return node
-
-
-def set_path(data: Any, path: str, value: Any) -> None:
-    """Set ``value`` at ``path``; an absent mapping on the way (``cap: null``) is made."""
-    steps = _steps(path)
-    node = data
-    for step, after in itertools.pairwise(steps):
-        if isinstance(after, str) and isinstance(step, str) and node.get(step) is None:
-            node[step] = {}
-        node = node[step]
-    node[steps[-1]] = value
-
-
-def plan_data(plan: Plan) -> dict[str, Any]:
-    """The plan as plain data keyed the way YAML spells it (``from``, not ``lo``)."""
-    return plan.model_dump(by_alias=True, mode="json")
-
-
-def apply_edits(plan: Plan, edits: dict[str, Any]) -> Plan:
-    """``plan`` with each ``path: value`` in ``edits`` changed, validated again."""
-    if not edits:
-        return plan
-    data = copy.deepcopy(plan_data(plan))
-    for path, value in edits.items():
-        try:
-            set_path(data, path, value)
-        except (KeyError, IndexError, TypeError):
-            raise PlanInvalid([Issue(path, "no_such_key")]) from None
-    return parse_data(data).plan

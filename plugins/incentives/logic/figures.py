@@ -137,7 +137,7 @@ class Figures:
 
     ``kinds`` names the registry metrics present (key -> "sum" | "ratio");
     ``quotas`` holds explicit quarter/year revenue targets. A what-if
-    (:func:`plugins.incentives.whatif.scaled`) wraps a ``Figures`` with its
+    (:func:`plugins.incentives.logic.whatif.scaled`) wraps a ``Figures`` with its
     revenue assumptions applied to each grain.
     """
 

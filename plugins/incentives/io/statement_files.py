@@ -1,4 +1,4 @@
-"""Exports: the ``payouts`` export kind, and one statement as CSV, XLSX or printable HTML."""
+"""One person's statement as a file: CSV, XLSX or a printable HTML page."""
 
 from __future__ import annotations
 
@@ -7,56 +7,10 @@ import io
 from dataclasses import dataclass
 
 import polars as pl
-from sqlalchemy import Engine, select
 
-from command_center.db import frames
 from command_center.i18n import money, percent
 from command_center.io import csv_text
-from command_center.org.scope import Viewer
-from plugins.incentives.models import Line, Settlement, Statement
-from plugins.incentives.texts import text as t
-
-PAYOUT_SCHEMA: dict[str, pl.DataType] = {
-    "person_id": pl.Int64(),
-    "period": pl.String(),
-    "version": pl.Int64(),
-    "plan_name": pl.String(),
-    "plan_period": pl.String(),
-    "kind": pl.String(),
-    "component": pl.String(),
-    "amount": pl.Float64(),
-    "order_id": pl.Int64(),
-    "refund_id": pl.Int64(),
-}
-
-
-def payouts(engine: Engine, viewer: Viewer) -> pl.DataFrame:
-    """Every line of every locked statement in the viewer's scope."""
-    query = (
-        select(
-            Line.person_id,
-            Settlement.period,
-            Settlement.version,
-            Statement.plan_name,
-            Statement.plan_period,
-            Line.kind,
-            Line.name.label("component"),
-            Line.amount,
-            Line.order_id,
-            Line.refund_id,
-        )
-        .join(Settlement, Settlement.settlement_id == Line.settlement_id)
-        .join(
-            Statement,
-            (Statement.settlement_id == Line.settlement_id)
-            & (Statement.person_id == Line.person_id),
-        )
-        .where(Settlement.status == "locked")
-        .order_by(Settlement.period, Line.person_id, Line.seq)
-    )
-    if viewer.person_ids is not None:
-        query = query.where(Line.person_id.in_(sorted(viewer.person_ids)))
-    return frames.read_frame(engine, query, PAYOUT_SCHEMA)
+from plugins.incentives.errors import message as t
 
 
 @dataclass(frozen=True)

@@ -1,6 +1,6 @@
 """The commission engine: pure, vectorised Polars over person-period figures.
 
-:class:`Figures` (:mod:`plugins.incentives.figures`) holds one row per
+:class:`Figures` (:mod:`plugins.incentives.logic.figures`) holds one row per
 person and month (revenue, profit, quota, team figures, registry metrics as
 numerator/denominator) and aggregates it to quarters and years on demand.
 :func:`evaluate` turns a plan and a range
@@ -26,21 +26,14 @@ from typing import Any
 
 import polars as pl
 
-from plugins.incentives.figures import (
+from plugins.incentives.logic.figures import (
     ATTR_PROFIT,
     ATTR_REVENUE,
     FIGURE_COLUMNS,
     KEY_COLUMNS,
-    MONTH_SCHEMA,
     Figures,
-    aggregate,
-    den_col,
-    derived,
-    num_col,
-    pay_month,
-    period_label,
 )
-from plugins.incentives.plan import (
+from plugins.incentives.logic.plan_model import (
     BASES,
     FIGURES,
     Bonus,
@@ -51,23 +44,9 @@ from plugins.incentives.plan import (
     Tiered,
 )
 
-__all__ = [
-    "ATTR_PROFIT",
-    "ATTR_REVENUE",
-    "FIGURE_COLUMNS",
-    "KEY_COLUMNS",
-    "MONTH_SCHEMA",
-    "Evaluation",
-    "Figures",
-    "Note",
-    "aggregate",
-    "den_col",
-    "derived",
-    "evaluate",
-    "num_col",
-    "pay_month",
-    "period_label",
-]
+# The columns ``commission simulate`` prints (and ``cc.incentives.simulate`` returns).
+FIXED = ["person_id", "period", "revenue", "profit", "quota", "attainment"]
+TAIL = ["gate_adjustment", "cap_adjustment", "payout"]
 
 
 @dataclass(frozen=True)
@@ -419,3 +398,10 @@ def evaluate(
 def _gather(values: pl.Series, link: pl.Series) -> pl.Series:
     """``values`` placed on the rows ``link`` points from (0 where it points nowhere)."""
     return values.gather(link).fill_null(0.0).alias(values.name)
+
+
+def simulation_table(frame: pl.DataFrame, components: list[str]) -> pl.DataFrame:
+    """The pinned columns, money to the fen, attainment to 4 decimals."""
+    columns = [*FIXED, *components, *TAIL]
+    money = [c for c in columns if c not in ("person_id", "period", "attainment")]
+    return frame.select(columns).with_columns(pl.col(money).round(2), pl.col("attainment").round(4))

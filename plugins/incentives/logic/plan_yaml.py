@@ -1,4 +1,4 @@
-"""Problems in a plan document, each naming the path of the bad key; strict YAML.
+"""Reading a plan document: strict YAML, and pydantic's errors as :class:`Issue` paths.
 
 ``Issue.path`` reads the way a person reads the document
 (``components[0].tiers[1].rate``); messages are translated at display time.
@@ -6,45 +6,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Any
 
 import yaml
 from pydantic import ValidationError
 
-from plugins.incentives.texts import text
+from plugins.incentives.errors import Issue, PlanInvalid
 
 COMPONENT_TYPES = ("tiered", "rate", "override", "bonus", "pool")
-
-
-# -- issues ---------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Issue:
-    """One problem in a plan: where (``path``), what (a message key and its values)."""
-
-    path: str
-    code: str
-    params: dict[str, Any] = field(default_factory=dict)
-    fallback: str = ""
-
-    @property
-    def message(self) -> str:
-        key = f"incentives.err.{self.code}"
-        found = text(key, **self.params)
-        return self.fallback if found == key and self.fallback else found
-
-    def __str__(self) -> str:
-        return f"{self.path}: {self.message}" if self.path else self.message
-
-
-class PlanInvalid(ValueError):
-    """The document is not a valid plan; ``issues`` say where and why."""
-
-    def __init__(self, issues: list[Issue]) -> None:
-        self.issues = issues
-        super().__init__("\n".join(str(i) for i in issues))
 
 
 def path_text(loc: tuple[int | str, ...]) -> str:

@@ -15,7 +15,8 @@ import datetime as dt
 
 import polars as pl
 
-from plugins.incentives.logic import ATTR_PROFIT, ATTR_REVENUE, Evaluation, period_label
+from plugins.incentives.logic.engine import Evaluation
+from plugins.incentives.logic.figures import ATTR_PROFIT, ATTR_REVENUE, period_label
 
 LINES_SCHEMA: dict[str, pl.DataType] = {
     "person_id": pl.Int64(),

@@ -1,66 +1,20 @@
 """Honour titles (荣誉称号): who tops a registry metric per month, quarter and year.
 
-The titles are configurable (a plugin setting): each names a metric, the
-levels that compete, how many win, the periods it is given for and extra
-requirements (e.g. growth star only with attainment >= 100 %). Ranking is a
-pure function over the registry's per-person values.
+The titles are configurable (the plugin setting in :mod:`plugins.incentives.settings`):
+each names a metric, the levels that compete, how many win, the periods it
+is given for and extra requirements (e.g. growth star only with attainment
+>= 100 %). Ranking is a pure function over the registry's per-person values.
 """
 
 from __future__ import annotations
 
 import polars as pl
-from pydantic import BaseModel, ConfigDict, Field
 
-from plugins.incentives.plan import LEVELS, NAME_PATTERN, Condition, Grain
+from plugins.incentives.logic.plan_model import LEVELS
+from plugins.incentives.settings import HonourDef, HonourSettings
 
 TOPIC = "honours"
 PUBLISHER = "incentives"
-
-
-class HonourDef(BaseModel):
-    """One title: ``id`` names it (translation key ``incentives.honour.<id>``)."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    id: str = Field(pattern=NAME_PATTERN)
-    metric: str = Field(min_length=1, max_length=50)
-    title: str = Field(default="", max_length=50)
-    grains: list[Grain] = Field(default_factory=lambda: ["month", "quarter", "year"], min_length=1)
-    levels: list[str] = Field(default_factory=lambda: ["rep"], min_length=1)
-    top: int = Field(default=1, ge=1, le=10)
-    lowest: bool = False
-    require: list[Condition] = Field(default_factory=list, max_length=5)
-    enabled: bool = True
-
-
-def _default_honours() -> list[HonourDef]:
-    return [
-        HonourDef(id="sales_champion", metric="revenue"),
-        HonourDef(id="profit_champion", metric="profit"),
-        HonourDef(id="target_star", metric="attainment"),
-        HonourDef(
-            id="growth_star",
-            metric="growth",
-            require=[Condition(metric="attainment", min=1.0)],
-        ),
-        HonourDef(id="new_customer_star", metric="new_customers"),
-        HonourDef(
-            id="service_star",
-            metric="satisfaction",
-            require=[Condition(metric="attainment", min=0.8)],
-        ),
-    ]
-
-
-class HonourSettings(BaseModel):
-    """The plugin setting ``honours``: the list of titles given."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    honours: list[HonourDef] = Field(default_factory=_default_honours, max_length=20)
-
-    def active(self, grain: str) -> list[HonourDef]:
-        return [h for h in self.honours if h.enabled and grain in h.grains]
 
 
 def metrics_needed(defs: list[HonourDef]) -> set[str]:

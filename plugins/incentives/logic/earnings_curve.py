@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import polars as pl
 
-from plugins.incentives.figures import _ratio
-from plugins.incentives.logic import _Ctx, component_expr, finish
-from plugins.incentives.plan import GRAIN_MONTHS, Bonus, Plan, Pool
+from plugins.incentives.logic.engine import _Ctx, component_expr, finish
+from plugins.incentives.logic.figures import Figures, _ratio
+from plugins.incentives.logic.plan_model import GRAIN_MONTHS, Bonus, Plan, Pool
 
 
 def _typical(frame: pl.DataFrame, column: str, default: float) -> float:
@@ -16,6 +18,27 @@ def _typical(frame: pl.DataFrame, column: str, default: float) -> float:
     positive = values.filter(values > 0)
     median = (positive if not positive.is_empty() else values).median()
     return float(median) if isinstance(median, int | float) else default
+
+
+def typical_sample(
+    figures: Figures,
+    plan: Plan,
+    person_ids: frozenset[int] | None,
+    start: dt.date | None = None,
+    end: dt.date | None = None,
+) -> pl.DataFrame:
+    """Rows of the plan's grain the curve's typical person is taken from.
+
+    The plan's levels among ``person_ids`` (``None``: everyone), paid in
+    ``start..end`` when given.
+    """
+    frame = figures.grain(plan.period)
+    if start is not None and end is not None:
+        frame = frame.filter(pl.col("pay_month").is_between(start, end))
+    frame = frame.filter(pl.col("level").is_in(list(plan.levels())))
+    if person_ids is not None:
+        frame = frame.filter(pl.col("person_id").is_in(sorted(person_ids)))
+    return frame
 
 
 def earnings_curve(

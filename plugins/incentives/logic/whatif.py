@@ -1,7 +1,7 @@
 """What-if pieces around the engine: revenue assumptions and baseline/scenario comparison.
 
 Pure Polars. A scenario is a plan (the baseline with edits at YAML paths,
-see :func:`plugins.incentives.plan.apply_edits`) plus :class:`Assumptions`
+see :func:`plugins.incentives.logic.plan_edits.apply_edits`) plus :class:`Assumptions`
 about revenue: +/- x % for everyone and +/- y % for one team. Revenue and
 profit scale together (the margin stays); a team's change reaches the team
 figures of everyone above it; the growth metric moves with revenue.
@@ -11,11 +11,14 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import time
 from dataclasses import dataclass, field
 
 import polars as pl
 
-from plugins.incentives.logic import Evaluation, Figures, den_col, derived, num_col
+from plugins.incentives.logic.engine import Evaluation, evaluate
+from plugins.incentives.logic.figures import Figures, den_col, derived, num_col
+from plugins.incentives.logic.plan_model import Plan
 
 SCENARIO = "scenario"
 BASELINE = "baseline"
@@ -105,6 +108,36 @@ def scaled(figures: Figures, a: Assumptions) -> Figures:
     if a.neutral:
         return figures
     return Scaled(figures.month, figures.kinds, figures.quotas, parent=figures, assumptions=a)
+
+
+@dataclass(frozen=True)
+class Timed:
+    evaluation: Evaluation
+    milliseconds: float
+    figures: Figures  # the figures the scenario ran on (assumptions applied)
+
+
+def run_scenario(
+    figures: Figures,
+    plan: Plan,
+    start: dt.date,
+    end: dt.date,
+    assumptions: Assumptions,
+    multipliers: pl.DataFrame | None,
+) -> Timed:
+    """Evaluate a scenario (everyone; filter to scope afterwards), timing the engine."""
+    began = time.perf_counter()
+    used = scaled(figures, assumptions)
+    result = evaluate(plan, used, start, end, multipliers)
+    return Timed(result, (time.perf_counter() - began) * 1000, used)
+
+
+def within(evaluation: Evaluation, person_ids: frozenset[int] | None) -> Evaluation:
+    """``evaluation`` cut to ``person_ids`` (``None``: everyone)."""
+    frame = evaluation.frame
+    if person_ids is not None:
+        frame = frame.filter(pl.col("person_id").is_in(sorted(person_ids)))
+    return Evaluation(frame, evaluation.components, evaluation.notes, evaluation.plan)
 
 
 # -- comparison -------------------------------------------------------------------
@@ -211,6 +244,14 @@ def summaries(
 
     old, new = revenue if revenue is not None else (None, None)
     return side("old", old), side("new", new)
+
+
+def better_worse(table: pl.DataFrame) -> tuple[int, int]:
+    """How many people of a :func:`compare` table gain, and lose, at least a fen."""
+    return (
+        table.filter(pl.col("delta") > 0.005).height,
+        table.filter(pl.col("delta") < -0.005).height,
+    )
 
 
 def winners_losers(table: pl.DataFrame, count: int = 10) -> pl.DataFrame:

@@ -1,0 +1,68 @@
+"""Plans run on the stored figures: what the simulator page, the CLI and the notebook show.
+
+The simulator page, ``commission simulate`` and ``cc.incentives.simulate``
+all call these, so what a manager sees on screen is what the CLI prints.
+Every result a person sees is cut to the viewer's scope (the engine runs on
+everyone: pools and team figures need the whole force).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import Engine
+
+from command_center.db import frames
+from command_center.metrics import MetricRegistry
+from command_center.org.scope import Viewer
+from command_center.org.tree import children_map, subtree
+from plugins.incentives.logic.engine import Evaluation, evaluate
+from plugins.incentives.logic.plan_model import Plan
+from plugins.incentives.logic.whatif import Assumptions, within
+from plugins.incentives.queries import plans
+from plugins.incentives.queries.figures import figure_tables, figures_between, multipliers
+
+
+def simulate(
+    engine: Engine,
+    registry: MetricRegistry,
+    viewer: Viewer,
+    plan: Plan,
+    start: dt.date,
+    end: dt.date,
+) -> Evaluation:
+    """The plan over ``start..end`` for the people in the viewer's scope."""
+    figures = figures_between(engine, registry, plan, start, end)
+    result = evaluate(plan, figures, start, end, multipliers(engine))
+    return within(result, viewer.person_ids)
+
+
+def baseline(
+    engine: Engine, registry: MetricRegistry, version_id: int, start: dt.date, end: dt.date
+) -> Evaluation:
+    """A stored plan version's result for everyone, cached per data version."""
+
+    plan = plans.plan(engine, version_id)
+
+    def load() -> Evaluation:
+        figures = figures_between(engine, registry, plan, start, end)
+        return evaluate(plan, figures, start, end, multipliers(engine))
+
+    read = figure_tables(registry, plan.metrics())
+    tables = None if read is None else (*read, *plans.PLAN_TABLES, "published_facts")
+    return frames.cached(engine, "incentives:baseline", load, version_id, start, end, tables=tables)
+
+
+def team_assumptions(engine: Engine, everyone: float, root: int | None, team: float) -> Assumptions:
+    """:class:`Assumptions` with the team's subtree and the managers above it."""
+    if root is None or team == 0:
+        return Assumptions(everyone=everyone)
+    people = frames.all_people(engine)
+    edges = dict(people.select("person_id", "manager_id").iter_rows())
+    members = frozenset(subtree(root, children_map(edges.items())))
+    above: set[int] = set()
+    node = edges.get(root)
+    while node is not None and node not in above:
+        above.add(node)
+        node = edges.get(node)
+    return Assumptions(everyone, team, root, members, frozenset(above))
