@@ -1,9 +1,14 @@
 """The ``command-center`` command. Command names are pinned: scripts use them.
 
-Commands that read business data run as the operator (everyone) unless
-``--user LOGIN`` (or ``COMMAND_CENTER_USER``) is given; then the user's
-password is asked (or read from ``COMMAND_CENTER_PASSWORD``) and the output
-is limited to that user's scope, exactly as in the app.
+Every command runs as the operator (the machine's owner: everyone, every
+command) unless ``--user LOGIN`` (or ``COMMAND_CENTER_USER``) is given; then
+the user signs in before anything runs (password asked, or read from
+``COMMAND_CENTER_PASSWORD``) and the app's rules apply: reads limited to the
+user's scope, writes to their role and scope (imports through the same runner
+as the Data page), user and system commands to admins.
+
+Database trouble (an uninitialised database, an unreachable server, a lock
+held past the busy timeout) is one translated line on stderr, never a traceback.
 """
 
 from __future__ import annotations
@@ -14,19 +19,47 @@ import json
 import os
 import sys
 from pathlib import Path
-from typing import Annotated, NoReturn
+from typing import Annotated, Any, NoReturn
 
 import typer
+import typer.core
+from click import Context
+from sqlalchemy import Engine, event
+from sqlalchemy.exc import DBAPIError
 
 from command_center import runtime
 from command_center.i18n import t
 from command_center.org.scope import OPERATOR, Viewer
+
+ADMIN = frozenset({"admin"})
+"""Roles that may run the system commands (users, init, demo, backup, restore)."""
+NO_DATABASE = frozenset({"new-plugin", "run"})
+"""Commands that do not open the database themselves (unless ``--user`` asks to sign in)."""
+MAY_BE_UNINITIALISED = frozenset({"init", "demo", "restore", "plugins"})
+"""Commands that work on a database without the schema (they create it or need none)."""
+BUSY_TIMEOUT_ENV = "COMMAND_CENTER_BUSY_TIMEOUT"
+"""Seconds a SQLite write waits for another writer's lock (the engine's own: 30)."""
+DEFAULT_BUSY_SECONDS = 30.0
+
+
+class _GuardedGroup(typer.core.TyperGroup):
+    """The command group: database errors become one translated line, exit code 1."""
+
+    def invoke(self, ctx: Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except DBAPIError as exc:
+            typer.echo(database_problem(exc), err=True)
+            raise typer.Exit(1) from None
+
 
 app = typer.Typer(
     name="command-center",
     help="Sales Command Center: set up, load data, import/export, run the app.",
     no_args_is_help=True,
     add_completion=False,
+    cls=_GuardedGroup,
+    pretty_exceptions_show_locals=False,  # locals may hold a password
 )
 users_app = typer.Typer(help="Manage users (logins).", no_args_is_help=True)
 app.add_typer(users_app, name="users")
@@ -36,39 +69,115 @@ _viewer: dict[str, Viewer] = {}
 
 @app.callback()
 def _main(
+    ctx: typer.Context,
     user: Annotated[
         str | None,
         typer.Option(
             "--user",
             envvar="COMMAND_CENTER_USER",
-            help="Run as this login: output limited to its scope.",
+            help="Run as this login: its password is checked first, then its role and scope apply.",
         ),
     ] = None,
 ) -> None:
     _viewer.clear()
-    if user:
-        _viewer["login"] = Viewer(user, "", None, frozenset())  # resolved on first use
+    command = ctx.invoked_subcommand
+    if command is None or ctx.resilient_parsing or (command in NO_DATABASE and not user):
+        return
+    engine = _prepared_engine()
+    if user or command not in MAY_BE_UNINITIALISED:
+        _require_schema(engine)
+    if user:  # before anything runs: a wrong password stops here
+        _viewer["login"] = _sign_in(engine, user)
+
+
+def _prepared_engine() -> Engine:
+    """The engine, reachable (checked now), with the CLI's busy timeout on SQLite."""
+    engine = runtime.engine()
+    busy_seconds()  # a bad value fails before anything runs
+    wanted = engine.dialect.name == "sqlite" and bool(os.environ.get(BUSY_TIMEOUT_ENV))
+    if wanted and not event.contains(engine, "checkout", _busy_timeout):
+        event.listen(engine, "checkout", _busy_timeout)
+    with engine.connect():
+        pass
+    return engine
+
+
+def busy_seconds() -> float:
+    """How long a write waits for a lock (``COMMAND_CENTER_BUSY_TIMEOUT``, seconds)."""
+    raw = os.environ.get(BUSY_TIMEOUT_ENV, "")
+    try:
+        return max(0.0, float(raw)) if raw else DEFAULT_BUSY_SECONDS
+    except ValueError:
+        fail(t("cli_user.bad_busy_timeout", name=BUSY_TIMEOUT_ENV, value=raw))
+
+
+def _busy_timeout(dbapi_connection: Any, _record: Any, _proxy: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute(f"PRAGMA busy_timeout={int(busy_seconds() * 1000)}")
+    cursor.close()
+
+
+def _require_schema(engine: Engine) -> None:
+    """Fail with one line unless the database is initialised and up to date."""
+    from sqlalchemy import inspect
+
+    if not inspect(engine).has_table("users"):
+        fail(t("cli_user.db_uninitialised", url=_shown_url(engine)))
+    behind = runtime.schema_behind()
+    if behind:
+        fail(t("cli_user.db_behind", url=_shown_url(engine), owners=", ".join(behind)))
+
+
+def _shown_url(engine: Engine) -> str:
+    return engine.url.render_as_string(hide_password=True)
+
+
+def database_problem(exc: DBAPIError) -> str:
+    """One translated line for a database error (no traceback)."""
+    original = exc.orig if exc.orig is not None else exc
+    text = (
+        str(original).strip().splitlines()[0] if str(original).strip() else type(original).__name__
+    )
+    lowered = text.lower()
+    try:
+        engine = runtime.engine()
+        url, dialect = _shown_url(engine), engine.dialect.name
+    except Exception:  # the URL itself is broken: say what the driver said
+        url, dialect = "?", ""
+    if "database is locked" in lowered or "database table is locked" in lowered:
+        return t("cli_user.db_locked", url=url, seconds=f"{busy_seconds():g}")
+    if "no such table" in lowered or getattr(original, "sqlstate", None) == "42P01":
+        return t("cli_user.db_uninitialised", url=url)
+    if dialect == "postgresql" and getattr(original, "sqlstate", None) is None:
+        return t("cli_user.pg_unreachable", url=url, error=text)
+    if "unable to open database file" in lowered:
+        return t("cli_user.db_unopenable", url=url)
+    return t("cli_user.db_error", url=url, error=text)
+
+
+def _sign_in(engine: Engine, login: str) -> Viewer:
+    from command_center.org.auth import AuthError, authenticate, viewer_for
+
+    password = os.environ.get("COMMAND_CENTER_PASSWORD") or getpass.getpass(
+        t("cli.password_for", login=login)
+    )
+    try:
+        signed_in = authenticate(engine, login, password)
+    except AuthError as exc:
+        fail(t(exc.code, **exc.params))
+    return viewer_for(engine, signed_in)
 
 
 def current_viewer() -> Viewer:
     """The viewer for this command: the operator, or the ``--user`` after sign-in."""
-    pending = _viewer.get("login")
-    if pending is None:
-        return OPERATOR
-    if pending.role:
-        return pending
-    from command_center.org.auth import AuthError, authenticate, viewer_for
+    return _viewer.get("login", OPERATOR)
 
-    password = os.environ.get("COMMAND_CENTER_PASSWORD") or getpass.getpass(
-        t("cli.password_for", login=pending.login)
-    )
-    engine = runtime.engine()
-    try:
-        signed_in = authenticate(engine, pending.login, password)
-    except AuthError as exc:
-        fail(t(exc.code, **exc.params))
-    viewer = viewer_for(engine, signed_in)
-    _viewer["login"] = viewer
+
+def require_role(roles: frozenset[str], command: str) -> Viewer:
+    """The viewer, if the operator or one of ``roles``; otherwise fail with one line."""
+    viewer = current_viewer()
+    if viewer is not OPERATOR and viewer.role not in roles:
+        fail(t("cli_user.command_refused", command=command, role=viewer.role))
     return viewer
 
 
@@ -82,6 +191,7 @@ def init() -> None:
     """Create the database or upgrade its schema (idempotent)."""
     from command_center.db.migrate import current_heads, upgrade
 
+    require_role(ADMIN, "init")
     engine = runtime.engine()
     upgrade(engine, runtime.host())
     heads = ", ".join(sorted(current_heads(engine)))
@@ -102,6 +212,7 @@ def demo(
     from command_center.db.migrate import upgrade
     from command_center.demo import DEMO_LOGINS, DEMO_PASSWORD, SCALES, is_empty, load_demo
 
+    require_role(ADMIN, "demo")
     if scale not in SCALES:
         fail(t("cli.bad_scale", scale=scale, scales=", ".join(SCALES)))
     engine = runtime.engine()
@@ -134,11 +245,13 @@ def rebuild_summaries(
 ) -> None:
     """Recompute the ledger summaries (per person / customer and month) from the order lines."""
     from command_center.db import summaries
+    from command_center.db.audit import audit
     from command_center.db.engine import touch, write_session
 
     viewer = current_viewer()
     if viewer is not OPERATOR and viewer.role not in ("director", "admin"):
         fail(t("cli.summaries_refused", role=viewer.role))
+    actor = viewer.login
     engine = runtime.engine()
     if check:
         bad = {name: frame.height for name, frame in summaries.differences(engine).items()}
@@ -150,6 +263,7 @@ def rebuild_summaries(
     with write_session(engine) as session:
         counts = summaries.rebuild(session.connection())
         touch(session, *summaries.SALES_TABLES)  # caches of the summaries follow these
+        audit(session, actor, "summaries_rebuilt", "summaries", "", **counts)
     for name, rows in counts.items():
         typer.echo(t("cli.summaries_rebuilt", table=name, rows=rows))
 
@@ -165,8 +279,17 @@ def _parse_date(text: str) -> dt.date:
 def run(
     port: Annotated[int, typer.Option(help="Port to serve on.")] = 8501,
     headless: Annotated[bool, typer.Option(help="Do not open a browser.")] = True,
+    address: Annotated[
+        str,
+        typer.Option(
+            "--address",
+            envvar="COMMAND_CENTER_ADDRESS",
+            help="Address to bind: 127.0.0.1 (this machine only) unless told otherwise; "
+            "0.0.0.0 for every interface (put a TLS reverse proxy in front).",
+        ),
+    ] = "127.0.0.1",
 ) -> None:
-    """Start the Streamlit app."""
+    """Start the Streamlit app (bound to 127.0.0.1 unless --address says otherwise)."""
     script = Path(__file__).resolve().parent / "app.py"
     args = [
         sys.executable,
@@ -174,6 +297,8 @@ def run(
         "streamlit",
         "run",
         str(script),
+        "--server.address",
+        address,
         "--server.port",
         str(port),
         "--server.headless",
@@ -209,6 +334,7 @@ def users_add(
     from command_center.db.engine import write_session
     from command_center.org.auth import UserError, add_user
 
+    actor = require_role(ADMIN, "users add").login
     if sys.stdin.isatty():
         password = getpass.getpass(t("cli.password_new"))
         if getpass.getpass(t("cli.password_repeat")) != password:
@@ -217,7 +343,7 @@ def users_add(
         password = sys.stdin.readline().rstrip("\r\n")
     try:
         with write_session(runtime.engine()) as session:
-            add_user(session, login, password, role, person)
+            add_user(session, login, password, role, person, actor=actor)
     except UserError as exc:
         fail(str(exc))
     typer.echo(t("cli.user_added", login=login, role=role))
@@ -231,6 +357,7 @@ def users_list() -> None:
     from command_center.db.engine import read_session
     from command_center.db.models import User
 
+    require_role(ADMIN, "users list")
     with read_session(runtime.engine()) as session:
         for user in session.scalars(select(User).order_by(User.login)):
             state = "active" if user.active else "inactive"
@@ -247,14 +374,25 @@ def import_(
 ) -> None:
     """Import a CSV or XLSX file, all or nothing; errors name file, row and column."""
     from command_center.io import ImportFailed, run_import
+    from command_center.io.runner import ImportRefused
+
+    viewer = current_viewer()
 
     def progress(fraction: float, message: str) -> None:
         typer.echo(f"  {fraction:6.1%}  {message}", err=True)
 
     try:
         report = run_import(
-            runtime.engine(), runtime.host(), kind, file, dry_run=dry_run, progress=progress
+            runtime.engine(),
+            runtime.host(),
+            kind,
+            file,
+            dry_run=dry_run,
+            progress=progress,
+            viewer=None if viewer is OPERATOR else viewer,
         )
+    except ImportRefused as exc:
+        fail(str(exc))
     except ImportFailed as exc:
         for line in exc.errors:
             typer.echo(line, err=True)

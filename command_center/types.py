@@ -104,6 +104,11 @@ class RowError:
         return f"{file}:{self.row}: {self.column}: {self.reason}"
 
 
+OWNER_AUTO = "<auto>"
+""":attr:`ImportKind.owner`'s default: the first of :data:`OWNER_COLUMNS` the kind has."""
+OWNER_COLUMNS: tuple[str, ...] = ("person_id", "owner_id")
+
+
 @dataclass(frozen=True)
 class ImportKind:
     """An import kind (``command-center import KIND FILE``).
@@ -112,6 +117,10 @@ class ImportKind:
     the typed frame (with a ``_row`` column holding file row numbers) and the
     session, and returns cross-row and reference errors. ``apply`` upserts the
     frame inside the same transaction and returns the number of rows written.
+
+    Who may import it is data too (:attr:`roles`, :attr:`owner`): the runner
+    enforces it for the app's Data page and the CLI alike, and checks the scope
+    before ``check`` runs, so its messages never quote rows outside the caller's scope.
     """
 
     kind: str
@@ -120,6 +129,26 @@ class ImportKind:
     apply: Callable[[Session, pl.DataFrame], int]
     check: Callable[[Session, pl.DataFrame], list[RowError]] | None = None
     label: str = ""
+    roles: frozenset[str] = LEADER_ROLES
+    """Roles that may import this kind (the CLI's operator always may). Business rows
+    are never an admin's or a rep's to import unless a kind says so."""
+    owner: str | None = OWNER_AUTO
+    """The column naming the person each row belongs to. A caller who does not see
+    everyone may import only rows whose owner is in their scope, and may not replace
+    a stored row whose owner is outside it. :data:`OWNER_AUTO`: the first of
+    :data:`OWNER_COLUMNS` the kind has; ``None`` (or no such column): the rows name no
+    person, so only callers who see everyone may import the kind."""
+    table: Any = None
+    """The mapped class or table the kind writes, for the stored-row check; ``None``:
+    the table whose primary key is :attr:`key` (found in the models' metadata)."""
+
+    @property
+    def owner_column(self) -> str | None:
+        """The column that carries the person each row belongs to, if any."""
+        names = [c.name for c in self.columns]
+        if self.owner != OWNER_AUTO:
+            return self.owner if self.owner in names else None
+        return next((name for name in OWNER_COLUMNS if name in names), None)
 
 
 @dataclass(frozen=True)

@@ -4,6 +4,11 @@ An import reads the file, checks every column of every row, then runs the
 kind's ``check`` and ``apply`` in one :func:`write_session` transaction with
 one audit entry. Any error rejects the whole file: all errors are collected
 and raised together in :class:`ImportFailed`, and nothing is written.
+
+Who may import is enforced here, for the app's Data page and the CLI alike:
+the kind's :attr:`~command_center.types.ImportKind.roles` first (before the
+file is read), then its owner column against the caller's scope (before the
+kind's ``check``, whose messages may quote stored rows).
 """
 
 from __future__ import annotations
@@ -15,23 +20,30 @@ from pathlib import Path
 from typing import Any, Protocol
 
 import polars as pl
-from sqlalchemy import Engine
+from sqlalchemy import Engine, Table, select, tuple_
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from command_center.db.audit import audit
+from command_center.db.base import Base
 from command_center.db.engine import read_session, write_session
+from command_center.i18n import t
 from command_center.io.errors import UnknownKindError, file_error, reject
 from command_center.io.files import file_format, load_grid, write_table_file
 from command_center.io.upsert import WriteState, tracking
 from command_center.io.validate import ROW, check_header, validate_frame
-from command_center.org.scope import Viewer
-from command_center.types import ExportKind, ImportKind
+from command_center.org.scope import OPERATOR, Viewer
+from command_center.types import ExportKind, ImportKind, RowError
 
 Progress = Callable[[float, str], None]
 
 # Share of the progress bar per stage: reading, column checks, kind checks, writing.
 _READ, _VALIDATE, _CHECK = 0.15, 0.35, 0.45
+_KEYS_PER_QUERY = 5_000  # stored owners are looked up this many keys at a time
+
+
+class ImportRefused(PermissionError):
+    """The caller may not import this kind at all (their role); nothing was read."""
 
 
 class Host(Protocol):
@@ -90,6 +102,34 @@ def export_kind(host: Host, kind: str) -> ExportKind:
     return kinds[kind]
 
 
+def may_import(spec: ImportKind, viewer: Viewer) -> bool:
+    """Whether ``viewer``'s role may import ``spec`` (the operator always may).
+
+    A kind whose rows name no person is only for callers who see everyone."""
+    if viewer is OPERATOR:
+        return True
+    if viewer.role not in spec.roles:
+        return False
+    return viewer.sees_all or spec.owner_column is not None
+
+
+def importable_kinds(host: Host, viewer: Viewer) -> dict[str, ImportKind]:
+    """The import kinds ``viewer`` may import (what the Data page offers)."""
+    return {name: spec for name, spec in import_kinds(host).items() if may_import(spec, viewer)}
+
+
+def authorize_import(spec: ImportKind, viewer: Viewer) -> None:
+    """Raise :class:`ImportRefused` unless ``viewer`` may import ``spec``."""
+    if may_import(spec, viewer):
+        return
+    if viewer.role in spec.roles:  # the kind names no person: whole-force callers only
+        raise ImportRefused(t("cli_user.import_needs_all", kind=spec.kind, role=viewer.role))
+    allowed = ", ".join(sorted(spec.roles)) or "-"
+    raise ImportRefused(
+        t("cli_user.import_refused", kind=spec.kind, role=viewer.role, roles=allowed)
+    )
+
+
 def run_import(
     engine: Engine,
     host: Host,
@@ -99,15 +139,25 @@ def run_import(
     dry_run: bool = False,
     actor: str = "operator",
     progress: Progress | None = None,
+    viewer: Viewer | None = None,
 ) -> ImportReport:
     """Import ``path`` (.csv or .xlsx) as ``kind``, all or nothing.
 
-    Raises :class:`UnknownKindError` for an unknown kind and
-    :class:`ImportFailed` (with every ``FILE:ROW: column: reason``) for a bad
-    file. ``dry_run`` checks everything and counts, but writes nothing.
+    Raises :class:`UnknownKindError` for an unknown kind, :class:`ImportRefused`
+    when ``viewer``'s role may not import it, and :class:`ImportFailed` (with every
+    ``FILE:ROW: column: reason``) for a bad file or rows outside ``viewer``'s
+    scope. ``dry_run`` checks everything and counts, but writes nothing.
+    ``viewer`` is who imports (the audit's actor is their login); ``None``: the
+    operator, named ``actor`` in the audit log.
     """
     return import_file(
-        engine, import_kind(host, kind), path, dry_run=dry_run, actor=actor, progress=progress
+        engine,
+        import_kind(host, kind),
+        path,
+        dry_run=dry_run,
+        actor=actor,
+        progress=progress,
+        viewer=viewer,
     )
 
 
@@ -119,6 +169,7 @@ def import_file(
     dry_run: bool = False,
     actor: str = "operator",
     progress: Progress | None = None,
+    viewer: Viewer | None = None,
 ) -> ImportReport:
     """:func:`run_import` for a kind at hand (no plugin host needed).
 
@@ -126,6 +177,10 @@ def import_file(
     frame with ``_row``; values that failed a column check are null there, and
     an error it returns for a cell that already has one is dropped.
     """
+    who = OPERATOR if viewer is None else viewer
+    authorize_import(spec, who)
+    if viewer is not None:
+        actor = viewer.login
     file = str(path)
     path = Path(path)
     report = progress or (lambda _fraction, _message: None)
@@ -143,6 +198,9 @@ def import_file(
     report(_VALIDATE, "checking references")
     state = WriteState(dry_run=dry_run, progress=_chunk_progress(report))
     with _transaction(engine, dry_run) as session:
+        outside = scope_errors(session, spec, typed, who)
+        if outside:  # before ``check``: its messages may quote rows the caller may not see
+            raise reject(file, errors + outside, order)
         if spec.check is not None:
             errors += spec.check(session, typed)
         if errors:
@@ -168,6 +226,72 @@ def import_file(
             )
     report(1.0, "dry run: nothing written" if dry_run else f"imported {typed.height} rows")
     return ImportReport(spec.kind, file, typed.height, inserted, updated, dry_run)
+
+
+def scope_errors(
+    session: Session, spec: ImportKind, frame: pl.DataFrame, viewer: Viewer
+) -> list[RowError]:
+    """Rows of ``frame`` that ``viewer`` may not write: an owner outside their scope,
+    or a key that replaces a stored row whose owner is outside it."""
+    column = spec.owner_column
+    if viewer.sees_all or column is None:
+        return []
+    allowed = sorted(viewer.person_ids or ())
+    outside = frame.filter(pl.col(column).is_null() | ~pl.col(column).is_in(allowed))
+    errors = [
+        RowError(
+            row,
+            column,
+            t("cli_user.row_no_owner") if value is None else t("cli_user.row_outside", value=value),
+        )
+        for row, value in outside.select(ROW, column).iter_rows()
+    ]
+    table = _owned_table(spec, column)
+    if table is None:
+        return errors
+    keys = [k for k in spec.key if frame[k].null_count() < frame.height]
+    if len(keys) != len(spec.key):
+        return errors
+    named = frame.select(ROW, *spec.key).drop_nulls()
+    stored: list[tuple[Any, ...]] = []
+    for start in range(0, named.height, _KEYS_PER_QUERY):
+        chunk = named.slice(start, _KEYS_PER_QUERY)
+        if len(spec.key) == 1:
+            where = table.c[spec.key[0]].in_(chunk[spec.key[0]].to_list())
+        else:
+            where = tuple_(*(table.c[k] for k in spec.key)).in_(
+                list(chunk.select(spec.key).iter_rows())
+            )
+        query = select(*(table.c[k] for k in spec.key), table.c[column]).where(where)
+        stored += [tuple(r) for r in session.execute(query).all()]
+    mine = set(allowed)
+    theirs = {row[:-1] for row in stored if row[-1] is None or row[-1] not in mine}
+    reason = t("cli_user.replaces_outside")
+    errors += [
+        RowError(row, spec.key[0], reason)
+        for row, *key in named.iter_rows()
+        if tuple(key) in theirs
+    ]
+    return errors
+
+
+def _owned_table(spec: ImportKind, owner: str) -> Table | None:
+    """The table ``spec`` writes, if it carries the owner column and the key."""
+    declared = spec.table
+    if declared is not None:
+        found = getattr(declared, "__table__", declared)
+        candidates = [found] if isinstance(found, Table) else []
+    else:
+        key = set(spec.key)
+        candidates = [
+            table
+            for table in Base.metadata.tables.values()
+            if {c.name for c in table.primary_key.columns} == key
+        ]
+    usable = [
+        table for table in candidates if owner in table.c and all(k in table.c for k in spec.key)
+    ]
+    return usable[0] if len(usable) == 1 else None
 
 
 @contextmanager
