@@ -5,11 +5,14 @@ from __future__ import annotations
 import subprocess
 import sys
 import tomllib
+import venv
+from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
 
 from command_center import cli
+from command_center.layout import layout_problems
 from command_center.scaffold import ScaffoldError, render_tree
 
 
@@ -31,28 +34,59 @@ def test_cli_writes_package_with_entry_point(tmp_path) -> None:
     assert (target / "expenses" / "migrations" / "expenses_0001_entries.py").exists()
 
 
+def test_generated_plugin_keeps_to_the_layout(tmp_path) -> None:
+    render_tree("expenses", tmp_path / "expenses")
+    assert layout_problems(tmp_path / "expenses" / "expenses") == []
+
+
+def _child_venv(folder: Path) -> Path:
+    """A venv that sees this one's packages (a .pth file) but installs into its own.
+
+    The generated plugin's entry point then exists only for the child's
+    interpreter: other processes using the shared venv never load it.
+    """
+    venv.create(folder, with_pip=False)
+    child = folder / "bin" / "python"
+    site = subprocess.run(
+        [str(child), "-c", "import sysconfig; print(sysconfig.get_path('purelib'))"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
+    ours = [p for p in sys.path if p.endswith("site-packages")]
+    # addsitedir also runs the parent's .pth files (editable installs live there)
+    lines = [f"import site; site.addsitedir({p!r})" for p in ours]
+    Path(site, "parent_venv.pth").write_text("\n".join(lines) + "\n")
+    return child
+
+
 def test_generated_plugin_passes_its_tests_after_pip_install(tmp_path) -> None:
     target = tmp_path / "expenses"
     render_tree("expenses", target)
-    pip = [sys.executable, "-m", "pip", "--disable-pip-version-check", "-q"]
+    python = str(_child_venv(tmp_path / "venv"))
+    pip = [sys.executable, "-m", "pip", "--disable-pip-version-check", "-q", "--python", python]
     subprocess.run(
         [*pip, "install", "--no-deps", "-e", str(target)], check=True, capture_output=True
     )
-    try:
-        run = subprocess.run(
-            [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", str(target / "tests")],
-            cwd=target,
-            capture_output=True,
-            text=True,
-        )
-        assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-2000:]
-        assert " passed" in run.stdout
-        listed = subprocess.run(
-            [sys.executable, "-m", "command_center.cli", "plugins", "--json"],
-            capture_output=True,
-            text=True,
-            check=True,
-        ).stdout
-        assert '"expenses"' in listed
-    finally:
-        subprocess.run([*pip, "uninstall", "-y", "cc-expenses"], capture_output=True)
+    run = subprocess.run(
+        [python, "-m", "pytest", "-q", "-p", "no:cacheprovider", str(target / "tests")],
+        cwd=target,
+        capture_output=True,
+        text=True,
+    )
+    assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-2000:]
+    assert " passed" in run.stdout
+    listed = subprocess.run(
+        [python, "-m", "command_center.cli", "plugins", "--json"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    assert '"expenses"' in listed
+    ours = subprocess.run(
+        [sys.executable, "-m", "command_center.cli", "plugins", "--json"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    assert '"expenses"' not in ours  # the shared venv never saw it

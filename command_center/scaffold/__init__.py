@@ -1,8 +1,10 @@
 """``command-center new-plugin NAME``: write an installable plugin package.
 
-The template under ``template/`` is a small but complete plugin: a page, a
-metric, a table with its migration, demo data, an import kind, a CLI command,
-translations and its own tests, which pass at once after ``pip install -e``.
+The template under ``template/`` is a small but complete plugin in the
+layout every built-in follows (docs/plugin-guide.md, section Layout): a page,
+a metric, a table with its migration, demo data, an import and an export
+kind, a CLI command, a notebook helper, translations and its own tests, which
+pass at once after ``pip install -e``.
 Files are rendered with :class:`string.Template` (``$name``, ``$title``, …).
 """
 
@@ -53,6 +55,7 @@ def render_tree(name: str, target: Path) -> list[Path]:
         "name": name,
         "title": name.replace("_", " ").title(),
         "dist": "cc-" + name.replace("_", "-"),
+        "cls": "".join(part.title() for part in name.split("_")),
     }
     written = []
     for source in sorted(TEMPLATE.rglob("*.tmpl")):
