@@ -12,7 +12,7 @@ from command_center.io import ImportFailed, run_import
 from command_center.org.scope import OPERATOR
 from plugins.pipeline import actions, queries
 from tests.conftest import make_host
-from tests.test_pipeline_actions import REP4, approved_contract, new_deal, org
+from tests.fixtures_pipeline import REP4, approved_contract, new_deal, org
 
 HEADER = (
     "opp_id,title,customer_id,owner_id,amount,expected_close,source,channel,stage,"

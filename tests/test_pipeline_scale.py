@@ -23,10 +23,10 @@ from command_center.org.scope import OPERATOR
 from plugins.pipeline import actions, queries
 from plugins.pipeline import settings as cfg
 from plugins.pipeline.logic import analytics
+from plugins.pipeline.logic.listing import PAGE_SIZE, clamp_page, page_of, page_range
 from plugins.pipeline.models import Opportunity, StageChange
-from plugins.pipeline.ui.listing import PAGE_SIZE, clamp_page, page_of, page_range
 from tests.conftest import make_host, use_db
-from tests.test_pipeline_actions import AT, REP4, SUP3, new_deal, org
+from tests.fixtures_pipeline import AT, REP4, SUP3, new_deal, org
 
 pytestmark = pytest.mark.one_backend  # old vs new path in Polars: SQLite suffices
 

@@ -19,7 +19,7 @@ from command_center.org.scope import Viewer
 from plugins.pipeline import actions, queries
 from plugins.pipeline.cli import overdue_frame, stalled_frame
 from tests.conftest import make_host, use_db
-from tests.test_pipeline_actions import (
+from tests.fixtures_pipeline import (
     ADMIN,
     AT,
     DIRECTOR,

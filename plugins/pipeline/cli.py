@@ -12,8 +12,8 @@ from command_center.io import csv_text
 from command_center.org.scope import Viewer
 from plugins.pipeline import queries
 from plugins.pipeline import settings as cfg
-from plugins.pipeline.actions.common import now
 from plugins.pipeline.logic import with_overdue, with_stalled
+from plugins.pipeline.logic.clock import now
 
 
 def stalled_frame(engine: Engine, viewer: Viewer) -> pl.DataFrame:

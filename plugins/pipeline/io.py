@@ -17,7 +17,7 @@ from command_center.org.scope import Viewer
 from command_center.types import Column, ExportKind, ImportKind, RowError
 from plugins.pipeline import queries
 from plugins.pipeline import settings as cfg
-from plugins.pipeline.actions.common import now
+from plugins.pipeline.logic.clock import now
 from plugins.pipeline.models import Complaint, Contract, Opportunity, StageChange, Survey
 
 OPPORTUNITY_COLUMNS = (

@@ -19,8 +19,8 @@ import polars as pl
 from command_center.types import MetricQuery, MetricSpec
 from plugins.pipeline import queries
 from plugins.pipeline import settings as cfg
-from plugins.pipeline.actions.common import now
 from plugins.pipeline.logic import facts
+from plugins.pipeline.logic.clock import now
 from plugins.pipeline.logic.stages import StageModel
 from plugins.pipeline.models import Opportunity, Survey
 

@@ -1,7 +1,7 @@
 """The pipeline plugin's tables: opportunities and everything that hangs off them.
 
 Ids are allocated by the plugin (``max + 1`` inside the write transaction,
-see :func:`plugins.pipeline.actions.common.next_id`), never by a database
+see :func:`command_center.db.ids.next_id`), never by a database
 sequence, so rows imported with explicit ids never collide with new ones.
 """
 

@@ -9,13 +9,19 @@ milestone's owner.
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 import polars as pl
 from sqlalchemy import Engine, Select, select
 
 from command_center.db import frames
+from command_center.db.tables import polars_schema
+from command_center.metrics import MetricRegistry
 from command_center.org.scope import OPERATOR, Viewer
+from command_center.periods import Period, add_months
+from plugins.pipeline.logic import analytics
+from plugins.pipeline.logic.stages import StageModel
 from plugins.pipeline.models import (
     Complaint,
     Contract,
@@ -30,110 +36,17 @@ from plugins.pipeline.models import (
 )
 
 TS = pl.Datetime("us")
-OPP_SCHEMA: dict[str, pl.DataType] = {
-    "opp_id": pl.Int64(),
-    "title": pl.String(),
-    "customer_id": pl.Int64(),
-    "owner_id": pl.Int64(),
-    "amount": pl.Float64(),
-    "expected_close": pl.Date(),
-    "source": pl.String(),
-    "channel": pl.String(),
-    "stage": pl.String(),
-    "stage_since": TS,
-    "created_at": TS,
-    "closed_on": pl.Date(),
-    "lost_reason": pl.String(),
-    "lost_note": pl.String(),
-}
-HISTORY_SCHEMA: dict[str, pl.DataType] = {
-    "change_id": pl.Int64(),
-    "opp_id": pl.Int64(),
-    "from_stage": pl.String(),
-    "to_stage": pl.String(),
-    "changed_at": TS,
-    "changed_by": pl.String(),
-    "note": pl.String(),
-}
-CONTRACT_SCHEMA: dict[str, pl.DataType] = {
-    "contract_id": pl.Int64(),
-    "opp_id": pl.Int64(),
-    "status": pl.String(),
-    "payment_terms": pl.String(),
-    "delivery_date": pl.Date(),
-    "terms": pl.String(),
-    "created_at": TS,
-    "submitted_at": TS,
-    "signed_at": TS,
-    "signed_by": pl.String(),
-}
-LINE_SCHEMA: dict[str, pl.DataType] = {
-    "line_id": pl.Int64(),
-    "contract_id": pl.Int64(),
-    "description": pl.String(),
-    "quantity": pl.Float64(),
-    "unit_price": pl.Float64(),
-    "unit_cost": pl.Float64(),
-    "order_id": pl.Int64(),
-}
-REVIEW_SCHEMA: dict[str, pl.DataType] = {
-    "review_id": pl.Int64(),
-    "contract_id": pl.Int64(),
-    "reviewer_id": pl.Int64(),
-    "reviewer": pl.String(),
-    "decision": pl.String(),
-    "comment": pl.String(),
-    "reviewed_at": TS,
-}
-MILESTONE_SCHEMA: dict[str, pl.DataType] = {
-    "milestone_id": pl.Int64(),
-    "contract_id": pl.Int64(),
-    "kind": pl.String(),
-    "title": pl.String(),
-    "owner_id": pl.Int64(),
-    "due_date": pl.Date(),
-    "status": pl.String(),
-    "done_on": pl.Date(),
-    "note": pl.String(),
-}
-SURVEY_SCHEMA: dict[str, pl.DataType] = {
-    "survey_id": pl.Int64(),
-    "opp_id": pl.Int64(),
-    "customer_id": pl.Int64(),
-    "person_id": pl.Int64(),
-    "score": pl.Int64(),
-    "comment": pl.String(),
-    "surveyed_on": pl.Date(),
-}
-COMPLAINT_SCHEMA: dict[str, pl.DataType] = {
-    "complaint_id": pl.Int64(),
-    "customer_id": pl.Int64(),
-    "opp_id": pl.Int64(),
-    "person_id": pl.Int64(),
-    "opened_at": TS,
-    "resolved_at": TS,
-    "description": pl.String(),
-    "resolution": pl.String(),
-}
-SPIN_SCHEMA: dict[str, pl.DataType] = {
-    "opp_id": pl.Int64(),
-    "situation": pl.String(),
-    "problem": pl.String(),
-    "implication": pl.String(),
-    "need_payoff": pl.String(),
-    "updated_at": TS,
-    "updated_by": pl.String(),
-}
-NEGOTIATION_SCHEMA: dict[str, pl.DataType] = {
-    "opp_id": pl.Int64(),
-    "competitors": pl.String(),
-    "strengths": pl.String(),
-    "strategy": pl.String(),
-    "bottom_line": pl.Float64(),
-    "concessions": pl.String(),
-    "updated_at": TS,
-    "updated_by": pl.String(),
-}
+# Every table read whole, typed by its model (timestamps as TS).
+OPP_SCHEMA: dict[str, pl.DataType] = polars_schema(Opportunity)
+HISTORY_SCHEMA: dict[str, pl.DataType] = polars_schema(StageChange)
+CONTRACT_SCHEMA: dict[str, pl.DataType] = polars_schema(Contract)
+LINE_SCHEMA: dict[str, pl.DataType] = polars_schema(ContractLine)
+REVIEW_SCHEMA: dict[str, pl.DataType] = polars_schema(ContractReview)
+MILESTONE_SCHEMA: dict[str, pl.DataType] = polars_schema(Milestone)
+SURVEY_SCHEMA: dict[str, pl.DataType] = polars_schema(Survey)
+COMPLAINT_SCHEMA: dict[str, pl.DataType] = polars_schema(Complaint)
+SPIN_SCHEMA: dict[str, pl.DataType] = polars_schema(SpinNote)
+NEGOTIATION_SCHEMA: dict[str, pl.DataType] = polars_schema(NegotiationPrep)
 
 
 def _read(engine: Engine, query: Select[Any], schema: dict[str, pl.DataType]) -> pl.DataFrame:
@@ -261,3 +174,49 @@ def customer_names(engine: Engine, ids: list[int]) -> dict[int, str]:
     table = frames.customers(engine, OPERATOR)
     found = table.filter(pl.col("customer_id").is_in(ids)).select("customer_id", "name")
     return dict(found.iter_rows())
+
+
+def customers_of(engine: Engine, viewer: Viewer, owner_id: int) -> list[tuple[int, str]]:
+    """``(customer_id, name)`` of the customers ``owner_id`` owns, by name (scoped)."""
+    mine = frames.customers(engine, viewer).filter(pl.col("owner_id") == owner_id)
+    return list(mine.sort("name").select("customer_id", "name").iter_rows())
+
+
+FORECAST_AHEAD_MONTHS = 3
+"""Months after the period the forecast looks at."""
+
+
+def forecast_table(
+    engine: Engine,
+    registry: MetricRegistry,
+    viewer: Viewer,
+    people: pl.DataFrame,
+    period: Period,
+    model: StageModel,
+    opps: pl.DataFrame,
+    roots: list[int],
+    today: dt.date,
+) -> pl.DataFrame:
+    """The forecast for ``period``'s months and the next ones, per team of the viewer
+    (``people``: the viewer's people; ``opps``: their opportunities).
+
+    Booked revenue and revenue targets come from the core's ``revenue`` metric
+    (targets table, metric "revenue"), read through the registry.
+    """
+    ahead = (add_months(period.end, i + 1) for i in range(FORECAST_AHEAD_MONTHS))
+    months = [*period.months, *ahead]
+    heads = analytics.team_heads(people, roots)
+    team_of = analytics.team_membership(people, heads)
+    booked = pl.DataFrame(schema={"person_id": pl.Int64, "month": pl.Date, "revenue": pl.Float64})
+    targets = pl.DataFrame(schema={"team_id": pl.Int64, "month": pl.Date, "target": pl.Float64})
+    if "revenue" in registry:
+        facts = registry.facts(engine, viewer, "revenue", months[0], months[-1])
+        booked = facts.select("person_id", "month", pl.col("num").alias("revenue"))
+        goals = [
+            registry.targets(engine, viewer, "revenue", Period(month, month, "month"))
+            .filter(pl.col("node_id").is_in(heads))
+            .select(pl.col("node_id").alias("team_id"), pl.lit(month).alias("month"), "target")
+            for month in months
+        ]
+        targets = pl.concat([targets, *goals])
+    return analytics.forecast(opps, model, booked, team_of, targets, months, today.replace(day=1))

@@ -14,6 +14,8 @@ from command_center.plugin_settings import load_settings
 from plugins.pipeline.logic.stages import StageModel
 
 PLUGIN = "pipeline"
+SETTINGS_ROLES = frozenset({"director", "admin"})
+"""Who sees the settings page and may change the pipeline's settings."""
 KEY_PATTERN = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
 
 Outcome = Literal["open", "won", "lost"]

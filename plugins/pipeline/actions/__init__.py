@@ -4,7 +4,6 @@ Illegal moves raise :class:`plugins.pipeline.errors.PipelineError` (translated
 message) and leave the database untouched.
 """
 
-from plugins.pipeline.actions.admin import save_pipeline_settings
 from plugins.pipeline.actions.contracts import (
     add_line,
     remove_line,
@@ -28,6 +27,7 @@ from plugins.pipeline.actions.service import (
     resolve_complaint,
     update_milestone,
 )
+from plugins.pipeline.actions.settings import save_pipeline_settings
 
 __all__ = [
     "add_line",

@@ -14,12 +14,14 @@ from sqlalchemy.orm import Session
 
 from command_center.db.audit import audit
 from command_center.db.engine import write_session
+from command_center.db.ids import next_id
 from command_center.ledger import LedgerError, NewLine, book_lines
 from command_center.org.scope import Viewer
 from command_center.types import LEADER_ROLES
 from plugins.pipeline import settings as cfg
-from plugins.pipeline.actions import common
+from plugins.pipeline.actions import guards
 from plugins.pipeline.errors import PipelineError
+from plugins.pipeline.logic import clock
 from plugins.pipeline.logic.stages import check_contract, contract_after
 from plugins.pipeline.models import (
     Contract,
@@ -62,21 +64,21 @@ def save_contract(
     at: dt.datetime | None = None,
 ) -> int:
     """Create the deal's contract draft, or change its terms; returns the contract id."""
-    at = at or common.now()
+    at = at or clock.now()
     if payment_terms not in cfg.PAYMENT_TERMS:
         raise PipelineError(
             "pipeline.error.bad_choice", field="pipeline.field.payment_terms", value=payment_terms
         )
-    text = common.text_value(terms, TERMS_MAX, "pipeline.field.terms", required=False)
+    text = guards.text_value(terms, TERMS_MAX, "pipeline.field.terms", required=False)
     with write_session(engine) as session:
-        opp = common.opportunity(session, viewer, opp_id)
-        row = common.contract_of(session, opp_id)
+        opp = guards.opportunity(session, viewer, opp_id)
+        row = guards.contract_of(session, opp_id)
         if row is not None:
-            common.refuse(check_contract("edit", row.status))
+            guards.refuse(check_contract("edit", row.status))
         _open_deal(opp, engine)
         if row is None:
             row = Contract(
-                contract_id=common.next_id(session, Contract.contract_id),
+                contract_id=next_id(session, Contract.contract_id),
                 opp_id=opp_id,
                 status="draft",
                 created_at=at,
@@ -114,15 +116,15 @@ def add_line(
     if quantity is None or quantity <= 0:
         raise PipelineError("pipeline.error.quantity")
     with write_session(engine) as session:
-        row, _ = common.contract(session, viewer, contract_id)
-        common.refuse(check_contract("edit", row.status))
+        row, _ = guards.contract(session, viewer, contract_id)
+        guards.refuse(check_contract("edit", row.status))
         line = ContractLine(
-            line_id=common.next_id(session, ContractLine.line_id),
+            line_id=next_id(session, ContractLine.line_id),
             contract_id=contract_id,
-            description=common.text_value(description, 200, "pipeline.field.description"),
+            description=guards.text_value(description, 200, "pipeline.field.description"),
             quantity=float(quantity),
-            unit_price=common.amount_value(unit_price, "pipeline.field.unit_price"),
-            unit_cost=common.amount_value(unit_cost, "pipeline.field.unit_cost"),
+            unit_price=guards.amount_value(unit_price, "pipeline.field.unit_price"),
+            unit_cost=guards.amount_value(unit_cost, "pipeline.field.unit_cost"),
         )
         session.add(line)
         audit(
@@ -139,9 +141,9 @@ def add_line(
 
 def remove_line(engine: Engine, viewer: Viewer, line_id: int) -> None:
     with write_session(engine) as session:
-        line = common.get(session, ContractLine, line_id, "pipeline.what.line")
-        row, _ = common.contract(session, viewer, line.contract_id)
-        common.refuse(check_contract("edit", row.status))
+        line = guards.get(session, ContractLine, line_id, "pipeline.what.line")
+        row, _ = guards.contract(session, viewer, line.contract_id)
+        guards.refuse(check_contract("edit", row.status))
         session.delete(line)
         audit(
             session,
@@ -157,11 +159,11 @@ def submit_contract(
     engine: Engine, viewer: Viewer, contract_id: int, *, at: dt.datetime | None = None
 ) -> None:
     """Send the contract for review; the deal moves to the contract review stage."""
-    at = at or common.now()
+    at = at or clock.now()
     model = cfg.stage_model(cfg.current(engine))
     with write_session(engine) as session:
-        row, opp = common.contract(session, viewer, contract_id)
-        common.refuse(check_contract("submit", row.status))
+        row, opp = guards.contract(session, viewer, contract_id)
+        guards.refuse(check_contract("submit", row.status))
         _open_deal(opp, engine)
         lines = _lines(session, contract_id)
         if not lines:
@@ -170,7 +172,7 @@ def submit_contract(
         row.submitted_at = at
         opp.amount = contract_total(lines)
         if model.contract_stage and opp.stage != model.contract_stage:
-            common.record_move(
+            guards.record_move(
                 session, opp, model.contract_stage, viewer.login, at, "contract submitted"
             )
         audit(
@@ -193,20 +195,20 @@ def review_contract(
     at: dt.datetime | None = None,
 ) -> None:
     """A leader approves or rejects a submitted contract (a rejection needs a comment)."""
-    at = at or common.now()
+    at = at or clock.now()
     action = "approve" if approve else "reject"
     if viewer.role not in LEADER_ROLES:
         raise PipelineError("pipeline.error.reviewer_role")
-    text = common.text_value(comment, TERMS_MAX, "pipeline.field.comment", required=not approve)
+    text = guards.text_value(comment, TERMS_MAX, "pipeline.field.comment", required=not approve)
     with write_session(engine) as session:
-        row, opp = common.contract(session, viewer, contract_id)
+        row, opp = guards.contract(session, viewer, contract_id)
         if viewer.person_id is not None and viewer.person_id == opp.owner_id:
             raise PipelineError("pipeline.error.own_review")
-        common.refuse(check_contract(action, row.status))
+        guards.refuse(check_contract(action, row.status))
         row.status = contract_after(action, row.status)
         session.add(
             ContractReview(
-                review_id=common.next_id(session, ContractReview.review_id),
+                review_id=next_id(session, ContractReview.review_id),
                 contract_id=contract_id,
                 reviewer_id=viewer.person_id,
                 reviewer=viewer.login,
@@ -228,8 +230,8 @@ def review_contract(
 def withdraw_contract(engine: Engine, viewer: Viewer, contract_id: int) -> None:
     """Take a contract under review (or approved) back to draft, to change it."""
     with write_session(engine) as session:
-        row, _ = common.contract(session, viewer, contract_id)
-        common.refuse(check_contract("withdraw", row.status))
+        row, _ = guards.contract(session, viewer, contract_id)
+        guards.refuse(check_contract("withdraw", row.status))
         row.status = contract_after("withdraw", row.status)
         audit(session, viewer.login, "contract_withdrawn", "pipeline_contract", contract_id)
 
@@ -250,7 +252,7 @@ def _plan(
     """The default execution plan (production, shipping, installation) for a signed order."""
     if not settings.auto_milestones:
         return 0
-    first = common.next_id(session, Milestone.milestone_id)
+    first = next_id(session, Milestone.milestone_id)
     for offset, (kind, days) in enumerate(PLAN):
         session.add(
             Milestone(
@@ -276,12 +278,12 @@ def sign_contract(
     the ledger lines were written) leaves the contract, the deal and the
     ledger exactly as they were.
     """
-    at = at or common.now()
+    at = at or clock.now()
     settings = cfg.current(engine)
     model = cfg.stage_model(settings)
     with write_session(engine) as session:
-        row, opp = common.contract(session, viewer, contract_id)
-        common.refuse(check_contract("sign", row.status))
+        row, opp = guards.contract(session, viewer, contract_id)
+        guards.refuse(check_contract("sign", row.status))
         _open_deal(opp, engine)
         lines = _lines(session, contract_id)
         if not lines:
@@ -306,7 +308,7 @@ def sign_contract(
         row.signed_by = viewer.login
         opp.amount = contract_total(lines)
         opp.closed_on = at.date()
-        common.record_move(session, opp, model.won, viewer.login, at, "contract signed")
+        guards.record_move(session, opp, model.won, viewer.login, at, "contract signed")
         planned = _plan(session, row, opp, settings, at.date())
         audit(
             session,

@@ -12,10 +12,12 @@ from sqlalchemy import Engine
 
 from command_center.db.audit import audit
 from command_center.db.engine import write_session
+from command_center.db.ids import next_id
 from command_center.org.scope import Viewer
 from plugins.pipeline import settings as cfg
-from plugins.pipeline.actions import common
+from plugins.pipeline.actions import guards
 from plugins.pipeline.errors import PipelineError
+from plugins.pipeline.logic import clock
 from plugins.pipeline.logic.stages import PENDING, check_move
 from plugins.pipeline.models import NegotiationPrep, Opportunity, SpinNote, StageChange
 
@@ -49,17 +51,17 @@ def create_opportunity(
     stage = stage or model.open[0]
     if stage not in model.open or stage == model.contract_stage:
         raise PipelineError("pipeline.error.bad_start_stage", stage=stage)
-    at = at or common.now()
+    at = at or clock.now()
     with write_session(engine) as session:
-        common.in_scope(viewer, owner_id)
-        common.person(session, owner_id)
-        common.customer(session, viewer, customer_id)
+        guards.in_scope(viewer, owner_id)
+        guards.person(session, owner_id)
+        guards.customer(session, viewer, customer_id)
         opp = Opportunity(
-            opp_id=common.next_id(session, Opportunity.opp_id),
-            title=common.text_value(title, TITLE_MAX, "pipeline.field.title"),
+            opp_id=next_id(session, Opportunity.opp_id),
+            title=guards.text_value(title, TITLE_MAX, "pipeline.field.title"),
             customer_id=customer_id,
             owner_id=owner_id,
-            amount=common.amount_value(amount, "pipeline.field.amount"),
+            amount=guards.amount_value(amount, "pipeline.field.amount"),
             expected_close=expected_close,
             source=_choice(source, cfg.SOURCES, "pipeline.field.source"),
             channel=_choice(channel, cfg.CHANNELS, "pipeline.field.channel"),
@@ -72,7 +74,7 @@ def create_opportunity(
         session.flush()
         session.add(
             StageChange(
-                change_id=common.next_id(session, StageChange.change_id),
+                change_id=next_id(session, StageChange.change_id),
                 opp_id=opp.opp_id,
                 from_stage=None,
                 to_stage=stage,
@@ -109,14 +111,14 @@ def update_opportunity(
     """Change a deal's details; closed deals (won or lost) are final."""
     model = cfg.stage_model(cfg.current(engine))
     with write_session(engine) as session:
-        opp = common.opportunity(session, viewer, opp_id)
+        opp = guards.opportunity(session, viewer, opp_id)
         if opp.stage == model.won:
             raise PipelineError("pipeline.error.won_is_final")
         if opp.stage == model.lost:
             raise PipelineError("pipeline.error.deal_closed")
         before = {"amount": opp.amount, "expected_close": opp.expected_close}
-        opp.title = common.text_value(title, TITLE_MAX, "pipeline.field.title")
-        opp.amount = common.amount_value(amount, "pipeline.field.amount")
+        opp.title = guards.text_value(title, TITLE_MAX, "pipeline.field.title")
+        opp.amount = guards.amount_value(amount, "pipeline.field.amount")
         opp.expected_close = expected_close
         opp.source = _choice(source, cfg.SOURCES, "pipeline.field.source")
         opp.channel = _choice(channel, cfg.CHANNELS, "pipeline.field.channel")
@@ -149,12 +151,12 @@ def move_stage(
     """
     settings = cfg.current(engine)
     model = cfg.stage_model(settings)
-    at = at or common.now()
+    at = at or clock.now()
     with write_session(engine) as session:
-        opp = common.opportunity(session, viewer, opp_id)
-        contract = common.contract_of(session, opp_id)
+        opp = guards.opportunity(session, viewer, opp_id)
+        contract = guards.contract_of(session, opp_id)
         status = contract.status if contract is not None else None
-        common.refuse(
+        guards.refuse(
             check_move(
                 model,
                 opp.stage,
@@ -165,11 +167,11 @@ def move_stage(
             )
         )
         was = opp.stage
-        common.record_move(session, opp, target, viewer.login, at, note)
+        guards.record_move(session, opp, target, viewer.login, at, note)
         if target == model.lost:
             opp.closed_on = at.date()
             opp.lost_reason = lost_reason
-            opp.lost_note = common.text_value(note, 500, "pipeline.field.note", required=False)
+            opp.lost_note = guards.text_value(note, 500, "pipeline.field.note", required=False)
             if contract is not None and (status in PENDING or status in ("draft", "rejected")):
                 contract.status = "cancelled"
         elif was == model.lost:
@@ -202,7 +204,7 @@ def save_spin(
     at: dt.datetime | None = None,
 ) -> None:
     """SPIN notes (Situation, Problem, Implication, Need-payoff) for a deal."""
-    at = at or common.now()
+    at = at or clock.now()
     values = {
         "situation": situation,
         "problem": problem,
@@ -210,11 +212,11 @@ def save_spin(
         "need_payoff": need_payoff,
     }
     cleaned = {
-        k: common.text_value(v, NOTE_MAX, f"pipeline.spin.{k}", required=False)
+        k: guards.text_value(v, NOTE_MAX, f"pipeline.spin.{k}", required=False)
         for k, v in values.items()
     }
     with write_session(engine) as session:
-        common.opportunity(session, viewer, opp_id)
+        guards.opportunity(session, viewer, opp_id)
         row = session.get(SpinNote, opp_id)
         if row is None:
             row = SpinNote(opp_id=opp_id, updated_at=at)
@@ -239,9 +241,9 @@ def save_negotiation(
     at: dt.datetime | None = None,
 ) -> None:
     """Negotiation preparation: competitors, our strengths, strategy, bottom line, concessions."""
-    at = at or common.now()
+    at = at or clock.now()
     if bottom_line is not None:
-        common.amount_value(bottom_line, "pipeline.negotiation.bottom_line")
+        guards.amount_value(bottom_line, "pipeline.negotiation.bottom_line")
     texts = {
         "competitors": competitors,
         "strengths": strengths,
@@ -249,11 +251,11 @@ def save_negotiation(
         "concessions": concessions,
     }
     cleaned = {
-        k: common.text_value(v, NOTE_MAX, f"pipeline.negotiation.{k}", required=False)
+        k: guards.text_value(v, NOTE_MAX, f"pipeline.negotiation.{k}", required=False)
         for k, v in texts.items()
     }
     with write_session(engine) as session:
-        common.opportunity(session, viewer, opp_id)
+        guards.opportunity(session, viewer, opp_id)
         row = session.get(NegotiationPrep, opp_id)
         if row is None:
             row = NegotiationPrep(opp_id=opp_id, updated_at=at)

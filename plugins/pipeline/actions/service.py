@@ -8,10 +8,12 @@ from sqlalchemy import Engine, select
 
 from command_center.db.audit import audit
 from command_center.db.engine import write_session
+from command_center.db.ids import next_id
 from command_center.org.scope import Viewer
 from plugins.pipeline import settings as cfg
-from plugins.pipeline.actions import common
+from plugins.pipeline.actions import guards
 from plugins.pipeline.errors import PipelineError
+from plugins.pipeline.logic import clock
 from plugins.pipeline.models import Complaint, Contract, Milestone, Opportunity, Survey
 
 TEXT_MAX = 4_000
@@ -19,7 +21,7 @@ TEXT_MAX = 4_000
 
 def _milestone_owner(viewer: Viewer, owner_id: int, deal_owner: int) -> None:
     if owner_id != deal_owner:
-        common.in_scope(viewer, owner_id)
+        guards.in_scope(viewer, owner_id)
 
 
 def add_milestone(
@@ -36,22 +38,22 @@ def add_milestone(
     """Add a step to a signed order's execution plan; returns its id."""
     if kind not in cfg.MILESTONE_KINDS:
         raise PipelineError("pipeline.error.bad_choice", field="pipeline.field.kind", value=kind)
-    name = common.text_value(title, 200, "pipeline.field.milestone_title", kind == "custom")
+    name = guards.text_value(title, 200, "pipeline.field.milestone_title", kind == "custom")
     with write_session(engine) as session:
-        row, opp = common.contract(session, viewer, contract_id)
+        row, opp = guards.contract(session, viewer, contract_id)
         if row.status != "signed":
             raise PipelineError("pipeline.error.not_signed")
-        common.person(session, owner_id)
+        guards.person(session, owner_id)
         _milestone_owner(viewer, owner_id, opp.owner_id)
         milestone = Milestone(
-            milestone_id=common.next_id(session, Milestone.milestone_id),
+            milestone_id=next_id(session, Milestone.milestone_id),
             contract_id=contract_id,
             kind=kind,
             title=name,
             owner_id=owner_id,
             due_date=due_date,
             status="planned",
-            note=common.text_value(note, 500, "pipeline.field.note", required=False),
+            note=guards.text_value(note, 500, "pipeline.field.note", required=False),
         )
         session.add(milestone)
         audit(
@@ -79,26 +81,26 @@ def update_milestone(
     today: dt.date | None = None,
 ) -> None:
     """Change a milestone's status, due date, owner or note; ``done`` records the day."""
-    today = today or common.now().date()
+    today = today or clock.now().date()
     if status not in cfg.MILESTONE_STATUSES:
         raise PipelineError(
             "pipeline.error.bad_choice", field="pipeline.field.status", value=status
         )
     with write_session(engine) as session:
-        milestone = common.get(session, Milestone, milestone_id, "pipeline.what.milestone")
-        row = common.get(session, Contract, milestone.contract_id, "pipeline.what.contract")
-        deal = common.get(session, Opportunity, row.opp_id, "pipeline.what.opportunity")
+        milestone = guards.get(session, Milestone, milestone_id, "pipeline.what.milestone")
+        row = guards.get(session, Contract, milestone.contract_id, "pipeline.what.contract")
+        deal = guards.get(session, Opportunity, row.opp_id, "pipeline.what.opportunity")
         # the deal's people and the milestone's owner (and their leaders) may update it
         if not (viewer.can_see(deal.owner_id) or viewer.can_see(milestone.owner_id)):
             raise PipelineError("pipeline.error.not_in_scope")
-        common.person(session, owner_id)
+        guards.person(session, owner_id)
         if owner_id not in (milestone.owner_id, deal.owner_id):
-            common.in_scope(viewer, owner_id)
+            guards.in_scope(viewer, owner_id)
         before = milestone.status
         milestone.status = status
         milestone.due_date = due_date
         milestone.owner_id = owner_id
-        milestone.note = common.text_value(note, 500, "pipeline.field.note", required=False)
+        milestone.note = guards.text_value(note, 500, "pipeline.field.note", required=False)
         if status == "done" and before != "done":
             milestone.done_on = today
         elif status != "done":
@@ -129,19 +131,19 @@ def record_survey(
     if score not in (1, 2, 3, 4, 5):
         raise PipelineError("pipeline.error.bad_score")
     model = cfg.stage_model(cfg.current(engine))
-    surveyed_on = surveyed_on or common.now().date()
+    surveyed_on = surveyed_on or clock.now().date()
     with write_session(engine) as session:
-        opp = common.opportunity(session, viewer, opp_id)
+        opp = guards.opportunity(session, viewer, opp_id)
         if opp.stage != model.won:
             raise PipelineError("pipeline.error.survey_needs_won")
         row = session.scalars(select(Survey).where(Survey.opp_id == opp_id)).first()
         if row is None:
-            row = Survey(survey_id=common.next_id(session, Survey.survey_id), opp_id=opp_id)
+            row = Survey(survey_id=next_id(session, Survey.survey_id), opp_id=opp_id)
             session.add(row)
         row.customer_id = opp.customer_id
         row.person_id = opp.owner_id
         row.score = score
-        row.comment = common.text_value(comment, TEXT_MAX, "pipeline.field.comment", False)
+        row.comment = guards.text_value(comment, TEXT_MAX, "pipeline.field.comment", False)
         row.surveyed_on = surveyed_on
         session.flush()
         audit(
@@ -166,11 +168,11 @@ def open_complaint(
     opened_at: dt.datetime | None = None,
 ) -> int:
     """Log a complaint; it is the deal owner's (else the customer owner's) to handle."""
-    opened_at = opened_at or common.now()
+    opened_at = opened_at or clock.now()
     with write_session(engine) as session:
-        customer = common.customer(session, viewer, customer_id)
+        customer = guards.customer(session, viewer, customer_id)
         if opp_id is not None:
-            opp = common.opportunity(session, viewer, opp_id)
+            opp = guards.opportunity(session, viewer, opp_id)
             if opp.customer_id != customer_id:
                 raise PipelineError("pipeline.error.wrong_customer")
             person_id = opp.owner_id
@@ -181,12 +183,12 @@ def open_complaint(
         else:
             raise PipelineError("pipeline.error.no_handler")
         row = Complaint(
-            complaint_id=common.next_id(session, Complaint.complaint_id),
+            complaint_id=next_id(session, Complaint.complaint_id),
             customer_id=customer_id,
             opp_id=opp_id,
             person_id=person_id,
             opened_at=opened_at,
-            description=common.text_value(description, TEXT_MAX, "pipeline.field.description"),
+            description=guards.text_value(description, TEXT_MAX, "pipeline.field.description"),
             resolution="",
         )
         session.add(row)
@@ -211,15 +213,15 @@ def resolve_complaint(
     resolved_at: dt.datetime | None = None,
 ) -> None:
     """Close a complaint with what was done; once only, never before it was opened."""
-    resolved_at = resolved_at or common.now()
+    resolved_at = resolved_at or clock.now()
     with write_session(engine) as session:
-        row = common.get(session, Complaint, complaint_id, "pipeline.what.complaint")
-        common.in_scope(viewer, row.person_id)
+        row = guards.get(session, Complaint, complaint_id, "pipeline.what.complaint")
+        guards.in_scope(viewer, row.person_id)
         if row.resolved_at is not None:
             raise PipelineError("pipeline.error.already_resolved")
         if resolved_at < row.opened_at:
             raise PipelineError("pipeline.error.resolved_before_opened")
-        row.resolution = common.text_value(resolution, TEXT_MAX, "pipeline.field.resolution")
+        row.resolution = guards.text_value(resolution, TEXT_MAX, "pipeline.field.resolution")
         row.resolved_at = resolved_at
         hours = (resolved_at - row.opened_at).total_seconds() / 3600
         audit(

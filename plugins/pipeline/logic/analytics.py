@@ -253,3 +253,45 @@ def team_heads(people: pl.DataFrame, roots: Sequence[int]) -> list[int]:
         return sorted(roots)
     below = people.filter(pl.col("manager_id") == roots[0])["person_id"].to_list()
     return sorted(below) if below else list(roots)
+
+
+def with_stage_label(frame: pl.DataFrame, stage_names: dict[str, str]) -> pl.DataFrame:
+    """``frame`` with ``label``: the stage's shown name (its key when it has none)."""
+    return frame.with_columns(
+        pl.col("stage").replace_strict(stage_names, default=pl.col("stage")).alias("label")
+    )
+
+
+def funnel_shown(funnel_rows: pl.DataFrame, stage_names: dict[str, str]) -> pl.DataFrame:
+    """:func:`funnel` with stage labels and ``conv_pct`` (conversion in percent, 1 decimal)."""
+    return with_stage_label(funnel_rows, stage_names).with_columns(
+        (pl.col("conversion") * 100).round(1).alias("conv_pct")
+    )
+
+
+def velocity_shown(velocity_rows: pl.DataFrame, stage_names: dict[str, str]) -> pl.DataFrame:
+    """:func:`velocity` with stage labels and days rounded to one decimal."""
+    return with_stage_label(velocity_rows, stage_names).with_columns(
+        pl.col("mean_days").round(1), pl.col("median_days").round(1)
+    )
+
+
+def forecast_by_month(table: pl.DataFrame) -> pl.DataFrame:
+    """:func:`forecast` summed over teams per month, ``label`` ``YYYY-MM``; ``target`` null
+    when no team has one."""
+    return (
+        table.group_by("month")
+        .agg(
+            pl.col("booked", "weighted", "forecast").sum(),
+            pl.when(pl.col("target").count() > 0).then(pl.col("target").sum()).alias("target"),
+        )
+        .sort("month")
+        .with_columns(pl.col("month").dt.strftime("%Y-%m").alias("label"))
+    )
+
+
+def forecast_parts(by_month: pl.DataFrame, series: dict[str, str]) -> pl.DataFrame:
+    """``label, part, value``: the columns named in ``series`` stacked, ``part`` their title."""
+    return by_month.unpivot(index="label", on=list(series), variable_name="part").with_columns(
+        pl.col("part").replace_strict(series, return_dtype=pl.String)
+    )

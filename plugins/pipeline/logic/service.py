@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import polars as pl
+
+from command_center.i18n import t
+from plugins.pipeline.logic.labels import milestone_name
 
 HOUR_SECONDS = 3_600.0
 SLA_STATES: tuple[str, ...] = ("in_time", "late", "overdue", "open")
@@ -84,3 +88,85 @@ def order_progress(milestones: pl.DataFrame, today: dt.date, soon_days: int = 7)
 def delivered(milestones: pl.DataFrame) -> bool:
     """Every milestone of the plan is done (and there is at least one)."""
     return milestones.height > 0 and bool((milestones["status"] == "done").all())
+
+
+MILESTONE_STATES = ("done", "in_progress", "planned", "blocked", "overdue")
+"""The states the execution chart shows (an overdue milestone counts as overdue)."""
+
+
+def milestone_states(plan: pl.DataFrame) -> pl.DataFrame:
+    """``kind, state, len``: milestones per kind and state (overdue ones as ``overdue``)."""
+    return (
+        plan.with_columns(
+            pl.when(pl.col("overdue"))
+            .then(pl.lit("overdue"))
+            .otherwise(pl.col("status"))
+            .alias("state")
+        )
+        .group_by("kind", "state")
+        .len()
+    )
+
+
+def score_counts(surveys: pl.DataFrame, names: dict[int, str]) -> pl.DataFrame:
+    """``score, len, label``: surveys per score, ``label`` the score's name."""
+    return (
+        surveys.group_by("score")
+        .len()
+        .with_columns(pl.col("score").replace_strict(names, return_dtype=pl.String).alias("label"))
+    )
+
+
+def sla_counts(complaints: pl.DataFrame, names: dict[str, str]) -> pl.DataFrame:
+    """``sla_state, len, label``: complaints (:func:`with_sla`) per SLA state."""
+    return (
+        complaints.group_by("sla_state")
+        .len()
+        .with_columns(
+            pl.col("sla_state").replace_strict(names, default=pl.col("sla_state")).alias("label")
+        )
+    )
+
+
+def status_summary(
+    deal: dict[str, Any],
+    contract: dict[str, Any],
+    plan: pl.DataFrame,
+    today: dt.date,
+    customer: str,
+    owner: str,
+) -> str:
+    """What the customer is told about their order, in the active language (``customer``
+    and ``owner``: the names to show)."""
+    signed = contract["signed_at"].date() if contract["signed_at"] else today
+    lines = [
+        t("pipeline.summary.greeting", customer=customer),
+        t(
+            "pipeline.summary.order",
+            title=deal["title"],
+            signed=str(signed),
+            delivery=str(contract["delivery_date"]),
+        ),
+        "",
+    ]
+    progress = order_progress(plan, today)
+    for row in progress.iter_rows(named=True):
+        when = row["done_on"] if row["state"] == "done" else row["due_date"]
+        lines.append(
+            t(
+                f"pipeline.summary.state_{row['state']}",
+                step=milestone_name(row),
+                date=str(when),
+            )
+        )
+    upcoming = progress.filter(pl.col("is_next"))
+    lines.append("")
+    if upcoming.height:
+        row = upcoming.row(0, named=True)
+        lines.append(
+            t("pipeline.summary.next", step=milestone_name(row), date=str(row["due_date"]))
+        )
+    elif progress.height:
+        lines.append(t("pipeline.summary.complete"))
+    lines.append(t("pipeline.summary.contact", owner=owner))
+    return "\n".join(lines)

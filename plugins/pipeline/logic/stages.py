@@ -151,3 +151,14 @@ def with_stalled(
             "stalled"
         )
     )
+
+
+def with_line_totals(lines: pl.DataFrame) -> pl.DataFrame:
+    """Contract lines with ``line_total`` = quantity x unit price."""
+    return lines.with_columns((pl.col("quantity") * pl.col("unit_price")).alias("line_total"))
+
+
+def with_contract_totals(contracts: pl.DataFrame, lines: pl.DataFrame) -> pl.DataFrame:
+    """``contracts`` with ``total``: the sum of their lines' ``line_total`` (null: no lines)."""
+    totals = lines.group_by("contract_id").agg(pl.col("line_total").sum().alias("total"))
+    return contracts.join(totals, on="contract_id", how="left")

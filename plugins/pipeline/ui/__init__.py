@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 from command_center import BUSINESS_ROLES, LEADER_ROLES, PageSpec
-
-SETTINGS_ROLES = frozenset({"director", "admin"})
+from plugins.pipeline.settings import SETTINGS_ROLES
 
 
 def pages() -> list[PageSpec]:
@@ -16,7 +15,7 @@ def pages() -> list[PageSpec]:
         listing,
         reviews,
         service,
-        settings_page,
+        settings,
     )
 
     return [
@@ -79,7 +78,7 @@ def pages() -> list[PageSpec]:
         PageSpec(
             "pipeline-settings",
             "pipeline.page.settings",
-            settings_page.render,
+            settings.render,
             SETTINGS_ROLES,
             ":material/tune:",
             80,

@@ -13,18 +13,18 @@ from command_center.ui import kpi_row, page_header
 from command_center.ui.widgets import Kpi
 from plugins.pipeline import actions, queries
 from plugins.pipeline import settings as cfg
-from plugins.pipeline.logic import analytics
-from plugins.pipeline.ui import common
+from plugins.pipeline.logic import analytics, labels
+from plugins.pipeline.ui import page_data, widgets
 
 CARDS_PER_STAGE = 8
 
 
 def render(ctx: PageContext) -> None:
     page_header(ctx, "pipeline.page.board")
-    common.flash()
-    conf = common.settings(ctx)
+    widgets.flash()
+    conf = page_data.settings(ctx)
     model = cfg.stage_model(conf)
-    opps = common.owner_filter(ctx, common.deals(ctx), "pipeline_board_owner")
+    opps = widgets.owner_filter(ctx, page_data.deals(ctx), "pipeline_board_owner")
     open_deals = opps.filter(pl.col("stage").is_in(list(model.open)))
     rate = analytics.win_rate(opps, model, ctx.period.start, ctx.period.last_day)
     kpi_row(
@@ -65,7 +65,7 @@ def _columns(
     for column, stage in zip(columns, conf.open_stages, strict=True):
         deals = by_stage[stage]
         with column:
-            st.markdown(f"**{common.stage_label(conf, stage)}**")
+            st.markdown(f"**{labels.stage_label(conf, stage)}**")
             st.caption(
                 t("pipeline.board.column", count=deals.height, amount=money(deals["amount"].sum()))
             )
@@ -102,38 +102,38 @@ def _move_form(ctx: PageContext, conf: cfg.PipelineSettings, opps: pl.DataFrame)
     if movable.is_empty():
         st.caption(t("pipeline.ui.no_deals"))
         return
-    if movable.height > common.MANY_DEALS:
+    if movable.height > widgets.MANY_DEALS:
         st.caption(t("pipeline.board.pick_owner", count=movable.height))
         return
     customers = queries.customer_names(ctx.engine, movable["customer_id"].unique().to_list())
-    stages = common.stage_labels(conf)
+    stages = labels.stage_labels(conf)
     rows = {r["opp_id"]: r for r in movable.sort("opp_id").iter_rows(named=True)}
     with st.form("pipeline_move_form"):
-        opp_id = common.select(
+        opp_id = widgets.select(
             st,
             t("pipeline.ui.deal"),
             list(rows),
             "pipeline_move_deal",
-            lambda i: common.deal_label(rows[i], customers, stages),
+            lambda i: labels.deal_label(rows[i], customers, stages),
         )
-        target = common.select(
+        target = widgets.select(
             st,
             t("pipeline.board.to_stage"),
             list(stages),
             "pipeline_move_stage",
             stages.__getitem__,
         )
-        reason = common.select(
+        reason = widgets.select(
             st,
             t("pipeline.board.lost_reason"),
             conf.lost_reasons,
             "pipeline_move_reason",
-            lambda r: common.label("lost", r),
+            lambda r: labels.label("lost", r),
         )
         note = st.text_input(t("pipeline.board.note"), key="pipeline_move_note", max_chars=200)
         if st.form_submit_button(t("pipeline.board.move_submit"), key="pipeline_move_submit"):
             lost = target == conf.lost_stage
-            common.run(
+            widgets.run(
                 lambda: actions.move_stage(
                     ctx.engine,
                     ctx.viewer,
@@ -159,10 +159,10 @@ def _new_deal(ctx: PageContext, conf: cfg.PipelineSettings) -> None:
             st.caption(t("pipeline.ui.no_people"))
             return
         names = queries.names(ctx.engine)
-        owner = common.select(
+        owner = widgets.select(
             st, t("pipeline.ui.owner"), owners, "pipeline_new_owner", lambda p: names.get(p, str(p))
         )
-        own = common.customers_of(ctx, owner)
+        own = queries.customers_of(ctx.engine, ctx.viewer, owner)
         if not own:
             st.caption(t("pipeline.board.no_customers"))
             return
@@ -171,7 +171,7 @@ def _new_deal(ctx: PageContext, conf: cfg.PipelineSettings) -> None:
             title = st.text_input(
                 t("pipeline.field.title"), key="pipeline_new_title", max_chars=200
             )
-            customer = common.select(
+            customer = widgets.select(
                 st,
                 t("pipeline.field.customer"),
                 list(customers),
@@ -190,30 +190,30 @@ def _new_deal(ctx: PageContext, conf: cfg.PipelineSettings) -> None:
                 value=dt.date.today() + dt.timedelta(days=60),
                 key="pipeline_new_close",
             )
-            source = common.select(
+            source = widgets.select(
                 st,
                 t("pipeline.field.source"),
                 cfg.SOURCES,
                 "pipeline_new_source",
-                lambda s: common.label("source", s),
+                lambda s: labels.label("source", s),
             )
-            channel = common.select(
+            channel = widgets.select(
                 st,
                 t("pipeline.field.channel"),
                 cfg.CHANNELS,
                 "pipeline_new_channel",
-                lambda s: common.label("channel", s),
+                lambda s: labels.label("channel", s),
             )
             starts = [s for s in conf.open_stages if s != conf.contract_stage]
-            stage = common.select(
+            stage = widgets.select(
                 st,
                 t("pipeline.field.stage"),
                 starts,
                 "pipeline_new_stage",
-                lambda s: common.stage_label(conf, s),
+                lambda s: labels.stage_label(conf, s),
             )
             if st.form_submit_button(t("pipeline.board.create"), key="pipeline_new_submit"):
-                common.run(
+                widgets.run(
                     lambda: actions.create_opportunity(
                         ctx.engine,
                         ctx.viewer,

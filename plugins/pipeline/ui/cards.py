@@ -10,10 +10,9 @@ from command_center.context import PageContext
 from command_center.i18n import money, t
 from command_center.ui import data_table
 from plugins.pipeline import queries
-from plugins.pipeline.actions.common import now
-from plugins.pipeline.logic import with_overdue, with_sla
-from plugins.pipeline.ui import common
-from plugins.pipeline.ui.execution import milestone_name
+from plugins.pipeline.logic import labels, with_overdue, with_sla
+from plugins.pipeline.logic.clock import now
+from plugins.pipeline.ui import page_data, widgets
 
 SHOWN = 8
 
@@ -30,7 +29,7 @@ def overdue_card(ctx: PageContext) -> None:
     names = queries.names(ctx.engine)
     rows = [
         {
-            t("pipeline.col.milestone"): milestone_name(r),
+            t("pipeline.col.milestone"): labels.milestone_name(r),
             t("pipeline.col.deal"): f"#{r['opp_id']} {r['deal_title']}",
             t("pipeline.ui.owner"): names.get(r["owner_id"], ""),
             t("pipeline.field.due_date"): str(r["due_date"]),
@@ -43,8 +42,8 @@ def overdue_card(ctx: PageContext) -> None:
 
 def stalled_card(ctx: PageContext) -> None:
     """Deals with no stage change for the configured number of days."""
-    conf = common.settings(ctx)
-    stalled = common.deals(ctx).filter(pl.col("stalled"))
+    conf = page_data.settings(ctx)
+    stalled = page_data.deals(ctx).filter(pl.col("stalled"))
     if stalled.is_empty():
         st.caption(t("pipeline.card.no_stalled", days=conf.stalled_days))
         return
@@ -57,7 +56,7 @@ def stalled_card(ctx: PageContext) -> None:
         )
     )
     names = queries.names(ctx.engine)
-    stages = common.stage_labels(conf)
+    stages = labels.stage_labels(conf)
     rows = [
         {
             t("pipeline.col.deal"): f"#{r['opp_id']} {r['title']}",
@@ -72,12 +71,12 @@ def stalled_card(ctx: PageContext) -> None:
 
 def customer_panel(ctx: PageContext, customer_id: int) -> None:
     """A customer's opportunities and complaints, as far as the viewer may see them."""
-    conf = common.settings(ctx)
-    deals = common.deals(ctx).filter(pl.col("customer_id") == customer_id)
-    stages = common.stage_labels(conf)
+    conf = page_data.settings(ctx)
+    deals = page_data.deals(ctx).filter(pl.col("customer_id") == customer_id)
+    stages = labels.stage_labels(conf)
     names = queries.names(ctx.engine)
     st.markdown(f"**{t('pipeline.panel.deals')}**")
-    if not common.empty_or(deals, "pipeline.panel.no_deals"):
+    if not widgets.empty_or(deals, "pipeline.panel.no_deals"):
         frame = deals.sort("created_at", descending=True).select(
             pl.col("opp_id").alias(t("pipeline.col.id")),
             pl.col("title").alias(t("pipeline.field.title")),
@@ -97,14 +96,14 @@ def customer_panel(ctx: PageContext, customer_id: int) -> None:
         queries.complaints(ctx.engine, ctx.viewer), now(), conf.complaint_sla_hours
     ).filter(pl.col("customer_id") == customer_id)
     st.markdown(f"**{t('pipeline.panel.complaints')}**")
-    if common.empty_or(complaints, "pipeline.service.no_complaints"):
+    if widgets.empty_or(complaints, "pipeline.service.no_complaints"):
         return
     frame = complaints.sort("opened_at", descending=True).select(
         pl.col("complaint_id").alias(t("pipeline.col.id")),
         pl.col("opened_at").dt.strftime("%Y-%m-%d %H:%M").alias(t("pipeline.col.opened_at")),
         pl.col("resolved_at").dt.strftime("%Y-%m-%d %H:%M").alias(t("pipeline.col.resolved_at")),
         pl.col("sla_state")
-        .replace_strict({s: common.label("sla", s) for s in ("in_time", "late", "overdue", "open")})
+        .replace_strict({s: labels.label("sla", s) for s in ("in_time", "late", "overdue", "open")})
         .alias(t("pipeline.col.sla_state")),
         pl.col("description").alias(t("pipeline.field.description")),
     )

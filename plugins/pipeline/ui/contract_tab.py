@@ -13,7 +13,9 @@ from command_center.i18n import money, t
 from command_center.ui import table_with_download
 from plugins.pipeline import actions, queries
 from plugins.pipeline import settings as cfg
-from plugins.pipeline.ui import common
+from plugins.pipeline.logic import labels
+from plugins.pipeline.logic.stages import with_line_totals
+from plugins.pipeline.ui import widgets
 
 STATUS_COLOURS = {
     "draft": "gray",
@@ -23,10 +25,6 @@ STATUS_COLOURS = {
     "signed": "blue",
     "cancelled": "gray",
 }
-
-
-def lines_frame(lines: pl.DataFrame) -> pl.DataFrame:
-    return lines.with_columns((pl.col("quantity") * pl.col("unit_price")).alias("line_total"))
 
 
 def render(ctx: PageContext, conf: cfg.PipelineSettings, deal: dict[str, Any]) -> None:
@@ -40,12 +38,12 @@ def render(ctx: PageContext, conf: cfg.PipelineSettings, deal: dict[str, Any]) -
         colour = STATUS_COLOURS.get(status, "gray")
         st.markdown(
             t("pipeline.contract.status_line", id=contract["contract_id"])
-            + f" :{colour}[{common.label('contract_status', status)}]"
+            + f" :{colour}[{labels.label('contract_status', status)}]"
         )
     _terms_form(ctx, deal, contract)
     if contract is None:
         return
-    lines = lines_frame(
+    lines = with_line_totals(
         queries.contract_lines(ctx.engine, ctx.viewer).filter(
             pl.col("contract_id") == contract["contract_id"]
         )
@@ -62,12 +60,12 @@ def _terms_form(ctx: PageContext, deal: dict[str, Any], contract: dict[str, Any]
     default_day = deal["expected_close"] + dt.timedelta(days=30)
     with st.form("pipeline_terms_form"):
         st.markdown(f"**{t('pipeline.contract.terms')}**")
-        payment = common.select(
+        payment = widgets.select(
             st,
             t("pipeline.field.payment_terms"),
             terms,
             f"pipeline_terms_payment_{suffix}",
-            lambda p: common.label("payment", p),
+            lambda p: labels.label("payment", p),
             terms.index(current) if current in terms else 0,
         )
         delivery = st.date_input(
@@ -82,7 +80,7 @@ def _terms_form(ctx: PageContext, deal: dict[str, Any], contract: dict[str, Any]
         )
         label = "pipeline.contract.save" if contract else "pipeline.contract.create"
         if st.form_submit_button(t(label), key="pipeline_terms_submit"):
-            common.run(
+            widgets.run(
                 lambda: actions.save_contract(
                     ctx.engine,
                     ctx.viewer,
@@ -97,7 +95,7 @@ def _terms_form(ctx: PageContext, deal: dict[str, Any], contract: dict[str, Any]
 
 def _lines(ctx: PageContext, contract: dict[str, Any], lines: pl.DataFrame) -> None:
     st.markdown(f"**{t('pipeline.contract.lines')}**")
-    frame = common.display(
+    frame = labels.display(
         lines,
         {
             "line_id": "pipeline.col.line",
@@ -110,7 +108,7 @@ def _lines(ctx: PageContext, contract: dict[str, Any], lines: pl.DataFrame) -> N
         },
     )
     config = {
-        t(k): common.money_column(t(k))
+        t(k): widgets.money_column(t(k))
         for k in (
             "pipeline.field.unit_price",
             "pipeline.field.unit_cost",
@@ -151,7 +149,7 @@ def _lines(ctx: PageContext, contract: dict[str, Any], lines: pl.DataFrame) -> N
             key=f"pipeline_line_cost_{suffix}",
         )
         if st.form_submit_button(t("pipeline.contract.add_line"), key="pipeline_line_submit"):
-            common.run(
+            widgets.run(
                 lambda: actions.add_line(
                     ctx.engine,
                     ctx.viewer,
@@ -167,7 +165,7 @@ def _lines(ctx: PageContext, contract: dict[str, Any], lines: pl.DataFrame) -> N
         ids = lines["line_id"].to_list()
         names = dict(lines.select("line_id", "description").iter_rows())
         with st.form("pipeline_unline_form"):
-            line_id = common.select(
+            line_id = widgets.select(
                 st,
                 t("pipeline.contract.remove_line"),
                 ids,
@@ -175,7 +173,7 @@ def _lines(ctx: PageContext, contract: dict[str, Any], lines: pl.DataFrame) -> N
                 lambda i: f"{i} · {names[i]}",
             )
             if st.form_submit_button(t("pipeline.contract.remove"), key="pipeline_unline_submit"):
-                common.run(
+                widgets.run(
                     lambda: actions.remove_line(ctx.engine, ctx.viewer, line_id),
                     t("pipeline.contract.line_removed"),
                 )
@@ -199,7 +197,7 @@ def _buttons(ctx: PageContext, contract: dict[str, Any], lines: pl.DataFrame) ->
         key="pipeline_contract_submit",
         disabled=status not in ("draft", "rejected"),
     ):
-        common.run(
+        widgets.run(
             lambda: actions.submit_contract(ctx.engine, ctx.viewer, cid),
             t("pipeline.contract.submitted"),
         )
@@ -208,7 +206,7 @@ def _buttons(ctx: PageContext, contract: dict[str, Any], lines: pl.DataFrame) ->
         key="pipeline_contract_withdraw",
         disabled=status not in ("in_review", "approved"),
     ):
-        common.run(
+        widgets.run(
             lambda: actions.withdraw_contract(ctx.engine, ctx.viewer, cid),
             t("pipeline.contract.withdrawn"),
         )
@@ -219,7 +217,7 @@ def _buttons(ctx: PageContext, contract: dict[str, Any], lines: pl.DataFrame) ->
         type="primary",
         disabled=status == "cancelled",
     ):
-        common.run(
+        widgets.run(
             lambda: actions.sign_contract(ctx.engine, ctx.viewer, cid),
             t("pipeline.contract.signed", total=money(lines["line_total"].sum())),
         )
@@ -231,7 +229,7 @@ def _reviews(ctx: PageContext, contract: dict[str, Any]) -> None:
         pl.col("contract_id") == contract["contract_id"]
     )
     st.markdown(f"**{t('pipeline.contract.reviews')}**")
-    if common.empty_or(reviews, "pipeline.contract.no_reviews"):
+    if widgets.empty_or(reviews, "pipeline.contract.no_reviews"):
         return
     names = queries.names(ctx.engine)
     shown = reviews.sort("reviewed_at").with_columns(
@@ -245,7 +243,7 @@ def _reviews(ctx: PageContext, contract: dict[str, Any]) -> None:
             default=pl.col("decision"),
         ),
     )
-    frame = common.display(
+    frame = labels.display(
         shown,
         {
             "reviewed_at": "pipeline.col.reviewed_at",

@@ -14,19 +14,20 @@ from command_center.ui import kpi_row, page_header, table_with_download
 from command_center.ui.widgets import Kpi
 from plugins.pipeline import actions, queries
 from plugins.pipeline import settings as cfg
-from plugins.pipeline.ui import common, contract_tab, execution, service
+from plugins.pipeline.logic import labels
+from plugins.pipeline.ui import contract_tab, execution, page_data, service, widgets
 
 
 def render(ctx: PageContext) -> None:
     page_header(ctx, "pipeline.page.deal")
-    common.flash()
-    opps = common.deals(ctx)
-    if opps.height > common.MANY_DEALS:
-        opps = common.owner_filter(ctx, opps, "pipeline_deal_owner", allow_all=False)
-    deal = common.pick_deal(ctx, opps, "pipeline_deal_pick")
+    widgets.flash()
+    opps = page_data.deals(ctx)
+    if opps.height > widgets.MANY_DEALS:
+        opps = widgets.owner_filter(ctx, opps, "pipeline_deal_owner", allow_all=False)
+    deal = widgets.pick_deal(ctx, opps, "pipeline_deal_pick")
     if deal is None:
         return
-    conf = common.settings(ctx)
+    conf = page_data.settings(ctx)
     _summary(ctx, conf, deal)
     tabs = st.tabs(
         [
@@ -64,8 +65,8 @@ def _summary(ctx: PageContext, conf: cfg.PipelineSettings, deal: dict[str, Any])
             "pipeline.deal.caption",
             customer=customer,
             owner=names.get(deal["owner_id"], ""),
-            source=common.label("source", deal["source"]),
-            channel=common.label("channel", deal["channel"]),
+            source=labels.label("source", deal["source"]),
+            channel=labels.label("channel", deal["channel"]),
         )
     )
     kpi_row(
@@ -76,7 +77,7 @@ def _summary(ctx: PageContext, conf: cfg.PipelineSettings, deal: dict[str, Any])
             Kpi(t("pipeline.field.days_in_stage"), float(deal["days_in_stage"]), "count"),
         ]
     )
-    stage = common.stage_label(conf, deal["stage"])
+    stage = labels.stage_label(conf, deal["stage"])
     st.markdown(t("pipeline.deal.stage_line", stage=stage, close=str(deal["expected_close"])))
     if deal["stalled"]:
         st.warning(t("pipeline.deal.stalled", days=deal["days_in_stage"]))
@@ -84,7 +85,7 @@ def _summary(ctx: PageContext, conf: cfg.PipelineSettings, deal: dict[str, Any])
         st.info(
             t(
                 "pipeline.deal.lost_line",
-                reason=common.label("lost", deal["lost_reason"]),
+                reason=labels.label("lost", deal["lost_reason"]),
                 note=deal["lost_note"] or "—",
             )
         )
@@ -111,26 +112,26 @@ def _details(ctx: PageContext, conf: cfg.PipelineSettings, deal: dict[str, Any])
             value=deal["expected_close"],
             key=f"pipeline_details_close_{deal['opp_id']}",
         )
-        source = common.select(
+        source = widgets.select(
             st,
             t("pipeline.field.source"),
             cfg.SOURCES,
             f"pipeline_details_source_{deal['opp_id']}",
-            lambda s: common.label("source", s),
+            lambda s: labels.label("source", s),
             _index(cfg.SOURCES, deal["source"]),
         )
-        channel = common.select(
+        channel = widgets.select(
             st,
             t("pipeline.field.channel"),
             cfg.CHANNELS,
             f"pipeline_details_channel_{deal['opp_id']}",
-            lambda s: common.label("channel", s),
+            lambda s: labels.label("channel", s),
             _index(cfg.CHANNELS, deal["channel"]),
         )
         if st.form_submit_button(
             t("pipeline.ui.save"), key="pipeline_details_submit", disabled=closed
         ):
-            common.run(
+            widgets.run(
                 lambda: actions.update_opportunity(
                     ctx.engine,
                     ctx.viewer,
@@ -152,13 +153,13 @@ def _index(options: tuple[str, ...], value: str) -> int:
 def _history(ctx: PageContext, conf: cfg.PipelineSettings, deal: dict[str, Any]) -> None:
     st.subheader(t("pipeline.deal.history"))
     history = queries.history(ctx.engine, ctx.viewer).filter(pl.col("opp_id") == deal["opp_id"])
-    stages = common.stage_labels(conf)
+    stages = labels.stage_labels(conf)
     shown = history.sort("changed_at", "change_id").with_columns(
         pl.col("from_stage").replace_strict(stages, default=pl.col("from_stage")),
         pl.col("to_stage").replace_strict(stages, default=pl.col("to_stage")),
         pl.col("changed_at").dt.strftime("%Y-%m-%d %H:%M"),
     )
-    frame = common.display(
+    frame = labels.display(
         shown,
         {
             "changed_at": "pipeline.col.changed_at",
@@ -187,7 +188,7 @@ def _spin(ctx: PageContext, deal: dict[str, Any]) -> None:
             for part in parts
         }
         if st.form_submit_button(t("pipeline.ui.save"), key="pipeline_spin_submit"):
-            common.run(
+            widgets.run(
                 lambda: actions.save_spin(ctx.engine, ctx.viewer, deal["opp_id"], **values),
                 t("pipeline.spin.saved"),
             )
@@ -219,7 +220,7 @@ def _negotiation(ctx: PageContext, deal: dict[str, Any]) -> None:
             key=f"pipeline_negotiation_bottom_{deal['opp_id']}",
         )
         if st.form_submit_button(t("pipeline.ui.save"), key="pipeline_negotiation_submit"):
-            common.run(
+            widgets.run(
                 lambda: actions.save_negotiation(
                     ctx.engine, ctx.viewer, deal["opp_id"], bottom_line=line or None, **values
                 ),

@@ -3,78 +3,30 @@ customer-facing status summary; the orders page across the viewer's scope."""
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
-import altair as alt
 import polars as pl
 import streamlit as st
 
 from command_center.context import PageContext
 from command_center.i18n import t
-from command_center.ui import COLORS, chart, kpi_row, page_header, table_with_download
+from command_center.ui import chart, kpi_row, page_header, table_with_download
 from command_center.ui.widgets import Kpi
-from plugins.pipeline import actions, queries
+from plugins.pipeline import actions, charts, queries
 from plugins.pipeline import settings as cfg
-from plugins.pipeline.actions.common import now
-from plugins.pipeline.logic import order_progress, with_overdue
-from plugins.pipeline.ui import common
-
-
-def milestone_name(row: dict[str, Any]) -> str:
-    return (
-        row["title"]
-        if row["kind"] == "custom" and row["title"]
-        else common.label("kind", row["kind"])
-    )
+from plugins.pipeline.logic import labels, with_overdue
+from plugins.pipeline.logic.clock import now
+from plugins.pipeline.logic.labels import milestone_name
+from plugins.pipeline.logic.service import MILESTONE_STATES, milestone_states, status_summary
+from plugins.pipeline.ui import widgets
 
 
 def milestones_table(ctx: PageContext, frame: pl.DataFrame, key: str, with_deal: bool) -> None:
     names = queries.names(ctx.engine)
     customers = queries.customer_names(ctx.engine, frame["customer_id"].unique().to_list())
-    rows = [
-        {
-            "milestone_id": r["milestone_id"],
-            "deal": f"#{r['opp_id']} {r['deal_title']}",
-            "customer": customers.get(r["customer_id"], ""),
-            "milestone": milestone_name(r),
-            "owner": names.get(r["owner_id"], ""),
-            "due_date": r["due_date"],
-            "status": common.label("milestone_status", r["status"]),
-            "days_overdue": r["days_overdue"],
-            "note": r["note"],
-        }
-        for r in frame.sort("due_date", "milestone_id").iter_rows(named=True)
-    ]
-    shown = pl.DataFrame(
-        rows,
-        schema={
-            "milestone_id": pl.Int64,
-            "deal": pl.String,
-            "customer": pl.String,
-            "milestone": pl.String,
-            "owner": pl.String,
-            "due_date": pl.Date,
-            "status": pl.String,
-            "days_overdue": pl.Int64,
-            "note": pl.String,
-        },
+    table_with_download(
+        labels.milestone_table(frame, customers, names, with_deal), "milestones", key
     )
-    columns = {
-        "milestone_id": "pipeline.col.id",
-        "deal": "pipeline.col.deal",
-        "customer": "pipeline.field.customer",
-        "milestone": "pipeline.col.milestone",
-        "owner": "pipeline.ui.owner",
-        "due_date": "pipeline.field.due_date",
-        "status": "pipeline.field.status",
-        "days_overdue": "pipeline.col.days_overdue",
-        "note": "pipeline.field.note",
-    }
-    if not with_deal:
-        columns.pop("deal")
-        columns.pop("customer")
-    table_with_download(common.display(shown, columns), "milestones", key)
 
 
 def _signed_contract(ctx: PageContext, opp_id: int) -> dict[str, Any] | None:
@@ -105,7 +57,11 @@ def deal_plan(ctx: PageContext, deal: dict[str, Any]) -> None:
     if plan.height:
         update_form(ctx, plan, f"pipeline_plan_edit_{contract['contract_id']}")
     st.subheader(t("pipeline.execution.summary"))
-    summary = status_summary(ctx, deal, contract, plan, today)
+    customer = queries.customer_names(ctx.engine, [deal["customer_id"]]).get(
+        deal["customer_id"], ""
+    )
+    owner = queries.names(ctx.engine).get(deal["owner_id"], "")
+    summary = status_summary(deal, contract, plan, today, customer, owner)
     st.code(summary, language=None)
     st.download_button(
         t("pipeline.execution.download_summary"),
@@ -117,49 +73,6 @@ def deal_plan(ctx: PageContext, deal: dict[str, Any]) -> None:
     )
 
 
-def status_summary(
-    ctx: PageContext,
-    deal: dict[str, Any],
-    contract: dict[str, Any],
-    plan: pl.DataFrame,
-    today: dt.date,
-) -> str:
-    """What the customer is told about their order, in the active language."""
-    customer = queries.customer_names(ctx.engine, [deal["customer_id"]]).get(
-        deal["customer_id"], ""
-    )
-    signed = contract["signed_at"].date() if contract["signed_at"] else today
-    lines = [
-        t("pipeline.summary.greeting", customer=customer),
-        t(
-            "pipeline.summary.order",
-            title=deal["title"],
-            signed=str(signed),
-            delivery=str(contract["delivery_date"]),
-        ),
-        "",
-    ]
-    progress = order_progress(plan, today)
-    for row in progress.iter_rows(named=True):
-        when = row["done_on"] if row["state"] == "done" else row["due_date"]
-        lines.append(
-            t(f"pipeline.summary.state_{row['state']}", step=milestone_name(row), date=str(when))
-        )
-    upcoming = progress.filter(pl.col("is_next"))
-    lines.append("")
-    if upcoming.height:
-        row = upcoming.row(0, named=True)
-        lines.append(
-            t("pipeline.summary.next", step=milestone_name(row), date=str(row["due_date"]))
-        )
-    elif progress.height:
-        lines.append(t("pipeline.summary.complete"))
-    lines.append(
-        t("pipeline.summary.contact", owner=queries.names(ctx.engine).get(deal["owner_id"], ""))
-    )
-    return "\n".join(lines)
-
-
 def _add_form(ctx: PageContext, contract: dict[str, Any], deal: dict[str, Any]) -> None:
     people = ctx.people().filter(pl.col("status") != "left")
     owners = sorted(set(people["person_id"].to_list()) | {deal["owner_id"]})
@@ -167,18 +80,18 @@ def _add_form(ctx: PageContext, contract: dict[str, Any], deal: dict[str, Any]) 
     suffix = contract["contract_id"]
     with st.form("pipeline_milestone_add_form", clear_on_submit=True):
         st.markdown(f"**{t('pipeline.execution.add')}**")
-        kind = common.select(
+        kind = widgets.select(
             st,
             t("pipeline.field.kind"),
             cfg.MILESTONE_KINDS,
             f"pipeline_ms_kind_{suffix}",
-            lambda k: common.label("kind", k),
+            lambda k: labels.label("kind", k),
             len(cfg.MILESTONE_KINDS) - 1,
         )
         title = st.text_input(
             t("pipeline.field.milestone_title"), key=f"pipeline_ms_title_{suffix}"
         )
-        owner = common.select(
+        owner = widgets.select(
             st,
             t("pipeline.ui.owner"),
             owners,
@@ -192,7 +105,7 @@ def _add_form(ctx: PageContext, contract: dict[str, Any], deal: dict[str, Any]) 
             key=f"pipeline_ms_due_{suffix}",
         )
         if st.form_submit_button(t("pipeline.execution.add_submit"), key="pipeline_ms_add"):
-            common.run(
+            widgets.run(
                 lambda: actions.add_milestone(
                     ctx.engine,
                     ctx.viewer,
@@ -215,7 +128,7 @@ def update_form(ctx: PageContext, plan: pl.DataFrame, key: str) -> None:
     people = ctx.people().filter(pl.col("status") != "left")
     owners = sorted(set(people["person_id"].to_list()) | {r["owner_id"] for r in rows.values()})
     ids = list(rows)
-    chosen = common.select(
+    chosen = widgets.select(
         st,
         t("pipeline.execution.pick"),
         ids,
@@ -227,18 +140,18 @@ def update_form(ctx: PageContext, plan: pl.DataFrame, key: str) -> None:
     row = rows[chosen]
     statuses = cfg.MILESTONE_STATUSES
     with st.form(f"{key}_form"):
-        status = common.select(
+        status = widgets.select(
             st,
             t("pipeline.field.status"),
             statuses,
             f"{key}_status_{chosen}",
-            lambda s: common.label("milestone_status", s),
+            lambda s: labels.label("milestone_status", s),
             statuses.index(row["status"]),
         )
         due = st.date_input(
             t("pipeline.field.due_date"), value=row["due_date"], key=f"{key}_due_{chosen}"
         )
-        owner = common.select(
+        owner = widgets.select(
             st,
             t("pipeline.ui.owner"),
             owners,
@@ -250,7 +163,7 @@ def update_form(ctx: PageContext, plan: pl.DataFrame, key: str) -> None:
             t("pipeline.field.note"), value=row["note"], key=f"{key}_note_{chosen}"
         )
         if st.form_submit_button(t("pipeline.ui.save"), key=f"{key}_submit"):
-            common.run(
+            widgets.run(
                 lambda: actions.update_milestone(
                     ctx.engine,
                     ctx.viewer,
@@ -267,7 +180,7 @@ def update_form(ctx: PageContext, plan: pl.DataFrame, key: str) -> None:
 # -- the orders page -----------------------------------------------------------------
 def render(ctx: PageContext) -> None:
     page_header(ctx, "pipeline.page.orders")
-    common.flash()
+    widgets.flash()
     today = now().date()
     plan = with_overdue(queries.milestones(ctx.engine, ctx.viewer), today)
     open_steps = plan.filter(pl.col("status") != "done")
@@ -300,45 +213,10 @@ def render(ctx: PageContext) -> None:
 
 
 def _status_chart(plan: pl.DataFrame) -> None:
-    counts = (
-        plan.with_columns(
-            pl.when(pl.col("overdue"))
-            .then(pl.lit("overdue"))
-            .otherwise(pl.col("status"))
-            .alias("state")
-        )
-        .group_by("kind", "state")
-        .len()
-    )
-    states = ["done", "in_progress", "planned", "blocked", "overdue"]
-    labels = {s: common.label("milestone_status", s) for s in states}
-    kinds = {k: common.label("kind", k) for k in cfg.MILESTONE_KINDS}
-    data = counts.with_columns(
-        pl.col("state").replace_strict(labels, default=pl.col("state")).alias("state_label"),
+    states = {s: labels.label("milestone_status", s) for s in MILESTONE_STATES}
+    kinds = {k: labels.label("kind", k) for k in cfg.MILESTONE_KINDS}
+    data = milestone_states(plan).with_columns(
+        pl.col("state").replace_strict(states, default=pl.col("state")).alias("state_label"),
         pl.col("kind").replace_strict(kinds, default=pl.col("kind")).alias("kind_label"),
     )
-    spec = (
-        alt.Chart(data)
-        .mark_bar()
-        .encode(
-            x=alt.X("kind_label:N", title=t("pipeline.field.kind"), sort=list(kinds.values())),
-            y=alt.Y("len:Q", title=t("pipeline.col.count")),
-            color=alt.Color(
-                "state_label:N",
-                title=t("pipeline.field.status"),
-                scale=alt.Scale(
-                    domain=[labels[s] for s in states],
-                    range=[
-                        COLORS["good"],
-                        COLORS["secondary"],
-                        COLORS["C"],
-                        COLORS["target"],
-                        COLORS["bad"],
-                    ],
-                ),
-            ),
-            tooltip=["kind_label:N", "state_label:N", "len:Q"],
-        )
-        .properties(height=260)
-    )
-    chart(spec)
+    chart(charts.milestone_states(data, list(kinds.values()), list(states.values())))

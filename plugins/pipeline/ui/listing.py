@@ -20,18 +20,26 @@ from command_center.ui import data_table, kpi_row, page_header
 from command_center.ui.widgets import Kpi, percent_column
 from plugins.pipeline import queries
 from plugins.pipeline import settings as cfg
-from plugins.pipeline.ui import common
+from plugins.pipeline.logic import labels
+from plugins.pipeline.logic.listing import (
+    clamp_page,
+    filter_deals,
+    page_of,
+    page_range,
+    search_deals,
+    shown_rows,
+)
+from plugins.pipeline.ui import page_data, widgets
 
-PAGE_SIZE = 50
 PAGE = "pipeline_list_page"
 FILTERS = "pipeline_list_filters"
 
 
 def render(ctx: PageContext) -> None:
     page_header(ctx, "pipeline.page.list")
-    conf = common.settings(ctx)
-    opps = common.deals(ctx)
-    stages = common.stage_labels(conf)
+    conf = page_data.settings(ctx)
+    opps = page_data.deals(ctx)
+    stages = labels.stage_labels(conf)
     names = queries.names(ctx.engine)
     top = st.columns(4)
     chosen_stages = top[0].multiselect(
@@ -44,7 +52,7 @@ def render(ctx: PageContext) -> None:
     sources = top[1].multiselect(
         t("pipeline.field.source"),
         list(cfg.SOURCES),
-        format_func=labels_now(cfg.SOURCES, lambda s: common.label("source", s)),
+        format_func=labels_now(cfg.SOURCES, lambda s: labels.label("source", s)),
         key="pipeline_list_sources",
     )
     owners: list[int] = []
@@ -62,7 +70,7 @@ def render(ctx: PageContext) -> None:
     )
     rows = filter_deals(opps, chosen_stages, sources, owners, only_stalled)
     if search.strip():
-        rows = search_deals(ctx, rows, search.strip())
+        rows = search_deals(rows, _customers(ctx, rows), search.strip())
     kpi_row(
         [
             Kpi(t("pipeline.list.count"), float(rows.height), "count"),
@@ -87,38 +95,6 @@ def render(ctx: PageContext) -> None:
     _table(ctx, shown, stages, names)
     _pager(page, ordered.height)
     _downloads(ctx, ordered, stages, names)
-
-
-def search_deals(ctx: PageContext, rows: pl.DataFrame, needle: str) -> pl.DataFrame:
-    """Deals whose title or customer name contains ``needle`` (names of these rows only)."""
-    customers = queries.customer_names(ctx.engine, rows["customer_id"].unique().to_list())
-    named = rows.with_columns(
-        pl.col("customer_id")
-        .replace_strict(customers, default=None, return_dtype=pl.String)
-        .alias("_customer")
-    )
-    return named.filter(
-        pl.col("title").str.contains(needle, literal=True)
-        | pl.col("_customer").str.contains(needle, literal=True).fill_null(False)
-    ).drop("_customer")
-
-
-def clamp_page(page: int, total: int) -> int:
-    """``page`` (0-based) kept within the pages ``total`` rows make (at least one)."""
-    last = max((total - 1) // PAGE_SIZE, 0)
-    return min(max(page, 0), last)
-
-
-def page_of(rows: pl.DataFrame, page: int) -> pl.DataFrame:
-    return rows.slice(page * PAGE_SIZE, PAGE_SIZE)
-
-
-def page_range(page: int, total: int) -> tuple[int, int]:
-    """``(x, y)`` of "x–y of N", 1-based; ``(0, 0)`` when nothing matches."""
-    if total == 0:
-        return 0, 0
-    first = page * PAGE_SIZE + 1
-    return first, min(first + PAGE_SIZE - 1, total)
 
 
 def _step(delta: int) -> None:
@@ -147,77 +123,13 @@ def _pager(page: int, total: int) -> None:
     )
 
 
-def filter_deals(
-    opps: pl.DataFrame,
-    stages: list[str],
-    sources: list[str],
-    owners: list[int],
-    only_stalled: bool,
-) -> pl.DataFrame:
-    """The list's filters: none chosen means no filter on that column."""
-    rows = opps
-    if stages:
-        rows = rows.filter(pl.col("stage").is_in(stages))
-    if sources:
-        rows = rows.filter(pl.col("source").is_in(sources))
-    if owners:
-        rows = rows.filter(pl.col("owner_id").is_in(owners))
-    if only_stalled:
-        rows = rows.filter(pl.col("stalled"))
-    return rows
-
-
-COLUMNS = {
-    "opp_id": "pipeline.col.id",
-    "title": "pipeline.field.title",
-    "customer": "pipeline.field.customer",
-    "owner": "pipeline.ui.owner",
-    "stage": "pipeline.field.stage",
-    "amount": "pipeline.field.amount",
-    "probability": "pipeline.field.probability",
-    "weighted": "pipeline.field.weighted",
-    "expected_close": "pipeline.field.expected_close",
-    "days_in_stage": "pipeline.field.days_in_stage",
-    "stalled": "pipeline.kpi.stalled",
-    "source": "pipeline.field.source",
-    "channel": "pipeline.field.channel",
-    "created_on": "pipeline.col.created_on",
-}
-
-
-def shown_rows(
-    ctx: PageContext, rows: pl.DataFrame, stages: dict[str, str], names: dict[int, str]
-) -> pl.DataFrame:
-    """``rows`` (already in order) as the table shows them: names, labels, headers."""
-    customers = queries.customer_names(ctx.engine, rows["customer_id"].unique().to_list())
-    yes = t("pipeline.ui.yes")
-    shown = rows.with_columns(
-        pl.col("customer_id")
-        .replace_strict(customers, default=None, return_dtype=pl.String)
-        .alias("customer"),
-        pl.col("stage").replace_strict(stages, default=pl.col("stage")),
-        pl.col("owner_id")
-        .replace_strict(names, default=None, return_dtype=pl.String)
-        .alias("owner"),
-        pl.col("source").replace_strict(
-            {s: common.label("source", s) for s in cfg.SOURCES}, default=pl.col("source")
-        ),
-        pl.col("channel").replace_strict(
-            {c: common.label("channel", c) for c in cfg.CHANNELS}, default=pl.col("channel")
-        ),
-        pl.when(pl.col("stalled")).then(pl.lit(yes)).otherwise(pl.lit("")).alias("stalled"),
-        pl.col("created_at").dt.date().alias("created_on"),
-    )
-    return common.display(shown, COLUMNS)
-
-
 def _table(
     ctx: PageContext, rows: pl.DataFrame, stages: dict[str, str], names: dict[int, str]
 ) -> None:
-    frame = shown_rows(ctx, rows, stages, names)
+    frame = shown_rows(rows, _customers(ctx, rows), stages, names)
     config = {
-        t("pipeline.field.amount"): common.money_column(t("pipeline.field.amount")),
-        t("pipeline.field.weighted"): common.money_column(t("pipeline.field.weighted")),
+        t("pipeline.field.amount"): widgets.money_column(t("pipeline.field.amount")),
+        t("pipeline.field.weighted"): widgets.money_column(t("pipeline.field.weighted")),
         t("pipeline.field.probability"): percent_column(t("pipeline.field.probability")),
     }
     data_table(frame, column_config=config)
@@ -235,10 +147,14 @@ def _downloads(
     """CSV and XLSX of every matching deal, built only when asked for."""
     if rows.is_empty():
         return
+
+    def shown() -> pl.DataFrame:
+        return shown_rows(rows, _customers(ctx, rows), stages, names)
+
     left, right = st.columns(2)
     left.download_button(
         t("ui.download_csv"),
-        lambda: csv_text(shown_rows(ctx, rows, stages, names)).encode("utf-8-sig"),
+        lambda: csv_text(shown()).encode("utf-8-sig"),
         file_name="opportunities.csv",
         mime="text/csv",
         key="pipeline_list_csv",
@@ -246,9 +162,14 @@ def _downloads(
     )
     right.download_button(
         t("ui.download_xlsx"),
-        lambda: xlsx_bytes(shown_rows(ctx, rows, stages, names)),
+        lambda: xlsx_bytes(shown()),
         file_name="opportunities.xlsx",
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         key="pipeline_list_xlsx",
         on_click="ignore",
     )
+
+
+def _customers(ctx: PageContext, rows: pl.DataFrame) -> dict[int, str]:
+    """Names of the customers of ``rows`` (looked up for these rows only)."""
+    return queries.customer_names(ctx.engine, rows["customer_id"].unique().to_list())

@@ -12,13 +12,14 @@ from command_center.i18n import money, t
 from command_center.ui import data_table, kpi_row, page_header, table_with_download
 from command_center.ui.widgets import Kpi
 from plugins.pipeline import actions, queries
-from plugins.pipeline.ui import common
-from plugins.pipeline.ui.contract_tab import lines_frame
+from plugins.pipeline.logic import labels
+from plugins.pipeline.logic.stages import with_contract_totals, with_line_totals
+from plugins.pipeline.ui import widgets
 
 
 def render(ctx: PageContext) -> None:
     page_header(ctx, "pipeline.page.reviews")
-    common.flash()
+    widgets.flash()
     contracts = queries.contracts(ctx.engine, ctx.viewer)
     waiting = contracts.filter(pl.col("status") == "in_review")
     if ctx.viewer.person_id is not None:
@@ -27,9 +28,8 @@ def render(ctx: PageContext) -> None:
     decided = reviews.filter(
         pl.col("reviewed_at").dt.date().is_between(ctx.period.start, ctx.period.last_day)
     )
-    lines = lines_frame(queries.contract_lines(ctx.engine, ctx.viewer))
-    totals = lines.group_by("contract_id").agg(pl.col("line_total").sum().alias("total"))
-    waiting = waiting.join(totals, on="contract_id", how="left").sort("submitted_at")
+    lines = with_line_totals(queries.contract_lines(ctx.engine, ctx.viewer))
+    waiting = with_contract_totals(waiting, lines).sort("submitted_at")
     kpi_row(
         [
             Kpi(
@@ -72,11 +72,11 @@ def _queue(ctx: PageContext, waiting: pl.DataFrame) -> None:
         .alias("customer"),
         pl.col("submitted_at").dt.strftime("%Y-%m-%d %H:%M"),
         pl.col("payment_terms").replace_strict(
-            {p: common.label("payment", p) for p in waiting["payment_terms"].unique().to_list()},
+            {p: labels.label("payment", p) for p in waiting["payment_terms"].unique().to_list()},
             default=pl.col("payment_terms"),
         ),
     )
-    frame = common.display(
+    frame = labels.display(
         shown,
         {
             "contract_id": "pipeline.col.id",
@@ -95,7 +95,7 @@ def _queue(ctx: PageContext, waiting: pl.DataFrame) -> None:
 def _decide(ctx: PageContext, waiting: pl.DataFrame, lines: pl.DataFrame) -> None:
     st.subheader(t("pipeline.reviews.decide"))
     rows = {r["contract_id"]: r for r in waiting.iter_rows(named=True)}
-    chosen = common.select(
+    chosen = widgets.select(
         st,
         t("pipeline.reviews.pick"),
         list(rows),
@@ -105,7 +105,7 @@ def _decide(ctx: PageContext, waiting: pl.DataFrame, lines: pl.DataFrame) -> Non
     row = rows[chosen]
     _detail(ctx, row, lines.filter(pl.col("contract_id") == chosen))
     with st.form("pipeline_review_form", clear_on_submit=True):
-        decision = common.select(
+        decision = widgets.select(
             st,
             t("pipeline.col.decision"),
             ["approve", "reject"],
@@ -123,7 +123,7 @@ def _decide(ctx: PageContext, waiting: pl.DataFrame, lines: pl.DataFrame) -> Non
                 if decision == "approve"
                 else "pipeline.reviews.done_reject"
             )
-            common.run(
+            widgets.run(
                 lambda: actions.review_contract(
                     ctx.engine, ctx.viewer, chosen, approve=decision == "approve", comment=comment
                 ),
@@ -137,7 +137,7 @@ def _detail(ctx: PageContext, row: dict[str, Any], lines: pl.DataFrame) -> None:
     st.markdown(
         t(
             "pipeline.reviews.detail",
-            terms=common.label("payment", row["payment_terms"]),
+            terms=labels.label("payment", row["payment_terms"]),
             delivery=str(row["delivery_date"]),
             total=money(row["total"]),
         )
@@ -148,7 +148,7 @@ def _detail(ctx: PageContext, row: dict[str, Any], lines: pl.DataFrame) -> None:
         st.warning(
             t("pipeline.negotiation.below", amount=money(row["total"]), bottom=money(bottom))
         )
-    frame = common.display(
+    frame = labels.display(
         lines,
         {
             "description": "pipeline.field.description",
@@ -162,7 +162,7 @@ def _detail(ctx: PageContext, row: dict[str, Any], lines: pl.DataFrame) -> None:
 
 
 def _recent(ctx: PageContext, reviews: pl.DataFrame, contracts: pl.DataFrame) -> None:
-    if common.empty_or(reviews, "pipeline.contract.no_reviews"):
+    if widgets.empty_or(reviews, "pipeline.contract.no_reviews"):
         return
     names = queries.names(ctx.engine)
     shown = (
@@ -181,7 +181,7 @@ def _recent(ctx: PageContext, reviews: pl.DataFrame, contracts: pl.DataFrame) ->
             ),
         )
     )
-    frame = common.display(
+    frame = labels.display(
         shown,
         {
             "contract_id": "pipeline.col.id",

@@ -4,19 +4,19 @@ from __future__ import annotations
 
 from typing import Any
 
-import altair as alt
 import polars as pl
 import streamlit as st
 
 from command_center.context import PageContext
 from command_center.i18n import number, t
-from command_center.ui import COLORS, chart, kpi_row, page_header, table_with_download
+from command_center.ui import chart, kpi_row, page_header, table_with_download
 from command_center.ui.widgets import Kpi
-from plugins.pipeline import actions, queries
+from plugins.pipeline import actions, charts, queries
 from plugins.pipeline import settings as cfg
-from plugins.pipeline.actions.common import now
-from plugins.pipeline.logic import sla_rate, with_sla
-from plugins.pipeline.ui import common
+from plugins.pipeline.logic import labels, sla_rate, with_sla
+from plugins.pipeline.logic.clock import now
+from plugins.pipeline.logic.service import SLA_STATES, score_counts, sla_counts
+from plugins.pipeline.ui import page_data, widgets
 
 SCORES = (5, 4, 3, 2, 1)
 
@@ -24,7 +24,7 @@ SCORES = (5, 4, 3, 2, 1)
 def complaints_table(ctx: PageContext, frame: pl.DataFrame, key: str) -> None:
     customers = queries.customer_names(ctx.engine, frame["customer_id"].unique().to_list())
     names = queries.names(ctx.engine)
-    states = {s: common.label("sla", s) for s in ("in_time", "late", "overdue", "open")}
+    states = {s: labels.label("sla", s) for s in ("in_time", "late", "overdue", "open")}
     fmt = "%Y-%m-%d %H:%M"
     shown = frame.sort("opened_at", descending=True).with_columns(
         pl.col("customer_id")
@@ -39,7 +39,7 @@ def complaints_table(ctx: PageContext, frame: pl.DataFrame, key: str) -> None:
         pl.col("hours").round(1),
         pl.col("sla_state").replace_strict(states, default=pl.col("sla_state")),
     )
-    frame = common.display(
+    frame = labels.display(
         shown,
         {
             "complaint_id": "pipeline.col.id",
@@ -58,7 +58,7 @@ def complaints_table(ctx: PageContext, frame: pl.DataFrame, key: str) -> None:
 
 
 def _scoped_complaints(ctx: PageContext) -> pl.DataFrame:
-    hours = common.settings(ctx).complaint_sla_hours
+    hours = page_data.settings(ctx).complaint_sla_hours
     return with_sla(queries.complaints(ctx.engine, ctx.viewer), now(), hours)
 
 
@@ -80,7 +80,7 @@ def deal_after_sales(ctx: PageContext, conf: cfg.PipelineSettings, deal: dict[st
     _survey_form(ctx, deal, current)
     complaints = _scoped_complaints(ctx).filter(pl.col("opp_id") == deal["opp_id"])
     st.markdown(f"**{t('pipeline.service.complaints')}**")
-    if not common.empty_or(complaints, "pipeline.service.no_complaints"):
+    if not widgets.empty_or(complaints, "pipeline.service.no_complaints"):
         complaints_table(ctx, complaints, "pipeline_deal_complaints")
     _open_form(ctx, deal["customer_id"], deal["opp_id"], f"deal_{deal['opp_id']}")
     pending = complaints.filter(pl.col("resolved_at").is_null())
@@ -91,7 +91,7 @@ def deal_after_sales(ctx: PageContext, conf: cfg.PipelineSettings, deal: dict[st
 def _survey_form(ctx: PageContext, deal: dict[str, Any], current: dict[str, Any] | None) -> None:
     suffix = deal["opp_id"]
     with st.form("pipeline_survey_form"):
-        score = common.select(
+        score = widgets.select(
             st,
             t("pipeline.field.score"),
             SCORES,
@@ -105,7 +105,7 @@ def _survey_form(ctx: PageContext, deal: dict[str, Any], current: dict[str, Any]
             key=f"pipeline_survey_comment_{suffix}",
         )
         if st.form_submit_button(t("pipeline.service.record_survey"), key="pipeline_survey_submit"):
-            common.run(
+            widgets.run(
                 lambda: actions.record_survey(
                     ctx.engine, ctx.viewer, deal["opp_id"], score=score, comment=comment
                 ),
@@ -120,7 +120,7 @@ def _open_form(ctx: PageContext, customer_id: int, opp_id: int | None, key: str)
         if st.form_submit_button(
             t("pipeline.service.open_submit"), key=f"pipeline_complaint_submit_{key}"
         ):
-            common.run(
+            widgets.run(
                 lambda: actions.open_complaint(
                     ctx.engine, ctx.viewer, customer_id=customer_id, description=text, opp_id=opp_id
                 ),
@@ -132,7 +132,7 @@ def _resolve_form(ctx: PageContext, pending: pl.DataFrame, key: str) -> None:
     rows = {r["complaint_id"]: r for r in pending.sort("opened_at").iter_rows(named=True)}
     with st.form(f"pipeline_resolve_form_{key}", clear_on_submit=True):
         st.markdown(f"**{t('pipeline.service.resolve')}**")
-        chosen = common.select(
+        chosen = widgets.select(
             st,
             t("pipeline.service.pick_complaint"),
             list(rows),
@@ -145,7 +145,7 @@ def _resolve_form(ctx: PageContext, pending: pl.DataFrame, key: str) -> None:
         if st.form_submit_button(
             t("pipeline.service.resolve_submit"), key=f"pipeline_resolve_submit_{key}"
         ):
-            common.run(
+            widgets.run(
                 lambda: actions.resolve_complaint(ctx.engine, ctx.viewer, chosen, resolution=text),
                 t("pipeline.service.resolved"),
             )
@@ -154,8 +154,8 @@ def _resolve_form(ctx: PageContext, pending: pl.DataFrame, key: str) -> None:
 # -- the service page ------------------------------------------------------------------
 def render(ctx: PageContext) -> None:
     page_header(ctx, "pipeline.page.service")
-    common.flash()
-    conf = common.settings(ctx)
+    widgets.flash()
+    conf = page_data.settings(ctx)
     complaints = _scoped_complaints(ctx)
     period = complaints.filter(
         pl.col("opened_at").dt.date().is_between(ctx.period.start, ctx.period.last_day)
@@ -201,65 +201,18 @@ def render(ctx: PageContext) -> None:
 
 def _score_chart(surveys: pl.DataFrame) -> None:
     st.markdown(f"**{t('pipeline.service.scores')}**")
-    if common.empty_or(surveys, "pipeline.service.no_surveys"):
+    if widgets.empty_or(surveys, "pipeline.service.no_surveys"):
         return
-    data = (
-        surveys.group_by("score")
-        .len()
-        .with_columns(
-            pl.col("score")
-            .replace_strict({s: t(f"pipeline.score.{s}") for s in SCORES}, return_dtype=pl.String)
-            .alias("label")
-        )
-    )
-    spec = (
-        alt.Chart(data)
-        .mark_bar(color=COLORS["primary"])
-        .encode(
-            x=alt.X(
-                "label:N",
-                title=t("pipeline.field.score"),
-                sort=[t(f"pipeline.score.{s}") for s in SCORES],
-            ),
-            y=alt.Y("len:Q", title=t("pipeline.col.count")),
-            tooltip=["label:N", "len:Q"],
-        )
-        .properties(height=240)
-    )
-    chart(spec)
+    names = {s: t(f"pipeline.score.{s}") for s in SCORES}
+    chart(charts.survey_scores(score_counts(surveys, names), list(names.values())))
 
 
 def _sla_chart(complaints: pl.DataFrame) -> None:
     st.markdown(f"**{t('pipeline.service.sla_chart')}**")
-    if common.empty_or(complaints, "pipeline.service.no_complaints"):
+    if widgets.empty_or(complaints, "pipeline.service.no_complaints"):
         return
-    states = ("in_time", "late", "overdue", "open")
-    labels = {s: common.label("sla", s) for s in states}
-    data = (
-        complaints.group_by("sla_state")
-        .len()
-        .with_columns(
-            pl.col("sla_state").replace_strict(labels, default=pl.col("sla_state")).alias("label")
-        )
-    )
-    spec = (
-        alt.Chart(data)
-        .mark_arc(innerRadius=50)
-        .encode(
-            theta=alt.Theta("len:Q"),
-            color=alt.Color(
-                "label:N",
-                title=t("pipeline.col.sla_state"),
-                scale=alt.Scale(
-                    domain=[labels[s] for s in states],
-                    range=[COLORS["good"], COLORS["primary"], COLORS["bad"], COLORS["C"]],
-                ),
-            ),
-            tooltip=["label:N", "len:Q"],
-        )
-        .properties(height=240)
-    )
-    chart(spec)
+    states = {s: labels.label("sla", s) for s in SLA_STATES}
+    chart(charts.sla_states(sla_counts(complaints, states), list(states.values())))
 
 
 def _open_on_page(ctx: PageContext) -> None:
@@ -275,18 +228,18 @@ def _open_on_page(ctx: PageContext) -> None:
         st.caption(t("pipeline.ui.no_people"))
         return
     names = queries.names(ctx.engine)
-    owner = common.select(
+    owner = widgets.select(
         st,
         t("pipeline.ui.owner"),
         owners,
         "pipeline_complaint_owner",
         lambda p: names.get(p, str(p)),
     )
-    customers = dict(common.customers_of(ctx, owner))
+    customers = dict(queries.customers_of(ctx.engine, ctx.viewer, owner))
     if not customers:
         st.caption(t("pipeline.board.no_customers"))
         return
-    customer = common.select(
+    customer = widgets.select(
         st,
         t("pipeline.field.customer"),
         list(customers),

@@ -26,7 +26,7 @@ from command_center.db.bulk import bulk_insert
 from command_center.db.engine import write_session
 from command_center.db.models import OrderLine
 from command_center.types import DemoContext
-from plugins.pipeline import demo_text as txt
+from plugins.pipeline.demo import words as txt
 from plugins.pipeline.models import (
     Complaint,
     Contract,

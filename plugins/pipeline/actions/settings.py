@@ -9,9 +9,7 @@ from command_center.org.scope import Viewer
 from command_center.plugin_settings import save_settings
 from plugins.pipeline.errors import PipelineError
 from plugins.pipeline.models import Opportunity
-from plugins.pipeline.settings import PLUGIN, PipelineSettings
-
-SETTINGS_ROLES = frozenset({"director", "admin"})
+from plugins.pipeline.settings import PLUGIN, SETTINGS_ROLES, PipelineSettings
 
 
 def save_pipeline_settings(engine: Engine, viewer: Viewer, values: PipelineSettings) -> None:

@@ -11,13 +11,14 @@ from command_center.i18n import labels_now, t
 from command_center.ui import data_table, page_header
 from plugins.pipeline import actions
 from plugins.pipeline import settings as cfg
-from plugins.pipeline.ui import common
+from plugins.pipeline.logic import labels
+from plugins.pipeline.ui import page_data, widgets
 
 
 def render(ctx: PageContext) -> None:
     page_header(ctx, "pipeline.page.settings")
-    common.flash()
-    conf = common.settings(ctx)
+    widgets.flash()
+    conf = page_data.settings(ctx)
     _stages_table(conf)
     _general(ctx, conf)
     left, right = st.columns(2)
@@ -32,7 +33,7 @@ def _stages_table(conf: cfg.PipelineSettings) -> None:
     rows = pl.DataFrame(
         {
             t("pipeline.settings.order"): list(range(1, len(conf.stages) + 1)),
-            t("pipeline.field.stage"): [common.stage_label(conf, s.key) for s in conf.stages],
+            t("pipeline.field.stage"): [labels.stage_label(conf, s.key) for s in conf.stages],
             t("pipeline.settings.key"): [s.key for s in conf.stages],
             t("pipeline.field.probability"): [s.probability for s in conf.stages],
             t("pipeline.settings.outcome"): [
@@ -48,7 +49,7 @@ def _general(ctx: PageContext, conf: cfg.PipelineSettings) -> None:
     with st.form("pipeline_settings_form"):
         probabilities = {
             s.key: st.number_input(
-                t("pipeline.settings.probability_of", stage=common.stage_label(conf, s.key)),
+                t("pipeline.settings.probability_of", stage=labels.stage_label(conf, s.key)),
                 min_value=0.0,
                 max_value=1.0,
                 value=float(s.probability),
@@ -74,12 +75,12 @@ def _general(ctx: PageContext, conf: cfg.PipelineSettings) -> None:
             step=1.0,
             key="pipeline_settings_sla",
         )
-        contract_stage = common.select(
+        contract_stage = widgets.select(
             st,
             t("pipeline.settings.contract_stage"),
             conf.open_stages,
             "pipeline_settings_contract_stage",
-            lambda s: common.stage_label(conf, s),
+            lambda s: labels.stage_label(conf, s),
             conf.open_stages.index(conf.contract_stage)
             if conf.contract_stage in conf.open_stages
             else 0,
@@ -120,7 +121,7 @@ def _save(ctx: PageContext, conf: cfg.PipelineSettings, **changes: object) -> No
         reason = "; ".join(str(e["msg"]).removeprefix("Value error, ") for e in exc.errors())
         st.error(t("pipeline.settings.invalid", reason=reason))
         return
-    common.run(
+    widgets.run(
         lambda: actions.save_pipeline_settings(ctx.engine, ctx.viewer, values),
         t("pipeline.settings.saved"),
     )
@@ -149,7 +150,7 @@ def _add_stage(ctx: PageContext, conf: cfg.PipelineSettings) -> None:
             positions,
             format_func=labels_now(
                 positions,
-                lambda s: t("pipeline.settings.at_end") if not s else common.stage_label(conf, s),
+                lambda s: t("pipeline.settings.at_end") if not s else labels.stage_label(conf, s),
             ),
             key="pipeline_stage_before",
         )
@@ -168,12 +169,12 @@ def _remove_stage(ctx: PageContext, conf: cfg.PipelineSettings) -> None:
     st.subheader(t("pipeline.settings.remove_stage"))
     removable = [s for s in conf.open_stages if s != conf.contract_stage]
     with st.form("pipeline_stage_remove_form"):
-        key = common.select(
+        key = widgets.select(
             st,
             t("pipeline.field.stage"),
             removable,
             "pipeline_stage_remove_pick",
-            lambda s: common.stage_label(conf, s),
+            lambda s: labels.stage_label(conf, s),
         )
         if st.form_submit_button(t("pipeline.settings.remove"), key="pipeline_stage_remove"):
             stages = [s.model_dump() for s in conf.stages if s.key != key]

@@ -1,4 +1,5 @@
-"""What the pipeline's pages share: labels, the deal picker, running an action."""
+"""The pipeline's own widgets: fixed-label selects, the deal picker, the owner filter,
+running an action and flashing what it did."""
 
 from __future__ import annotations
 
@@ -9,44 +10,16 @@ import polars as pl
 import streamlit as st
 
 from command_center.context import PageContext
-from command_center.i18n import has, labels_now, money, t
+from command_center.i18n import labels_now, t
 from command_center.ui import widgets
 from plugins.pipeline import queries
-from plugins.pipeline import settings as cfg
-from plugins.pipeline.actions.common import now
 from plugins.pipeline.errors import PipelineError
-from plugins.pipeline.logic.stages import StageModel, with_probability, with_stalled
+from plugins.pipeline.logic import labels
+from plugins.pipeline.ui import page_data
 
 FLASH = "pipeline_flash"
 DEAL = "pipeline_deal"
 MANY_DEALS = 400  # above this, leaders pick an owner first
-
-
-def settings(ctx: PageContext) -> cfg.PipelineSettings:
-    return cfg.current(ctx.engine)
-
-
-def model(ctx: PageContext) -> StageModel:
-    return cfg.stage_model(settings(ctx))
-
-
-def label(prefix: str, code: str | None) -> str:
-    """``pipeline.<prefix>.<code>`` translated; codes without a message show as typed."""
-    if code is None:
-        return "—"
-    key = f"pipeline.{prefix}.{code}"
-    return t(key) if has(key) else code
-
-
-def stage_label(conf: cfg.PipelineSettings, key: str) -> str:
-    stage = conf.stage(key)
-    if has(f"pipeline.stage.{key}") or stage is None or not stage.name:
-        return label("stage", key)
-    return stage.name
-
-
-def stage_labels(conf: cfg.PipelineSettings) -> dict[str, str]:
-    return {s.key: stage_label(conf, s.key) for s in conf.stages}
 
 
 def select(
@@ -81,14 +54,6 @@ def run(action: Callable[[], object], done: str) -> None:
     st.rerun()
 
 
-def deals(ctx: PageContext) -> pl.DataFrame:
-    """The viewer's opportunities with probability, weighted amount and stalled flag."""
-    conf = settings(ctx)
-    opps = queries.opportunities(ctx.engine, ctx.viewer)
-    flagged = with_stalled(opps, cfg.stage_model(conf), now(), conf.stalled_days)
-    return with_probability(flagged, cfg.stage_model(conf))
-
-
 def owner_filter(
     ctx: PageContext, opps: pl.DataFrame, key: str, allow_all: bool = True
 ) -> pl.DataFrame:
@@ -110,18 +75,12 @@ def owner_filter(
     return opps if chosen is None else opps.filter(pl.col("owner_id") == chosen)
 
 
-def deal_label(row: dict[str, Any], customers: dict[int, str], stages: dict[str, str]) -> str:
-    customer = customers.get(row["customer_id"], str(row["customer_id"]))
-    stage = stages.get(row["stage"], row["stage"])
-    return f"#{row['opp_id']} {row['title']} · {customer} · {stage} · {money(row['amount'])}"
-
-
 def pick_deal(ctx: PageContext, opps: pl.DataFrame, key: str) -> dict[str, Any] | None:
     """A selectbox of deals (open ones first); remembers the choice across pages."""
     if opps.is_empty():
         st.info(t("pipeline.ui.no_deals"))
         return None
-    conf = settings(ctx)
+    conf = page_data.settings(ctx)
     order = {s: i for i, s in enumerate(conf.open_stages)}
     ranked = opps.with_columns(
         pl.col("stage").replace_strict(order, default=99, return_dtype=pl.Int32).alias("_rank")
@@ -129,29 +88,21 @@ def pick_deal(ctx: PageContext, opps: pl.DataFrame, key: str) -> dict[str, Any] 
     rows = {r["opp_id"]: r for r in ranked.iter_rows(named=True)}
     ids = list(rows)
     customers = queries.customer_names(ctx.engine, ranked["customer_id"].unique().to_list())
-    stages = stage_labels(conf)
+    stages = labels.stage_labels(conf)
     if key in st.session_state and st.session_state[key] not in rows:
         del st.session_state[key]
     remembered = st.session_state.get(DEAL)
     index = ids.index(remembered) if remembered in rows else 0
     chosen = select(
-        st, t("pipeline.ui.deal"), ids, key, lambda i: deal_label(rows[i], customers, stages), index
+        st,
+        t("pipeline.ui.deal"),
+        ids,
+        key,
+        lambda i: labels.deal_label(rows[i], customers, stages),
+        index,
     )
     st.session_state[DEAL] = chosen
     return rows.get(chosen)
-
-
-def display(frame: pl.DataFrame, columns: dict[str, str]) -> pl.DataFrame:
-    """``frame``'s ``columns`` renamed to their translated headers; dates as ISO text."""
-    exprs = []
-    for name, key in columns.items():
-        col, dtype = pl.col(name), frame.schema[name]
-        if dtype == pl.Date:
-            col = col.dt.strftime("%Y-%m-%d")
-        elif isinstance(dtype, pl.Datetime):
-            col = col.dt.strftime("%Y-%m-%d %H:%M")
-        exprs.append(col.alias(t(key)))
-    return frame.select(exprs)
 
 
 def empty_or(frame: pl.DataFrame, message_key: str) -> bool:
@@ -159,14 +110,6 @@ def empty_or(frame: pl.DataFrame, message_key: str) -> bool:
         st.caption(t(message_key))
         return True
     return False
-
-
-def customers_of(ctx: PageContext, owner_id: int) -> list[tuple[int, str]]:
-    """``(customer_id, name)`` of the customers ``owner_id`` owns, by name (scoped)."""
-    from command_center.db import frames
-
-    mine = frames.customers(ctx.engine, ctx.viewer).filter(pl.col("owner_id") == owner_id)
-    return list(mine.sort("name").select("customer_id", "name").iter_rows())
 
 
 def money_column(label: str) -> Any:

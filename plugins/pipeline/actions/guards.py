@@ -1,13 +1,15 @@
-"""What every action shares: ids, the clock, scope checks, loading rows or refusing."""
+"""The checks every action makes before it writes: rows that exist and are in the viewer's
+scope, typed values within limits; and the stage move with its history row."""
 
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, TypeVar
+from typing import TypeVar
 
-from sqlalchemy import func, select, text
-from sqlalchemy.orm import InstrumentedAttribute, Session
+from sqlalchemy import select
+from sqlalchemy.orm import Session
 
+from command_center.db.ids import next_id
 from command_center.db.models import Customer, Person
 from command_center.org.scope import Viewer
 from plugins.pipeline.errors import PipelineError
@@ -17,26 +19,9 @@ from plugins.pipeline.models import Contract, Opportunity, StageChange
 M = TypeVar("M")
 
 
-def now() -> dt.datetime:
-    """The server's local time, to the second (what users see and type)."""
-    return dt.datetime.now().replace(microsecond=0)
-
-
 def refuse(refusal: Refusal | None) -> None:
     if refusal is not None:
         raise PipelineError.of(refusal)
-
-
-def next_id(session: Session, column: InstrumentedAttribute[Any]) -> int:
-    """``max + 1`` for ``column`` inside the caller's transaction.
-
-    On SQLite ``write_session`` already holds the write lock; on PostgreSQL
-    the table is locked against concurrent allocation until commit.
-    """
-    table = column.class_.__table__  # type: ignore[attr-defined]
-    if session.get_bind().dialect.name == "postgresql":
-        session.execute(text(f"LOCK TABLE {table.name} IN SHARE ROW EXCLUSIVE MODE"))
-    return int(session.scalar(select(func.max(column))) or 0) + 1
 
 
 def get(session: Session, model: type[M], key: object, what: str) -> M:
