@@ -222,6 +222,19 @@ def test_header_names_are_quoted_without_control_characters(org, tmp_path) -> No
     assert visible("a\u202eb\tc") == "a<U+202E>b<U+0009>c"
 
 
+def test_file_names_are_shown_without_control_characters(org, tmp_path) -> None:
+    path = write(tmp_path / "o\x1b[2J\u202e.csv", "orders", "10,1,4,2026-10-01,1e17,0\n")
+    shown = str(tmp_path / "o<U+001B>[2J<U+202E>.csv")
+    assert rejected(org, "orders", path) == [
+        f"{shown}:2: revenue: beyond ±1,000,000,000,000 (the most accepted)"
+    ]
+    empty = tmp_path / "e\x07.csv"
+    empty.write_text("", encoding="utf-8")
+    assert rejected(org, "orders", empty) == [
+        f"{tmp_path / 'e<U+0007>.csv'}: the file is empty (no header row)"
+    ]
+
+
 def test_refused_cells_are_null_for_the_kinds_check() -> None:
     columns = (Column("day", "date"), Column("name", "str"), Column("amount", "float"))
     frame = pl.DataFrame(

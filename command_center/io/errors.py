@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
+from command_center.io.validate import visible
 from command_center.types import RowError
 
 MAX_ERRORS = 200
@@ -38,8 +39,12 @@ class UnknownKindError(ValueError):
 
 
 def file_error(file: str, reason: str) -> ImportFailed:
-    """A problem with the file as a whole (unreadable, empty, wrong type)."""
-    return ImportFailed([f"{file}: {reason}"])
+    """A problem with the file as a whole (unreadable, empty, wrong type).
+
+    Control characters in the file's name (an upload's name is the browser's)
+    are shown as ``<U+XXXX>``, as everywhere in import errors.
+    """
+    return ImportFailed([f"{visible(file)}: {reason}"])
 
 
 def sort_errors(errors: Iterable[RowError], column_order: Sequence[str] = ()) -> list[RowError]:
@@ -67,4 +72,4 @@ def format_errors(file: str, errors: Sequence[RowError], limit: int = MAX_ERRORS
 def reject(file: str, errors: Sequence[RowError], column_order: Sequence[str] = ()) -> ImportFailed:
     """The :class:`ImportFailed` for ``errors`` (sorted, de-duplicated, capped)."""
     ordered = sort_errors(errors, column_order)
-    return ImportFailed(format_errors(file, ordered), total=len(ordered))
+    return ImportFailed(format_errors(visible(file), ordered), total=len(ordered))

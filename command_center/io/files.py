@@ -24,6 +24,7 @@ from typing import Any
 import polars as pl
 
 from command_center.io.errors import ROW_COLUMN, ImportFailed, file_error
+from command_center.io.validate import visible
 from command_center.types import RowError
 
 SUFFIXES = (".csv", ".xlsx")
@@ -124,9 +125,9 @@ def read_table_file(path: Path | str) -> pl.DataFrame:
     path = Path(path)
     grid = load_grid(path)
     duplicates = sorted({n for n in grid.header if grid.header.count(n) > 1})
-    errors = [RowError(grid.header_row, n, "duplicate column") for n in duplicates]
+    errors = [RowError(grid.header_row, visible(n), "duplicate column") for n in duplicates]
     if grid.errors or errors:
-        raise ImportFailed([e.format(str(path)) for e in [*errors, *grid.errors]])
+        raise ImportFailed([e.format(visible(str(path))) for e in [*errors, *grid.errors]])
     return grid.frame.rename(dict(zip(grid.frame.columns, grid.header, strict=True)))
 
 
@@ -207,7 +208,7 @@ def _read_csv(path: Path, file: str, limits: Limits) -> Grid:
         bom = 3 if data.startswith(b"\xef\xbb\xbf") else 0  # exc.start counts after it
         line = data.count(b"\n", 0, exc.start + bom) + 1
         reason = "not valid UTF-8 text (save the file as CSV UTF-8)"
-        raise ImportFailed([RowError(line, ROW_COLUMN, reason).format(file)]) from None
+        raise ImportFailed([RowError(line, ROW_COLUMN, reason).format(visible(file))]) from None
     if not text.strip():
         raise file_error(file, "the file is empty (no header row)")
     try:
