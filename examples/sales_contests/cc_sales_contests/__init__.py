@@ -3,70 +3,48 @@
 A contest ranks people on any registry metric over a run of months; the
 plugin publishes ``contest_podiums`` (top-three finishes per person and
 month) back to the registry, so appraisal or incentives can use it too.
+
+Hook implementations only, each forwarding to its room (the layout every
+plugin shares); tables, migrations and translations come from the layout.
 """
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import typer
 
-from cc_sales_contests import actions, queries, ui
-from cc_sales_contests.models import Contest
 from command_center import DemoContext, ImportKind, MetricSpec, PageSpec, hookimpl
-from command_center.i18n import load_catalogs
-
-HERE = Path(__file__).resolve().parent
 
 
 @hookimpl
 def register_pages() -> list[PageSpec]:
-    return [PageSpec("contests", "contests.title", ui.render, icon=":material/emoji_events:")]
+    from cc_sales_contests.ui import pages
+
+    return pages()
 
 
 @hookimpl
 def register_metrics() -> list[MetricSpec]:
-    return [MetricSpec("contest_podiums", "contests.podiums", "count", queries.podium_facts)]
+    from cc_sales_contests.metrics import metric_specs
 
-
-@hookimpl
-def register_tables() -> list[type]:
-    return [Contest]
-
-
-@hookimpl
-def register_migrations() -> list[Path]:
-    return [HERE / "migrations"]
+    return metric_specs()
 
 
 @hookimpl
 def register_importers() -> list[ImportKind]:
-    return [actions.IMPORT_KIND]
+    from cc_sales_contests.io import IMPORTS
 
-
-@hookimpl
-def register_translations() -> dict[str, dict[str, str]]:
-    return load_catalogs(HERE / "i18n")
+    return list(IMPORTS)
 
 
 @hookimpl
 def register_cli(app: typer.Typer) -> None:
-    contests = typer.Typer(help="Sales contests.", no_args_is_help=True)
+    from cc_sales_contests.cli import register
 
-    @contests.command("list")
-    def list_contests() -> None:
-        """List contests with their metric and months."""
-        from command_center import runtime
-
-        for row in queries.contests(runtime.engine()).iter_rows(named=True):
-            typer.echo(
-                f"{row['contest_id']:>4}  {row['name']}  {row['metric']}  "
-                f"{row['start_month']:%Y-%m}..{row['end_month']:%Y-%m}  {row['prize']}"
-            )
-
-    app.add_typer(contests, name="contests")
+    register(app)
 
 
 @hookimpl
 def seed_demo(ctx: DemoContext) -> None:
-    actions.seed(ctx)
+    from cc_sales_contests.demo import seed
+
+    seed(ctx)

@@ -1,32 +1,48 @@
-"""Writes: create a contest (audited), the import kind, demo data."""
+"""Writes: one transaction per user action, role-checked and audited."""
 
 from __future__ import annotations
 
 import datetime as dt
 
-import polars as pl
-from sqlalchemy import func, select
+from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
+from cc_sales_contests.errors import ContestError
 from cc_sales_contests.models import Contest
-from command_center import Column, DemoContext, ImportKind, RowError
 from command_center.db.audit import audit
 from command_center.db.engine import write_session
-from command_center.io import upsert
+from command_center.db.ids import next_id
+from command_center.org.scope import Viewer
+
+ORGANISERS = frozenset({"director", "manager"})  # who may create contests
 
 
-class ContestError(ValueError):
-    """A contest the plugin refuses; ``args[0]`` is a translation key."""
+def create_contest(
+    engine: Engine,
+    viewer: Viewer,
+    name: str,
+    metric: str,
+    start: dt.date,
+    end: dt.date,
+    prize: str,
+    actor: str,
+) -> int:
+    """A director or manager creates a contest."""
+    if viewer.role not in ORGANISERS:
+        raise ContestError("contests.error_role")
+    with write_session(engine) as session:
+        return store_contest(session, name, metric, start, end, prize, actor)
 
 
-def create(
+def store_contest(
     session: Session, name: str, metric: str, start: dt.date, end: dt.date, prize: str, actor: str
 ) -> int:
+    """Store a contest inside the caller's transaction (the action above, the demo)."""
     if not name.strip():
         raise ContestError("contests.error_name")
     if end < start:
         raise ContestError("contests.error_months")
-    contest_id = (session.scalar(select(func.max(Contest.contest_id))) or 0) + 1
+    contest_id = next_id(session, Contest.contest_id)
     session.add(
         Contest(
             contest_id=contest_id,
@@ -39,49 +55,3 @@ def create(
     )
     audit(session, actor, "contest_created", "contest", contest_id, name=name, metric=metric)
     return contest_id
-
-
-def _check(session: Session, frame: pl.DataFrame) -> list[RowError]:
-    bad = frame.filter(pl.col("end_month") < pl.col("start_month"))
-    return [RowError(row, "end_month", "before start_month") for row in bad["_row"]]
-
-
-def _apply(session: Session, frame: pl.DataFrame) -> int:
-    frame = frame.with_columns(
-        pl.col("prize").fill_null(""),
-        pl.col("start_month").dt.truncate("1mo"),
-        pl.col("end_month").dt.truncate("1mo"),
-    )
-    return upsert(session, Contest, frame, ["contest_id"])
-
-
-IMPORT_KIND = ImportKind(
-    "contests",
-    (
-        Column("contest_id", "int", min_value=1),
-        Column("name", "str", max_length=100),
-        Column("metric", "str", max_length=50),
-        Column("start_month", "date"),
-        Column("end_month", "date"),
-        Column("prize", "str", required=False, max_length=200),
-    ),
-    ("contest_id",),
-    _apply,
-    _check,
-)
-
-
-def seed(ctx: DemoContext) -> None:
-    last = ctx.months[-1]
-    quarter_start = ctx.months[-3]
-    with write_session(ctx.engine) as session:
-        create(
-            session,
-            "季度销冠挑战赛",
-            "revenue",
-            quarter_start,
-            last,
-            "三亚团建名额 + 奖金 ¥5,000",
-            "demo",
-        )
-        create(session, "利润之星", "profit", last, last, "荣誉奖杯", "demo")

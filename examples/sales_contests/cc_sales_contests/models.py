@@ -19,3 +19,6 @@ class Contest(Base):
     start_month: Mapped[dt.date] = mapped_column(Date)
     end_month: Mapped[dt.date] = mapped_column(Date)
     prize: Mapped[str] = mapped_column(String(200), default="")
+
+
+TABLES = (Contest,)

@@ -6,21 +6,24 @@ import polars as pl
 import streamlit as st
 
 from cc_sales_contests import actions, queries
+from cc_sales_contests.errors import ContestError
 from cc_sales_contests.logic import standings
+from command_center import PageSpec
 from command_center.context import PageContext
-from command_center.db.engine import write_session
 from command_center.i18n import fmt_value, labels_now, t
 from command_center.org.scope import OPERATOR
 from command_center.periods import Period
 from command_center.ui import page_header, table_with_download
 
-LEADERS = {"director", "manager"}
+
+def pages() -> list[PageSpec]:
+    return [PageSpec("contests", "contests.title", render, icon=":material/emoji_events:")]
 
 
 def render(ctx: PageContext) -> None:
     page_header(ctx, "contests.title")
     contests = queries.contests(ctx.engine)
-    if ctx.viewer.role in LEADERS:
+    if ctx.viewer.role in actions.ORGANISERS:
         _create_form(ctx)
     if contests.is_empty():
         st.info(t("contests.none"))
@@ -96,9 +99,10 @@ def _create_form(ctx: PageContext) -> None:
         prize = st.text_input(t("contests.prize"))
         if st.form_submit_button(t("contests.save")):
             try:
-                with write_session(ctx.engine) as session:
-                    actions.create(session, name, metric, first, last, prize, ctx.actor)
-            except actions.ContestError as exc:
-                st.error(t(exc.args[0]))
+                actions.create_contest(
+                    ctx.engine, ctx.viewer, name, metric, first, last, prize, ctx.actor
+                )
+            except ContestError as refused:
+                st.error(t(refused.key, **refused.params))
                 return
             st.success(t("contests.saved", name=name))

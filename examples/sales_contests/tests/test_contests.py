@@ -8,6 +8,7 @@ import cc_sales_contests
 import polars as pl
 import pytest
 from cc_sales_contests import actions
+from cc_sales_contests.errors import ContestError
 from cc_sales_contests.logic import podiums, standings
 
 from command_center import runtime, testing
@@ -52,5 +53,17 @@ def test_page_renders_for_every_role(app) -> None:
 
 
 def test_contest_refuses_reversed_months(app) -> None:
-    with pytest.raises(actions.ContestError), write_session(app) as session:
-        actions.create(session, "x", "revenue", dt.date(2026, 5, 1), dt.date(2026, 1, 1), "", "t")
+    with pytest.raises(ContestError), write_session(app) as session:
+        actions.store_contest(
+            session, "x", "revenue", dt.date(2026, 5, 1), dt.date(2026, 1, 1), "", "t"
+        )
+
+
+def test_only_organisers_create_contests(app) -> None:
+    from command_center.org.scope import Viewer
+
+    rep = Viewer("rep", "rep", 7, frozenset({7}))
+    with pytest.raises(ContestError, match=r"contests\.error_role"):
+        actions.create_contest(
+            app, rep, "Mine", "revenue", dt.date(2026, 1, 1), dt.date(2026, 1, 1), "", "rep"
+        )
