@@ -452,6 +452,47 @@ def metrics(
         typer.echo(str(frame))
 
 
+@app.command("backup")
+def backup_(
+    file: Annotated[Path, typer.Argument(help="The backup file to write (must not exist).")],
+) -> None:
+    """Write a consistent copy of the database to FILE (a SQLite file) while the app runs."""
+    from command_center.backup import BackupError, backup
+    from command_center.db.audit import audit
+    from command_center.db.engine import write_session
+
+    actor = require_role(ADMIN, "backup").login
+    engine = runtime.engine()
+    try:
+        report = backup(engine, runtime.host(), file)
+    except BackupError as exc:
+        fail(str(exc))
+    with write_session(engine) as session:
+        audit(session, actor, "backup", "database", "", file=str(file), rows=report.total)
+    typer.echo(t("backup.done", file=str(file), tables=len(report.rows), rows=report.total))
+
+
+@app.command("restore")
+def restore_(
+    file: Annotated[Path, typer.Argument(help="A file written by `command-center backup`.")],
+) -> None:
+    """Load a backup into the EMPTY database at COMMAND_CENTER_DB_URL (schema migrated first)."""
+    from command_center.backup import BackupError, restore
+    from command_center.db.audit import audit
+    from command_center.db.engine import write_session
+
+    actor = require_role(ADMIN, "restore").login
+    engine = runtime.engine()
+    try:
+        report = restore(engine, runtime.host(), file)
+    except BackupError as exc:
+        fail(str(exc))
+    with write_session(engine) as session:
+        audit(session, actor, "restore", "database", "", file=str(file), rows=report.total)
+    url = engine.url.render_as_string(hide_password=True)
+    typer.echo(t("backup.restored", file=str(file), url=url, rows=report.total))
+
+
 @app.command("new-plugin")
 def new_plugin(
     name: str,

@@ -1,0 +1,227 @@
+"""`command-center backup FILE` / `restore FILE` (issue 13, pinned names).
+
+A demo database is backed up (SQLite and PostgreSQL), restored into an empty
+database of either backend and compared table by table, row for row; a backup
+taken while a writer commits stays consistent; only the operator or an admin
+may back up or restore; a non-empty target is refused.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import Engine, MetaData, create_engine, func, select
+from typer.testing import CliRunner
+
+from command_center import cli
+from command_center.backup import BackupError, backup, restore
+from command_center.db import summaries
+from command_center.db.base import Base
+from command_center.db.engine import read_session, write_session
+from command_center.db.models import AuditEntry, Customer, OrderLine, OrderRefund, Person
+from tests.conftest import BACKENDS, Db, _demo, _drop_db, _new_db, make_host, use_db
+
+runner = CliRunner()
+PASSWORD = {"COMMAND_CENTER_PASSWORD": "demo-pass-2026"}
+FIRST_WRITER_ID = 800_000
+
+
+@pytest.fixture(scope="module", params=BACKENDS)
+def own_demo(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory, pg_databases
+) -> Iterator[Db]:
+    """The small demo, this module's own (the writer test adds orders)."""
+    db = _demo(request.param, tmp_path_factory.mktemp("backup"), pg_databases)
+    yield db
+    _drop_db(db, pg_databases)
+
+
+@pytest.fixture
+def blank(request: pytest.FixtureRequest, tmp_path: Path, pg_databases) -> Iterator[Any]:
+    """A factory of brand-new databases (no schema) on a backend; dropped afterwards."""
+    made: list[Db] = []
+
+    def new(backend: str) -> Db:
+        db = _new_db(backend, tmp_path, pg_databases)
+        made.append(db)
+        return db
+
+    yield new
+    for db in made:
+        _drop_db(db, pg_databases)
+
+
+def table_rows(engine: Engine) -> dict[str, list[tuple[Any, ...]]]:
+    """Every table's rows (migration version tables included), in a stable order."""
+    reflected = MetaData()
+    reflected.reflect(engine)
+    out: dict[str, list[tuple[Any, ...]]] = {}
+    with engine.connect() as conn:
+        for name, found in reflected.tables.items():
+            table = Base.metadata.tables.get(name, found)
+            rows = [tuple(row) for row in conn.execute(select(*table.c))]
+            out[name] = sorted(rows, key=lambda row: tuple(map(str, row)))
+    return out
+
+
+def assert_same(source: Engine, restored: Engine) -> None:
+    before, after = table_rows(source), table_rows(restored)
+    assert sorted(before) == sorted(after)
+    for name, rows in before.items():
+        assert len(after[name]) == len(rows), name
+        assert after[name] == rows, name
+    assert sum(len(rows) for rows in before.values()) > 1000
+
+
+@pytest.mark.parametrize("into", BACKENDS)
+def test_round_trip_compares_every_table_row_for_row(
+    demo_db: Db, blank: Any, tmp_path: Path, into: str
+) -> None:
+    host = make_host()
+    file = tmp_path / "demo.backup"
+    report = backup(demo_db.engine, host, file)
+    assert file.is_file() and report.rows["orders"] > 0 and report.rows["people"] > 0
+    target = blank(into)
+    restored = restore(target.engine, host, file)
+    assert restored.total == report.total
+    assert_same(demo_db.engine, target.engine)
+    assert all(frame.height == 0 for frame in summaries.differences(target.engine).values())
+    # the restored database keeps working: new ids continue after the restored ones
+    with write_session(target.engine) as session:
+        session.add(AuditEntry(actor="test", action="after_restore"))
+    with pytest.raises(BackupError, match="not empty"):
+        restore(target.engine, host, file)
+
+
+def test_backup_never_overwrites_and_restore_wants_a_backup(
+    demo_db: Db, blank: Any, tmp_path: Path
+) -> None:
+    host = make_host()
+    taken = tmp_path / "taken.backup"
+    taken.write_text("keep me", encoding="utf-8")
+    with pytest.raises(BackupError, match="exists already"):
+        backup(demo_db.engine, host, taken)
+    assert taken.read_text(encoding="utf-8") == "keep me"
+    with pytest.raises(BackupError, match="not a backup"):
+        restore(blank("sqlite").engine, host, taken)
+    with pytest.raises(BackupError, match="no such file"):
+        restore(blank("sqlite").engine, host, tmp_path / "missing.backup")
+
+
+def _writer(engine: Engine, stop: threading.Event, committed: list[int]) -> None:
+    """Commits an order and its refund together, again and again, until told to stop."""
+    with read_session(engine) as session:
+        person_id = session.execute(select(func.min(Person.person_id))).scalar_one()
+        customer_id = session.execute(select(func.min(Customer.customer_id))).scalar_one()
+    order_id = FIRST_WRITER_ID
+    while not stop.is_set():
+        with write_session(engine) as session:
+            session.add(
+                OrderLine(
+                    order_id=order_id,
+                    customer_id=customer_id,
+                    person_id=person_id,
+                    order_date=dt.date(2026, 10, 1),
+                    revenue=100.0,
+                    cost=10.0,
+                )
+            )
+            session.flush()
+            session.add(
+                OrderRefund(
+                    refund_id=order_id,
+                    order_id=order_id,
+                    refund_date=dt.date(2026, 10, 2),
+                    amount=5.0,
+                    reason="pair",
+                )
+            )
+        committed.append(order_id)
+        order_id += 1
+
+
+def test_backup_while_a_writer_commits_stays_consistent(own_demo: Db, tmp_path: Path) -> None:
+    host = make_host()
+    stop, committed = threading.Event(), []
+    thread = threading.Thread(target=_writer, args=(own_demo.engine, stop, committed))
+    thread.start()
+    files = []
+    try:
+        for index in range(3):
+            while len(committed) <= index * 3:  # the writer is committing around each backup
+                thread.join(0.01)
+                assert thread.is_alive()
+            file = tmp_path / f"busy-{index}.backup"
+            backup(own_demo.engine, host, file)
+            files.append(file)
+    finally:
+        stop.set()
+        thread.join()
+    for file in files:  # a backup is itself a working SQLite database
+        target = create_engine(f"sqlite:///{file}")
+        with read_session(target) as session:
+            orders = set(
+                session.scalars(
+                    select(OrderLine.order_id).where(OrderLine.order_id >= FIRST_WRITER_ID)
+                )
+            )
+            refunds = set(
+                session.scalars(
+                    select(OrderRefund.order_id).where(OrderRefund.order_id >= FIRST_WRITER_ID)
+                )
+            )
+        assert orders == refunds  # each pair whole or absent: one moment, not a blend
+        assert orders == set(range(FIRST_WRITER_ID, FIRST_WRITER_ID + len(orders)))
+        assert all(frame.height == 0 for frame in summaries.differences(target).values())
+        target.dispose()
+    assert len(committed) > 9
+
+
+# -- the commands ------------------------------------------------------------------------
+
+
+@pytest.fixture
+def demo(own_demo: Db, monkeypatch: pytest.MonkeyPatch, app_env: None) -> Db:
+    use_db(monkeypatch, own_demo)
+    cli.build_app()
+    return own_demo
+
+
+def audited(db: Db, action: str) -> list[str]:
+    with read_session(db.engine) as session:
+        query = select(AuditEntry.actor).where(AuditEntry.action == action)
+        return list(session.scalars(query))
+
+
+@pytest.mark.parametrize("login", ["director", "manager", "rep"])
+def test_only_the_operator_or_an_admin_backs_up(demo: Db, tmp_path: Path, login: str) -> None:
+    file = tmp_path / "x.backup"
+    result = runner.invoke(cli.app, ["--user", login, "backup", str(file)], env=PASSWORD)
+    assert result.exit_code != 0 and f"not allowed for role {login}" in result.output
+    assert not file.exists()
+
+
+def test_backup_and_restore_commands(
+    demo: Db, blank: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    file = tmp_path / "cli.backup"
+    result = runner.invoke(cli.app, ["--user", "admin", "backup", str(file)], env=PASSWORD)
+    assert result.exit_code == 0, result.output
+    assert "backup written" in result.output and "admin" in audited(demo, "backup")
+    again = runner.invoke(cli.app, ["backup", str(file)])
+    assert again.exit_code == 1 and "exists already" in again.output
+    target = blank(demo.backend)
+    use_db(monkeypatch, target)
+    result = runner.invoke(cli.app, ["restore", str(file)])
+    assert result.exit_code == 0, result.output
+    assert "restored into" in result.output
+    assert audited(target, "restore") == ["operator"]
+    with read_session(target.engine) as session:
+        assert session.execute(select(func.count()).select_from(OrderLine)).scalar_one() > 0
+    refused = runner.invoke(cli.app, ["restore", str(file)])
+    assert refused.exit_code == 1 and "not empty" in refused.output
