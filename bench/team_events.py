@@ -132,8 +132,9 @@ def reads_task(scale: str) -> list[tuple[str, float, float | None, str]]:
 
     from command_center.db.engine import get_engine
     from command_center.metrics import MetricRegistry
-    from plugins.team_events import digest, pack, queries
+    from plugins.team_events import queries
     from plugins.team_events.logic import items
+    from plugins.team_events.queries import digest, pack
 
     engine = get_engine(f"sqlite:///{db_path(scale)}")
     registry = MetricRegistry(_host())

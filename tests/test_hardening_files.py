@@ -294,7 +294,7 @@ def test_imported_resume_url_must_be_http(rdb, tmp_path) -> None:  # noqa: F811
 
 
 def test_markdown_packs_escape_html_and_links() -> None:
-    from plugins.team_events import export
+    from plugins.team_events.io import documents as export
 
     hostile = "<img src=x onerror=alert(1)> [click](javascript:alert(1)) a|b\nc & d"
     assert export.md(hostile) == (

@@ -16,13 +16,13 @@ from command_center.db.models import AuditEntry
 from command_center.metrics import MetricRegistry
 from command_center.org.tree import children_map, subtree
 from command_center.periods import parse_period
-from plugins.team_events import actions, metrics, pack, queries
+from plugins.team_events import actions, metrics, queries
 from plugins.team_events.actions import NewEvent, TeamEventsError
 from plugins.team_events.logic import comms, items
 from plugins.team_events.models import Event, EventSeries, Invitee
-from tests.test_team_events_fixtures import te_db, te_host, viewer
+from plugins.team_events.queries import pack
+from tests.fixtures_team_events import te_host, viewer
 
-__all__ = ["te_db"]
 D = dt.date
 
 

@@ -11,9 +11,8 @@ import pytest
 from command_center import testing as apptest
 from plugins.team_events import queries
 from tests.conftest import use_db
-from tests.test_team_events_fixtures import te_db, te_host, viewer
+from tests.fixtures_team_events import te_host, viewer
 
-__all__ = ["te_db"]
 PAGES = {
     "team-events": "Calendar & events",
     "team-meetings": "Meetings",
@@ -169,7 +168,7 @@ def test_manager_sets_a_budget_in_the_app(te_app) -> None:
 
 
 def test_schedule_form_invitee_choice() -> None:
-    from plugins.team_events.ui.schedule import invitees
+    from plugins.team_events.logic.calendar import invitees
 
     assert invitees(True, [1, 2, 3], []) is None  # the whole team
     assert invitees(True, [1, 2], [9]) == (1, 2, 9)  # the team and a guest

@@ -10,7 +10,7 @@ import pytest
 from command_center.demo import generate as core_generate
 from plugins.team_events.demo import generate
 from plugins.team_events.demo.teams import is_holiday
-from tests.conftest import AS_OF, SEED
+from tests.conftest import AS_OF, SEED, Db
 
 
 @pytest.fixture(scope="module")
@@ -130,3 +130,12 @@ def test_ids_start_after_existing_rows(core) -> None:
     assert set(shifted["actions"]["event_id"]) <= set(shifted["events"]["event_id"])
     assert shifted["reads"]["announcement_id"].min() >= 70
     assert dt.date(2026, 11, 15) == AS_OF
+
+
+def test_fixture_database_holds_the_demo(te_db: Db) -> None:
+    from sqlalchemy import func, select
+
+    from plugins.team_events.models import Event
+
+    with te_db.engine.connect() as conn:
+        assert conn.execute(select(func.count()).select_from(Event)).scalar_one() > 50

@@ -20,12 +20,12 @@ from command_center.io import run_export
 from command_center.metrics import MetricRegistry
 from command_center.org.tree import children_map, subtree
 from command_center.published import Fact, publish
-from plugins.team_events import digest, export, pack
 from plugins.team_events.actions import TeamEventsError
+from plugins.team_events.io import documents
+from plugins.team_events.queries import digest, pack
 from tests.conftest import AS_OF, make_host, use_db
-from tests.test_team_events_fixtures import te_db, te_host, viewer
+from tests.fixtures_team_events import te_host, viewer
 
-__all__ = ["te_db"]
 D = dt.date
 MONTH = "2026-10"
 
@@ -203,9 +203,9 @@ def test_published_honours_are_used_and_translated(te_db) -> None:
     built = pack.build(engine, registry, mgr, mgr.person_id, "2026-09", today=AS_OF)
     assert built.honours_source == "published"
     assert built.honours.select("honour_id", "person_id").rows() == [("growth_star", team[-1])]
-    assert export.honours_frame(built).row(0)[0] == "Growth star"
+    assert documents.honours_frame(built).row(0)[0] == "Growth star"
     with language("zh_CN"):
-        assert export.honours_frame(built).row(0)[0] == "增长之星"
+        assert documents.honours_frame(built).row(0)[0] == "增长之星"
     august = pack.build(engine, registry, mgr, mgr.person_id, "2026-08", today=AS_OF)
     assert august.honours_source == "computed"
 
@@ -215,18 +215,18 @@ def test_pack_documents(demo_db) -> None:
     mgr = viewer(engine, "manager")
     built = pack.build(engine, MetricRegistry(make_host()), mgr, mgr.person_id, MONTH, today=AS_OF)
     revenue = built.result("revenue")["value"]
-    html = export.pack_html(built)
+    html = documents.pack_html(built)
     assert html.startswith("<!DOCTYPE html>") and "@media print" in html
     assert built.team_name in html and money(revenue) in html and "Honours" in html
-    markdown = export.pack_markdown(built)
+    markdown = documents.pack_markdown(built)
     assert f"# Monthly review · team of {built.team_name} · {MONTH}" in markdown
     assert "| Metric | Result | Target |" in markdown
-    sheets = pl.read_excel(io.BytesIO(export.pack_xlsx(built)), sheet_id=0)
+    sheets = pl.read_excel(io.BytesIO(documents.pack_xlsx(built)), sheet_id=0)
     assert {"Results vs target", "Honours"} <= set(sheets)
     results = sheets["Results vs target"]
     assert results.filter(pl.col("Metric") == "Revenue")["Result"].item() == pytest.approx(revenue)
     with language("zh_CN"):
-        chinese = export.pack_html(built)
+        chinese = documents.pack_html(built)
     assert "月度复盘" in chinese and "业绩与目标对比" in chinese
 
 
@@ -244,7 +244,7 @@ def test_weekly_digest_against_the_orders(demo_db) -> None:
     assert built.top_sellers["person_id"][0] == best
     assert set(built.meetings["event_date"]) <= {D(2026, 10, 12 + i) for i in range(7)}
     assert built.meetings.height >= 1
-    text_md = export.digest_markdown(built, "朱")
+    text_md = documents.digest_markdown(built, "朱")
     assert money(built.revenue) in text_md and "## Action items" in text_md
 
 

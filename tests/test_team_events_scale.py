@@ -21,12 +21,13 @@ from command_center.db.models import Person
 from command_center.metrics import MetricRegistry, total
 from command_center.org.scope import Viewer
 from command_center.periods import Period, parse_period
-from plugins.team_events import digest, pack, queries
-from plugins.team_events.actions.common import team_members
+from plugins.team_events import queries
 from plugins.team_events.logic import comms, review
 from plugins.team_events.models import Event
+from plugins.team_events.queries import digest, pack
+from plugins.team_events.queries.teams import team_members
 from tests.conftest import AS_OF, Db, make_host
-from tests.test_team_events_fixtures import viewer
+from tests.fixtures_team_events import viewer
 
 pytestmark = pytest.mark.one_backend  # old vs new path in Polars: SQLite suffices
 

@@ -12,7 +12,7 @@ from command_center.db import frames
 from command_center.org.tree import children_map, subtree
 from plugins.team_events import queries
 from plugins.team_events.logic import comms
-from tests.test_team_events_fixtures import viewer
+from tests.fixtures_team_events import viewer
 
 
 def _subtree(engine, root: int) -> set[int]:

@@ -1,7 +1,8 @@
 """Team events: meetings with action items, the monthly review pack, team building,
 announcements and the weekly digest (DOMAIN.md §5).
 
-Hook implementations only; the parts live in the modules beside this one.
+Hook implementations only: each forwards to its room (``ui``, ``metrics``, ``io``,
+``cli``, ``demo``).
 """
 
 from __future__ import annotations
@@ -35,9 +36,9 @@ def register_translations() -> dict[str, dict[str, str]]:
 
 @hookimpl
 def register_metrics() -> list[MetricSpec]:
-    from plugins.team_events.metrics import specs
+    from plugins.team_events.metrics import metric_specs
 
-    return specs()
+    return metric_specs()
 
 
 @hookimpl
@@ -49,16 +50,16 @@ def register_pages() -> list[PageSpec]:
 
 @hookimpl
 def register_home_cards() -> list[HomeCard]:
-    from plugins.team_events.ui import cards
+    from plugins.team_events.ui.cards import home_cards
 
-    return cards()
+    return home_cards()
 
 
 @hookimpl
 def register_exporters() -> list[ExportKind]:
-    from plugins.team_events.kinds import exporters
+    from plugins.team_events.io import EXPORTS
 
-    return exporters()
+    return list(EXPORTS)
 
 
 @hookimpl

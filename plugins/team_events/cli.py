@@ -24,8 +24,9 @@ def register(app: typer.Typer) -> None:
         """Write a team's monthly review pack (HTML, XLSX or Markdown)."""
         from command_center import runtime
         from command_center.cli import current_viewer, fail
-        from plugins.team_events import export, pack
-        from plugins.team_events.actions import TeamEventsError
+        from plugins.team_events.errors import TeamEventsError
+        from plugins.team_events.io import documents
+        from plugins.team_events.queries import pack
 
         suffix = out.suffix.lower()
         if suffix not in (".html", ".xlsx", ".md"):
@@ -36,9 +37,11 @@ def register(app: typer.Typer) -> None:
             key = getattr(exc, "key", None)
             fail(t(key, **getattr(exc, "params", {})) if key else str(exc))
         if suffix == ".xlsx":
-            out.write_bytes(export.pack_xlsx(built))
+            out.write_bytes(documents.pack_xlsx(built))
         else:
-            text = export.pack_html(built) if suffix == ".html" else export.pack_markdown(built)
+            text = (
+                documents.pack_html(built) if suffix == ".html" else documents.pack_markdown(built)
+            )
             out.write_text(text, encoding="utf-8")
         typer.echo(t("team_events.cli.written", file=str(out)))
 
@@ -52,8 +55,9 @@ def register(app: typer.Typer) -> None:
         from command_center import runtime
         from command_center.cli import current_viewer, fail
         from command_center.db import frames
-        from plugins.team_events import digest, export
-        from plugins.team_events.actions import TeamEventsError
+        from plugins.team_events.errors import TeamEventsError
+        from plugins.team_events.io import documents
+        from plugins.team_events.queries import digest
 
         try:
             day = dt.date.fromisoformat(week) if week else dt.date.today()
@@ -63,5 +67,5 @@ def register(app: typer.Typer) -> None:
             fail(t(key, **getattr(exc, "params", {})) if key else str(exc))
         people = frames.all_people(runtime.engine())
         name = dict(people.select("person_id", "name").iter_rows()).get(team, str(team))
-        out.write_text(export.digest_markdown(built, name), encoding="utf-8")
+        out.write_text(documents.digest_markdown(built, name), encoding="utf-8")
         typer.echo(t("team_events.cli.written", file=str(out)))

@@ -28,7 +28,7 @@ def actions_on_time(q: MetricQuery) -> pl.DataFrame:
     return _in_window(items.on_time_facts(queries.metric_actions(q.engine), today()), q)
 
 
-def specs() -> list[MetricSpec]:
+def metric_specs() -> list[MetricSpec]:
     return [
         MetricSpec(
             "meeting_attendance",

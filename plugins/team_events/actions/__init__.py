@@ -1,7 +1,6 @@
 """Writes: one ``write_session`` per user action, audited; refusals raise TeamEventsError."""
 
 from plugins.team_events.actions.budget import add_spend, set_budget
-from plugins.team_events.actions.common import TeamEventsError
 from plugins.team_events.actions.comms import allowed_regions, mark_read, post
 from plugins.team_events.actions.events import (
     NewEvent,
@@ -12,6 +11,8 @@ from plugins.team_events.actions.events import (
     schedule,
 )
 from plugins.team_events.actions.items import add_action, update_action
+from plugins.team_events.actions.rules import save_rules
+from plugins.team_events.errors import TeamEventsError
 
 __all__ = [
     "NewEvent",
@@ -25,6 +26,7 @@ __all__ = [
     "post",
     "record_attendance",
     "save_minutes",
+    "save_rules",
     "schedule",
     "set_budget",
     "update_action",

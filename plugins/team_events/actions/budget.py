@@ -9,7 +9,7 @@ from sqlalchemy import Engine, func, select
 from command_center.db.audit import audit
 from command_center.db.engine import write_session
 from command_center.org.scope import Viewer
-from plugins.team_events.actions.common import (
+from plugins.team_events.actions.guards import (
     TeamEventsError,
     check_team,
     clean_text,

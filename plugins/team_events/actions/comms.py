@@ -12,7 +12,7 @@ from command_center.db.audit import audit
 from command_center.db.engine import read_session, write_session
 from command_center.org.scope import Viewer
 from plugins.team_events import queries
-from plugins.team_events.actions.common import (
+from plugins.team_events.actions.guards import (
     MAX_TEXT,
     TeamEventsError,
     check_team,

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from command_center.db.audit import audit
 from command_center.db.engine import write_session
 from command_center.org.scope import Viewer
-from plugins.team_events.actions.common import (
+from plugins.team_events.actions.guards import (
     MAX_TEXT,
     TeamEventsError,
     check_team,

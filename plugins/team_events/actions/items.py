@@ -10,7 +10,7 @@ from command_center.db.audit import audit
 from command_center.db.engine import write_session
 from command_center.org.scope import Viewer
 from command_center.types import LEADER_ROLES
-from plugins.team_events.actions.common import (
+from plugins.team_events.actions.guards import (
     TeamEventsError,
     clean_text,
     managed_event,

@@ -14,11 +14,10 @@ from dataclasses import dataclass
 
 import numpy as np
 import polars as pl
-from sqlalchemy import func, select
-from sqlalchemy.orm import Session
 
 from command_center.db.bulk import bulk_insert
 from command_center.db.engine import write_session
+from command_center.db.ids import next_id
 from command_center.types import DemoContext
 from plugins.team_events.demo.extras import seed_announcements, seed_building
 from plugins.team_events.demo.meetings import Rows, seed_meetings
@@ -99,21 +98,17 @@ def generate(
     }
 
 
-def _next_id(session: Session, column: object) -> int:
-    return int(session.scalar(select(func.max(column))) or 0) + 1  # type: ignore[call-overload]
-
-
 def seed(ctx: DemoContext) -> None:
     """Generate and store the demo rows in one transaction."""
     seed_value = ctx.rng.randrange(2**32)
     with write_session(ctx.engine) as session:
         starts = Starts(
-            event=_next_id(session, Event.event_id),
-            series=_next_id(session, EventSeries.series_id),
-            action=_next_id(session, ActionItem.action_id),
-            update=_next_id(session, ActionUpdate.update_id),
-            spend=_next_id(session, Spend.spend_id),
-            announcement=_next_id(session, Announcement.announcement_id),
+            event=next_id(session, Event.event_id),
+            series=next_id(session, EventSeries.series_id),
+            action=next_id(session, ActionItem.action_id),
+            update=next_id(session, ActionUpdate.update_id),
+            spend=next_id(session, Spend.spend_id),
+            announcement=next_id(session, Announcement.announcement_id),
         )
         data = generate(ctx.people, ctx.customers, ctx.as_of, seed_value, starts)
         for name, model in TABLES.items():

@@ -1,4 +1,4 @@
-"""A month calendar grid of events (for an Altair chart) and list views."""
+"""A month calendar grid of events (for an Altair chart), list views, scheduling defaults."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ import datetime as dt
 import polars as pl
 
 from command_center.periods import month_end
+from plugins.team_events.logic.attendance import MEETING_KINDS
 
 
 def month_grid(events: pl.DataFrame, month: dt.date) -> pl.DataFrame:
@@ -53,3 +54,29 @@ def upcoming(events: pl.DataFrame, today: dt.date, days: int = 14) -> pl.DataFra
         pl.col("event_date").is_between(today, today + dt.timedelta(days=days))
         & (pl.col("status") != "cancelled")
     ).sort("event_date", "start_time", "event_id")
+
+
+def nearest_meeting(meetings: pl.DataFrame, day: dt.date) -> int | None:
+    """The meeting to open by default: the latest one up to ``day``, else the next one."""
+    if meetings.is_empty():
+        return None
+    past = meetings.filter(pl.col("event_date") <= day)
+    if past.height:
+        return int(past.sort("event_date", "start_time", "event_id")["event_id"][-1])
+    return int(meetings.sort("event_date", "start_time", "event_id")["event_id"][0])
+
+
+def meetings_only(events: pl.DataFrame) -> pl.DataFrame:
+    return events.filter(pl.col("kind").is_in(MEETING_KINDS))
+
+
+def next_monday(day: dt.date) -> dt.date:
+    """The Monday after ``day`` (a week later when ``day`` is a Monday)."""
+    return day + dt.timedelta(days=(7 - day.weekday()) % 7 or 7)
+
+
+def invitees(whole: bool, members: list[int], chosen: list[int]) -> tuple[int, ...] | None:
+    """``None`` (the whole team), the team and the people chosen, or only those chosen."""
+    if not chosen:
+        return None
+    return tuple(sorted(set(chosen) | set(members))) if whole else tuple(sorted(chosen))

@@ -1,8 +1,8 @@
-"""The plugin's pages and home cards (Streamlit only in this package)."""
+"""The plugin's pages (Streamlit only in this package); home cards in :mod:`.cards`."""
 
 from __future__ import annotations
 
-from command_center.types import BUSINESS_ROLES, LEADER_ROLES, HomeCard, PageSpec
+from command_center.types import BUSINESS_ROLES, LEADER_ROLES, PageSpec
 
 
 def pages() -> list[PageSpec]:
@@ -72,26 +72,5 @@ def pages() -> list[PageSpec]:
             LEADER_ROLES,
             ":material/celebration:",
             70,
-        ),
-    ]
-
-
-def cards() -> list[HomeCard]:
-    from plugins.team_events.ui import home_cards as home
-
-    return [
-        HomeCard(
-            "team-events-overdue",
-            "team_events.card.overdue_title",
-            home.overdue_card,
-            BUSINESS_ROLES,
-            40,
-        ),
-        HomeCard(
-            "team-events-unread",
-            "team_events.card.unread_title",
-            home.unread_card,
-            BUSINESS_ROLES,
-            41,
         ),
     ]

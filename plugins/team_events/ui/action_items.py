@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
-import altair as alt
 import polars as pl
 import streamlit as st
 
 from command_center.context import PageContext
 from command_center.i18n import labels_now, t
 from command_center.metrics import total
-from command_center.ui import COLORS, chart, page_header, table_with_download
+from command_center.ui import chart, page_header, table_with_download
 from command_center.ui.widgets import Kpi, kpi_row
-from plugins.team_events import queries
+from plugins.team_events import charts, queries
 from plugins.team_events.logic import items
-from plugins.team_events.ui.common import leads, names, show_flash, today
+from plugins.team_events.ui.controls import leads, show_flash, today
+from plugins.team_events.ui.labels import names
 from plugins.team_events.ui.meetings import action_rows, update_form
 
 VIEWS = ("open", "overdue", "closed", "all")
@@ -119,26 +119,7 @@ def _chart(ctx: PageContext, acts: pl.DataFrame) -> None:
     )
     data = per_owner.filter(pl.col("owner").is_in(top["owner"].implode()))
     st.subheader(t("team_events.actions.by_owner"))
-    spec = (
-        alt.Chart(data)
-        .mark_bar()
-        .encode(
-            y=alt.Y("owner:N", sort="-x", title=None),
-            x=alt.X("items:Q", title=t("team_events.actions.count")),
-            color=alt.Color(
-                "state:N",
-                title=None,
-                scale=alt.Scale(
-                    domain=[t("team_events.actions.on_track"), t("team_events.actions.overdue")],
-                    range=[COLORS["secondary"], COLORS["bad"]],
-                ),
-            ),
-            tooltip=[
-                alt.Tooltip("owner:N", title=t("team_events.action.owner")),
-                alt.Tooltip("state:N", title=t("team_events.action.status")),
-                alt.Tooltip("items:Q", title=t("team_events.actions.count")),
-            ],
-        )
-        .properties(height=min(420, 28 * top.height + 40))
+    spec = charts.owners_chart(
+        data, t("team_events.actions.on_track"), t("team_events.actions.overdue"), top.height
     )
     chart(spec)

@@ -2,33 +2,22 @@
 
 from __future__ import annotations
 
-import altair as alt
 import polars as pl
 import streamlit as st
 
 from command_center.context import PageContext
-from command_center.db.engine import write_session
 from command_center.i18n import labels_now, money, t
-from command_center.plugin_settings import save_settings
-from command_center.ui import COLORS, chart, page_header, table_with_download
+from command_center.ui import chart, page_header, table_with_download
 from command_center.ui.widgets import Kpi, kpi_row, money_column, percent_column
-from plugins.team_events import actions, queries
+from plugins.team_events import actions, charts, queries
 from plugins.team_events.actions.budget import BUDGET_ROLES
-from plugins.team_events.actions.common import team_members
+from plugins.team_events.errors import TeamEventsError
 from plugins.team_events.logic import budget
 from plugins.team_events.models import SPEND_CATEGORIES
-from plugins.team_events.settings import PLUGIN, TeamEventsSettings, load
-from plugins.team_events.ui.common import (
-    dates_as_text,
-    event_label,
-    kind_label,
-    names,
-    run_action,
-    show_flash,
-    team_label,
-    team_options,
-    today,
-)
+from plugins.team_events.queries.teams import team_members
+from plugins.team_events.settings import TeamEventsSettings, load
+from plugins.team_events.ui.controls import error_text, run_action, show_flash, team_options, today
+from plugins.team_events.ui.labels import dates_as_text, event_label, kind_label, names, team_label
 
 BUILDING_KINDS = ("outdoor", "dinner", "custom")
 
@@ -98,29 +87,7 @@ def _chart(ctx: PageContext, use: pl.DataFrame) -> None:
             top.select("team", pl.col("spent").alias("value"), pl.lit(spent_label).alias("series")),
         ]
     )
-    spec = (
-        alt.Chart(long)
-        .mark_bar()
-        .encode(
-            y=alt.Y("team:N", sort="-x", title=None, axis=alt.Axis(labelLimit=260)),
-            yOffset="series:N",
-            x=alt.X("value:Q", title=t("team_events.building.amount")),
-            color=alt.Color(
-                "series:N",
-                title=None,
-                scale=alt.Scale(
-                    domain=[budget_label, spent_label], range=[COLORS["target"], COLORS["primary"]]
-                ),
-            ),
-            tooltip=[
-                alt.Tooltip("team:N", title=t("team_events.team")),
-                alt.Tooltip("series:N", title=t("team_events.pack.series")),
-                alt.Tooltip("value:Q", title=t("team_events.building.amount"), format=",.0f"),
-            ],
-        )
-        .properties(height=min(520, 34 * top.height + 40))
-    )
-    chart(spec)
+    chart(charts.budget_chart(long, budget_label, spent_label, top.height))
 
 
 def _table(ctx: PageContext, use: pl.DataFrame) -> None:
@@ -267,6 +234,9 @@ def _rules_form(ctx: PageContext) -> None:
     except ValueError:
         st.error(t("team_events.error.time", value=start))
         return
-    with write_session(ctx.engine) as session:
-        save_settings(session, PLUGIN, values, ctx.actor)
+    try:
+        actions.save_rules(ctx.engine, ctx.viewer, values, ctx.actor)
+    except TeamEventsError as exc:
+        st.error(error_text(exc))
+        return
     st.success(t("team_events.rules.saved"))

@@ -4,31 +4,26 @@ from __future__ import annotations
 
 import datetime as dt
 
-import altair as alt
 import polars as pl
 import streamlit as st
 
 from command_center.context import PageContext
 from command_center.i18n import labels_now, percent, t
 from command_center.periods import month_end
-from command_center.ui import COLORS, chart, data_table, page_header, table_with_download
+from command_center.ui import chart, data_table, page_header, table_with_download
 from command_center.ui.widgets import Kpi, kpi_row
-from plugins.team_events import actions, queries
+from plugins.team_events import actions, charts, queries
 from plugins.team_events.logic import attendance, calendar, recurrence
 from plugins.team_events.models import ATTENDANCE, EVENT_KINDS
 from plugins.team_events.ui import schedule
-from plugins.team_events.ui.common import (
+from plugins.team_events.ui.controls import leads, pick_month, run_action, show_flash, today
+from plugins.team_events.ui.labels import (
     dates_as_text,
     event_label,
     kind_label,
-    leads,
     names,
-    pick_month,
-    run_action,
-    show_flash,
     status_label,
     team_label,
-    today,
 )
 
 
@@ -96,27 +91,7 @@ def _grid(shown: pl.DataFrame, month: dt.date) -> None:
         .alias("text"),
         pl.col("date").dt.strftime("%Y-%m-%d").alias("iso"),
     ).drop("kinds")
-    base = alt.Chart(data).encode(
-        x=alt.X("wd:N", sort=weekdays, title=None, axis=alt.Axis(orient="top", labelAngle=0)),
-        y=alt.Y("week:O", axis=None),
-    )
-    cells = base.mark_rect(stroke="white", strokeWidth=2).encode(
-        color=alt.Color(
-            "events:Q",
-            scale=alt.Scale(
-                domain=[0, max(3, int(data["events"].max() or 0))],
-                range=["#f5f5f5", COLORS["primary"]],
-            ),
-            legend=None,
-        ),
-        tooltip=[
-            alt.Tooltip("iso:N", title=t("team_events.date")),
-            alt.Tooltip("events:Q", title=t("team_events.calendar.kpi_events")),
-            alt.Tooltip("label:N", title=t("team_events.title_field")),
-        ],
-    )
-    labels = base.mark_text(fontSize=13).encode(text="text:N")
-    chart((cells + labels).properties(height=60 * (int(data["week"].max() or 0) + 1)))
+    chart(charts.month_chart(data, weekdays))
     st.caption(t("team_events.calendar.hint"))
 
 

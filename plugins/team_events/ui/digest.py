@@ -11,16 +11,11 @@ from command_center.context import PageContext
 from command_center.i18n import get_language, labels_now, money, percent, t
 from command_center.ui import data_table, page_header
 from command_center.ui.widgets import Kpi, kpi_row
-from plugins.team_events import digest, export
+from plugins.team_events.io import documents
 from plugins.team_events.logic.recurrence import week_start
-from plugins.team_events.ui.common import (
-    dates_as_text,
-    in_language,
-    kind_label,
-    pick_team,
-    team_label,
-    today,
-)
+from plugins.team_events.queries import digest
+from plugins.team_events.ui.controls import in_language, pick_team, today
+from plugins.team_events.ui.labels import dates_as_text, kind_label, team_label
 
 WEEKS = 12
 
@@ -132,7 +127,7 @@ def render(ctx: PageContext) -> None:
     st.markdown(t("team_events.digest.spend_line", amount=money(built.spend)))
     st.download_button(
         t("team_events.digest.download"),
-        in_language(get_language(), lambda: export.digest_markdown(built, team_name)),
+        in_language(get_language(), lambda: documents.digest_markdown(built, team_name)),
         file_name=f"digest_{team}_{built.week_start.isoformat()}.md",
         mime="text/markdown",
         key="team_events_dg_md",

@@ -12,22 +12,13 @@ from command_center.i18n import labels_now, t
 from command_center.ui import page_header, table_with_download
 from command_center.ui.widgets import Kpi, kpi_row
 from plugins.team_events import actions, queries
-from plugins.team_events.actions.common import team_members
 from plugins.team_events.logic import attendance, items
+from plugins.team_events.logic.calendar import meetings_only, nearest_meeting
 from plugins.team_events.models import ACTION_STATUSES
+from plugins.team_events.queries.teams import team_members
 from plugins.team_events.settings import load
-from plugins.team_events.ui.common import (
-    dates_as_text,
-    event_label,
-    leads,
-    meetings_only,
-    names,
-    nearest_meeting,
-    run_action,
-    show_flash,
-    team_label,
-    today,
-)
+from plugins.team_events.ui.controls import leads, run_action, show_flash, today
+from plugins.team_events.ui.labels import dates_as_text, event_label, names, team_label
 
 
 def render(ctx: PageContext) -> None:

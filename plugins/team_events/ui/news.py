@@ -2,27 +2,18 @@
 
 from __future__ import annotations
 
-import altair as alt
 import polars as pl
 import streamlit as st
 
 from command_center.context import PageContext
 from command_center.db import frames
 from command_center.i18n import labels_now, percent, t
-from command_center.ui import COLORS, chart, page_header, table_with_download
+from command_center.ui import chart, page_header, table_with_download
 from command_center.ui.widgets import Kpi, kpi_row
-from plugins.team_events import actions, queries
+from plugins.team_events import actions, charts, queries
 from plugins.team_events.logic import comms
-from plugins.team_events.ui.common import (
-    dates_as_text,
-    leads,
-    names,
-    run_action,
-    show_flash,
-    team_label,
-    team_options,
-    today,
-)
+from plugins.team_events.ui.controls import leads, run_action, show_flash, team_options, today
+from plugins.team_events.ui.labels import dates_as_text, names, team_label
 
 INBOX_SIZE = 30
 
@@ -159,22 +150,7 @@ def _tracking(
         ]
     )
     data = joined.head(15).select("title", "read_rate")
-    spec = (
-        alt.Chart(data)
-        .mark_bar(color=COLORS["primary"])
-        .encode(
-            y=alt.Y("title:N", sort="-x", title=None),
-            x=alt.X(
-                "read_rate:Q", title=t("team_events.news.read_rate"), axis=alt.Axis(format="%")
-            ),
-            tooltip=[
-                alt.Tooltip("title:N", title=t("team_events.title_field")),
-                alt.Tooltip("read_rate:Q", title=t("team_events.news.read_rate"), format=".0%"),
-            ],
-        )
-        .properties(height=min(400, 26 * data.height + 40))
-    )
-    chart(spec)
+    chart(charts.read_rate_chart(data))
     table_with_download(dates_as_text(table), "announcement_reads", "team_events_news_reads")
     ids = joined["announcement_id"].to_list()
     titles = dict(joined.select("announcement_id", "title").iter_rows())

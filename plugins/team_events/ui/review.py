@@ -4,19 +4,20 @@ from __future__ import annotations
 
 import datetime as dt
 
-import altair as alt
 import polars as pl
 import streamlit as st
 
 from command_center.context import PageContext
 from command_center.i18n import get_language, labels_now, t
 from command_center.periods import add_months
-from command_center.ui import COLORS, chart, data_table, page_header
+from command_center.ui import chart, data_table, page_header
 from command_center.ui.widgets import Kpi, kpi_delta, kpi_row
-from plugins.team_events import export, pack
-from plugins.team_events.actions import TeamEventsError
+from plugins.team_events import charts
+from plugins.team_events.errors import TeamEventsError
+from plugins.team_events.io import documents
+from plugins.team_events.queries import pack
 from plugins.team_events.settings import load
-from plugins.team_events.ui.common import error_text, in_language, pick_team, today
+from plugins.team_events.ui.controls import error_text, in_language, pick_team, today
 
 KPI_KEYS = ("revenue", "profit", "attainment", "growth", "new_customers", "win_rate")
 
@@ -64,27 +65,27 @@ def render(ctx: PageContext) -> None:
 
 def show(built: pack.Pack) -> None:
     """The pack on screen, in the order of the meeting, with its downloads."""
-    st.header(export.title(built))
-    st.caption(export.subtitle(built))
+    st.header(documents.title(built))
+    st.caption(documents.subtitle(built))
     _downloads(built)
     _kpis(built)
     st.subheader(t("team_events.pack.results"))
-    _table(export.results_frame(built))
+    _table(documents.results_frame(built))
     st.subheader(t("team_events.pack.members"))
     _members_chart(built)
-    _table(export.members_frame(built))
+    _table(documents.members_frame(built))
     up, down = st.columns(2)
     with up:
         st.subheader(t("team_events.pack.top_movers"))
-        _table(export.movers_frame(built.top_movers))
+        _table(documents.movers_frame(built.top_movers))
     with down:
         st.subheader(t("team_events.pack.bottom_movers"))
-        _table(export.movers_frame(built.bottom_movers))
+        _table(documents.movers_frame(built.bottom_movers))
     st.subheader(t("team_events.pack.honours"))
     _honours(built)
     st.subheader(t("team_events.pack.next_targets", month=built.next_month))
-    _table(export.next_targets_frame(built))
-    people = export.person_targets_frame(built)
+    _table(documents.next_targets_frame(built))
+    people = documents.person_targets_frame(built)
     if people.height:
         with st.expander(t("team_events.pack.person_targets")):
             config = {
@@ -92,7 +93,7 @@ def show(built: pack.Pack) -> None:
             }
             data_table(people, column_config=config)
     st.subheader(t("team_events.pack.meetings"))
-    for line in export.meetings_lines(built):
+    for line in documents.meetings_lines(built):
         st.markdown(f"- {line}")
 
 
@@ -129,29 +130,7 @@ def _members_chart(built: pack.Pack) -> None:
             data.select("name", pl.col("target").alias("value"), pl.lit(target).alias("series")),
         ]
     ).drop_nulls("value")
-    spec = (
-        alt.Chart(long)
-        .mark_bar()
-        .encode(
-            x=alt.X("name:N", sort="-y", title=None),
-            xOffset="series:N",
-            y=alt.Y("value:Q", title=revenue),
-            color=alt.Color(
-                "series:N",
-                title=None,
-                scale=alt.Scale(
-                    domain=[revenue, target], range=[COLORS["primary"], COLORS["target"]]
-                ),
-            ),
-            tooltip=[
-                alt.Tooltip("name:N", title=t("team_events.pack.name")),
-                alt.Tooltip("series:N", title=t("team_events.pack.series")),
-                alt.Tooltip("value:Q", title=t("team_events.pack.value"), format=",.0f"),
-            ],
-        )
-        .properties(height=280)
-    )
-    chart(spec)
+    chart(charts.members_chart(long, revenue, target))
 
 
 def _honours(built: pack.Pack) -> None:
@@ -161,7 +140,7 @@ def _honours(built: pack.Pack) -> None:
         "none": "team_events.pack.honours_none",
     }[built.honours_source]
     st.caption(t(note))
-    frame = export.honours_frame(built)
+    frame = documents.honours_frame(built)
     if frame.is_empty():
         return
     columns = st.columns(min(4, frame.height))
@@ -177,7 +156,7 @@ def _downloads(built: pack.Pack) -> None:
     html, xlsx, md = st.columns(3)
     html.download_button(
         t("team_events.pack.download_html"),
-        in_language(lang, lambda: export.pack_html(built)),
+        in_language(lang, lambda: documents.pack_html(built)),
         file_name=f"{stem}.html",
         mime="text/html",
         key="team_events_rv_html",
@@ -185,7 +164,7 @@ def _downloads(built: pack.Pack) -> None:
     )
     xlsx.download_button(
         t("team_events.pack.download_xlsx"),
-        in_language(lang, lambda: export.pack_xlsx(built)),
+        in_language(lang, lambda: documents.pack_xlsx(built)),
         file_name=f"{stem}.xlsx",
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         key="team_events_rv_xlsx",
@@ -193,7 +172,7 @@ def _downloads(built: pack.Pack) -> None:
     )
     md.download_button(
         t("team_events.pack.download_md"),
-        in_language(lang, lambda: export.pack_markdown(built)),
+        in_language(lang, lambda: documents.pack_markdown(built)),
         file_name=f"{stem}.md",
         mime="text/markdown",
         key="team_events_rv_md",

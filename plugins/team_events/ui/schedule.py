@@ -10,23 +10,14 @@ import streamlit as st
 from command_center.context import PageContext
 from command_center.i18n import labels_now, t
 from plugins.team_events import actions
-from plugins.team_events.actions.common import team_members
+from plugins.team_events.logic.calendar import invitees, next_monday
 from plugins.team_events.models import EVENT_KINDS
+from plugins.team_events.queries.teams import team_members
 from plugins.team_events.settings import load
-from plugins.team_events.ui.common import kind_label, names, pick_team, run_action, today
+from plugins.team_events.ui.controls import pick_team, run_action, today
+from plugins.team_events.ui.labels import kind_label, names
 
 RECURRENCE_OPTIONS = ("none", "weekly", "monthly")
-
-
-def next_monday(day: dt.date) -> dt.date:
-    return day + dt.timedelta(days=(7 - day.weekday()) % 7 or 7)
-
-
-def invitees(whole: bool, members: list[int], chosen: list[int]) -> tuple[int, ...] | None:
-    """``None`` (the whole team), the team and the people chosen, or only those chosen."""
-    if not chosen:
-        return None
-    return tuple(sorted(set(chosen) | set(members))) if whole else tuple(sorted(chosen))
 
 
 def render(ctx: PageContext) -> None:

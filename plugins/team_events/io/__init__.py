@@ -1,4 +1,5 @@
-"""Export kinds (``command-center export KIND FILE``), read through the scoped queries."""
+"""What the plugin exports: ``EXPORTS`` (``command-center export KIND FILE``), read through
+the scoped queries; the review pack and digest as documents are in :mod:`.documents`."""
 
 from __future__ import annotations
 
@@ -47,9 +48,8 @@ def _events(engine: Engine, viewer: Viewer) -> pl.DataFrame:
     )
 
 
-def exporters() -> list[ExportKind]:
-    return [
-        ExportKind("team_events_actions", _actions, "Action items"),
-        ExportKind("team_events_attendance", _attendance, "Meeting attendance"),
-        ExportKind("team_events_events", _events, "Team events"),
-    ]
+EXPORTS: list[ExportKind] = [
+    ExportKind("team_events_actions", _actions, "Action items"),
+    ExportKind("team_events_attendance", _attendance, "Meeting attendance"),
+    ExportKind("team_events_events", _events, "Team events"),
+]

@@ -10,9 +10,9 @@ from sqlalchemy import Engine
 from command_center.db import frames
 from command_center.org.scope import Viewer
 from plugins.team_events import queries
-from plugins.team_events.actions.common import check_team, team_members
 from plugins.team_events.logic import attendance, comms, items
 from plugins.team_events.logic.recurrence import week_start
+from plugins.team_events.queries.teams import check_team, team_members
 
 
 def build(

@@ -7,9 +7,11 @@ import streamlit as st
 
 from command_center.context import PageContext
 from command_center.i18n import t
+from command_center.types import BUSINESS_ROLES, HomeCard
 from plugins.team_events import queries
 from plugins.team_events.logic import comms, items
-from plugins.team_events.ui.common import leads, names, today
+from plugins.team_events.ui.controls import leads, today
+from plugins.team_events.ui.labels import names
 
 SHOWN = 5
 
@@ -54,3 +56,22 @@ def unread_card(ctx: PageContext) -> None:
     titles = rows.filter(pl.col("announcement_id").is_in(unread.implode()))
     for row in titles.head(3).iter_rows(named=True):
         st.markdown(f"- {row['published_on']} · {row['title']}")
+
+
+def home_cards() -> list[HomeCard]:
+    return [
+        HomeCard(
+            "team-events-overdue",
+            "team_events.card.overdue_title",
+            overdue_card,
+            BUSINESS_ROLES,
+            40,
+        ),
+        HomeCard(
+            "team-events-unread",
+            "team_events.card.unread_title",
+            unread_card,
+            BUSINESS_ROLES,
+            41,
+        ),
+    ]

@@ -16,9 +16,11 @@ import datetime as dt
 
 import polars as pl
 from sqlalchemy import Engine, func, select
+from sqlalchemy.sql.elements import ColumnElement
 
 from command_center.db import frames
 from command_center.db.models import OrderLine, Person
+from command_center.db.tables import polars_schema, read_table
 from command_center.org.scope import Viewer
 from command_center.org.tree import closure
 from command_center.types import LEADER_ROLES
@@ -36,68 +38,49 @@ from plugins.team_events.models import (
     Spend,
 )
 
-EVENT_SCHEMA: dict[str, pl.DataType] = {
-    "event_id": pl.Int64(),
-    "series_id": pl.Int64(),
-    "kind": pl.String(),
-    "title": pl.String(),
-    "team_root": pl.Int64(),
-    "organiser_id": pl.Int64(),
-    "event_date": pl.Date(),
-    "start_time": pl.String(),
-    "duration_minutes": pl.Int64(),
-    "location": pl.String(),
-    "status": pl.String(),
-    "agenda": pl.String(),
-    "notes": pl.String(),
-    "decisions": pl.String(),
-}
+EVENT_COLUMNS = (
+    "event_id",
+    "series_id",
+    "kind",
+    "title",
+    "team_root",
+    "organiser_id",
+    "event_date",
+    "start_time",
+    "duration_minutes",
+    "location",
+    "status",
+    "agenda",
+    "notes",
+    "decisions",
+)
+EVENT_SCHEMA = polars_schema(Event, EVENT_COLUMNS)
+# An invitation with its event's date, kind, status and team.
 INVITATION_SCHEMA: dict[str, pl.DataType] = {
-    "event_id": pl.Int64(),
-    "person_id": pl.Int64(),
-    "attendance": pl.String(),
-    "event_date": pl.Date(),
-    "kind": pl.String(),
-    "status": pl.String(),
-    "team_root": pl.Int64(),
+    **polars_schema(Invitee, ["event_id", "person_id", "attendance"]),
+    **polars_schema(Event, ["event_date", "kind", "status", "team_root"]),
 }
-SERIES_SCHEMA: dict[str, pl.DataType] = {
-    "series_id": pl.Int64(),
-    "kind": pl.String(),
-    "title": pl.String(),
-    "team_root": pl.Int64(),
-    "recurrence": pl.String(),
-    "every": pl.Int64(),
-    "first_date": pl.Date(),
-    "until_date": pl.Date(),
-    "occurrences": pl.Int64(),
-}
-UPDATE_SCHEMA: dict[str, pl.DataType] = {
-    "update_id": pl.Int64(),
-    "action_id": pl.Int64(),
-    "event_id": pl.Int64(),
-    "on_date": pl.Date(),
-    "status": pl.String(),
-    "note": pl.String(),
-    "actor": pl.String(),
-}
-BUDGET_SCHEMA: dict[str, pl.DataType] = {
-    "team_root": pl.Int64(),
-    "year": pl.Int64(),
-    "amount": pl.Float64(),
-}
+SERIES_COLUMNS = (
+    "series_id",
+    "kind",
+    "title",
+    "team_root",
+    "recurrence",
+    "every",
+    "first_date",
+    "until_date",
+    "occurrences",
+)
+SERIES_SCHEMA = polars_schema(EventSeries, SERIES_COLUMNS)
+UPDATE_COLUMNS = ("update_id", "action_id", "event_id", "on_date", "status", "note", "actor")
+UPDATE_SCHEMA = polars_schema(ActionUpdate, UPDATE_COLUMNS)
+BUDGET_COLUMNS = ("team_root", "year", "amount")
+BUDGET_SCHEMA = polars_schema(Budget, BUDGET_COLUMNS)
+SPEND_COLUMNS = ("spend_id", "event_id", "amount", "category", "note", "spent_on", "recorded_by")
+# A spend line with its event's team, date, title and kind.
 SPEND_SCHEMA: dict[str, pl.DataType] = {
-    "spend_id": pl.Int64(),
-    "event_id": pl.Int64(),
-    "amount": pl.Float64(),
-    "category": pl.String(),
-    "note": pl.String(),
-    "spent_on": pl.Date(),
-    "recorded_by": pl.String(),
-    "team_root": pl.Int64(),
-    "event_date": pl.Date(),
-    "title": pl.String(),
-    "kind": pl.String(),
+    **polars_schema(Spend, SPEND_COLUMNS),
+    **polars_schema(Event, ["team_root", "event_date", "title", "kind"]),
 }
 SMALL_SCOPE = 40  # people: up to this many, the scope goes into SQL (see daily_sales)
 DAILY_SALES_SCHEMA: dict[str, pl.DataType] = {
@@ -106,11 +89,7 @@ DAILY_SALES_SCHEMA: dict[str, pl.DataType] = {
     "revenue": pl.Float64(),
     "lines": pl.Int64(),
 }
-READ_SCHEMA: dict[str, pl.DataType] = {
-    "announcement_id": pl.Int64(),
-    "person_id": pl.Int64(),
-    "read_on": pl.Date(),
-}
+READ_COLUMNS = ("announcement_id", "person_id", "read_on")
 
 
 EVENTS = Event.__tablename__
@@ -120,11 +99,10 @@ ACTION_TABLES = (ActionItem.__tablename__, EVENTS)
 
 # -- unscoped base tables (private: always filtered before leaving this module) ---------
 def _all_events(engine: Engine) -> pl.DataFrame:
-    query = select(*(Event.__table__.c[c] for c in EVENT_SCHEMA))
     return frames.cached(
         engine,
         "team_events:events",
-        lambda: frames.read_frame(engine, query, EVENT_SCHEMA),
+        lambda: read_table(engine, Event, EVENT_COLUMNS),
         tables=(EVENTS,),
     )
 
@@ -179,11 +157,10 @@ def _all_announcements(engine: Engine) -> tuple[pl.DataFrame, pl.DataFrame]:
 
 
 def _all_reads(engine: Engine) -> pl.DataFrame:
-    query = select(Read.announcement_id, Read.person_id, Read.read_on)
     return frames.cached(
         engine,
         "team_events:reads",
-        lambda: frames.read_frame(engine, query, READ_SCHEMA),
+        lambda: read_table(engine, Read, READ_COLUMNS),
         tables=(Read.__tablename__,),
     )
 
@@ -202,6 +179,13 @@ def metric_actions(engine: Engine) -> pl.DataFrame:
 # -- scoped reads -----------------------------------------------------------------------
 def _leads(viewer: Viewer) -> bool:
     return viewer.role in LEADER_ROLES
+
+
+def _teams(model: type[EventSeries] | type[Budget], viewer: Viewer) -> list[ColumnElement[bool]]:
+    """Rows of teams led by someone in the viewer's scope."""
+    if viewer.person_ids is None:
+        return []
+    return [model.team_root.in_(sorted(viewer.person_ids))]
 
 
 def visible_event_ids(engine: Engine, viewer: Viewer) -> pl.Series:
@@ -259,12 +243,13 @@ def action_updates(engine: Engine, viewer: Viewer, action_ids: list[int]) -> pl.
     allowed = actions(engine, viewer).filter(pl.col("action_id").is_in(action_ids))["action_id"]
     if allowed.is_empty():
         return pl.DataFrame(schema=UPDATE_SCHEMA)
-    query = (
-        select(*(ActionUpdate.__table__.c[c] for c in UPDATE_SCHEMA))
-        .where(ActionUpdate.action_id.in_(allowed.to_list()))
-        .order_by(ActionUpdate.update_id)
+    return read_table(
+        engine,
+        ActionUpdate,
+        UPDATE_COLUMNS,
+        where=[ActionUpdate.action_id.in_(allowed.to_list())],
+        order_by=[ActionUpdate.update_id],
     )
-    return frames.read_frame(engine, query, UPDATE_SCHEMA)
 
 
 def series_of(engine: Engine, viewer: Viewer, event_id: int) -> dict[str, object] | None:
@@ -272,10 +257,8 @@ def series_of(engine: Engine, viewer: Viewer, event_id: int) -> dict[str, object
     found = event(engine, viewer, event_id)
     if found is None or found["series_id"] is None:
         return None
-    query = select(*(EventSeries.__table__.c[c] for c in SERIES_SCHEMA)).where(
-        EventSeries.series_id == found["series_id"]
-    )
-    rows = frames.read_frame(engine, query, SERIES_SCHEMA)
+    where = [EventSeries.series_id == found["series_id"]]
+    rows = read_table(engine, EventSeries, SERIES_COLUMNS, where=where)
     return rows.row(0, named=True) if rows.height else None
 
 
@@ -283,20 +266,14 @@ def series(engine: Engine, viewer: Viewer) -> pl.DataFrame:
     """Recurring series of teams in the viewer's scope (leaders only)."""
     if not _leads(viewer):
         return pl.DataFrame(schema=SERIES_SCHEMA)
-    query = select(*(EventSeries.__table__.c[c] for c in SERIES_SCHEMA))
-    if viewer.person_ids is not None:
-        query = query.where(EventSeries.team_root.in_(sorted(viewer.person_ids)))
-    return frames.read_frame(engine, query, SERIES_SCHEMA)
+    return read_table(engine, EventSeries, SERIES_COLUMNS, where=_teams(EventSeries, viewer))
 
 
 def budgets(engine: Engine, viewer: Viewer) -> pl.DataFrame:
     """Budgets of teams led by someone in scope (leaders only)."""
     if not _leads(viewer):
         return pl.DataFrame(schema=BUDGET_SCHEMA)
-    query = select(Budget.team_root, Budget.year, Budget.amount)
-    if viewer.person_ids is not None:
-        query = query.where(Budget.team_root.in_(sorted(viewer.person_ids)))
-    return frames.read_frame(engine, query, BUDGET_SCHEMA)
+    return read_table(engine, Budget, BUDGET_COLUMNS, where=_teams(Budget, viewer))
 
 
 def spend(engine: Engine, viewer: Viewer) -> pl.DataFrame:
@@ -304,7 +281,7 @@ def spend(engine: Engine, viewer: Viewer) -> pl.DataFrame:
     if not _leads(viewer):
         return pl.DataFrame(schema=SPEND_SCHEMA)
     query = select(
-        *(Spend.__table__.c[c] for c in list(SPEND_SCHEMA)[:7]),
+        *(Spend.__table__.c[c] for c in SPEND_COLUMNS),
         Event.team_root,
         Event.event_date,
         Event.title,

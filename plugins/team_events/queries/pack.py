@@ -21,8 +21,9 @@ from command_center.org.tree import closure
 from command_center.periods import Period, parse_period
 from command_center.published import read_published
 from plugins.team_events import queries
-from plugins.team_events.actions.common import TeamEventsError, check_team, team_members
+from plugins.team_events.errors import TeamEventsError
 from plugins.team_events.logic import attendance, items, review
+from plugins.team_events.queries.teams import check_team, team_members
 
 PREFERRED = (
     "revenue",

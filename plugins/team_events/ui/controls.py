@@ -1,4 +1,4 @@
-"""Helpers every page of the plugin shares (Streamlit only in ``ui/``)."""
+"""Controls the pages share: running a write, pickers of team and month, downloads."""
 
 from __future__ import annotations
 
@@ -10,12 +10,11 @@ import polars as pl
 import streamlit as st
 
 from command_center.context import PageContext
-from command_center.db import frames
 from command_center.i18n import labels_now, language, money, t
 from command_center.periods import add_months
 from command_center.types import LEADER_ROLES
-from plugins.team_events.actions import TeamEventsError
-from plugins.team_events.models import MEETING_KINDS
+from plugins.team_events.errors import TeamEventsError
+from plugins.team_events.ui.labels import team_label
 
 KEY = "team_events"
 
@@ -63,11 +62,6 @@ def leads(ctx: PageContext) -> bool:
     return ctx.viewer.role in LEADER_ROLES
 
 
-def names(ctx: PageContext) -> dict[int, str]:
-    people = ctx.people()
-    return dict(people.select("person_id", "name").iter_rows())
-
-
 def team_options(ctx: PageContext, only: set[int] | None = None) -> list[int]:
     """Leaders in scope (each one's subtree is a team), the viewer's own team first.
 
@@ -88,22 +82,6 @@ def team_options(ctx: PageContext, only: set[int] | None = None) -> list[int]:
     return ids
 
 
-def team_label(ctx: PageContext) -> Callable[[int], str]:
-    """ "Team of 张伟 (Supervisor)"; leaders outside the scope are named too (a rep's
-    supervisor, say): a team's name is its leader's, never a rep's row."""
-    people = frames.all_people(ctx.engine).filter(pl.col("level") != "rep")
-    info = {
-        pid: (name, level)
-        for pid, name, level in people.select("person_id", "name", "level").iter_rows()
-    }
-
-    def label(pid: int) -> str:
-        name, level = info.get(pid, (str(pid), "rep"))
-        return t("team_events.team_of", name=name, level=t(f"level.{level}"))
-
-    return label
-
-
 def pick_team(ctx: PageContext, key: str, only: set[int] | None = None) -> int | None:
     """A selectbox of the teams in scope; ``None`` when the viewer leads no team."""
     options = team_options(ctx, only)
@@ -113,25 +91,6 @@ def pick_team(ctx: PageContext, key: str, only: set[int] | None = None) -> int |
     return st.selectbox(
         t("team_events.team"), options, format_func=labels_now(options, team_label(ctx)), key=key
     )
-
-
-def kind_label(kind: str) -> str:
-    return t(f"team_events.kind.{kind}")
-
-
-def status_label(status: str) -> str:
-    return t(f"team_events.status.{status}")
-
-
-def event_label(events: pl.DataFrame, ctx: PageContext) -> Callable[[int], str]:
-    """ "2026-11-09 09:00 · 张伟组周例会 · Team of 张伟 (Supervisor)" for an event id."""
-    team = team_label(ctx)
-    rows = {
-        r["event_id"]: f"{r['event_date'].isoformat()} {r['start_time']} · {r['title']}"
-        f" · {team(r['team_root'])}"
-        for r in events.iter_rows(named=True)
-    }
-    return lambda event_id: rows.get(event_id, str(event_id))
 
 
 def month_options(center: dt.date, back: int = 12, ahead: int = 6) -> list[dt.date]:
@@ -152,20 +111,6 @@ def pick_month(key: str, default: dt.date, back: int = 12, ahead: int = 6) -> dt
     )
 
 
-def nearest_meeting(meetings: pl.DataFrame, day: dt.date) -> int | None:
-    """The meeting to open by default: the latest one up to ``day``, else the next one."""
-    if meetings.is_empty():
-        return None
-    past = meetings.filter(pl.col("event_date") <= day)
-    if past.height:
-        return int(past.sort("event_date", "start_time", "event_id")["event_id"][-1])
-    return int(meetings.sort("event_date", "start_time", "event_id")["event_id"][0])
-
-
-def meetings_only(events: pl.DataFrame) -> pl.DataFrame:
-    return events.filter(pl.col("kind").is_in(MEETING_KINDS))
-
-
 def in_language(lang: str, make: Callable[[], str | bytes]) -> Callable[[], bytes]:
     """A download callable that renders in ``lang`` whenever Streamlit calls it."""
 
@@ -175,9 +120,3 @@ def in_language(lang: str, make: Callable[[], str | bytes]) -> Callable[[], byte
         return out.encode("utf-8") if isinstance(out, str) else out
 
     return run
-
-
-def dates_as_text(frame: pl.DataFrame) -> pl.DataFrame:
-    """Date columns as ``YYYY-MM-DD`` text, so tables never show a midnight time."""
-    dates = [name for name, dtype in frame.schema.items() if dtype == pl.Date]
-    return frame.with_columns(pl.col(dates).dt.strftime("%Y-%m-%d")) if dates else frame

@@ -15,7 +15,7 @@ import xlsxwriter
 
 from command_center.i18n import date, fmt_value, money, number, percent, t
 from plugins.team_events.logic.comms import Digest
-from plugins.team_events.pack import Pack
+from plugins.team_events.queries.pack import Pack
 
 CSS = """
 body{font-family:-apple-system,"Segoe UI","PingFang SC","Microsoft YaHei",sans-serif;
