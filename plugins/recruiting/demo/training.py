@@ -1,5 +1,5 @@
 """Demo training: monthly bootcamp cohorts for the hires, periodic courses for the
-force, attendance with feedback, a mentor per hire, and (from ``demo_exams``) the
+force, attendance with feedback, a mentor per hire, and (from :mod:`.exams`) the
 learning area with exam attempts; certificates follow completions and passes."""
 
 from __future__ import annotations
