@@ -16,11 +16,10 @@ import streamlit as st
 from command_center.context import PageContext
 from command_center.db.engine import data_version
 from command_center.i18n import t
-from command_center.metrics import total
 from command_center.periods import Period, add_months
 from command_center.settings import get_settings
 from command_center.ui import COLORS, chart, page_header, state, table_with_download
-from command_center.ui.widgets import Kpi, kpi_delta, kpi_row, money_column, percent_column
+from command_center.ui.widgets import kpi_row, money_column, percent_column, registry_kpis
 
 KPI_KEYS = ("revenue", "profit", "margin", "growth", "attainment")
 TREND_MONTHS = 12
@@ -55,15 +54,7 @@ def _watch_for_changes(ctx: PageContext) -> None:
 
 
 def _kpis(ctx: PageContext, roots: list[int]) -> None:
-    cards = []
-    for key in KPI_KEYS:
-        if key not in ctx.registry:
-            continue
-        spec = ctx.registry.spec(key)
-        tot = total(ctx.registry, ctx.engine, ctx.viewer, key, ctx.period, roots)
-        delta = kpi_delta(tot.value, spec.unit, tot.target, tot.previous)
-        cards.append(Kpi(t(spec.label), tot.value, spec.unit, delta, spec.higher_is_better))
-    kpi_row(cards)
+    kpi_row(registry_kpis(ctx, KPI_KEYS, roots))
 
 
 def _trend(ctx: PageContext) -> None:

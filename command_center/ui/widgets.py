@@ -92,6 +92,22 @@ def kpi_row(kpis: Sequence[Kpi]) -> None:
         )
 
 
+def registry_kpis(ctx: PageContext, keys: Sequence[str], roots: list[int]) -> list[Kpi]:
+    """A KPI card per published registry metric in ``keys``: the page's period and
+    scope, against the roots' target (or the previous period)."""
+    from command_center.metrics import total
+
+    cards = []
+    for key in keys:
+        if key not in ctx.registry:
+            continue
+        spec = ctx.registry.spec(key)
+        tot = total(ctx.registry, ctx.engine, ctx.viewer, key, ctx.period, roots)
+        delta = kpi_delta(tot.value, spec.unit, tot.target, tot.previous)
+        cards.append(Kpi(t(spec.label), tot.value, spec.unit, delta, spec.higher_is_better))
+    return cards
+
+
 def money_column(label: str) -> Any:
     """A numeric table column shown as whole yuan, still sortable."""
     return st.column_config.NumberColumn(f"{label} (¥)", format="localized", step=1)
