@@ -6,9 +6,9 @@ import datetime as dt
 from typing import Any
 
 import polars as pl
-from plugins.incentives.logic.plan_model import Plan, parse_data
 
 from plugins.incentives.logic.figures import MONTH_SCHEMA, Figures, den_col, num_col
+from plugins.incentives.logic.plan_model import Plan, parse_data
 
 JAN = dt.date(2026, 1, 1)
 FEB = dt.date(2026, 2, 1)

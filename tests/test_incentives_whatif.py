@@ -202,3 +202,26 @@ def test_honour_ranking_with_requirements_and_levels() -> None:
     settings = HonourSettings(honours=[champion, star, absent])
     found = winners(settings, "month", values, people)
     assert found.select("honour", "person_id").rows() == [("sales_champion", 1), ("growth_star", 5)]
+
+
+def test_statement_summaries_for_cards_and_kpis() -> None:
+    from plugins.incentives.logic.settlement import draft_periods, latest_paid, month_summary
+
+    current = pl.DataFrame(
+        {
+            "person_id": [1, 2, 1, 2, 3],
+            "period": ["2026-01", "2026-01", "2026-02", "2026-02", "2026-03"],
+            "status": ["locked", "locked", "locked", "draft", "draft"],
+            "payout": [100.0, 50.0, 80.0, 20.0, 5.0],
+            "revenue": [1000.0, 500.0, 800.0, 400.0, 0.0],
+        }
+    )
+    paid = latest_paid(current)
+    assert paid is not None and (paid.period, paid.total, paid.people) == ("2026-02", 80.0, 1)
+    assert draft_periods(current) == ["2026-02", "2026-03"]
+    assert latest_paid(current.filter(pl.col("status") == "draft")) is None
+    feb = month_summary(current.filter(pl.col("period") == "2026-02"))
+    assert (feb.total, feb.people, feb.locked, feb.revenue) == (100.0, 2, 1, 1200.0)
+    assert feb.cost_of_sales == pytest.approx(100.0 / 1200.0)
+    nobody = month_summary(current.clear())
+    assert (nobody.total, nobody.people, nobody.cost_of_sales) == (None, 0, None)

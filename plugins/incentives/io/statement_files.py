@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 import polars as pl
 
-from command_center.i18n import money, percent
+from command_center.i18n import money
 from command_center.io import csv_text
 from plugins.incentives.errors import message as t
 
@@ -90,7 +90,3 @@ def html_page(doc: StatementDoc, money_cols: set[str]) -> str:
         f"<p>{html.escape(t('incentives.st.print_note', status=doc.status))}</p>"
         "</body></html>"
     )
-
-
-def fmt_attainment(value: float | None) -> str:
-    return percent(value)

@@ -12,6 +12,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
 import polars as pl
 
@@ -180,3 +181,56 @@ def clawbacks(
         .filter(pl.col("amount") != 0)
     )
     return rows.select(list(CLAWBACK_SCHEMA)).cast(CLAWBACK_SCHEMA).sort("person_id", "refund_id")  # type: ignore[arg-type]
+
+
+# -- summaries of statements (what the cards and KPI rows show) ----------------------------
+
+
+@dataclass(frozen=True)
+class MonthSummary:
+    """Totals of the statements that count in one month."""
+
+    total: float | None  # None: nobody settled yet
+    people: int
+    locked: int
+    revenue: float
+
+    @property
+    def cost_of_sales(self) -> float | None:
+        return self.total / self.revenue if self.revenue and self.total else None
+
+
+def month_summary(current: pl.DataFrame) -> MonthSummary:
+    """:class:`MonthSummary` of ``current`` (statements that count: locked, else draft)."""
+    if current.is_empty():
+        return MonthSummary(None, 0, 0, 0.0)
+    return MonthSummary(
+        float(current["payout"].sum()),
+        current.height,
+        current.filter(pl.col("status") == "locked").height,
+        float(current["revenue"].sum()),
+    )
+
+
+@dataclass(frozen=True)
+class LatestPaid:
+    """The newest locked month of some statements: its label, payout total and people."""
+
+    period: str
+    total: float
+    people: int
+
+
+def latest_paid(current: pl.DataFrame) -> LatestPaid | None:
+    """The newest month with locked statements in ``current`` (``None``: none locked)."""
+    locked = current.filter(pl.col("status") == "locked")
+    if locked.is_empty():
+        return None
+    last = str(locked["period"].max())
+    rows = locked.filter(pl.col("period") == last)
+    return LatestPaid(last, float(rows["payout"].sum()), rows.height)
+
+
+def draft_periods(current: pl.DataFrame) -> list[str]:
+    """Months with statements still in draft, oldest first."""
+    return sorted(set(current.filter(pl.col("status") == "draft")["period"].to_list()))

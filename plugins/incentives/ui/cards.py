@@ -10,6 +10,7 @@ from command_center.context import PageContext
 from command_center.i18n import money, t
 from command_center.ui import chart
 from plugins.incentives import charts
+from plugins.incentives.logic.settlement import draft_periods, latest_paid
 from plugins.incentives.queries import settlements as settlement_reads
 
 
@@ -32,23 +33,27 @@ def panels() -> list[PanelSpec]:
 
 def home_card(ctx: PageContext) -> None:
     current = settlement_reads.current_statements(ctx.engine, ctx.viewer)
-    locked = current.filter(pl.col("status") == "locked")
-    if locked.is_empty():
+    paid = latest_paid(current)
+    if paid is None:
         st.caption(t("incentives.card.nothing"))
         return
-    last = locked["period"].max()
-    rows = locked.filter(pl.col("period") == last)
-    total = float(rows["payout"].sum())
     if ctx.viewer.role == "rep":
-        st.markdown(t("incentives.card.mine", period=last, payout=money(total)))
+        st.markdown(t("incentives.card.mine", period=paid.period, payout=money(paid.total)))
     else:
-        st.markdown(t("incentives.card.team", period=last, payout=money(total), people=rows.height))
+        st.markdown(
+            t(
+                "incentives.card.team",
+                period=paid.period,
+                payout=money(paid.total),
+                people=paid.people,
+            )
+        )
         waiting = settlement_reads.disputes_to_answer(ctx.engine, ctx.viewer, status="open")
         if waiting.height:
             st.caption(t("incentives.card.disputes", count=waiting.height))
-    drafts = current.filter(pl.col("status") == "draft")
-    if ctx.viewer.role != "rep" and drafts.height:
-        st.caption(t("incentives.card.drafts", periods=", ".join(sorted(set(drafts["period"])))))
+    drafts = draft_periods(current)
+    if ctx.viewer.role != "rep" and drafts:
+        st.caption(t("incentives.card.drafts", periods=", ".join(drafts)))
 
 
 def person_panel(ctx: PageContext, person_id: int) -> None:

@@ -14,6 +14,7 @@ from command_center.ui.widgets import Kpi, kpi_row
 from plugins.incentives.actions import disputes as dispute_actions
 from plugins.incentives.actions import settlement as settlement_actions
 from plugins.incentives.errors import IncentivesError, month_label
+from plugins.incentives.logic.settlement import month_summary
 from plugins.incentives.logic.wording import (
     dispute_inbox,
     review_money_columns,
@@ -35,7 +36,7 @@ def render(ctx: PageContext) -> None:
     month = _month(ctx, months)
     label = month_label(month)
     current = settlement_reads.current_statements(ctx.engine, ctx.viewer, label)
-    _kpis(ctx, current)
+    _kpis(current)
     _versions(ctx, label)
     if ctx.viewer.role in settlement_actions.SETTLERS:
         _actions(ctx, month, label)
@@ -52,22 +53,14 @@ def _month(ctx: PageContext, months: list[dt.date]) -> dt.date:
     return ordered[labels.index(chosen)]
 
 
-def _kpis(ctx: PageContext, current: pl.DataFrame) -> None:
-    total = float(current["payout"].sum()) if current.height else None
-    revenue = float(current["revenue"].sum()) if current.height else 0.0
-    locked = current.filter(pl.col("status") == "locked").height
+def _kpis(current: pl.DataFrame) -> None:
+    summary = month_summary(current)
     kpi_row(
         [
-            Kpi(t("incentives.settle.total"), total, "currency"),
-            Kpi(t("incentives.settle.people"), current.height, "count"),
-            Kpi(t("incentives.settle.locked_people"), locked, "count"),
-            Kpi(
-                t("incentives.sim.cost_of_sales"),
-                total / revenue if revenue and total else None,
-                "percent",
-                None,
-                False,
-            ),
+            Kpi(t("incentives.settle.total"), summary.total, "currency"),
+            Kpi(t("incentives.settle.people"), summary.people, "count"),
+            Kpi(t("incentives.settle.locked_people"), summary.locked, "count"),
+            Kpi(t("incentives.sim.cost_of_sales"), summary.cost_of_sales, "percent", None, False),
         ]
     )
 
