@@ -79,6 +79,30 @@ def test_negative_amounts_are_bounded_too() -> None:
     assert [(e.row, e.column) for e in errors] == [(3, "delta")]
 
 
+def test_whole_numbers_fit_the_database_on_every_backend(org, tmp_path) -> None:
+    """INTEGER columns (a plugin's too) refuse what PostgreSQL would refuse mid-write;
+    order ids are BIGINT everywhere."""
+    visits = tmp_path / "v.csv"
+    visits.write_text(
+        "visit_id,person_id,visit_date,note\n3000000000,4,2026-01-01,x\n1,-2147483649,2026-01-01,\n",
+        encoding="utf-8",
+    )
+    assert rejected(org, "sample_visits", visits) == [
+        f"{visits}:2: visit_id: too large (at most 2147483647)",
+        f"{visits}:3: person_id: too small (at least -2147483648)",
+    ]
+    orders = write(tmp_path / "o.csv", "orders", "3000000000,1,4,2026-10-01,5,1\n")
+    assert run_import(org.engine, runtime.host(), "orders", orders).inserted == 1
+    refunds = tmp_path / "r.csv"
+    refunds.write_text(
+        "refund_id,order_id,refund_date,amount,reason\n3000000000,3000000000,2026-10-02,1,\n",
+        encoding="utf-8",
+    )
+    assert rejected(org, "refunds", refunds) == [
+        f"{refunds}:2: refund_id: too large (at most 2147483647)"
+    ]
+
+
 # -- dates and periods ----------------------------------------------------------------
 
 

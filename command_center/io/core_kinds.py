@@ -31,8 +31,6 @@ from command_center.org.scope import Viewer
 from command_center.org.tree import MAX_DEPTH, deepest_below, find_cycles, levels
 from command_center.types import Column, ExportKind, ImportKind, RowError
 
-INT32_MAX = 2**31 - 1  # people.person_id and customers.customer_id are INTEGER
-
 PEOPLE_COLUMNS = (
     Column("person_id", "int", min_value=0),
     Column("name", "str", max_length=100),
@@ -92,11 +90,6 @@ def _unknown(frame: pl.DataFrame, column: str, known: pl.Series, what: str) -> l
     ]
 
 
-def _too_large(frame: pl.DataFrame, column: str) -> list[RowError]:
-    bad = frame.filter(pl.col(column) > INT32_MAX)
-    return [RowError(row, column, f"too large (at most {INT32_MAX})") for row in bad[ROW]]
-
-
 def _manager_loops(db_edges: dict[int, int | None], frame: pl.DataFrame) -> list[RowError]:
     """Loops in the org tree as it would be after the import (DB edges + the file's)."""
     edges = dict(db_edges)
@@ -146,7 +139,7 @@ def _too_deep(db_edges: dict[int, int | None], frame: pl.DataFrame) -> list[RowE
 def check_people(session: Session, frame: pl.DataFrame) -> list[RowError]:
     db_edges = dict(session.execute(select(Person.person_id, Person.manager_id)).all())
     known = _known(session, Person.person_id, frame["person_id"])
-    errors = _too_large(frame, "person_id") + _unknown(frame, "manager_id", known, "person")
+    errors = _unknown(frame, "manager_id", known, "person")
     no_manager = frame.filter(
         pl.col("manager_id").is_null()
         & pl.col("level").is_not_null()
@@ -159,7 +152,7 @@ def check_people(session: Session, frame: pl.DataFrame) -> list[RowError]:
 
 def check_customers(session: Session, frame: pl.DataFrame) -> list[RowError]:
     people = _known(session, Person.person_id)
-    return _too_large(frame, "customer_id") + _unknown(frame, "owner_id", people, "person")
+    return _unknown(frame, "owner_id", people, "person")
 
 
 def check_orders(session: Session, frame: pl.DataFrame) -> list[RowError]:

@@ -12,7 +12,8 @@ Values that would poison later pages are refused here, for every kind
 - dates, and the first month of periods, within :meth:`Settings.date_range
   <command_center.settings.Settings.date_range>` (1990-01-01 .. today + 5
   years unless configured);
-- numbers (``float``: money, quantities) within ±:data:`MAX_AMOUNT`;
+- numbers (``float``: money, quantities) within ±:data:`MAX_AMOUNT`, whole
+  numbers within a 32-bit INTEGER (order ids, BIGINT everywhere, up to 2**53);
 - text without control characters (C0, DEL, C1: NUL, terminal escapes …)
   or bidirectional embeddings, overrides and isolates (U+202A..U+202E,
   U+2066..U+2069). Tab and line breaks (LF, CR) are allowed only in free
@@ -54,6 +55,10 @@ _SHOWN = 40  # characters of a bad value quoted in its message
 _TYPED = "\x00typed:"
 _REASON = "\x00reason:"
 
+INT32_MAX = 2**31 - 1
+"""The largest ``int`` a column accepts: ids and counts are INTEGER in the database."""
+WIDE_INT_COLUMNS = frozenset({"order_id"})
+"""``int`` columns stored as BIGINT wherever they live (order ids): up to 2**53."""
 MAX_AMOUNT = 1e12
 """The largest magnitude a ``float`` column accepts (money and quantities)."""
 FREE_TEXT_LENGTH = 1000
@@ -253,6 +258,11 @@ def _range_checks(column: Column, bounds: Bounds) -> list[tuple[pl.Expr, pl.Expr
                 pl.lit(f"starts before {first:%Y-%m} (the earliest month accepted)"),
             ),
             (month > latest, pl.lit(f"starts after {last:%Y-%m} (the latest month accepted)")),
+        ]
+    if column.dtype == "int" and column.name not in WIDE_INT_COLUMNS:
+        return [
+            (t > INT32_MAX, pl.lit(f"too large (at most {INT32_MAX})")),
+            (t < -INT32_MAX - 1, pl.lit(f"too small (at least {-INT32_MAX - 1})")),
         ]
     if column.dtype == "float":
         most = f"{bounds.max_amount:,.0f}"
