@@ -56,46 +56,44 @@ def pareto(points: pl.DataFrame, cutoffs: Sequence[float]) -> alt.LayerChart:
     return (curve + rules + text).properties(height=320)
 
 
-def grades_by_team(table: pl.DataFrame, teams: int) -> alt.Chart:
-    """Revenue per team stacked by grade (``teams.by_team`` with a ``team`` name column)."""
+def _grade_bars(frame: pl.DataFrame, x: alt.X, y: alt.Y, first: alt.Tooltip) -> alt.Chart:
+    """Bars stacked by grade, with customers and revenue in the tooltip after ``first``."""
     return (
-        alt.Chart(table)
+        alt.Chart(frame)
         .mark_bar()
         .encode(
-            x=alt.X("revenue:Q", title=t("customers.abc.revenue")),
-            y=alt.Y("team:N", title=t("customers.abc.team")),
+            x=x,
+            y=y,
             color=alt.Color("grade:N", scale=grade_scale(), title=t("customers.grade")),
             order=alt.Order("grade:N"),
             tooltip=[
-                alt.Tooltip("team:N", title=t("customers.abc.team")),
+                first,
                 alt.Tooltip("grade:N", title=t("customers.grade")),
                 alt.Tooltip("customers:Q", title=t("customers.col.customers")),
                 alt.Tooltip("revenue:Q", title=t("customers.abc.revenue"), format=",.0f"),
             ],
         )
-        .properties(height=max(140, 28 * teams))
     )
+
+
+def grades_by_team(table: pl.DataFrame, teams: int) -> alt.Chart:
+    """Revenue per team stacked by grade (``teams.named_teams``)."""
+    return _grade_bars(
+        table,
+        alt.X("revenue:Q", title=t("customers.abc.revenue")),
+        alt.Y("team:N", title=t("customers.abc.team")),
+        alt.Tooltip("team:N", title=t("customers.abc.team")),
+    ).properties(height=max(140, 28 * teams))
 
 
 def grade_history(counts: pl.DataFrame) -> alt.Chart:
     """Customers per grade at each month end (``abc.history_counts``)."""
-    return (
-        alt.Chart(counts)
-        .mark_bar()
-        .encode(
-            x=alt.X("month:O", title=t("customers.col.month")),
-            y=alt.Y("customers:Q", title=t("customers.col.customers")),
-            color=alt.Color("grade:N", scale=grade_scale(), title=t("customers.grade")),
-            order=alt.Order("grade:N"),
-            tooltip=[
-                alt.Tooltip("month:O", title=t("customers.col.month")),
-                alt.Tooltip("grade:N", title=t("customers.grade")),
-                alt.Tooltip("customers:Q", title=t("customers.col.customers")),
-                alt.Tooltip("revenue:Q", title=t("customers.abc.revenue"), format=",.0f"),
-            ],
-        )
-        .properties(height=260)
-    )
+    return _grade_bars(
+        counts,
+        alt.X("month:O", title=t("customers.col.month")),
+        alt.Y("customers:Q", title=t("customers.col.customers")),
+        alt.Tooltip("month:O", title=t("customers.col.month")),
+    ).properties(height=260)
 
 
 def purchases(monthly: pl.DataFrame) -> alt.Chart:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 
 from sqlalchemy import Engine
+from sqlalchemy.orm import Session
 
 from command_center.db.audit import audit
 from command_center.db.engine import write_session
@@ -216,15 +217,7 @@ def save_spin(
         for k, v in values.items()
     }
     with write_session(engine) as session:
-        guards.opportunity(session, viewer, opp_id)
-        row = session.get(SpinNote, opp_id)
-        if row is None:
-            row = SpinNote(opp_id=opp_id, updated_at=at)
-            session.add(row)
-        for key, value in cleaned.items():
-            setattr(row, key, value)
-        row.updated_at = at
-        row.updated_by = viewer.login
+        _save_notes(session, viewer, SpinNote, opp_id, cleaned, at)
         audit(session, viewer.login, "spin_saved", "pipeline_opportunity", opp_id)
 
 
@@ -255,16 +248,9 @@ def save_negotiation(
         for k, v in texts.items()
     }
     with write_session(engine) as session:
-        guards.opportunity(session, viewer, opp_id)
-        row = session.get(NegotiationPrep, opp_id)
-        if row is None:
-            row = NegotiationPrep(opp_id=opp_id, updated_at=at)
-            session.add(row)
-        for key, value in cleaned.items():
-            setattr(row, key, value)
-        row.bottom_line = bottom_line
-        row.updated_at = at
-        row.updated_by = viewer.login
+        _save_notes(
+            session, viewer, NegotiationPrep, opp_id, {**cleaned, "bottom_line": bottom_line}, at
+        )
         audit(
             session,
             viewer.login,
@@ -273,3 +259,23 @@ def save_negotiation(
             opp_id,
             bottom_line=bottom_line,
         )
+
+
+def _save_notes(
+    session: Session,
+    viewer: Viewer,
+    model: type[SpinNote] | type[NegotiationPrep],
+    opp_id: int,
+    values: dict[str, object],
+    at: dt.datetime,
+) -> None:
+    """Create or update a deal's notes row (one per deal) with ``values``, stamped."""
+    guards.opportunity(session, viewer, opp_id)
+    row = session.get(model, opp_id)
+    if row is None:
+        row = model(opp_id=opp_id, updated_at=at)
+        session.add(row)
+    for key, value in values.items():
+        setattr(row, key, value)
+    row.updated_at = at
+    row.updated_by = viewer.login
