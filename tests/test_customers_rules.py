@@ -202,3 +202,27 @@ def test_by_team_counts_customers_under_each_node() -> None:
         (6, "A", 1, 10.0),
     ]
     assert out.height == 6
+
+
+def test_team_table_keeps_two_teams_whose_leaders_share_a_name() -> None:
+    """The ABC page's team table has one row per team, also when two leaders have one name."""
+    from command_center import i18n
+    from plugins.customers.logic.display import team_table
+    from tests.conftest import make_host
+
+    i18n.install([r.value for r in make_host().call("register_translations")])
+    table = pl.DataFrame(
+        {
+            "node_id": [1, 1, 1, 2, 2, 2],
+            "grade": ["A", "B", "C"] * 2,
+            "customers": [1, 2, 3, 4, 5, 6],
+            "revenue": [10.0, 20.0, 30.0, 40.0, 50.0, 60.0],
+            "team": ["李伟"] * 6,
+        }
+    )
+    with i18n.language("en"):
+        wide = team_table(table)
+    assert wide.height == 2
+    assert wide["Team"].to_list() == ["李伟", "李伟"]
+    assert wide["A customers"].to_list() == [1, 4]
+    assert wide["C revenue"].to_list() == [30.0, 60.0]

@@ -121,7 +121,10 @@ def migration_table(matrix: pl.DataFrame) -> pl.DataFrame:
 def team_table(table: pl.DataFrame) -> pl.DataFrame:
     """``teams.by_team`` (with ``team`` names) one row per team: customers and revenue by
     grade; money columns: ``t("customers.abc.revenue_of", grade=…)``."""
-    wide = table.pivot(on="grade", index="team", values=["customers", "revenue"])
+    # One row per node: two teams may carry the same leader's name.
+    wide = table.pivot(on="grade", index=["node_id", "team"], values=["customers", "revenue"]).drop(
+        "node_id"
+    )
     rename = {}
     for g in GRADES:
         rename[f"customers_{g}"] = t("customers.abc.customers_of", grade=g)
