@@ -215,6 +215,27 @@ def test_runner_policy_is_what_the_data_page_offers(demo: Db) -> None:
     assert set(importable_kinds(host, OPERATOR)) == set(import_kinds(host))
 
 
+@pytest.mark.parametrize("login", ["admin", "rep"])
+def test_the_data_pages_call_is_held_to_its_user(demo: Db, tmp_path: Path, login: str) -> None:
+    """The Data page calls ``run_import(..., actor=ctx.actor)``: a user's login never
+    imports with more than that user's rights."""
+    _, customer_id, person_id = stored_order(demo, True, viewer(demo, "rep"))
+    path = write(
+        tmp_path / "o.csv", ORDER_HEADER + f"990009,{customer_id},{person_id},2026-10-01,10,1\n"
+    )
+    before = orders(demo)
+    with pytest.raises(ImportRefused, match=f"{login} may not import orders"):
+        run_import(demo.engine, make_host(), "orders", path, actor=login)
+    assert orders(demo) == before
+    sup = viewer(demo, "supervisor")
+    *_, theirs = stored_order(demo, False, sup)
+    outside = write(
+        tmp_path / "x.csv", ORDER_HEADER + f"990010,{customer_id},{theirs},2026-10-01,10,1\n"
+    )
+    with pytest.raises(ImportFailed, match="outside your scope"):
+        run_import(demo.engine, make_host(), "orders", outside, actor="supervisor")
+
+
 def test_runner_refuses_by_role_before_reading(demo: Db, tmp_path: Path) -> None:
     missing = tmp_path / "does-not-exist.csv"
     with pytest.raises(ImportRefused):

@@ -27,12 +27,13 @@ from sqlalchemy.orm import Session
 from command_center.db.audit import audit
 from command_center.db.base import Base
 from command_center.db.engine import read_session, write_session
+from command_center.db.models import User
 from command_center.i18n import t
 from command_center.io.errors import UnknownKindError, file_error, reject
 from command_center.io.files import file_format, load_grid, write_table_file
 from command_center.io.upsert import WriteState, tracking
 from command_center.io.validate import ROW, check_header, validate_frame
-from command_center.org.scope import OPERATOR, Viewer
+from command_center.org.scope import OPERATOR, Viewer, people_edges, scope_for
 from command_center.types import ExportKind, ImportKind, RowError
 
 Progress = Callable[[float, str], None]
@@ -147,8 +148,9 @@ def run_import(
     when ``viewer``'s role may not import it, and :class:`ImportFailed` (with every
     ``FILE:ROW: column: reason``) for a bad file or rows outside ``viewer``'s
     scope. ``dry_run`` checks everything and counts, but writes nothing.
-    ``viewer`` is who imports (the audit's actor is their login); ``None``: the
-    operator, named ``actor`` in the audit log.
+    ``viewer`` is who imports (the audit's actor is their login). Without one,
+    ``actor`` names who imports: a user's login (what the app's Data page passes)
+    imports with that user's role and scope, anything else as the operator.
     """
     return import_file(
         engine,
@@ -177,7 +179,7 @@ def import_file(
     frame with ``_row``; values that failed a column check are null there, and
     an error it returns for a cell that already has one is dropped.
     """
-    who = OPERATOR if viewer is None else viewer
+    who = _actor_viewer(engine, actor) if viewer is None else viewer
     authorize_import(spec, who)
     if viewer is not None:
         actor = viewer.login
@@ -226,6 +228,24 @@ def import_file(
             )
     report(1.0, "dry run: nothing written" if dry_run else f"imported {typed.height} rows")
     return ImportReport(spec.kind, file, typed.height, inserted, updated, dry_run)
+
+
+def _actor_viewer(engine: Engine, actor: str) -> Viewer:
+    """Who ``actor`` is when no viewer is given: a user's login never imports with more
+    than that user's rights (the Data page names its user so); anything else is the
+    operator (the CLI, scripts, tests)."""
+    if actor == OPERATOR.login:
+        return OPERATOR
+    with read_session(engine) as session:
+        found = session.execute(
+            select(User.role, User.person_id, User.active).where(User.login == actor)
+        ).first()
+    if found is None:
+        return OPERATOR
+    role, person_id, active = found
+    if not active:
+        return Viewer(actor, "", person_id, frozenset())
+    return Viewer(actor, role, person_id, scope_for(role, person_id, people_edges(engine)))
 
 
 def scope_errors(
