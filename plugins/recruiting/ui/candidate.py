@@ -9,12 +9,13 @@ import streamlit as st
 from command_center.context import PageContext
 from command_center.i18n import money, t
 from command_center.ui import chart, page_header, table_with_download
+from command_center.ui.actions import show_flash
 from plugins.recruiting import charts, queries
 from plugins.recruiting.logic import candidates
 from plugins.recruiting.logic.labels import exit_text, source_label, stage_label
 from plugins.recruiting.settings import settings
 from plugins.recruiting.ui import candidate_forms as forms
-from plugins.recruiting.ui.widgets import select, show_flash
+from plugins.recruiting.ui.widgets import select
 
 PICK = "recruiting_candidate_pick"
 

@@ -8,6 +8,7 @@ import streamlit as st
 from command_center.context import PageContext
 from command_center.i18n import labels_now, t
 from command_center.ui import chart, page_header, table_with_download
+from command_center.ui.actions import show_flash
 from command_center.ui.widgets import Kpi, kpi_row
 from plugins.recruiting import charts, queries
 from plugins.recruiting.actions.candidates import CandidateInput, ResumeFile, add_candidate
@@ -16,7 +17,7 @@ from plugins.recruiting.logic.labels import source_label, stage_label
 from plugins.recruiting.logic.paging import PAGE_SIZE
 from plugins.recruiting.logic.vocabulary import ALL_STAGES, SOURCES
 from plugins.recruiting.ui.paging import clamp_page, page_offset, pager
-from plugins.recruiting.ui.widgets import act, select, show_flash, today
+from plugins.recruiting.ui.widgets import act, select, today
 
 OPEN_KEY = "recruiting_cand_filter_open"
 PAGE_KEY = "recruiting_cand_page"

@@ -9,6 +9,7 @@ import streamlit as st
 from command_center.context import PageContext
 from command_center.i18n import t
 from command_center.ui import page_header, table_with_download
+from command_center.ui.actions import show_flash
 from command_center.ui.widgets import percent_column
 from plugins.recruiting import queries
 from plugins.recruiting.actions.learning import (
@@ -21,7 +22,7 @@ from plugins.recruiting.errors import RecruitingError
 from plugins.recruiting.logic import learning
 from plugins.recruiting.logic.vocabulary import COURSE_TOPICS, MATERIAL_KINDS
 from plugins.recruiting.settings import settings
-from plugins.recruiting.ui.widgets import act, select, show_flash
+from plugins.recruiting.ui.widgets import act, select
 
 
 def render(ctx: PageContext) -> None:

@@ -9,13 +9,14 @@ import streamlit as st
 from command_center.context import PageContext
 from command_center.i18n import labels_now, percent, t
 from command_center.ui import page_header, table_with_download
+from command_center.ui.actions import show_flash
 from command_center.ui.widgets import Kpi, kpi_row
 from plugins.recruiting import queries
 from plugins.recruiting.actions.learning import exam_paper, submit_exam
 from plugins.recruiting.actions.training import give_feedback
 from plugins.recruiting.errors import RecruitingError
 from plugins.recruiting.logic import learning
-from plugins.recruiting.ui.widgets import act, select, show_flash, today
+from plugins.recruiting.ui.widgets import act, select, today
 
 EXAM_PICK = "recruiting_exam_pick"
 TAKING = "recruiting_exam_taking"

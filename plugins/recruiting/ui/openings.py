@@ -8,6 +8,7 @@ import streamlit as st
 from command_center.context import PageContext
 from command_center.i18n import labels_now, t
 from command_center.ui import COLORS, chart, page_header, table_with_download
+from command_center.ui.actions import show_flash
 from command_center.ui.widgets import Kpi, kpi_row
 from plugins.recruiting import charts, queries
 from plugins.recruiting.actions.openings import (
@@ -21,7 +22,7 @@ from plugins.recruiting.actions.openings import (
 from plugins.recruiting.logic import openings
 from plugins.recruiting.logic.labels import channel_label, level_label
 from plugins.recruiting.logic.vocabulary import CHANNELS, OPENING_LEVELS
-from plugins.recruiting.ui.widgets import act, select, show_flash, today
+from plugins.recruiting.ui.widgets import act, select, today
 
 
 def render(ctx: PageContext) -> None:

@@ -9,10 +9,11 @@ from pydantic import ValidationError
 from command_center.context import PageContext
 from command_center.i18n import t
 from command_center.ui import page_header
+from command_center.ui.actions import show_flash
 from plugins.recruiting.actions.settings import save_recruiting_settings
 from plugins.recruiting.logic.labels import reason_label
 from plugins.recruiting.settings import RecruitingSettings, settings
-from plugins.recruiting.ui.widgets import act, show_flash
+from plugins.recruiting.ui.widgets import act
 
 
 def render(ctx: PageContext) -> None:

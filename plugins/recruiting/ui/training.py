@@ -8,14 +8,13 @@ import streamlit as st
 
 from command_center.context import PageContext
 from command_center.i18n import t
-from command_center.metrics import total
 from command_center.periods import add_months
 from command_center.ui import chart, page_header, table_with_download
-from command_center.ui.widgets import Kpi, kpi_delta, kpi_row
+from command_center.ui.actions import show_flash
+from command_center.ui.widgets import kpi_row, registry_kpis
 from plugins.recruiting import charts, queries
 from plugins.recruiting.logic import training
 from plugins.recruiting.ui import training_forms as forms
-from plugins.recruiting.ui.widgets import show_flash
 
 KPIS = ("training_hours", "bootcamp_completion", "exam_avg_score", "hires")
 
@@ -32,16 +31,7 @@ def render(ctx: PageContext) -> None:
 
 
 def _kpis(ctx: PageContext) -> None:
-    roots = ctx.roots()
-    cards = []
-    for key in KPIS:
-        if key not in ctx.registry:
-            continue
-        spec = ctx.registry.spec(key)
-        tot = total(ctx.registry, ctx.engine, ctx.viewer, key, ctx.period, roots)
-        delta = kpi_delta(tot.value, spec.unit, tot.target, tot.previous)
-        cards.append(Kpi(t(spec.label), tot.value, spec.unit, delta, spec.higher_is_better))
-    kpi_row(cards)
+    kpi_row(registry_kpis(ctx, KPIS, ctx.roots()))
 
 
 def _hours_trend(ctx: PageContext) -> None:

@@ -1,5 +1,5 @@
 """What the recruiting pages share: a selectbox with fixed labels, running an action
-with its confirmation, and today's date for date inputs."""
+(the core's ``run_action`` with recruiting's refusals), and today's date for inputs."""
 
 from __future__ import annotations
 
@@ -10,10 +10,10 @@ from typing import Any, TypeVar
 import streamlit as st
 
 from command_center.i18n import labels_now
+from command_center.ui.actions import run_action
 from plugins.recruiting.errors import RecruitingError
 
 T = TypeVar("T")
-FLASH = "recruiting_flash"
 
 
 def today() -> dt.date:
@@ -34,20 +34,7 @@ def select(
     )
 
 
-def show_flash() -> None:
-    """The confirmation of the last action (kept across the rerun that follows it)."""
-    message = st.session_state.pop(FLASH, None)
-    if message:
-        st.success(message)
-
-
 def act(run: Callable[[], T], confirm: Callable[[T], str]) -> None:
-    """Run an action: on success keep its confirmation and rerun (fresh data); on a
-    refusal show why, in the user's language, and write nothing."""
-    try:
-        result = run()
-    except RecruitingError as exc:
-        st.error(exc.message())
-        return
-    st.session_state[FLASH] = confirm(result)
-    st.rerun()
+    """Run a recruiting action (:func:`command_center.ui.actions.run_action`): on success
+    keep its confirmation and rerun; on a refusal show why and write nothing."""
+    run_action(run, confirm, RecruitingError, RecruitingError.message)
