@@ -25,7 +25,7 @@ import typer
 import typer.core
 from click import Context
 from sqlalchemy import Engine, event
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError
 
 from command_center import runtime
 from command_center.i18n import t
@@ -50,6 +50,9 @@ class _GuardedGroup(typer.core.TyperGroup):
             return super().invoke(ctx)
         except DBAPIError as exc:
             typer.echo(database_problem(exc), err=True)
+            raise typer.Exit(1) from None
+        except (ArgumentError, NoSuchModuleError) as exc:  # COMMAND_CENTER_DB_URL itself
+            typer.echo(t("cli_user.bad_url", error=str(exc).splitlines()[0]), err=True)
             raise typer.Exit(1) from None
 
 

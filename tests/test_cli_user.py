@@ -323,6 +323,14 @@ def test_unreachable_postgresql(monkeypatch: pytest.MonkeyPatch, app_env: None) 
         assert line.startswith("Cannot reach PostgreSQL at postgresql+psycopg://nobody@127.0.0.1:1")
 
 
+@pytest.mark.parametrize("url", ["not a url", "oracle+nodriver://x@y/z"])
+def test_unusable_database_url(monkeypatch: pytest.MonkeyPatch, app_env: None, url: str) -> None:
+    monkeypatch.setenv("COMMAND_CENTER_DB_URL", url)
+    runtime.reset(make_host())
+    cli.build_app()
+    assert "is not a database URL" in one_clear_line(invoke("users", "list"))
+
+
 def test_database_locked_after_the_busy_timeout(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, app_env: None
 ) -> None:
