@@ -7,8 +7,9 @@ import datetime as dt
 import polars as pl
 import pytest
 
+from plugins.team_events.errors import RecurrenceError
 from plugins.team_events.logic import attendance, budget, calendar, comms, items, recurrence, review
-from plugins.team_events.logic.recurrence import RecurrenceError, occurrences
+from plugins.team_events.logic.recurrence import occurrences
 
 D = dt.date
 

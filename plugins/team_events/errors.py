@@ -1,4 +1,4 @@
-"""The plugin's refusals: one error type carrying a translation key and its parameters."""
+"""The plugin's refusals: one base type carrying a translation key and its parameters."""
 
 from __future__ import annotations
 
@@ -10,3 +10,7 @@ class TeamEventsError(ValueError):
         super().__init__(key)
         self.key = key
         self.params = params
+
+
+class RecurrenceError(TeamEventsError):
+    """A repeat rule that cannot be scheduled (raised by the pure recurrence logic)."""

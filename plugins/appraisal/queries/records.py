@@ -19,7 +19,7 @@ from command_center.db import frames
 from command_center.db.tables import polars_schema, read_table
 from command_center.org.scope import Viewer
 from plugins.appraisal.models import Action, Cycle, KpiLine, Record, Talk, TemplateLine
-from plugins.appraisal.queries.cycles import all_cycles
+from plugins.appraisal.queries.cycles import all_cycles, cycles
 
 # A record as read: the table's columns, with three time stamps read as "done" flags.
 RECORD_SCHEMA: dict[str, pl.DataType] = {
@@ -272,3 +272,27 @@ def read_results(engine: Engine, viewer: Viewer) -> pl.DataFrame:
         .select(RESULT_COLUMNS)
         .sort("period", "person_id")
     )
+
+
+def own_records(engine: Engine, viewer: Viewer) -> pl.DataFrame:
+    """The signed-in person's records with their cycle's ``period`` and ``state``."""
+    if viewer.person_id is None:
+        return records(engine, viewer, []).with_columns(
+            pl.lit(None, pl.String).alias("period"), pl.lit(None, pl.String).alias("state")
+        )
+    me = viewer.narrow(frozenset({viewer.person_id}))
+    cycles = all_cycles(engine).select("cycle_id", "period", "state")
+    return records(engine, me, None).join(cycles, on="cycle_id", how="inner")
+
+
+def reviews_to_do(engine: Engine, viewer: Viewer, signed_in: int | None) -> tuple[int, int]:
+    """``(reviews not done, cycles)`` in the viewer's cycles under manager review or calibration.
+
+    The signed-in person's own record is not theirs to review.
+    """
+    team = cycles(engine, viewer).filter(pl.col("state").is_in(["manager_review", "calibration"]))
+    if not team.height:
+        return 0, 0
+    rows = records(engine, viewer, team["cycle_id"].to_list())
+    others = rows.filter(pl.col("person_id") != (signed_in or -1))
+    return int((~others["reviewed"]).sum()), team.height

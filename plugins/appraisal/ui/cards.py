@@ -21,10 +21,7 @@ def home_card(ctx: PageContext) -> None:
     viewer = ctx.signed_in_viewer
     shown = False
     if viewer.person_id is not None:
-        me = viewer.narrow(frozenset({viewer.person_id}))
-        mine = queries.records(ctx.engine, me, None)
-        cycles = queries.all_cycles(ctx.engine).select("cycle_id", "period", "state")
-        joined = mine.join(cycles, on="cycle_id", how="inner")
+        joined = queries.own_records(ctx.engine, viewer)
         open_rows = joined.filter(pl.col("state") != "closed")
         for row in open_rows.iter_rows(named=True):
             todo = _todo(row)
@@ -50,19 +47,9 @@ def home_card(ctx: PageContext) -> None:
             )
             shown = True
     if viewer.role in ("supervisor", "manager", "director"):
-        team = queries.cycles(ctx.engine, ctx.viewer).filter(
-            pl.col("state").is_in(["manager_review", "calibration"])
-        )
-        if team.height:
-            records = queries.records(ctx.engine, ctx.viewer, team["cycle_id"].to_list())
-            others = records.filter(pl.col("person_id") != (viewer.person_id or -1))
-            st.markdown(
-                t(
-                    "appraisal.card.team",
-                    reviews=int((~others["reviewed"]).sum()),
-                    cycles=team.height,
-                )
-            )
+        reviews, cycles = queries.reviews_to_do(ctx.engine, ctx.viewer, viewer.person_id)
+        if cycles:
+            st.markdown(t("appraisal.card.team", reviews=reviews, cycles=cycles))
             shown = True
     if not shown:
         st.caption(t("appraisal.card.nothing"))

@@ -21,7 +21,8 @@ from plugins.team_events.actions.guards import (
     team_members,
     today_or,
 )
-from plugins.team_events.logic.recurrence import Recurrence, RecurrenceError, occurrences
+from plugins.team_events.errors import RecurrenceError
+from plugins.team_events.logic.recurrence import Recurrence, occurrences
 from plugins.team_events.models import ATTENDANCE, EVENT_KINDS, Event, EventSeries, Invitee
 
 TIME = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")

@@ -10,6 +10,7 @@ same team until the meeting after it was closed.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 
 import polars as pl
 
@@ -138,3 +139,41 @@ def summary(actions: pl.DataFrame, today: dt.date) -> dict[str, int]:
         "done": int((status == "done").sum()),
         "dropped": int((status == "dropped").sum()),
     }
+
+
+def open_by_owner(
+    actions: pl.DataFrame,
+    today: dt.date,
+    names: Mapping[int, str],
+    labels: tuple[str, str],
+    top: int = 15,
+) -> pl.DataFrame:
+    """``owner_id, state, items, owner``: open items per owner, overdue or on track.
+
+    ``labels`` are the words for (overdue, on track); only the ``top`` owners
+    with the most open items are kept (by name, as the chart shows them).
+    """
+    late = overdue(actions, today)["action_id"]
+    late_label, on_track_label = labels
+    open_now = actions.filter(pl.col("status").is_in(OPEN_STATUSES)).with_columns(
+        pl.when(pl.col("action_id").is_in(late.implode()))
+        .then(pl.lit(late_label))
+        .otherwise(pl.lit(on_track_label))
+        .alias("state")
+    )
+    per_owner = (
+        open_now.group_by("owner_id", "state")
+        .agg(pl.len().alias("items"))
+        .with_columns(
+            pl.col("owner_id")
+            .replace_strict(dict(names), default="?", return_dtype=pl.String)
+            .alias("owner")
+        )
+    )
+    leaders = (
+        per_owner.group_by("owner")
+        .agg(pl.col("items").sum())
+        .sort("items", descending=True)
+        .head(top)
+    )
+    return per_owner.filter(pl.col("owner").is_in(leaders["owner"].implode()))

@@ -11,17 +11,10 @@ import calendar
 import datetime as dt
 from typing import Literal
 
+from plugins.team_events.errors import RecurrenceError
+
 Recurrence = Literal["none", "weekly", "monthly"]
 MAX_OCCURRENCES = 104  # two years of weekly meetings
-
-
-class RecurrenceError(ValueError):
-    """A rule that cannot be scheduled; ``key`` is the translation key of the reason."""
-
-    def __init__(self, key: str, **params: object) -> None:
-        super().__init__(key)
-        self.key = key
-        self.params = params
 
 
 def month_day(year: int, month: int, anchor: int) -> dt.date:

@@ -91,35 +91,10 @@ def _kpis(ctx: PageContext, acts: pl.DataFrame) -> None:
 
 
 def _chart(ctx: PageContext, acts: pl.DataFrame) -> None:
-    day = today()
-    late = items.overdue(acts, day)["action_id"]
-    open_now = acts.filter(pl.col("status").is_in(items.OPEN_STATUSES)).with_columns(
-        pl.when(pl.col("action_id").is_in(late.implode()))
-        .then(pl.lit(t("team_events.actions.overdue")))
-        .otherwise(pl.lit(t("team_events.actions.on_track")))
-        .alias("state")
-    )
-    if open_now.is_empty():
+    overdue, on_track = t("team_events.actions.overdue"), t("team_events.actions.on_track")
+    data = items.open_by_owner(acts, today(), names(ctx), (overdue, on_track))
+    if data.is_empty():
         return
-    who = names(ctx)
-    per_owner = (
-        open_now.group_by("owner_id", "state")
-        .agg(pl.len().alias("items"))
-        .with_columns(
-            pl.col("owner_id")
-            .replace_strict(who, default="?", return_dtype=pl.String)
-            .alias("owner")
-        )
-    )
-    top = (
-        per_owner.group_by("owner")
-        .agg(pl.col("items").sum())
-        .sort("items", descending=True)
-        .head(15)
-    )
-    data = per_owner.filter(pl.col("owner").is_in(top["owner"].implode()))
     st.subheader(t("team_events.actions.by_owner"))
-    spec = charts.owners_chart(
-        data, t("team_events.actions.on_track"), t("team_events.actions.overdue"), top.height
-    )
+    spec = charts.owners_chart(data, on_track, overdue, data["owner"].n_unique())
     chart(spec)
