@@ -27,7 +27,7 @@ from command_center.testing import signed_in
 from tests.conftest import make_host, use_db
 
 PASSWORD = "demo-pass-2026"
-PLAN = Path(__file__).resolve().parent.parent / "plugins" / "incentives" / "plans"
+PLAN = Path(__file__).resolve().parent.parent / "plugins" / "incentives" / "data"
 runner = CliRunner()
 
 

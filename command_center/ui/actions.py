@@ -1,8 +1,8 @@
 """Running a user's action from a page: refusals explained, confirmations kept across the rerun.
 
->>> if st.button(t("customers.claim")):
+>>> if st.button(claim_label):
 ...     run_action(lambda: claim(ctx.engine, ctx.viewer, customer_id),
-...                lambda _: t("customers.claimed"), CustomersError, explain)
+...                lambda _: claimed_message, CustomersError, explain)
 >>> show_flash()   # at the top of the page: what the last action did
 
 The action writes (through the plugin's ``actions``, which check roles); on

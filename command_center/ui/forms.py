@@ -1,6 +1,6 @@
 """A settings form generated from the pydantic model: one input per field, bounded as the model.
 
->>> chosen = settings_form("customers_settings", current, labels, groups, t("save"))
+>>> chosen = settings_form("customers_settings", current, labels, groups, save_label)
 >>> if chosen is not None:
 ...     save_rules(ctx.engine, ctx.viewer, chosen, ctx.actor)
 

@@ -7,9 +7,8 @@ import streamlit as st
 
 from command_center.context import PageContext
 from command_center.i18n import t
-from command_center.metrics import total
 from command_center.ui import chart, page_header, table_with_download
-from command_center.ui.widgets import Kpi, kpi_delta, kpi_row
+from command_center.ui.widgets import Kpi, kpi_row, registry_kpis
 from plugins.customers import charts
 from plugins.customers.logic import activity as activity_logic
 from plugins.customers.logic import cadence, display, labels
@@ -49,15 +48,7 @@ def render(ctx: PageContext) -> None:
 
 
 def _kpis(ctx: PageContext, dues: pl.DataFrame) -> None:
-    cards = []
-    roots = ctx.roots()
-    for key in KPI_KEYS:
-        if key not in ctx.registry:
-            continue
-        spec = ctx.registry.spec(key)
-        tot = total(ctx.registry, ctx.engine, ctx.viewer, key, ctx.period, roots)
-        delta = kpi_delta(tot.value, spec.unit, tot.target, tot.previous)
-        cards.append(Kpi(t(spec.label), tot.value, spec.unit, delta, spec.higher_is_better))
+    cards = registry_kpis(ctx, KPI_KEYS, ctx.roots())
     cards.append(
         Kpi(t("customers.kpi.overdue"), float((dues["status"] == "overdue").sum()), "count",
             higher_is_better=False)

@@ -8,10 +8,9 @@ import streamlit as st
 
 from command_center.context import PageContext
 from command_center.i18n import t
-from command_center.metrics import total
 from command_center.periods import add_months
 from command_center.ui import chart, kpi_row, page_header, table_with_download
-from command_center.ui.widgets import Kpi, kpi_delta, percent_column
+from command_center.ui.widgets import Kpi, percent_column, registry_kpis
 from plugins.pipeline import charts, queries
 from plugins.pipeline import settings as cfg
 from plugins.pipeline.logic import analytics, labels
@@ -66,13 +65,7 @@ def _kpis(ctx: PageContext, roots: list[int], opps: pl.DataFrame, model: StageMo
         Kpi(t("pipeline.analytics.open_pipeline"), float(live["amount"].sum()), "currency"),
         Kpi(t("pipeline.analytics.open_weighted"), float(live["weighted"].sum()), "currency"),
     ]
-    for key in KPI_KEYS:
-        if key not in ctx.registry:
-            continue
-        spec = ctx.registry.spec(key)
-        tot = total(ctx.registry, ctx.engine, ctx.viewer, key, ctx.period, roots)
-        delta = kpi_delta(tot.value, spec.unit, tot.target, tot.previous)
-        cards.append(Kpi(t(spec.label), tot.value, spec.unit, delta, spec.higher_is_better))
+    cards.extend(registry_kpis(ctx, KPI_KEYS, roots))
     kpi_row(cards)
 
 
