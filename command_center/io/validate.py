@@ -53,7 +53,7 @@ BAD_VALUE = {
 }
 _SHOWN = 40  # characters of a bad value quoted in its message
 _TYPED = "\x00typed:"
-_REASON = "\x00reason:"
+_BAD = "\x00bad:"
 
 INT32_MAX = 2**31 - 1
 """The largest ``int`` a column accepts: ids and counts are INTEGER in the database."""
@@ -146,23 +146,31 @@ def validate_frame(
         *[_clean(pl.col(name)).alias(name) for name in names],
     )
     both = cleaned.with_columns(_typed(c).alias(_TYPED + c.name) for c in columns)
-    reasons = {c.name: r for c in columns if (r := _reason(c, limits)) is not None}
-    both = both.with_columns(r.alias(_REASON + name) for name, r in reasons.items())
+    checks = {c.name: found for c in columns if (found := _checks(c, limits))}
+    # First a cheap flag per cell over every row; the messages only for flagged rows.
+    both = both.with_columns(
+        pl.any_horizontal(flag for flag, _, _ in found).fill_null(False).alias(_BAD + name)
+        for name, found in checks.items()
+    )
     typed = both.select(
         ROW,
         *[
-            pl.when(pl.col(_REASON + n).is_null()).then(pl.col(_TYPED + n)).alias(n)
-            if n in reasons
+            pl.when(~pl.col(_BAD + n)).then(pl.col(_TYPED + n)).alias(n)
+            if n in checks
             else pl.col(_TYPED + n).alias(n)
             for n in names
         ],
     )
     errors: list[RowError] = []
-    if reasons:
-        found = both.select(ROW, *[pl.col(_REASON + n).alias(n) for n in reasons])
-        found = found.filter(pl.any_horizontal(pl.exclude(ROW).is_not_null()))
+    if checks:
+        flagged = both.filter(pl.any_horizontal(pl.col(_BAD + n) for n in checks))
+        reasons = [
+            pl.when(pl.col(_BAD + n)).then(_first_reason(found)).alias(n)
+            for n, found in checks.items()
+        ]
+        found_frame = flagged.select(ROW, *reasons)
         # "_column"/"_reason" cannot clash with a kind's own columns (names never start with _).
-        long = found.unpivot(index=ROW, variable_name="_column", value_name="_reason")
+        long = found_frame.unpivot(index=ROW, variable_name="_column", value_name="_reason")
         errors = [RowError(*r) for r in long.drop_nulls("_reason").iter_rows()]
     return typed, errors + duplicate_keys(typed, key)
 
@@ -208,22 +216,27 @@ def _typed(column: Column) -> pl.Expr:
     return v
 
 
-def _hidden_checks(column: Column) -> list[tuple[pl.Expr, pl.Expr]]:
+Check = tuple[pl.Expr, pl.Expr, pl.Expr]
+"""A cheap flag (over every row), the exact condition and the reason (flagged rows only)."""
+
+
+def _hidden_checks(column: Column) -> list[Check]:
     """Control, direction and (outside free text) line-break characters, each named.
 
-    One regex pass per column finds the first such character; its ``U+XXXX``
-    goes in the message (never the character itself: it could drive a terminal).
+    Its ``U+XXXX`` goes in the message, never the character itself (it could
+    drive a terminal). Only text columns: elsewhere such a value does not parse.
     """
     v = pl.col(column.name)
     free = free_text(column)
     refused = _CONTROLS + _BIDI + _SEPARATORS + ([] if free else _LAYOUT)
+    flag = v.str.contains(_char_class(refused))
     char = v.str.extract(_char_class(refused), 1)
     code = pl.lit(" (") + char.replace_strict(_CODES, default="?", return_dtype=pl.String)
     where = ")" if free else ") (tab and line breaks only in free-text columns)"
     return [
-        (char.is_in(_CONTROLS), pl.lit("contains a control character") + code + pl.lit(")")),
-        (char.is_in(_BIDI), pl.lit("contains a text-direction control") + code + pl.lit(")")),
-        (char.is_not_null(), pl.lit("contains a line break or tab") + code + pl.lit(where)),
+        (flag, char.is_in(_CONTROLS), pl.lit("contains a control character") + code + ")"),
+        (flag, char.is_in(_BIDI), pl.lit("contains a text-direction control") + code + ")"),
+        (flag, char.is_not_null(), pl.lit("contains a line break or tab") + code + where),
     ]
 
 
@@ -270,33 +283,38 @@ def _range_checks(column: Column, bounds: Bounds) -> list[tuple[pl.Expr, pl.Expr
     return []
 
 
-def _reason(column: Column, bounds: Bounds) -> pl.Expr | None:
-    """The first problem with each cell of ``column`` (null if none); ``None``: no checks."""
+def _checks(column: Column, bounds: Bounds) -> list[Check]:
+    """Every check of ``column``, in the order they are reported (first one wins)."""
     v = pl.col(column.name)
     t = pl.col(_TYPED + column.name)
-    shown = pl.lit("'") + v.str.slice(0, _SHOWN) + pl.lit("'")
-    checks: list[tuple[pl.Expr, pl.Expr]] = []
+    shown = pl.lit("'") + v.str.slice(0, _SHOWN).map_elements(visible, pl.String) + "'"
+    plain: list[tuple[pl.Expr, pl.Expr]] = []
     if column.required:
-        checks.append((v.is_null(), pl.lit("required value missing")))
-    checks += _hidden_checks(column)  # before any check that quotes the value
+        plain.append((v.is_null(), pl.lit("required value missing")))
+    hidden = _hidden_checks(column) if column.dtype == "str" else []
     if column.dtype != "str":
         bad = pl.lit(BAD_VALUE[column.dtype] + ": ") + shown
-        checks.append((v.is_not_null() & t.is_null(), bad))
-    checks += _range_checks(column, bounds)
+        plain.append((v.is_not_null() & t.is_null(), bad))
+    plain += _range_checks(column, bounds)
     if column.min_value is not None and column.dtype in ("int", "float"):
         least = f"must be at least {column.min_value:g}: "
-        checks.append((t < column.min_value, pl.lit(least) + shown))
+        plain.append((t < column.min_value, pl.lit(least) + shown))
     if column.choices:
         listed = " is not one of " + ", ".join(column.choices)
-        checks.append((t.is_not_null() & ~v.is_in(list(column.choices)), shown + pl.lit(listed)))
+        plain.append((t.is_not_null() & ~v.is_in(list(column.choices)), shown + pl.lit(listed)))
     if column.max_length:
         too_long = f"longer than {column.max_length} characters"
-        checks.append((v.str.len_chars() > column.max_length, pl.lit(too_long)))
-    if not checks:
-        return None
-    condition, reason = checks[0]
+        plain.append((v.str.len_chars() > column.max_length, pl.lit(too_long)))
+    required = [(c, c, r) for c, r in plain[: int(column.required)]]
+    rest = [(c, c, r) for c, r in plain[int(column.required) :]]
+    return required + hidden + rest  # text checks come before any that quotes the value
+
+
+def _first_reason(checks: Sequence[Check]) -> pl.Expr:
+    """The reason of the first check that holds (null if none)."""
+    _, condition, reason = checks[0]
     chain = pl.when(condition).then(reason)
-    for condition, reason in checks[1:]:
+    for _, condition, reason in checks[1:]:
         chain = chain.when(condition).then(reason)
     return chain.otherwise(pl.lit(None, dtype=pl.String))
 
