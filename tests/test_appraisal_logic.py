@@ -417,3 +417,96 @@ def test_team_progress_ratio_is_sum_num_over_sum_den() -> None:
     assert got["margin"]["actual"] == pytest.approx(0.46)
     assert got["margin"]["target"] == pytest.approx(0.45)
     assert got["margin"]["attainment"] == pytest.approx(0.46 / 0.45)
+
+
+def test_stage_counts_and_shares_per_cycle() -> None:
+    from plugins.appraisal.logic import stage_counts, stage_share, stage_shares
+
+    cycles = pl.DataFrame({"cycle_id": [1, 2], "state": ["in_progress", "planning"]})
+    records = pl.DataFrame(
+        {
+            "cycle_id": [1, 1, 1, 1],
+            "contract": ["issued", "issued", "issued", "none"],
+            "acknowledged": [True, True, False, False],
+            "self_done": [True, False, False, False],
+            "reviewed": [False, False, False, False],
+            "rating": [None, None, None, None],
+        },
+        schema_overrides={"rating": pl.String},
+    )
+    counts = stage_counts(cycles, records)
+    first = counts.filter(pl.col("cycle_id") == 1)
+    assert first.select("people", "contract", "acknowledged", "self_done", "rated").row(0) == (
+        4,
+        3,
+        2,
+        1,
+        0,
+    )
+    empty = counts.filter(pl.col("cycle_id") == 2)
+    assert empty["people"][0] == 0  # a cycle nobody is in counts 0, not null
+    assert stage_share(counts, "acknowledged") == pytest.approx(0.5)  # 2 of 4 people
+    assert stage_share(empty, "acknowledged") is None
+    shares = stage_shares(first)
+    assert shares["stage"].to_list() == [
+        "contract",
+        "acknowledged",
+        "self_done",
+        "reviewed",
+        "rated",
+    ]
+    assert shares["share"].to_list() == pytest.approx([0.75, 0.5, 0.25, 0.0, 0.0])
+    assert stage_shares(empty).is_empty()
+
+
+def test_weight_mix_and_totals() -> None:
+    from plugins.appraisal.logic import weight_mix, weight_totals
+
+    lines = pl.DataFrame(
+        {
+            "person_id": [4, 4, 5, 5, 3],
+            "metric": ["revenue", "margin", "revenue", "margin", "revenue"],
+            "weight": [70.0, 30.0, 50.0, 40.0, 100.0],
+        }
+    )
+    records = pl.DataFrame({"person_id": [3, 4, 5], "level": ["supervisor", "rep", "rep"]})
+    mix = {(r["level"], r["metric"]): r["weight"] for r in weight_mix(lines, records).to_dicts()}
+    assert mix == {
+        ("rep", "revenue"): 60.0,
+        ("rep", "margin"): 35.0,
+        ("supervisor", "revenue"): 100.0,
+    }
+    totals = dict(weight_totals(lines).iter_rows())
+    assert totals == {3: 100.0, 4: 100.0, 5: 90.0}
+
+
+def test_rating_mix_and_team_table() -> None:
+    from plugins.appraisal.logic import rating_mix, team_table
+
+    rated = pl.DataFrame(
+        {
+            "period": ["2026-09", "2026-09", "2026-09", "2026-10"],
+            "rating": ["meets", "meets", None, "below"],
+        }
+    )
+    mix = {(r["period"], r["rating"]): r["people"] for r in rating_mix(rated).to_dicts()}
+    assert mix == {("2026-09", "meets"): 2, ("2026-10", "below"): 1}  # unrated left out
+    spread = pl.DataFrame(
+        {
+            "team_id": [1, 1, 1],
+            "team": ["A", "A", "A"],
+            "size": [10, 10, 10],
+            "rating": ["exceeds", "meets", "below"],
+            "count": [4, 5, 1],
+            "expected": [2, 7, 1],
+            "flagged": [True, True, False],
+        }
+    )
+    row = team_table(spread).row(0, named=True)
+    assert (row["exceeds"], row["exceeds_expected"], row["meets"], row["meets_expected"]) == (
+        4,
+        2,
+        5,
+        7,
+    )
+    assert row["flagged"] is True and row["size"] == 10

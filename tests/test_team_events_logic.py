@@ -450,3 +450,39 @@ def test_upcoming() -> None:
         }
     )
     assert calendar.upcoming(events, D(2026, 11, 15), 14)["event_id"].to_list() == [2]
+
+
+# -- moved out of the pages ---------------------------------------------------------------
+def test_open_items_per_owner_overdue_or_on_track() -> None:
+    acts = pl.DataFrame(
+        {
+            "action_id": [1, 2, 3, 4],
+            "owner_id": [7, 7, 8, 9],
+            "status": ["open", "in_progress", "open", "done"],
+            "due_date": [D(2026, 11, 1), D(2026, 11, 30), D(2026, 11, 2), D(2026, 11, 1)],
+            "closed_on": [None, None, None, D(2026, 11, 1)],
+        },
+        schema_overrides={"closed_on": pl.Date},
+    )
+    got = items.open_by_owner(acts, D(2026, 11, 15), {7: "Li", 8: "Wang"}, ("late", "ok"))
+    rows = sorted(got.select("owner", "state", "items").rows())
+    assert rows == [("Li", "late", 1), ("Li", "ok", 1), ("Wang", "late", 1)]  # done item left out
+    top = items.open_by_owner(acts, D(2026, 11, 15), {7: "Li", 8: "Wang"}, ("late", "ok"), top=1)
+    assert set(top["owner"]) == {"Li"}  # two open items beat one
+
+
+def test_not_read_and_teams_by_last_meeting_and_scheduling_defaults() -> None:
+    members = pl.DataFrame({"announcement_id": [1, 1, 1, 2], "person_id": [4, 5, 6, 4]})
+    reads = pl.DataFrame({"announcement_id": [1, 2], "person_id": [5, 4]})
+    assert sorted(comms.not_read(members, reads, 1).to_list()) == [4, 6]
+    assert comms.not_read(members, reads, 2).to_list() == []
+    meetings = pl.DataFrame(
+        {
+            "team_root": [3, 3, 6, 2],
+            "event_date": [D(2026, 11, 2), D(2026, 11, 9), D(2026, 11, 9), D(2026, 10, 1)],
+        }
+    )
+    assert calendar.teams_by_last_meeting(meetings) == [3, 6, 2]  # ties by team id
+    assert calendar.next_monday(D(2026, 11, 11)) == D(2026, 11, 16)  # a Wednesday
+    assert calendar.next_monday(D(2026, 11, 16)) == D(2026, 11, 23)  # a Monday: the week after
+    assert calendar.invitees(False, [1, 2], []) is None

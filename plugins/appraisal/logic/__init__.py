@@ -15,6 +15,7 @@ from plugins.appraisal.logic.calibration import (
     guideline_counts,
     outliers,
     rating_mix,
+    team_table,
     training_needs,
 )
 from plugins.appraisal.logic.cycle import (
@@ -50,6 +51,7 @@ from plugins.appraisal.logic.scoring import (
     score_lines,
     values_mean,
     weight_mix,
+    weight_totals,
 )
 
 __all__ = [
@@ -87,7 +89,9 @@ __all__ = [
     "stage_shares",
     "team_progress",
     "team_scores",
+    "team_table",
     "training_needs",
     "values_mean",
     "weight_mix",
+    "weight_totals",
 ]

@@ -277,3 +277,16 @@ def rating_mix(records: pl.DataFrame) -> pl.DataFrame:
     """``period, rating, people``: how many rated people hold each rating per period."""
     rated = records.filter(pl.col("rating").is_not_null())
     return rated.group_by("period", "rating").agg(pl.len().alias("people"))
+
+
+def team_table(spread: pl.DataFrame) -> pl.DataFrame:
+    """Per team of :func:`distribution` (joined with ``team``): ``team_id, team, size``,
+    the count per rating, ``<rating>_expected`` and ``flagged`` (any bucket flagged)."""
+    wide = spread.pivot(on="rating", index=["team_id", "team", "size"], values="count")
+    expected = spread.pivot(on="rating", index="team_id", values="expected")
+    flagged = spread.group_by("team_id").agg(pl.col("flagged").any())
+    return (
+        wide.join(expected, on="team_id", suffix="_expected")
+        .join(flagged, on="team_id")
+        .sort("team")
+    )

@@ -318,3 +318,8 @@ def weight_mix(lines: pl.DataFrame, records: pl.DataFrame) -> pl.DataFrame:
         .group_by("level", "metric")
         .agg(pl.col("weight").mean())
     )
+
+
+def weight_totals(lines: pl.DataFrame) -> pl.DataFrame:
+    """``person_id, weight_total``: the sum of each person's contract weights (100 when whole)."""
+    return lines.group_by("person_id").agg(pl.col("weight").sum().alias("weight_total"))

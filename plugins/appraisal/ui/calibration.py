@@ -11,7 +11,7 @@ from command_center.ui import chart, page_header, table_with_download
 from command_center.ui.widgets import Kpi, kpi_row
 from plugins.appraisal import actions, charts, queries
 from plugins.appraisal.errors import state_label
-from plugins.appraisal.logic import GRIDS, distribution, outliers
+from plugins.appraisal.logic import GRIDS, distribution, outliers, team_table
 from plugins.appraisal.queries import CycleInfo
 from plugins.appraisal.settings import RATINGS, AppraisalSettings
 from plugins.appraisal.ui.controls import flash, pick_cycle, run_action
@@ -83,14 +83,7 @@ def _grid_chart(records: pl.DataFrame, rules: AppraisalSettings) -> None:
 
 
 def _team_table(spread: pl.DataFrame) -> None:
-    wide = spread.pivot(on="rating", index=["team_id", "team", "size"], values="count")
-    expected = spread.pivot(on="rating", index="team_id", values="expected")
-    flagged = spread.group_by("team_id").agg(pl.col("flagged").any())
-    frame = (
-        wide.join(expected, on="team_id", suffix="_expected")
-        .join(flagged, on="team_id")
-        .sort("team")
-    )
+    frame = team_table(spread)
     yes, no = t("appraisal.calibration.flag"), ""
     table_with_download(
         frame.select(

@@ -10,7 +10,7 @@ from command_center.i18n import labels_now, t
 from command_center.ui import chart, data_table, page_header, table_with_download
 from command_center.ui.widgets import Kpi, kpi_row
 from plugins.appraisal import actions, charts, queries
-from plugins.appraisal.logic import weight_mix
+from plugins.appraisal.logic import weight_mix, weight_totals
 from plugins.appraisal.queries import CycleInfo
 from plugins.appraisal.ui.controls import flash, pick_cycle, run_action
 from plugins.appraisal.ui.editor import frame_lines, lines_form, lines_table
@@ -28,7 +28,7 @@ def render(ctx: PageContext) -> None:
         return
     records = queries.records(ctx.engine, ctx.viewer, [cycle.cycle_id])
     lines = queries.kpi_lines(ctx.engine, ctx.viewer, [cycle.cycle_id])
-    weights = lines.group_by("person_id").agg(pl.col("weight").sum().alias("weight_total"))
+    weights = weight_totals(lines)
     kpi_row(
         [
             Kpi(t("appraisal.people"), float(records.height), "count"),

@@ -80,3 +80,13 @@ def invitees(whole: bool, members: list[int], chosen: list[int]) -> tuple[int, .
     if not chosen:
         return None
     return tuple(sorted(set(chosen) | set(members))) if whole else tuple(sorted(chosen))
+
+
+def teams_by_last_meeting(meetings: pl.DataFrame) -> list[int]:
+    """The teams (``team_root``) holding ``meetings``, the most recent meeting first."""
+    return (
+        meetings.group_by("team_root")
+        .agg(pl.col("event_date").max())
+        .sort("event_date", "team_root", descending=[True, False])["team_root"]
+        .to_list()
+    )

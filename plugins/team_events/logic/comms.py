@@ -140,3 +140,9 @@ def week_sales(
         float(before["revenue"].sum()),
         sellers,
     )
+
+
+def not_read(members: pl.DataFrame, reads: pl.DataFrame, announcement_id: int) -> pl.Series:
+    """``person_id`` of the audience of ``announcement_id`` who have not read it."""
+    audience = members.filter(pl.col("announcement_id") == announcement_id)
+    return audience.join(reads, on=["announcement_id", "person_id"], how="anti")["person_id"]

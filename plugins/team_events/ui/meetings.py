@@ -13,7 +13,7 @@ from command_center.ui import page_header, table_with_download
 from command_center.ui.widgets import Kpi, kpi_row
 from plugins.team_events import actions, queries
 from plugins.team_events.logic import attendance, items
-from plugins.team_events.logic.calendar import meetings_only, nearest_meeting
+from plugins.team_events.logic.calendar import meetings_only, nearest_meeting, teams_by_last_meeting
 from plugins.team_events.models import ACTION_STATUSES
 from plugins.team_events.queries.teams import team_members
 from plugins.team_events.settings import load
@@ -30,12 +30,7 @@ def render(ctx: PageContext) -> None:
     if meetings.is_empty():
         st.info(t("team_events.meetings.none"))
         return
-    teams = (
-        meetings.group_by("team_root")
-        .agg(pl.col("event_date").max())
-        .sort("event_date", "team_root", descending=[True, False])["team_root"]
-        .to_list()
-    )
+    teams = teams_by_last_meeting(meetings)
     own = ctx.team_root if ctx.team_root in teams else ctx.viewer.person_id
     if own in teams:
         teams.remove(own)

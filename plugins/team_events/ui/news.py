@@ -160,10 +160,9 @@ def _tracking(
         format_func=labels_now(ids, lambda a: titles.get(a, str(a))),
         key="team_events_news_pick",
     )
-    audience = members.filter(pl.col("announcement_id") == chosen)
-    missing = audience.join(reads, on=["announcement_id", "person_id"], how="anti")
+    missing = comms.not_read(members, reads, chosen)
     who = names(ctx)
-    people = sorted(who.get(p, str(p)) for p in missing["person_id"].to_list())
+    people = sorted(who.get(p, str(p)) for p in missing.to_list())
     if people:
         st.markdown(", ".join(people))
     else:
