@@ -23,7 +23,7 @@ from tests.factories import load_small_org
 def recruiting_host() -> PluginHost:
     """The core and the recruiting plugin, with their messages installed."""
     host = PluginHost(get_settings(), entry_points=False, builtins=["plugins.recruiting"])
-    i18n.install([r.value for r in host.call("register_translations")])
+    i18n.install(host.translations())
     return host
 
 

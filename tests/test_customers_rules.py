@@ -210,7 +210,7 @@ def test_team_table_keeps_two_teams_whose_leaders_share_a_name() -> None:
     from plugins.customers.logic.display import team_table
     from tests.conftest import make_host
 
-    i18n.install([r.value for r in make_host().call("register_translations")])
+    i18n.install(make_host().translations())
     table = pl.DataFrame(
         {
             "node_id": [1, 1, 1, 2, 2, 2],

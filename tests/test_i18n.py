@@ -46,7 +46,7 @@ def raw_text(line: str) -> bool:
 
 
 def all_catalogs() -> dict[str, dict[str, str]]:
-    i18n.install([r.value for r in make_host().call("register_translations")])
+    i18n.install(make_host().translations())
     return i18n.catalogs()
 
 

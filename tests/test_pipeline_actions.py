@@ -449,7 +449,7 @@ def test_messages_are_translated(db: Engine) -> None:
     from command_center import i18n
     from command_center.i18n import language
 
-    i18n.install([r.value for r in make_host().call("register_translations")])
+    i18n.install(make_host().translations())
     opp = new_deal(db)
     cid = actions.save_contract(
         db, REP4, opp, payment_terms="net30", delivery_date=dt.date(2026, 12, 31), terms=""

@@ -20,7 +20,7 @@ CALL = re.compile(r"""\b(?:t|tn|[A-Z]\w*Error)\(\s*f?["']([a-zA-Z0-9_.]+)["']"""
 
 @pytest.fixture(scope="module")
 def catalogs() -> dict[str, dict[str, str]]:
-    i18n.install([r.value for r in make_host().call("register_translations")])
+    i18n.install(make_host().translations())
     return i18n.catalogs()
 
 

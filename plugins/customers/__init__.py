@@ -6,8 +6,6 @@ Hook implementations only: each forwards to the room of the plugin layout
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import typer
 from sqlalchemy import Engine
 
@@ -21,26 +19,6 @@ from command_center import (
     PanelSpec,
     hookimpl,
 )
-from command_center.i18n import load_catalogs
-
-HERE = Path(__file__).resolve().parent
-
-
-@hookimpl
-def register_tables() -> list[type]:
-    from plugins.customers.models import TABLES
-
-    return TABLES
-
-
-@hookimpl
-def register_migrations() -> list[Path]:
-    return [HERE / "migrations"]
-
-
-@hookimpl
-def register_translations() -> dict[str, dict[str, str]]:
-    return load_catalogs(HERE / "i18n")
 
 
 @hookimpl

@@ -6,8 +6,6 @@ Hook implementations only, each forwarding to its room (see
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import typer
 
 from command_center import (
@@ -18,27 +16,8 @@ from command_center import (
     PageSpec,
     PanelSpec,
     hookimpl,
+    seeds_after,
 )
-from command_center.i18n import load_catalogs
-
-HERE = Path(__file__).resolve().parent
-
-
-@hookimpl
-def register_tables() -> list[type]:
-    from plugins.incentives.models import TABLES
-
-    return list(TABLES)
-
-
-@hookimpl
-def register_migrations() -> list[Path]:
-    return [HERE / "migrations"]
-
-
-@hookimpl
-def register_translations() -> dict[str, dict[str, str]]:
-    return load_catalogs(HERE / "i18n")
 
 
 @hookimpl
@@ -91,6 +70,7 @@ def register_notebook(cc: object) -> dict[str, object]:
 
 
 @hookimpl
+@seeds_after("customers", "pipeline", "appraisal")  # plans pay on their metrics and multipliers
 def seed_demo(ctx: DemoContext) -> None:
     from plugins.incentives.demo import seed
 

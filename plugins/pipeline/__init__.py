@@ -6,8 +6,6 @@ Hook implementations only; the work lives in the modules beside this one.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import typer
 
 from command_center import (
@@ -19,27 +17,7 @@ from command_center import (
     PanelSpec,
     hookimpl,
 )
-from command_center.i18n import load_catalogs
 from command_center.types import DemoContext
-
-HERE = Path(__file__).resolve().parent
-
-
-@hookimpl
-def register_tables() -> list[type]:
-    from plugins.pipeline.models import TABLES
-
-    return list(TABLES)
-
-
-@hookimpl
-def register_migrations() -> list[Path]:
-    return [HERE / "migrations"]
-
-
-@hookimpl
-def register_translations() -> dict[str, dict[str, str]]:
-    return load_catalogs(HERE / "i18n")
 
 
 @hookimpl

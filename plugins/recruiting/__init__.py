@@ -7,8 +7,6 @@ Hook implementations only, each forwarding to its room (see docs/recruiting.md).
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import typer
 
 from command_center import (
@@ -21,26 +19,6 @@ from command_center import (
     PanelSpec,
     hookimpl,
 )
-from command_center.i18n import load_catalogs
-
-HERE = Path(__file__).resolve().parent
-
-
-@hookimpl
-def register_tables() -> list[type]:
-    from plugins.recruiting.models import TABLES
-
-    return list(TABLES)
-
-
-@hookimpl
-def register_migrations() -> list[Path]:
-    return [HERE / "migrations"]
-
-
-@hookimpl
-def register_translations() -> dict[str, dict[str, str]]:
-    return load_catalogs(HERE / "i18n")
 
 
 @hookimpl
