@@ -22,10 +22,11 @@ from plugins.appraisal.logic import (
     kpi_scores,
     score_lines,
     training_needs,
+    value_scores_from_json,
     values_mean,
 )
 from plugins.appraisal.models import KpiLine, Record
-from plugins.appraisal.queries import CycleInfo, value_scores
+from plugins.appraisal.queries import CycleInfo
 from plugins.appraisal.queries.live import with_actuals
 from plugins.appraisal.settings import AppraisalSettings
 
@@ -48,7 +49,10 @@ class Frozen:
 
 def manager_values(records: pl.DataFrame, rules: AppraisalSettings) -> pl.Series:
     """Each record's values score: the mean of its manager's scores on the company values."""
-    means = [values_mean(value_scores(text), rules.values) for text in records["manager_values"]]
+    means = [
+        values_mean(value_scores_from_json(text), rules.values)
+        for text in records["manager_values"]
+    ]
     return pl.Series("values_score", means, dtype=pl.Float64)
 
 

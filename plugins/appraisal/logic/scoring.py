@@ -21,6 +21,7 @@ unavailable lines are spread over the rest.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -323,3 +324,9 @@ def weight_mix(lines: pl.DataFrame, records: pl.DataFrame) -> pl.DataFrame:
 def weight_totals(lines: pl.DataFrame) -> pl.DataFrame:
     """``person_id, weight_total``: the sum of each person's contract weights (100 when whole)."""
     return lines.group_by("person_id").agg(pl.col("weight").sum().alias("weight_total"))
+
+
+def value_scores_from_json(text: str | None) -> dict[str, float]:
+    """A record's ``self_values`` / ``manager_values`` JSON as ``{value: score}``."""
+    data = json.loads(text or "{}")
+    return {str(k): float(v) for k, v in data.items() if v is not None}

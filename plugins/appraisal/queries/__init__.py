@@ -24,7 +24,6 @@ from plugins.appraisal.queries.records import (
     reviews_to_do,
     talks,
     templates,
-    value_scores,
 )
 
 __all__ = [
@@ -43,5 +42,4 @@ __all__ = [
     "reviews_to_do",
     "talks",
     "templates",
-    "value_scores",
 ]

@@ -7,7 +7,6 @@ person's data and are visible with the cycle.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 
 import polars as pl
@@ -232,12 +231,6 @@ def history(engine: Engine, viewer: Viewer, kind: str = "monthly") -> pl.DataFra
     return frames.cached(
         engine, "appraisal:history", load, kind, viewer.person_ids, tables=HISTORY_TABLES
     )
-
-
-def value_scores(text: str | None) -> dict[str, float]:
-    """A record's ``self_values`` / ``manager_values`` JSON as ``{value: score}``."""
-    data = json.loads(text or "{}")
-    return {str(k): float(v) for k, v in data.items() if v is not None}
 
 
 RESULT_COLUMNS = (

@@ -11,8 +11,8 @@ from command_center.org.scope import Viewer
 from command_center.ui import chart, page_header, table_with_download
 from command_center.ui.widgets import Kpi, kpi_row
 from plugins.appraisal import actions, charts, queries
-from plugins.appraisal.logic import per_person
-from plugins.appraisal.queries import CycleInfo, value_scores
+from plugins.appraisal.logic import per_person, value_scores_from_json
+from plugins.appraisal.queries import CycleInfo
 from plugins.appraisal.queries.live import elapsed, lines_now
 from plugins.appraisal.ui.controls import flash, pick_cycle, run_action
 from plugins.appraisal.ui.feedback import plan_and_talk
@@ -183,7 +183,7 @@ def _evaluation(ctx: PageContext, cycle: CycleInfo, record: dict[str, object]) -
     closed = cycle.state == "closed"
     left, right = st.columns(2)
     left.markdown(t("appraisal.mine.manager_comment", comment=record["manager_comment"] or "—"))
-    scored = value_scores(str(record["manager_values"]))
+    scored = value_scores_from_json(str(record["manager_values"]))
     left.dataframe(
         pl.DataFrame(
             {

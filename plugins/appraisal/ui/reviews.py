@@ -11,8 +11,8 @@ from command_center.i18n import labels_now, number, t
 from command_center.ui import data_table, page_header, table_with_download
 from command_center.ui.widgets import Kpi, kpi_row
 from plugins.appraisal import actions, queries
-from plugins.appraisal.logic import per_person
-from plugins.appraisal.queries import CycleInfo, value_scores
+from plugins.appraisal.logic import per_person, value_scores_from_json
+from plugins.appraisal.queries import CycleInfo
 from plugins.appraisal.queries.live import FROZEN_STATES, lines_now
 from plugins.appraisal.settings import AppraisalSettings
 from plugins.appraisal.ui.controls import flash, pick_cycle, run_action
@@ -124,7 +124,7 @@ def _self_side(record: dict[str, object]) -> None:
     if not record["self_done"]:
         st.caption(t("appraisal.reviews.no_self"))
         return
-    own = value_scores(str(record["self_values"]))
+    own = value_scores_from_json(str(record["self_values"]))
     values = "，".join(f"{value_label(k)} {v:g}" for k, v in own.items()) or "—"
     st.markdown(
         t("appraisal.reviews.self_said", comment=record["self_comment"] or "—", values=values)
@@ -135,7 +135,9 @@ def _manager_form(
     ctx: PageContext, cycle: CycleInfo, record: dict[str, object], rules: AppraisalSettings
 ) -> None:
     person = int(record["person_id"])  # type: ignore[arg-type]
-    old = value_scores(str(record["manager_values"])) or value_scores(str(record["self_values"]))
+    old = value_scores_from_json(str(record["manager_values"])) or value_scores_from_json(
+        str(record["self_values"])
+    )
     key = f"appraisal_mgr_{cycle.cycle_id}_{person}"
     st.caption(
         t(
