@@ -138,6 +138,11 @@ def test_chinese_pages_and_settings(app) -> None:
     from plugins.customers import settings
 
     assert settings.get(app.engine).abc_months == 6
+    at.number_input[1].set_value(0.99)  # cut-off A above cut-off B: the model refuses
+    at.number_input[2].set_value(0.5)
+    at = submit(at, "Save settings")
+    assert any("not valid" in e.value for e in at.error)
+    assert settings.get(app.engine).cutoff_a != 0.99
 
 
 def runtime_viewer(app, login: str):

@@ -30,11 +30,12 @@ def _settings_page() -> None:
         months: int = Field(12, ge=1, le=120)
         cutoff: float = Field(0.8, gt=0.0, le=1.0)
         strict: bool = False
+        reasons: list[str] = ["price"]
 
-    labels = {"months": "Months", "cutoff": "Cut-off", "strict": "Strict"}
+    labels = {"months": "Months", "cutoff": "Cut-off", "strict": "Strict", "reasons": "Reasons"}
     chosen = settings_form("rules", Rules(), labels, [("Rules", list(labels))], "Save")
     if chosen is not None:
-        st.write(f"saved {chosen.months} {chosen.cutoff} {chosen.strict}")
+        st.write(f"saved {chosen.months} {chosen.cutoff} {chosen.strict} {chosen.reasons}")
 
 
 def test_settings_form_draws_each_field_and_returns_the_validated_model() -> None:
@@ -43,9 +44,10 @@ def test_settings_form_draws_each_field_and_returns_the_validated_model() -> Non
     assert at.number_input[0].min == 1 and at.number_input[0].max == 120
     at.number_input[0].set_value(24)
     at.checkbox[0].check()
+    at.text_area[0].input("price\n\n timing ")
     at.button[0].click().run()
     assert not at.exception
-    assert any("saved 24 0.8 True" in m.value for m in at.markdown)
+    assert any("saved 24 0.8 True ['price', 'timing']" in m.value for m in at.markdown)
 
 
 def test_settings_form_refuses_what_the_model_refuses() -> None:

@@ -5,9 +5,10 @@
 ...     save_rules(ctx.engine, ctx.viewer, chosen, ctx.actor)
 
 Integers and floats become number inputs bounded by the field's ``ge``/``le``
-(``gt``/``lt``), booleans checkboxes, ``Literal`` fields select boxes, other
-fields text inputs. On submit the values are validated by the model itself;
-a refusal names the fields in the user's language.
+(``gt``/``lt``), booleans checkboxes, ``Literal`` fields select boxes, lists
+of text a text area (one value per line), other fields text inputs. On
+submit the values are validated by the model itself; a refusal names the
+fields in the user's language.
 """
 
 from __future__ import annotations
@@ -44,6 +45,9 @@ def _input(where: Any, model: type[BaseModel], name: str, label: str, value: Any
     annotation = model.model_fields[name].annotation
     if annotation is bool:
         return where.checkbox(label, value=bool(value), key=key)
+    if get_origin(annotation) in (list, tuple) and get_args(annotation)[:1] == (str,):
+        lines = where.text_area(label, value="\n".join(value), key=key)
+        return [line.strip() for line in lines.splitlines() if line.strip()]
     if get_origin(annotation) is Literal:
         options = list(get_args(annotation))
         return where.selectbox(
@@ -74,9 +78,11 @@ def settings_form(
     groups: Sequence[tuple[str, Sequence[str]]],
     submit: str,
     columns: int = 3,
+    invalid: str | None = None,
 ) -> M | None:
     """Draw ``current``'s fields in ``groups`` (heading, field names); the validated
-    model when submitted and valid, else None (a refusal is shown)."""
+    model when submitted and valid, else None. A refusal is shown: ``invalid`` when
+    given (e.g. a rule across fields), else the fields the model refused."""
     model = type(current)
     values: dict[str, Any] = {}
     with st.form(key):
@@ -94,6 +100,9 @@ def settings_form(
     try:
         return model.model_validate({**current.model_dump(), **values})
     except ValidationError as refused:
+        if invalid is not None:
+            st.error(invalid)
+            return None
         fields = sorted({str(error["loc"][0]) for error in refused.errors() if error["loc"]})
         names = ", ".join(labels.get(name, name) for name in fields)
         st.error(t("ui.settings_invalid", fields=names or "—"))
