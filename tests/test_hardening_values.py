@@ -259,6 +259,17 @@ def test_file_names_are_shown_without_control_characters(org, tmp_path) -> None:
     ]
 
 
+def test_quoted_values_show_control_characters_as_code_points() -> None:
+    columns = (Column("n", "int"), Column("day", "date"), Column("p", "period"))
+    frame = pl.DataFrame({"_row": [2], "n": ["\x00 |4"], "day": ["\x1b[2J"], "p": ["20\u202e26"]})
+    _, errors = validate_frame(frame, columns, bounds=Bounds(dt.date(1990, 1, 1), dt.date.max))
+    assert [e.reason for e in errors] == [
+        "not a whole number: '<U+0000> |4'",
+        "not a date (YYYY-MM-DD): '<U+001B>[2J'",
+        "not a period (YYYY-MM, YYYY-Qn or YYYY): '20<U+202E>26'",
+    ]
+
+
 def test_refused_cells_are_null_for_the_kinds_check() -> None:
     columns = (Column("day", "date"), Column("name", "str"), Column("amount", "float"))
     frame = pl.DataFrame(
