@@ -218,6 +218,7 @@ def test_unknown_inactive_and_wrong_password_cost_one_verification(
         assert err.value.code == "auth.bad_credentials"
         costs[login] = list(hasher.calls)
     assert all(calls == ["verify"] for calls in costs.values()), costs
+    assert not hasher.check_needs_rehash(auth._dummy_hash())  # same parameters as real hashes
 
 
 # -- the session re-checks the user on every run ------------------------------------------
@@ -248,6 +249,23 @@ def test_set_role_refusals(users_db: Db) -> None:
     with pytest.raises(UserError) as err, write_session(users_db.engine) as session:
         set_role(session, "nobody", "rep", 4, "root")
     assert err.value.key == "no_user"
+
+
+def test_the_last_active_admin_stays(users_db: Db) -> None:
+    for change in (
+        lambda s: set_active(s, "root", False, "root"),
+        lambda s: set_role(s, "ROOT", "director", 1, "root"),
+    ):
+        with pytest.raises(UserError) as err, write_session(users_db.engine) as session:
+            change(session)
+        assert err.value.key == "last_admin"
+    with write_session(users_db.engine) as session:
+        add_user(session, "second-admin", PASSWORD, "admin")
+    with write_session(users_db.engine) as session:
+        set_role(session, "root", "director", 1, "second-admin")
+    with pytest.raises(UserError) as err, write_session(users_db.engine) as session:
+        set_active(session, "second-admin", False, "second-admin")
+    assert err.value.key == "last_admin"
 
 
 @pytest.fixture

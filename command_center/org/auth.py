@@ -303,8 +303,23 @@ def set_password(session: Session, login: str, password: str, actor: str) -> Non
     audit(session, actor, "password_set", "user", user.user_id)
 
 
+def _keep_an_admin(session: Session, user: User, role: str, active: bool) -> None:
+    """Refuse to leave no active admin (the Admin page would be out of reach)."""
+    if user.role != "admin" or not user.active or (role == "admin" and active):
+        return
+    lock_table(session, User.__tablename__)
+    others = session.scalar(
+        select(func.count())
+        .select_from(User)
+        .where(User.role == "admin", User.active.is_(True), User.user_id != user.user_id)
+    )
+    if not others:
+        raise UserError("last_admin", login=user.login)
+
+
 def set_active(session: Session, login: str, active: bool, actor: str) -> None:
     user = _user(session, login)
+    _keep_an_admin(session, user, user.role, active)
     user.active = active
     if active:
         user.locked_until = None
@@ -318,6 +333,7 @@ def set_role(session: Session, login: str, role: str, person_id: int | None, act
     _check_role(session, role, person_id)
     if (user.role, user.person_id) == (role, person_id):
         return
+    _keep_an_admin(session, user, role, user.active)
     audit(
         session,
         actor,
