@@ -101,6 +101,7 @@ def test_admin_sees_the_trace_and_the_recent_errors(failing_app: Db) -> None:
     assert "Recent errors" in [tab.label for tab in at.tabs]
     assert shown_id[0] in apptest.texts(at)
     assert SECRET in apptest.texts(at)  # the summary column, admin only
+    assert not at.exception and not apptest.page_problems(at)
 
 
 def test_shell_failure_shows_message_and_id(
