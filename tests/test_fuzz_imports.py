@@ -58,18 +58,12 @@ FUZZ = settings(
 )
 
 # Crashes found by this suite in code outside the import validation, reported to
-# their owners (issue 13): an import kind's crash is matched by its exception type
-# (and the database must still be as it was), a page by its path (users see only
-# an error id there). Delete an entry once its fix lands.
+# their owners (issue 13), matched by the kind and the exception's type (the
+# database must still be as it was). Delete an entry once its fix lands.
 KNOWN_IMPORT_CRASHES: dict[str, str] = {
     # io/runner.py guards spec.apply but not the commit, where the ORM flushes the
     # sample plugin's merges; the sample plugin checks no person_id reference.
     "sample_visits": "IntegrityError",
-}
-KNOWN_PAGE_CRASHES: dict[str, str] = {
-    # plugins/customers/logic/display.py team_table pivots on the team's *name*:
-    # two leaders with one name (accepted by the people import) break the pivot.
-    "customers-abc": "polars ComputeError in team_table's pivot",
 }
 
 FIRST_DAY, LAST_DAY = get_settings().date_range()
@@ -421,6 +415,6 @@ def test_every_page_renders_for_every_role_over_fuzzed_data(fuzz: Fuzz, login: s
     for path in apptest.page_paths(at):
         at = apptest.open_page(at, path)
         shown = [str(e.value) for e in at.exception] + [str(e.value) for e in at.error]
-        if shown and path not in KNOWN_PAGE_CRASHES:
+        if shown:
             broken[path or "home"] = shown
     assert broken == {}, f"{login} over {fuzz.accepted}"
