@@ -12,7 +12,7 @@ import pytest
 from sqlalchemy import text
 from typer.testing import CliRunner
 
-from command_center import cli
+from command_center import cli, i18n
 from command_center.db import frames
 from command_center.db.engine import write_session
 from command_center.i18n import language, money
@@ -28,6 +28,12 @@ from tests.fixtures_team_events import te_host, viewer
 
 D = dt.date
 MONTH = "2026-10"
+
+
+@pytest.fixture(autouse=True)
+def catalogs() -> None:
+    """Every plugin's messages installed (documents are worded through them)."""
+    i18n.install(make_host().translations())
 
 
 def subtree_of(engine, root: int) -> list[int]:
