@@ -15,10 +15,26 @@ here needs a Jupyter package.
 
 Plugins add namespaces (``cc.customers``, ``cc.incentives``, …) through the
 ``register_notebook`` hook; ``cc.namespaces()`` lists them.
+
+Charts: ``cc.charts`` holds the app's charts as functions returning Altair
+charts, built by the SAME builders the pages call (``command_center.charts``
+and each plugin's ``charts.py``), with the viewer's scope::
+
+    cc.charts.revenue_trend(period="2026-10", months=12)   # home page's trend
+    cc.charts.pareto(as_of="2026-06-30", months=12)        # customers ABC page
+    cc.charts.earnings_curve(plan="plan.yaml", start="2026-01", end="2026-03")
+
+A plugin contributes chart functions by putting a ``"charts"`` entry in its
+``register_notebook`` answer: a mapping ``{name: function}`` (functions take
+keyword arguments and return an Altair chart). ``connect`` merges every
+plugin's mapping into ``cc.charts``; first plugin wins a name, a later clash is
+reported as that plugin's ``register_notebook`` hook error. ``cc.charts.names()``
+lists them.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import getpass
 from collections.abc import Callable
 from dataclasses import dataclass, field, fields
@@ -27,6 +43,7 @@ from typing import Any
 import polars as pl
 from sqlalchemy import Engine
 
+from command_center import charts as core_charts
 from command_center import runtime
 from command_center.db import frames
 from command_center.db.engine import get_engine
@@ -34,7 +51,7 @@ from command_center.i18n import t
 from command_center.io.runner import export_kind, export_kinds
 from command_center.metrics import MetricRegistry
 from command_center.org.scope import Viewer
-from command_center.periods import Period, parse_period
+from command_center.periods import Period, containing, parse_period
 from command_center.plugins import PluginHost
 from command_center.settings import get_settings
 
@@ -50,6 +67,33 @@ METRIC_SCHEMA: dict[str, pl.DataType] = {
     "target": pl.Float64(),
     "attainment": pl.Float64(),
 }
+
+
+CHARTS_KEY = "charts"
+
+
+class Charts:
+    """``cc.charts``: chart functions by name (the core's and the plugins')."""
+
+    def __init__(self, functions: dict[str, Callable[..., Any]]) -> None:
+        self._functions = dict(functions)
+
+    def names(self) -> list[str]:
+        """Every chart function's name, sorted."""
+        return sorted(self._functions)
+
+    def __getattr__(self, name: str) -> Callable[..., Any]:
+        functions = self.__dict__.get("_functions", {})
+        if name in functions:
+            return functions[name]
+        known = ", ".join(sorted(functions)) or "none"
+        raise PluginUnavailable(f"no chart {name!r} (charts: {known})")
+
+    def __dir__(self) -> list[str]:
+        return sorted({*super().__dir__(), *self._functions})
+
+    def __repr__(self) -> str:
+        return f"<charts: {', '.join(self.names()) or 'none'}>"
 
 
 class SignInError(PermissionError):
@@ -113,9 +157,26 @@ class CommandCenter:
     registry: MetricRegistry
     viewer: Viewer
     _namespaces: dict[str, object] = field(default_factory=dict, repr=False)
+    charts: Charts = field(default_factory=lambda: Charts({}), repr=False)
 
     def __post_init__(self) -> None:
-        self._namespaces = collect_namespaces(self)
+        plugin_charts: dict[str, Callable[..., Any]] = {}
+        self._namespaces = collect_namespaces(self, plugin_charts)
+        self.charts = Charts({**plugin_charts, **self._core_charts()})
+
+    def _core_charts(self) -> dict[str, Callable[..., Any]]:
+        def revenue_trend(period: str | None = None, months: int = core_charts.TREND_MONTHS) -> Any:
+            """Revenue against target per month up to ``period``'s end (home page's trend).
+
+            ``period`` is ``YYYY-MM``, ``YYYY-Qn`` or ``YYYY`` (default: this month).
+            """
+            chosen = parse_period(period) if period else containing(dt.date.today(), "month")
+            data = core_charts.revenue_trend_data(
+                self.engine, self.registry, self.viewer, chosen.end, months
+            )
+            return core_charts.revenue_trend(data)
+
+        return {"revenue_trend": revenue_trend}
 
     # -- the core's helpers ----------------------------------------------------
     def metric(self, key: str, period: str, by: str = "team") -> pl.DataFrame:
@@ -212,16 +273,37 @@ def _reserved(name: str) -> bool:
     return hasattr(CommandCenter, name) or name in {f.name for f in fields(CommandCenter)}
 
 
-def collect_namespaces(cc: CommandCenter) -> dict[str, object]:
+def collect_namespaces(
+    cc: CommandCenter, charts: dict[str, Callable[..., Any]] | None = None
+) -> dict[str, object]:
     """Every plugin's ``register_notebook`` answer, first plugin wins a name.
 
     A name that is taken (by another plugin or by the API itself) is reported
-    against the later plugin, like duplicate export kinds.
+    against the later plugin, like duplicate export kinds. The ``"charts"``
+    entry of an answer is a mapping of chart functions, merged into ``charts``
+    (first plugin wins a chart name; a clash is reported the same way).
     """
     found: dict[str, object] = {}
     owners: dict[str, str] = {}
+    chart_owners: dict[str, str] = {}
+    reserved_charts = set(cc._core_charts()) if charts is not None else set()
     for result in cc.host.call("register_notebook", cc=cc):
-        for name, helper in dict(result.value).items():
+        answer = dict(result.value)
+        for chart_name, function in dict(answer.pop(CHARTS_KEY, None) or {}).items():
+            clash = chart_owners.get(chart_name) or (
+                "the API" if chart_name in reserved_charts else None
+            )
+            if clash or not callable(function) or not chart_name.isidentifier():
+                cc.host.infos[result.plugin].hook_errors["register_notebook"] = (
+                    f"chart {chart_name!r} is already taken by {clash}"
+                    if clash
+                    else f"chart {chart_name!r} is not a public function"
+                )
+                continue
+            if charts is not None:
+                charts[chart_name] = function
+                chart_owners[chart_name] = result.plugin
+        for name, helper in answer.items():
             clash = owners.get(name) or ("the API" if _reserved(name) else None)
             if clash or not name.isidentifier() or name.startswith("_"):
                 cc.host.infos[result.plugin].hook_errors["register_notebook"] = (
@@ -259,7 +341,9 @@ def connect(user: str, password: str | None = None, url: str | None = None) -> C
 
 __all__ = [
     "BY",
+    "CHARTS_KEY",
     "METRIC_COLUMNS",
+    "Charts",
     "CommandCenter",
     "PluginUnavailable",
     "SignInError",

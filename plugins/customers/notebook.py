@@ -8,12 +8,18 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import polars as pl
 
+from plugins.customers import charts
 from plugins.customers import settings as settings_mod
-from plugins.customers.logic.abc import CSV_COLUMNS, check_cutoffs, parse_cutoffs
+from plugins.customers.logic.abc import (
+    CSV_COLUMNS,
+    check_cutoffs,
+    pareto_points,
+    parse_cutoffs,
+)
 from plugins.customers.queries import book as book_q
 from plugins.customers.queries.grades import scoped_grades
 
@@ -47,6 +53,35 @@ class CustomersNotebook:
         ``as_of`` defaults to today, ``months`` and ``cutoffs`` (``"0.8,0.95"``
         or ``(0.8, 0.95)``) to the plugin's settings.
         """
+        graded, _ = self._graded(as_of, months, cutoffs)
+        return graded.select(CSV_COLUMNS)
+
+    def pareto_data(
+        self,
+        as_of: str | dt.date | None = None,
+        months: int | None = None,
+        cutoffs: str | Sequence[float] | None = None,
+    ) -> pl.DataFrame:
+        """The ABC page's Pareto points (``customer_share, cumulative_share, grade``)."""
+        graded, _ = self._graded(as_of, months, cutoffs)
+        return pareto_points(graded)
+
+    def pareto_chart(
+        self,
+        as_of: str | dt.date | None = None,
+        months: int | None = None,
+        cutoffs: str | Sequence[float] | None = None,
+    ) -> Any:
+        """``cc.charts.pareto``: the ABC page's Pareto curve with the grade cut-offs."""
+        graded, cuts = self._graded(as_of, months, cutoffs)
+        return charts.pareto(pareto_points(graded), cuts)
+
+    def _graded(
+        self,
+        as_of: str | dt.date | None,
+        months: int | None,
+        cutoffs: str | Sequence[float] | None,
+    ) -> tuple[pl.DataFrame, tuple[float, float]]:
         engine = self._cc.engine
         rules = settings_mod.get(engine)
         window = rules.abc_months if months is None else int(months)
@@ -59,7 +94,7 @@ class CustomersNotebook:
         else:
             cuts = check_cutoffs(cutoffs)
         graded = scoped_grades(engine, self._cc.viewer, _day(as_of), window, cuts)
-        return graded.select(CSV_COLUMNS)
+        return graded, (float(cuts[0]), float(cuts[1]))
 
     def book(self) -> pl.DataFrame:
         """The customers the viewer may work with (the archive page's book)."""
@@ -67,4 +102,5 @@ class CustomersNotebook:
 
 
 def helpers(cc: CommandCenter) -> dict[str, object]:
-    return {"customers": CustomersNotebook(cc)}
+    helper = CustomersNotebook(cc)
+    return {"customers": helper, "charts": {"pareto": helper.pareto_chart}}

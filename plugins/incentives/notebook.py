@@ -17,9 +17,13 @@ import polars as pl
 
 from command_center.i18n import t
 from command_center.periods import parse_period
+from plugins.incentives import charts
+from plugins.incentives.logic.earnings_curve import earnings_curve, typical_sample
 from plugins.incentives.logic.engine import simulation_table
 from plugins.incentives.logic.plan_edits import apply_edits
 from plugins.incentives.logic.plan_model import Plan, parse_plan
+from plugins.incentives.logic.whatif import curves
+from plugins.incentives.queries import figures as figure_reads
 from plugins.incentives.queries import plans as plan_reads
 from plugins.incentives.queries import simulation
 
@@ -101,6 +105,47 @@ class IncentivesNotebook:
             warnings.warn(f"{t('incentives.cli.note')}: {message}", stacklevel=2)
         return simulation_table(result.frame, result.components)
 
+    def curve_data(
+        self,
+        plan: str | Path | Plan,
+        start: str | dt.date,
+        end: str | dt.date,
+        edits: dict[str, Any] | None = None,
+    ) -> pl.DataFrame:
+        """The simulator page's earnings curve data: baseline and (edited) scenario.
+
+        The typical person of the viewer's scope in ``start``..``end``, paid
+        by ``plan`` and by ``plan`` with ``edits`` (see :meth:`edit`), as
+        :func:`~plugins.incentives.logic.whatif.curves` shapes it for the page.
+        """
+        base = self.plan(plan)
+        changed = apply_edits(base, edits) if edits else base
+        first, last = _month(start), _month(end)
+        cc = self._cc
+        figures = figure_reads.figures_between(cc.engine, cc.registry, base, first, last)
+        sample = typical_sample(figures, base, cc.viewer.person_ids, first, last)
+        return curves(
+            earnings_curve(base, sample, figures.kinds),
+            earnings_curve(changed, sample, figures.kinds),
+            curve_labels(),
+        )
+
+    def earnings_curve_chart(
+        self,
+        plan: str | Path | Plan,
+        start: str | dt.date,
+        end: str | dt.date,
+        edits: dict[str, Any] | None = None,
+    ) -> Any:
+        """``cc.charts.earnings_curve``: the simulator page's curve chart."""
+        return charts.earnings_curve(self.curve_data(plan, start, end, edits), *curve_labels())
+
+
+def curve_labels() -> tuple[str, str]:
+    """The baseline and scenario series names, as the simulator page shows them."""
+    return (t("incentives.sim.baseline"), t("incentives.sim.scenario"))
+
 
 def helpers(cc: CommandCenter) -> dict[str, object]:
-    return {"incentives": IncentivesNotebook(cc)}
+    helper = IncentivesNotebook(cc)
+    return {"incentives": helper, "charts": {"earnings_curve": helper.earnings_curve_chart}}
