@@ -216,6 +216,10 @@ class CommandCenter:
         """The columns of ``commission simulate``: ``cc.incentives.simulate``."""
         return self._forward("incentives", "simulate")(plan=plan, start=start, end=end)
 
+    def whatif(self, plan: Any, start: Any = None, end: Any = None) -> Any:
+        """The simulator's what-if as a widget: ``cc.incentives.whatif`` (needs ipywidgets)."""
+        return self._forward("incentives", "whatif")(plan=plan, start=start, end=end)
+
     def _forward(self, namespace: str, name: str) -> Callable[..., pl.DataFrame]:
         helper = self._namespaces.get(namespace)
         if helper is None or not hasattr(helper, name):

@@ -9,20 +9,25 @@ here.
 from __future__ import annotations
 
 import datetime as dt
+import html
 import warnings
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import polars as pl
 
+from command_center.db import frames
 from command_center.i18n import t
 from command_center.periods import parse_period
 from plugins.incentives import charts
+from plugins.incentives.actions import scenarios as scenario_actions
+from plugins.incentives.errors import PlanInvalid
 from plugins.incentives.logic.earnings_curve import earnings_curve, typical_sample
 from plugins.incentives.logic.engine import simulation_table
+from plugins.incentives.logic.levers import plan_levers
 from plugins.incentives.logic.plan_edits import apply_edits
 from plugins.incentives.logic.plan_model import Plan, parse_plan
-from plugins.incentives.logic.whatif import curves
+from plugins.incentives.logic.whatif import compare, curves, run_scenario, summaries, within
 from plugins.incentives.queries import figures as figure_reads
 from plugins.incentives.queries import plans as plan_reads
 from plugins.incentives.queries import simulation
@@ -140,10 +145,207 @@ class IncentivesNotebook:
         """``cc.charts.earnings_curve``: the simulator page's curve chart."""
         return charts.earnings_curve(self.curve_data(plan, start, end, edits), *curve_labels())
 
+    def whatif(
+        self,
+        plan: str | int,
+        start: str | dt.date | None = None,
+        end: str | dt.date | None = None,
+    ) -> WhatIf:
+        """The simulator page's what-if for a stored plan (name: its newest version; or id).
+
+        ``start``/``end`` (``YYYY-MM``) default to the current quarter so far.
+        """
+        versions = self.plans()
+        if isinstance(plan, int):
+            chosen = versions.filter(pl.col("version_id") == plan)
+        else:
+            chosen = versions.filter(pl.col("name") == str(plan)).sort("version", descending=True)
+        if chosen.is_empty():
+            known = ", ".join(sorted(set(versions["name"].to_list())))
+            raise ValueError(f"no stored plan {plan!r} (plans: {known})")
+        today = dt.date.today().replace(day=1)
+        first = _month(start) if start else today.replace(month=(today.month - 1) // 3 * 3 + 1)
+        last = _month(end) if end else today
+        if last < first:
+            raise ValueError(f"the range ends before it starts: {start} .. {end}")
+        return WhatIf(self._cc, int(chosen["version_id"][0]), first, last)
+
 
 def curve_labels() -> tuple[str, str]:
     """The baseline and scenario series names, as the simulator page shows them."""
     return (t("incentives.sim.baseline"), t("incentives.sim.scenario"))
+
+
+class WhatIf:
+    """``cc.whatif(plan)``: the simulator page's what-if as an ipywidgets widget.
+
+    The same levers (:func:`~plugins.incentives.logic.levers.plan_levers`), the
+    same sources and engine as the page (stored plan's baseline, the scope's
+    figures, :func:`~plugins.incentives.logic.whatif.run_scenario`). Move a
+    lever in Jupyter, or from code with :meth:`set` or by setting
+    ``controls[path].value``: :attr:`table` (baseline vs scenario per person)
+    and :attr:`curve` (earnings curves) are recomputed and redrawn.
+    :meth:`save` stores the scenario for the app's simulator page (managers
+    and directors); :meth:`to_yaml` exports the edited plan.
+    """
+
+    def __init__(self, cc: CommandCenter, version_id: int, start: dt.date, end: dt.date) -> None:
+        try:
+            import ipywidgets as widgets
+        except ImportError as exc:  # pragma: no cover - depends on the environment
+            raise ImportError(
+                "cc.whatif needs ipywidgets: install the notebook extra "
+                "(pip install 'command-center[notebook]')"
+            ) from exc
+        self._cc = cc
+        self.version_id = version_id
+        self.start, self.end = start, end
+        self.plan = plan_reads.plan(cc.engine, version_id)
+        self.levers = {lever.path: lever for lever in plan_levers(self.plan)}
+        self.figures = figure_reads.figures_between(cc.engine, cc.registry, self.plan, start, end)
+        self._baseline = simulation.baseline(cc.engine, cc.registry, version_id, start, end)
+        self._multipliers = figure_reads.multipliers(cc.engine)
+        self._people = frames.people(cc.engine, cc.viewer)
+        self.problem: str | None = None
+        self.changed: Plan = self.plan
+        self.table = pl.DataFrame()
+        self.curve = pl.DataFrame()
+        self.controls: dict[str, Any] = {}
+        for path, lever in self.levers.items():
+            label = f"{lever.owner} · {t(lever.label, **dict(lever.params))}"
+            if lever.kind == "toggle":
+                control = widgets.Checkbox(value=bool(lever.value), description=label)
+            else:
+                control = widgets.FloatText(value=float(lever.value or 0), description=label)
+            control.style.description_width = "initial"
+            control.observe(self._moved, names="value")
+            self.controls[path] = control
+        self.everyone = widgets.FloatSlider(
+            value=0.0, min=-0.5, max=0.5, step=0.01, description=t("incentives.sim.everyone")
+        )
+        self.everyone.style.description_width = "initial"
+        self.everyone.observe(self._moved, names="value")
+        self._status = widgets.HTML()
+        self._table_out = widgets.Output()
+        self._curve_out = widgets.Output()
+        self.widget = widgets.VBox(
+            [
+                widgets.HTML(f"<b>{html.escape(self.plan.name)}</b> · {start:%Y-%m}..{end:%Y-%m}"),
+                widgets.VBox([*self.controls.values(), self.everyone]),
+                self._status,
+                widgets.HBox([self._curve_out, self._table_out]),
+            ]
+        )
+        self.recompute()
+
+    # -- levers -------------------------------------------------------------------
+    def set(self, path: str, value: Any) -> None:
+        """Move the lever at ``path`` (as the widget does); recomputes."""
+        if path not in self.controls:
+            known = ", ".join(self.controls)
+            raise KeyError(f"no lever {path!r} in plan {self.plan.name!r} (levers: {known})")
+        self.controls[path].value = value
+
+    def edits(self) -> dict[str, Any]:
+        """``{path: value}`` of the levers moved away from the plan's value."""
+        out: dict[str, Any] = {}
+        for path, lever in self.levers.items():
+            value = self.controls[path].value
+            if lever.kind == "toggle":
+                if bool(value) != bool(lever.value):
+                    out[path] = bool(value)
+            elif lever.value is None or abs(float(value) - float(lever.value)) > 1e-12:
+                out[path] = float(value)
+        return out
+
+    def assumptions(self) -> dict[str, Any]:
+        """The revenue assumption, in the page's shape (everyone's change; no team)."""
+        return {"everyone": float(self.everyone.value), "team_root": None, "team": 0.0}
+
+    # -- recomputing ----------------------------------------------------------------
+    def _moved(self, _change: object) -> None:
+        self.recompute()
+
+    def recompute(self) -> None:
+        """Run the engine for the current levers and redraw the table and curve."""
+        cc = self._cc
+        try:
+            self.changed = apply_edits(self.plan, self.edits())
+            self.problem = None
+        except PlanInvalid as exc:
+            self.changed = self.plan
+            self.problem = t("incentives.sim.invalid", issues="; ".join(str(i) for i in exc.issues))
+        assumed = self.assumptions()
+        assumptions = simulation.team_assumptions(
+            cc.engine, assumed["everyone"], assumed["team_root"], assumed["team"]
+        )
+        timed = run_scenario(
+            self.figures, self.changed, self.start, self.end, assumptions, self._multipliers
+        )
+        scope = cc.viewer.person_ids
+        self.table = compare(
+            within(self._baseline, scope), within(timed.evaluation, scope), self._people
+        )
+        sample = typical_sample(self.figures, self.plan, scope, self.start, self.end)
+        self.curve = curves(
+            earnings_curve(self.plan, sample, self.figures.kinds),
+            earnings_curve(self.changed, sample, self.figures.kinds),
+            curve_labels(),
+        )
+        self._draw()
+
+    def totals(self) -> tuple[float, float]:
+        """(baseline, scenario) payout of the viewer's scope."""
+        old, new = summaries(self.table)
+        return old.payout, new.payout
+
+    def chart(self) -> Any:
+        """The earnings curve chart (the simulator page's builder)."""
+        return charts.earnings_curve(self.curve, *curve_labels())
+
+    def _draw(self) -> None:
+        from IPython.display import display
+
+        old, new = self.totals() if self.table.height else (0.0, 0.0)
+        status = t("notebook_widget.totals", baseline=f"{old:,.0f}", scenario=f"{new:,.0f}")
+        if self.problem:
+            status = f"{html.escape(self.problem)}<br>{status}"
+        self._status.value = status
+        with self._curve_out:
+            self._curve_out.clear_output(wait=True)
+            display(self.chart())
+        with self._table_out:
+            self._table_out.clear_output(wait=True)
+            display(self.table)
+
+    # -- results --------------------------------------------------------------------
+    def save(self, name: str) -> int:
+        """Store the scenario as ``name`` for the app's simulator page; its id.
+
+        Role-checked by the incentives actions (managers and directors);
+        a refusal raises ``IncentivesError`` with its translated message.
+        """
+        cc = self._cc
+        return scenario_actions.save_scenario(
+            cc.engine,
+            cc.viewer,
+            cc.viewer.login,
+            name,
+            self.version_id,
+            self.start,
+            self.end,
+            self.edits(),
+            self.assumptions(),
+        )
+
+    def to_yaml(self) -> str:
+        """The edited plan as YAML (what the page's export button downloads)."""
+        return self.changed.to_yaml()
+
+    def _ipython_display_(self) -> None:
+        from IPython.display import display
+
+        display(self.widget)
 
 
 def helpers(cc: CommandCenter) -> dict[str, object]:
