@@ -36,6 +36,7 @@ from __future__ import annotations
 
 import datetime as dt
 import getpass
+import importlib
 from collections.abc import Callable
 from dataclasses import dataclass, field, fields
 from typing import Any
@@ -52,7 +53,7 @@ from command_center.io.runner import export_kind, export_kinds
 from command_center.metrics import MetricRegistry
 from command_center.org.scope import Viewer
 from command_center.periods import Period, containing, parse_period
-from command_center.plugins import PluginHost
+from command_center.plugins import HookResult, PluginHost
 from command_center.settings import get_settings
 
 BY = ("team", "person")
@@ -277,6 +278,27 @@ def _reserved(name: str) -> bool:
     return hasattr(CommandCenter, name) or name in {f.name for f in fields(CommandCenter)}
 
 
+def _conventional(cc: CommandCenter) -> list[HookResult]:
+    """``notebook.helpers(cc)`` of plugin packages that have no ``register_notebook``.
+
+    The one layout (docs/plugin-guide.md) puts a plugin's helpers in its
+    package's ``notebook.py``; a plugin that forwards the hook is called
+    through the hook, the others by this convention. A failure is recorded
+    as the plugin's ``register_notebook`` hook error.
+    """
+    hooked = {impl.plugin_name for impl in cc.host.implementations("register_notebook")}
+    found: list[HookResult] = []
+    for name, module, folder in cc.host.packages():
+        if name in hooked or not cc.host.enabled(name) or not (folder / "notebook.py").exists():
+            continue
+        try:
+            helpers = importlib.import_module(f"{module.__name__}.notebook").helpers
+            found.append(HookResult(name, helpers(cc)))
+        except Exception as exc:
+            cc.host.infos[name].hook_errors["register_notebook"] = f"{type(exc).__name__}: {exc}"
+    return found
+
+
 def collect_namespaces(
     cc: CommandCenter, charts: dict[str, Callable[..., Any]] | None = None
 ) -> dict[str, object]:
@@ -291,7 +313,7 @@ def collect_namespaces(
     owners: dict[str, str] = {}
     chart_owners: dict[str, str] = {}
     reserved_charts = set(cc._core_charts()) if charts is not None else set()
-    for result in cc.host.call("register_notebook", cc=cc):
+    for result in [*cc.host.call("register_notebook", cc=cc), *_conventional(cc)]:
         answer = dict(result.value)
         for chart_name, function in dict(answer.pop(CHARTS_KEY, None) or {}).items():
             clash = chart_owners.get(chart_name) or (

@@ -132,3 +132,44 @@ def test_earnings_curve_is_the_simulator_chart(demo) -> None:
     scenario = edited.filter(pl.col("series") == "Scenario")
     baseline = edited.filter(pl.col("series") == "Baseline")
     assert scenario["payout"].max() > baseline["payout"].max()
+
+
+def test_funnel_is_the_recruiting_page_chart(demo) -> None:
+    from plugins.recruiting import charts as recruiting_charts
+    from plugins.recruiting import queries as recruiting_queries
+    from plugins.recruiting.logic import funnel
+
+    cc = connect(user="director", password=PASSWORD, url=demo.url)
+    assert "recruiting" in cc.namespaces()
+    spec = cc.charts.funnel(basis="all")
+    cands = recruiting_queries.candidates(demo.engine, cc.viewer)
+    events = recruiting_queries.events(demo.engine, cc.viewer)
+    offers = recruiting_queries.offers(demo.engine, cc.viewer)
+    view = funnel.cohort(cands, events, offers, 0, "", None, None)
+    table = funnel.funnel_table(view.reached)
+    assert table.height > 0
+    columns = table.columns[:3]
+    page = recruiting_charts.funnel_bars(table, *columns, funnel.stage_order())
+    assert datasets(spec) == datasets(page)
+    with pytest.raises(ValueError, match="basis"):
+        cc.charts.funnel(basis="weekly")
+
+
+def test_grid_271_is_the_calibration_page_chart(demo) -> None:
+    from plugins.appraisal import charts as appraisal_charts
+    from plugins.appraisal import queries as appraisal_queries
+    from plugins.appraisal.actions import policy
+    from plugins.appraisal.logic import GRIDS
+
+    for login in ("director", "manager"):
+        cc = connect(user=login, password=PASSWORD, url=demo.url)
+        cycles = cc.appraisal.cycles().filter(pl.col("state").is_in(["calibration", "closed"]))
+        cycle = int(cycles.sort("cycle_id", descending=True)["cycle_id"][0])
+        spec = cc.charts.grid_271(cycle=cycle)
+        records = appraisal_queries.records(demo.engine, cc.viewer, [cycle])
+        labels = {g: cc.appraisal.grid_label(g) for g in GRIDS}
+        page = appraisal_charts.grid_chart(records, policy(demo.engine), labels)
+        assert spec is not None and page is not None
+        assert datasets(spec) == datasets(page)
+    with pytest.raises(ValueError, match="no appraisal cycle"):
+        cc.charts.grid_271(cycle=999_999)
