@@ -22,7 +22,7 @@ NOTEBOOKS = sorted(FOLDER.glob("*.ipynb"))
 
 def test_the_promised_notebooks_exist() -> None:
     names = {path.stem for path in NOTEBOOKS}
-    assert {"weekly_review", "abc_exploration", "commission_whatif"} <= names
+    assert {"weekly_review", "abc_exploration", "commission_whatif", "charts_gallery"} <= names
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
@@ -60,3 +60,15 @@ def test_notebook_runs(path: Path, sqlite_demo_db, monkeypatch) -> None:
     )
     assert "Traceback" not in shown
     assert "<CommandCenter" in shown  # signed in, with the namespaces listed
+    kinds = [kind for cell in results for out in cell.outputs for kind in out.get("data", {})]
+    if path.stem == "charts_gallery":  # the charts render inline (Vega-Lite, or HTML embedding it)
+        charts = [
+            out
+            for cell in results
+            for out in cell.outputs
+            if any(k.startswith("application/vnd.vegalite") for k in out.get("data", {}))
+            or "vegaEmbed" in str(out.get("data", {}).get("text/html", ""))
+        ]
+        assert len(charts) >= 3, kinds
+    if path.stem == "commission_whatif":  # the what-if widget is displayed as a widget view
+        assert "application/vnd.jupyter.widget-view+json" in kinds, kinds
