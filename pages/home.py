@@ -9,16 +9,15 @@ from __future__ import annotations
 
 from typing import Any
 
-import altair as alt
 import polars as pl
 import streamlit as st
 
+from command_center import charts
 from command_center.context import PageContext
 from command_center.db.engine import data_version
 from command_center.i18n import t
-from command_center.periods import Period, add_months
 from command_center.settings import get_settings
-from command_center.ui import COLORS, chart, page_header, state, table_with_download
+from command_center.ui import chart, page_header, state, table_with_download
 from command_center.ui.widgets import kpi_row, money_column, percent_column, registry_kpis
 
 KPI_KEYS = ("revenue", "profit", "margin", "growth", "attainment")
@@ -59,50 +58,13 @@ def _kpis(ctx: PageContext, roots: list[int]) -> None:
 
 def _trend(ctx: PageContext) -> None:
     st.subheader(t("home.trend"))
-    window = Period(add_months(ctx.period.end, 1 - TREND_MONTHS), ctx.period.end, "month")
-    revenue = ctx.registry.facts(ctx.engine, ctx.viewer, "revenue", window.start, window.end)
-    series = (
-        revenue.group_by("month")
-        .agg(pl.col("num").sum().alias("value"))
-        .with_columns(pl.lit(t("metric.revenue")).alias("series"))
+    data = charts.revenue_trend_data(
+        ctx.engine, ctx.registry, ctx.viewer, ctx.period.end, TREND_MONTHS
     )
-    if "attainment" in ctx.registry:
-        goal = ctx.registry.facts(ctx.engine, ctx.viewer, "attainment", window.start, window.end)
-        series = pl.concat(
-            [
-                series,
-                goal.group_by("month")
-                .agg(pl.col("den").sum().alias("value"))
-                .with_columns(pl.lit(t("home.target")).alias("series")),
-            ]
-        )
-    if series.is_empty():
+    if data.is_empty():
         st.info(t("home.no_sales"))
         return
-    data = series.sort("month").with_columns(pl.col("month").dt.strftime("%Y-%m").alias("label"))
-    spec = (
-        alt.Chart(data)
-        .mark_line(point=True)
-        .encode(
-            x=alt.X("label:O", title=t("home.month")),
-            y=alt.Y("value:Q", title=t("metric.revenue")),
-            color=alt.Color(
-                "series:N",
-                title=None,
-                scale=alt.Scale(
-                    domain=[t("metric.revenue"), t("home.target")],
-                    range=[COLORS["primary"], COLORS["target"]],
-                ),
-            ),
-            tooltip=[
-                alt.Tooltip("label:O", title=t("home.month")),
-                alt.Tooltip("series:N", title=t("home.series")),
-                alt.Tooltip("value:Q", title=t("home.value"), format=",.0f"),
-            ],
-        )
-        .properties(height=300)
-    )
-    chart(spec)
+    chart(charts.revenue_trend(data))
 
 
 def _board(ctx: PageContext, ids: list[int]) -> pl.DataFrame:
