@@ -18,7 +18,13 @@ from command_center.db.engine import data_version
 from command_center.i18n import t
 from command_center.settings import get_settings
 from command_center.ui import chart, page_header, state, table_with_download
-from command_center.ui.widgets import kpi_row, money_column, percent_column, registry_kpis
+from command_center.ui.widgets import (
+    isolated,
+    kpi_row,
+    money_column,
+    percent_column,
+    registry_kpis,
+)
 
 KPI_KEYS = ("revenue", "profit", "margin", "growth", "attainment")
 TREND_MONTHS = 12
@@ -162,8 +168,4 @@ def _home_cards(ctx: PageContext) -> None:
     for card in sorted(cards, key=lambda c: c.order):
         with st.container(border=True):
             st.markdown(f"**{t(card.title)}**")
-            try:
-                card.render(ctx)
-            except Exception as exc:
-                st.error(t("app.card_error", card=t(card.title)))
-                st.exception(exc)
+            isolated(ctx, card.title, f"card:{card.key}", lambda card=card: card.render(ctx))

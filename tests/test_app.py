@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from command_center import errors
 from command_center import testing as apptest
 from command_center.plugins import PluginHost
 from command_center.settings import get_settings
@@ -57,7 +58,8 @@ def test_broken_plugin_page_fails_alone(demo_db, monkeypatch, app_env) -> None:
     assert not at.exception
     assert "Hello from the sample plugin" in apptest.texts(at)  # home cards still work
     at = apptest.open_page(at, "broken-page")
-    assert any("broken on purpose" in str(e.value) for e in at.exception)
+    assert any("broken on purpose" in e.summary for e in errors.recent())
+    assert any("Error id" in str(e.value) for e in at.exception)  # the trace stays on the server
     assert "failed" in apptest.texts(at)
     at = apptest.open_page(at, "")
     assert not at.exception

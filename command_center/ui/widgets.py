@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import io
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -12,6 +12,7 @@ import polars as pl
 import streamlit as st
 
 from command_center.context import PageContext
+from command_center.errors import show_failure
 from command_center.i18n import fmt_value, t
 from command_center.io import csv_text
 
@@ -201,8 +202,18 @@ def render_panels(ctx: PageContext, entity: str, entity_id: int) -> None:
     ]
     for panel in sorted(panels, key=lambda p: p.order):
         with st.expander(t(panel.title), expanded=True):
-            try:
-                panel.render(ctx, entity_id)
-            except Exception as exc:
-                st.error(t("app.card_error", card=t(panel.title)))
-                st.exception(exc)
+            isolated(
+                ctx,
+                panel.title,
+                f"panel:{panel.key}",
+                lambda panel=panel: panel.render(ctx, entity_id),
+            )
+
+
+def isolated(ctx: PageContext, title: str, where: str, render: Callable[[], None]) -> None:
+    """Draw one plugin's card or panel; if it fails, say so (with an error id) and go on."""
+    try:
+        render()
+    except Exception as exc:
+        message = t("errors.card_failed", card=t(title))
+        show_failure(message, exc, where=where, login=ctx.viewer.login, role=ctx.viewer.role)
