@@ -177,7 +177,7 @@ def seed(engine: Engine) -> None:
     targets = [
         Target(person_id=4, period="2024-01", metric="revenue", target=1000.0),
         Target(person_id=5, period="2024-Q1", metric="revenue", target=3000.0),
-        Target(person_id=3, period="2024", metric="orders", target=12.5),
+        Target(person_id=3, period="2024", metric="order_lines", target=12.5),
     ]
     with write_session(engine) as session:
         for group in (people, customers, orders, targets):
@@ -441,7 +441,9 @@ def test_row_numbers_follow_the_file(engine, host, tmp_path):
         "people",
     )
     assert rejected(engine, host, "people", quoted) == [
-        f"{quoted}:4: status: 'nope' is not one of active, leave, left"
+        f"{quoted}:2: name: contains a line break or tab (U+000A) "
+        "(tab and line breaks only in free-text columns)",
+        f"{quoted}:4: status: 'nope' is not one of active, leave, left",
     ]
     short = write(
         tmp_path / "s.csv", "2000,100,4,2024-02-03,5\n2001,100,4,2024-02-03,5,1,9\n", "orders"

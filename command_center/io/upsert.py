@@ -20,6 +20,8 @@ from sqlalchemy import Table, select, tuple_
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
+from command_center.db.bulk import bulk_insert
+
 CHUNK_ROWS = 5_000
 SQLITE_CACHE_KIB = 128 * 1024
 """SQLite page cache while a multi-chunk upsert runs: with the default 2 MiB,
@@ -88,19 +90,55 @@ def upsert(
     state = _state.get() or WriteState()
     state.used = True
     statement = _statement(session, target, columns, keys)
+    defaults = _scalar_defaults(target, columns)
     chunks = max(1, -(-data.height // chunk_rows))
     with _large_cache(session, chunks > 1 and not state.dry_run):
         for index in range(chunks):
             chunk = data.slice(index * chunk_rows, chunk_rows)
             if chunk.height:
-                existing = _count_existing(session, target, chunk, keys)
-                state.updated += existing
-                state.inserted += chunk.height - existing
+                old = _existing(session, target, chunk, keys)
+                state.updated += old.height
+                state.inserted += chunk.height - old.height
                 if not state.dry_run:
-                    session.execute(statement, chunk.to_dicts())
+                    _write(session, target, statement, chunk, keys, old, defaults)
             if state.progress is not None:
                 state.progress(index + 1, chunks)
     return data.height
+
+
+def _write(
+    session: Session,
+    table: Table,
+    statement: Any,
+    chunk: pl.DataFrame,
+    keys: list[str],
+    old: pl.DataFrame,
+    defaults: dict[str, Any] | None,
+) -> None:
+    """New keys by plain bulk insert, existing ones by the upsert statement."""
+    if defaults is None:  # a column left out has a computed default: SQLAlchemy fills it
+        session.execute(statement, chunk.to_dicts())
+        return
+    fresh = chunk.join(old, on=keys, how="anti") if old.height else chunk
+    if fresh.height:
+        filled = fresh.with_columns(pl.lit(v).alias(k) for k, v in defaults.items())
+        bulk_insert(session, table, filled)
+    if old.height:
+        session.execute(statement, chunk.join(old, on=keys, how="semi").to_dicts())
+
+
+def _scalar_defaults(table: Table, columns: list[str]) -> dict[str, Any] | None:
+    """Python-side defaults of the columns the frame leaves out, as the ORM would fill
+    them; None when one of them is computed (a callable or SQL expression)."""
+    defaults: dict[str, Any] = {}
+    for column in table.c:
+        default = column.default
+        if column.name in columns or default is None:
+            continue
+        if not default.is_scalar:
+            return None
+        defaults[column.name] = default.arg  # type: ignore[attr-defined]
+    return defaults
 
 
 @contextmanager
@@ -132,8 +170,10 @@ def _statement(session: Session, table: Table, columns: list[str], keys: list[st
     return insert.on_conflict_do_update(index_elements=keys, set_=updates)
 
 
-def _count_existing(session: Session, table: Table, chunk: pl.DataFrame, keys: list[str]) -> int:
-    """How many of ``chunk``'s keys are in ``table`` already (keys are unique in the file)."""
+def _existing(
+    session: Session, table: Table, chunk: pl.DataFrame, keys: list[str]
+) -> pl.DataFrame:
+    """Those of ``chunk``'s keys that are in ``table`` already (keys are unique in the file)."""
     if len(keys) == 1:
         column = table.c[keys[0]]
         values = chunk[keys[0]].to_list()
@@ -142,4 +182,5 @@ def _count_existing(session: Session, table: Table, chunk: pl.DataFrame, keys: l
         key = tuple_(*(table.c[k] for k in keys))
         values = list(chunk.select(keys).iter_rows())
         query = select(*(table.c[k] for k in keys)).where(key.in_(values))
-    return len(session.execute(query).all())
+    found = session.execute(query).all()
+    return pl.DataFrame(found, schema=chunk.select(keys).schema, orient="row")
