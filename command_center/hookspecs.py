@@ -5,7 +5,8 @@ decorated with ``command_center.hookimpl``. List hooks return a list; the
 core concatenates the lists of all plugins, calling each plugin in
 isolation, so one plugin that raises is reported and the others still run.
 
-``docs/plugin-hooks.md`` documents each hook below; a test keeps the two in
+``docs/plugin-hooks.md`` documents each hook below, and the hooks plugins
+declare for each other (see ``register_hookspecs``); a test keeps the two in
 step.
 """
 
@@ -122,6 +123,27 @@ def register_notebook(cc: CommandCenter) -> dict[str, object]:
     plugin's pages and commands, scoped by ``cc.viewer``, and return Polars
     frames. The first plugin to claim a name keeps it; a name the API itself
     uses is refused and reported against the plugin.
+    """
+
+
+@hookspec
+def register_hookspecs() -> object:
+    """Hooks this plugin declares for other plugins to implement: a module or class
+    (or a list of them) holding functions marked with ``@hookspec``
+    (``from command_center.hookspecs import hookspec``).
+
+    pytest's ``pytest_addhooks`` is the model. A package needs no
+    implementation: the host reads the ``hookspecs`` module of the plugin's
+    package by convention. Every name starts with the plugin's name and an
+    underscore (``incentives_register_components``); the host refuses other
+    names, names already declared, wrappers and historic hooks, and records
+    the refusal against the declaring plugin. The owner calls its hooks with
+    ``host.call(NAME, **kwargs)``: pluggy's order (``tryfirst``, load order,
+    ``trylast``), each implementation isolated like the core's hooks, and a
+    ``firstresult`` spec stops at the first answer. An implementation of a hook
+    that may be absent (its plugin off or not installed) is marked
+    ``@hookimpl(optionalhook=True)``; unmarked, an unknown name fails its plugin.
+    The reference lists each plugin's hooks under its name.
     """
 
 

@@ -15,6 +15,17 @@ migrations or translations: the host takes ``models.TABLES``, the
 ``migrations/`` folder and the ``i18n/`` folder of its package by convention
 (:meth:`PluginHost.tables`, :meth:`PluginHost.migration_folders`,
 :meth:`PluginHost.translations`).
+
+A plugin may declare hooks of its own for other plugins to implement (the
+model is pytest's ``pytest_addhooks``): the ``hookspecs`` module of its
+package, or whatever its ``register_hookspecs`` returns, holds functions
+marked with ``command_center.hookspecs.hookspec`` whose names start with the
+plugin's name (``incentives_register_components``). They are added with
+pluggy's ``PluginManager.add_hookspecs`` once every plugin is registered, and
+called like the core's: :meth:`PluginHost.call`, in pluggy's order, each
+implementation isolated. An implementation of a hook nobody declares fails
+its plugin (a typo), unless it is marked ``@hookimpl(optionalhook=True)``: an
+extension of a module that may be off or not installed.
 """
 
 from __future__ import annotations
@@ -66,6 +77,7 @@ class PluginInfo:
     error: str | None = None
     hook_errors: dict[str, str] = field(default_factory=dict)
     hooks: list[str] = field(default_factory=list)
+    declares: list[str] = field(default_factory=list)  # hooks of its own, for other plugins
 
     def as_dict(self) -> dict[str, Any]:
         error = self.error
@@ -78,6 +90,7 @@ class PluginInfo:
             "enabled": self.enabled,
             "error": error,
             "hooks": self.hooks,
+            "declares": self.declares,
         }
 
 
@@ -98,6 +111,19 @@ def _refuse_wrappers(pm: pluggy.PluginManager, plugin: object) -> None:
         opts = pm.parse_hookimpl_opts(plugin, attr)
         if opts and (opts.get("wrapper") or opts.get("hookwrapper")):
             raise TypeError(f"hook {attr!r}: wrappers are not supported by the command center")
+
+
+def _spec_names(pm: pluggy.PluginManager, namespace: object) -> list[str]:
+    return [name for name in dir(namespace) if pm.parse_hookspec_opts(namespace, name) is not None]
+
+
+def _spec_args(pm: pluggy.PluginManager, namespace: object, name: str) -> set[str]:
+    """The arguments pluggy reads from a hookspec (``self`` of a class dropped)."""
+    opts = pm.parse_hookspec_opts(namespace, name)
+    assert opts is not None
+    caller = pluggy.HookCaller(name, lambda *args: None, namespace, opts)  # type: ignore[arg-type]
+    assert caller.spec is not None
+    return {*caller.spec.argnames, *caller.spec.kwargnames}
 
 
 def _unique(pairs: Iterable[tuple[str, Path]]) -> list[tuple[str, Path]]:
@@ -138,7 +164,11 @@ class PluginHost:
         # so that plain implementations run in load order.
         for name, obj in reversed(self._loaded):
             self._register(name, obj)
+        self._declared: dict[str, str] = {}  # plugin-owned hook -> the plugin declaring it
+        self._namespaces: dict[str, list[object]] = {}
+        self._add_plugin_hookspecs()
         self._check_pending()
+        self._list_hooks()
 
     # -- loading ---------------------------------------------------------
     def _disabled(self, name: str) -> bool:
@@ -187,25 +217,113 @@ class PluginHost:
         except Exception as exc:
             info.error = _short_error(exc)
             info.enabled = False
-            return
-        info.hooks = sorted(
-            hc.name for hc in self.pm.get_hookcallers(obj) or [] if hc.name in self.hook_names()
-        )
+
+    def _fail(self, name: str, error: str) -> None:
+        """Take a registered plugin out: it is listed with ``error``, the rest runs."""
+        plugin = self.pm.get_plugin(name)
+        if plugin is not None:
+            self.pm.unregister(plugin)
+        info = self.infos[name]
+        info.enabled = False
+        info.error = error
 
     def _check_pending(self) -> None:
-        """Unknown hook names (typos) make that plugin fail, not the app."""
+        """Unknown hook names (typos) make that plugin fail, not the app.
+
+        ``@hookimpl(optionalhook=True)`` marks an implementation of another
+        plugin's hook that may be absent (that plugin off or not installed).
+        """
+        known = set(self.known_hooks())
         for name in list(self.infos):
             plugin = self.pm.get_plugin(name)
             if plugin is None:
                 continue
             for attr in dir(plugin):
                 opts = self.pm.parse_hookimpl_opts(plugin, attr)
-                if opts is not None and attr not in self.hook_names():
-                    self.pm.unregister(plugin)
-                    info = self.infos[name]
-                    info.enabled = False
-                    info.error = f"unknown hook {attr!r}"
+                if opts is not None and attr not in known and not opts.get("optionalhook"):
+                    self._fail(name, f"unknown hook {attr!r}")
                     break
+
+    def _list_hooks(self) -> None:
+        known = set(self.known_hooks())
+        for name, info in self.infos.items():
+            plugin = self.pm.get_plugin(name)
+            if plugin is not None:
+                callers = self.pm.get_hookcallers(plugin) or []
+                info.hooks = sorted(hc.name for hc in callers if hc.name in known)
+            info.declares = sorted(h for h, owner in self._declared.items() if owner == name)
+
+    # -- hooks owned by plugins ----------------------------------------------
+    def _add_plugin_hookspecs(self) -> None:
+        """Each plugin's own hooks: its package's ``hookspecs`` module, then its
+        ``register_hookspecs`` answers; a refusal is recorded against the declarer."""
+        for name, module, folder in self.packages():
+            if not (folder / "hookspecs.py").exists():
+                continue
+            try:
+                found = importlib.import_module(f"{module.__name__}.hookspecs")
+                self.add_hookspecs(name, found)
+            except Exception as exc:
+                self.infos[name].hook_errors["register_hookspecs"] = _short_error(exc)
+        for result in self.call("register_hookspecs"):
+            namespaces = result.value if isinstance(result.value, list | tuple) else [result.value]
+            for namespace in namespaces:
+                try:
+                    self.add_hookspecs(result.plugin, namespace)
+                except Exception as exc:
+                    self.infos[result.plugin].hook_errors["register_hookspecs"] = _short_error(exc)
+
+    def add_hookspecs(self, plugin: str, namespace: object) -> list[str]:
+        """Declare ``plugin``'s own hooks: the hookspecs in ``namespace`` (a module or class).
+
+        The names must start with ``<plugin>_`` and be new; wrappers and
+        historic hooks are refused (calls are isolated, one implementation at
+        a time). An implementation already registered whose arguments the spec
+        lacks fails its own plugin. Returns the names added (``ValueError``
+        when the namespace is refused as a whole).
+        """
+        names = _spec_names(self.pm, namespace)
+        if not names:
+            raise ValueError(f"{namespace!r} holds no hookspec (mark them with hookspec)")
+        for name in names:
+            opts = self.pm.parse_hookspec_opts(namespace, name) or {}
+            if not name.startswith(f"{plugin}_"):
+                raise ValueError(f"hook {name!r}: the hooks of {plugin!r} start with '{plugin}_'")
+            owner = "core" if name in self.hook_names() else self._declared.get(name)
+            if owner is not None:
+                raise ValueError(f"hook {name!r} is already declared by {owner!r}")
+            if opts.get("historic") or opts.get("warn_on_impl"):
+                raise ValueError(f"hook {name!r}: historic hooks are not supported")
+        for name in names:
+            self._verify_registered(name, _spec_args(self.pm, namespace, name))
+        self.pm.add_hookspecs(namespace)
+        for name in names:
+            self._declared[name] = plugin
+        self._namespaces.setdefault(plugin, []).append(namespace)
+        return names
+
+    def _verify_registered(self, hook: str, args: set[str]) -> None:
+        """Implementations registered before the spec: wrong arguments fail their plugin."""
+        caller = getattr(self.pm.hook, hook, None)
+        for impl in list(caller.get_hookimpls()) if caller is not None else []:
+            extra = set(impl.argnames) - args
+            if extra:
+                self._fail(
+                    impl.plugin_name,
+                    f"hook {hook!r}: argument(s) {', '.join(sorted(extra))} not in its hookspec",
+                )
+
+    def declared_hooks(self) -> dict[str, str]:
+        """Hooks declared by plugins, each with the plugin declaring it."""
+        return dict(self._declared)
+
+    def hookspec_namespaces(self) -> dict[str, list[object]]:
+        """Per plugin, the modules or classes its own hookspecs were added from."""
+        return {plugin: list(found) for plugin, found in self._namespaces.items()}
+
+    def known_hooks(self) -> list[str]:
+        """The core's hooks and those the enabled plugins declared."""
+        return [*self.hook_names(), *self._declared]
 
     @staticmethod
     def hook_names() -> list[str]:
@@ -217,8 +335,14 @@ class PluginHost:
 
     # -- calling ----------------------------------------------------------
     def call(self, hook: str, **kwargs: Any) -> list[HookResult]:
-        """Call ``hook`` on every enabled plugin, each in its own try/except."""
+        """Call ``hook`` on every enabled plugin, each in its own try/except.
+
+        A hook declared ``firstresult`` stops at the first answer that is not
+        ``None`` (pluggy's rule); an implementation that raised does not count.
+        """
         results: list[HookResult] = []
+        caller = self._caller(hook)
+        first = bool(caller.spec and caller.spec.opts.get("firstresult"))
         for impl in self.implementations(hook):
             started = time.perf_counter()
             errors = self.infos[impl.plugin_name].hook_errors
@@ -235,11 +359,27 @@ class PluginHost:
             self._trace(hook, impl.plugin_name, started)
             if value is not None:
                 results.append(HookResult(impl.plugin_name, value))
+                if first:
+                    break
         return results
 
+    def _caller(self, hook: str) -> pluggy.HookCaller:
+        caller = getattr(self.pm.hook, hook, None)
+        if caller is None or (caller.spec is None and hook not in self.hook_names()):
+            raise KeyError(f"no enabled plugin declares the hook {hook!r}")
+        return caller  # type: ignore[no-any-return]
+
     def implementations(self, hook: str) -> list[pluggy.HookImpl]:
-        """``hook``'s implementations in pluggy's calling order."""
-        return list(reversed(getattr(self.pm.hook, hook).get_hookimpls()))
+        """``hook``'s implementations in pluggy's calling order.
+
+        ``KeyError`` for a hook that neither the core nor an enabled plugin
+        declares (see :meth:`declares`).
+        """
+        return list(reversed(self._caller(hook).get_hookimpls()))
+
+    def declares(self, hook: str) -> bool:
+        """Whether ``hook`` can be called: the core's, or declared by an enabled plugin."""
+        return hook in self.hook_names() or hook in self._declared
 
     def collect(self, hook: str, **kwargs: Any) -> list[tuple[str, Any]]:
         """Flatten the lists that every plugin returns, tagged with the plugin's name."""

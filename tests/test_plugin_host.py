@@ -11,6 +11,7 @@ import pytest
 
 from command_center import MetricSpec, PageSpec, hookimpl
 from command_center.hookdocs import DOC_PATH, render
+from command_center.hookspecs import hookspec
 from command_center.metrics import MetricRegistry
 from command_center.plugins import DEFAULT_PLUGINS, PluginHost
 from command_center.settings import get_settings
@@ -31,8 +32,9 @@ def test_docs_match_hookspecs() -> None:
 
 
 def test_every_hook_documented_in_spec() -> None:
+    text = render()
     for name in PluginHost.hook_names():
-        assert f"## `{name}`" in render()
+        assert f"## `{name}`" in text
 
 
 def test_builtin_names_are_the_pinned_ones() -> None:
@@ -45,6 +47,7 @@ def test_sample_plugin_implements_every_hook(monkeypatch: pytest.MonkeyPatch) ->
     info = host.infos["sample"]
     assert info.enabled and info.error is None
     assert set(info.hooks) == set(PluginHost.hook_names())
+    assert info.declares == ["sample_visit_kinds"]
 
 
 def test_broken_import_is_reported_and_rest_works(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -255,3 +258,177 @@ def test_reset_forgets_cached_frames_and_the_old_host(monkeypatch: pytest.Monkey
     runtime.reset(None)
     assert ("test", "key") not in frames._cache
     assert runtime.host() is not host and runtime.registry() is not registry
+
+
+# -- hooks owned by plugins ---------------------------------------------------------
+
+
+class OwnerSpecs:
+    """The hooks the test plugin "owner" declares."""
+
+    @hookspec
+    def owner_colours(self, shade: str) -> list[str]:
+        """Colours of ``shade`` that other plugins add."""
+
+    @hookspec(firstresult=True)
+    def owner_pick(self) -> str:
+        """The one colour to use: the first plugin that answers decides."""
+
+
+def _owner(name: str = "owner", specs: object = OwnerSpecs) -> types.ModuleType:
+    @hookimpl
+    def register_hookspecs() -> object:
+        return specs
+
+    return _module(name, register_hookspecs=register_hookspecs)
+
+
+def _colours(name: str, colours: list[str], **opts: bool) -> types.ModuleType:
+    def owner_colours(shade: str) -> list[str]:
+        if colours == ["boom"]:
+            raise RuntimeError(f"{name} broke on purpose")
+        return [f"{shade} {c}" for c in colours]
+
+    return _module(name, owner_colours=hookimpl(**opts)(owner_colours))
+
+
+def test_a_plugin_declares_hooks_others_implement_in_pluggys_order(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    extra = [
+        ("owner", _owner()),
+        ("late", _colours("late", ["grey"], trylast=True)),
+        ("plain", _colours("plain", ["red", "blue"])),
+        ("early", _colours("early", ["gold"], tryfirst=True)),
+        ("broken", _colours("broken", ["boom"])),
+    ]
+    host = host_with(monkeypatch, builtins=[], extra=extra)
+    assert host.declared_hooks() == {"owner_colours": "owner", "owner_pick": "owner"}
+    assert host.infos["owner"].declares == ["owner_colours", "owner_pick"]
+    assert host.infos["plain"].hooks == ["owner_colours"]
+    found = host.collect("owner_colours", shade="dark")
+    assert found == [
+        ("early", "dark gold"),
+        ("plain", "dark red"),
+        ("plain", "dark blue"),
+        ("late", "dark grey"),
+    ]
+    order = [impl.plugin_name for impl in host.implementations("owner_colours")]
+    assert order == ["early", "plain", "broken", "late"]
+    assert "broke on purpose" in host.infos["broken"].hook_errors["owner_colours"]
+    assert host.infos["broken"].enabled  # isolated: recorded, skipped, still loaded
+
+
+def test_a_firstresult_hook_stops_at_the_first_answer(monkeypatch: pytest.MonkeyPatch) -> None:
+    def picker(name: str, answer: str | None, **opts: bool) -> types.ModuleType:
+        def owner_pick() -> str | None:
+            if answer == "boom":
+                raise RuntimeError("no pick")
+            return answer
+
+        return _module(name, owner_pick=hookimpl(**opts)(owner_pick))
+
+    extra = [
+        ("owner", _owner()),
+        ("silent", picker("silent", None)),
+        ("raising", picker("raising", "boom")),
+        ("second", picker("second", "green")),
+        ("third", picker("third", "blue")),
+    ]
+    host = host_with(monkeypatch, builtins=[], extra=extra)
+    assert [(r.plugin, r.value) for r in host.call("owner_pick")] == [("second", "green")]
+    assert "no pick" in host.infos["raising"].hook_errors["owner_pick"]
+
+
+def test_hooks_must_carry_the_declaring_plugins_name(monkeypatch: pytest.MonkeyPatch) -> None:
+    class Stray:
+        @hookspec
+        def colours(self) -> list[str]:
+            """Not namespaced."""
+
+    class Core:
+        @hookspec
+        def register_pages(self) -> list[object]:
+            """A core hook's name."""
+
+    extra = [
+        ("owner", _owner(specs=Stray)),
+        ("register", _owner("register", specs=Core)),
+        ("user", _module("user", colours=hookimpl(lambda: []))),
+    ]
+    host = host_with(monkeypatch, builtins=[], extra=extra)
+    assert host.declared_hooks() == {}
+    assert "start with 'owner_'" in host.infos["owner"].hook_errors["register_hookspecs"]
+    assert "already declared by 'core'" in host.infos["register"].hook_errors["register_hookspecs"]
+    assert host.enabled("owner") and host.enabled("register")
+    assert not host.enabled("user") and "unknown hook 'colours'" in (host.infos["user"].error or "")
+
+
+def test_a_hook_declared_twice_keeps_the_first(monkeypatch: pytest.MonkeyPatch) -> None:
+    class Again:
+        @hookspec
+        def owner_colours(self, shade: str) -> list[str]:
+            """Declared a second time."""
+
+    extra = [("owner", _owner())]
+    host = host_with(monkeypatch, builtins=[], extra=extra)
+    with pytest.raises(ValueError, match="already declared by 'owner'"):
+        host.add_hookspecs("owner", Again)
+    with pytest.raises(ValueError, match="holds no hookspec"):
+        host.add_hookspecs("owner", object)
+
+
+def test_an_implementation_the_spec_cannot_feed_fails_its_plugin(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    wrong = _module("wrong", owner_colours=hookimpl(lambda shade, size: []))
+    extra = [("owner", _owner()), ("wrong", wrong), ("plain", _colours("plain", ["red"]))]
+    host = host_with(monkeypatch, builtins=[], extra=extra)
+    assert not host.enabled("wrong")
+    assert "size not in its hookspec" in (host.infos["wrong"].error or "")
+    assert host.collect("owner_colours", shade="pale") == [("plain", "pale red")]
+
+
+def test_extending_a_plugin_that_is_off(monkeypatch: pytest.MonkeyPatch) -> None:
+    """An optional implementation waits quietly; an unmarked one is a typo."""
+    extra = [
+        ("owner", _owner()),
+        ("optional", _colours("optional", ["red"], optionalhook=True)),
+        ("strict", _colours("strict", ["red"])),
+    ]
+    host = host_with(monkeypatch, disabled="owner", builtins=[], extra=extra)
+    assert host.enabled("optional") and host.infos["optional"].error is None
+    assert host.infos["optional"].hooks == []
+    assert not host.enabled("strict") and "owner_colours" in (host.infos["strict"].error or "")
+    assert not host.declares("owner_colours")
+    with pytest.raises(KeyError, match="owner_colours"):
+        host.call("owner_colours", shade="dark")
+    on = host_with(monkeypatch, builtins=[], extra=extra)
+    assert on.collect("owner_colours", shade="dark") == [
+        ("optional", "dark red"),
+        ("strict", "dark red"),
+    ]
+
+
+def test_a_package_declares_hooks_in_its_hookspecs_module(monkeypatch: pytest.MonkeyPatch) -> None:
+    host = host_with(monkeypatch, builtins=["tests.plugins.owner_package"])
+    assert host.declared_hooks() == {"owner_package_greetings": "owner_package"}
+    assert host.collect("owner_package_greetings") == [("owner_package", "hello")]
+
+
+def test_the_reference_lists_each_plugins_hooks_under_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    host = host_with(monkeypatch, builtins=[], extra=[("owner", _owner())])
+    text = render(host)
+    owned = text.index("## Hooks owned by `owner`")
+    assert text.index("### `owner_colours`") > owned
+    assert "def owner_colours(self, shade: str) -> list[str]" in text
+    assert "Colours of ``shade`` that other plugins add." in text
+
+
+def test_the_reference_lists_every_hook_the_builtins_declare(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    host = host_with(monkeypatch)
+    text = render(host)
+    for hook, owner in host.declared_hooks().items():
+        assert f"### `{hook}`" in text[text.index(f"## Hooks owned by `{owner}`") :]

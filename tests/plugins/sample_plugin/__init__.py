@@ -29,6 +29,7 @@ from command_center import (
     hookimpl,
 )
 from command_center.db.frames import read_frame
+from command_center.hookspecs import hookspec
 from command_center.i18n import t
 from command_center.org.scope import Viewer
 from tests.plugins.sample_plugin.models import SampleVisit
@@ -199,3 +200,16 @@ def seed_demo(ctx: DemoContext) -> None:
 @hookimpl
 def on_startup(engine: Engine) -> None:
     STARTUPS.append(str(engine.url))
+
+
+class SampleHooks:
+    """The sample plugin's own hook, for other plugins to implement."""
+
+    @hookspec
+    def sample_visit_kinds(self) -> list[str]:
+        """Kinds of visit other plugins add to the sample plugin."""
+
+
+@hookimpl
+def register_hookspecs() -> object:
+    return SampleHooks
