@@ -15,7 +15,17 @@ from pathlib import Path
 
 # Rooms that may grow from a module into a package.
 MODULE_OR_PACKAGE = ("logic", "queries", "actions", "io", "ui", "demo")
-MODULES = ("__init__", "models", "settings", "errors", "metrics", "cli", "notebook", "charts")
+MODULES = (
+    "__init__",
+    "models",
+    "settings",
+    "errors",
+    "metrics",
+    "cli",
+    "notebook",
+    "charts",
+    "hookspecs",  # hooks the plugin declares for others (docs/plugin-guide.md, Extending a module)
+)
 FOLDERS = ("migrations", "i18n", "data")
 
 # Each hook's implementation forwards to this name in this room.

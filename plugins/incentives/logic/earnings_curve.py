@@ -8,7 +8,7 @@ import polars as pl
 
 from plugins.incentives.logic.engine import _Ctx, component_expr, finish
 from plugins.incentives.logic.figures import Figures, _ratio
-from plugins.incentives.logic.plan_model import GRAIN_MONTHS, Bonus, Plan, Pool
+from plugins.incentives.logic.plan_model import GRAIN_MONTHS, Plan
 
 
 def _typical(frame: pl.DataFrame, column: str, default: float) -> float:
@@ -70,7 +70,7 @@ def earnings_curve(
     )
     grid = pl.DataFrame({"attainment": [top * i / (points - 1) for i in range(points)]})
     metrics = {key: _typical(sample, key, 0.0) for key in kinds}
-    ctx = _Ctx(frozenset(kinds))
+    ctx = _Ctx(frozenset(kinds), plan.types())
 
     def synthetic(months: int) -> pl.DataFrame:
         scale = months / GRAIN_MONTHS[plan.period]
@@ -99,10 +99,11 @@ def earnings_curve(
     names: list[str] = []
     exprs: list[pl.Expr] = []
     for comp in plan.components:
-        if not comp.enabled or isinstance(comp, Pool):
+        kind = ctx.types.of(comp)
+        if not comp.enabled or kind.pool:
             continue
         names.append(comp.name)
-        every = comp.every if isinstance(comp, Bonus) and comp.every else plan.period
+        every = kind.grain(comp, plan)
         if every == plan.period:
             exprs.append(component_expr(ctx, comp))
             continue

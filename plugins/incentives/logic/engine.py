@@ -10,7 +10,7 @@ payout. No I/O, no Streamlit, no SQL: every function here is a pure
 function of its frames, unit-tested against hand-computed answers.
 
 Order of operations, per person and plan period:
-1. each component (its own ``cap`` applied);
+1. each component (its type's ``amount``, then its own ``cap``);
 2. gates multiply the components they apply to (``gate_adjustment`` <= 0);
 3. the plan's cap limits the gated sum (``cap_adjustment`` <= 0);
 4. pools (year-end profit share) are added; the sum is ``payout``.
@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import polars as pl
 
@@ -37,12 +37,16 @@ from plugins.incentives.logic.plan_model import (
     BASES,
     FIGURES,
     Bonus,
+    ComponentBase,
     Override,
     Plan,
     Pool,
     Rate,
     Tiered,
 )
+
+if TYPE_CHECKING:
+    from plugins.incentives.logic.component_types import ComponentTypes
 
 # The columns ``commission simulate`` prints (and ``cc.incentives.simulate`` returns).
 FIXED = ["person_id", "period", "revenue", "profit", "quota", "attainment"]
@@ -74,11 +78,19 @@ class Evaluation:
 # -- expressions per component --------------------------------------------------
 
 
-class _Ctx:
-    """What expression builders need: the metric columns present, and notes."""
+class EngineContext:
+    """What a component type's ``amount`` gets beside its component.
 
-    def __init__(self, available: frozenset[str]) -> None:
+    ``available``: the registry metrics present as columns; ``types``: the
+    plan's component types; :meth:`value` and :meth:`number` read a figure or
+    a metric, noting (once) when it is absent.
+    """
+
+    def __init__(self, available: frozenset[str], types: ComponentTypes | None = None) -> None:
+        from plugins.incentives.logic.component_types import builtin_types
+
         self.available = available
+        self.types = types if types is not None else builtin_types()
         self.notes: list[Note] = []
 
     def note(self, code: str, **params: Any) -> None:
@@ -86,14 +98,25 @@ class _Ctx:
         if note not in self.notes:
             self.notes.append(note)
 
-    def value(self, metric: str, where: str) -> pl.Expr | None:
-        """A figure or a registry metric's value; ``None`` (and a note) when absent."""
+    def value(self, metric: str, where: str = "base") -> pl.Expr | None:
+        """A figure or a registry metric's value; ``None`` (and a note) when absent.
+
+        ``where`` words the note: ``base`` (pays nothing), ``condition``, ``gate``.
+        """
         if metric in FIGURES:
             return pl.col(metric)
         if metric in self.available:
             return pl.col(metric)
         self.note(f"absent_{where}", metric=metric)
         return None
+
+    def number(self, metric: str) -> pl.Expr:
+        """:meth:`value` with 0 where the metric is empty or absent (noted)."""
+        found = self.value(metric)
+        return pl.lit(0.0) if found is None else found.fill_null(0.0)
+
+
+_Ctx = EngineContext
 
 
 def _base(ctx: _Ctx, base: str) -> pl.Expr:
@@ -193,19 +216,31 @@ def _bonus(ctx: _Ctx, comp: Bonus) -> pl.Expr:
     return pl.when(met).then(pl.lit(float(comp.amount))).otherwise(0.0)
 
 
-def component_expr(ctx: _Ctx, comp: Tiered | Rate | Override | Bonus) -> pl.Expr:
-    """The amount of one component per row, its own cap applied."""
-    if isinstance(comp, Tiered):
-        amount = _tiered(ctx, comp)
-    elif isinstance(comp, Rate):
-        amount = _base(ctx, comp.base) * comp.rate
-    elif isinstance(comp, Override):
-        amount = _base(ctx, f"team_{comp.base}") * comp.rate
-        if comp.min_team_attainment is not None:
-            ok = (pl.col("team_attainment") >= comp.min_team_attainment).fill_null(False)
-            amount = pl.when(ok).then(amount).otherwise(0.0)
-    else:
-        amount = _bonus(ctx, comp)
+def tiered_amount(comp: Tiered, ctx: _Ctx) -> pl.Expr:
+    return _tiered(ctx, comp)
+
+
+def rate_amount(comp: Rate, ctx: _Ctx) -> pl.Expr:
+    return _base(ctx, comp.base) * comp.rate
+
+
+def override_amount(comp: Override, ctx: _Ctx) -> pl.Expr:
+    amount = _base(ctx, f"team_{comp.base}") * comp.rate
+    if comp.min_team_attainment is not None:
+        ok = (pl.col("team_attainment") >= comp.min_team_attainment).fill_null(False)
+        amount = pl.when(ok).then(amount).otherwise(0.0)
+    return amount
+
+
+def bonus_amount(comp: Bonus, ctx: _Ctx) -> pl.Expr:
+    return _bonus(ctx, comp)
+
+
+def component_expr(ctx: _Ctx, comp: ComponentBase) -> pl.Expr:
+    """The amount of one component per row (its type's ``amount``), its own cap applied."""
+    compute = ctx.types.of(comp).amount
+    assert compute is not None, "pools are shared in pool_frame"
+    amount = compute(comp, ctx)
     if comp.cap is not None:
         amount = pl.min_horizontal(amount, pl.lit(comp.cap))
     return amount.fill_null(0.0).round(2).alias(comp.name)
@@ -349,7 +384,7 @@ def evaluate(
     Coarser parts are computed on their own grain for everyone and gathered
     into the plan's rows by :meth:`Figures.link` (no join on the hot path).
     """
-    ctx = _Ctx(figures.available)
+    ctx = _Ctx(figures.available, plan.types())
     levels = list(plan.levels())
     full = figures.grain(plan.period)
     names: list[str] = []
@@ -360,14 +395,16 @@ def evaluate(
     for comp in plan.components:
         if not comp.enabled:
             continue
-        if isinstance(comp, Pool):
+        kind = ctx.types.of(comp)
+        if kind.pool:
+            assert isinstance(comp, Pool)
             years = figures.grain("year")
             part = pool_frame(ctx, comp, years, plan.levels(), multipliers, (start, end))
             gathered.append(_gather(part[comp.name], figures.link(plan.period, "year")))
             pools.append(comp.name)
             continue
         names.append(comp.name)
-        every = comp.every if isinstance(comp, Bonus) and comp.every else plan.period
+        every = kind.grain(comp, plan)
         if every == plan.period:
             same.append(component_expr(ctx, comp))
         else:

@@ -2,18 +2,35 @@
 
 Pure: the simulator page turns each :class:`Lever` into a widget and the
 widgets' values back into ``{path: value}`` edits for
-:func:`plugins.incentives.logic.plan_edits.apply_edits`.
+:func:`plugins.incentives.logic.plan_edits.apply_edits`. Each component's
+levers come from its type (``ComponentType.levers``): the built-ins' below,
+plugins' types from their own description.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any
 
-from plugins.incentives.logic.plan_model import Bonus, Override, Plan, Pool, Rate, Tiered
+from plugins.incentives.logic.component_types import (
+    UNSET,
+    ComponentType,
+    Group,
+    Kind,
+    LeverSpec,
+    types_of,
+)
+from plugins.incentives.logic.plan_edits import get_path
+from plugins.incentives.logic.plan_model import (
+    Bonus,
+    ComponentBase,
+    Override,
+    Plan,
+    Pool,
+    Rate,
+    Tiered,
+)
 
-Kind = Literal["rate", "share", "amount", "number", "multiplier", "toggle"]
-Group = Literal["rates", "bonuses", "gates"]
 # Metrics whose thresholds read as percentages (ratios of 1).
 RATIO_METRICS = frozenset(
     {
@@ -70,141 +87,114 @@ def _threshold_kind(metric: str) -> Kind:
     return "share" if metric in RATIO_METRICS else "number"
 
 
-def _tiered(i: int, comp: Tiered, owner: str) -> list[Lever]:
-    path = f"components[{i}]"
+def tiered_levers(comp: Tiered) -> list[LeverSpec]:
     bound: Kind = "share" if comp.measure == "attainment" else "amount"
-    out: list[Lever] = []
+    out: list[LeverSpec] = []
     for j, tier in enumerate(comp.tiers):
+        n = (("n", j + 1),)
         if j > 0 or tier.lo > 0:
             out.append(
-                Lever(
-                    f"{path}.tiers[{j}].from",
-                    bound,
-                    tier.lo,
-                    "rates",
-                    owner,
-                    "incentives.lever.tier_from",
-                    (("n", j + 1),),
-                )
+                LeverSpec(f"tiers[{j}].from", bound, "incentives.lever.tier_from", n, tier.lo)
             )
         out.append(
-            Lever(
-                f"{path}.tiers[{j}].rate",
-                "rate",
-                tier.rate,
-                "rates",
-                owner,
-                "incentives.lever.tier_rate",
-                (("n", j + 1),),
-            )
+            LeverSpec(f"tiers[{j}].rate", "rate", "incentives.lever.tier_rate", n, tier.rate)
         )
     if comp.upto is not None:
-        out.append(Lever(f"{path}.upto", bound, comp.upto, "rates", owner, "incentives.lever.upto"))
+        out.append(LeverSpec("upto", bound, "incentives.lever.upto", value=comp.upto))
     for name, bands in (("accelerators", comp.accelerators), ("decelerators", comp.decelerators)):
         for j, band in enumerate(bands):
-            where = f"{path}.{name}[{j}]"
+            n = (("n", j + 1),)
+            where = f"{name}[{j}]"
             out.append(
-                Lever(
-                    f"{where}.from",
-                    bound,
-                    band.lo,
-                    "rates",
-                    owner,
-                    f"incentives.lever.{name}_from",
-                    (("n", j + 1),),
-                )
+                LeverSpec(f"{where}.from", bound, f"incentives.lever.{name}_from", n, band.lo)
             )
             out.append(
-                Lever(
+                LeverSpec(
                     f"{where}.multiplier",
                     "multiplier",
-                    band.multiplier,
-                    "rates",
-                    owner,
                     f"incentives.lever.{name}_mult",
-                    (("n", j + 1),),
+                    n,
+                    band.multiplier,
                 )
             )
     return out
 
 
-def _component(i: int, comp: Tiered | Rate | Override | Bonus | Pool) -> list[Lever]:
+def rate_levers(comp: Rate) -> list[LeverSpec]:
+    return [LeverSpec("rate", "rate", "incentives.lever.rate", value=comp.rate)]
+
+
+def override_levers(comp: Override) -> list[LeverSpec]:
+    out = [LeverSpec("rate", "rate", "incentives.lever.rate", value=comp.rate)]
+    if comp.min_team_attainment is not None:
+        out.append(
+            LeverSpec(
+                "min_team_attainment",
+                "share",
+                "incentives.lever.min_team_attainment",
+                value=comp.min_team_attainment,
+            )
+        )
+    return out
+
+
+def bonus_levers(comp: Bonus) -> list[LeverSpec]:
+    out = [LeverSpec("amount", "amount", "incentives.lever.amount", value=comp.amount)]
+    for j, cond in enumerate(comp.when):
+        for side in ("min", "max"):
+            value = getattr(cond, side)
+            if value is not None:
+                out.append(
+                    LeverSpec(
+                        f"when[{j}].{side}",
+                        _threshold_kind(cond.metric),
+                        f"incentives.lever.when_{side}",
+                        (("metric", cond.metric),),
+                        value,
+                    )
+                )
+    return out
+
+
+def pool_levers(comp: Pool) -> list[LeverSpec]:
+    out = []
+    if comp.share_of_profit is not None:
+        out.append(
+            LeverSpec(
+                "share_of_profit",
+                "rate",
+                "incentives.lever.share_of_profit",
+                value=comp.share_of_profit,
+            )
+        )
+    if comp.amount is not None:
+        out.append(LeverSpec("amount", "amount", "incentives.lever.pool_amount", value=comp.amount))
+    out.append(
+        LeverSpec(
+            "min_attainment", "share", "incentives.lever.min_attainment", value=comp.min_attainment
+        )
+    )
+    return out
+
+
+def _component(i: int, comp: ComponentBase, kind: ComponentType) -> list[Lever]:
+    """The levers of one component: on/off, its type's levers, its cap."""
     path = f"components[{i}]"
     owner = comp.label or comp.name
-    group: Group = "bonuses" if isinstance(comp, Bonus | Pool) else "rates"
     out = [
-        Lever(f"{path}.enabled", "toggle", comp.enabled, group, owner, "incentives.lever.enabled")
+        Lever(
+            f"{path}.enabled", "toggle", comp.enabled, kind.group, owner, "incentives.lever.enabled"
+        )
     ]
-    if isinstance(comp, Tiered):
-        out += _tiered(i, comp, owner)
-    elif isinstance(comp, Rate | Override):
+    data: dict[str, Any] | None = None
+    for spec in kind.levers(comp):
+        value = spec.value
+        if value is UNSET:
+            data = data if data is not None else comp.model_dump(by_alias=True, mode="json")
+            value = get_path(data, spec.path)
+        group = spec.group or kind.group
         out.append(
-            Lever(f"{path}.rate", "rate", comp.rate, "rates", owner, "incentives.lever.rate")
-        )
-        if isinstance(comp, Override) and comp.min_team_attainment is not None:
-            out.append(
-                Lever(
-                    f"{path}.min_team_attainment",
-                    "share",
-                    comp.min_team_attainment,
-                    "rates",
-                    owner,
-                    "incentives.lever.min_team_attainment",
-                )
-            )
-    elif isinstance(comp, Bonus):
-        out.append(
-            Lever(
-                f"{path}.amount", "amount", comp.amount, "bonuses", owner, "incentives.lever.amount"
-            )
-        )
-        for j, cond in enumerate(comp.when):
-            for side in ("min", "max"):
-                value = getattr(cond, side)
-                if value is not None:
-                    out.append(
-                        Lever(
-                            f"{path}.when[{j}].{side}",
-                            _threshold_kind(cond.metric),
-                            value,
-                            "bonuses",
-                            owner,
-                            f"incentives.lever.when_{side}",
-                            (("metric", cond.metric),),
-                        )
-                    )
-    else:
-        if comp.share_of_profit is not None:
-            out.append(
-                Lever(
-                    f"{path}.share_of_profit",
-                    "rate",
-                    comp.share_of_profit,
-                    "bonuses",
-                    owner,
-                    "incentives.lever.share_of_profit",
-                )
-            )
-        if comp.amount is not None:
-            out.append(
-                Lever(
-                    f"{path}.amount",
-                    "amount",
-                    comp.amount,
-                    "bonuses",
-                    owner,
-                    "incentives.lever.pool_amount",
-                )
-            )
-        out.append(
-            Lever(
-                f"{path}.min_attainment",
-                "share",
-                comp.min_attainment,
-                "bonuses",
-                owner,
-                "incentives.lever.min_attainment",
-            )
+            Lever(f"{path}.{spec.path}", spec.kind, value, group, owner, spec.label, spec.params)
         )
     if comp.cap is not None:
         out.append(Lever(f"{path}.cap", "amount", comp.cap, "gates", owner, "incentives.lever.cap"))
@@ -214,8 +204,9 @@ def _component(i: int, comp: Tiered | Rate | Override | Bonus | Pool) -> list[Le
 def plan_levers(plan: Plan) -> list[Lever]:
     """Every lever of ``plan``, components first, then gates and the plan's cap."""
     out: list[Lever] = []
+    types = types_of(plan)
     for i, comp in enumerate(plan.components):
-        out += _component(i, comp)
+        out += _component(i, comp, types.of(comp))
     for i, gate in enumerate(plan.gates):
         owner = f"gate:{gate.metric}"
         path = f"gates[{i}]"

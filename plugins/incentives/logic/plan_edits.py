@@ -53,7 +53,8 @@ def plan_data(plan: Plan) -> dict[str, Any]:
 
 
 def apply_edits(plan: Plan, edits: dict[str, Any]) -> Plan:
-    """``plan`` with each ``path: value`` in ``edits`` changed, validated again."""
+    """``plan`` with each ``path: value`` in ``edits`` changed, validated again
+    (with the component types ``plan`` was validated with)."""
     if not edits:
         return plan
     data = copy.deepcopy(plan_data(plan))
@@ -62,4 +63,4 @@ def apply_edits(plan: Plan, edits: dict[str, Any]) -> Plan:
             set_path(data, path, value)
         except (KeyError, IndexError, TypeError):
             raise PlanInvalid([Issue(path, "no_such_key")]) from None
-    return parse_data(data).plan
+    return parse_data(data, types=plan.types()).plan

@@ -6,18 +6,28 @@ the bad key the way a person reads the document: ``components[0].tiers[1].rate``
 Checks that pydantic cannot express (tier order, names, metrics) run after
 it and report paths just as precisely. ``docs/commission-plans.md`` documents
 every key with worked examples.
+
+The ``type:`` of a component is one of the component types in force
+(:mod:`plugins.incentives.logic.component_types`): the built-ins below, and
+those other plugins add through the hook ``incentives_register_components``.
+A plan parsed with more types than the built-ins is an instance of a subclass
+of :class:`Plan` that knows them (``type(plan).component_types``), so editing
+and re-validating it keeps them.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Literal
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from plugins.incentives.errors import Issue, PlanInvalid
 from plugins.incentives.logic.plan_yaml import from_pydantic, load_yaml
+
+if TYPE_CHECKING:
+    from plugins.incentives.logic.component_types import ComponentTypes
 
 Grain = Literal["month", "quarter", "year"]
 GRAIN_MONTHS: dict[str, int] = {"month": 1, "quarter": 3, "year": 12}
@@ -112,11 +122,19 @@ class Condition(_Model):
     max: float | None = None
 
 
-class _Component(_Model):
+class ComponentBase(_Model):
+    """What every component has: ``name`` (its column), ``label``, ``enabled``, ``cap``.
+
+    A component type's model adds ``type: Literal["<type>"]`` and its own keys.
+    """
+
     name: str = Field(pattern=NAME_PATTERN)
     label: str = Field(default="", max_length=100)
     enabled: bool = True
     cap: float | None = Field(default=None, ge=0)
+
+
+_Component = ComponentBase
 
 
 class Tiered(_Component):
@@ -193,6 +211,10 @@ class Eligible(_Model):
 
 
 class Plan(_Model):
+    """A plan of the built-in component types; plugins' types make a subclass (see module)."""
+
+    component_types: ClassVar[Any] = None  # ComponentTypes; None = the built-ins
+
     name: str = Field(min_length=1, max_length=100)
     period: Grain = "month"
     effective_from: str | None = Field(default=None, pattern=MONTH_PATTERN)
@@ -214,14 +236,18 @@ class Plan(_Model):
     def levels(self) -> tuple[str, ...]:
         return tuple(self.eligible.levels) if self.eligible else LEVELS
 
+    def types(self) -> ComponentTypes:
+        """The component types this plan was validated with."""
+        from plugins.incentives.logic.component_types import types_of
+
+        return types_of(self)
+
     def metrics(self) -> set[str]:
-        """Registry metric keys this plan reads (bases, conditions, gates)."""
+        """Registry metric keys this plan reads (bases, conditions, gates, plugins' types)."""
+        types = self.types()
         keys: set[str] = set()
         for comp in self.components:
-            if isinstance(comp, Tiered | Rate) and comp.base not in BASES:
-                keys.add(comp.base)
-            if isinstance(comp, Bonus):
-                keys.update(c.metric for c in comp.when if c.metric not in FIGURES)
+            keys.update(m for m in types.of(comp).metrics(comp).values() if m not in FIGURES)
         keys.update(g.metric for g in self.gates if g.metric not in FIGURES)
         return keys
 
@@ -245,14 +271,20 @@ def dump_yaml(plan: Plan) -> str:
 
 
 def _metric_issue(
-    path: str, metric: str, available: frozenset[str] | None, use: str
+    path: str, metric: str, available: frozenset[str] | None, use: str, vouched: bool = False
 ) -> tuple[list[Issue], list[Issue]]:
-    """(errors, warnings) for a metric key used at ``path``."""
+    """(errors, warnings) for a metric key used at ``path``.
+
+    ``vouched``: a plugin's component type reads it (its own metric): without
+    ``available`` (a stored plan read again) it is taken as known.
+    """
     if metric in FIGURES:
         return [], []
     if metric in OWN_METRICS:
         return [Issue(path, "own_metric", {"metric": metric})], []
     known = available is not None and metric in available
+    if available is None and vouched:
+        return [], []
     if not known and metric not in AGREED_METRICS:
         return [Issue(path, "unknown_metric", {"metric": metric})], []
     if available is not None and not known:
@@ -261,6 +293,7 @@ def _metric_issue(
 
 
 def _check_bands(path: str, bands: list[Band], accelerator: bool, errors: list[Issue]) -> None:
+    """Bands at ``path`` (within the component)."""
     for j, band in enumerate(bands):
         where = f"{path}[{j}]"
         if band.to is not None and band.to <= band.lo:
@@ -271,49 +304,83 @@ def _check_bands(path: str, bands: list[Band], accelerator: bool, errors: list[I
             errors.append(Issue(f"{where}.multiplier", "decelerator_above_one"))
 
 
+def base_metrics(comp: Tiered | Rate) -> dict[str, str]:
+    """The registry metric a tiered or rate component pays on (``{}``: a figure)."""
+    return {} if comp.base in BASES else {"base": comp.base}
+
+
+def condition_metrics(comp: Bonus) -> dict[str, str]:
+    return {f"when[{j}].metric": cond.metric for j, cond in enumerate(comp.when)}
+
+
+Found = tuple[list[Issue], list[Issue]]  # (errors, warnings), paths within the component
+
+
+def tiered_checks(comp: Tiered, plan: Plan) -> Found:
+    errors: list[Issue] = []
+    warnings: list[Issue] = []
+    for j in range(1, len(comp.tiers)):
+        before, tier = comp.tiers[j - 1], comp.tiers[j]
+        if tier.lo <= before.lo:
+            errors.append(
+                Issue(f"tiers[{j}].from", "tier_order", {"index": j - 1, "lo": before.lo})
+            )
+        elif comp.mode == "retroactive" and tier.rate < before.rate:
+            warnings.append(Issue(f"tiers[{j}].rate", "retro_falls"))
+    if comp.upto is not None and comp.upto <= comp.tiers[0].lo:
+        errors.append(Issue("upto", "upto_low", {"lo": comp.tiers[0].lo}))
+    _check_bands("accelerators", comp.accelerators, True, errors)
+    _check_bands("decelerators", comp.decelerators, False, errors)
+    return errors, warnings
+
+
+def bonus_checks(comp: Bonus, plan: Plan) -> Found:
+    errors: list[Issue] = []
+    every = comp.every or plan.period
+    if GRAIN_MONTHS[every] < GRAIN_MONTHS[plan.period]:
+        errors.append(Issue("every", "every_finer", {"period": plan.period}))
+    for j, cond in enumerate(comp.when):
+        if cond.min is None and cond.max is None:
+            errors.append(Issue(f"when[{j}]", "condition_bound"))
+    return errors, []
+
+
+def pool_checks(comp: Pool, plan: Plan) -> Found:
+    if (comp.amount is None) == (comp.share_of_profit is None):
+        return [Issue("", "pool_size")], []
+    return [], []
+
+
+def _at(path: str, within: str) -> str:
+    return f"{path}.{within}" if within else path
+
+
+def _within(path: str, issue: Issue) -> Issue:
+    """``issue`` (its path relative to a component) at the component's ``path``."""
+    return Issue(_at(path, issue.path), issue.code, issue.params, issue.fallback)
+
+
 def _check_component(
     i: int,
-    comp: Tiered | Rate | Override | Bonus | Pool,
+    comp: ComponentBase,
     plan: Plan,
     available: frozenset[str] | None,
     errors: list[Issue],
     warnings: list[Issue],
 ) -> None:
     path = f"components[{i}]"
+    kind = plan.types().of(comp)
     if comp.name in RESERVED_COLUMNS:
         errors.append(Issue(f"{path}.name", "reserved_name", {"name": comp.name}))
-    if isinstance(comp, Tiered | Rate) and comp.base not in BASES:
-        more = _metric_issue(f"{path}.base", comp.base, available, "base")
+    for where, metric in kind.metrics(comp).items():
+        vouched = kind.plugin != "incentives"
+        more = _metric_issue(_at(path, where), metric, available, kind.absent, vouched)
         errors.extend(more[0])
         warnings.extend(more[1])
-    if isinstance(comp, Tiered):
-        for j in range(1, len(comp.tiers)):
-            before, tier = comp.tiers[j - 1], comp.tiers[j]
-            if tier.lo <= before.lo:
-                errors.append(
-                    Issue(
-                        f"{path}.tiers[{j}].from", "tier_order", {"index": j - 1, "lo": before.lo}
-                    )
-                )
-            elif comp.mode == "retroactive" and tier.rate < before.rate:
-                warnings.append(Issue(f"{path}.tiers[{j}].rate", "retro_falls"))
-        if comp.upto is not None and comp.upto <= comp.tiers[0].lo:
-            errors.append(Issue(f"{path}.upto", "upto_low", {"lo": comp.tiers[0].lo}))
-        _check_bands(f"{path}.accelerators", comp.accelerators, True, errors)
-        _check_bands(f"{path}.decelerators", comp.decelerators, False, errors)
-    if isinstance(comp, Bonus):
-        every = comp.every or plan.period
-        if GRAIN_MONTHS[every] < GRAIN_MONTHS[plan.period]:
-            errors.append(Issue(f"{path}.every", "every_finer", {"period": plan.period}))
-        for j, cond in enumerate(comp.when):
-            where = f"{path}.when[{j}]"
-            if cond.min is None and cond.max is None:
-                errors.append(Issue(where, "condition_bound"))
-            more = _metric_issue(f"{where}.metric", cond.metric, available, "condition")
-            errors.extend(more[0])
-            warnings.extend(more[1])
-    if isinstance(comp, Pool) and (comp.amount is None) == (comp.share_of_profit is None):
-        errors.append(Issue(path, "pool_size"))
+    if kind.check is not None:
+        bad, doubtful = kind.check(comp, plan)
+        errors.extend(_within(path, issue) for issue in bad)
+        warnings.extend(_within(path, issue) for issue in doubtful)
 
 
 def check(plan: Plan, available: frozenset[str] | None = None) -> Checked:
@@ -348,16 +415,27 @@ def check(plan: Plan, available: frozenset[str] | None = None) -> Checked:
     return Checked(plan, warnings)
 
 
-def parse_data(data: Any, available: frozenset[str] | None = None) -> Checked:
+def parse_data(
+    data: Any,
+    available: frozenset[str] | None = None,
+    types: ComponentTypes | None = None,
+) -> Checked:
+    """``data`` as a plan; ``types``: the component types allowed (default: those in force,
+    the built-ins and every enabled plugin's, see ``component_types.installed_types``)."""
+    from plugins.incentives.logic.component_types import installed_types
+
+    types = types if types is not None else installed_types()
     if not isinstance(data, dict):
         raise PlanInvalid([Issue("", "not_mapping")])
     try:
-        plan = Plan.model_validate(data)
+        plan = types.plan_class.model_validate(data)
     except ValidationError as exc:
-        raise PlanInvalid(from_pydantic(exc)) from None
+        raise PlanInvalid(from_pydantic(exc, types.names())) from None
     return check(plan, available)
 
 
-def parse_plan(text: str, available: frozenset[str] | None = None) -> Checked:
+def parse_plan(
+    text: str, available: frozenset[str] | None = None, types: ComponentTypes | None = None
+) -> Checked:
     """The plan in ``text`` (YAML), or :class:`PlanInvalid` naming every bad key."""
-    return parse_data(load_yaml(text), available)
+    return parse_data(load_yaml(text), available, types)

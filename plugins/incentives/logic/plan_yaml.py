@@ -13,7 +13,7 @@ from pydantic import ValidationError
 
 from plugins.incentives.errors import Issue, PlanInvalid
 
-COMPONENT_TYPES = ("tiered", "rate", "override", "bonus", "pool")
+COMPONENT_TYPES = ("tiered", "rate", "override", "bonus", "pool")  # the built-ins
 
 
 def path_text(loc: tuple[int | str, ...]) -> str:
@@ -27,12 +27,14 @@ def path_text(loc: tuple[int | str, ...]) -> str:
     return out
 
 
-def _clean_loc(loc: tuple[int | str, ...]) -> tuple[int | str, ...]:
+def _clean_loc(
+    loc: tuple[int | str, ...], types: tuple[str, ...] = COMPONENT_TYPES
+) -> tuple[int | str, ...]:
     """Drop the union tag pydantic puts after ``components[i]``; aliases as written."""
     out: list[int | str] = []
     for i, part in enumerate(loc):
         after_component = i > 1 and loc[i - 2] == "components" and isinstance(loc[i - 1], int)
-        if after_component and part in COMPONENT_TYPES:
+        if after_component and part in types:
             continue
         out.append("from" if part == "lo" else part)
     return tuple(out)
@@ -65,10 +67,11 @@ _PYDANTIC_CODES = {
 }
 
 
-def from_pydantic(exc: ValidationError) -> list[Issue]:
+def from_pydantic(exc: ValidationError, types: tuple[str, ...] = COMPONENT_TYPES) -> list[Issue]:
+    """pydantic's errors as issues; ``types``: the component types allowed."""
     issues = []
     for err in exc.errors(include_url=False):
-        loc = _clean_loc(tuple(err["loc"]))
+        loc = _clean_loc(tuple(err["loc"]), types)
         kind = err["type"]
         ctx = {
             k: (int(v) if isinstance(v, float) and v.is_integer() else v)
@@ -76,14 +79,10 @@ def from_pydantic(exc: ValidationError) -> list[Issue]:
             if isinstance(v, str | int | float)
         }
         if kind in ("union_tag_not_found", "union_tag_invalid"):
-            issues.append(
-                Issue(
-                    path_text((*loc, "type")),
-                    "component_type",
-                    {"types": ", ".join(COMPONENT_TYPES)},
-                    err["msg"],
-                )
-            )
+            tag = (err.get("ctx") or {}).get("tag")
+            params = {"types": ", ".join(types), "type": str(tag)}
+            code = "unknown_type" if kind == "union_tag_invalid" else "component_type"
+            issues.append(Issue(path_text((*loc, "type")), code, params, err["msg"]))
             continue
         if kind == "string_pattern_mismatch" and loc and loc[-1] == "name":
             issues.append(Issue(path_text(loc), "name_pattern", {}, err["msg"]))

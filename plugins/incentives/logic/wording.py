@@ -22,8 +22,10 @@ DISPUTE_STATUSES = ("open", "answered")
 
 
 def component_labels(plan: Plan) -> dict[str, str]:
-    """Component name -> what people read (its label, else its name)."""
-    return {c.name: c.label or c.name for c in plan.components}
+    """Component name -> what a statement line reads: its label, else its type's
+    wording (``ComponentType.line``), else its name."""
+    types = plan.types()
+    return {c.name: types.of(c).line_label(c) for c in plan.components}
 
 
 def line_label(kind: str, name: str, labels: dict[str, str], metric_label: MetricLabel) -> str:
@@ -53,36 +55,41 @@ def threshold_text(metric: str, value: float | None) -> str:
     )
 
 
-def _pays(comp: Any, plan: Plan, metric_label: MetricLabel) -> str:
-    if isinstance(comp, Tiered):
-        unit = percent if comp.measure == "attainment" else money
-        tiers = ", ".join(f"≥{unit(tier.lo)}: {percent(tier.rate, 2)}" for tier in comp.tiers)
-        how = t(f"incentives.plans.tiered_{comp.mode}", base=metric_label(comp.base), tiers=tiers)
-        if comp.upto is not None:
-            how += " · " + t("incentives.plans.upto", upto=unit(comp.upto))
-        for band in comp.accelerators + comp.decelerators:
-            how += " · " + t("incentives.plans.band", lo=unit(band.lo), mult=band.multiplier)
-        return how
-    if isinstance(comp, Rate):
-        return t("incentives.plans.rate", base=metric_label(comp.base), rate=percent(comp.rate, 2))
-    if isinstance(comp, Override):
-        return t(
-            "incentives.plans.override", base=metric_label(comp.base), rate=percent(comp.rate, 2)
-        )
-    if isinstance(comp, Bonus):
-        conds = ", ".join(
-            f"{metric_label(c.metric)} ≥ {threshold_text(c.metric, c.min)}"
-            if c.min is not None
-            else f"{metric_label(c.metric)} ≤ {threshold_text(c.metric, c.max)}"
-            for c in comp.when
-        )
-        return t(
-            "incentives.plans.bonus",
-            amount=money(comp.amount),
-            every=t(f"incentives.grain.{comp.every or plan.period}"),
-            when=conds,
-        )
-    assert isinstance(comp, Pool)
+def pays_tiered(comp: Tiered, plan: Plan, metric_label: MetricLabel) -> str:
+    unit = percent if comp.measure == "attainment" else money
+    tiers = ", ".join(f"≥{unit(tier.lo)}: {percent(tier.rate, 2)}" for tier in comp.tiers)
+    how = t(f"incentives.plans.tiered_{comp.mode}", base=metric_label(comp.base), tiers=tiers)
+    if comp.upto is not None:
+        how += " · " + t("incentives.plans.upto", upto=unit(comp.upto))
+    for band in comp.accelerators + comp.decelerators:
+        how += " · " + t("incentives.plans.band", lo=unit(band.lo), mult=band.multiplier)
+    return how
+
+
+def pays_rate(comp: Rate, plan: Plan, metric_label: MetricLabel) -> str:
+    return t("incentives.plans.rate", base=metric_label(comp.base), rate=percent(comp.rate, 2))
+
+
+def pays_override(comp: Override, plan: Plan, metric_label: MetricLabel) -> str:
+    return t("incentives.plans.override", base=metric_label(comp.base), rate=percent(comp.rate, 2))
+
+
+def pays_bonus(comp: Bonus, plan: Plan, metric_label: MetricLabel) -> str:
+    conds = ", ".join(
+        f"{metric_label(c.metric)} ≥ {threshold_text(c.metric, c.min)}"
+        if c.min is not None
+        else f"{metric_label(c.metric)} ≤ {threshold_text(c.metric, c.max)}"
+        for c in comp.when
+    )
+    return t(
+        "incentives.plans.bonus",
+        amount=money(comp.amount),
+        every=t(f"incentives.grain.{comp.every or plan.period}"),
+        when=conds,
+    )
+
+
+def pays_pool(comp: Pool, plan: Plan, metric_label: MetricLabel) -> str:
     size = (
         money(comp.amount)
         if comp.amount is not None
@@ -91,13 +98,17 @@ def _pays(comp: Any, plan: Plan, metric_label: MetricLabel) -> str:
     return t("incentives.plans.pool", size=size, split=t(f"incentives.split.{comp.split}"))
 
 
+def _pays(comp: Any, plan: Plan, metric_label: MetricLabel) -> str:
+    return plan.types().of(comp).describe(comp, plan, metric_label)
+
+
 def describe_plan(plan: Plan, metric_label: MetricLabel) -> pl.DataFrame:
     """One row per component: what it pays, in words."""
     rows = [
         {
             t("incentives.plans.component"): comp.label or comp.name,
             t("incentives.plans.key"): comp.name,
-            t("incentives.plans.type"): t(f"incentives.type.{comp.type}"),
+            t("incentives.plans.type"): t(plan.types().of(comp).label),
             t("incentives.plans.pays"): _pays(comp, plan, metric_label),
             t("incentives.plans.on"): "✓" if comp.enabled else "—",
         }
