@@ -9,6 +9,11 @@ as the Data page), user and system commands to admins.
 
 Database trouble (an uninitialised database, an unreachable server, a lock
 held past the busy timeout) is one translated line on stderr, never a traceback.
+
+Plugins add their commands through the ``register_cli`` hook, which returns
+Typer apps; :func:`build_app` mounts them (one group per plugin, named after
+it, e.g. ``command-center pipeline stalled``; pinned top-level names such as
+``abc`` and ``pool release`` stay as they were).
 """
 
 from __future__ import annotations
@@ -26,10 +31,13 @@ import typer.core
 from click import Context
 from sqlalchemy import Engine, event
 from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError
+from typer.main import get_command_name
+from typer.models import DefaultPlaceholder
 
 from command_center import runtime
 from command_center.i18n import t
 from command_center.org.scope import OPERATOR, Viewer
+from command_center.plugins import PluginHost
 
 ADMIN = frozenset({"admin"})
 """Roles that may run the system commands (users, init, demo, backup, restore)."""
@@ -67,8 +75,6 @@ app = typer.Typer(
 users_app = typer.Typer(help="Manage users (logins).", no_args_is_help=True)
 app.add_typer(users_app, name="users")
 
-_viewer: dict[str, Viewer] = {}
-
 
 @app.callback()
 def _main(
@@ -82,7 +88,7 @@ def _main(
         ),
     ] = None,
 ) -> None:
-    _viewer.clear()
+    runtime.cli().viewer = None
     command = ctx.invoked_subcommand
     if command is None or ctx.resilient_parsing or (command in NO_DATABASE and not user):
         return
@@ -90,7 +96,7 @@ def _main(
     if user or command not in MAY_BE_UNINITIALISED:
         _require_schema(engine)
     if user:  # before anything runs: a wrong password stops here
-        _viewer["login"] = _sign_in(engine, user)
+        runtime.cli().viewer = _sign_in(engine, user)
 
 
 def _prepared_engine() -> Engine:
@@ -173,7 +179,7 @@ def _sign_in(engine: Engine, login: str) -> Viewer:
 
 def current_viewer() -> Viewer:
     """The viewer for this command: the operator, or the ``--user`` after sign-in."""
-    return _viewer.get("login", OPERATOR)
+    return runtime.cli().viewer or OPERATOR
 
 
 def require_role(roles: frozenset[str], command: str) -> Viewer:
@@ -515,15 +521,70 @@ def new_plugin(
     typer.echo(t("cli.plugin_next", path=str(target)))
 
 
-_extended_by: set[int] = set()
+_CORE_COMMANDS = tuple(app.registered_commands)
+_CORE_GROUPS = tuple(app.registered_groups)
+
+
+def _name(value: object) -> str | None:
+    return value.value if isinstance(value, DefaultPlaceholder) else value  # type: ignore[return-value]
+
+
+def command_names(group: typer.Typer) -> list[str]:
+    """The names of ``group``'s commands and groups (those of a group without a
+    name count as ``group``'s own: Typer merges them)."""
+    names = [
+        _name(info.name) or get_command_name(info.callback.__name__)
+        for info in group.registered_commands
+        if info.callback is not None
+    ]
+    for info in group.registered_groups:
+        if info.typer_instance is None:
+            continue
+        name = _name(info.name) or _name(info.typer_instance.info.name)
+        names.extend([name] if name else command_names(info.typer_instance))
+    return names
+
+
+def top_level_names(sub: typer.Typer) -> list[str]:
+    """The names ``sub`` takes at the top level of ``command-center`` when mounted:
+    its own (a group), or those of its commands (a Typer without a name)."""
+    own = _name(sub.info.name)
+    return [own] if own else command_names(sub)
+
+
+def mount_plugin_commands(host: PluginHost) -> None:
+    """Put the core's commands on ``app``, then each plugin's ``register_cli`` answer.
+
+    A name already taken (by the core, or by a plugin earlier in the call
+    order) is refused and recorded as that plugin's ``register_cli`` error; so
+    is an answer that is not a list of Typer apps.
+    """
+    app.registered_commands[:] = _CORE_COMMANDS
+    app.registered_groups[:] = _CORE_GROUPS
+    taken = dict.fromkeys(command_names(app), "core")
+    for result in host.call("register_cli", app=app):
+        errors = host.infos[result.plugin].hook_errors
+        subs = result.value if isinstance(result.value, (list, tuple)) else [result.value]
+        for sub in subs:
+            if not isinstance(sub, typer.Typer):
+                errors["register_cli"] = f"TypeError: not a typer.Typer: {sub!r}"
+                continue
+            names = top_level_names(sub)
+            clash = next((name for name in names if name in taken), None)
+            if clash is not None:
+                errors["register_cli"] = f"ValueError: {clash!r} is taken by {taken[clash]}"
+                continue
+            app.add_typer(sub)  # a name: a group; none: its commands at the top level
+            taken.update(dict.fromkeys(names, result.plugin))
 
 
 def build_app() -> typer.Typer:
-    """The CLI with every plugin's commands added (once per plugin host)."""
+    """The CLI with every plugin's commands mounted (again whenever the host changes)."""
     host = runtime.host()
-    if id(host) not in _extended_by:
-        host.call("register_cli", app=app)
-        _extended_by.add(id(host))
+    state = runtime.cli()
+    if state.mounted_for is not host:
+        mount_plugin_commands(host)
+        state.mounted_for = host
     return app
 
 

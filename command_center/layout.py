@@ -36,7 +36,7 @@ CONVENTIONAL_NAMES: dict[str, tuple[str, str]] = {
     "register_panels": ("ui.cards", "panels"),
     "register_importers": ("io", "IMPORTS"),
     "register_exporters": ("io", "EXPORTS"),
-    "register_cli": ("cli", "register"),
+    "register_cli": ("cli", "commands"),
     "register_notebook": ("notebook", "helpers"),
     "seed_demo": ("demo", "seed"),
 }

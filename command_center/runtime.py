@@ -2,12 +2,21 @@
 
 ``engine()``, ``host()`` and ``registry()`` are built once per process and
 reused. One :class:`Runtime` object holds what they build for the current
-plugin host; :func:`reset` swaps the host and forgets everything derived from
-the old one: the registry, translations, the schema check, start-up
-housekeeping, and every cached frame (the host itself keeps the pages and
-cards it collected, see ``PluginHost.contributions``). (The
-engines' connection pools and the SQLite reader process are per database URL
-and hold no state that outlives a reset.)
+plugin host, and what the CLI keeps for the command it runs (:class:`CliState`).
+:func:`reset` swaps the host and forgets everything the process keeps between
+calls, so that nothing survives from before it (tests rely on that):
+
+- the plugin host (``plugins.set_host``; the host keeps the pages and cards it
+  collected, see ``PluginHost.contributions``, so a new host collects afresh);
+- this object: the registry, the schema check, start-up housekeeping, the
+  CLI's signed-in user and mounted commands;
+- the translation catalogs (back to the core's, until the new host installs its own);
+- every engine (connection pools closed, created again on next use);
+- every cached frame and version read (``frames.clear_cache``).
+
+The SQLite reader process (``db.cx_worker``) is left running: it keeps nothing
+between queries (each names its file, opened and closed for it), and starting
+it again costs ~0.8 s, which every test that resets would pay.
 """
 
 from __future__ import annotations
@@ -16,15 +25,27 @@ import importlib
 import logging
 import threading
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from sqlalchemy import Engine
 
 from command_center import i18n
 from command_center.db import frames
-from command_center.db.engine import get_engine
+from command_center.db.engine import dispose_engines, get_engine
 from command_center.metrics import MetricRegistry
 from command_center.plugins import PluginHost, get_host, set_host
 from command_center.settings import get_settings
+
+if TYPE_CHECKING:
+    from command_center.org.scope import Viewer
+
+
+@dataclass
+class CliState:
+    """What the ``command-center`` command keeps while it runs."""
+
+    viewer: Viewer | None = None  # the --user after sign-in; None: the operator
+    mounted_for: PluginHost | None = None  # the host whose plugin commands are mounted
 
 
 @dataclass
@@ -35,6 +56,7 @@ class Runtime:
     registry: MetricRegistry | None = None
     schema_current: set[str] = field(default_factory=set)  # URLs found fully migrated
     housekeeping: dict[str, threading.Thread] = field(default_factory=dict)  # per URL
+    cli: CliState = field(default_factory=CliState)
 
 
 _lock = threading.Lock()
@@ -69,6 +91,11 @@ def registry() -> MetricRegistry:
         _refresh(current)
         assert _state.registry is not None
         return _state.registry
+
+
+def cli() -> CliState:
+    """The CLI's state for this process (see ``command_center.cli``)."""
+    return _state.cli
 
 
 def schema_behind() -> list[str]:
@@ -124,12 +151,11 @@ def housekeeping() -> threading.Thread:
 
 def reset(new_host: PluginHost | None = None) -> None:
     """Swap the plugin host (``None``: load afresh on next use) and forget
-    everything built for the old one, cached frames included."""
+    everything the process keeps between calls (listed at the top of this module)."""
+    global _state
     set_host(new_host)
     with _lock:
-        _state.host = None
-        _state.registry = None
-        _state.schema_current.clear()
-        _state.housekeeping.clear()
+        _state = Runtime()
     i18n.install()
+    dispose_engines()
     frames.clear_cache()

@@ -122,3 +122,68 @@ def test_sample_files_import_in_order_into_an_empty_database(fresh) -> None:
         result = invoke("import", kind, str(path))
         assert result.exit_code == 0, result.output
         assert "imported" in result.output
+
+
+def _csv_of(*args: str) -> str:
+    result = invoke(*args)
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
+def test_one_group_per_plugin_and_the_old_names_still_work(demo) -> None:
+    assert _csv_of("customers", "abc", "--as-of", "2026-11-15") == _csv_of(
+        "abc", "--as-of", "2026-11-15"
+    )
+    stalled = _csv_of("pipeline", "stalled")
+    assert stalled == _csv_of("pipeline-stalled") and stalled.split()[0].isdigit()
+    assert _csv_of("pipeline", "overdue") == _csv_of("pipeline-overdue")
+    funnel = _csv_of("recruiting", "funnel", "--by", "source")
+    assert funnel == _csv_of("recruiting-funnel", "--by", "source")
+    assert funnel.startswith("source,stage,reached")
+    assert _csv_of("incentives", "plans") == _csv_of("commission", "plans")
+    assert "cycles" in _csv_of("appraisal", "--help")
+    assert "pack" in _csv_of("team-events", "--help")
+    for pool in (["customers", "pool"], ["pool"]):
+        assert "release" in _csv_of(*pool, "--help")
+
+
+def test_help_lists_the_groups_and_pinned_names_not_the_old_spellings(fresh) -> None:
+    listed = invoke("--help").output
+    for name in ("customers", "recruiting", "pipeline", "appraisal", "incentives", "team-events"):
+        assert f" {name} " in listed
+    for pinned in ("abc", "pool", "commission"):
+        assert f" {pinned} " in listed
+    for hidden in ("pipeline-stalled", "pipeline-overdue", "recruiting-funnel"):
+        assert hidden not in listed
+
+
+def test_plugin_commands_are_data_the_core_mounts(empty_db, monkeypatch, app_env) -> None:
+    import types
+
+    import typer
+
+    from command_center import hookimpl
+    from tests.conftest import make_host
+
+    def plugin(name: str, answer: object) -> types.ModuleType:
+        module = types.ModuleType(name)
+        module.register_cli = hookimpl(lambda: answer)  # type: ignore[attr-defined]
+        return module
+
+    def echo() -> None:
+        typer.echo("mine")
+
+    clash, own = typer.Typer(), typer.Typer(name="mine")
+    clash.command("import")(echo)
+    own.command("hello")(echo)
+    extra = [("clash", plugin("clash", [clash])), ("own", plugin("own", [own, "not a Typer"]))]
+    host = use_db(monkeypatch, empty_db, make_host(builtins=["plugins.pipeline"], extra=extra))
+    names = cli.command_names(cli.build_app())
+    assert {"mine", "pipeline", "pipeline-stalled", "import"} <= set(names)
+    assert "customers" not in names and len(names) == len(set(names))
+    assert "'import' is taken by core" in host.infos["clash"].hook_errors["register_cli"]
+    assert "not a typer.Typer" in host.infos["own"].hook_errors["register_cli"]
+    assert invoke("mine", "hello").output == "mine\n"
+    use_db(monkeypatch, empty_db)  # another host: its commands, the old ones gone
+    names = cli.command_names(cli.build_app())
+    assert "mine" not in names and "customers" in names and "sample-hello" in names

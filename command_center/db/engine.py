@@ -86,6 +86,15 @@ def dispose_engine(url: str) -> None:
         engine.dispose()
 
 
+def dispose_engines() -> None:
+    """Close and forget every engine (``runtime.reset``): the next use creates it afresh."""
+    with _lock:
+        engines = list(_engines.values())
+        _engines.clear()
+    for engine in engines:
+        engine.dispose()
+
+
 ANY_TABLE = "*"
 
 

@@ -71,10 +71,10 @@ def register_exporters() -> list[ExportKind]:
 
 
 @hookimpl
-def register_cli(app: typer.Typer) -> None:
-    from plugins.appraisal.cli import register
+def register_cli() -> list[typer.Typer]:
+    from plugins.appraisal.cli import commands
 
-    register(app)
+    return commands()
 
 
 @hookimpl

@@ -13,9 +13,11 @@ from plugins.appraisal import actions, queries
 from plugins.appraisal.errors import AppraisalError, state_label
 
 
-def register(app: typer.Typer) -> None:
-    group = typer.Typer(help="Appraisal cycles (list, move).", no_args_is_help=True)
-    app.add_typer(group, name="appraisal")
+def commands() -> list[typer.Typer]:
+    """The ``appraisal`` group."""
+    group = typer.Typer(
+        name="appraisal", help="Appraisal cycles (list, move).", no_args_is_help=True
+    )
 
     @group.command("cycles")
     def cycles() -> None:
@@ -59,3 +61,5 @@ def register(app: typer.Typer) -> None:
         except AppraisalError as exc:
             fail(exc.message())
         typer.echo(t("appraisal.cli.moved", cycle=cycle_id, state=state_label(state)))
+
+    return [group]

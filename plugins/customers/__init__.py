@@ -64,10 +64,10 @@ def register_panels() -> list[PanelSpec]:
 
 
 @hookimpl
-def register_cli(app: typer.Typer) -> None:
-    from plugins.customers.cli import register
+def register_cli() -> list[typer.Typer]:
+    from plugins.customers.cli import commands
 
-    register(app)
+    return commands()
 
 
 @hookimpl

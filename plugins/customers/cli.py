@@ -1,4 +1,5 @@
-"""``command-center abc`` and ``command-center pool release`` (names and options pinned)."""
+"""``command-center customers abc|pool release``; the pinned top-level ``abc`` and
+``pool release`` are the same commands (names and options pinned)."""
 
 from __future__ import annotations
 
@@ -46,58 +47,64 @@ def abc_table(graded: pl.DataFrame, names: dict[int, str]) -> str:
     return "\n".join(lines)
 
 
-def register(app: typer.Typer) -> None:
-    @app.command("abc")
-    def abc_command(
-        as_of: Annotated[
-            str | None, typer.Option("--as-of", help="YYYY-MM-DD; default today.")
-        ] = None,
-        months: Annotated[
-            int | None, typer.Option("--months", help="Window in months; default 12 (setting).")
-        ] = None,
-        cutoffs: Annotated[
-            str | None, typer.Option("--cutoffs", help="a,b e.g. 0.8,0.95 (default: setting).")
-        ] = None,
-        fmt: Annotated[str, typer.Option("--format", help="csv | table")] = "csv",
-    ) -> None:
-        """ABC grades of the customers in your scope, in rank order (pinned rule)."""
-        day = _date(as_of)
-        if fmt not in FORMATS:
-            fail(t("customers.cli.bad_format", value=fmt))
-        engine = runtime.engine()
-        rules = settings_mod.get(engine)
-        window = rules.abc_months if months is None else months
-        if window < 1:
-            fail(t("customers.cli.bad_months", value=window))
-        try:
-            cuts = rules.cutoffs if cutoffs is None else parse_cutoffs(cutoffs)
-        except ValueError:
-            fail(t("customers.cli.bad_cutoffs", value=cutoffs))
-        viewer = current_viewer()
-        graded = scoped_grades(engine, viewer, day, window, cuts)
-        if fmt == "csv":
-            typer.echo(csv_text(graded.select(CSV_COLUMNS)), nl=False)
-            return
-        book = book_q.book(engine, viewer)
-        names = dict(book.select("customer_id", "name").iter_rows())
-        typer.echo(abc_table(graded, names))
+def abc_command(
+    as_of: Annotated[str | None, typer.Option("--as-of", help="YYYY-MM-DD; default today.")] = None,
+    months: Annotated[
+        int | None, typer.Option("--months", help="Window in months; default 12 (setting).")
+    ] = None,
+    cutoffs: Annotated[
+        str | None, typer.Option("--cutoffs", help="a,b e.g. 0.8,0.95 (default: setting).")
+    ] = None,
+    fmt: Annotated[str, typer.Option("--format", help="csv | table")] = "csv",
+) -> None:
+    """ABC grades of the customers in your scope, in rank order (pinned rule)."""
+    day = _date(as_of)
+    if fmt not in FORMATS:
+        fail(t("customers.cli.bad_format", value=fmt))
+    engine = runtime.engine()
+    rules = settings_mod.get(engine)
+    window = rules.abc_months if months is None else months
+    if window < 1:
+        fail(t("customers.cli.bad_months", value=window))
+    try:
+        cuts = rules.cutoffs if cutoffs is None else parse_cutoffs(cutoffs)
+    except ValueError:
+        fail(t("customers.cli.bad_cutoffs", value=cutoffs))
+    viewer = current_viewer()
+    graded = scoped_grades(engine, viewer, day, window, cuts)
+    if fmt == "csv":
+        typer.echo(csv_text(graded.select(CSV_COLUMNS)), nl=False)
+        return
+    book = book_q.book(engine, viewer)
+    names = dict(book.select("customer_id", "name").iter_rows())
+    typer.echo(abc_table(graded, names))
 
-    pool_app = typer.Typer(help="Public and private customer pools.", no_args_is_help=True)
 
-    @pool_app.command("release")
-    def release_command(
-        as_of: Annotated[
-            str | None, typer.Option("--as-of", help="YYYY-MM-DD; default today.")
-        ] = None,
-    ) -> None:
-        """Release overdue private-pool customers to the public pool (idempotent)."""
-        from plugins.customers.actions.pool import release_due
+def release_command(
+    as_of: Annotated[str | None, typer.Option("--as-of", help="YYYY-MM-DD; default today.")] = None,
+) -> None:
+    """Release overdue private-pool customers to the public pool (idempotent)."""
+    from plugins.customers.actions.pool import release_due
 
-        day = _date(as_of)
-        viewer = current_viewer()
-        if viewer.role not in RELEASE_ROLES:
-            fail(t("customers.cli.release_forbidden"))
-        released = release_due(runtime.engine(), day, actor=viewer.login)
-        typer.echo(t("customers.cli.released", count=released, day=day.isoformat()))
+    day = _date(as_of)
+    viewer = current_viewer()
+    if viewer.role not in RELEASE_ROLES:
+        fail(t("customers.cli.release_forbidden"))
+    released = release_due(runtime.engine(), day, actor=viewer.login)
+    typer.echo(t("customers.cli.released", count=released, day=day.isoformat()))
 
-    app.add_typer(pool_app, name="pool")
+
+def commands() -> list[typer.Typer]:
+    """``customers abc`` and ``customers pool release``; ``abc`` and ``pool release``
+    stay at the top level too (pinned names)."""
+    pool = typer.Typer(name="pool", help="Public and private customer pools.", no_args_is_help=True)
+    pool.command("release")(release_command)
+    group = typer.Typer(
+        name="customers", help="Customers: ABC grades, pools.", no_args_is_help=True
+    )
+    group.command("abc")(abc_command)
+    group.add_typer(pool)
+    pinned = typer.Typer()
+    pinned.command("abc")(abc_command)
+    pinned.add_typer(pool)
+    return [group, pinned]

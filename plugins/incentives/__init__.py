@@ -56,10 +56,10 @@ def register_exporters() -> list[ExportKind]:
 
 
 @hookimpl
-def register_cli(app: typer.Typer) -> None:
-    from plugins.incentives.cli import register
+def register_cli() -> list[typer.Typer]:
+    from plugins.incentives.cli import commands
 
-    register(app)
+    return commands()
 
 
 @hookimpl

@@ -1,4 +1,5 @@
-"""``command-center commission …``: simulate a plan file, settle a month, load plans.
+"""``command-center incentives …`` (pinned name: ``commission …``): simulate a plan
+file, settle a month, load plans, list plans, honour titles.
 
 Every command reads through ``command_center.cli.current_viewer()``: the
 operator sees everyone, ``--user LOGIN`` limits the output to that login's
@@ -219,8 +220,14 @@ def honours(
         typer.echo(t("incentives.cli.published", count=count, period=chosen.label))
 
 
-def register(app: typer.Typer) -> None:
-    """Add the ``commission`` group once (the core app object is shared)."""
-    if any(group.name == "commission" for group in app.registered_groups):
-        return
-    app.add_typer(commission, name="commission")
+def commands() -> list[typer.Typer]:
+    """The ``incentives`` group; ``commission``, its pinned name, is the same group."""
+    group = typer.Typer(
+        name="incentives",
+        help="Incentives: commission plans (simulate, settle, load); the same as `commission`.",
+        no_args_is_help=True,
+    )
+    group.add_typer(commission)
+    pinned = typer.Typer()
+    pinned.add_typer(commission, name="commission")
+    return [group, pinned]

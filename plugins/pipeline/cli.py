@@ -1,4 +1,6 @@
-"""CLI commands: stalled deals and overdue milestones, scoped like every read."""
+"""``command-center pipeline stalled|overdue``: stalled deals and overdue milestones,
+scoped like every read. ``pipeline-stalled`` and ``pipeline-overdue``, the commands'
+first names, still work (hidden from the help)."""
 
 from __future__ import annotations
 
@@ -37,23 +39,34 @@ def overdue_frame(engine: Engine, viewer: Viewer) -> pl.DataFrame:
     ).sort("days_overdue", "milestone_id", descending=[True, False])
 
 
-def register(app: typer.Typer) -> None:
-    @app.command("pipeline-stalled")
-    def stalled() -> None:
-        """Deals with no stage change for the configured number of days (your scope)."""
-        from command_center.cli import current_viewer
+def stalled_command() -> None:
+    """Deals with no stage change for the configured number of days (your scope)."""
+    from command_center.cli import current_viewer
 
-        frame = stalled_frame(runtime.engine(), current_viewer())
-        typer.echo(t("pipeline.cli.stalled", count=frame.height))
-        if frame.height:
-            typer.echo(csv_text(frame))
+    frame = stalled_frame(runtime.engine(), current_viewer())
+    typer.echo(t("pipeline.cli.stalled", count=frame.height))
+    if frame.height:
+        typer.echo(csv_text(frame))
 
-    @app.command("pipeline-overdue")
-    def overdue() -> None:
-        """Order milestones past their due date and not done (your scope)."""
-        from command_center.cli import current_viewer
 
-        frame = overdue_frame(runtime.engine(), current_viewer())
-        typer.echo(t("pipeline.cli.overdue", count=frame.height))
-        if frame.height:
-            typer.echo(csv_text(frame))
+def overdue_command() -> None:
+    """Order milestones past their due date and not done (your scope)."""
+    from command_center.cli import current_viewer
+
+    frame = overdue_frame(runtime.engine(), current_viewer())
+    typer.echo(t("pipeline.cli.overdue", count=frame.height))
+    if frame.height:
+        typer.echo(csv_text(frame))
+
+
+def commands() -> list[typer.Typer]:
+    """The ``pipeline`` group, and the old top-level names as hidden aliases."""
+    group = typer.Typer(
+        name="pipeline", help="Pipeline: stalled deals, overdue milestones.", no_args_is_help=True
+    )
+    group.command("stalled")(stalled_command)
+    group.command("overdue")(overdue_command)
+    aliases = typer.Typer()
+    aliases.command("pipeline-stalled", hidden=True)(stalled_command)
+    aliases.command("pipeline-overdue", hidden=True)(overdue_command)
+    return [group, aliases]

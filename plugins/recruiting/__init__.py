@@ -64,10 +64,10 @@ def register_exporters() -> list[ExportKind]:
 
 
 @hookimpl
-def register_cli(app: typer.Typer) -> None:
-    from plugins.recruiting.cli import register
+def register_cli() -> list[typer.Typer]:
+    from plugins.recruiting.cli import commands
 
-    register(app)
+    return commands()
 
 
 @hookimpl

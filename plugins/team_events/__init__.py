@@ -63,10 +63,10 @@ def register_exporters() -> list[ExportKind]:
 
 
 @hookimpl
-def register_cli(app: typer.Typer) -> None:
-    from plugins.team_events.cli import register
+def register_cli() -> list[typer.Typer]:
+    from plugins.team_events.cli import commands
 
-    register(app)
+    return commands()
 
 
 @hookimpl

@@ -11,9 +11,13 @@ import typer
 from command_center.i18n import t
 
 
-def register(app: typer.Typer) -> None:
-    group = typer.Typer(help="Team events: review packs and weekly digests.", no_args_is_help=True)
-    app.add_typer(group, name="team-events")
+def commands() -> list[typer.Typer]:
+    """The ``team-events`` group."""
+    group = typer.Typer(
+        name="team-events",
+        help="Team events: review packs and weekly digests.",
+        no_args_is_help=True,
+    )
 
     @group.command("pack")
     def pack_command(
@@ -69,3 +73,5 @@ def register(app: typer.Typer) -> None:
         name = dict(people.select("person_id", "name").iter_rows()).get(team, str(team))
         out.write_text(documents.digest_markdown(built, name), encoding="utf-8")
         typer.echo(t("team_events.cli.written", file=str(out)))
+
+    return [group]

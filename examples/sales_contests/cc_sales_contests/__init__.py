@@ -37,10 +37,10 @@ def register_importers() -> list[ImportKind]:
 
 
 @hookimpl
-def register_cli(app: typer.Typer) -> None:
-    from cc_sales_contests.cli import register
+def register_cli() -> list[typer.Typer]:
+    from cc_sales_contests.cli import commands
 
-    register(app)
+    return commands()
 
 
 @hookimpl

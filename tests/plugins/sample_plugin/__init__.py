@@ -176,11 +176,15 @@ def _panel(ctx: object, customer_id: int) -> None:
 
 
 @hookimpl
-def register_cli(app: typer.Typer) -> None:
-    @app.command("sample-hello")
+def register_cli() -> list[typer.Typer]:
+    commands = typer.Typer()
+
+    @commands.command("sample-hello")
     def hello(name: str = "world") -> None:
         """Say hello (sample plugin)."""
         typer.echo(f"hello {name}")
+
+    return [commands]
 
 
 @hookimpl
