@@ -107,8 +107,18 @@ def register_panels() -> list[PanelSpec]:
 
 
 @hookspec
-def register_cli(app: typer.Typer) -> None:
-    """Add commands or command groups to the ``command-center`` CLI."""
+def register_cli() -> list[typer.Typer]:
+    """Commands for the ``command-center`` CLI: Typer apps that the core mounts.
+
+    A Typer with a name (``typer.Typer(name="pipeline")``) becomes a command
+    group, ``command-center pipeline …``: a plugin has one, named after it. A
+    Typer without a name adds its commands at the top level (for pinned names
+    and old spellings, usually ``hidden=True``). A name that the core or an
+    earlier plugin already uses is refused and reported against the plugin.
+    Commands read through ``command_center.cli.current_viewer()`` (the
+    operator, or the ``--user`` after sign-in) and stop with
+    ``command_center.cli.fail(message)``.
+    """
 
 
 @hookspec
