@@ -37,7 +37,7 @@ def revenue_trend_data(
     metric is registered). Empty when there is nothing to show.
     """
     if months < 1:
-        raise ValueError(f"months must be at least 1, not {months}")
+        raise ValueError(t("notebook.bad_months", months=months))
     last = end.replace(day=1)
     first = add_months(last, 1 - months)
     revenue = registry.facts(engine, viewer, "revenue", first, end)

@@ -48,9 +48,10 @@ from command_center import charts as core_charts
 from command_center import runtime
 from command_center.db import frames
 from command_center.db.engine import get_engine
-from command_center.i18n import t
+from command_center.i18n import LANGUAGES, language, set_language, t, tn
+from command_center.io.errors import UnknownKindError
 from command_center.io.runner import export_kind, export_kinds
-from command_center.metrics import MetricRegistry
+from command_center.metrics import MetricRegistry, UnknownMetric
 from command_center.org.scope import Viewer
 from command_center.periods import Period, containing, parse_period
 from command_center.plugins import HookResult, PluginHost
@@ -87,14 +88,25 @@ class Charts:
         functions = self.__dict__.get("_functions", {})
         if name in functions:
             return functions[name]
-        known = ", ".join(sorted(functions)) or "none"
-        raise PluginUnavailable(f"no chart {name!r} (charts: {known})")
+        known = ", ".join(sorted(functions)) or t("notebook.none")
+        raise PluginUnavailable(t("notebook.no_chart", name=name, known=known))
 
     def __dir__(self) -> list[str]:
         return sorted({*super().__dir__(), *self._functions})
 
     def __repr__(self) -> str:
-        return f"<charts: {', '.join(self.names()) or 'none'}>"
+        return f"<charts: {', '.join(self.names()) or t('notebook.none')}>"
+
+
+def period_of(value: str | Period) -> Period:
+    """``value`` (``YYYY-MM``, ``YYYY-Qn`` or ``YYYY``) as a period; a translated
+    ``ValueError`` naming it otherwise."""
+    if isinstance(value, Period):
+        return value
+    try:
+        return parse_period(value)
+    except (ValueError, TypeError):
+        raise ValueError(t("notebook.bad_period", value=value)) from None
 
 
 class SignInError(PermissionError):
@@ -126,7 +138,7 @@ def metric_table(
     """
     if by not in BY:
         raise ValueError(t("cli.bad_by", by=by, choices=", ".join(BY)))
-    chosen = parse_period(period) if isinstance(period, str) else period
+    chosen = period_of(period)
     card = registry.scorecard(engine, viewer, key, chosen)
     people = frames.people(engine, viewer).select("person_id", "name", "level")
     rows = people.filter((pl.col("level") != "rep") if by == "team" else (pl.col("level") == "rep"))
@@ -157,6 +169,7 @@ class CommandCenter:
     host: PluginHost
     registry: MetricRegistry
     viewer: Viewer
+    lang: str = "en"
     _namespaces: dict[str, object] = field(default_factory=dict, repr=False)
     charts: Charts = field(default_factory=lambda: Charts({}), repr=False)
 
@@ -171,7 +184,7 @@ class CommandCenter:
 
             ``period`` is ``YYYY-MM``, ``YYYY-Qn`` or ``YYYY`` (default: this month).
             """
-            chosen = parse_period(period) if period else containing(dt.date.today(), "month")
+            chosen = period_of(period) if period else containing(dt.date.today(), "month")
             data = core_charts.revenue_trend_data(
                 self.engine, self.registry, self.viewer, chosen.end, months
             )
@@ -185,6 +198,9 @@ class CommandCenter:
 
         ``period`` is ``YYYY-MM``, ``YYYY-Qn`` or ``YYYY``; ``by`` is ``team`` or ``person``.
         """
+        if key not in self.registry:
+            known = ", ".join(self.metric_keys())
+            raise UnknownMetric(t("cli.unknown_metric", key=key, known=known))
         return metric_table(self.engine, self.registry, self.viewer, key, period, by)
 
     def metric_keys(self) -> list[str]:
@@ -197,7 +213,12 @@ class CommandCenter:
         The same reader as ``command-center export KIND FILE``; :meth:`kinds`
         lists the kinds. Raises ``ValueError`` for an unknown kind.
         """
-        return export_kind(self.host, kind).read(self.engine, self.viewer)
+        try:
+            spec = export_kind(self.host, kind)
+        except UnknownKindError as exc:
+            known = ", ".join(exc.known) or t("notebook.none")
+            raise ValueError(t("notebook.unknown_kind", kind=kind, known=known)) from None
+        return spec.read(self.engine, self.viewer)
 
     def kinds(self) -> list[str]:
         """Every exportable kind (core and enabled plugins)."""
@@ -224,9 +245,9 @@ class CommandCenter:
     def _forward(self, namespace: str, name: str) -> Callable[..., pl.DataFrame]:
         helper = self._namespaces.get(namespace)
         if helper is None or not hasattr(helper, name):
+            why = _why_missing(self.host, namespace)
             raise PluginUnavailable(
-                f"cc.{name} needs the {namespace!r} plugin's notebook helper, and "
-                f"{_why_missing(self.host, namespace)}"
+                t("notebook.needs_plugin", name=name, namespace=namespace, why=why)
             )
         return getattr(helper, name)
 
@@ -243,35 +264,37 @@ class CommandCenter:
         if name in namespaces:
             return namespaces[name]
         host = self.__dict__.get("host")
-        why = _why_missing(host, name) if host is not None else "it is not loaded"
-        known = ", ".join(sorted(namespaces)) or "none"
-        raise PluginUnavailable(f"no notebook namespace {name!r}: {why} (namespaces: {known})")
+        why = _why_missing(host, name) if host is not None else t("notebook.why_not_loaded")
+        known = ", ".join(sorted(namespaces)) or t("notebook.none")
+        raise PluginUnavailable(t("notebook.no_namespace", name=name, why=why, known=known))
 
     def __dir__(self) -> list[str]:
         return sorted({*super().__dir__(), *self._namespaces})
 
     def __repr__(self) -> str:
         ids = self.viewer.person_ids
-        scope = "everyone" if ids is None else f"{len(ids)} people"
+        with language(self.lang):
+            scope = t("notebook.everyone") if ids is None else tn("notebook.people", len(ids))
+            names = ", ".join(self.namespaces()) or t("notebook.none")
         url = self.engine.url.render_as_string(hide_password=True)
         return (
             f"<CommandCenter {self.viewer.login} ({self.viewer.role}) · {scope} · {url} · "
-            f"namespaces: {', '.join(self.namespaces()) or 'none'}>"
+            f"namespaces: {names}>"
         )
 
 
 def _why_missing(host: PluginHost, name: str) -> str:
     info = host.infos.get(name)
     if info is None:
-        return "no plugin of that name is installed"
+        return t("notebook.why_not_installed")
     if info.error:
-        return f"the plugin failed to load ({info.error})"
+        return t("notebook.why_failed", error=info.error)
     if not host.enabled(name):
-        return "the plugin is disabled (COMMAND_CENTER_DISABLED_PLUGINS)"
+        return t("notebook.why_disabled")
     error = info.hook_errors.get("register_notebook")
     if error:
-        return f"its register_notebook hook failed ({error})"
-    return "the plugin adds no such helper"
+        return t("notebook.why_hook_failed", error=error)
+    return t("notebook.why_no_helper")
 
 
 def _reserved(name: str) -> bool:
@@ -317,25 +340,25 @@ def collect_namespaces(
         answer = dict(result.value)
         for chart_name, function in dict(answer.pop(CHARTS_KEY, None) or {}).items():
             clash = chart_owners.get(chart_name) or (
-                "the API" if chart_name in reserved_charts else None
+                t("notebook.the_api") if chart_name in reserved_charts else None
             )
             if clash or not callable(function) or not chart_name.isidentifier():
                 cc.host.infos[result.plugin].hook_errors["register_notebook"] = (
-                    f"chart {chart_name!r} is already taken by {clash}"
+                    t("notebook.chart_taken", name=chart_name, owner=clash)
                     if clash
-                    else f"chart {chart_name!r} is not a public function"
+                    else t("notebook.chart_not_public", name=chart_name)
                 )
                 continue
             if charts is not None:
                 charts[chart_name] = function
                 chart_owners[chart_name] = result.plugin
         for name, helper in answer.items():
-            clash = owners.get(name) or ("the API" if _reserved(name) else None)
+            clash = owners.get(name) or (t("notebook.the_api") if _reserved(name) else None)
             if clash or not name.isidentifier() or name.startswith("_"):
                 cc.host.infos[result.plugin].hook_errors["register_notebook"] = (
-                    f"namespace {name!r} is already taken by {clash}"
+                    t("notebook.namespace_taken", name=name, owner=clash)
                     if clash
-                    else f"namespace {name!r} is not a public identifier"
+                    else t("notebook.namespace_not_public", name=name)
                 )
                 continue
             found[name] = helper
@@ -343,16 +366,26 @@ def collect_namespaces(
     return found
 
 
-def connect(user: str, password: str | None = None, url: str | None = None) -> CommandCenter:
+def connect(
+    user: str, password: str | None = None, url: str | None = None, lang: str | None = None
+) -> CommandCenter:
     """Sign in as ``user`` and return the session (:class:`CommandCenter`).
 
     ``password`` is prompted for when omitted (``getpass``). The database is
     ``url``, else ``COMMAND_CENTER_DB_URL``, else the default SQLite file, as
     for ``make run``. A wrong password counts towards the account's lock-out,
     as in the app, and raises :class:`SignInError`.
+
+    ``lang`` (``en`` or ``zh_CN``; default ``COMMAND_CENTER_LANG``, as for the
+    CLI) is the language of messages, errors and chart labels from here on.
     """
     from command_center.org.auth import AuthError, authenticate, viewer_for
 
+    chosen = lang or get_settings().language
+    if chosen not in LANGUAGES:
+        known = ", ".join(LANGUAGES)
+        raise ValueError(t("notebook.bad_language", lang=chosen, known=known))
+    set_language(chosen)
     engine = get_engine(url or get_settings().db_url)
     host = runtime.host()
     registry = runtime.registry()
@@ -362,7 +395,7 @@ def connect(user: str, password: str | None = None, url: str | None = None) -> C
         signed_in = authenticate(engine, user, password)
     except AuthError as exc:
         raise SignInError(t(exc.code, **exc.params)) from None
-    return CommandCenter(engine, host, registry, viewer_for(engine, signed_in))
+    return CommandCenter(engine, host, registry, viewer_for(engine, signed_in), chosen)
 
 
 __all__ = [

@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
+import ast
 import io
+import json
+import os
+import re
+import subprocess
+import sys
+import textwrap
 from pathlib import Path
 
 import polars as pl
@@ -10,8 +17,10 @@ import pytest
 from polars.testing import assert_frame_equal
 from typer.testing import CliRunner
 
-from command_center import cli, hookimpl, runtime
+from command_center import cli, hookimpl, i18n, runtime
+from command_center import testing as apptest
 from command_center.db import frames
+from command_center.i18n import fmt_value
 from command_center.io import run_export
 from command_center.metrics import UnknownMetric
 from command_center.notebook import (
@@ -116,7 +125,7 @@ def test_metric_rejects_bad_arguments(demo) -> None:
         cc.metric("no_such_metric", period="2026-10")
     with pytest.raises(ValueError, match="by must be"):
         cc.metric("revenue", period="2026-10", by="region")
-    with pytest.raises(ValueError, match="not a period"):
+    with pytest.raises(ValueError, match=r"(?i)not a period"):
         cc.metric("revenue", period="October")
     refused = runner.invoke(cli.app, ["metrics", "no_such_metric", "--period", "2026-10"])
     assert refused.exit_code != 0 and "revenue" in refused.output
@@ -159,7 +168,7 @@ def test_frame_equals_the_scoped_export(demo, tmp_path, kind) -> None:
     rows = run_export(demo.engine, runtime.host(), kind, path, viewer(demo, "manager"))
     assert rows == got.height
     assert_frame_equal(csv(path.read_text(), got), got)
-    with pytest.raises(ValueError, match="unknown export kind"):
+    with pytest.raises(ValueError, match=r"(?i)unknown export kind"):
         cc.frame("no_such_kind")
 
 
@@ -223,3 +232,150 @@ def test_first_plugin_keeps_a_namespace_and_clashes_are_reported(demo_db, monkey
     assert callable(cc.metric)
     assert "already taken" in host.infos["squatter"].hook_errors["register_notebook"]
     assert "squatter" in dir(cc)
+
+
+def test_manager_region_is_the_one_the_app_and_the_cli_show(demo, tmp_path) -> None:
+    """The manager's people, boards and KPI cards: the notebook's = the CLI's = the home page's."""
+    cc = connect(user="manager", password=PASSWORD)
+    people = cc.frame("people")
+    path = tmp_path / "people.csv"
+    run_cli("export", "people", str(path), user="manager")
+    assert_frame_equal(csv(path.read_text(encoding="utf-8-sig"), people), people)
+
+    at = apptest.start(demo.engine, "manager")
+    at.selectbox(key="_w_flt_period_en").set_value("2026-10").run()
+    assert not at.exception and not at.error
+    caption = at.caption[0].value
+    assert f"{people.height} people · 2026-10" in caption
+
+    teams = cc.metric("revenue", period="2026-10", by="team")
+    mine = teams.filter(pl.col("node_id") == cc.viewer.person_id)
+    cards = {m.label: m.value for m in at.metric}
+    assert cards["Revenue"] == fmt_value(mine["value"].item(), "currency", compact=True)
+    assert cards["Target attainment"] == fmt_value(mine["attainment"].item(), "percent")
+
+    def board(frame: pl.DataFrame) -> list[tuple[object, ...]]:
+        rows = frame.select("name", "value", "target").with_columns(pl.col(pl.Float64).round(2))
+        return sorted(rows.rows(), key=repr)
+
+    shown = [pl.from_pandas(frame.value).fill_nan(None) for frame in at.dataframe[:2]]
+    by_team, by_person = (
+        f.select(
+            pl.col("Name").alias("name"),
+            pl.col("Revenue").alias("value"),
+            pl.col("Target").alias("target"),
+        )
+        for f in shown
+    )
+    supervisors = teams.filter(pl.col("level") == "supervisor")
+    assert board(by_team) == board(supervisors) and supervisors.height > 0
+    reps = cc.metric("revenue", period="2026-10", by="person")
+    assert board(by_person) == board(reps) and reps.height > 0
+    assert set(reps["node_id"]) | set(teams["node_id"]) == set(people["person_id"])
+
+
+def test_messages_follow_the_session_language(demo) -> None:
+    """Errors from the API and the plugins' helpers are the translation layer's, in ``lang``."""
+    cc = connect(user="director", password=PASSWORD, lang="zh_CN")
+    plan = PLAN / "standard_rep.yaml"
+    try:
+        assert cc.lang == "zh_CN" and "全员" in repr(cc)
+        expected = {
+            "notebook.bad_period": lambda: cc.metric("revenue", period="October"),
+            "notebook.no_chart": lambda: cc.charts.nope,
+            "notebook.unknown_kind": lambda: cc.frame("no_such_kind"),
+            "notebook.no_namespace": lambda: cc.nothing_here,
+            "notebook.bad_months": lambda: cc.charts.revenue_trend(period="2026-10", months=0),
+            "customers.cli.bad_months": lambda: cc.abc(months=0),
+            "customers.cli.bad_cutoffs": lambda: cc.abc(cutoffs="a,b"),
+            "incentives.cli.bad_month": lambda: cc.simulate(plan, "2026", "2026-03"),
+            "incentives.notebook.range_backwards": lambda: cc.simulate(plan, "2026-03", "2026-01"),
+            "incentives.notebook.no_stored_plan": lambda: cc.whatif("nope"),
+            "incentives.notebook.no_plan": lambda: cc.incentives.plan("no-such-plan"),
+            "recruiting.notebook.bad_basis": lambda: cc.recruiting.funnel(basis="weekly"),
+            "appraisal.error.no_cycle": lambda: cc.appraisal.records(cycle=999_999),
+        }  # fmt: skip
+        chinese = re.compile(r"[\u4e00-\u9fff]")
+        for key, call in expected.items():
+            with pytest.raises((ValueError, AttributeError, OSError, UnknownMetric)) as caught:
+                call()
+            message = str(caught.value)
+            head = i18n.catalogs()["zh_CN"][key].split("{")[0][:3].strip()
+            assert head and chinese.search(message), (key, message)
+            assert head in message, (key, message)
+        with pytest.raises(UnknownMetric, match="未知指标"):
+            cc.metric("no_such_metric", period="2026-10")
+        with pytest.raises(SignInError) as refused:
+            connect(user="nobody", password=PASSWORD, lang="zh_CN")
+        assert chinese.search(str(refused.value))
+        with pytest.raises(ValueError, match="klingon"):
+            connect(user="director", password=PASSWORD, lang="klingon")
+    finally:
+        i18n.set_language("en")
+    assert "everyone" in repr(connect(user="director", password=PASSWORD, lang="en"))
+
+
+def test_notebook_messages_all_go_through_the_translation_layer() -> None:
+    """No ``raise SomeError("English")`` in the notebook API, its charts or the plugins' helpers."""
+    root = Path(__file__).resolve().parent.parent
+    files = [
+        root / "command_center" / "notebook.py",
+        root / "command_center" / "charts.py",
+        *root.glob("plugins/*/notebook.py"),
+        *root.glob("plugins/*/charts.py"),
+    ]
+    assert len(files) >= 6
+    literal: list[str] = []
+    for path in files:
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Raise) and isinstance(node.exc, ast.Call) and node.exc.args:
+                first = node.exc.args[0]
+                if isinstance(first, ast.Constant | ast.JoinedStr | ast.BinOp):
+                    literal.append(f"{path.relative_to(root)}:{node.lineno}")
+    assert literal == []
+
+
+def test_the_api_needs_no_jupyter_package(sqlite_demo_db) -> None:
+    """``command_center.notebook`` works in a Python where no Jupyter package can be imported.
+
+    A fresh interpreter refuses every Jupyter module (IPython, ipykernel,
+    ipywidgets, anywidget, jupyter*, nb*); the API signs in, reads and draws a
+    chart, and ``cc.whatif`` says, translated, what to install.
+    """
+    script = textwrap.dedent(
+        """
+        import json, sys
+        BLOCKED = ("IPython", "ipykernel", "ipywidgets", "anywidget", "widgetsnbextension",
+                   "jupyter", "jupyterlab", "jupyter_client", "jupyter_core", "jupyter_server",
+                   "nbformat", "nbclient", "notebook", "comm")
+        for name in BLOCKED:  # as if not installed: imports fail, find_spec answers None
+            sys.modules[name] = None
+        from command_center.notebook import connect
+        cc = connect(user="manager", password="demo-pass-2026")
+        out = {
+            "metric": cc.metric("revenue", period="2026-10", by="person").height,
+            "abc": cc.abc(as_of="2026-06-30", months=12).height,
+            "simulate": cc.simulate(sys.argv[1], "2026-01", "2026-03").height,
+            "chart": sorted(cc.charts.pareto(as_of="2026-06-30", months=12).to_dict()),
+        }
+        try:
+            cc.whatif(cc.incentives.plans()["name"][0])
+        except ImportError as exc:
+            out["whatif"] = str(exc)
+        print(json.dumps(out))
+        """
+    )
+    env = {**os.environ, "COMMAND_CENTER_DB_URL": sqlite_demo_db.url, "COMMAND_CENTER_LANG": "en"}
+    done = subprocess.run(
+        [sys.executable, "-c", script, str(PLAN / "standard_rep.yaml")],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=Path(__file__).resolve().parent.parent,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    out = json.loads(done.stdout.strip().splitlines()[-1])
+    assert out["metric"] > 0 and out["abc"] > 0 and out["simulate"] > 0
+    assert "datasets" in out["chart"]
+    assert out["whatif"] == i18n.t("notebook.needs_widgets", what="cc.whatif")

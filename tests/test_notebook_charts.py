@@ -56,7 +56,7 @@ def test_charts_lists_core_and_plugin_charts(demo) -> None:
     cc = connect(user="manager", password=PASSWORD, url=demo.url)
     assert {"revenue_trend", "pareto", "earnings_curve"} <= set(cc.charts.names())
     assert "pareto" in dir(cc.charts)
-    with pytest.raises(PluginUnavailable, match="no chart 'nope'"):
+    with pytest.raises(PluginUnavailable, match=r"(?i)no chart 'nope'"):
         cc.charts.nope  # noqa: B018
 
 
@@ -171,5 +171,5 @@ def test_grid_271_is_the_calibration_page_chart(demo) -> None:
         page = appraisal_charts.grid_chart(records, policy(demo.engine), labels)
         assert spec is not None and page is not None
         assert datasets(spec) == datasets(page)
-    with pytest.raises(ValueError, match="no appraisal cycle"):
+    with pytest.raises(ValueError, match="no cycle 999999"):
         cc.charts.grid_271(cycle=999_999)

@@ -7,7 +7,9 @@ import pytest
 import yaml
 
 from command_center import cli
+from command_center import testing as apptest
 from command_center.notebook import connect
+from plugins.incentives.actions import scenarios as scenario_actions
 from plugins.incentives.errors import IncentivesError
 from plugins.incentives.logic.levers import plan_levers
 from plugins.incentives.logic.plan_model import parse_plan
@@ -67,10 +69,12 @@ def test_levers_move_table_and_curve_then_save_and_export(demo) -> None:
     assert stored is not None
     assert stored.edits == {RATE: pytest.approx(old_rate + 0.05)}
 
+    scenario_actions.delete_scenario(demo.engine, "manager", scenario_id)  # demo_db is shared
+
     w.set(RATE, old_rate)
     assert w.edits() == {}
     assert w.totals()[1] == pytest.approx(base_new)
-    with pytest.raises(KeyError, match="no lever"):
+    with pytest.raises(KeyError, match=r"(?i)no lever"):
         w.set("components[99].rate", 0.1)
 
 
@@ -96,5 +100,43 @@ def test_reps_may_not_save(demo) -> None:
 
 def test_unknown_plan_is_named(demo) -> None:
     cc = connect(user="manager", password=PASSWORD, url=demo.url)
-    with pytest.raises(ValueError, match="no stored plan 'nope'"):
+    with pytest.raises(ValueError, match=r"(?i)no stored plan .nope."):
         cc.whatif("nope")
+
+
+def test_a_saved_scenario_is_listed_and_loaded_on_the_simulator_page(demo) -> None:
+    """Saved from the notebook, found on the app's simulator page with the same figures."""
+    cc = connect(user="manager", password=PASSWORD, url=demo.url)
+    w = cc.whatif(stored_plan(cc), start="2026-07", end="2026-09")
+    rate = w.controls[RATE].value + 0.03
+    w.set(RATE, rate)
+    name = "notebook scenario for the app"
+    scenario_id = w.save(name)
+    try:
+        at = apptest.open_page(apptest.start(demo.engine, "manager"), "incentives-simulator")
+        assert not at.exception and not at.error
+        saved = at.selectbox(key="incentives_sim_saved")
+        assert name in saved.options
+        saved.select(name).run()
+        at.button(key="incentives_sim_load").click().run()
+        assert not at.exception and not at.error
+        lever = at.number_input(key=f"incentives_sim_{w.version_id}_{RATE}")
+        assert lever.value == pytest.approx(rate * 100)
+        page = next(
+            frame.value for frame in at.dataframe if "Payout (scenario)" in frame.value.columns
+        )
+        shown = pl.from_pandas(page).select(
+            pl.col("Name").alias("name"),
+            pl.col("Payout (baseline)").alias("payout_old"),
+            pl.col("Payout (scenario)").alias("payout_new"),
+        )
+        mine = w.table.select("name", "payout_old", "payout_new")
+        assert shown.height == mine.height > 0
+        shown, mine = shown.sort(pl.all()), mine.sort(pl.all())
+        assert shown["name"].to_list() == mine["name"].to_list()
+        for column in ("payout_old", "payout_new"):
+            assert shown[column].to_list() == pytest.approx(mine[column].to_list()), column
+        assert float(mine["payout_new"].sum()) == pytest.approx(w.totals()[1])
+        assert w.totals()[1] > w.totals()[0]
+    finally:
+        scenario_actions.delete_scenario(demo.engine, "manager", scenario_id)

@@ -48,11 +48,11 @@ class AppraisalNotebook:
         visible = self.cycles()
         if cycle is not None:
             if int(cycle) not in visible["cycle_id"].to_list():
-                raise ValueError(f"no appraisal cycle {cycle} in your scope")
+                raise ValueError(t("appraisal.error.no_cycle", cycle=cycle))
             return int(cycle)
         ready = visible.filter(pl.col("state").is_in(["calibration", "closed"]))
         if ready.is_empty():
-            raise ValueError("no appraisal cycle in calibration or closed in your scope")
+            raise ValueError(t("appraisal.calibration.none"))
         return int(ready.sort("cycle_id", descending=True)["cycle_id"][0])
 
 

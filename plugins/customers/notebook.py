@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 import polars as pl
 
+from command_center.i18n import t
 from plugins.customers import charts
 from plugins.customers import settings as settings_mod
 from plugins.customers.logic.abc import (
@@ -32,7 +33,10 @@ def _day(value: str | dt.date | None) -> dt.date:
         return dt.date.today()
     if isinstance(value, dt.date):
         return value
-    return dt.date.fromisoformat(value)
+    try:
+        return dt.date.fromisoformat(value)
+    except (ValueError, TypeError):
+        raise ValueError(t("customers.cli.bad_date", value=value)) from None
 
 
 class CustomersNotebook:
@@ -86,13 +90,16 @@ class CustomersNotebook:
         rules = settings_mod.get(engine)
         window = rules.abc_months if months is None else int(months)
         if window < 1:
-            raise ValueError(f"months must be at least 1, not {window}")
-        if cutoffs is None:
-            cuts = rules.cutoffs
-        elif isinstance(cutoffs, str):
-            cuts = parse_cutoffs(cutoffs)
-        else:
-            cuts = check_cutoffs(cutoffs)
+            raise ValueError(t("customers.cli.bad_months", value=window))
+        try:
+            if cutoffs is None:
+                cuts = rules.cutoffs
+            elif isinstance(cutoffs, str):
+                cuts = parse_cutoffs(cutoffs)
+            else:
+                cuts = check_cutoffs(cutoffs)
+        except (ValueError, TypeError):
+            raise ValueError(t("customers.cli.bad_cutoffs", value=cutoffs)) from None
         graded = scoped_grades(engine, self._cc.viewer, _day(as_of), window, cuts)
         return graded, (float(cuts[0]), float(cuts[1]))
 

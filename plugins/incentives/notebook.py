@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 import polars as pl
 
 from command_center.db import frames
-from command_center.i18n import t
+from command_center.i18n import language, t
 from command_center.periods import parse_period
 from plugins.incentives import charts
 from plugins.incentives.actions import scenarios as scenario_actions
@@ -39,9 +39,12 @@ if TYPE_CHECKING:
 def _month(value: str | dt.date) -> dt.date:
     if isinstance(value, dt.date):
         return value.replace(day=1)
-    period = parse_period(value)
+    try:
+        period = parse_period(value)
+    except (ValueError, TypeError):
+        raise ValueError(t("incentives.cli.bad_month", value=value)) from None
     if period.grain != "month":
-        raise ValueError(f"not a month: {value!r} (expected YYYY-MM)")
+        raise ValueError(t("incentives.cli.bad_month", value=value))
     return period.start
 
 
@@ -86,7 +89,7 @@ class IncentivesNotebook:
             stored = self.plans().filter(pl.col("name") == str(plan))
             if stored.height:
                 return plan_reads.plan_source(self._cc.engine, int(stored["version_id"][0]))
-            raise FileNotFoundError(f"no plan file or stored plan named {str(plan)!r}")
+            raise FileNotFoundError(t("incentives.notebook.no_plan", name=str(plan)))
         return plan
 
     def simulate(
@@ -101,8 +104,7 @@ class IncentivesNotebook:
         """
         checked = self.plan(plan)
         first, last = _month(start), _month(end)
-        if last < first:
-            raise ValueError(f"the range ends before it starts: {start} .. {end}")
+        _in_order(first, last)
         cc = self._cc
         result = simulation.simulate(cc.engine, cc.registry, cc.viewer, checked, first, last)
         for note in result.notes:
@@ -162,13 +164,19 @@ class IncentivesNotebook:
             chosen = versions.filter(pl.col("name") == str(plan)).sort("version", descending=True)
         if chosen.is_empty():
             known = ", ".join(sorted(set(versions["name"].to_list())))
-            raise ValueError(f"no stored plan {plan!r} (plans: {known})")
+            raise ValueError(t("incentives.notebook.no_stored_plan", plan=plan, known=known))
         today = dt.date.today().replace(day=1)
         first = _month(start) if start else today.replace(month=(today.month - 1) // 3 * 3 + 1)
         last = _month(end) if end else today
-        if last < first:
-            raise ValueError(f"the range ends before it starts: {start} .. {end}")
+        _in_order(first, last)
         return WhatIf(self._cc, int(chosen["version_id"][0]), first, last)
+
+
+def _in_order(first: dt.date, last: dt.date) -> None:
+    if last < first:
+        raise ValueError(
+            t("incentives.notebook.range_backwards", start=f"{first:%Y-%m}", end=f"{last:%Y-%m}")
+        )
 
 
 def curve_labels() -> tuple[str, str]:
@@ -192,11 +200,8 @@ class WhatIf:
     def __init__(self, cc: CommandCenter, version_id: int, start: dt.date, end: dt.date) -> None:
         try:
             import ipywidgets as widgets
-        except ImportError as exc:  # pragma: no cover - depends on the environment
-            raise ImportError(
-                "cc.whatif needs ipywidgets: install the notebook extra "
-                "(pip install 'command-center[notebook]')"
-            ) from exc
+        except ImportError as exc:  # tested in a process without ipywidgets
+            raise ImportError(t("notebook.needs_widgets", what="cc.whatif")) from exc
         self._cc = cc
         self.version_id = version_id
         self.start, self.end = start, end
@@ -243,7 +248,9 @@ class WhatIf:
         """Move the lever at ``path`` (as the widget does); recomputes."""
         if path not in self.controls:
             known = ", ".join(self.controls)
-            raise KeyError(f"no lever {path!r} in plan {self.plan.name!r} (levers: {known})")
+            raise KeyError(
+                t("incentives.notebook.no_lever", path=path, plan=self.plan.name, known=known)
+            )
         self.controls[path].value = value
 
     def edits(self) -> dict[str, Any]:
@@ -264,7 +271,9 @@ class WhatIf:
 
     # -- recomputing ----------------------------------------------------------------
     def _moved(self, _change: object) -> None:
-        self.recompute()
+        # A widget's callback may run outside the cell's context: the session's language.
+        with language(self._cc.lang):
+            self.recompute()
 
     def recompute(self) -> None:
         """Run the engine for the current levers and redraw the table and curve."""

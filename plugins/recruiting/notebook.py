@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 import polars as pl
 
 from command_center.i18n import t
-from command_center.periods import Period, containing, parse_period
+from command_center.periods import containing, parse_period
 from plugins.recruiting import charts, queries
 from plugins.recruiting.logic import funnel
 
@@ -56,8 +56,12 @@ class RecruitingNotebook:
 
     def _cohort(self, period: str | None, basis: str, opening: int, source: str) -> funnel.Cohort:
         if basis not in funnel.BASES:
-            raise ValueError(f"basis must be one of {', '.join(funnel.BASES)}, not {basis!r}")
-        chosen: Period = parse_period(period) if period else containing(dt.date.today(), "month")
+            known = ", ".join(funnel.BASES)
+            raise ValueError(t("recruiting.notebook.bad_basis", basis=basis, known=known))
+        try:
+            chosen = parse_period(period) if period else containing(dt.date.today(), "month")
+        except (ValueError, TypeError):
+            raise ValueError(t("recruiting.notebook.bad_period", value=period)) from None
         start, end = funnel.window(chosen, basis)
         cc = self._cc
         return funnel.cohort(
