@@ -16,9 +16,9 @@ $(STAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/pip install --quiet -e .
 	touch $@
 
-# The example outside plugin is installed too: the suite proves it loads through its entry point.
-$(DEV_STAMP): pyproject.toml examples/sales_contests/pyproject.toml | $(BIN)/python
-	$(BIN)/pip install --quiet -e ".[dev,bench]" -e examples/sales_contests
+# The example outside plugins are installed too: the suite proves they load through their entry points.
+$(DEV_STAMP): pyproject.toml examples/sales_contests/pyproject.toml examples/new_logo_bonus/pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e ".[dev,bench]" -e examples/sales_contests -e examples/new_logo_bonus
 	touch $(STAMP) $@
 
 ## run: install, create/upgrade the SQLite database, load demo data if empty, start the app

@@ -97,7 +97,7 @@ def _init_forwards(folder: Path, plugin: str) -> list[str]:
             problems.append(f"__init__.py: {node.name}: only hook implementations belong here")
         if not isinstance(node, ast.FunctionDef):
             continue
-        if "hookimpl" not in {ast.unparse(d) for d in node.decorator_list}:
+        if "hookimpl" not in {ast.unparse(d).split("(")[0] for d in node.decorator_list}:
             problems.append(f"__init__.py: {node.name}: not a hook implementation")
             continue
         room, wanted = CONVENTIONAL_NAMES.get(node.name, ("", ""))
