@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -48,15 +49,77 @@ def page_header(ctx: PageContext, title_key: str) -> None:
     st.caption(scope_caption(ctx))
 
 
+# -- ratios on KPI cards ---------------------------------------------------------
+# Units whose value is a ratio (shown as a percentage).
+RATIO_UNITS = frozenset({"percent", "ratio"})
+# A ratio beyond ±1,000 % says only that its denominator is (near) zero next to
+# its numerator (cost of sales on two days of revenue read "112,490.5%"): the
+# card shows "—" instead. A call site may set a tighter bound (cost of sales: 100 %).
+RATIO_LIMIT = 10.0
+
+
+def _number(value: float | None) -> float | None:
+    """``value`` as a float, ``None`` when missing or not a finite number."""
+    if value is None:
+        return None
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return None
+    return number if math.isfinite(number) else None
+
+
+def shown_ratio(value: float | None, *, limit: float = RATIO_LIMIT) -> float | None:
+    """A ratio as a KPI card shows it: ``None`` (read "—") when missing, not a
+    finite number, or beyond ``±limit`` (its denominator was near zero)."""
+    number = _number(value)
+    return number if number is not None and abs(number) <= limit else None
+
+
+def ratio(num: float | None, den: float | None, *, limit: float = RATIO_LIMIT) -> float | None:
+    """``num / den`` for a ratio KPI card (margin, attainment, cost of sales, a rate, a share).
+
+    ``None`` — the card reads "—" — when either side is missing or not a
+    number, the denominator is zero, or it is so small next to the numerator
+    that the ratio passes ``limit`` (see :data:`RATIO_LIMIT`). The one rule for
+    every ratio card; :func:`kpi_row` applies :func:`shown_ratio` to ratios
+    computed elsewhere.
+    """
+    top, bottom = _number(num), _number(den)
+    if top is None or bottom is None or bottom == 0:
+        return None
+    return shown_ratio(top / bottom, limit=limit)
+
+
+def change(new: float | None, old: float | None, *, limit: float = RATIO_LIMIT) -> float | None:
+    """The relative change ``(new - old) / |old|`` (a KPI delta: ``+7.1%``), under
+    the rule of :func:`ratio`: ``None`` when ``old`` is missing, zero or near zero."""
+    top, base = _number(new), _number(old)
+    if top is None or base is None or base == 0:
+        return None
+    return shown_ratio((top - base) / abs(base), limit=limit)
+
+
 @dataclass(frozen=True)
 class Kpi:
-    """One KPI card; ``delta`` is already worded ("+7.1% vs target")."""
+    """One KPI card; ``delta`` is already worded ("+7.1% vs target").
+
+    A ratio (unit ``percent`` or ``ratio``) beyond ``±limit`` shows "—", as
+    does any value that is missing or not a finite number (see :func:`ratio`).
+    """
 
     label: str
     value: float | None
     unit: str
     delta: str | None = None
     higher_is_better: bool = True
+    limit: float = RATIO_LIMIT
+
+    def shown(self) -> float | None:
+        """The value the card shows (``None``: "—")."""
+        if self.unit in RATIO_UNITS:
+            return shown_ratio(self.value, limit=self.limit)
+        return _number(self.value)
 
 
 def kpi_delta(
@@ -68,27 +131,31 @@ def kpi_delta(
     """
     if value is None:
         return None
-    ratio_unit = unit in ("percent", "ratio")
+    ratio_unit = unit in RATIO_UNITS
     if target:
-        change = (value - target) * 100 if ratio_unit else value / target - 1
-        label = t("ui.vs_target")
+        against, label = target, t("ui.vs_target")
     elif previous:
-        change = (value - previous) * 100 if ratio_unit else value / previous - 1
-        label = t("ui.vs_previous")
+        against, label = previous, t("ui.vs_previous")
     else:
         return None
-    amount = t("ui.points", value=f"{change:+.1f}") if ratio_unit else f"{change:+.1%}"
-    return f"{amount} {label}"
+    if ratio_unit:
+        if shown_ratio(value) is None or shown_ratio(against) is None:
+            return None
+        return f"{t('ui.points', value=f'{(value - against) * 100:+.1f}')} {label}"
+    moved = change(value, against)
+    return None if moved is None else f"{moved:+.1%} {label}"
 
 
 def kpi_row(kpis: Sequence[Kpi]) -> None:
-    """A row of ``st.metric`` cards."""
+    """A row of ``st.metric`` cards; a value the card cannot show reads "—" and
+    drops its delta (:meth:`Kpi.shown`)."""
     columns = st.columns(max(1, len(kpis)))
     for column, kpi in zip(columns, kpis, strict=False):
+        value = kpi.shown()
         column.metric(
             kpi.label,
-            fmt_value(kpi.value, kpi.unit, compact=True),
-            delta=kpi.delta,
+            fmt_value(value, kpi.unit, compact=True),
+            delta=kpi.delta if value is not None else None,
             delta_color="normal" if kpi.higher_is_better else "inverse",
         )
 

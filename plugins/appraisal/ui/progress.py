@@ -8,7 +8,7 @@ import streamlit as st
 from command_center.context import PageContext
 from command_center.i18n import labels_now, percent, t
 from command_center.ui import chart, data_table, page_header, table_with_download
-from command_center.ui.widgets import Kpi, kpi_row, percent_column
+from command_center.ui.widgets import Kpi, kpi_row, percent_column, ratio
 from plugins.appraisal import charts, queries
 from plugins.appraisal.logic import per_person, team_progress, team_scores
 from plugins.appraisal.queries.live import FROZEN_STATES, elapsed, lines_now
@@ -37,7 +37,7 @@ def render(ctx: PageContext) -> None:
             Kpi(t("appraisal.people"), float(people.height), "count"),
             Kpi(t("appraisal.kpi_score"), people["kpi_score"].mean(), "score"),  # type: ignore[arg-type]
             Kpi(t("appraisal.projected_kpi"), people["projected_kpi"].mean(), "score"),  # type: ignore[arg-type]
-            Kpi(t("appraisal.progress.on_track"), float(on_track.mean() or 0.0), "ratio"),  # type: ignore[arg-type]
+            Kpi(t("appraisal.progress.on_track"), ratio(on_track.sum(), on_track.len()), "ratio"),
         ]
     )
     names = queries.names(ctx.engine)

@@ -11,7 +11,7 @@ from command_center.i18n import t
 from command_center.metrics import total
 from command_center.published import read_published
 from command_center.ui import chart, page_header, table_with_download
-from command_center.ui.widgets import Kpi, kpi_row, percent_column
+from command_center.ui.widgets import Kpi, kpi_row, percent_column, ratio
 from plugins.appraisal import charts, queries
 from plugins.appraisal.actions import TOPIC
 from plugins.appraisal.logic import rating_mix
@@ -39,7 +39,7 @@ def render(ctx: PageContext) -> None:
             tot = total(ctx.registry, ctx.engine, ctx.viewer, key, ctx.period, roots)
             cards.append(Kpi(t(ctx.registry.spec(key).label), tot.value, "score"))
     rated = rows.filter(pl.col("rating").is_not_null())
-    top = float((rated["rating"] == "exceeds").mean()) if rated.height else None  # type: ignore[arg-type]
+    top = ratio((rated["rating"] == "exceeds").sum(), rated.height)
     cards += [
         Kpi(t("appraisal.results.exceeds_share"), top, "ratio"),
         Kpi(

@@ -11,12 +11,13 @@ from command_center.context import PageContext
 from command_center.i18n import labels_now, t
 from command_center.periods import add_months
 from command_center.ui import chart, data_table, page_header
-from command_center.ui.widgets import Kpi, kpi_row
+from command_center.ui.widgets import Kpi, change, kpi_row, ratio
 from plugins.incentives import charts
 from plugins.incentives.actions import plans as plan_actions
 from plugins.incentives.errors import IncentivesError, PlanInvalid, month_label
 from plugins.incentives.logic.earnings_curve import earnings_curve, typical_sample
 from plugins.incentives.logic.plan_model import Checked, Plan, parse_plan
+from plugins.incentives.logic.whatif import MAX_COST_OF_SALES
 from plugins.incentives.logic.wording import describe_plan, version_history
 from plugins.incentives.queries import figures as figure_reads
 from plugins.incentives.queries import plans as plan_reads
@@ -196,17 +197,12 @@ def _preview(ctx: PageContext, checked: Checked, version_id: int) -> None:
             t("incentives.plans.preview_total"),
             after,
             "currency",
-            f"{after / before - 1:+.1%}" if before else None,
+            None if (moved := change(after, before)) is None else f"{moved:+.1%}",
             False,
         )
         cards.append(Kpi(t("incentives.plans.preview_stored"), before, "currency"))
-    revenue = float(new.frame["revenue"].sum())
-    cards.append(
-        Kpi(
-            t("incentives.sim.cost_of_sales"),
-            float(new.frame["payout"].sum()) / revenue if revenue else None,
-            "percent",
-        )
-    )
+    payout, revenue = float(new.frame["payout"].sum()), float(new.frame["revenue"].sum())
+    cost_of_sales = ratio(payout, revenue, limit=MAX_COST_OF_SALES)
+    cards.append(Kpi(t("incentives.sim.cost_of_sales"), cost_of_sales, "percent"))
     kpi_row(cards)
     data_table(describe_plan(plan, metric_labeller(ctx)))

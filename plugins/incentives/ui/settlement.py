@@ -10,11 +10,12 @@ import streamlit as st
 from command_center.context import PageContext
 from command_center.i18n import labels_now, t
 from command_center.ui import data_table, page_header, table_with_download
-from command_center.ui.widgets import Kpi, kpi_row
+from command_center.ui.widgets import Kpi, kpi_row, ratio
 from plugins.incentives.actions import disputes as dispute_actions
 from plugins.incentives.actions import settlement as settlement_actions
 from plugins.incentives.errors import IncentivesError, month_label
 from plugins.incentives.logic.settlement import month_summary
+from plugins.incentives.logic.whatif import MAX_COST_OF_SALES
 from plugins.incentives.logic.wording import (
     dispute_inbox,
     review_money_columns,
@@ -60,7 +61,13 @@ def _kpis(current: pl.DataFrame) -> None:
             Kpi(t("incentives.settle.total"), summary.total, "currency"),
             Kpi(t("incentives.settle.people"), summary.people, "count"),
             Kpi(t("incentives.settle.locked_people"), summary.locked, "count"),
-            Kpi(t("incentives.sim.cost_of_sales"), summary.cost_of_sales, "percent", None, False),
+            Kpi(
+                t("incentives.sim.cost_of_sales"),
+                ratio(summary.total, summary.revenue, limit=MAX_COST_OF_SALES),
+                "percent",
+                None,
+                False,
+            ),
         ]
     )
 

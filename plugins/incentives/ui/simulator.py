@@ -17,7 +17,7 @@ import streamlit as st
 from command_center.context import PageContext
 from command_center.i18n import labels_now, percent, t
 from command_center.ui import chart, page_header, table_with_download
-from command_center.ui.widgets import Kpi, kpi_row
+from command_center.ui.widgets import Kpi, change, kpi_row
 from plugins.incentives import charts
 from plugins.incentives.actions import scenarios as scenario_actions
 from plugins.incentives.errors import IncentivesError, PlanInvalid, month_label
@@ -201,11 +201,14 @@ def _scenario(
         else None
     )
     moved = abs(new.payout - old.payout) >= 0.005
-    change = f"{new.payout / old.payout - 1:+.1%}" if old.payout and moved else None
+    growth = change(new.payout, old.payout) if moved else None
+    payout_delta = None if growth is None else f"{growth:+.1%}"
     with summary:
         kpi_row(
             [
-                Kpi(t("incentives.sim.scenario_payout"), new.payout, "currency", change, False),
+                Kpi(
+                    t("incentives.sim.scenario_payout"), new.payout, "currency", payout_delta, False
+                ),
                 Kpi(t("incentives.sim.baseline_payout"), old.payout, "currency"),
                 Kpi(
                     t("incentives.sim.cost_of_sales"),
@@ -388,7 +391,7 @@ def _compare(ctx: PageContext) -> None:
                 names[second],
                 b.payout,
                 "currency",
-                f"{b.payout / a.payout - 1:+.1%}" if a.payout else None,
+                None if (growth := change(b.payout, a.payout)) is None else f"{growth:+.1%}",
                 False,
             ),
             Kpi(t("incentives.sim.cos_a"), a.cost_of_sales, "percent"),

@@ -15,7 +15,7 @@ import streamlit as st
 from command_center.context import PageContext
 from command_center.i18n import labels_now, money, t
 from command_center.ui import data_table, page_header
-from command_center.ui.widgets import Kpi, kpi_row
+from command_center.ui.widgets import Kpi, kpi_row, ratio
 from plugins.incentives.actions import disputes as dispute_actions
 from plugins.incentives.errors import IncentivesError
 from plugins.incentives.io.statement_files import StatementDoc, csv_bytes, html_page, xlsx_bytes
@@ -63,17 +63,12 @@ def show(ctx: PageContext, row: dict[str, Any]) -> None:
         st.caption(f"{ICONS['lock']} {t('incentives.st.locked_note', version=row['version'])}")
     else:
         st.caption(f"{ICONS['draft']} {t('incentives.st.draft_note', version=row['version'])}")
-    revenue = float(row["revenue"] or 0)
     kpi_row(
         [
             Kpi(t("incentives.st.payout"), row["payout"], "currency"),
             Kpi(t("incentives.st.revenue"), row["revenue"], "currency"),
             Kpi(t("incentives.st.attainment"), row["attainment"], "percent"),
-            Kpi(
-                t("incentives.st.effective_rate"),
-                row["payout"] / revenue if revenue else None,
-                "percent",
-            ),
+            Kpi(t("incentives.st.effective_rate"), ratio(row["payout"], row["revenue"]), "percent"),
         ]
     )
     st.subheader(t("incentives.st.lines"))

@@ -8,7 +8,7 @@ import streamlit as st
 from command_center.context import PageContext
 from command_center.i18n import labels_now, money, t
 from command_center.ui import chart, page_header, table_with_download
-from command_center.ui.widgets import Kpi, kpi_row, money_column, percent_column
+from command_center.ui.widgets import Kpi, kpi_row, money_column, percent_column, ratio
 from plugins.team_events import actions, charts, queries
 from plugins.team_events.actions.budget import BUDGET_ROLES
 from plugins.team_events.errors import TeamEventsError
@@ -48,7 +48,7 @@ def render(ctx: PageContext) -> None:
             Kpi(t("team_events.building.kpi_left"), planned - spent, "currency"),
             Kpi(
                 t("team_events.building.kpi_used"),
-                spent / planned if planned else None,
+                ratio(spent, planned),
                 "percent",
                 higher_is_better=False,
             ),

@@ -10,7 +10,7 @@ import streamlit as st
 from command_center.context import PageContext
 from command_center.i18n import get_language, labels_now, money, percent, t
 from command_center.ui import data_table, page_header
-from command_center.ui.widgets import Kpi, kpi_row
+from command_center.ui.widgets import Kpi, change, kpi_row
 from plugins.team_events.io import documents
 from plugins.team_events.logic.recurrence import week_start
 from plugins.team_events.queries import digest
@@ -45,15 +45,15 @@ def render(ctx: PageContext) -> None:
         )
     built = digest.build(ctx.engine, ctx.viewer, team, week, today())
     team_name = team_label(ctx)(team)
-    change = built.revenue / built.previous_revenue - 1 if built.previous_revenue else None
+    moved = change(built.revenue, built.previous_revenue)
     kpi_row(
         [
             Kpi(
                 t("team_events.digest.kpi_revenue"),
                 built.revenue,
                 "currency",
-                f"{change:+.1%} {t('team_events.digest.vs_last_week')}"
-                if change is not None
+                f"{moved:+.1%} {t('team_events.digest.vs_last_week')}"
+                if moved is not None
                 else None,
             ),
             Kpi(t("team_events.digest.kpi_meetings"), float(built.meetings.height), "count"),

@@ -9,7 +9,7 @@ from command_center.context import PageContext
 from command_center.db import frames
 from command_center.i18n import labels_now, percent, t
 from command_center.ui import chart, page_header, table_with_download
-from command_center.ui.widgets import Kpi, kpi_row
+from command_center.ui.widgets import Kpi, kpi_row, ratio
 from plugins.team_events import actions, charts, queries
 from plugins.team_events.logic import comms
 from plugins.team_events.ui.controls import leads, run_action, show_flash, team_options, today
@@ -50,11 +50,7 @@ def render(ctx: PageContext) -> None:
                 higher_is_better=False,
             ),
             Kpi(t("team_events.news.kpi_count"), float(rows.height), "count"),
-            Kpi(
-                t("team_events.news.kpi_read_rate"),
-                float(stats["read"].sum()) / total if total else None,
-                "percent",
-            ),
+            Kpi(t("team_events.news.kpi_read_rate"), ratio(stats["read"].sum(), total), "percent"),
         ]
     )
     if leads(ctx):
