@@ -6,15 +6,13 @@ from collections.abc import Callable
 
 import polars as pl
 import streamlit as st
-from sqlalchemy import select
-from sqlalchemy.orm import Session
 
 from command_center import errors
 from command_center.context import PageContext
-from command_center.db.engine import read_session, write_session
-from command_center.db.models import ROLES, User
+from command_center.db.models import ROLES
 from command_center.i18n import labels_now, t
-from command_center.org.auth import UserError, add_user, set_active, set_password, set_role
+from command_center.org.auth import UserError
+from command_center.org.users import change_user, create_user, user_table
 from command_center.ui import data_table
 
 
@@ -32,21 +30,18 @@ def render(ctx: PageContext) -> None:
 
 
 def _users(ctx: PageContext) -> None:
-    with read_session(ctx.engine) as session:
-        found = list(session.scalars(select(User).order_by(User.login)))
-        users = {u.login: (u.role, u.person_id, u.active) for u in found}
-        rows = [
-            {
-                t("admin.login"): u.login,
-                t("admin.role"): t(f"role.{u.role}"),
-                t("admin.person"): u.person_id,
-                t("admin.active"): u.active,
-                t("admin.locked_until"): u.locked_until,
-                t("admin.last_login"): u.last_login,
-            }
-            for u in found
-        ]
-    data_table(pl.DataFrame(rows))
+    found = user_table(ctx.engine)
+    users = {row["login"]: row for row in found.iter_rows(named=True)}
+    data_table(
+        found.select(
+            pl.col("login").alias(t("admin.login")),
+            pl.col("role").replace({r: t(f"role.{r}") for r in ROLES}).alias(t("admin.role")),
+            pl.col("person_id").alias(t("admin.person")),
+            pl.col("active").alias(t("admin.active")),
+            pl.col("locked_until").alias(t("admin.locked_until")),
+            pl.col("last_login").alias(t("admin.last_login")),
+        )
+    )
 
     with st.form("add_user", clear_on_submit=True):
         st.markdown(f"**{t('admin.add_user')}**")
@@ -62,8 +57,9 @@ def _users(ctx: PageContext) -> None:
         )
         if st.form_submit_button(t("admin.add")):
             _apply(
-                ctx,
-                lambda s: add_user(s, login, password, role, int(person) or None, actor=ctx.actor),
+                lambda: create_user(
+                    ctx.engine, ctx.signed_in_viewer, login, password, role, int(person) or None
+                ),
                 t("admin.user_added", login=login),
             )
 
@@ -71,7 +67,7 @@ def _users(ctx: PageContext) -> None:
         return
     st.markdown(f"**{t('admin.edit_user')}**")
     who = st.selectbox(t("admin.login"), list(users), key="admin_edit_who")
-    was_role, was_person, was_active = users[who]
+    was_role, was_person, was_active = (users[who][k] for k in ("role", "person_id", "active"))
     with st.form("edit_user"):
         new_role = st.selectbox(
             t("admin.role"),
@@ -96,21 +92,23 @@ def _users(ctx: PageContext) -> None:
         )
         active = st.checkbox(t("admin.active"), value=was_active, key=f"admin_edit_active_{who}")
         if st.form_submit_button(t("admin.save")):
+            _apply(
+                lambda: change_user(
+                    ctx.engine,
+                    ctx.signed_in_viewer,
+                    who,
+                    role=new_role,
+                    person_id=int(new_person) or None,
+                    active=active,
+                    password=new_password,
+                ),
+                t("admin.user_saved", login=who),
+            )
 
-            def change(session: Session) -> None:
-                if new_password:
-                    set_password(session, who, new_password, ctx.actor)
-                set_role(session, who, new_role, int(new_person) or None, ctx.actor)
-                if active or was_active:  # saving an active user also unlocks it
-                    set_active(session, who, active, ctx.actor)
 
-            _apply(ctx, change, t("admin.user_saved", login=who))
-
-
-def _apply(ctx: PageContext, action: Callable[[Session], object], message: str) -> None:
+def _apply(action: Callable[[], object], message: str) -> None:
     try:
-        with write_session(ctx.engine) as session:
-            action(session)
+        action()
     except UserError as exc:
         st.error(str(exc))
         return
