@@ -562,7 +562,7 @@ def mount_plugin_commands(host: PluginHost) -> None:
     app.registered_commands[:] = _CORE_COMMANDS
     app.registered_groups[:] = _CORE_GROUPS
     taken = dict.fromkeys(command_names(app), "core")
-    for result in host.call("register_cli", app=app):
+    for result in host.call("register_cli"):
         errors = host.infos[result.plugin].hook_errors
         subs = result.value if isinstance(result.value, (list, tuple)) else [result.value]
         for sub in subs:

@@ -77,7 +77,44 @@ def _stray_entries(folder: Path) -> list[str]:
             )
         if not allowed:
             problems.append(f"{path.name}: not a room of the layout")
+    problems += [
+        f"{room}.py and {room}/: one room is a module or a package, not both"
+        for room in MODULE_OR_PACKAGE
+        if (folder / f"{room}.py").is_file() and (folder / room).is_dir()
+    ]
     return problems
+
+
+# The rooms in the order docs/plugin-guide.md lists them.
+ROOM_ORDER = (
+    "models", "migrations", "i18n", "settings", "errors", "logic", "queries", "actions",
+    "metrics", "io", "cli", "notebook", "charts", "hookspecs", "ui", "demo", "data",
+)  # fmt: skip
+
+
+def room_forms(folder: Path) -> dict[str, str]:
+    """Each room the package in ``folder`` has, as it has it: ``logic/`` or ``logic.py``."""
+    forms = {}
+    for room in ROOM_ORDER:
+        if (folder / room).is_dir():
+            forms[room] = f"{room}/"
+        elif (folder / f"{room}.py").is_file():
+            forms[room] = f"{room}.py"
+    return forms
+
+
+def forms_table(packages: dict[str, Path]) -> str:
+    """A Markdown table: a row per room, a column per package, each cell the room's form."""
+    forms = {name: room_forms(folder) for name, folder in packages.items()}
+    lines = [
+        "| room | " + " | ".join(packages) + " |",
+        "|---|" + "---|" * len(packages),
+    ]
+    for room in ROOM_ORDER:
+        cells = [f"`{forms[name][room]}`" if room in forms[name] else "—" for name in packages]
+        if any(cell != "—" for cell in cells):
+            lines.append(f"| {room} | " + " | ".join(cells) + " |")
+    return "\n".join(lines)
 
 
 def _migration_names(folder: Path, plugin: str) -> list[str]:

@@ -187,3 +187,21 @@ def test_plugin_commands_are_data_the_core_mounts(empty_db, monkeypatch, app_env
     use_db(monkeypatch, empty_db)  # another host: its commands, the old ones gone
     names = cli.command_names(cli.build_app())
     assert "mine" not in names and "customers" in names and "sample-hello" in names
+
+
+def test_readme_lists_every_command(fresh) -> None:
+    import typer
+    from typer.core import TyperGroup
+
+    from command_center.settings import PROJECT_ROOT
+
+    readme = (PROJECT_ROOT / "README.md").read_text(encoding="utf-8")
+    top = typer.main.get_command(cli.app)
+    assert isinstance(top, TyperGroup)
+    listed = []
+    for name, command in top.commands.items():
+        if isinstance(command, TyperGroup):
+            listed += [f"`{name} {sub}" for sub in command.commands]
+        elif name != "sample-hello":  # the test plugin's
+            listed.append(f"`{name}")
+    assert listed and [entry for entry in listed if entry not in readme] == []

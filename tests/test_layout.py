@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from command_center.layout import layout_problems, page_problems
+from command_center.layout import forms_table, layout_problems, page_problems, room_forms
 from command_center.plugins import DEFAULT_PLUGINS
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -54,3 +54,21 @@ def test_the_check_finds_what_departs(tmp_path: Path) -> None:
         "actions.py: def next_id",
     ):
         assert expected in problems
+
+
+def test_the_guide_shows_each_builtin_rooms_as_they_are() -> None:
+    packages = {name: ROOT / "plugins" / name for name in BUILTINS}
+    table = forms_table(packages)
+    guide = (ROOT / "docs" / "plugin-guide.md").read_text(encoding="utf-8")
+    assert table in guide, f"docs/plugin-guide.md, section Layout, should show:\n{table}"
+
+
+def test_a_room_is_a_module_or_a_package_not_both(tmp_path: Path) -> None:
+    plugin = tmp_path / "both"
+    (plugin / "queries").mkdir(parents=True)
+    (plugin / "queries.py").write_text("")
+    (plugin / "__init__.py").write_text("")
+    assert layout_problems(plugin) == [
+        "queries.py and queries/: one room is a module or a package, not both"
+    ]
+    assert room_forms(plugin) == {"queries": "queries/"}
