@@ -192,14 +192,14 @@ def test_table_versions_keep_unrelated_caches(empty_db) -> None:
 
     engine = empty_db.engine
     load_small_org(engine)
-    ledger = frames.ledger(engine)
+    ledger = frames.all_orders(engine)
     with write_session(engine) as session:
         session.add(Target(person_id=4, period="2026-12", metric="revenue", target=1.0))
-    assert frames.ledger(engine) is ledger  # same object: not re-read
+    assert frames.all_orders(engine) is ledger  # same object: not re-read
     with write_session(engine) as session:
         book_lines(session, [NewLine(1, 4, dt.date(2026, 11, 3), 10.0)], "t", "test")
-    fresh = frames.ledger(engine)
+    fresh = frames.all_orders(engine)
     assert fresh is not ledger and fresh.height == ledger.height + 1
     with write_session(engine) as session:
         session.execute(text("UPDATE people SET region = '华南' WHERE person_id = 4"))
-    assert frames.ledger(engine) is not fresh  # unknown tables: every cache refreshes
+    assert frames.all_orders(engine) is not fresh  # unknown tables: every cache refreshes

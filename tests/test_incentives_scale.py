@@ -138,7 +138,7 @@ def test_simulate_and_baseline_give_the_old_numbers(demo, registry, login) -> No
 
 def _old_orders(engine, viewer: Viewer, start: dt.date, end: dt.date) -> pl.DataFrame:
     """The old settlement read: the whole cached ledger, filtered by scope and dates."""
-    span = frames.ledger(engine).filter(pl.col("order_date").is_between(start, end))
+    span = frames.all_orders(engine).filter(pl.col("order_date").is_between(start, end))
     return viewer.filter(span)
 
 

@@ -278,7 +278,7 @@ def targets(engine: Engine, viewer: Viewer) -> pl.DataFrame:
     return viewer.filter(frame)
 
 
-def ledger(engine: Engine) -> pl.DataFrame:
+def all_orders(engine: Engine) -> pl.DataFrame:
     """Every order line of the force, unscoped, cached until the orders table changes.
 
     The raw material of the core's and plugins' analytics (monthly sales, ABC
