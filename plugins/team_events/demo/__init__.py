@@ -18,15 +18,10 @@ import polars as pl
 from command_center.db.bulk import bulk_insert
 from command_center.db.engine import write_session
 from command_center.db.ids import next_id
+from command_center.db.tables import polars_schema
 from command_center.types import DemoContext
 from plugins.team_events.demo.extras import seed_announcements, seed_building
 from plugins.team_events.demo.meetings import Rows, seed_meetings
-from plugins.team_events.demo.schemas import (
-    ACTION_COLUMNS,
-    EVENT_COLUMNS,
-    SERIES_COLUMNS,
-    UPDATE_COLUMNS,
-)
 from plugins.team_events.demo.teams import build_teams
 from plugins.team_events.models import (
     ActionItem,
@@ -86,11 +81,12 @@ def generate(
     spend, budgets = seed_building(rows, sup_teams, mgr_teams, as_of, rng, starts.spend)
     news, reads = seed_announcements(people, sup_teams, mgr_teams, as_of, rng, starts.announcement)
     return {
-        "series": pl.DataFrame(rows.series, schema=SERIES_COLUMNS),
-        "events": pl.DataFrame(rows.events, schema=EVENT_COLUMNS),
+        # every column's type from the model (early rows may hold only nulls)
+        "series": pl.DataFrame(rows.series, schema=polars_schema(EventSeries)),
+        "events": pl.DataFrame(rows.events, schema=polars_schema(Event)),
         "invitees": pl.concat(rows.invitees),
-        "actions": pl.DataFrame(rows.actions, schema=ACTION_COLUMNS),
-        "updates": pl.DataFrame(rows.updates, schema=UPDATE_COLUMNS),
+        "actions": pl.DataFrame(rows.actions, schema=polars_schema(ActionItem)),
+        "updates": pl.DataFrame(rows.updates, schema=polars_schema(ActionUpdate)),
         "budgets": budgets,
         "spend": spend,
         "announcements": news,
