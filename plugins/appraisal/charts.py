@@ -37,10 +37,23 @@ def layered(*charts: Any, height: int, title: str | None = None) -> Any:
     return layer.properties(title=title) if title else layer
 
 
-def _rating_scale(rating_labels: Mapping[str, str]) -> alt.Scale:
-    return alt.Scale(
+def _rating_shares(
+    axis: type[alt.X] | type[alt.Y], field: str, rating_labels: Mapping[str, str]
+) -> dict[str, Any]:
+    """The encodings of bars stacked to 100 % by rating (best first, in the rating colours)."""
+    scale = alt.Scale(
         domain=[rating_labels[r] for r in RATINGS], range=[RATING_COLORS[r] for r in RATINGS]
     )
+    return {
+        "x" if axis is alt.X else "y": axis(
+            field,
+            stack="normalize",
+            title=t("appraisal.calibration.share"),
+            axis=alt.Axis(format="%"),
+        ),
+        "color": alt.Color("label:N", title=t("appraisal.rating_label"), scale=scale),
+        "order": alt.Order("order:Q"),
+    }
 
 
 def _with_rating_label(frame: pl.DataFrame, rating_labels: Mapping[str, str]) -> pl.DataFrame:
@@ -62,16 +75,7 @@ def distribution_chart(
         .mark_bar()
         .encode(
             y=alt.Y("team:N", title=None),
-            x=alt.X(
-                "share:Q",
-                stack="normalize",
-                title=t("appraisal.calibration.share"),
-                axis=alt.Axis(format="%"),
-            ),
-            color=alt.Color(
-                "label:N", title=t("appraisal.rating_label"), scale=_rating_scale(rating_labels)
-            ),
-            order=alt.Order("order:Q"),
+            **_rating_shares(alt.X, "share:Q", rating_labels),
             tooltip=[
                 alt.Tooltip("team:N", title=t("appraisal.team")),
                 alt.Tooltip("label:N", title=t("appraisal.rating_label")),
@@ -239,16 +243,7 @@ def rating_mix_chart(mix: pl.DataFrame, rating_labels: Mapping[str, str]) -> Any
         .mark_bar()
         .encode(
             x=alt.X("period:O", title=t("appraisal.period")),
-            y=alt.Y(
-                "people:Q",
-                stack="normalize",
-                title=t("appraisal.calibration.share"),
-                axis=alt.Axis(format="%"),
-            ),
-            color=alt.Color(
-                "label:N", title=t("appraisal.rating_label"), scale=_rating_scale(rating_labels)
-            ),
-            order=alt.Order("order:Q"),
+            **_rating_shares(alt.Y, "people:Q", rating_labels),
             tooltip=[
                 alt.Tooltip("period:O", title=t("appraisal.period")),
                 alt.Tooltip("label:N", title=t("appraisal.rating_label")),

@@ -26,6 +26,7 @@ from plugins.appraisal.logic import (
     score_lines,
     training_needs,
 )
+from plugins.appraisal.models import KpiLine
 from plugins.appraisal.settings import AppraisalSettings
 
 KEY = 10_000_000
@@ -158,23 +159,9 @@ def kpi_lines(
             pl.when(is_sum).then(pl.col("actual").fill_null(0.0)).otherwise("actual"),
         )
     ).select("kpi_id", "actual", "attainment", "score", "status")
-    return lines.join(scored, on="kpi_id", how="left").select(
-        "kpi_id",
-        "cycle_id",
-        "person_id",
-        "position",
-        "metric",
-        "target",
-        "weight",
-        "rule",
-        "ceiling",
-        "floor",
-        "steps",
-        "actual",
-        "attainment",
-        "score",
-        "status",
-    )
+    # the table's columns but the self score (reps fill it in on the page)
+    columns = [c.name for c in KpiLine.__table__.columns if c.name != "self_score"]
+    return lines.join(scored, on="kpi_id", how="left").select(columns)
 
 
 def value_scores(
