@@ -144,23 +144,52 @@ def scoped_history(
 def company_history(
     engine: Engine, points: Sequence[dt.date], months: int, cutoffs: Sequence[float]
 ) -> pl.DataFrame:
-    """``as_of, customer_id, revenue, grade`` of every customer at each point (unscoped)."""
+    """``as_of, customer_id, revenue, grade`` of every customer at each point (unscoped).
 
-    windows = [Window.of(p, months) for p in points]
+    Each point is graded and cached on its own, until a write changes a month
+    of its window: a booking today regrades the current point only.
+    """
+    parts = [_company_point(engine, point, months, cutoffs) for point in points]
+    if not parts:
+        return abc.history(pl.DataFrame(), pl.DataFrame(), pl.DataFrame(), [], months, cutoffs)
+    return pl.concat(parts, rechunk=False)
+
+
+def company_history_of(
+    engine: Engine,
+    customer_id: int,
+    points: Sequence[dt.date],
+    months: int,
+    cutoffs: Sequence[float],
+) -> pl.DataFrame:
+    """One customer's rows of :func:`company_history` (a customer's record page)."""
+    parts = [
+        _company_point(engine, point, months, cutoffs).filter(pl.col("customer_id") == customer_id)
+        for point in points
+    ]
+    if not parts:
+        return company_history(engine, [], months, cutoffs)
+    return pl.concat(parts)
+
+
+def _company_point(
+    engine: Engine, point: dt.date, months: int, cutoffs: Sequence[float]
+) -> pl.DataFrame:
+    window = Window.of(point, months)
 
     def load() -> pl.DataFrame:
         universe = book_q.customer_ids(engine)
-        monthly, daily = _windows_inputs(engine, OPERATOR, windows)
-        return abc.history(monthly, daily, universe, points, months, cutoffs)
+        monthly, daily = _windows_inputs(engine, OPERATOR, [window])
+        return abc.history(monthly, daily, universe, [point], months, cutoffs)
 
     return frames.cached(
         engine,
         "customers:history",
         load,
-        tuple(points),
+        point,
         months,
         tuple(cutoffs),
-        _ledger_stamps(engine, windows),
+        _ledger_stamps(engine, [window]),
         tables=("customers",),
     )
 

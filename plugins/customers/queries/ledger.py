@@ -17,7 +17,7 @@ from command_center.db import frames
 from command_center.db.models import CustomerMonthSales, OrderLine
 from command_center.db.tables import polars_schema
 from command_center.org.scope import OPERATOR, Viewer
-from plugins.customers.logic.dates import Window
+from plugins.customers.logic.dates import Window, month_end
 
 MONTHLY_SCHEMA: dict[str, pl.DataType] = polars_schema(
     CustomerMonthSales, ["customer_id", "person_id", "month", "revenue", "lines"]
@@ -115,31 +115,57 @@ def daily(engine: Engine, viewer: Viewer, ranges: list[tuple[dt.date, dt.date]])
     """``customer_id, person_id, order_date, revenue`` on the days of ``ranges``, in scope.
 
     Only for the partial months at a window's edges (a few weeks of lines).
+    Unscoped, each month's days are cached on their own, until a write
+    changes that month: a booking today leaves last year's edge days cached.
     """
     if not ranges or (viewer.person_ids is not None and not viewer.person_ids):
         return pl.DataFrame(schema=DAILY_SCHEMA)
-    key = tuple(sorted(set(ranges)))
-    days = " OR ".join(
-        f"(order_date >= '{a.isoformat()}' AND order_date <= '{b.isoformat()}')" for a, b in key
-    )
-    where = f"WHERE ({days})"
     if viewer.person_ids is not None:
-        where += f" AND person_id IN ({', '.join(str(int(p)) for p in sorted(viewer.person_ids))})"
-
-    def load() -> pl.DataFrame:
-        return (
-            _raw(engine, where)
-            .group_by("customer_id", "person_id", "order_date")
-            .agg(pl.col("revenue").sum())
-            .select(list(DAILY_SCHEMA))
+        people = ", ".join(str(int(p)) for p in sorted(viewer.person_ids))
+        return _day_totals(engine, sorted(set(ranges)), f" AND person_id IN ({people})")
+    by_month: dict[dt.date, set[tuple[dt.date, dt.date]]] = {}
+    for first, last in ranges:
+        for month_first, month_last in _month_pieces(first, last):
+            by_month.setdefault(month_first.replace(day=1), set()).add((month_first, month_last))
+    parts = []
+    for month, pieces in sorted(by_month.items()):
+        key = tuple(sorted(pieces))
+        stamps = frames.summary_stamps(engine, CustomerMonthSales.__table__, [month])
+        parts.append(
+            frames.cached(
+                engine,
+                "customers:daily",
+                lambda key=key: _day_totals(engine, list(key)),
+                key,
+                stamps,
+                tables=(),
+            )
         )
+    return pl.concat(parts)
 
-    if viewer.person_ids is not None:
-        return load()
-    # The edge days change only when a write touches their months (rarely the older one).
-    months = sorted({day.replace(day=1) for span in key for day in span})
-    stamps = frames.summary_stamps(engine, CustomerMonthSales.__table__, months)
-    return frames.cached(engine, "customers:daily", load, key, stamps, tables=())
+
+def _month_pieces(first: dt.date, last: dt.date) -> list[tuple[dt.date, dt.date]]:
+    """``first..last`` cut at month ends (a window's edge ranges lie within one month)."""
+    pieces = []
+    while first <= last:
+        end = min(last, month_end(first))
+        pieces.append((first, end))
+        first = end + dt.timedelta(days=1)
+    return pieces
+
+
+def _day_totals(
+    engine: Engine, ranges: list[tuple[dt.date, dt.date]], person_filter: str = ""
+) -> pl.DataFrame:
+    days = " OR ".join(
+        f"(order_date >= '{a.isoformat()}' AND order_date <= '{b.isoformat()}')" for a, b in ranges
+    )
+    return (
+        _raw(engine, f"WHERE ({days}){person_filter}")
+        .group_by("customer_id", "person_id", "order_date")
+        .agg(pl.col("revenue").sum())
+        .select(list(DAILY_SCHEMA))
+    )
 
 
 def all_daily(engine: Engine, ranges: list[tuple[dt.date, dt.date]]) -> pl.DataFrame:

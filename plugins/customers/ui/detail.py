@@ -130,8 +130,8 @@ def _overview(ctx: PageContext, row: dict[str, Any]) -> None:
         st.write(texts["preferences"] or "—")
     rules = page_data.rules(ctx)
     points = month_ends(page_data.today(), 12)
-    history = grades.company_history(ctx.engine, points, rules.abc_months, rules.cutoffs).filter(
-        pl.col("customer_id") == int(row["customer_id"])
+    history = grades.company_history_of(
+        ctx.engine, int(row["customer_id"]), points, rules.abc_months, rules.cutoffs
     )
     if history.height:
         st.markdown(f"**{t('customers.detail.grade_history')}**")
