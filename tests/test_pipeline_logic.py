@@ -532,3 +532,25 @@ def test_settings_reject_inconsistent_stages() -> None:
     data["stages"][0]["key"] = "Bad Key"
     with pytest.raises(ValueError, match="lower-case"):
         PipelineSettings.model_validate(data)
+
+
+def test_review_rows_name_the_reviewer_and_translate_the_decision() -> None:
+    from command_center.i18n import catalogs, install
+    from plugins.pipeline.logic.labels import review_rows
+
+    saved = {lang: dict(messages) for lang, messages in catalogs().items()}
+    install([saved, {"en": {"pipeline.decision.approve": "Approved"}}])
+    reviews = pl.DataFrame(
+        {
+            "reviewed_at": [dt.datetime(2026, 3, 1, 9, 5), dt.datetime(2026, 3, 2, 17, 30)],
+            "reviewer_id": [7, None],
+            "reviewer": ["li.wei", "operator"],
+            "decision": ["approve", "escalate"],
+        }
+    )
+    shown = review_rows(reviews, {7: "李伟"})
+    assert shown.rows() == [
+        ("2026-03-01 09:05", 7, "李伟", "Approved"),
+        ("2026-03-02 17:30", None, "operator", "escalate"),
+    ]
+    install([saved])

@@ -53,6 +53,22 @@ def milestone_name(row: dict[str, Any]) -> str:
     return row["title"] if row["kind"] == "custom" and row["title"] else label("kind", row["kind"])
 
 
+def review_rows(reviews: pl.DataFrame, names: dict[int, str]) -> pl.DataFrame:
+    """Contract reviews as the tables show them: the time as text, the reviewer's name
+    (the recorded login when the person is not known), the decision translated."""
+    return reviews.with_columns(
+        pl.col("reviewed_at").dt.strftime("%Y-%m-%d %H:%M"),
+        pl.col("reviewer_id")
+        .replace_strict(names, default=None, return_dtype=pl.String)
+        .fill_null(pl.col("reviewer"))
+        .alias("reviewer"),
+        pl.col("decision").replace_strict(
+            {d: t(f"pipeline.decision.{d}") for d in ("approve", "reject")},
+            default=pl.col("decision"),
+        ),
+    )
+
+
 def with_code_label(frame: pl.DataFrame, column: str, prefix: str) -> pl.DataFrame:
     """``frame`` with ``label``: ``column``'s codes translated under ``pipeline.<prefix>``."""
     return frame.with_columns(

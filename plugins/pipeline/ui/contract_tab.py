@@ -232,17 +232,7 @@ def _reviews(ctx: PageContext, contract: dict[str, Any]) -> None:
     if widgets.empty_or(reviews, "pipeline.contract.no_reviews"):
         return
     names = queries.names(ctx.engine)
-    shown = reviews.sort("reviewed_at").with_columns(
-        pl.col("reviewed_at").dt.strftime("%Y-%m-%d %H:%M"),
-        pl.col("reviewer_id")
-        .replace_strict(names, default=None, return_dtype=pl.String)
-        .fill_null(pl.col("reviewer"))
-        .alias("reviewer"),
-        pl.col("decision").replace_strict(
-            {d: t(f"pipeline.decision.{d}") for d in ("approve", "reject")},
-            default=pl.col("decision"),
-        ),
-    )
+    shown = labels.review_rows(reviews.sort("reviewed_at"), names)
     frame = labels.display(
         shown,
         {

@@ -165,21 +165,9 @@ def _recent(ctx: PageContext, reviews: pl.DataFrame, contracts: pl.DataFrame) ->
     if widgets.empty_or(reviews, "pipeline.contract.no_reviews"):
         return
     names = queries.names(ctx.engine)
-    shown = (
-        reviews.sort("reviewed_at", descending=True)
-        .head(200)
-        .join(contracts.select("contract_id", "title"), on="contract_id", how="left")
-        .with_columns(
-            pl.col("reviewed_at").dt.strftime("%Y-%m-%d %H:%M"),
-            pl.col("reviewer_id")
-            .replace_strict(names, default=None, return_dtype=pl.String)
-            .fill_null(pl.col("reviewer"))
-            .alias("reviewer"),
-            pl.col("decision").replace_strict(
-                {d: t(f"pipeline.decision.{d}") for d in ("approve", "reject")},
-                default=pl.col("decision"),
-            ),
-        )
+    latest = reviews.sort("reviewed_at", descending=True).head(200)
+    shown = labels.review_rows(
+        latest.join(contracts.select("contract_id", "title"), on="contract_id", how="left"), names
     )
     frame = labels.display(
         shown,
