@@ -69,21 +69,25 @@ def open_page(at: AppTest, url_path: str) -> AppTest:
     raise KeyError(f"no page {url_path!r}; have {page_paths(at)}")
 
 
+# The elements that hold text on the page (toasts float above it).
+PAGE_TEXT_KINDS = (
+    "title",
+    "header",
+    "subheader",
+    "caption",
+    "markdown",
+    "text",
+    "error",
+    "info",
+    "success",
+    "warning",
+)
+
+
 def texts(at: AppTest) -> str:
     """Every piece of text the run put on screen, for assertions."""
     parts: list[str] = []
-    for kind in (
-        "title",
-        "header",
-        "subheader",
-        "caption",
-        "markdown",
-        "text",
-        "error",
-        "info",
-        "success",
-        "warning",
-    ):
+    for kind in PAGE_TEXT_KINDS:
         parts.extend(str(el.value) for el in getattr(at, kind))
     parts.extend(str(m.label) + " " + str(m.value) for m in at.metric)
     for frame in at.dataframe:
@@ -118,19 +122,7 @@ def use_database(url: str, host: PluginHost) -> None:
 # A missing-value word as Python or Polars print it; English "None yet" is a sentence.
 MISSING_WORD = re.compile(r"(?<![\w.])(None|nan|NaN|null)(?![\w(])(?!\s+[a-z])")
 MISSING_CELL = {"None", "nan", "NaN", "null", "NaT", "<NA>"}
-TEXT_KINDS = (
-    "title",
-    "header",
-    "subheader",
-    "caption",
-    "markdown",
-    "text",
-    "error",
-    "info",
-    "success",
-    "warning",
-    "toast",
-)
+TEXT_KINDS = (*PAGE_TEXT_KINDS, "toast")
 LABELLED = ("button", "selectbox", "multiselect", "radio", "text_input", "number_input", "tabs")
 
 
