@@ -234,6 +234,7 @@ def test_first_plugin_keeps_a_namespace_and_clashes_are_reported(demo_db, monkey
     assert "squatter" in dir(cc)
 
 
+@pytest.mark.one_backend  # the same reads on both; the figures per backend: tests above
 def test_manager_region_is_the_one_the_app_and_the_cli_show(demo, tmp_path) -> None:
     """The manager's people, boards and KPI cards: the notebook's = the CLI's = the home page's."""
     cc = connect(user="manager", password=PASSWORD)

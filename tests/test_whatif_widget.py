@@ -104,6 +104,7 @@ def test_unknown_plan_is_named(demo) -> None:
         cc.whatif("nope")
 
 
+@pytest.mark.one_backend  # saving on both backends: the test above
 def test_a_saved_scenario_is_listed_and_loaded_on_the_simulator_page(demo) -> None:
     """Saved from the notebook, found on the app's simulator page with the same figures."""
     cc = connect(user="manager", password=PASSWORD, url=demo.url)
