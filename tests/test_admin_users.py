@@ -7,25 +7,15 @@ import pytest
 from sqlalchemy import select
 
 from command_center import testing as apptest
-from command_center.db.engine import read_session, write_session
+from command_center.db.engine import read_session
 from command_center.db.models import AuditEntry, User
-from command_center.org.auth import UserError, add_user, authenticate
+from command_center.org.auth import UserError, authenticate
 from command_center.org.scope import Viewer
 from command_center.org.users import change_user, create_user, user_table
 from tests.conftest import Db, use_db
-from tests.factories import load_small_org
+from tests.fixtures_logins import PASSWORD
 
-PASSWORD = "violet-harbour-42"
 ROOT = Viewer("root", "admin", None, None)
-
-
-@pytest.fixture
-def users_db(empty_db: Db) -> Db:
-    load_small_org(empty_db.engine)
-    with write_session(empty_db.engine) as session:
-        add_user(session, "rep4", PASSWORD, "rep", 4)
-        add_user(session, "root", PASSWORD, "admin")
-    return empty_db
 
 
 def _audited(db: Db) -> list[tuple[str, str]]:

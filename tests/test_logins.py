@@ -31,18 +31,7 @@ from command_center.org.auth import (
     set_role,
 )
 from tests.conftest import Db, use_db
-from tests.factories import load_small_org
-
-PASSWORD = "violet-harbour-42"
-
-
-@pytest.fixture
-def users_db(empty_db: Db) -> Db:
-    load_small_org(empty_db.engine)
-    with write_session(empty_db.engine) as session:
-        add_user(session, "rep4", PASSWORD, "rep", 4)
-        add_user(session, "root", PASSWORD, "admin")
-    return empty_db
+from tests.fixtures_logins import PASSWORD
 
 
 def _logins(db: Db) -> list[str]:
