@@ -380,3 +380,29 @@ def test_the_api_needs_no_jupyter_package(sqlite_demo_db) -> None:
     assert out["metric"] > 0 and out["abc"] > 0 and out["simulate"] > 0
     assert "datasets" in out["chart"]
     assert out["whatif"] == i18n.t("notebook.needs_widgets", what="cc.whatif")
+
+
+def test_team_events_pack_is_the_clis(demo, tmp_path) -> None:
+    """``cc.team_events.pack``: the review page's builder, the CLI's document, the scope."""
+    cc = connect(user="manager", password=PASSWORD)
+    assert "team_events" in cc.namespaces()
+    me = cc.viewer.person_id
+    assert me is not None
+    built = cc.team_events.pack(team=me, month="2026-10")
+    assert built.team_root == me and built.month == "2026-10" and built.members.height > 0
+    assert set(built.members["person_id"]) <= (cc.viewer.person_ids or set())
+    out = tmp_path / "pack.md"
+    run_cli(
+        "team-events", "pack", "--team", str(me), "--month", "2026-10", str(out), user="manager"
+    )
+    assert cc.team_events.pack_markdown(team=me, month="2026-10") == out.read_text(encoding="utf-8")
+
+    director = connect(user="director", password=PASSWORD).viewer.person_id
+    with pytest.raises(ValueError, match="scope"):
+        cc.team_events.pack(team=director, month="2026-10")
+    with pytest.raises(ValueError, match="one month"):
+        cc.team_events.pack(team=me, month="2026")
+    rep = connect(user="rep2", password=PASSWORD)
+    with pytest.raises(ValueError) as refused:
+        rep.team_events.pack(team=me, month="2026-10")
+    assert "team_events." not in str(refused.value)  # the reason, not its key
