@@ -35,7 +35,9 @@ def _windows_inputs(
     wholes = [w.split()[0] for w in windows]
     spans = [span for span in wholes if span is not None]
     ranges = sorted({r for w in windows for r in w.split()[1]})
-    if viewer.person_ids is None:
+    if viewer.person_ids is None and len(spans) == 1:
+        monthly = ledger.company_window_months(engine, *spans[0])
+    elif viewer.person_ids is None:
         monthly = ledger.customer_month_revenue(engine)
         if spans:
             first, last = min(a for a, _ in spans), max(b for _, b in spans)

@@ -96,6 +96,41 @@ def customer_month_revenue(engine: Engine) -> pl.DataFrame:
     )
 
 
+def company_window_months(engine: Engine, first: dt.date, last: dt.date) -> pl.DataFrame:
+    """``customer_id, month, revenue`` over months ``first..last`` (unscoped), compact.
+
+    The months before ``last`` come summed into one row per customer dated
+    ``first`` (kept until a write changes one of them); ``last``'s rows come
+    as they are. Any sum over ``first..last`` equals that of the plain rows,
+    and a booking in the latest month costs one month's rows, not a year's.
+    """
+    rows = customer_month_revenue(engine)
+    latest = rows.filter(pl.col("month") == last)
+    if first >= last:
+        return latest
+
+    def fold() -> pl.DataFrame:
+        earlier = rows.filter((pl.col("month") >= first) & (pl.col("month") < last))
+        return (
+            earlier.group_by("customer_id")
+            .agg(pl.col("revenue").sum())
+            .select("customer_id", pl.lit(first).alias("month"), "revenue")
+        )
+
+    months = _months_between(first, last)[:-1]
+    stamps = frames.summary_stamps(engine, CustomerMonthSales.__table__, months)
+    earlier = frames.cached(engine, "customers:months_folded", fold, first, last, stamps, tables=())
+    return pl.concat([earlier, latest.select(earlier.columns)], how="vertical_relaxed")
+
+
+def _months_between(first: dt.date, last: dt.date) -> list[dt.date]:
+    months = []
+    while first <= last:
+        months.append(first)
+        first = month_end(first) + dt.timedelta(days=1)
+    return months
+
+
 def monthly(
     engine: Engine,
     viewer: Viewer,
