@@ -457,8 +457,10 @@ def metrics(
         return
     import polars as pl
 
+    from command_center.io import printable  # names stored by a form: no escapes to the terminal
+
     with pl.Config(tbl_rows=-1, tbl_cols=-1, tbl_hide_dataframe_shape=True, tbl_width_chars=200):
-        typer.echo(str(frame))
+        typer.echo(str(printable(frame)))
 
 
 @app.command("backup")

@@ -120,15 +120,14 @@ def test_shell_failure_shows_message_and_id(
     assert errors.recent()[0].where == "shell"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="pages/home.py (lead) still shows st.exception(exc) for a failing card; "
-    "switch it to command_center.errors.show_failure (see H13c report)",
-)
-def test_card_failure_shows_message_and_id_not_trace(failing_app: Db) -> None:
-    at = apptest.start(failing_app.engine, "director")
-    _assert_no_trace(at)
+@pytest.mark.parametrize("login", ["director", "rep"])
+def test_card_failure_shows_message_and_id_not_trace(failing_app: Db, login: str) -> None:
+    at = apptest.start(failing_app.engine, login)
+    error_id = _assert_no_trace(at)
     assert "Hello from the sample plugin" in apptest.texts(at)  # other cards still work
+    recorded = next(e for e in errors.recent() if e.error_id == error_id)
+    assert (recorded.where, recorded.login) == ("card:failing-card", login)
+    assert SECRET in recorded.summary and "_fail_card" in recorded.trace
 
 
 def test_streamlit_shows_no_details_of_uncaught_errors(failing_app: Db) -> None:

@@ -57,15 +57,6 @@ FUZZ = settings(
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )
 
-# Crashes found by this suite in code outside the import validation, reported to
-# their owners (issue 13), matched by the kind and the exception's type (the
-# database must still be as it was). Delete an entry once its fix lands.
-KNOWN_IMPORT_CRASHES: dict[str, str] = {
-    # io/runner.py guards spec.apply but not the commit, where the ORM flushes the
-    # sample plugin's merges; the sample plugin checks no person_id reference.
-    "sample_visits": "IntegrityError",
-}
-
 FIRST_DAY, LAST_DAY = get_settings().date_range()
 HIDDEN = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
 WRITES = re.compile(
@@ -179,7 +170,6 @@ class Fuzz:
     sums: dict[str, str] = field(default_factory=dict)
     written: set[str] = field(default_factory=set)
     accepted: list[tuple[str, int]] = field(default_factory=list)
-    known: list[str] = field(default_factory=list)
     files: Iterator[int] = field(default_factory=itertools.count)
 
     def __repr__(self) -> str:
@@ -300,10 +290,6 @@ def attempt(fuzz: Fuzz, kind: str, path: Path) -> bool:
         unchanged(fuzz, kind)
         return False
     except Exception as crash:
-        if KNOWN_IMPORT_CRASHES.get(kind) == type(crash).__name__:
-            fuzz.known.append(f"{kind}: {type(crash).__name__}")
-            unchanged(fuzz, kind)
-            return False
         crash.add_note(f"{path}:\n{path.read_bytes()[:3000]!r}")
         raise
     fuzz.accepted.append((kind, report.rows))

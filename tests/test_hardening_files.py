@@ -133,6 +133,20 @@ def test_a_huge_cell_range_is_refused(tmp_path) -> None:
     ]
 
 
+def test_a_mostly_empty_cell_range_is_refused(tmp_path) -> None:
+    """Within the limits, one far cell still makes the reader allocate its whole
+    range (a 1.5 KB file cost ~1 GB): a large range must hold its cells."""
+    far = f'<row r="1048576">{cell("S1048576", "x")}</row>'
+    path = workbook(tmp_path / "sparse.xlsx", HEADER_ROW + far)
+    assert path.stat().st_size < 2000
+    assert refused(path) == [
+        f"{path}: the sheet's cells A1:S1048576 span 19,922,944 cells but only 3 are written "
+        "(delete the stray cells far from the data)"
+    ]
+    near = f'<row r="1000">{cell("Z1000", "x")}</row>'  # a small range may be sparse
+    assert read_table_file(workbook(tmp_path / "near.xlsx", HEADER_ROW + near)).height == 1
+
+
 def test_hostile_workbooks_do_not_take_the_process_down(tmp_path) -> None:
     """The files that aborted the reader (a 512 GiB allocation) are refused in a
     child process capped at 4 GiB of address space, which exits normally."""
@@ -249,6 +263,27 @@ def test_csv_safe_neutralises_text_and_keeps_numbers() -> None:
     assert safe.select("revenue", "n").equals(frame.select("revenue", "n"))
     categorical = csv_safe(pl.DataFrame({"c": pl.Series(["=1+1", "a"], dtype=pl.Categorical)}))
     assert categorical["c"].to_list() == ["'=1+1", "a"]
+
+
+def test_csv_shows_control_characters_and_keeps_layout() -> None:
+    """A value a form or an older version stored with escapes prints inert; tab and
+    line breaks stay (CSV quotes them)."""
+    from command_center.io import csv_safe, csv_text, printable
+
+    names = ["\x1b]0;pwned\x07Eve", "a\u202eb\x00", "two\nlines\tand tab", "\x1b=cmd", "Ann", None]
+    frame = pl.DataFrame({"name": names, "n": range(len(names))})
+    assert csv_safe(frame)["name"].to_list() == [
+        "<U+001B>]0;pwned<U+0007>Eve",
+        "a<U+202E>b<U+0000>",
+        "two\nlines\tand tab",
+        "<U+001B>=cmd",
+        "Ann",
+        None,
+    ]
+    assert "\x1b" not in csv_text(frame) and "\x00" not in csv_text(frame)
+    assert printable(frame)["name"][2] == "two<U+000A>lines<U+0009>and tab"  # tables: one line
+    clean = pl.DataFrame({"name": ["Ann", "名字"]})
+    assert printable(clean) is clean  # nothing to show: the frame as it was
 
 
 def test_csv_exports_are_neutralised(tmp_path) -> None:

@@ -360,7 +360,82 @@ def test_levels_and_deepest_below() -> None:
     assert deepest_below(edges, level) == {1: 3, 2: 3, 3: 3, 4: 1}
 
 
+# -- a kind that checks too little ---------------------------------------------------
+
+
+def _merge_orders(session, frame: pl.DataFrame) -> int:
+    """An ``apply`` whose kind has no ``check``: the ORM writes when it flushes (at commit)."""
+    for order_id, person_id in frame.select("order_id", "person_id").iter_rows():
+        session.merge(
+            OrderLine(
+                order_id=order_id,
+                customer_id=1,
+                person_id=person_id,
+                order_date=dt.date(2026, 10, 1),
+                revenue=1.0,
+                cost=0.0,
+            )
+        )
+    return frame.height
+
+
+def test_the_databases_refusal_is_one_line_and_nothing_is_written(org, tmp_path) -> None:
+    """A reference the kind never checks fails in the database, when the ORM flushes
+    at commit: the import is refused with one ``FILE:`` line, never a traceback
+    (the fuzz suite found this with the sample plugin's visits), and nothing is written."""
+    kind = ImportKind(
+        "loose_orders",
+        (Column("order_id", "int"), Column("person_id", "int")),
+        ("order_id",),
+        _merge_orders,
+    )
+    path = tmp_path / "loose.csv"
+    path.write_text("order_id,person_id\n50,4\n51,999\n", encoding="utf-8")
+    with pytest.raises(ImportFailed) as caught:
+        import_file(org.engine, kind, path)
+    (line,) = caught.value.errors
+    assert line.startswith(f"{path}: the database refused the rows: ")
+    assert line.endswith("(the import kind checks too little; nothing was written)")
+    assert "\n" not in line and "Traceback" not in line
+    assert count(org, OrderLine.order_id) == 6
+    path.write_text("order_id,person_id\n50,4\n", encoding="utf-8")
+    assert import_file(org.engine, kind, path).rows == 1
+    assert count(org, OrderLine.order_id) == 7
+
+
 # -- downstream robustness -------------------------------------------------------------
+
+
+HOSTILE_NAME = "Eve\x1b]0;pwned\x07\u202eevil\x9b"  # PostgreSQL text holds no NUL
+SHOWN_NAME = "Eve<U+001B>]0;pwned<U+0007><U+202E>evil<U+009B>"
+
+
+def test_names_with_control_characters_never_reach_the_terminal(org) -> None:
+    """The importer refuses them, but a form or an older version may have stored one:
+    the CLI's tables and CSV show such characters as ``<U+XXXX>`` (issue 13, defect 3)."""
+    from typer.testing import CliRunner
+
+    from command_center import cli
+    from command_center.db.models import Customer
+    from plugins.incentives.cli import render_table
+
+    with write_session(org.engine) as session:
+        session.get(Person, 4).name = HOSTILE_NAME  # type: ignore[union-attr]
+        session.get(Customer, 1).name = HOSTILE_NAME  # type: ignore[union-attr]
+    cli.build_app()
+    commands = [
+        ["metrics", "revenue", "--period", "2026-10", "--by", "person", "--format", "table"],
+        ["metrics", "revenue", "--period", "2026-10", "--by", "person"],
+        ["abc", "--as-of", "2026-11-01", "--format", "table"],
+    ]
+    for args in commands:
+        result = CliRunner().invoke(cli.app, args)
+        assert result.exit_code == 0, result.output
+        assert SHOWN_NAME[:20] in result.output, (args, result.output)  # tables cut long text
+        hidden = [c for c in result.output if not c.isprintable() and c != "\n"]
+        assert hidden == [], (args, hidden)
+    table = render_table(pl.DataFrame({"name": [HOSTILE_NAME], "value": [1.0]}))
+    assert SHOWN_NAME in table and "\x1b" not in table
 
 
 def test_year_zero_is_not_a_period() -> None:

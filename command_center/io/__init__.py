@@ -16,6 +16,7 @@ from command_center.io.errors import MAX_ERRORS, ImportFailed, UnknownKindError
 from command_center.io.files import (
     csv_safe,
     csv_text,
+    printable,
     read_table_file,
     write_csv,
     write_table_file,
@@ -47,6 +48,7 @@ __all__ = [
     "export_kinds",
     "import_file",
     "import_kinds",
+    "printable",
     "read_table_file",
     "run_export",
     "run_import",

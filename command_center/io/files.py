@@ -24,7 +24,7 @@ from typing import Any
 import polars as pl
 
 from command_center.io.errors import ROW_COLUMN, ImportFailed, file_error
-from command_center.io.validate import visible
+from command_center.io.validate import hidden_pattern, visible
 from command_center.types import RowError
 
 SUFFIXES = (".csv", ".xlsx")
@@ -135,21 +135,50 @@ _FORMULA_START = r"^[=+\-@\t\r]"
 _PLAIN_NUMBER = r"^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$"
 
 
+def _text_columns(frame: pl.DataFrame) -> list[str]:
+    return [
+        name
+        for name, dtype in frame.schema.items()
+        if dtype == pl.String or isinstance(dtype, pl.Categorical | pl.Enum)
+    ]
+
+
+def printable(frame: pl.DataFrame, *, layout: bool = True) -> pl.DataFrame:
+    """``frame`` with control, text-direction and separator characters in text cells
+    shown as ``<U+XXXX>``, as import errors show them: a value stored by a form or an
+    older version cannot drive a terminal (NUL, escape sequences, RTL overrides).
+
+    ``layout=False`` keeps tab and line breaks (for CSV, which quotes them). Only the
+    characters a column holds are replaced; a clean column costs one scan.
+    """
+    pattern = hidden_pattern(layout)
+    changed = []
+    for name in _text_columns(frame):
+        column = frame[name].cast(pl.String)
+        if not column.str.contains(pattern).any():
+            continue
+        found = column.str.extract_all(pattern).explode().drop_nulls().unique().to_list()
+        expr = pl.col(name).cast(pl.String)
+        for char in found:
+            expr = expr.str.replace_all(char, visible(char), literal=True)
+        changed.append(expr.alias(name))
+    return frame.with_columns(changed) if changed else frame
+
+
 def csv_safe(frame: pl.DataFrame) -> pl.DataFrame:
     """``frame`` with text cells a spreadsheet could run made inert (OWASP's rule).
 
     A text cell beginning with ``=``, ``+``, ``-``, ``@``, a tab or a carriage
     return gets a leading ``'``. Numbers are left alone: numeric columns are not
-    touched, nor is text that is a plain number (``-5``, ``+1.5e3``).
+    touched, nor is text that is a plain number (``-5``, ``+1.5e3``). Control and
+    text-direction characters are shown as ``<U+XXXX>`` (:func:`printable`; tab
+    and line breaks stay, quoted), so a CSV printed to a terminal is inert too.
     """
-    text = [
-        name
-        for name, dtype in frame.schema.items()
-        if dtype == pl.String or isinstance(dtype, pl.Categorical | pl.Enum)
-    ]
+    text = _text_columns(frame)
     if not text:
         return frame
-    return frame.with_columns(
+    shown = printable(frame, layout=False)
+    return shown.with_columns(
         _neutralised(pl.col(name).cast(pl.String)).alias(name) for name in text
     )
 
@@ -354,6 +383,11 @@ def _sheet_first_row(path: Path) -> int:
 
 
 _CHUNK = 1 << 20
+SPARSE_SPAN = 1_000_000
+"""A sheet's cell range may span this many cells however few of them are written."""
+SPARSE_RATIO = 10
+"""Beyond :data:`SPARSE_SPAN`, the range may span at most this many times the cells written:
+the reader allocates the whole range (a 1.5 KB file with one far cell costs ~1 GB)."""
 _DIMENSION = re.compile(rb'<(?:\w+:)?dimension\b[^>]*?\bref="([^"]*)"')
 _CELL_REF = re.compile(rb'<(?:\w+:)?c\b[^>]*?\br="([A-Z]{1,3})(\d{1,7})"')
 _CELL = re.compile(rb"<(?:\w+:)?c\b")
@@ -394,7 +428,9 @@ def _inspect_xlsx(path: Path, file: str, limits: Limits) -> None:
     Every member is decompressed as a stream and its bytes counted against
     ``limits.unzipped_bytes`` (declared sizes are not trusted; Python checks each
     member's CRC). The first sheet's declared dimension and its actual cell
-    range, row and cell counts must fit the row, column and cell limits.
+    range, row and cell counts must fit the row, column and cell limits, and a
+    range over :data:`SPARSE_SPAN` cells must not be mostly empty (the reader
+    allocates the range, not the cells written).
     """
     budget = limits.unzipped_bytes
     too_big = f"the workbook unpacks to more than {budget / _MB:,.0f} MB (a zip bomb?)"
@@ -472,6 +508,13 @@ class _SheetScan:
             used = f"{_column_letters(self.min_col)}{self.min_row}:"
             used += f"{_column_letters(self.max_col)}{self.max_row}"
             limits.check_shape(file, f"the sheet's cells {used}", rows, columns)
+            span = rows * columns
+            if span > SPARSE_SPAN and span > SPARSE_RATIO * self.cells:
+                raise file_error(
+                    file,
+                    f"the sheet's cells {used} span {span:,} cells but only {self.cells:,} "
+                    "are written (delete the stray cells far from the data)",
+                )
 
 
 def _drop_blank_columns(grid: Grid) -> Grid:

@@ -32,7 +32,7 @@ from command_center.i18n import t
 from command_center.io.errors import UnknownKindError, file_error, reject
 from command_center.io.files import file_format, load_grid, write_table_file
 from command_center.io.upsert import WriteState, tracking
-from command_center.io.validate import ROW, check_header, validate_frame
+from command_center.io.validate import ROW, check_header, validate_frame, visible
 from command_center.org.scope import OPERATOR, Viewer, people_edges, scope_for
 from command_center.types import ExportKind, ImportKind, RowError
 
@@ -199,35 +199,43 @@ def import_file(
     errors = grid.errors + errors
     report(_VALIDATE, "checking references")
     state = WriteState(dry_run=dry_run, progress=_chunk_progress(report))
-    with _transaction(engine, dry_run) as session:
-        outside = scope_errors(session, spec, typed, who)
-        if outside:  # before ``check``: its messages may quote rows the caller may not see
-            raise reject(file, errors + outside, order)
-        if spec.check is not None:
-            errors += spec.check(session, typed)
-        if errors:
-            raise reject(file, errors, order)
-        report(_CHECK, "writing" if not dry_run else "counting")
-        with tracking(state):
-            try:
+    try:
+        with _transaction(engine, dry_run) as session:
+            outside = scope_errors(session, spec, typed, who)
+            if outside:  # before ``check``: its messages may quote rows the caller may not see
+                raise reject(file, errors + outside, order)
+            if spec.check is not None:
+                errors += spec.check(session, typed)
+            if errors:
+                raise reject(file, errors, order)
+            report(_CHECK, "writing" if not dry_run else "counting")
+            with tracking(state):
                 written = spec.apply(session, typed)
-            except IntegrityError as exc:
-                raise file_error(file, f"the database refused the rows: {exc.orig}") from exc
-        inserted, updated = (state.inserted, state.updated) if state.used else (written, 0)
-        if not dry_run:
-            audit(
-                session,
-                actor,
-                "import",
-                spec.kind,
-                "",
-                file=file,
-                rows=typed.height,
-                inserted=inserted,
-                updated=updated,
-            )
+                session.flush()  # rows the ORM still holds meet the constraints here
+            inserted, updated = (state.inserted, state.updated) if state.used else (written, 0)
+            if not dry_run:
+                audit(
+                    session,
+                    actor,
+                    "import",
+                    spec.kind,
+                    "",
+                    file=file,
+                    rows=typed.height,
+                    inserted=inserted,
+                    updated=updated,
+                )
+    except IntegrityError as exc:  # a reference or key the kind's ``check`` let through
+        raise file_error(file, t("cli_user.db_refused", error=_first_lines(exc))) from None
     report(1.0, "dry run: nothing written" if dry_run else f"imported {typed.height} rows")
     return ImportReport(spec.kind, file, typed.height, inserted, updated, dry_run)
+
+
+def _first_lines(exc: IntegrityError) -> str:
+    """What the database said, on one line (PostgreSQL adds a DETAIL line naming the key)."""
+    said = str(exc.orig if exc.orig is not None else exc)
+    lines = [line.strip() for line in said.splitlines() if line.strip()]
+    return visible(" ".join(lines[:2]) or type(exc.orig).__name__)
 
 
 def _actor_viewer(engine: Engine, actor: str) -> Viewer:

@@ -170,9 +170,7 @@ def _statement(session: Session, table: Table, columns: list[str], keys: list[st
     return insert.on_conflict_do_update(index_elements=keys, set_=updates)
 
 
-def _existing(
-    session: Session, table: Table, chunk: pl.DataFrame, keys: list[str]
-) -> pl.DataFrame:
+def _existing(session: Session, table: Table, chunk: pl.DataFrame, keys: list[str]) -> pl.DataFrame:
     """Those of ``chunk``'s keys that are in ``table`` already (keys are unique in the file)."""
     if len(keys) == 1:
         column = table.c[keys[0]]

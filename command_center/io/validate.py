@@ -102,6 +102,17 @@ def visible(text: str) -> str:
     return "".join(f"<{_CODES[c]}>" if c in _CODES else c for c in text)
 
 
+def hidden_chars(layout: bool = True) -> list[str]:
+    """The characters :func:`visible` shows as ``U+XXXX``; ``layout=False`` leaves out
+    tab and line breaks (LF, CR), which CSV quotes and free text may hold."""
+    return [c for c in _CODES if layout or c not in _LAYOUT]
+
+
+def hidden_pattern(layout: bool = True) -> str:
+    """A regex character class matching any of :func:`hidden_chars` ``(layout)``."""
+    return _char_class(hidden_chars(layout))
+
+
 def free_text(column: Column) -> bool:
     """May ``column`` hold tab and line breaks? (See the module docstring.)"""
     declared = getattr(column, "multiline", None)

@@ -12,7 +12,7 @@ import typer
 from command_center import runtime
 from command_center.cli import current_viewer, fail
 from command_center.i18n import t
-from command_center.io import csv_text
+from command_center.io import csv_text, printable
 from plugins.customers import settings as settings_mod
 from plugins.customers.logic.abc import CSV_COLUMNS, parse_cutoffs
 from plugins.customers.queries import book as book_q
@@ -76,7 +76,7 @@ def abc_command(
         typer.echo(csv_text(graded.select(CSV_COLUMNS)), nl=False)
         return
     book = book_q.book(engine, viewer)
-    names = dict(book.select("customer_id", "name").iter_rows())
+    names = dict(printable(book.select("customer_id", "name")).iter_rows())  # no escapes
     typer.echo(abc_table(graded, names))
 
 

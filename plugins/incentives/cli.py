@@ -19,7 +19,7 @@ import typer
 
 from command_center import runtime
 from command_center.i18n import t
-from command_center.io import csv_text
+from command_center.io import csv_text, printable
 from command_center.periods import parse_period
 from plugins.incentives.actions import honours as honour_actions
 from plugins.incentives.actions import plans as plan_actions
@@ -66,7 +66,7 @@ def _read_plan(file: Path, available: frozenset[str]) -> tuple[str, object]:
 
 def render_table(frame: pl.DataFrame) -> str:
     """A plain aligned text table (numbers right-aligned)."""
-    cells = [[("" if v is None else str(v)) for v in row] for row in frame.iter_rows()]
+    cells = [[("" if v is None else str(v)) for v in row] for row in printable(frame).iter_rows()]
     header = frame.columns
     widths = [max([len(h)] + [len(r[i]) for r in cells]) for i, h in enumerate(header)]
     numeric = [frame.schema[c].is_numeric() for c in header]

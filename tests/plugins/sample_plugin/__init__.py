@@ -29,6 +29,7 @@ from command_center import (
     hookimpl,
 )
 from command_center.db.frames import read_frame
+from command_center.db.models import Person
 from command_center.hookspecs import hookspec
 from command_center.i18n import t
 from command_center.org.scope import Viewer
@@ -65,7 +66,14 @@ def _card(ctx: object) -> None:
 
 
 def _check(session: Session, frame: pl.DataFrame) -> list[RowError]:
-    return [
+    named = frame["person_id"].drop_nulls().unique().to_list()
+    known = set(session.scalars(select(Person.person_id).where(Person.person_id.in_(named))))
+    unknown = [
+        RowError(row, "person_id", f"unknown person {person_id}")
+        for row, person_id in frame.select("_row", "person_id").iter_rows()
+        if person_id is not None and person_id not in known
+    ]
+    return unknown + [
         RowError(row, "note", "must not say 'bad'")
         for row, note in frame.select("_row", "note").iter_rows()
         if note == "bad"
