@@ -48,12 +48,18 @@ MAY_BE_UNINITIALISED = frozenset({"init", "demo", "restore", "plugins"})
 BUSY_TIMEOUT_ENV = "COMMAND_CENTER_BUSY_TIMEOUT"
 """Seconds a SQLite write waits for another writer's lock (the engine's own: 30)."""
 DEFAULT_BUSY_SECONDS = 30.0
+HELP_ONLY = "command_center.help_only"
+"""Set in the context's meta when the command line only asks for help."""
 
 
 class _GuardedGroup(typer.core.TyperGroup):
     """The command group: database errors become one translated line, exit code 1."""
 
     def invoke(self, ctx: Context) -> Any:
+        rest = [*ctx._protected_args, *ctx.args]
+        command = self.get_command(ctx, rest[0]) if rest else None
+        # Help (asked for, or a group named alone) needs no database.
+        ctx.meta[HELP_ONLY] = "--help" in rest or (len(rest) == 1 and hasattr(command, "commands"))
         try:
             return super().invoke(ctx)
         except DBAPIError as exc:
@@ -91,6 +97,8 @@ def _main(
     runtime.cli().viewer = None
     command = ctx.invoked_subcommand
     if command is None or ctx.resilient_parsing or (command in NO_DATABASE and not user):
+        return
+    if ctx.meta.get(HELP_ONLY) and not user:
         return
     engine = _prepared_engine()
     if user or command not in MAY_BE_UNINITIALISED:

@@ -205,3 +205,18 @@ def test_readme_lists_every_command(fresh) -> None:
         elif name != "sample-hello":  # the test plugin's
             listed.append(f"`{name}")
     assert listed and [entry for entry in listed if entry not in readme] == []
+
+
+def test_a_groups_help_needs_no_database(tmp_path, monkeypatch, app_env) -> None:
+    from command_center import runtime
+
+    monkeypatch.setenv("COMMAND_CENTER_DB_URL", f"sqlite:///{tmp_path}/never-made.db")
+    runtime.reset()
+    cli.build_app()
+    for group, command in (("pipeline", "stalled"), ("customers", "abc"), ("appraisal", "move")):
+        shown = invoke(group, "--help")
+        assert shown.exit_code == 0 and command in shown.output
+    assert "--cutoffs" in invoke("customers", "abc", "--help").output
+    assert "overdue" in invoke("pipeline").output  # a group named alone shows its help
+    refused = invoke("pipeline", "stalled")
+    assert refused.exit_code == 1 and "not initialised" in refused.output
