@@ -382,6 +382,7 @@ def test_the_api_needs_no_jupyter_package(sqlite_demo_db) -> None:
     assert out["whatif"] == i18n.t("notebook.needs_widgets", what="cc.whatif")
 
 
+@pytest.mark.one_backend  # the pack on PostgreSQL: tests/test_team_events_pack.py
 def test_team_events_pack_is_the_clis(demo, tmp_path) -> None:
     """``cc.team_events.pack``: the review page's builder, the CLI's document, the scope."""
     cc = connect(user="manager", password=PASSWORD)
