@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, inspect, select
 from typer.testing import CliRunner
 
 from command_center import cli, runtime
@@ -285,6 +285,70 @@ def test_without_user_the_operator_runs_everything(demo: Db, tmp_path: Path) -> 
     assert result.exit_code == 0, result.output
     assert ("operator", "orders") in audits(demo, "import")
     assert invoke("users", "list").exit_code == 0
+
+
+def table_counts(db: Db) -> dict[str, int]:
+    from sqlalchemy import MetaData, Table
+
+    with read_session(db.engine) as session:
+        names = inspect(session.connection()).get_table_names()
+        return {
+            name: int(
+                session.execute(
+                    select(func.count()).select_from(Table(name, MetaData()))
+                ).scalar_one()
+            )
+            for name in names
+            if name != "audit_log"
+        }
+
+
+def write_commands(db: Db, folder: Path) -> list[tuple[str, ...]]:
+    """Every command that writes, with arguments that would write for the operator."""
+    from plugins.appraisal.models import Cycle
+
+    with read_session(db.engine) as session:
+        running = session.scalars(
+            select(Cycle.cycle_id).where(Cycle.state == "in_progress")
+        ).first()
+    _, customer_id, person_id = stored_order(db, True, viewer(db, "rep"))
+    orders = write(
+        folder / "o.csv", ORDER_HEADER + f"990011,{customer_id},{person_id},2026-10-01,10,1\n"
+    )
+    plan = Path(__file__).resolve().parents[1] / "plugins/incentives/data/standard_rep.yaml"
+    return [
+        ("import", "orders", str(orders)),
+        ("users", "add", "evil", "--role", "director", "--person", "1"),
+        ("init",),
+        ("demo", "--reset"),
+        ("rebuild-summaries",),
+        ("backup", str(folder / "x.backup")),
+        ("restore", str(folder / "x.backup")),
+        ("pool", "release"),
+        ("commission", "settle", "--period", "2026-11"),
+        ("commission", "load", str(plan), "--effective", "2026-12"),
+        ("commission", "honours", "--period", "2026-10", "--publish"),
+        ("appraisal", "move", str(running), "self_review"),
+    ]
+
+
+def test_a_rep_runs_no_write_command(demo: Db, tmp_path: Path) -> None:
+    """Issue 13, defect 1: with ``--user rep`` every command that writes is refused
+    and nothing changes (the sign-in's own audit entry aside)."""
+    commands = write_commands(demo, tmp_path)
+    before, actions = table_counts(demo), {a for (a,) in audit_actions(demo)}
+    for command in commands:
+        result = invoke("--user", "rep", *command, env=PASSWORD, input="a-long-password-1\n")
+        assert result.exit_code != 0, (command, result.output)
+        assert "Traceback" not in result.output, (command, result.output)
+    assert table_counts(demo) == before
+    assert {a for (a,) in audit_actions(demo)} - actions <= {"login"}
+    assert not (tmp_path / "x.backup").exists()
+
+
+def audit_actions(db: Db) -> list[tuple[str]]:
+    with read_session(db.engine) as session:
+        return [tuple(row) for row in session.execute(select(AuditEntry.action)).all()]
 
 
 # -- database trouble: one line, no traceback ---------------------------------------
