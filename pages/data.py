@@ -13,19 +13,18 @@ from command_center.i18n import has, labels_now, t
 from command_center.io import (
     ImportFailed,
     export_kinds,
-    import_kinds,
     run_export,
     run_import,
 )
+from command_center.io.runner import importable_kinds
 from command_center.types import ExportKind, ImportKind
-
-IMPORT_ROLES = frozenset({"director", "admin"})
 
 
 def render(ctx: PageContext) -> None:
     st.title(t("data.title"))
-    if ctx.viewer.role in IMPORT_ROLES:
-        _import(ctx)
+    specs = importable_kinds(ctx.host, ctx.viewer)  # the runner's policy: role, then scope
+    if specs:
+        _import(ctx, specs)
     _export(ctx)
 
 
@@ -41,9 +40,8 @@ def _labeller(kinds: dict[str, ImportKind] | dict[str, ExportKind]) -> Callable[
     return labels_now(list(kinds), label)
 
 
-def _import(ctx: PageContext) -> None:
+def _import(ctx: PageContext, specs: dict[str, ImportKind]) -> None:
     st.subheader(t("data.import"))
-    specs = import_kinds(ctx.host)
     kind = st.selectbox(
         t("data.kind"), sorted(specs), format_func=_labeller(specs), key="import_kind"
     )

@@ -8,6 +8,7 @@ tests below hold for the page too.
 
 from __future__ import annotations
 
+import re
 import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
@@ -213,6 +214,25 @@ def test_runner_policy_is_what_the_data_page_offers(demo: Db) -> None:
     from command_center.io import import_kinds
 
     assert set(importable_kinds(host, OPERATOR)) == set(import_kinds(host))
+
+
+@pytest.mark.parametrize("login", ["director", "supervisor", "rep", "admin"])
+def test_the_data_page_offers_what_the_runner_allows(demo: Db, login: str) -> None:
+    """The page's import form lists exactly the kinds the runner lets its user import
+    (a supervisor imports within the team; an admin and a rep get no form)."""
+    from command_center import testing as apptest
+
+    at = apptest.open_page(apptest.start(demo.engine, login), "data")
+    assert not at.exception
+    allowed = set(importable_kinds(make_host(), viewer(demo, login)))
+    forms = [box for box in at.selectbox if box.key == "import_kind"]
+    if not allowed:
+        assert forms == [] and login in ("rep", "admin")
+        return
+    (form,) = forms
+    offered = {re.sub(r"^.*\((\w+)\)$", r"\1", str(option)) for option in form.options}
+    assert offered == allowed
+    assert ("refunds" in offered) == (login == "director")
 
 
 @pytest.mark.parametrize("login", ["admin", "rep"])
