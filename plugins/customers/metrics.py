@@ -87,7 +87,9 @@ def overdue_customers(q: MetricQuery, today: dt.date | None = None) -> pl.DataFr
     points = _points(months, today)
     book = book_q.owners(q.engine)
     spells = ownership_spells(book, activity.all_moves(q.engine))
-    history = grades.company_history(q.engine, points, rules.abc_months, rules.cutoffs)
+    history = grades.company_history(
+        q.engine, points, rules.abc_months, rules.cutoffs, rules.grading
+    )
     # A follow-up older than the longest interval before the first point cannot
     # change whether a customer is overdue (its clock ran out either way), so only
     # the follow-ups since then are read.
@@ -108,7 +110,9 @@ def a_grade_revenue_share(q: MetricQuery) -> pl.DataFrame:
         return EMPTY
     rules = settings_mod.get(q.engine)
     points = [month_end(m) for m in months]
-    history = grades.company_history(q.engine, points, rules.abc_months, rules.cutoffs)
+    history = grades.company_history(
+        q.engine, points, rules.abc_months, rules.cutoffs, rules.grading
+    )
     a_grade = history.filter(pl.col("grade") == "A").select(
         pl.col("as_of").dt.truncate("1mo").alias("month"), "customer_id", pl.lit(True).alias("a")
     )

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel, Field, model_validator
+from collections.abc import Sequence
+from typing import Literal
+
+from pydantic import BaseModel, Field, create_model, model_validator
 from sqlalchemy import Engine
 
 from command_center.plugin_settings import load_settings
@@ -13,8 +16,10 @@ SETTINGS_ROLES = frozenset({"director", "admin"})
 
 
 class CustomerSettings(BaseModel):
-    """ABC cut-offs and window, follow-up intervals per grade, pool rules."""
+    """The grading rule (``abc`` or a plugin's), ABC cut-offs and window, follow-up
+    intervals per grade, pool rules."""
 
+    grading: str = Field("abc", pattern=r"^[a-z][a-z0-9_]{0,29}$")
     abc_months: int = Field(12, ge=1, le=120)
     cutoff_a: float = Field(0.80, gt=0.0, le=1.0)
     cutoff_b: float = Field(0.95, gt=0.0, le=1.0)
@@ -44,3 +49,14 @@ class CustomerSettings(BaseModel):
 
 def get(engine: Engine) -> CustomerSettings:
     return load_settings(engine, PLUGIN, CustomerSettings)
+
+
+def choosing(names: Sequence[str]) -> type[CustomerSettings]:
+    """The settings model whose ``grading`` is one of ``names`` (a select on the page)."""
+    choices = Literal[tuple(names)]  # type: ignore[valid-type]
+    return create_model(  # type: ignore[no-any-return,call-overload]
+        "CustomerSettings",
+        __base__=CustomerSettings,
+        __module__=__name__,
+        grading=(choices, "abc"),
+    )

@@ -73,13 +73,34 @@ def grade(
         base = base.sort("cents", descending=True, maintain_order=True)
     else:
         base = base.sort(["cents", "customer_id"], descending=[True, False])
-    ranked = base.with_columns(
+    share_above = (pl.col("running") - pl.col("cents")).cast(pl.Float64) / pl.col("total")
+    grade = (
+        pl.when(pl.col("cents") <= 0)
+        .then(pl.lit("C"))
+        .when(share_above < a)
+        .then(pl.lit("A"))
+        .when(share_above < b)
+        .then(pl.lit("B"))
+        .otherwise(pl.lit("C"))
+    )
+    graded = ranked_shares(base, grade)
+    return graded.collect(engine="streaming")
+
+
+def ranked_shares(ordered: pl.LazyFrame, grade: pl.Expr | None = None) -> pl.LazyFrame:
+    """:data:`ABC_SCHEMA` rows from ``customer_id, cents`` (whole cents) already in rank order.
+
+    ``share`` and ``cumulative_share`` (which includes the customer itself) are
+    0 when the rows hold no revenue. ``grade`` may read ``cents``, ``running``
+    (the cumulative cents) and ``total``; without it the rows' ``grade`` column
+    is kept.
+    """
+    ranked = ordered.with_columns(
         pl.col("cents").cum_sum().alias("running"), pl.col("cents").sum().alias("total")
     )
     total = pl.col("total").cast(pl.Float64)
     has_total = pl.col("total") > 0
-    share_above = (pl.col("running") - pl.col("cents")).cast(pl.Float64) / total
-    graded = ranked.select(
+    return ranked.select(
         pl.int_range(1, pl.len() + 1, dtype=pl.Int64).alias("rank"),
         "customer_id",
         (pl.col("cents").cast(pl.Float64) / 100).alias("revenue"),
@@ -91,29 +112,19 @@ def grade(
         .then(pl.col("running").cast(pl.Float64) / total)
         .otherwise(0.0)
         .alias("cumulative_share"),
-        pl.when(pl.col("cents") <= 0)
-        .then(pl.lit("C"))
-        .when(share_above < a)
-        .then(pl.lit("A"))
-        .when(share_above < b)
-        .then(pl.lit("B"))
-        .otherwise(pl.lit("C"))
-        .alias("grade"),
+        (pl.col("grade") if grade is None else grade).alias("grade"),
     )
-    return graded.collect(engine="streaming")
 
 
-def _universe(customers: pl.DataFrame | pl.LazyFrame) -> pl.LazyFrame:
+def universe(customers: pl.DataFrame | pl.LazyFrame) -> pl.LazyFrame:
     """The customer ids once each, in ascending order (customer ids are 32-bit in the core)."""
     return (
         customers.lazy().select(pl.col("customer_id").cast(pl.Int32)).unique().sort("customer_id")
     )
 
 
-def _graded(
-    universe: pl.LazyFrame, revenue: pl.LazyFrame, cutoffs: Sequence[float]
-) -> pl.DataFrame:
-    joined = universe.join(revenue, on="customer_id", how="left", maintain_order="left")
+def _graded(ids: pl.LazyFrame, revenue: pl.LazyFrame, cutoffs: Sequence[float]) -> pl.DataFrame:
+    joined = ids.join(revenue, on="customer_id", how="left", maintain_order="left")
     return grade(joined, cutoffs, ordered_by_id=True)
 
 
@@ -140,7 +151,7 @@ def abc_from_lines(
     Lines of customers outside ``customers`` are ignored; customers without
     lines in the window are C.
     """
-    return _graded(_universe(customers), window_revenue(lines, as_of, months), cutoffs)
+    return _graded(universe(customers), window_revenue(lines, as_of, months), cutoffs)
 
 
 def abc_from_totals(
@@ -158,7 +169,7 @@ def abc_from_totals(
     window's partial months (:meth:`Window.split`).
     """
     revenue = totals_in_window(monthly, daily, Window.of(as_of, months), ["customer_id"])
-    return _graded(_universe(customers), revenue, cutoffs)
+    return _graded(universe(customers), revenue, cutoffs)
 
 
 def totals_in_window(
@@ -261,9 +272,9 @@ def history(
     """
     parts = []
     for point in points:
-        universe = _universe(customers.filter(pl.col("created_on") <= point))
+        ids = universe(customers.filter(pl.col("created_on") <= point))
         revenue = totals_in_window(monthly, daily, Window.of(point, months), ["customer_id"])
-        graded = _graded(universe, revenue, cutoffs)
+        graded = _graded(ids, revenue, cutoffs)
         parts.append(graded.select(pl.lit(point).alias("as_of"), "customer_id", "revenue", "grade"))
     if not parts:
         return pl.DataFrame(

@@ -27,7 +27,12 @@ DUE_TABLES: tuple[str, ...] = (
 
 
 def _rules_key(rules: CustomerSettings) -> tuple[object, ...]:
-    return (rules.abc_months, rules.cutoffs, tuple(sorted(rules.intervals.items())))
+    return (
+        rules.grading,
+        rules.abc_months,
+        rules.cutoffs,
+        tuple(sorted(rules.intervals.items())),
+    )
 
 
 def _scope_key(viewer: Viewer) -> tuple[int, ...] | None:
@@ -36,9 +41,9 @@ def _scope_key(viewer: Viewer) -> tuple[int, ...] | None:
 
 def company_grades(engine: Engine, today: dt.date, rules: CustomerSettings) -> pl.DataFrame:
     """``customer_id, grade`` as of ``today`` (the grade that sets the cadence)."""
-    return grades.company_grades(engine, today, rules.abc_months, rules.cutoffs).select(
-        "customer_id", "grade"
-    )
+    return grades.company_grades(
+        engine, today, rules.abc_months, rules.cutoffs, rules.grading
+    ).select("customer_id", "grade")
 
 
 def due_list(

@@ -1,4 +1,8 @@
-"""ABC grades from the ledger: the company's, and within a viewer's scope.
+"""Grades from the ledger: the company's, and within a viewer's scope.
+
+Each function grades by the rule named ``rule`` (the company's setting
+``grading``; ``abc`` when that rule is not installed, see
+:mod:`plugins.customers.logic.grading`).
 
 - :func:`company_grades` grades every customer against every other: it is
   the customer's grade shown on its record and the one that sets its
@@ -11,7 +15,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import polars as pl
 from sqlalchemy import Engine
@@ -19,8 +23,9 @@ from sqlalchemy import Engine
 from command_center.db import frames
 from command_center.db.models import CustomerMonthSales
 from command_center.org.scope import OPERATOR, Viewer
-from plugins.customers.logic import abc
+from plugins.customers.logic import abc, grading
 from plugins.customers.logic.dates import Window
+from plugins.customers.logic.grading import GradingContext, GradingRule, GradingRules
 from plugins.customers.queries import book as book_q
 from plugins.customers.queries import ledger
 
@@ -56,8 +61,37 @@ def _scope_key(viewer: Viewer) -> tuple[int, ...] | None:
     return None if viewer.person_ids is None else tuple(sorted(viewer.person_ids))
 
 
+def _rule(name: str) -> tuple[GradingRules, GradingRule]:
+    rules = grading.installed_rules()
+    return rules, rules.chosen(name)
+
+
+def _grader(
+    engine: Engine,
+    viewer: Viewer,
+    rules: GradingRules,
+    rule: GradingRule,
+    contexts: Sequence[GradingContext],
+) -> Callable[[pl.DataFrame, GradingContext], pl.DataFrame]:
+    """Grades ``(customers, ctx)`` by ``rule`` for the windows of ``contexts``, read once:
+    ledger totals for a rule reading revenue, the windows' order lines otherwise."""
+    windows = [ctx.window for ctx in contexts]
+    if rule.reads == "revenue":
+        monthly, daily = _windows_inputs(engine, viewer, windows)
+        return lambda ids, ctx: grading.grade_totals(rules, rule, monthly, daily, ids, ctx)
+    span = Window(min(w.after for w in windows), max(w.until for w in windows))
+    people = None if viewer.person_ids is None else sorted(viewer.person_ids)
+    lines = ledger.window_lines(engine, span, people)
+    return lambda ids, ctx: grading.grade_lines(rules, rule, lines, ids, ctx)
+
+
 def scoped_grades(
-    engine: Engine, viewer: Viewer, as_of: dt.date, months: int, cutoffs: Sequence[float]
+    engine: Engine,
+    viewer: Viewer,
+    as_of: dt.date,
+    months: int,
+    cutoffs: Sequence[float],
+    rule: str = grading.DEFAULT,
 ) -> pl.DataFrame:
     """Every customer in the viewer's book, graded among themselves (ABC_SCHEMA, rank order).
 
@@ -65,14 +99,15 @@ def scoped_grades(
     summaries (scope in SQL) and the day totals of the window's edges.
     """
     if viewer.sees_all:
-        return company_grades(engine, as_of, months, cutoffs)
+        return company_grades(engine, as_of, months, cutoffs, rule)
+    rules, chosen = _rule(rule)
+    ctx = GradingContext(as_of, months, (cutoffs[0], cutoffs[1]))
 
     def load() -> pl.DataFrame:
         universe = book_q.book(engine, viewer).select("customer_id")
         if universe.is_empty() or not viewer.person_ids:
             return abc.grade(pl.DataFrame(schema={"customer_id": pl.Int64, "revenue": pl.Float64}))
-        monthly, daily = _windows_inputs(engine, viewer, [Window.of(as_of, months)])
-        return abc.abc_from_totals(monthly, daily, universe, as_of, months, cutoffs)
+        return _grader(engine, viewer, rules, chosen, [ctx])(universe, ctx)
 
     return frames.cached(
         engine,
@@ -82,12 +117,17 @@ def scoped_grades(
         as_of,
         months,
         tuple(cutoffs),
+        (chosen.plugin, chosen.name),
         tables=(*GRADE_TABLES, *book_q.BOOK_TABLES),
     )
 
 
 def company_grades(
-    engine: Engine, as_of: dt.date, months: int, cutoffs: Sequence[float]
+    engine: Engine,
+    as_of: dt.date,
+    months: int,
+    cutoffs: Sequence[float],
+    rule: str = grading.DEFAULT,
 ) -> pl.DataFrame:
     """Every customer graded on the whole ledger (unscoped: for derived figures).
 
@@ -96,12 +136,12 @@ def company_grades(
     order, a refund or a customer is written.
     """
 
-    window = Window.of(as_of, months)
+    rules, chosen = _rule(rule)
+    ctx = GradingContext(as_of, months, (cutoffs[0], cutoffs[1]))
 
     def load() -> pl.DataFrame:
         universe = book_q.customer_ids(engine).select("customer_id")
-        monthly, daily = _windows_inputs(engine, OPERATOR, [window])
-        return abc.abc_from_totals(monthly, daily, universe, as_of, months, cutoffs)
+        return _grader(engine, OPERATOR, rules, chosen, [ctx])(universe, ctx)
 
     return frames.cached(
         engine,
@@ -110,7 +150,8 @@ def company_grades(
         as_of,
         months,
         tuple(cutoffs),
-        _ledger_stamps(engine, [window]),
+        (chosen.plugin, chosen.name),
+        _ledger_stamps(engine, [ctx.window]),
         tables=("customers",),
     )
 
@@ -121,15 +162,21 @@ def scoped_history(
     points: Sequence[dt.date],
     months: int,
     cutoffs: Sequence[float],
+    rule: str = grading.DEFAULT,
 ) -> pl.DataFrame:
     """``as_of, customer_id, revenue, grade`` at each point, graded as :func:`scoped_grades`."""
     if viewer.sees_all:
-        return company_history(engine, points, months, cutoffs)
+        return company_history(engine, points, months, cutoffs, rule)
+    rules, chosen = _rule(rule)
+    cuts = (cutoffs[0], cutoffs[1])
 
     def load() -> pl.DataFrame:
         universe = book_q.book(engine, viewer).select("customer_id", "created_on")
-        monthly, daily = _windows_inputs(engine, viewer, [Window.of(p, months) for p in points])
-        return abc.history(monthly, daily, universe, points, months, cutoffs)
+        if not points:
+            return pl.DataFrame(schema=grading.HISTORY_SCHEMA)
+        contexts = [GradingContext(p, months, cuts) for p in points]
+        grade_at = _grader(engine, viewer, rules, chosen, contexts)
+        return grading.history(grade_at, universe, points, months, cuts)
 
     return frames.cached(
         engine,
@@ -139,21 +186,26 @@ def scoped_history(
         tuple(points),
         months,
         tuple(cutoffs),
+        (chosen.plugin, chosen.name),
         tables=(*GRADE_TABLES, *book_q.BOOK_TABLES),
     )
 
 
 def company_history(
-    engine: Engine, points: Sequence[dt.date], months: int, cutoffs: Sequence[float]
+    engine: Engine,
+    points: Sequence[dt.date],
+    months: int,
+    cutoffs: Sequence[float],
+    rule: str = grading.DEFAULT,
 ) -> pl.DataFrame:
     """``as_of, customer_id, revenue, grade`` of every customer at each point (unscoped).
 
     Each point is graded and cached on its own, until a write changes a month
     of its window: a booking today regrades the current point only.
     """
-    parts = [_company_point(engine, point, months, cutoffs) for point in points]
+    parts = [_company_point(engine, point, months, cutoffs, rule) for point in points]
     if not parts:
-        return abc.history(pl.DataFrame(), pl.DataFrame(), pl.DataFrame(), [], months, cutoffs)
+        return pl.DataFrame(schema=grading.HISTORY_SCHEMA)
     return pl.concat(parts, rechunk=False)
 
 
@@ -163,26 +215,30 @@ def company_history_of(
     points: Sequence[dt.date],
     months: int,
     cutoffs: Sequence[float],
+    rule: str = grading.DEFAULT,
 ) -> pl.DataFrame:
     """One customer's rows of :func:`company_history` (a customer's record page)."""
     parts = [
-        _company_point(engine, point, months, cutoffs).filter(pl.col("customer_id") == customer_id)
+        _company_point(engine, point, months, cutoffs, rule).filter(
+            pl.col("customer_id") == customer_id
+        )
         for point in points
     ]
     if not parts:
-        return company_history(engine, [], months, cutoffs)
+        return pl.DataFrame(schema=grading.HISTORY_SCHEMA)
     return pl.concat(parts)
 
 
 def _company_point(
-    engine: Engine, point: dt.date, months: int, cutoffs: Sequence[float]
+    engine: Engine, point: dt.date, months: int, cutoffs: Sequence[float], rule: str
 ) -> pl.DataFrame:
-    window = Window.of(point, months)
+    rules, chosen = _rule(rule)
+    ctx = GradingContext(point, months, (cutoffs[0], cutoffs[1]))
 
     def load() -> pl.DataFrame:
         universe = book_q.customer_ids(engine)
-        monthly, daily = _windows_inputs(engine, OPERATOR, [window])
-        return abc.history(monthly, daily, universe, [point], months, cutoffs)
+        grade_at = _grader(engine, OPERATOR, rules, chosen, [ctx])
+        return grading.history(grade_at, universe, [point], months, ctx.cutoffs)
 
     return frames.cached(
         engine,
@@ -191,7 +247,8 @@ def _company_point(
         point,
         months,
         tuple(cutoffs),
-        _ledger_stamps(engine, [window]),
+        (chosen.plugin, chosen.name),
+        _ledger_stamps(engine, [ctx.window]),
         tables=("customers",),
     )
 

@@ -13,7 +13,7 @@ from command_center.org.tree import closure
 from command_center.ui import chart, page_header, table_with_download
 from command_center.ui.widgets import Kpi, kpi_row, money_column, percent_column
 from plugins.customers import charts
-from plugins.customers.logic import abc, display, teams
+from plugins.customers.logic import abc, display, grading, teams
 from plugins.customers.logic.dates import month_ends
 from plugins.customers.queries import book as book_q
 from plugins.customers.queries.grades import scoped_grades, scoped_history
@@ -38,15 +38,14 @@ def render(ctx: PageContext) -> None:
         )
     )
     cutoffs = rules.cutoffs
-    graded = scoped_grades(ctx.engine, ctx.viewer, as_of, months, cutoffs)
+    rule = grading.chosen_rule(rules.grading)
+    if rule.name != rules.grading:
+        st.warning(t("customers.grading.missing", rule=rules.grading))
+    graded = scoped_grades(ctx.engine, ctx.viewer, as_of, months, cutoffs, rule.name)
+    if grading.installed_rules().problem(rule):
+        st.warning(t("customers.grading.failed", rule=rule.name))
     st.caption(
-        t(
-            "customers.abc.rule",
-            a=f"{cutoffs[0]:.0%}",
-            b=f"{cutoffs[1]:.0%}",
-            months=months,
-            as_of=as_of.isoformat(),
-        )
+        rule.describe(grading.GradingContext(as_of, months, cutoffs))
         + " "
         + (t("customers.abc.scope_all") if ctx.viewer.sees_all else t("customers.abc.scope_own"))
     )
@@ -55,9 +54,10 @@ def render(ctx: PageContext) -> None:
     if graded.is_empty():
         st.info(t("customers.abc.empty"))
         return
-    _pareto(graded, cutoffs)
+    if rule.name == grading.DEFAULT:
+        _pareto(graded, cutoffs)
     _teams(ctx, graded)
-    _history_and_migration(ctx, as_of, months, cutoffs)
+    _history_and_migration(ctx, as_of, months, cutoffs, rule.name)
     _ranked(ctx, graded)
 
 
@@ -100,11 +100,11 @@ def _teams(ctx: PageContext, graded: pl.DataFrame) -> None:
 
 
 def _history_and_migration(
-    ctx: PageContext, as_of: dt.date, months: int, cutoffs: tuple[float, float]
+    ctx: PageContext, as_of: dt.date, months: int, cutoffs: tuple[float, float], rule: str
 ) -> None:
     st.subheader(t("customers.abc.history"))
     points = month_ends(as_of, HISTORY_MONTHS)
-    history = scoped_history(ctx.engine, ctx.viewer, points, months, cutoffs)
+    history = scoped_history(ctx.engine, ctx.viewer, points, months, cutoffs, rule)
     chart(charts.grade_history(abc.history_counts(history)))
     st.subheader(t("customers.abc.migration"))
     labels = {p: p.strftime("%Y-%m") for p in points}

@@ -131,7 +131,7 @@ def _overview(ctx: PageContext, row: dict[str, Any]) -> None:
     rules = page_data.rules(ctx)
     points = month_ends(page_data.today(), 12)
     history = grades.company_history_of(
-        ctx.engine, int(row["customer_id"]), points, rules.abc_months, rules.cutoffs
+        ctx.engine, int(row["customer_id"]), points, rules.abc_months, rules.cutoffs, rules.grading
     )
     if history.height:
         st.markdown(f"**{t('customers.detail.grade_history')}**")

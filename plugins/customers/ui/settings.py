@@ -9,18 +9,28 @@ from command_center.i18n import t
 from command_center.ui.forms import settings_form
 from plugins.customers.actions.settings import save_rules
 from plugins.customers.errors import ActionRefused
+from plugins.customers.logic.grading import installed_rules
+from plugins.customers.settings import choosing
 from plugins.customers.ui import forms, page_data
 
 
 def render(ctx: PageContext) -> None:
     st.title(t("customers.settings.title"))
     st.caption(t("customers.settings.help"))
+    stored = page_data.rules(ctx)
+    rules = installed_rules()
+    names = list(dict.fromkeys([*rules.names(), stored.grading]))
+    st.caption(
+        t("customers.settings.grading_help")
+        + " "
+        + " · ".join(f"{rule.name}: {t(rule.label)}" for rule in rules)
+    )
     chosen = settings_form(
         "customers_settings",
-        page_data.rules(ctx),
+        choosing(names).model_validate(stored.model_dump()),
         _labels(),
         [
-            (t("customers.settings.abc"), ["abc_months", "cutoff_a", "cutoff_b"]),
+            (t("customers.settings.abc"), ["grading", "abc_months", "cutoff_a", "cutoff_b"]),
             (t("customers.settings.cadence"), ["interval_a", "interval_b", "interval_c"]),
             (
                 t("customers.settings.pool"),
@@ -48,6 +58,7 @@ def render(ctx: PageContext) -> None:
 
 def _labels() -> dict[str, str]:
     return {
+        "grading": t("customers.settings.grading"),
         "abc_months": t("customers.settings.abc_months"),
         "cutoff_a": t("customers.settings.cutoff_a"),
         "cutoff_b": t("customers.settings.cutoff_b"),

@@ -1,0 +1,17 @@
+"""Implementations of the built-ins' own hooks that fail: each must be recorded
+against this plugin and skipped, the built-ins' registries staying whole."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from command_center import hookimpl
+
+
+def _boom(hook: str) -> Any:
+    raise RuntimeError(f"{hook} broken on purpose")
+
+
+@hookimpl(optionalhook=True)
+def customers_register_grading_rules(kit: Any) -> list[Any]:
+    return _boom("grading rules")
