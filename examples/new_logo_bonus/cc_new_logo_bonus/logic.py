@@ -22,6 +22,11 @@ FIRST_DAY_SCHEMA: dict[str, pl.DataType] = {
     "person_id": pl.Int64(),
     "order_date": pl.Date(),
 }
+FIRSTS_SCHEMA: dict[str, pl.DataType] = {
+    "customer_id": pl.Int64(),
+    "person_id": pl.Int64(),
+    "month": pl.Date(),
+}
 FACTS_SCHEMA: dict[str, pl.DataType] = {
     "person_id": pl.Int64(),
     "month": pl.Date(),
