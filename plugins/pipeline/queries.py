@@ -219,4 +219,6 @@ def forecast_table(
             for month in months
         ]
         targets = pl.concat([targets, *goals])
-    return analytics.forecast(opps, model, booked, team_of, targets, months, today.replace(day=1))
+    return analytics.forecast(
+        opps, model, booked, team_of, targets, months, today.replace(day=1), today
+    )

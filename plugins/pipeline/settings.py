@@ -64,12 +64,14 @@ MILESTONE_STATUSES: tuple[str, ...] = ("planned", "in_progress", "done", "blocke
 
 
 class PipelineSettings(BaseModel):
-    """What a company may change: stages and probabilities, lost reasons, alert windows."""
+    """What a company may change: stages and probabilities, the win-probability
+    estimator (``stage`` or a plugin's), lost reasons, alert windows."""
 
     stages: list[Stage] = Field(default_factory=lambda: [s.model_copy() for s in DEFAULT_STAGES])
     contract_stage: str = "contract_review"
     lost_reasons: list[str] = Field(default_factory=lambda: list(DEFAULT_LOST_REASONS))
     stalled_days: int = Field(14, ge=1, le=365)
+    win_probability: str = Field("stage", pattern=KEY_PATTERN.pattern)
     complaint_sla_hours: float = Field(48.0, gt=0, le=24 * 90)
     auto_milestones: bool = True
 
@@ -136,6 +138,7 @@ def stage_model(settings: PipelineSettings) -> StageModel:
         lost=settings.lost_stage,
         probabilities=settings.probabilities,
         contract_stage=settings.contract_stage or None,
+        estimator=settings.win_probability,
     )
 
 

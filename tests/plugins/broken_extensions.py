@@ -15,3 +15,13 @@ def _boom(hook: str) -> Any:
 @hookimpl(optionalhook=True)
 def customers_register_grading_rules(kit: Any) -> list[Any]:
     return _boom("grading rules")
+
+
+@hookimpl(optionalhook=True)
+def pipeline_register_stage_models(kit: Any) -> list[Any]:
+    return _boom("stage models")
+
+
+@hookimpl(optionalhook=True)
+def pipeline_register_estimators(kit: Any) -> list[Any]:
+    return _boom("estimators")

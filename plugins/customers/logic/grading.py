@@ -19,14 +19,13 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import re
-import threading
-import weakref
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
 import polars as pl
 
+from command_center import extensions
 from plugins.customers.logic import abc
 from plugins.customers.logic.dates import Window
 
@@ -112,14 +111,12 @@ class GradingKit:
         return abc.grade(facts, cutoffs)
 
 
-def refusal(found: object, known: dict[str, GradingRule]) -> str | None:
+def refusal(found: object) -> str | None:
     """Why ``found`` (one answer of the hook) cannot be a grading rule, or ``None``."""
     if not isinstance(found, GradingRule):
         return f"{found!r} is not a GradingRule"
     if not NAME_PATTERN.match(found.name):
         return f"grading rule {found.name!r}: lower-case letters, digits and _ only"
-    if found.name in known:
-        return f"grading rule {found.name!r} is already defined by {known[found.name].plugin!r}"
     if found.reads not in ("revenue", "orders"):
         return f"grading rule {found.name!r}: reads must be 'revenue' or 'orders'"
     if not (callable(found.grade) and callable(found.describe)):
@@ -152,14 +149,11 @@ class GradingRules:
 
     def problem(self, rule: GradingRule) -> str | None:
         """The last failure recorded for ``rule``'s plugin under the hook, if any."""
-        info = self._host.infos.get(rule.plugin) if self._host is not None else None
-        return None if info is None else info.hook_errors.get(HOOK)
+        return extensions.problem(self._host, rule.plugin, HOOK)
 
     def failed(self, rule: GradingRule, error: str) -> None:
         """Record a plugin rule's failure against its plugin (the Admin page shows it)."""
-        info = self._host.infos.get(rule.plugin) if self._host is not None else None
-        if info is not None:
-            info.hook_errors[HOOK] = f"grading rule {rule.name!r}: {error}"
+        extensions.failed(self._host, rule.plugin, HOOK, f"grading rule {rule.name!r}: {error}")
 
 
 def _abc_grades(facts: pl.LazyFrame, ctx: GradingContext) -> pl.DataFrame:
@@ -193,34 +187,14 @@ def collect_rules(host: PluginHost) -> GradingRules:
     A rule that is refused (see :func:`refusal`) is recorded against its
     plugin under the hook's name, and left out.
     """
-    if not host.declares(HOOK):
-        return builtin_rules()
-    rules = {rule.name: rule for rule in builtin_rules()}
-    for result in host.call(HOOK, kit=GradingKit):
-        answers = result.value if isinstance(result.value, list | tuple) else [result.value]
-        for found in answers:
-            why = refusal(found, rules)
-            if why is not None:
-                host.infos[result.plugin].hook_errors[HOOK] = why
-                continue
-            rules[found.name] = replace(found, plugin=result.plugin)
-    return GradingRules(rules.values(), host)
+    found = extensions.collect(
+        host, HOOK, builtin_rules(), name=lambda r: r.name, refuse=refusal, kit=GradingKit
+    )
+    return GradingRules(found.values(), host)
 
 
-_by_host: weakref.WeakKeyDictionary[PluginHost, GradingRules] = weakref.WeakKeyDictionary()
-_lock = threading.Lock()
-
-
-def installed_rules(host: PluginHost | None = None) -> GradingRules:
-    """The rules in force for ``host`` (default: the process's host), asked once per host."""
-    from command_center.plugins import get_host
-
-    host = host if host is not None else get_host()
-    with _lock:
-        found = _by_host.get(host)
-        if found is None:
-            found = _by_host[host] = collect_rules(host)
-    return found
+installed_rules = extensions.PerHost(collect_rules)
+"""The rules in force for a host (default: the process's host), asked once per host."""
 
 
 def chosen_rule(name: str, host: PluginHost | None = None) -> GradingRule:

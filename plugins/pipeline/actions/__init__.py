@@ -27,11 +27,12 @@ from plugins.pipeline.actions.service import (
     resolve_complaint,
     update_milestone,
 )
-from plugins.pipeline.actions.settings import save_pipeline_settings
+from plugins.pipeline.actions.settings import apply_stage_model, save_pipeline_settings
 
 __all__ = [
     "add_line",
     "add_milestone",
+    "apply_stage_model",
     "create_opportunity",
     "move_stage",
     "open_complaint",

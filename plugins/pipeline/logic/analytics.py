@@ -11,7 +11,7 @@ from collections.abc import Sequence
 
 import polars as pl
 
-from plugins.pipeline.logic.stages import StageModel
+from plugins.pipeline.logic.stages import StageModel, with_probability
 
 DAY_SECONDS = 86_400.0
 
@@ -166,11 +166,13 @@ def forecast(
     targets: pl.DataFrame,
     months: Sequence[dt.date],
     current_month: dt.date,
+    today: dt.date | None = None,
 ) -> pl.DataFrame:
     """Weighted forecast against target per team and month.
 
-    - ``opps``: ``owner_id, amount, expected_close, stage``; open deals count
-      at amount x stage probability in their expected close month; a deal
+    - ``opps``: ``owner_id, amount, expected_close, stage`` (and what the
+      model's estimator reads); open deals count at amount x win probability
+      (:func:`with_probability`) in their expected close month; a deal
       whose expected close month is already past slips to ``current_month``.
     - ``booked``: ``person_id, month, revenue`` from the ledger.
     - ``team_of``: ``person_id, team_id``; ``targets``: ``team_id, month, target``.
@@ -179,19 +181,14 @@ def forecast(
     gap, attainment`` for every team and month; forecast = booked + weighted.
     """
     month_list = list(months)
-    chances = pl.DataFrame(
-        {"stage": list(model.open), "probability": [model.probability(s) for s in model.open]},
-        schema={"stage": pl.String, "probability": pl.Float64},
-    ).lazy()
+    live = with_probability(opps.filter(pl.col("stage").is_in(list(model.open))), model, today)
     deal_month = pl.col("expected_close").dt.truncate("1mo")
     pipeline = (
-        opps.lazy()
-        .select("owner_id", "amount", "expected_close", "stage")
-        .join(chances, on="stage", how="inner")  # open deals only
+        live.lazy()
         .select(
             "owner_id",
             "amount",
-            (pl.col("amount") * pl.col("probability")).alias("weighted"),
+            "weighted",
             pl.when(deal_month < current_month)
             .then(pl.lit(current_month))
             .otherwise(deal_month)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import polars as pl
 
@@ -44,13 +44,16 @@ class Refusal:
 
 @dataclass(frozen=True)
 class StageModel:
-    """The configured stages: open ones in order, the won and the lost stage."""
+    """The configured stages: open ones in order, the won and the lost stage, and the
+    win-probability estimator (``stage``: each stage's probability; see
+    :mod:`plugins.pipeline.logic.stage_models`)."""
 
     open: tuple[str, ...]
     won: str
     lost: str
     probabilities: Mapping[str, float]
     contract_stage: str | None = None
+    estimator: str = "stage"
 
     @property
     def stages(self) -> tuple[str, ...]:
@@ -68,6 +71,10 @@ class StageModel:
 
     def probability(self, stage: str) -> float:
         return float(self.probabilities.get(stage, 0.0))
+
+    def using(self, estimator: str) -> StageModel:
+        """The same stages with another win-probability estimator."""
+        return replace(self, estimator=estimator)
 
 
 def check_move(
@@ -124,17 +131,16 @@ def contract_after(action: str, status: str) -> str:
 
 
 # -- frames ---------------------------------------------------------------------
-def with_probability(opps: pl.DataFrame, model: StageModel) -> pl.DataFrame:
-    """``probability`` (by stage, 0 for unknown stages) and ``weighted`` = amount x probability."""
-    probs = {stage: model.probability(stage) for stage in model.stages}
-    probability = (
-        pl.col("stage")
-        .replace_strict(probs, default=0.0, return_dtype=pl.Float64)
-        .alias("probability")
-    )
-    return opps.with_columns(probability).with_columns(
-        (pl.col("amount") * pl.col("probability")).alias("weighted")
-    )
+def with_probability(
+    opps: pl.DataFrame, model: StageModel, today: dt.date | None = None
+) -> pl.DataFrame:
+    """``probability`` by the model's estimator (built-in: the stage's, 0 for unknown
+    stages) and ``weighted`` = amount x probability; ``today`` defaults to the clock's."""
+    from plugins.pipeline.logic.clock import now
+    from plugins.pipeline.logic.stage_models import with_estimate
+
+    estimated = with_estimate(opps, model, today or now().date())
+    return estimated.with_columns((pl.col("amount") * pl.col("probability")).alias("weighted"))
 
 
 def with_stalled(

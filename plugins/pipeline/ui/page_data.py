@@ -23,5 +23,6 @@ def deals(ctx: PageContext) -> pl.DataFrame:
     """The viewer's opportunities with probability, weighted amount and stalled flag."""
     conf = settings(ctx)
     opps = queries.opportunities(ctx.engine, ctx.viewer)
-    flagged = with_stalled(opps, cfg.stage_model(conf), now(), conf.stalled_days)
-    return with_probability(flagged, cfg.stage_model(conf))
+    clock = now()
+    flagged = with_stalled(opps, cfg.stage_model(conf), clock, conf.stalled_days)
+    return with_probability(flagged, cfg.stage_model(conf), clock.date())

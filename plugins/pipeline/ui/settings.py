@@ -12,6 +12,11 @@ from command_center.ui import data_table, page_header
 from plugins.pipeline import actions
 from plugins.pipeline import settings as cfg
 from plugins.pipeline.logic import labels
+from plugins.pipeline.logic.stage_models import (
+    estimator_problem,
+    installed_estimators,
+    installed_models,
+)
 from plugins.pipeline.ui import page_data, widgets
 
 
@@ -20,6 +25,7 @@ def render(ctx: PageContext) -> None:
     widgets.flash()
     conf = page_data.settings(ctx)
     _stages_table(conf)
+    _stage_model(ctx)
     _general(ctx, conf)
     left, right = st.columns(2)
     with left:
@@ -46,6 +52,7 @@ def _stages_table(conf: cfg.PipelineSettings) -> None:
 
 def _general(ctx: PageContext, conf: cfg.PipelineSettings) -> None:
     st.subheader(t("pipeline.settings.general"))
+    _estimator_state(conf)
     with st.form("pipeline_settings_form"):
         probabilities = {
             s.key: st.number_input(
@@ -90,6 +97,16 @@ def _general(ctx: PageContext, conf: cfg.PipelineSettings) -> None:
             value=conf.auto_milestones,
             key="pipeline_settings_auto",
         )
+        estimators = installed_estimators()
+        names = list(dict.fromkeys([*estimators, conf.win_probability]))
+        estimator = widgets.select(
+            st,
+            t("pipeline.settings.win_probability"),
+            names,
+            "pipeline_settings_estimator",
+            lambda n: t(estimators[n].label) if n in estimators else n,
+            names.index(conf.win_probability),
+        )
         reasons = st.text_area(
             t("pipeline.settings.lost_reasons"),
             value="\n".join(conf.lost_reasons),
@@ -109,7 +126,34 @@ def _general(ctx: PageContext, conf: cfg.PipelineSettings) -> None:
                 complaint_sla_hours=float(sla),
                 contract_stage=contract_stage,
                 auto_milestones=auto,
+                win_probability=estimator,
                 lost_reasons=[r.strip() for r in reasons.splitlines() if r.strip()],
+            )
+
+
+def _estimator_state(conf: cfg.PipelineSettings) -> None:
+    found = installed_estimators().get(conf.win_probability)
+    if found is None:
+        st.warning(t("pipeline.settings.estimator_missing", name=conf.win_probability))
+    elif estimator_problem(conf.win_probability):
+        st.warning(t("pipeline.settings.estimator_failed", name=conf.win_probability))
+
+
+def _stage_model(ctx: PageContext) -> None:
+    models = installed_models()
+    with st.form("pipeline_stage_model_form"):
+        st.caption(t("pipeline.settings.apply_model_help"))
+        name = widgets.select(
+            st,
+            t("pipeline.settings.stage_model"),
+            list(models),
+            "pipeline_stage_model_pick",
+            lambda n: t(models[n].label),
+        )
+        if st.form_submit_button(t("pipeline.settings.apply_model"), key="pipeline_model_apply"):
+            widgets.run(
+                lambda: actions.apply_stage_model(ctx.engine, ctx.viewer, name),
+                t("pipeline.settings.model_applied"),
             )
 
 
