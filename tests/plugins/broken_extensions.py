@@ -25,3 +25,8 @@ def pipeline_register_stage_models(kit: Any) -> list[Any]:
 @hookimpl(optionalhook=True)
 def pipeline_register_estimators(kit: Any) -> list[Any]:
     return _boom("estimators")
+
+
+@hookimpl(optionalhook=True)
+def appraisal_register_scoring_rules(kit: Any) -> list[Any]:
+    return _boom("scoring rules")

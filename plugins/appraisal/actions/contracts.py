@@ -23,6 +23,7 @@ from plugins.appraisal.actions.guards import (
 )
 from plugins.appraisal.errors import AppraisalError
 from plugins.appraisal.logic import Line, check_lines
+from plugins.appraisal.logic.scoring_rules import rules_for
 from plugins.appraisal.models import Cycle, KpiLine, Record, TemplateLine
 from plugins.appraisal.queries.live import unit_viewer
 
@@ -43,6 +44,8 @@ def _check(lines: list[Line], registry: MetricRegistry, need_targets: bool) -> N
 
 
 def _line_fields(line: Line) -> dict[str, object]:
+    """What a line stores: ``steps`` only for a rule that reads it (checked already)."""
+    rule = rules_for([line.rule]).get(line.rule)
     return {
         "metric": line.metric,
         "target": line.target,
@@ -50,7 +53,7 @@ def _line_fields(line: Line) -> dict[str, object]:
         "rule": line.rule,
         "ceiling": line.ceiling,
         "floor": line.floor,
-        "steps": line.steps if line.rule == "steps" else "",
+        "steps": line.steps if rule is None or "steps" in rule.uses else "",
     }
 
 

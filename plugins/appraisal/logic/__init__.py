@@ -46,7 +46,6 @@ from plugins.appraisal.logic.scoring import (
     finalize_annual,
     finalize_monthly,
     kpi_scores,
-    parse_steps,
     rating_expr,
     score_lines,
     value_scores_from_json,
@@ -54,6 +53,7 @@ from plugins.appraisal.logic.scoring import (
     weight_mix,
     weight_totals,
 )
+from plugins.appraisal.logic.steps import parse_steps
 
 __all__ = [
     "GRIDS",

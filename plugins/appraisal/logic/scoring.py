@@ -7,14 +7,16 @@ Attainment of a line (``actual`` against ``target``):
   with a target of 0, 100 % when ``actual <= 0`` else 0 %;
 - never below 0.
 
-Rules (score in points, 100 = on target):
+Rules (score in points, 100 = on target), in :mod:`.scoring_rules` with the
+rules plugins add:
 
 - ``linear``: ``min(attainment, ceiling) x 100``, and 0 below ``floor``;
 - ``steps``: the points of the highest step whose attainment (in %) is reached, else 0.
 
 A line's status: ``scored``; ``unavailable`` (its metric is not registered, or
-failed); ``no_data`` (a ratio metric with nothing to divide by this period: no
-surveys, no opportunities); ``no_target``. The KPI score is
+failed, or its rule is not installed or failed); ``no_data`` (a ratio metric
+with nothing to divide by this period: no surveys, no opportunities);
+``no_target``. The KPI score is
 ``sum(weight x score) / sum(weight)`` over scored lines only, so the weights of
 unavailable lines are spread over the rest.
 """
@@ -30,12 +32,13 @@ import polars as pl
 
 from plugins.appraisal.logic.calibration import grid_expr
 from plugins.appraisal.logic.cycle import Refusal
-from plugins.appraisal.logic.steps import parse_steps
+from plugins.appraisal.logic.scoring_rules import ScoringRule, rule_points, rules_for
 
 if TYPE_CHECKING:
     from plugins.appraisal.settings import AppraisalSettings
 
 RULES: tuple[str, ...] = ("linear", "steps")
+"""The built-in rules' names (:func:`.scoring_rules.installed_rules` holds the plugins' too)."""
 WEIGHT_TOTAL = 100.0
 WEIGHT_TOLERANCE = 0.01
 VALUE_MIN, VALUE_MAX = 1.0, 5.0
@@ -60,14 +63,20 @@ class Line:
 
 
 def check_lines(
-    lines: Iterable[Line], known: Mapping[str, bool], need_targets: bool = True
+    lines: Iterable[Line],
+    known: Mapping[str, bool],
+    need_targets: bool = True,
+    rules: Mapping[str, ScoringRule] | None = None,
 ) -> Refusal | None:
     """Why these lines cannot be a contract, or ``None``.
 
     ``known`` maps each registered metric to ``higher_is_better``; a metric not
-    in it may still be kept (shown unavailable) but never twice.
+    in it may still be kept (shown unavailable) but never twice. Each line's
+    rule must be installed and accept its parameters (``rules``: default the
+    installed rules, see :func:`.scoring_rules.rules_for`).
     """
     lines = list(lines)
+    rules = rules if rules is not None else rules_for(line.rule for line in lines)
     if not lines:
         return Refusal("appraisal.error.no_lines")
     seen: set[str] = set()
@@ -77,19 +86,12 @@ def check_lines(
         seen.add(line.metric)
         if line.weight <= 0:
             return Refusal("appraisal.error.weight_positive", {"metric": line.metric})
-        if line.rule not in RULES:
+        rule = rules.get(line.rule)
+        if rule is None:
             return Refusal("appraisal.error.bad_rule", {"rule": line.rule})
-        if line.rule == "linear" and line.ceiling < 1:
-            return Refusal("appraisal.error.bad_ceiling", {"metric": line.metric})
-        if line.rule == "linear" and not 0 <= line.floor < line.ceiling:
-            return Refusal("appraisal.error.bad_floor", {"metric": line.metric})
-        if line.rule == "steps":
-            try:
-                parse_steps(line.steps)
-            except ValueError as exc:
-                return Refusal(
-                    "appraisal.error.bad_steps", {"metric": line.metric, "part": str(exc)}
-                )
+        refused = rule.check(line) if rule.check is not None else None
+        if refused is not None:
+            return refused
         if line.target is None:
             if need_targets:
                 return Refusal("appraisal.error.no_target", {"metric": line.metric})
@@ -134,45 +136,25 @@ def attainment_expr(actual: pl.Expr, target: pl.Expr, higher: pl.Expr) -> pl.Exp
     )
 
 
-def _step_points(lines: pl.DataFrame) -> pl.DataFrame:
-    """``line_id, step_points`` for lines with the steps rule and an attainment."""
-    stepped = lines.filter((pl.col("rule") == "steps") & pl.col("attainment").is_not_null())
-    tables = {text: parse_steps(text) for text in stepped["steps"].unique().to_list()}
-    table = pl.DataFrame(
-        {
-            "steps": [text for text, steps in tables.items() for _ in steps],
-            "low": [low for steps in tables.values() for low, _ in steps],
-            "points": [points for steps in tables.values() for _, points in steps],
-        },
-        schema={"steps": pl.String, "low": pl.Float64, "points": pl.Float64},
-    )
-    return (
-        stepped.select("line_id", "steps", "attainment")
-        .join(table, on="steps", how="inner")
-        .filter(pl.col("attainment") * 100 >= pl.col("low") - 1e-9)
-        .group_by("line_id")
-        .agg(pl.col("points").sort_by("low", descending=True).first().alias("step_points"))
-    )
-
-
-def score_lines(lines: pl.DataFrame) -> pl.DataFrame:
+def score_lines(
+    lines: pl.DataFrame, rules: Mapping[str, ScoringRule] | None = None
+) -> pl.DataFrame:
     """``lines`` (see ``LINE_SCHEMA``) with ``attainment``, ``score`` and ``status``.
 
     ``actual`` null on an available line means no data for a ratio metric.
+    Each line is scored by its rule (``rules``: default the installed ones);
+    a line whose rule is not installed, or fails, is ``unavailable``.
     """
+    rules = rules if rules is not None else rules_for(lines["rule"].unique().to_list())
     lines = lines.with_columns(
         attainment_expr(pl.col("actual"), pl.col("target"), pl.col("higher_is_better")).alias(
             "attainment"
         )
     ).with_columns(pl.when(pl.col("available")).then(pl.col("attainment")).alias("attainment"))
-    steps = _step_points(lines)
-    linear = (
-        pl.when(pl.col("attainment") < pl.col("floor"))
-        .then(0.0)
-        .otherwise(pl.min_horizontal("attainment", "ceiling") * 100)
-    )
+    points, failed = rule_points(rules, lines.filter(pl.col("attainment").is_not_null()))
+    scoring = sorted(set(rules) - failed)
     status = (
-        pl.when(~pl.col("available"))
+        pl.when(~pl.col("available") | ~pl.col("rule").is_in(scoring))
         .then(pl.lit("unavailable"))
         .when(pl.col("target").is_null())
         .then(pl.lit("no_target"))
@@ -183,17 +165,15 @@ def score_lines(lines: pl.DataFrame) -> pl.DataFrame:
         .otherwise(pl.lit("scored"))
     )
     return (
-        lines.join(steps, on="line_id", how="left")
+        lines.join(points, on="line_id", how="left")
         .with_columns(status.alias("status"))
         .with_columns(
             pl.when(pl.col("status") != "scored")
             .then(None)
-            .when(pl.col("rule") == "steps")
-            .then(pl.col("step_points").fill_null(0.0))
-            .otherwise(linear)
+            .otherwise(pl.col("points").fill_null(0.0))
             .alias("score")
         )
-        .drop("step_points")
+        .drop("points")
     )
 
 

@@ -7,7 +7,8 @@ import streamlit as st
 
 from command_center.context import PageContext
 from command_center.i18n import labels_now, t
-from plugins.appraisal.logic import RULES, Line
+from plugins.appraisal.logic import Line
+from plugins.appraisal.logic.scoring_rules import installed_rules, rules_for
 from plugins.appraisal.settings import AppraisalSettings
 from plugins.appraisal.ui.labels import kpi_choices, metric_label
 
@@ -36,7 +37,9 @@ def lines_form(
     choices = ["", *kpi_choices(ctx, [line.metric for line in lines])]
     label = metric_label(ctx)
     metric_names = labels_now(choices, lambda k: label(k) if k else t("appraisal.no_kpi"))
-    rule_names = labels_now(RULES, lambda r: t(f"appraisal.rule.{r}"))
+    installed = installed_rules()
+    names = list(dict.fromkeys([*installed, *(line.rule for line in lines)]))
+    rule_names = labels_now(names, lambda r: t(installed[r].label) if r in installed else r)
     typed: list[Line] = []
     with st.form(key):
         st.caption(t("appraisal.editor_help_template" if template else "appraisal.editor_help"))
@@ -72,8 +75,8 @@ def lines_form(
             )
             rule = cols[3].selectbox(
                 t("appraisal.rule_label"),
-                RULES,
-                index=RULES.index(line.rule) if line else 0,
+                names,
+                index=names.index(line.rule) if line else 0,
                 format_func=rule_names,
                 key=f"{key}_rule_{i}",
                 label_visibility=shown,
@@ -103,7 +106,7 @@ def lines_form(
                         rule,
                         float(ceiling),
                         float(line.floor) if line else 0.0,
-                        steps if rule == "steps" else "",
+                        steps if rule in installed and "steps" in installed[rule].uses else "",
                     )
                 )
         submitted = st.form_submit_button(t("appraisal.save_lines"), type="primary")
@@ -116,6 +119,7 @@ def lines_table(
     """Lines as a translated table (what a contract says)."""
     label = metric_label(ctx)
     empty_target = t("appraisal.target_from_table") if targets_from_table else "—"
+    rules = rules_for(line.rule for line in lines)
     return pl.DataFrame(
         {
             t("appraisal.kpi"): [label(line.metric) for line in lines],
@@ -128,9 +132,7 @@ def lines_table(
                 empty_target if line.target is None else f"{line.target:g}" for line in lines
             ],
             t("appraisal.rule_label"): [
-                t(f"appraisal.rule.{line.rule}")
-                + (f" ≤ {line.ceiling:.0%}" if line.rule == "linear" else f" ({line.steps})")
-                for line in lines
+                rules[line.rule].words(line) if line.rule in rules else line.rule for line in lines
             ],
         }
     )
