@@ -17,22 +17,42 @@ from sqlalchemy import Engine, select
 
 from cc_new_logo_bonus.logic import FIRST_DAY_SCHEMA, FIRSTS_SCHEMA, first_orders, new_logo_counts
 from command_center.db import frames
-from command_center.db.models import OrderLine
+from command_center.db.models import CustomerMonthSales, OrderLine
 from command_center.types import MetricQuery
 
 
 def customer_firsts(engine: Engine) -> pl.DataFrame:
     """``customer_id, person_id, month`` of every customer's first order (whole ledger).
 
-    Cached until the orders change.
+    The firsts before the ledger's latest month are cached until a write
+    changes one of those months; a booking this month only looks at this
+    month's customers that had no order before.
     """
-    return frames.cached(
-        engine, "new_logo:firsts", lambda: _firsts(engine), tables=frames.SALES_TABLES
-    )
-
-
-def _firsts(engine: Engine) -> pl.DataFrame:
     booked = frames.all_customer_months(engine).filter(pl.col("lines") > 0)
+    if booked.is_empty():
+        return pl.DataFrame(schema=FIRSTS_SCHEMA)
+    latest = booked["month"].max()
+    assert isinstance(latest, dt.date)
+    months = sorted(set(booked["month"].unique().to_list()) - {latest})
+    stamps = frames.summary_stamps(engine, CustomerMonthSales.__table__, months)
+    earlier = frames.cached(
+        engine,
+        "new_logo:firsts",
+        lambda: _firsts(engine, booked.filter(pl.col("month") < latest)),
+        latest,
+        stamps,
+        tables=(),
+    )
+    newest = booked.filter(pl.col("month") == latest).join(
+        earlier.select(pl.col("customer_id").cast(booked.schema["customer_id"])),
+        on="customer_id",
+        how="anti",
+    )
+    return pl.concat([earlier, _firsts(engine, newest)]).sort("customer_id")
+
+
+def _firsts(engine: Engine, booked: pl.DataFrame) -> pl.DataFrame:
+    """Firsts of the customers in ``booked`` (summary rows with order lines)."""
     first = booked.group_by("customer_id").agg(pl.col("month").min())
     bookers = (
         booked.join(first, on=["customer_id", "month"])
@@ -40,39 +60,32 @@ def _firsts(engine: Engine) -> pl.DataFrame:
         .agg(pl.col("person_id").unique())
     )
     alone = bookers.filter(pl.col("person_id").list.len() == 1).explode("person_id")
-    shared = bookers.filter(pl.col("person_id").list.len() > 1)
     parts = [alone.select(list(FIRSTS_SCHEMA)).cast(FIRSTS_SCHEMA)]  # type: ignore[arg-type]
-    if shared.height:
-        parts.append(first_orders(_first_month_lines(engine, shared)))
-    return pl.concat(parts).sort("customer_id")
+    shared = bookers.filter(pl.col("person_id").list.len() > 1)
+    for (month,), customers in shared.partition_by("month", as_dict=True).items():
+        parts.append(first_orders(_month_lines(engine, month, customers["customer_id"])))
+    return pl.concat(parts)
 
 
-def _first_month_lines(engine: Engine, shared: pl.DataFrame) -> pl.DataFrame:
-    """Order lines of ``shared`` customers in their first month (``customer_id, month``)."""
-    ids = sorted(shared["customer_id"].to_list())
-    first, last = shared["month"].min(), shared["month"].max()
-    assert isinstance(first, dt.date) and isinstance(last, dt.date)
-    until = (last + dt.timedelta(days=32)).replace(day=1)
+def _month_lines(engine: Engine, month: dt.date, customer_ids: pl.Series) -> pl.DataFrame:
+    """Order lines of ``customer_ids`` in ``month`` (the month's date range, then the ids)."""
+    ids = sorted(customer_ids.to_list())
+    until = (month + dt.timedelta(days=32)).replace(day=1)
     columns = [OrderLine.__table__.c[name] for name in FIRST_DAY_SCHEMA]
-    lines = pl.concat(
+    return pl.concat(
         [
             frames.read_frame(
                 engine,
                 select(*columns).where(
-                    OrderLine.customer_id.in_(ids[start : start + 5_000]),
-                    OrderLine.order_date >= first,
+                    OrderLine.order_date >= month,
                     OrderLine.order_date < until,
+                    OrderLine.customer_id.in_(ids[start : start + 5_000]),
                 ),
                 FIRST_DAY_SCHEMA,
             )
             for start in range(0, len(ids), 5_000)
         ]
     )
-    months = shared.select(pl.col("customer_id").cast(pl.Int64), "month")
-    in_first = lines.with_columns(pl.col("order_date").dt.truncate("1mo").alias("month")).join(
-        months, on=["customer_id", "month"]
-    )
-    return in_first.drop("month")
 
 
 def new_logo_facts(q: MetricQuery) -> pl.DataFrame:
