@@ -13,7 +13,9 @@ from __future__ import annotations
 import datetime as dt
 
 import polars as pl
+from sqlalchemy import Engine
 
+from command_center.db import frames
 from command_center.types import MetricQuery, MetricSpec
 from plugins.customers import settings as settings_mod
 from plugins.customers.logic import cadence
@@ -85,22 +87,63 @@ def overdue_customers(q: MetricQuery, today: dt.date | None = None) -> pl.DataFr
         return EMPTY
     rules = settings_mod.get(q.engine)
     points = _points(months, today)
-    book = book_q.owners(q.engine)
-    spells = ownership_spells(book, activity.all_moves(q.engine))
-    history = grades.company_history(
-        q.engine, points, rules.abc_months, rules.cutoffs, rules.grading
-    )
-    # A follow-up older than the longest interval before the first point cannot
-    # change whether a customer is overdue (its clock ran out either way), so only
-    # the follow-ups since then are read.
-    since = min(points) - dt.timedelta(days=max(rules.intervals.values()) + 1)
-    logged = activity.followups_between(q.engine, since, max(points))
-    counts = cadence.overdue_at_points(spells, logged, history, rules.intervals, points)
+    counts = pl.concat([_overdue_at(q.engine, point, rules) for point in points])
     return counts.select(
         "person_id",
         pl.col("as_of").dt.truncate("1mo").alias("month"),
         pl.col("overdue").cast(pl.Float64).alias("num"),
         pl.lit(1.0).alias("den"),
+    )
+
+
+def _overdue_at(
+    engine: Engine, point: dt.date, rules: settings_mod.CustomerSettings
+) -> pl.DataFrame:
+    """``as_of, person_id, overdue`` at one point, cached on its own: a booking today
+    changes the grades (so the counts) of the current point only."""
+
+    def load() -> pl.DataFrame:
+        history = grades.company_history(
+            engine, [point], rules.abc_months, rules.cutoffs, rules.grading
+        )
+        # A follow-up older than the longest interval before the point cannot change
+        # whether a customer is overdue (its clock ran out either way).
+        since = point - dt.timedelta(days=max(rules.intervals.values()) + 1)
+        logged = _followups(engine, since, point)
+        return cadence.overdue_at_points(_spells(engine), logged, history, rules.intervals, [point])
+
+    return frames.cached(
+        engine,
+        "customers:overdue_at",
+        load,
+        point,
+        rules.abc_months,
+        tuple(rules.cutoffs),
+        rules.grading,
+        tuple(sorted(rules.intervals.items())),
+        grades.history_stamps(engine, point, rules.abc_months),
+        tables=("customers", *activity.FOLLOWUP_TABLES, *activity.MOVE_TABLES),
+    )
+
+
+def _spells(engine: Engine) -> pl.DataFrame:
+    """Ownership spells of every customer, until an owner changes or the pool moves."""
+    return frames.cached(
+        engine,
+        "customers:spells",
+        lambda: ownership_spells(book_q.owners(engine), activity.all_moves(engine)),
+        tables=("customers", *activity.MOVE_TABLES),
+    )
+
+
+def _followups(engine: Engine, since: dt.date, until: dt.date) -> pl.DataFrame:
+    return frames.cached(
+        engine,
+        "customers:followups_between",
+        lambda: activity.followups_between(engine, since, until),
+        since,
+        until,
+        tables=activity.FOLLOWUP_TABLES,
     )
 
 

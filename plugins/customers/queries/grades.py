@@ -253,6 +253,12 @@ def _company_point(
     )
 
 
+def history_stamps(engine: Engine, point: dt.date, months: int) -> tuple[int, ...]:
+    """What the grades at ``point`` (:func:`company_history`) depend on in the ledger:
+    a cache key for figures derived from them."""
+    return _ledger_stamps(engine, [Window.of(point, months)])
+
+
 def _ledger_stamps(engine: Engine, windows: Sequence[Window]) -> tuple[int, ...]:
     """What company grades over ``windows`` depend on in the ledger: the months they
     span (a booking today leaves last month's grades cached)."""
