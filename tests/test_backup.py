@@ -98,6 +98,43 @@ def test_round_trip_compares_every_table_row_for_row(
         restore(target.engine, host, file)
 
 
+@pytest.mark.parametrize("into", BACKENDS)
+def test_a_backup_from_an_older_version_is_migrated_in_a_copy(
+    blank: Any, tmp_path: Path, into: str
+) -> None:
+    """A backup written before the newest core migration: restored at our revisions,
+    its rows intact, the file itself untouched."""
+    from sqlalchemy import insert
+
+    from command_center.db.migrate import pending, upgrade
+
+    host = make_host()
+    old = tmp_path / "old.backup"
+    engine = create_engine(f"sqlite:///{old}")
+    upgrade(engine, host, core_revision="0007_core", plugins=False)
+    people = [
+        {"person_id": 1, "name": "甲", "level": "director", "manager_id": None},
+        {"person_id": 2, "name": "乙", "level": "rep", "manager_id": 1},
+    ]
+    with engine.begin() as conn:
+        conn.execute(
+            insert(Person.__table__),
+            [
+                {**p, "region": "华东", "hire_date": dt.date(2020, 1, 1), "status": "active"}
+                for p in people
+            ],
+        )
+    engine.dispose()
+    written = old.read_bytes()
+    target = blank(into)
+    restore(target.engine, host, old)
+    assert pending(target.engine, host) == []  # at our revisions, not the backup's
+    with read_session(target.engine) as session:
+        stored = session.execute(select(Person.person_id, Person.name, Person.manager_id)).all()
+    assert sorted(tuple(row) for row in stored) == [(1, "甲", None), (2, "乙", 1)]
+    assert old.read_bytes() == written
+
+
 def test_backup_never_overwrites_and_restore_wants_a_backup(
     demo_db: Db, blank: Any, tmp_path: Path
 ) -> None:
