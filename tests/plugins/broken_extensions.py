@@ -30,3 +30,8 @@ def pipeline_register_estimators(kit: Any) -> list[Any]:
 @hookimpl(optionalhook=True)
 def appraisal_register_scoring_rules(kit: Any) -> list[Any]:
     return _boom("scoring rules")
+
+
+@hookimpl(optionalhook=True)
+def team_events_register_sections(kit: Any) -> list[Any]:
+    return _boom("pack sections")

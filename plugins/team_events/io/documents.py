@@ -9,12 +9,15 @@ from __future__ import annotations
 
 import html
 import io
+from collections.abc import Callable
+from typing import Any
 
 import polars as pl
 import xlsxwriter
 
 from command_center.i18n import date, fmt_value, money, number, percent, t
 from plugins.team_events.logic.comms import Digest
+from plugins.team_events.logic.sections import BUILTIN_KEYS, Block, PackSection, section_failed
 from plugins.team_events.queries.pack import Pack
 
 CSS = """
@@ -145,23 +148,115 @@ def meetings_lines(pack: Pack) -> list[str]:
     ]
 
 
-def _sections(pack: Pack) -> list[tuple[str, pl.DataFrame | list[str]]]:
-    honours_note = {
+def _honours_blocks(pack: Pack, data: Any) -> list[Block]:
+    note = {
         "published": t("team_events.pack.honours_published"),
         "computed": t("team_events.pack.honours_computed"),
         "none": t("team_events.pack.honours_none"),
     }[pack.honours_source]
-    return [
-        (t("team_events.pack.results"), results_frame(pack)),
-        (t("team_events.pack.members"), members_frame(pack)),
-        (t("team_events.pack.top_movers"), movers_frame(pack.top_movers)),
-        (t("team_events.pack.bottom_movers"), movers_frame(pack.bottom_movers)),
-        (t("team_events.pack.honours"), [honours_note]),
-        ("", honours_frame(pack)),
-        (t("team_events.pack.next_targets", month=pack.next_month), next_targets_frame(pack)),
-        ("", person_targets_frame(pack)),
-        (t("team_events.pack.meetings"), meetings_lines(pack)),
-    ]
+    return [note, honours_frame(pack)]
+
+
+def _results_sheet(pack: Pack, data: Any) -> pl.DataFrame:
+    return pack.results.select(
+        pl.col("label").map_elements(t, return_dtype=pl.String).alias(t("team_events.pack.metric")),
+        pl.col("value").alias(t("team_events.pack.value")),
+        pl.col("target").alias(t("team_events.pack.target")),
+        pl.col("attainment").alias(t("team_events.pack.attainment")),
+        pl.col("previous").alias(t("team_events.pack.previous")),
+        pl.col("change").alias(t("team_events.pack.change")),
+    )
+
+
+def _honours_sheet(pack: Pack, data: Any) -> pl.DataFrame:
+    return pack.honours.select(
+        pl.col("title_key")
+        .map_elements(t, return_dtype=pl.String)
+        .alias(t("team_events.pack.honour")),
+        pl.col("name").alias(t("team_events.pack.name")),
+        pl.col("value").alias(t("team_events.pack.figure")),
+    )
+
+
+BUILTIN_SECTIONS: tuple[PackSection, ...] = (
+    PackSection(
+        "results", "team_events.pack.results", lambda p, _: [results_frame(p)], sheet=_results_sheet
+    ),
+    PackSection(
+        "members",
+        "team_events.pack.members",
+        lambda p, _: [members_frame(p)],
+        sheet=lambda p, _: p.members.drop("person_id"),
+    ),
+    PackSection(
+        "top_movers",
+        "team_events.pack.top_movers",
+        lambda p, _: [movers_frame(p.top_movers)],
+        sheet=lambda p, _: p.top_movers.drop("person_id"),
+    ),
+    PackSection(
+        "bottom_movers",
+        "team_events.pack.bottom_movers",
+        lambda p, _: [movers_frame(p.bottom_movers)],
+        sheet=lambda p, _: p.bottom_movers.drop("person_id"),
+    ),
+    PackSection("honours", "team_events.pack.honours", _honours_blocks, sheet=_honours_sheet),
+    PackSection(
+        "next_targets",
+        lambda p: t("team_events.pack.next_targets", month=p.next_month),
+        lambda p, _: [next_targets_frame(p), person_targets_frame(p)],
+        sheet=lambda p, _: person_targets_frame(p),
+        sheet_title="team_events.pack.next_targets_sheet",
+    ),
+    PackSection("meetings", "team_events.pack.meetings", lambda p, _: meetings_lines(p)),
+)
+"""The built-in sections, in the order of the meeting (the plugins' follow)."""
+assert tuple(section.key for section in BUILTIN_SECTIONS) == BUILTIN_KEYS
+
+
+def _title(pack: Pack, title: str | Callable[[Pack], str]) -> str:
+    if callable(title):
+        return title(pack)
+    return t(title, month=pack.month, next_month=pack.next_month, team=pack.team_name)
+
+
+def section_blocks(pack: Pack, builtins: bool = True) -> list[tuple[PackSection, str, list[Block]]]:
+    """Each section of ``pack`` (the built-ins unless ``builtins=False``, then the
+    plugins'): the section, its heading and its blocks. A plugin's section whose
+    content fails is left out (recorded against its plugin)."""
+    chosen = [*((s, None) for s in BUILTIN_SECTIONS if builtins), *pack.sections]
+    found = []
+    for section, data in chosen:
+        try:
+            blocks = list(section.content(pack, data))
+        except Exception as exc:
+            if section.plugin == "team_events":
+                raise
+            section_failed(section, "content", exc)
+            continue
+        found.append((section, _title(pack, section.title), blocks))
+    return found
+
+
+def _sections(pack: Pack) -> list[tuple[str, pl.DataFrame | list[str]]]:
+    """Headings and contents for the HTML and Markdown documents: consecutive
+    paragraphs in one list, a heading only on a section's first part."""
+    parts: list[tuple[str, pl.DataFrame | list[str]]] = []
+    for _, heading, blocks in section_blocks(pack):
+        first = len(parts)
+        for block in blocks:
+            if isinstance(block, str):
+                if len(parts) > first and isinstance(parts[-1][1], list):
+                    parts[-1][1].append(block)
+                    continue
+                parts.append(("", [block]))
+            else:
+                parts.append(("", block))
+        if len(parts) > first:
+            parts[first] = (heading, parts[first][1])
+        else:
+            parts.append((heading, []))
+    return parts
 
 
 def title(pack: Pack) -> str:
@@ -254,35 +349,21 @@ def pack_xlsx(pack: Pack) -> bytes:
     """One sheet per section; figures as numbers where they are numbers."""
     buffer = io.BytesIO()
     book = xlsxwriter.Workbook(buffer, {"in_memory": True})
-    sheets: list[tuple[str, pl.DataFrame]] = [
-        (
-            t("team_events.pack.results"),
-            pack.results.select(
-                pl.col("label")
-                .map_elements(t, return_dtype=pl.String)
-                .alias(t("team_events.pack.metric")),
-                pl.col("value").alias(t("team_events.pack.value")),
-                pl.col("target").alias(t("team_events.pack.target")),
-                pl.col("attainment").alias(t("team_events.pack.attainment")),
-                pl.col("previous").alias(t("team_events.pack.previous")),
-                pl.col("change").alias(t("team_events.pack.change")),
-            ),
-        ),
-        (t("team_events.pack.members"), pack.members.drop("person_id")),
-        (t("team_events.pack.top_movers"), pack.top_movers.drop("person_id")),
-        (t("team_events.pack.bottom_movers"), pack.bottom_movers.drop("person_id")),
-        (
-            t("team_events.pack.honours"),
-            pack.honours.select(
-                pl.col("title_key")
-                .map_elements(t, return_dtype=pl.String)
-                .alias(t("team_events.pack.honour")),
-                pl.col("name").alias(t("team_events.pack.name")),
-                pl.col("value").alias(t("team_events.pack.figure")),
-            ),
-        ),
-        (t("team_events.pack.next_targets_sheet"), person_targets_frame(pack)),
-    ]
+    sheets: list[tuple[str, pl.DataFrame]] = []
+    for section, data in [*((s, None) for s in BUILTIN_SECTIONS), *pack.sections]:
+        try:
+            if section.sheet is not None:
+                frame: pl.DataFrame | None = section.sheet(pack, data)
+            else:
+                blocks = section.content(pack, data)
+                frame = next((b for b in blocks if isinstance(b, pl.DataFrame)), None)
+        except Exception as exc:
+            if section.plugin == "team_events":
+                raise
+            section_failed(section, "sheet", exc)
+            continue
+        if frame is not None:
+            sheets.append((_title(pack, section.sheet_title or section.title), frame))
     used: set[str] = set()
     for name, frame in sheets:
         sheet = _sheet_name(name, used)

@@ -3,13 +3,16 @@
 Figures come from the metric registry (any registered metric, read by key)
 and the core targets table, for the team's subtree inside the viewer's
 scope; honours are the ones another plugin published for the month (topic
-``honours``) or, when none were, computed here from the metrics.
+``honours``) or, when none were, computed here from the metrics. Sections
+other plugins add (:mod:`plugins.team_events.logic.sections`) gather their
+figures here too.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import Any
 
 import polars as pl
 from sqlalchemy import Engine
@@ -23,6 +26,12 @@ from command_center.published import read_published
 from plugins.team_events import queries
 from plugins.team_events.errors import TeamEventsError
 from plugins.team_events.logic import attendance, items, review
+from plugins.team_events.logic.sections import (
+    PackSection,
+    SectionInputs,
+    installed_sections,
+    section_failed,
+)
 from plugins.team_events.queries.teams import check_team, team_members
 
 PREFERRED = (
@@ -89,6 +98,8 @@ class Pack:
     next_targets: pl.DataFrame
     next_person_targets: pl.DataFrame
     meetings: dict[str, float | int | None] = field(default_factory=dict)
+    sections: list[tuple[PackSection, Any]] = field(default_factory=list)
+    """The plugins' sections with the figures each gathered."""
 
     def result(self, key: str) -> dict[str, object] | None:
         row = self.results.filter(pl.col("key") == key)
@@ -349,6 +360,20 @@ def _meetings(
     }
 
 
+def _sections(inputs: SectionInputs) -> list[tuple[PackSection, Any]]:
+    """The plugins' sections with their figures; one whose ``gather`` fails is left out
+    (recorded against its plugin)."""
+    found = []
+    for section in installed_sections().values():
+        try:
+            data = section.gather(inputs) if section.gather is not None else None
+        except Exception as exc:
+            section_failed(section, "gather", exc)
+            continue
+        found.append((section, data))
+    return found
+
+
 def build(
     engine: Engine,
     registry: MetricRegistry,
@@ -391,4 +416,5 @@ def build(
         next_targets=team_targets,
         next_person_targets=person_targets,
         meetings=_meetings(engine, team, ids, period, day),
+        sections=_sections(SectionInputs(engine, registry, team, team_root, period, people, day)),
     )

@@ -95,6 +95,13 @@ def show(built: pack.Pack) -> None:
     st.subheader(t("team_events.pack.meetings"))
     for line in documents.meetings_lines(built):
         st.markdown(f"- {line}")
+    for _, heading, blocks in documents.section_blocks(built, builtins=False):
+        st.subheader(heading)
+        for block in blocks:
+            if isinstance(block, str):
+                st.markdown(documents.md(block))
+            else:
+                _table(block)
 
 
 def _table(frame: pl.DataFrame) -> None:
