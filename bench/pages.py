@@ -432,6 +432,19 @@ def _visit(page: Any, index: int, settle_ms: int = SETTLE_MS) -> float:
     return _settled(page, runs, settle_ms)
 
 
+def sign_in(page: Any, app_url: str, login: str, settle_ms: int = SETTLE_MS) -> float:
+    """Open the app in ``page`` (with :data:`PROBE`) and sign in as ``login``; seconds
+    from the click on "Sign in" until the landing page is idle."""
+    page.goto(app_url)
+    page.wait_for_function(DONE, arg=0)
+    page.get_by_role("textbox", name="Login").fill(login)
+    page.get_by_role("textbox", name="Password").fill(PASSWORD)
+    runs = page.evaluate("window.__cc.runs")
+    page.get_by_role("button", name="Sign in").click()
+    page.locator(NAV_LINK).first.wait_for()  # signed in: the navigation is there
+    return _settled(page, runs, settle_ms)
+
+
 def tour(
     app_url: str,
     login: str,
@@ -453,14 +466,7 @@ def tour(
             context.add_init_script(PROBE)
             page = context.new_page()
             page.set_default_timeout(TIMEOUT_MS)
-            page.goto(app_url)
-            page.wait_for_function(DONE, arg=0)
-            page.get_by_role("textbox", name="Login").fill(login)
-            page.get_by_role("textbox", name="Password").fill(PASSWORD)
-            runs = page.evaluate("window.__cc.runs")
-            page.get_by_role("button", name="Sign in").click()
-            page.locator(NAV_LINK).first.wait_for()  # signed in: the navigation is there
-            signed_in = _settled(page, runs, settle_ms)
+            signed_in = sign_in(page, app_url, login, settle_ms)
             landing = _path(page.url)
             landing_errors = _errors(page)
             visits = [Visit(key, title) for key, title in _nav_links(page)]
