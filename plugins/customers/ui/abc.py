@@ -9,14 +9,18 @@ import streamlit as st
 
 from command_center.context import PageContext
 from command_center.i18n import labels_now, t
-from command_center.org.tree import closure
 from command_center.ui import chart, page_header, table_with_download
 from command_center.ui.widgets import Kpi, kpi_row, money_column, percent_column
 from plugins.customers import charts
 from plugins.customers.logic import abc, display, grading, teams
 from plugins.customers.logic.dates import month_ends
 from plugins.customers.queries import book as book_q
-from plugins.customers.queries.grades import scoped_grades, scoped_history
+from plugins.customers.queries.grades import (
+    scoped_grades,
+    scoped_history,
+    scoped_history_counts,
+    team_grades,
+)
 from plugins.customers.ui import page_data
 
 HISTORY_MONTHS = 12
@@ -56,7 +60,7 @@ def render(ctx: PageContext) -> None:
         return
     if rule.name == grading.DEFAULT:
         _pareto(graded, cutoffs)
-    _teams(ctx, graded)
+    _teams(ctx, (as_of, months, cutoffs, rule.name))
     _history_and_migration(ctx, as_of, months, cutoffs, rule.name)
     _ranked(ctx, graded)
 
@@ -81,14 +85,11 @@ def _pareto(graded: pl.DataFrame, cutoffs: tuple[float, float]) -> None:
     chart(charts.pareto(abc.pareto_points(graded), cutoffs))
 
 
-def _teams(ctx: PageContext, graded: pl.DataFrame) -> None:
+def _teams(ctx: PageContext, choice: tuple[dt.date, int, tuple[float, float], str]) -> None:
     st.subheader(t("customers.abc.by_team"))
     people = ctx.people()
     nodes = teams.team_nodes(people, ctx.roots())
-    owners = book_q.book(ctx.engine, ctx.viewer).select("customer_id", "owner_id")
-    table = teams.named_teams(
-        teams.by_team(graded.join(owners, on="customer_id"), closure(people), nodes), people
-    )
+    table = team_grades(ctx.engine, ctx.viewer, people, nodes, *choice)
     chart(charts.grades_by_team(table, len(nodes)))
     config = {
         t("customers.abc.revenue_of", grade=g): money_column(t("customers.abc.revenue_of", grade=g))
@@ -105,7 +106,8 @@ def _history_and_migration(
     st.subheader(t("customers.abc.history"))
     points = month_ends(as_of, HISTORY_MONTHS)
     history = scoped_history(ctx.engine, ctx.viewer, points, months, cutoffs, rule)
-    chart(charts.grade_history(abc.history_counts(history)))
+    counts = scoped_history_counts(ctx.engine, ctx.viewer, points, months, cutoffs, rule)
+    chart(charts.grade_history(counts))
     st.subheader(t("customers.abc.migration"))
     labels = {p: p.strftime("%Y-%m") for p in points}
     left, right = st.columns(2)
