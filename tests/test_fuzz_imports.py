@@ -5,7 +5,8 @@ The kinds come from the plugin host (the core's and every plugin's
 (encodings, headers, values: empty, huge, negative, unicode, control
 characters, dates out of range) built from real rows of the kind's export
 with some cells replaced, and imports it into a copy of the small demo. The
-import must either succeed or fail with :class:`ImportFailed` whose every line
+import (as the operator, and as a supervisor for the kinds a supervisor may
+import within the team) must either succeed or fail with :class:`ImportFailed` whose every line
 names the file and a row (``FILE:ROW: column: reason``; ``FILE: reason`` for
 the file as a whole) without a control character, and a rejected file must
 leave every table as it was (row counts of all tables, a checksum of every
@@ -40,12 +41,20 @@ from command_center import testing as apptest
 from command_center.db.engine import dispose_engine, get_engine
 from command_center.io import ImportFailed, export_kinds, import_kinds, run_import
 from command_center.io.validate import MAX_AMOUNT
-from command_center.org.scope import OPERATOR
+from command_center.org.auth import viewer_for
+from command_center.org.scope import OPERATOR, Viewer
 from command_center.settings import get_settings
+from command_center.testing import signed_in
 from command_center.types import Column, ImportKind
 from tests.conftest import make_host
 
 KINDS = sorted(import_kinds(make_host()))
+SCOPED_KINDS = sorted(
+    name
+    for name, kind in import_kinds(make_host()).items()
+    if "supervisor" in kind.roles and kind.owner_column is not None
+)
+"""Kinds a supervisor imports within their team (the runner's scope checks run first)."""
 ROLES = ["director", "manager", "supervisor", "rep", "admin"]
 EXPLORE = int(os.environ.get("COMMAND_CENTER_FUZZ_EXAMPLES", "0"))
 FUZZ = settings(
@@ -274,11 +283,11 @@ def _quoted(value: str) -> str:
     return value
 
 
-def attempt(fuzz: Fuzz, kind: str, path: Path) -> bool:
-    """Import ``path``; check the outcome; True when it was accepted."""
+def attempt(fuzz: Fuzz, kind: str, path: Path, who: Viewer = OPERATOR) -> bool:
+    """Import ``path`` as ``who``; check the outcome; True when it was accepted."""
     fuzz.written.clear()
     try:
-        report = run_import(fuzz.engine, runtime.host(), kind, path)
+        report = run_import(fuzz.engine, runtime.host(), kind, path, viewer=who)
     except ImportFailed as failed:
         file = re.escape(str(path))
         shape = re.compile(rf"^{file}(?::\d+: [^:\n]+)?: \S.*$|^… and \d+ more$", re.DOTALL)
@@ -307,10 +316,19 @@ def unchanged(fuzz: Fuzz, kind: str) -> None:
 # -- the tests -------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("kind", KINDS)
+@pytest.mark.parametrize(
+    ("kind", "login"),
+    [(kind, "operator") for kind in KINDS] + [(kind, "supervisor") for kind in SCOPED_KINDS],
+)
 @FUZZ
 @given(data=st.data())
-def test_fuzzed_file_is_imported_or_refused_row_by_row(fuzz: Fuzz, kind: str, data) -> None:
+def test_fuzzed_file_is_imported_or_refused_row_by_row(
+    fuzz: Fuzz, kind: str, login: str, data
+) -> None:
+    """As the operator, and as a supervisor (scope checked on fuzzed owners and keys)."""
+    who = (
+        OPERATOR if login == "operator" else viewer_for(fuzz.engine, signed_in(fuzz.engine, login))
+    )
     spec = fuzz.kinds[kind]
     pool = fuzz.pools[kind]
     columns = list(spec.columns)
@@ -348,7 +366,7 @@ def test_fuzzed_file_is_imported_or_refused_row_by_row(fuzz: Fuzz, kind: str, da
         rows = [[*row, row[0]] for row in rows]
     encoding = data.draw(st.sampled_from(ENCODINGS), label="encoding")
     xlsx = data.draw(st.integers(0, 7), label="xlsx") == 0
-    attempt(fuzz, kind, _write_file(fuzz, header, rows, encoding, xlsx))
+    attempt(fuzz, kind, _write_file(fuzz, header, rows, encoding, xlsx), who)
 
 
 EDGES = {
