@@ -135,7 +135,12 @@ class Resume(Base):
 
 
 class Scorecard(Base):
-    """One interviewer's scores for one round; a culture-fit fail may be overridden."""
+    """One interviewer's scores for one round; a culture-fit fail may be overridden.
+
+    ``template`` names the scorecard template it was filled in with;
+    ``extra_scores`` holds that template's own criteria as JSON text (``{key: 1..5}``;
+    text, so every reader sees the same type).
+    """
 
     __tablename__ = "recruiting_scorecards"
     __table_args__ = (
@@ -162,6 +167,8 @@ class Scorecard(Base):
     teamwork: Mapped[int] = mapped_column(Integer)
     professionalism: Mapped[int] = mapped_column(Integer)
     culture_fit: Mapped[int] = mapped_column(Integer)
+    template: Mapped[str] = mapped_column(String(40), default="standard", server_default="standard")
+    extra_scores: Mapped[str | None] = mapped_column(Text, default=None)  # JSON {key: 1..5}
     comment: Mapped[str] = mapped_column(Text, default="")
     passed: Mapped[bool] = mapped_column(Boolean)
     override_by: Mapped[str | None] = mapped_column(String(64), default=None)

@@ -19,6 +19,7 @@ class RecruitingSettings(BaseModel):
     default_pass_mark: float = Field(0.6, gt=0, le=1)
     quality_months: int = Field(6, ge=1, le=24)
     max_resume_mb: int = Field(5, ge=1, le=50)
+    scorecard_template: str = Field("standard", pattern=r"^[a-z][a-z0-9_]{0,39}$")
 
     @field_validator("rejection_reasons")
     @classmethod

@@ -35,3 +35,8 @@ def appraisal_register_scoring_rules(kit: Any) -> list[Any]:
 @hookimpl(optionalhook=True)
 def team_events_register_sections(kit: Any) -> list[Any]:
     return _boom("pack sections")
+
+
+@hookimpl(optionalhook=True)
+def recruiting_register_scorecard_templates(kit: Any) -> list[Any]:
+    return _boom("scorecard templates")

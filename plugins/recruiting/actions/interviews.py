@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -14,8 +15,9 @@ from command_center.org.scope import Viewer
 from plugins.recruiting.actions.candidates import record_event
 from plugins.recruiting.actions.guards import candidate_in_scope, require_person
 from plugins.recruiting.errors import RecruitingError
+from plugins.recruiting.logic.scorecards import chosen_template
 from plugins.recruiting.logic.stages import CardFacts, check_exit, culture_fit_failed
-from plugins.recruiting.logic.vocabulary import INTERVIEW_ROUND, OVERRIDE_ROLES, SCORES
+from plugins.recruiting.logic.vocabulary import INTERVIEW_ROUND, OVERRIDE_ROLES
 from plugins.recruiting.models import BackgroundCheck, Offer, Scorecard
 from plugins.recruiting.settings import settings
 
@@ -23,20 +25,26 @@ from plugins.recruiting.settings import settings
 @dataclass(frozen=True)
 class ScorecardInput:
     round: int
-    scores: Mapping[str, int]  # every key of SCORES, 1..5
+    scores: Mapping[str, int]  # every criterion of the company's template, 1..5
     passed: bool
     interviewed_on: dt.date
     comment: str = ""
 
 
 def add_scorecard(engine: Engine, viewer: Viewer, candidate_id: int, data: ScorecardInput) -> int:
-    """The viewer's scorecard for the candidate's current interview round."""
+    """The viewer's scorecard for the candidate's current interview round, rated on the
+    company's scorecard template (``standard`` when that one is not installed)."""
     interviewer = require_person(viewer)
-    missing = [k for k in SCORES if k not in data.scores]
-    if missing:
-        raise RecruitingError("score_missing", score=", ".join(missing))
-    if any(not 1 <= int(data.scores[k]) <= 5 for k in SCORES):
+    template = chosen_template(settings(engine).scorecard_template)
+    split = template.split(data.scores)
+    if isinstance(split, str):
+        why, _, keys = split.partition(":")
+        if why == "missing":
+            raise RecruitingError("score_missing", score=keys)
+        if why == "unknown":
+            raise RecruitingError("score_unknown", score=keys, template=template.name)
         raise RecruitingError("score_range")
+    core, own = split
     with write_session(engine) as session:
         candidate, _ = candidate_in_scope(session, viewer, candidate_id)
         if INTERVIEW_ROUND.get(candidate.stage) != data.round:
@@ -59,7 +67,9 @@ def add_scorecard(engine: Engine, viewer: Viewer, candidate_id: int, data: Score
             interviewed_on=data.interviewed_on,
             comment=data.comment.strip(),
             passed=data.passed,
-            **{k: int(data.scores[k]) for k in SCORES},
+            template=template.name,
+            extra_scores=json.dumps(own, sort_keys=True) if own else None,
+            **core,
         )
         session.add(card)
         session.flush()
@@ -71,7 +81,9 @@ def add_scorecard(engine: Engine, viewer: Viewer, candidate_id: int, data: Score
             candidate_id,
             round=data.round,
             passed=data.passed,
-            **{k: int(data.scores[k]) for k in SCORES},
+            template=template.name,
+            extra_scores=own or None,
+            **core,
         )
         return card.scorecard_id
 

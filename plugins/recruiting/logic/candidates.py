@@ -10,6 +10,7 @@ import polars as pl
 
 from command_center.i18n import t
 from command_center.periods import Period
+from plugins.recruiting.logic import scorecards
 from plugins.recruiting.logic.labels import (
     exit_text,
     name_column,
@@ -156,13 +157,24 @@ def score_labels() -> dict[str, str]:
 
 
 def scorecards_table(cards: pl.DataFrame, who: dict[int, str], pass_score: int) -> pl.DataFrame:
-    """A candidate's scorecards: scores, average, result and culture-fit flag."""
+    """A candidate's scorecards: scores (the six, then any template's own criteria),
+    average of the six, result and culture-fit flag."""
     labels = score_labels()
+    own = scorecards.own_scores(cards)
+    named = scorecards.own_labels()
+    present = set(own["criterion"].to_list())
+    keys = [k for k in named if k in present] + sorted(present - set(named))
+    if keys:
+        wide = own.pivot(on="criterion", index="scorecard_id", values="score")
+        cards = cards.join(
+            wide.rename({k: f"own:{k}" for k in keys}), on="scorecard_id", how="left"
+        )
     return cards.sort("round", "scorecard_id").select(
         pl.col("round").alias(t("recruiting.col.round")),
         name_column(cards, "interviewer_id", who, t("recruiting.col.interviewer")),
         pl.col("interviewed_on").alias(t("recruiting.col.date")),
         *[pl.col(k).alias(labels[k]) for k in SCORES],
+        *[pl.col(f"own:{k}").alias(t(named.get(k, k))) for k in keys],
         pl.mean_horizontal(*SCORES).round(2).alias(t("recruiting.col.average")),
         pl.when(pl.col("passed"))
         .then(pl.lit(t("recruiting.pass")))

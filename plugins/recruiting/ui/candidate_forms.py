@@ -23,10 +23,10 @@ from plugins.recruiting.actions.interviews import (
 )
 from plugins.recruiting.logic import candidates
 from plugins.recruiting.logic.labels import reason_label, stage_label
+from plugins.recruiting.logic.scorecards import chosen_template
 from plugins.recruiting.logic.vocabulary import (
     INTERVIEW_ROUND,
     OVERRIDE_ROLES,
-    SCORES,
     STAGES,
     TERMINAL,
 )
@@ -87,14 +87,20 @@ def _move(ctx: PageContext, cid: int, stage: str) -> None:
 
 
 def _scorecard(ctx: PageContext, cid: int, round_no: int, row: dict[str, Any]) -> None:
+    template = chosen_template(settings(ctx.engine).scorecard_template)
     with st.form(f"recruiting_card_{cid}_{round_no}", clear_on_submit=True):
         st.markdown(t("recruiting.file.scorecard_for", round=round_no))
         columns = st.columns(3)
         scores = {
             k: columns[i % 3].slider(
-                t(f"recruiting.score.{k}"), 1, 5, 3, key=f"recruiting_card_{k}_{cid}_{round_no}"
+                t(template.label_of(k)),
+                1,
+                5,
+                3,
+                help=t(template.question_of(k)) if template.question_of(k) else None,
+                key=f"recruiting_card_{k}_{cid}_{round_no}",
             )
-            for i, k in enumerate(SCORES)
+            for i, k in enumerate(template.keys)
         }
         left, right = st.columns(2)
         passed = left.radio(

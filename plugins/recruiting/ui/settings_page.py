@@ -7,11 +7,12 @@ import streamlit as st
 from pydantic import ValidationError
 
 from command_center.context import PageContext
-from command_center.i18n import t
+from command_center.i18n import labels_now, t
 from command_center.ui import page_header
 from command_center.ui.actions import show_flash
 from plugins.recruiting.actions.settings import save_recruiting_settings
 from plugins.recruiting.logic.labels import reason_label
+from plugins.recruiting.logic.scorecards import installed_templates
 from plugins.recruiting.settings import RecruitingSettings, settings
 from plugins.recruiting.ui.widgets import act
 
@@ -78,6 +79,15 @@ def render(ctx: PageContext) -> None:
             current.max_resume_mb,
             key="recruiting_set_resume",
         )
+        templates = installed_templates()
+        names = list(dict.fromkeys([*templates, current.scorecard_template]))
+        template = left.selectbox(
+            t("recruiting.settings.scorecard_template"),
+            names,
+            index=names.index(current.scorecard_template),
+            format_func=labels_now(names, lambda n: t(templates[n].label) if n in templates else n),
+            key="recruiting_set_template",
+        )
         if st.form_submit_button(t("recruiting.settings.save")):
             try:
                 values = RecruitingSettings(
@@ -88,6 +98,7 @@ def render(ctx: PageContext) -> None:
                     default_pass_mark=float(mark),
                     quality_months=int(months),
                     max_resume_mb=int(resume),
+                    scorecard_template=str(template),
                 )
             except ValidationError as exc:
                 st.error(t("recruiting.settings.invalid", detail=exc.errors()[0]["msg"]))
