@@ -17,8 +17,8 @@ $(STAMP): pyproject.toml | $(BIN)/python
 	touch $@
 
 # The example outside plugins are installed too: the suite proves they load through their entry points.
-$(DEV_STAMP): pyproject.toml examples/sales_contests/pyproject.toml examples/new_logo_bonus/pyproject.toml | $(BIN)/python
-	$(BIN)/pip install --quiet -e ".[dev,bench]" -e examples/sales_contests -e examples/new_logo_bonus
+$(DEV_STAMP): pyproject.toml examples/sales_contests/pyproject.toml examples/new_logo_bonus/pyproject.toml examples/rfm_grading/pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e ".[dev,bench]" -e examples/sales_contests -e examples/new_logo_bonus -e examples/rfm_grading
 	touch $(STAMP) $@
 
 ## run: install, create/upgrade the SQLite database, load demo data if empty, start the app

@@ -15,6 +15,7 @@ from command_center.i18n import t
 from command_center.io import csv_text, printable
 from plugins.customers import settings as settings_mod
 from plugins.customers.logic.abc import CSV_COLUMNS, parse_cutoffs
+from plugins.customers.logic.grading import installed_rules
 from plugins.customers.queries import book as book_q
 from plugins.customers.queries.grades import scoped_grades
 
@@ -56,11 +57,19 @@ def abc_command(
         str | None, typer.Option("--cutoffs", help="a,b e.g. 0.8,0.95 (default: setting).")
     ] = None,
     fmt: Annotated[str, typer.Option("--format", help="csv | table")] = "csv",
+    rule: Annotated[
+        str,
+        typer.Option("--rule", help="Grading rule: abc (pinned, default) or one a plugin adds."),
+    ] = "abc",
 ) -> None:
-    """ABC grades of the customers in your scope, in rank order (pinned rule)."""
+    """ABC grades of the customers in your scope, in rank order (pinned rule; --rule picks
+    another installed grading rule)."""
     day = _date(as_of)
     if fmt not in FORMATS:
         fail(t("customers.cli.bad_format", value=fmt))
+    rules = installed_rules()
+    if rule not in rules:
+        fail(t("customers.cli.bad_rule", value=rule, known=", ".join(rules.names())))
     engine = runtime.engine()
     rules = settings_mod.get(engine)
     window = rules.abc_months if months is None else months
@@ -71,7 +80,7 @@ def abc_command(
     except ValueError:
         fail(t("customers.cli.bad_cutoffs", value=cutoffs))
     viewer = current_viewer()
-    graded = scoped_grades(engine, viewer, day, window, cuts)
+    graded = scoped_grades(engine, viewer, day, window, cuts, rule)
     if fmt == "csv":
         typer.echo(csv_text(graded.select(CSV_COLUMNS)), nl=False)
         return
