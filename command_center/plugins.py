@@ -26,12 +26,23 @@ called like the core's: :meth:`PluginHost.call`, in pluggy's order, each
 implementation isolated. An implementation of a hook nobody declares fails
 its plugin (a typo), unless it is marked ``@hookimpl(optionalhook=True)``: an
 extension of a module that may be off or not installed.
+
+A plugin may replace another and keep its data: it says so with a module
+attribute ``REPLACES = "<name>"`` and is registered under its own name. The
+plugin it replaces must be disabled (``COMMAND_CENTER_DISABLED_PLUGINS``),
+else the replacement is refused and the original keeps running; two
+replacements of one plugin are refused after the first. The replacement then
+owns the replaced plugin's data: its migrations continue the replaced
+plugin's track (the same version table; the replaced plugin's own migration
+folder, when installed, stays first in it), and it may declare hooks named
+after the replaced plugin, so other plugins' extensions of it keep working.
 """
 
 from __future__ import annotations
 
 import importlib
 import importlib.metadata
+import importlib.util
 import sys
 import threading
 import time
@@ -78,6 +89,8 @@ class PluginInfo:
     hook_errors: dict[str, str] = field(default_factory=dict)
     hooks: list[str] = field(default_factory=list)
     declares: list[str] = field(default_factory=list)  # hooks of its own, for other plugins
+    replaces: str | None = None  # the plugin whose part and data it takes over
+    replaced_by: str | None = None  # the plugin taking over this one's part and data
 
     def as_dict(self) -> dict[str, Any]:
         error = self.error
@@ -91,6 +104,8 @@ class PluginInfo:
             "error": error,
             "hooks": self.hooks,
             "declares": self.declares,
+            "replaces": self.replaces,
+            "replaced_by": self.replaced_by,
         }
 
 
@@ -152,6 +167,7 @@ class PluginHost:
         self.pm.add_hookspecs(hookspecs)
         self.infos: dict[str, PluginInfo] = {}
         self._loaded: list[tuple[str, object]] = []  # in load order, registered below
+        self._modules: dict[str, str] = {}  # plugin -> its module's path, loaded or not
         self._contributions: dict[str, list[tuple[str, Any]]] = {}
         self._load_module("core", CORE_PLUGIN, "core")
         for path in DEFAULT_PLUGINS if builtins is None else builtins:
@@ -160,6 +176,7 @@ class PluginHost:
             self._load(name, obj, "extra", __version__)
         if entry_points:
             self._load_entry_points()
+        self._check_replacements()
         # pluggy calls the last registered first: register in reverse load order
         # so that plain implementations run in load order.
         for name, obj in reversed(self._loaded):
@@ -176,6 +193,7 @@ class PluginHost:
 
     def _load_module(self, name: str, path: str, source: str) -> None:
         info = self.infos[name] = PluginInfo(name, __version__, source)
+        self._modules[name] = path
         if self._disabled(name):
             info.enabled = False
             return
@@ -191,6 +209,7 @@ class PluginHost:
         for ep in importlib.metadata.entry_points(group=ENTRYPOINT_GROUP):
             version = ep.dist.version if ep.dist is not None else "?"
             info = self.infos[ep.name] = PluginInfo(ep.name, version, "entrypoint")
+            self._modules[ep.name] = ep.module
             if self._disabled(ep.name):
                 info.enabled = False
                 continue
@@ -208,6 +227,54 @@ class PluginHost:
             info.enabled = False
             return
         self._loaded.append((name, obj))
+
+    def _check_replacements(self) -> None:
+        """Each ``REPLACES`` declared by a loaded plugin: the replaced plugin must be off,
+        and replaced once; a refused replacement is not registered (the original runs)."""
+        loaded = {name for name, _ in self._loaded}
+        taken: dict[str, str] = {}
+        for name, obj in list(self._loaded):
+            replaces = getattr(obj, "REPLACES", None)
+            if replaces is None:
+                continue
+            why = None
+            if not isinstance(replaces, str) or not replaces or replaces == name:
+                why = f"REPLACES must name another plugin, not {replaces!r}"
+            elif replaces in loaded:
+                why = (
+                    f"replaces {replaces!r}, which is enabled: disable it "
+                    f"(COMMAND_CENTER_DISABLED_PLUGINS={replaces}) to use {name!r}"
+                )
+            elif replaces in taken:
+                why = f"replaces {replaces!r}, already replaced by {taken[replaces]!r}"
+            if why is not None:
+                self._loaded.remove((name, obj))
+                self.infos[name].enabled = False
+                self.infos[name].error = why
+                continue
+            taken[replaces] = name
+            self.infos[name].replaces = replaces
+            if replaces in self.infos:
+                self.infos[replaces].replaced_by = name
+
+    def data_owner(self, name: str) -> str:
+        """Whose data ``name`` works on: the plugin it replaces, else its own name."""
+        info = self.infos.get(name)
+        return info.replaces if info is not None and info.replaces else name
+
+    def _replaced_migrations(self, name: str) -> list[tuple[str, Path]]:
+        """The migration folder of the plugin ``name`` replaces, when that one is installed."""
+        replaced = self.infos[name].replaces
+        path = self._modules.get(replaced) if replaced else None
+        if replaced is None or path is None:
+            return []
+        try:
+            spec = importlib.util.find_spec(path)
+        except (ImportError, ValueError):
+            return []
+        places = list(spec.submodule_search_locations or []) if spec is not None else []
+        folder = Path(places[0]) / "migrations" if places else None
+        return [(replaced, folder)] if folder is not None and folder.is_dir() else []
 
     def _register(self, name: str, obj: object) -> None:
         info = self.infos[name]
@@ -276,7 +343,8 @@ class PluginHost:
     def add_hookspecs(self, plugin: str, namespace: object) -> list[str]:
         """Declare ``plugin``'s own hooks: the hookspecs in ``namespace`` (a module or class).
 
-        The names must start with ``<plugin>_`` and be new; wrappers and
+        The names must start with ``<plugin>_`` (or the name of the plugin it
+        replaces, see ``REPLACES``) and be new; wrappers and
         historic hooks are refused (calls are isolated, one implementation at
         a time). An implementation already registered whose arguments the spec
         lacks fails its own plugin. Returns the names added (``ValueError``
@@ -285,10 +353,14 @@ class PluginHost:
         names = _spec_names(self.pm, namespace)
         if not names:
             raise ValueError(f"{namespace!r} holds no hookspec (mark them with hookspec)")
+        prefixes = tuple(dict.fromkeys([f"{plugin}_", f"{self.data_owner(plugin)}_"]))
         for name in names:
             opts = self.pm.parse_hookspec_opts(namespace, name) or {}
-            if not name.startswith(f"{plugin}_"):
-                raise ValueError(f"hook {name!r}: the hooks of {plugin!r} start with '{plugin}_'")
+            if not name.startswith(prefixes):
+                raise ValueError(
+                    f"hook {name!r}: the hooks of {plugin!r} start with "
+                    + " or ".join(repr(p) for p in prefixes)
+                )
             owner = "core" if name in self.hook_names() else self._declared.get(name)
             if owner is not None:
                 raise ValueError(f"hook {name!r} is already declared by {owner!r}")
@@ -435,13 +507,21 @@ class PluginHost:
         return owned
 
     def migration_folders(self) -> list[tuple[str, Path]]:
-        """``(plugin, folder)``: each package's ``migrations/``, and ``register_migrations``."""
-        conventional = [
-            (name, folder / "migrations")
-            for name, _, folder in self.packages()
-            if (folder / "migrations").is_dir()
+        """``(owner, folder)``: each package's ``migrations/``, and ``register_migrations``.
+
+        The owner is the plugin whose track (version table) the folder belongs
+        to: a replacement's folders continue the replaced plugin's track, after
+        the replaced plugin's own folder when that one is installed.
+        """
+        conventional = []
+        for name, _, folder in self.packages():
+            if (folder / "migrations").is_dir():
+                conventional += self._replaced_migrations(name)
+                conventional.append((self.data_owner(name), folder / "migrations"))
+        hooked = [
+            (self.data_owner(plugin), Path(folder))
+            for plugin, folder in self.collect("register_migrations")
         ]
-        hooked = [(plugin, Path(folder)) for plugin, folder in self.collect("register_migrations")]
         return _unique(conventional + hooked)
 
     def translations(self) -> list[dict[str, dict[str, str]]]:
