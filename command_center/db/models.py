@@ -85,7 +85,8 @@ class OrderLine(Base):
         BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=False
     )
     customer_id: Mapped[int] = mapped_column(ForeignKey("customers.customer_id"), index=True)
-    person_id: Mapped[int] = mapped_column(ForeignKey("people.person_id"), index=True)
+    # Looked up through ix_orders_person_id_order_date (its first column).
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.person_id"))
     order_date: Mapped[dt.date] = mapped_column(Date, index=True)
     revenue: Mapped[float] = mapped_column(Float)
     cost: Mapped[float] = mapped_column(Float, default=0.0)
