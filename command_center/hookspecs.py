@@ -133,6 +133,11 @@ def register_notebook(cc: CommandCenter) -> dict[str, object]:
     plugin's pages and commands, scoped by ``cc.viewer``, and return Polars
     frames. The first plugin to claim a name keeps it; a name the API itself
     uses is refused and reported against the plugin.
+
+    An answer may also hold a ``"charts"`` entry, ``{name: function}``, merged
+    into ``cc.charts`` (the first plugin to claim a chart name keeps it). A
+    plugin without this hook whose package has a ``notebook.py`` with
+    ``helpers(cc)`` is picked up by that convention instead.
     """
 
 
