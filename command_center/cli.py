@@ -518,13 +518,17 @@ def new_plugin(
     directory: Annotated[
         Path | None, typer.Option("--dir", help="Where to write it (default: ./NAME).")
     ] = None,
+    extends: Annotated[
+        str | None,
+        typer.Option("--extends", help="Also implement this module's own hook (incentives)."),
+    ] = None,
 ) -> None:
     """Write an installable plugin package: page, metric, table, migration, demo, tests."""
     from command_center.scaffold import ScaffoldError, render_tree
 
     target = directory or Path.cwd() / name
     try:
-        written = render_tree(name, target)
+        written = render_tree(name, target, extends)
     except ScaffoldError as exc:
         fail(str(exc))
     typer.echo(t("cli.plugin_written", name=name, path=str(target), files=len(written)))
