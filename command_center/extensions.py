@@ -5,6 +5,7 @@ A built-in that declares an extension point (``customers_register_grading_rules`
 defined the same way as the plugins'. :func:`collect` asks the host once:
 
 >>> found = collect(host, HOOK, builtins, name=lambda r: r.name, refuse=why_not, kit=Kit)
+>>> installed = registry(HOOK, builtins_fn, name=lambda r: r.name, refuse=why_not, kit=Kit)
 
 - each plugin's answer (one item or a list) is checked with ``refuse(item,
   found)`` (a reason, or ``None``); a name already taken is refused for it;
@@ -13,7 +14,8 @@ defined the same way as the plugins'. :func:`collect` asks the host once:
 - an accepted item is stored with ``plugin`` set to the plugin's name (items
   are frozen dataclasses with a ``plugin`` field).
 
-:class:`PerHost` keeps one registry per plugin host (tests build several).
+:class:`PerHost` keeps one registry per plugin host (tests build several);
+:func:`registry` is both: ``installed(host=None)`` is ``{name: item}`` for a host.
 """
 
 from __future__ import annotations
@@ -88,3 +90,16 @@ class PerHost(Generic[R]):
             if found is None:
                 found = self._by_host[host] = self._build(host)
         return found
+
+
+def registry(
+    hook: str,
+    builtins: Callable[[], Iterable[T]],
+    *,
+    name: Callable[[T], str],
+    refuse: Callable[[Any], str | None],
+    **kwargs: Any,
+) -> PerHost[dict[str, T]]:
+    """``{name: item}`` per host: ``builtins()`` then what plugins answer to ``hook``
+    (:func:`collect` with ``kwargs`` for the hook), asked once per host."""
+    return PerHost(lambda host: collect(host, hook, builtins(), name=name, refuse=refuse, **kwargs))

@@ -14,6 +14,8 @@ import datetime as dt
 import math
 import os
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pyarrow as pa
@@ -100,6 +102,18 @@ def texts(at: AppTest) -> str:
 def host_with(*plugins: tuple[str, object], entry_points: bool = False) -> PluginHost:
     """The core and built-ins plus ``plugins`` given as ``(name, module)`` pairs."""
     return PluginHost(get_settings(), entry_points=entry_points, extra=list(plugins))
+
+
+def fresh_cli(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
+    """``command-center ARGS`` in a new Python process, as a user runs it (installed
+    plugins found through their entry points), with ``env`` over this environment."""
+    return subprocess.run(
+        [sys.executable, "-m", "command_center.cli", *args],
+        capture_output=True,
+        text=True,
+        env={**os.environ, **env},
+        check=False,
+    )
 
 
 def demo_database(url: str, host: PluginHost, seed: int = 7) -> Engine:

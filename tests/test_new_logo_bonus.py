@@ -10,9 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import os
 import subprocess
-import sys
 from pathlib import Path
 
 import cc_new_logo_bonus
@@ -26,6 +24,7 @@ from command_center.layout import layout_problems
 from command_center.org.scope import OPERATOR
 from command_center.plugins import PluginHost
 from command_center.settings import get_settings
+from command_center.testing import fresh_cli
 from plugins.incentives.actions import settlement as settlement_actions
 from plugins.incentives.errors import PlanInvalid
 from plugins.incentives.logic.component_types import installed_types
@@ -76,19 +75,8 @@ def test_the_package_keeps_the_layout() -> None:
 
 
 def _cli(url: str, plan: Path, disabled: str = "") -> subprocess.CompletedProcess[str]:
-    env = {
-        **os.environ,
-        "COMMAND_CENTER_DB_URL": url,
-        "COMMAND_CENTER_DISABLED_PLUGINS": disabled,
-    }
     args = ["commission", "simulate", "--plan", str(plan), "--from", "2026-01", "--to", "2026-03"]
-    return subprocess.run(
-        [sys.executable, "-m", "command_center.cli", *args],
-        capture_output=True,
-        text=True,
-        env=env,
-        check=False,
-    )
+    return fresh_cli(*args, COMMAND_CENTER_DB_URL=url, COMMAND_CENTER_DISABLED_PLUGINS=disabled)
 
 
 def test_commission_simulate_in_a_fresh_process(

@@ -10,9 +10,7 @@ grades, a rep's scope, the follow-up cadence), and the package's layout.
 from __future__ import annotations
 
 import io
-import os
 import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +25,7 @@ from command_center.layout import layout_problems
 from command_center.org.scope import Viewer, people_edges, scope_for
 from command_center.plugins import PluginHost
 from command_center.settings import get_settings
+from command_center.testing import fresh_cli
 from plugins.customers import settings as customer_settings
 from plugins.customers.actions.settings import save_rules
 from plugins.customers.logic.grading import installed_rules
@@ -59,19 +58,12 @@ def test_the_package_keeps_the_layout() -> None:
 
 
 def _cli(url: str, disabled: str = "") -> subprocess.CompletedProcess[str]:
-    env = {
-        **os.environ,
-        "COMMAND_CENTER_DB_URL": url,
-        "COMMAND_CENTER_DISABLED_PLUGINS": disabled,
-        "COMMAND_CENTER_PASSWORD": PASSWORD,
-    }
     args = ["--user", "director", "customers", "abc", "--as-of", AS_OF.isoformat(), "--rule", "rfm"]
-    return subprocess.run(
-        [sys.executable, "-m", "command_center.cli", *args],
-        capture_output=True,
-        text=True,
-        env=env,
-        check=False,
+    return fresh_cli(
+        *args,
+        COMMAND_CENTER_DB_URL=url,
+        COMMAND_CENTER_DISABLED_PLUGINS=disabled,
+        COMMAND_CENTER_PASSWORD=PASSWORD,
     )
 
 

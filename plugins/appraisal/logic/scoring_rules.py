@@ -161,10 +161,8 @@ def refusal(found: Any) -> str | None:
     return None
 
 
-installed_rules = extensions.PerHost(
-    lambda host: extensions.collect(
-        host, HOOK, builtin_rules().values(), name=lambda r: r.name, refuse=refusal, kit=ScoringKit
-    )
+installed_rules = extensions.registry(
+    HOOK, lambda: builtin_rules().values(), name=lambda r: r.name, refuse=refusal, kit=ScoringKit
 )
 """``{name: ScoringRule}`` for a host (default: the process's), built-ins first."""
 

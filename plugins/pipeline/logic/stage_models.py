@@ -148,27 +148,21 @@ def builtin_estimators() -> dict[str, Estimator]:
     return {BY_STAGE: Estimator(BY_STAGE, "pipeline.estimator.stage", stage_probability)}
 
 
-installed_models = extensions.PerHost(
-    lambda host: extensions.collect(
-        host,
-        MODELS_HOOK,
-        builtin_models().values(),
-        name=lambda m: m.name,
-        refuse=model_refusal,
-        kit=PipelineKit,
-    )
+installed_models = extensions.registry(
+    MODELS_HOOK,
+    lambda: builtin_models().values(),
+    name=lambda m: m.name,
+    refuse=model_refusal,
+    kit=PipelineKit,
 )
 """``{name: StageTemplate}`` for a host (default: the process's), built-in first."""
 
-installed_estimators = extensions.PerHost(
-    lambda host: extensions.collect(
-        host,
-        ESTIMATORS_HOOK,
-        builtin_estimators().values(),
-        name=lambda e: e.name,
-        refuse=estimator_refusal,
-        kit=PipelineKit,
-    )
+installed_estimators = extensions.registry(
+    ESTIMATORS_HOOK,
+    lambda: builtin_estimators().values(),
+    name=lambda e: e.name,
+    refuse=estimator_refusal,
+    kit=PipelineKit,
 )
 """``{name: Estimator}`` for a host (default: the process's), built-in first."""
 

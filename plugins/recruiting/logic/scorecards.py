@@ -120,15 +120,12 @@ def refusal(found: Any) -> str | None:
     return None
 
 
-installed_templates = extensions.PerHost(
-    lambda host: extensions.collect(
-        host,
-        HOOK,
-        builtin_templates().values(),
-        name=lambda tpl: tpl.name,
-        refuse=refusal,
-        kit=ScorecardKit,
-    )
+installed_templates = extensions.registry(
+    HOOK,
+    lambda: builtin_templates().values(),
+    name=lambda tpl: tpl.name,
+    refuse=refusal,
+    kit=ScorecardKit,
 )
 """``{name: ScorecardTemplate}`` for a host (default: the process's), built-in first."""
 

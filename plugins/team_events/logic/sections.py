@@ -118,10 +118,8 @@ def refusal(found: Any) -> str | None:
     return None
 
 
-installed_sections = extensions.PerHost(
-    lambda host: extensions.collect(
-        host, HOOK, (), name=lambda s: s.key, refuse=refusal, kit=SectionKit
-    )
+installed_sections = extensions.registry(
+    HOOK, tuple, name=lambda s: s.key, refuse=refusal, kit=SectionKit
 )
 """``{key: PackSection}`` the plugins add, for a host (default: the process's)."""
 
