@@ -48,7 +48,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.exc import DatabaseError
 
-from command_center.db import summaries
+from command_center.db import snapshots, summaries
 from command_center.db.base import Base
 from command_center.db.migrate import upgrade
 from command_center.i18n import t
@@ -150,6 +150,7 @@ def restore(engine: Engine, host: PluginHost, path: Path | str) -> CopyReport:
                     _continue_sequences(target)
         finally:
             source_engine.dispose()
+    snapshots.forget(engine)  # copies of whatever this database held before
     return CopyReport(str(source_path), copied)
 
 

@@ -26,7 +26,7 @@ from typing import Any, TypeVar
 import polars as pl
 from sqlalchemy import Engine, Select, Table, TextClause, select, text
 
-from command_center.db import cx_worker, summaries
+from command_center.db import cx_worker, snapshots, summaries
 from command_center.db.engine import data_version, forget_versions, table_versions, version_rows
 from command_center.db.models import (
     Customer,
@@ -415,8 +415,8 @@ def _current_copy(engine: Engine, table: Table) -> _Copy:
         if copy is not None and copy.seq >= seq and copy.epoch[:2] == marks:
             return copy
         if copy is None or copy.epoch[:2] != marks:
-            copy = _read_copy(engine, table, marks)
-        else:
+            copy = _snapshot_copy(engine, table, marks, seq) or _read_copy(engine, table, marks)
+        if copy.seq < seq:
             copy = _fold(engine, table, copy)
         with _copies_lock:
             _copies[where] = copy
@@ -455,7 +455,18 @@ def _read_copy(engine: Engine, table: Table, marks: tuple[int, int]) -> _Copy:
     seq = int(raw["current_seq"].max() or 0)
     rows = raw.drop("current_seq").filter(pl.col("month").is_not_null())
     parts = _by_month(rows) if rows.height else {}
+    snapshots.save_later(engine, table.name, marks, seq, rows)
     return _Copy(parts, seq, (*marks, seq), _summary_schema(table))
+
+
+def _snapshot_copy(engine: Engine, table: Table, marks: tuple[int, int], seq: int) -> _Copy | None:
+    """The copy as a snapshot on disk left it (:mod:`snapshots`), to be folded up to date."""
+    found = snapshots.load(engine, table.name, marks, seq, _summary_schema(table))
+    if found is None:
+        return None
+    rows, taken = found
+    parts = _by_month(rows) if rows.height else {}
+    return _Copy(parts, taken, (*marks, taken), _summary_schema(table))
 
 
 def _fold(engine: Engine, table: Table, copy: _Copy) -> _Copy:

@@ -25,6 +25,7 @@ instead of 10M order lines); only drill-downs read the ledger itself.
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -264,9 +265,12 @@ def rebuild(conn: Connection) -> dict[str, int]:
 def install(conn: Connection) -> None:
     """The change counters, the triggers, and the summaries filled from the ledger
     (the migrations that create or reshape the summaries end with this)."""
-    for key in (SEQ_KEY, REBUILT_KEY):  # constants, not input
+    # The rebuild mark starts anywhere: a new database never shares the marks of an
+    # older one at the same path, whose snapshots (command_center.db.snapshots) linger.
+    starts = {SEQ_KEY: 0, REBUILT_KEY: secrets.randbelow(2**31)}
+    for key, value in starts.items():  # constants, not input
         conn.exec_driver_sql(
-            f"INSERT INTO meta (key, value) SELECT '{key}', 0 "
+            f"INSERT INTO meta (key, value) SELECT '{key}', {int(value)} "
             f"WHERE NOT EXISTS (SELECT 1 FROM meta WHERE key = '{key}')"
         )
     for statement in drop_triggers_sql(conn.dialect.name):
