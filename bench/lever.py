@@ -41,13 +41,15 @@ NUMBER = "[data-testid='stMain'] [data-testid='stNumberInput']"
 STEP_UP = "[data-testid='stNumberInputStepUp']"
 ENGINE = re.compile(r"Engine [\d.,]+ ms for [\d,]+ person-periods")
 # After the probe of bench.pages: the bytes Streamlit's WebSocket delivered
-# since the last click (the fragment's delta, its "script finished" included).
+# since the last click (the fragment's delta, its "script finished" included)
+# and when the first of them arrived.
 PAYLOAD = """
 (() => {
   if (window.__lever) return;
-  const lv = window.__lever = {bytes: 0, messages: 0, largest: 0};
-  document.addEventListener('click', () => { lv.bytes = 0; lv.messages = 0; lv.largest = 0; },
-                            true);
+  const lv = window.__lever = {bytes: 0, messages: 0, largest: 0, firstAt: 0};
+  document.addEventListener('click', () => {
+    lv.bytes = 0; lv.messages = 0; lv.largest = 0; lv.firstAt = 0;
+  }, true);
   const Native = window.WebSocket;
   window.WebSocket = class extends Native {
     constructor(...args) {
@@ -55,6 +57,7 @@ PAYLOAD = """
       this.addEventListener('message', (event) => {
         const n = event.data instanceof ArrayBuffer ? event.data.byteLength
           : (event.data.size || event.data.length || 0);
+        if (!lv.firstAt) lv.firstAt = performance.now();
         lv.bytes += n; lv.messages += 1; lv.largest = Math.max(lv.largest, n);
       });
     }
@@ -65,7 +68,8 @@ PAYLOAD = """
 
 @dataclass
 class Press:
-    ms: float
+    ms: float  # click until idle
+    first_ms: float  # click until the first message of the rerun arrived
     kib: float  # received on the WebSocket for this press
     largest_kib: float  # its largest message
     engine: str  # the engine line after the press
@@ -112,9 +116,14 @@ def press(page: Any, settle_ms: int = pages.SETTLE_MS) -> Press:
     runs = page.evaluate("window.__cc.runs")
     field_.locator(STEP_UP).click()
     seconds = pages._settled(page, runs, settle_ms)
-    got = page.evaluate("[window.__lever.bytes, window.__lever.largest]")
+    got = page.evaluate(
+        "[window.__lever.bytes, window.__lever.largest,"
+        " window.__lever.firstAt - window.__cc.clickAt]"
+    )
     value = field_.locator("input").input_value()
-    return Press(seconds * 1000, got[0] / 1024, got[1] / 1024, _engine_line(page), value)
+    return Press(
+        seconds * 1000, max(0.0, got[2]), got[0] / 1024, got[1] / 1024, _engine_line(page), value
+    )
 
 
 def drive(
@@ -197,7 +206,8 @@ def print_run(done: LeverRun) -> None:
     print(f"{head} open cold {_s(done.open_cold)} s, warm {_s(done.open_warm)} s", flush=True)
     for i, p in enumerate(done.presses, 1):
         print(
-            f"{head} press {i}: {p.ms:6.0f} ms  {p.kib:7.1f} KiB (largest {p.largest_kib:.1f})"
+            f"{head} press {i}: {p.ms:6.0f} ms (first message {p.first_ms:4.0f} ms)"
+            f"  {p.kib:7.1f} KiB (largest {p.largest_kib:.1f})"
             f"  value {p.value}  {p.engine}",
             flush=True,
         )

@@ -235,10 +235,18 @@ def data_table(
 
 
 def table_with_download(
-    frame: pl.DataFrame, name: str, key: str, column_config: dict[str, Any] | None = None
+    frame: pl.DataFrame,
+    name: str,
+    key: str,
+    column_config: dict[str, Any] | None = None,
+    rows: pl.DataFrame | None = None,
 ) -> None:
-    """The frame as a table, with CSV and XLSX downloads of exactly what is shown."""
-    data_table(frame, column_config)
+    """The frame as a table, with CSV and XLSX downloads of exactly what is shown.
+
+    ``rows``: draw only these rows of ``frame`` (a page of a long table); the
+    downloads still hold all of ``frame``.
+    """
+    data_table(frame if rows is None else rows, column_config)
     if frame.is_empty():
         return
     left, right = st.columns(2)

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 
 import polars as pl
 
+from plugins.incentives.logic.earnings_curve import earnings_curve, typical_sample
 from plugins.incentives.logic.engine import Evaluation, evaluate
 from plugins.incentives.logic.figures import Figures, den_col, derived, num_col
 from plugins.incentives.logic.plan_model import Plan
@@ -205,14 +206,95 @@ def scope_revenue(
     return float(months["revenue"].sum())
 
 
+@dataclass(frozen=True)
+class Side:
+    """One side of a comparison for the people in scope.
+
+    ``people``: :func:`per_person` of the side's evaluation cut to the scope;
+    ``revenue``: the scope's booked revenue on that side (:func:`scope_revenue`,
+    the cost-of-sales base).
+    """
+
+    people: pl.DataFrame
+    revenue: float
+
+
+def side(
+    evaluation: Evaluation,
+    figures: Figures,
+    person_ids: frozenset[int] | None,
+    start: dt.date,
+    end: dt.date,
+) -> Side:
+    """The :class:`Side` of ``evaluation`` (run on ``figures``) for ``person_ids``."""
+    return Side(
+        per_person(within(evaluation, person_ids)),
+        scope_revenue(figures, person_ids, start, end),
+    )
+
+
+def scenario_side(
+    timed: Timed,
+    person_ids: frozenset[int] | None,
+    start: dt.date,
+    end: dt.date,
+    baseline: Side,
+) -> Side:
+    """The scenario's :class:`Side` beside ``baseline`` (run on the same figures).
+
+    Without revenue assumptions the scenario ran on the baseline's own
+    figures, so its booked revenue is the baseline's: not summed again.
+    """
+    if not isinstance(timed.figures, Scaled):
+        return Side(per_person(within(timed.evaluation, person_ids)), baseline.revenue)
+    return side(timed.evaluation, timed.figures, person_ids, start, end)
+
+
+@dataclass(frozen=True)
+class BaselineView:
+    """What the simulator shows of the baseline for one scope (no lever changes it).
+
+    ``sample``: the rows the earnings curve's typical person is taken from
+    (:func:`~plugins.incentives.logic.earnings_curve.typical_sample`, on the
+    baseline plan's levels, so the scenario's curve uses them too); ``curve``:
+    the baseline's earnings curve.
+    """
+
+    side: Side
+    sample: pl.DataFrame
+    curve: pl.DataFrame
+
+
+def baseline_view(
+    base: Evaluation,
+    figures: Figures,
+    plan: Plan,
+    person_ids: frozenset[int] | None,
+    start: dt.date,
+    end: dt.date,
+) -> BaselineView:
+    """The :class:`BaselineView` of ``base`` (``plan`` run on ``figures``) for ``person_ids``."""
+    sample = typical_sample(figures, plan, person_ids, start, end)
+    return BaselineView(
+        side(base, figures, person_ids, start, end),
+        sample,
+        earnings_curve(plan, sample, figures.kinds),
+    )
+
+
 def compare(base: Evaluation, scenario: Evaluation, people: pl.DataFrame) -> pl.DataFrame:
     """Per person in ``people``: baseline and scenario revenue and payout, delta.
 
     ``people`` (``person_id, name, level``) is the viewer's scope: nobody
     else appears. Sorted by delta, biggest gain first.
     """
-    old = per_person(base).rename({"revenue": "revenue_old", "payout": "payout_old"})
-    new = per_person(scenario).rename({"revenue": "revenue_new", "payout": "payout_new"})
+    return compare_sides(per_person(base), per_person(scenario), people)
+
+
+def compare_sides(old: pl.DataFrame, new: pl.DataFrame, people: pl.DataFrame) -> pl.DataFrame:
+    """:func:`compare` of two :func:`per_person` frames (a :class:`Side`'s ``people``)."""
+    old = old.rename({"revenue": "revenue_old", "payout": "payout_old"})
+    new = new.rename({"revenue": "revenue_new", "payout": "payout_new"})
     both = old.join(new, on="person_id", how="full", coalesce=True)
     return (
         people.select("person_id", "name", "level")
@@ -254,12 +336,31 @@ def better_worse(table: pl.DataFrame) -> tuple[int, int]:
     )
 
 
-def winners_losers(table: pl.DataFrame, count: int = 10) -> pl.DataFrame:
+MOVERS = 10  # the winners/losers chart: this many biggest gains and as many losses
+
+
+def winners_losers(table: pl.DataFrame, count: int = MOVERS) -> pl.DataFrame:
     """The ``count`` biggest gains and losses (non-zero), for a diverging bar chart."""
     moved = table.filter(pl.col("delta").abs() > 0.005)
     gains = moved.filter(pl.col("delta") > 0).head(count)
     losses = moved.filter(pl.col("delta") < 0).sort("delta").head(count)
     return pl.concat([gains, losses]).select("person_id", "name", "delta")
+
+
+PAGE_ROWS = 100  # the per-person table shows this many rows at a time
+
+
+def page_starts(rows: int, size: int = PAGE_ROWS) -> list[int]:
+    """The first row (from 0) of each page of a table of ``rows`` rows (one page when empty)."""
+    return list(range(0, max(rows, 1), size))
+
+
+def matching(table: pl.DataFrame, text: str) -> pl.DataFrame:
+    """The rows of a :func:`compare` table whose name holds ``text`` (any case); all if blank."""
+    needle = text.strip().lower()
+    if not needle:
+        return table
+    return table.filter(pl.col("name").str.to_lowercase().str.contains(needle, literal=True))
 
 
 def distribution(table: pl.DataFrame, baseline: str, scenario: str) -> pl.DataFrame:

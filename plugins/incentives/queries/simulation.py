@@ -18,7 +18,8 @@ from command_center.org.scope import Viewer
 from command_center.org.tree import children_map, subtree
 from plugins.incentives.logic.engine import Evaluation, evaluate
 from plugins.incentives.logic.plan_model import Plan
-from plugins.incentives.logic.whatif import Assumptions, within
+from plugins.incentives.logic.whatif import Assumptions, BaselineView, within
+from plugins.incentives.logic.whatif import baseline_view as baseline_view_of
 from plugins.incentives.queries import plans
 from plugins.incentives.queries.figures import figure_tables, figures_between, multipliers
 
@@ -48,9 +49,50 @@ def baseline(
         figures = figures_between(engine, registry, plan, start, end)
         return evaluate(plan, figures, start, end, multipliers(engine))
 
+    return frames.cached(
+        engine,
+        "incentives:baseline",
+        load,
+        version_id,
+        start,
+        end,
+        tables=_baseline_tables(registry, plan),
+    )
+
+
+def baseline_view(
+    engine: Engine,
+    registry: MetricRegistry,
+    version_id: int,
+    start: dt.date,
+    end: dt.date,
+    person_ids: frozenset[int] | None,
+) -> BaselineView:
+    """The simulator's :class:`BaselineView` for a scope (``None``: everyone), cached
+    like :func:`baseline`: a lever move recomputes only the scenario's side."""
+    plan = plans.plan(engine, version_id)
+
+    def load() -> BaselineView:
+        figures = figures_between(engine, registry, plan, start, end)
+        base = baseline(engine, registry, version_id, start, end)
+        return baseline_view_of(base, figures, plan, person_ids, start, end)
+
+    return frames.cached(
+        engine,
+        "incentives:baseline_view",
+        load,
+        version_id,
+        start,
+        end,
+        person_ids,
+        tables=_baseline_tables(registry, plan),
+    )
+
+
+def _baseline_tables(registry: MetricRegistry, plan: Plan) -> tuple[str, ...] | None:
+    """What a stored plan's baseline reads (``None``: some metric does not say)."""
     read = figure_tables(registry, plan.metrics())
-    tables = None if read is None else (*read, *plans.PLAN_TABLES, "published_facts")
-    return frames.cached(engine, "incentives:baseline", load, version_id, start, end, tables=tables)
+    return None if read is None else (*read, *plans.PLAN_TABLES, "published_facts")
 
 
 def team_assumptions(engine: Engine, everyone: float, root: int | None, team: float) -> Assumptions:

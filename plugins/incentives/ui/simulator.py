@@ -1,9 +1,14 @@
 """The what-if simulator: change a plan's levers and see baseline beside scenario at once.
 
 The interactive panel is one ``st.fragment``: moving a lever reruns only the
-panel. All logic lives outside it (engine, comparison, edits: pure modules);
-the baseline is cached per data version, the scenario runs on the cached
-person-period table in milliseconds.
+panel (levers, KPI row, charts, the per-person table). The plan, the months,
+the saved-scenario list and the comparison of saved scenarios are outside it:
+no lever changes them, so a lever move neither reads nor redraws them. All
+logic lives outside the page (engine, comparison, edits: pure modules);
+everything on the baseline's side (its per-person payouts in the viewer's
+scope, booked revenue, earnings curve) is cached per data version, and the
+scenario runs on the cached person-period table in milliseconds. The
+per-person table shows a page of rows at a time (the downloads hold all).
 """
 
 from __future__ import annotations
@@ -16,22 +21,30 @@ import streamlit as st
 
 from command_center.context import PageContext
 from command_center.i18n import labels_now, percent, t
-from command_center.ui import chart, page_header, table_with_download
+from command_center.ui import page_header, table_with_download
 from command_center.ui.widgets import Kpi, change, kpi_row
 from plugins.incentives import charts
 from plugins.incentives.actions import scenarios as scenario_actions
 from plugins.incentives.errors import IncentivesError, PlanInvalid, month_label
-from plugins.incentives.logic.earnings_curve import earnings_curve, typical_sample
+from plugins.incentives.logic.earnings_curve import earnings_curve
 from plugins.incentives.logic.plan_edits import apply_edits
+from plugins.incentives.logic.plan_model import Plan
 from plugins.incentives.logic.whatif import (
+    MOVERS,
+    PAGE_ROWS,
+    BaselineView,
     better_worse,
     closed_month,
     compare,
+    compare_sides,
     curves,
     distribution,
     histogram,
     is_estimate,
+    matching,
+    page_starts,
     run_scenario,
+    scenario_side,
     scope_revenue,
     summaries,
     winners_losers,
@@ -46,6 +59,9 @@ from plugins.incentives.ui.widgets import choose_version, level_label, money_con
 
 VERSION_KEY = "incentives_sim_version"
 RANGE_KEY = "incentives_sim_range"
+FIND_KEY = "incentives_sim_find"
+PAGE_KEY = "incentives_sim_page"
+SAVED_NOTE = "incentives_sim_saved_note"  # the "saved" message, shown after the app's rerun
 
 
 def render(ctx: PageContext) -> None:
@@ -54,15 +70,10 @@ def render(ctx: PageContext) -> None:
     if plan_reads.plan_versions(ctx.engine).is_empty():
         st.info(t("incentives.no_plans"))
         return
-    if not figure_reads.sales_months(ctx.engine):
+    months = figure_reads.sales_months(ctx.engine)
+    if not months:
         st.info(t("incentives.no_sales"))
         return
-    panel(ctx)
-
-
-@st.fragment
-def panel(ctx: PageContext) -> None:
-    months = figure_reads.sales_months(ctx.engine)
     default = _default_month(ctx, months)
     top = st.columns([2, 3, 2])
     with top[0]:
@@ -72,6 +83,18 @@ def panel(ctx: PageContext) -> None:
         start, end = _range(ctx, months, default)
     with top[2]:
         _loader(ctx)
+    scenario_tab, compare_tab = st.tabs(
+        [t("incentives.sim.tab_scenario"), t("incentives.sim.tab_compare")]
+    )
+    with scenario_tab:
+        panel(ctx, version_id, start, end)
+    with compare_tab:
+        _compare(ctx)
+
+
+@st.fragment
+def panel(ctx: PageContext, version_id: int, start: dt.date, end: dt.date) -> None:
+    """Levers beside their scenario: what a lever move reruns (and nothing else)."""
     plan = plan_reads.plan(ctx.engine, version_id)
     summary = st.container()  # the KPI row, full width, filled once the scenario is known
     left, right = st.columns([1, 2], gap="large")
@@ -85,13 +108,7 @@ def panel(ctx: PageContext) -> None:
             key="incentives_sim_reset",
         )
     with right:
-        scenario_tab, compare_tab = st.tabs(
-            [t("incentives.sim.tab_scenario"), t("incentives.sim.tab_compare")]
-        )
-        with scenario_tab:
-            _scenario(ctx, summary, version_id, start, end, edits, assumed)
-        with compare_tab:
-            _compare(ctx)
+        _scenario(ctx, summary, plan, version_id, start, end, edits, assumed)
 
 
 def _default_month(ctx: PageContext, months: list[dt.date]) -> dt.date:
@@ -163,37 +180,33 @@ def _loader(ctx: PageContext) -> None:
 def _scenario(
     ctx: PageContext,
     summary: Any,
+    plan: Plan,
     version_id: int,
     start: dt.date,
     end: dt.date,
     edits: dict[str, Any],
     assumed: dict[str, Any],
 ) -> None:
-    plan = plan_reads.plan(ctx.engine, version_id)
     try:
         changed = apply_edits(plan, edits)
     except PlanInvalid as exc:
         st.warning(t("incentives.sim.invalid", issues="; ".join(str(i) for i in exc.issues)))
         changed = plan
     figures = figure_reads.figures_between(ctx.engine, ctx.registry, plan, start, end)
-    base = simulation.baseline(ctx.engine, ctx.registry, version_id, start, end)
+    scope = ctx.viewer.person_ids
+    base = simulation.baseline_view(ctx.engine, ctx.registry, version_id, start, end, scope)
     assumptions = simulation.team_assumptions(
         ctx.engine, assumed["everyone"], assumed["team_root"], assumed["team"]
     )
     timed = run_scenario(
         figures, changed, start, end, assumptions, figure_reads.multipliers(ctx.engine)
     )
-    people = ctx.people()
-    scope = ctx.viewer.person_ids
-    table = compare(within(base, scope), within(timed.evaluation, scope), people)
+    new_side = scenario_side(timed, scope, start, end, base.side)
+    table = compare_sides(base.side.people, new_side.people, ctx.people())
     if table.is_empty():
         st.info(t("incentives.sim.nobody"))
         return
-    revenue = (
-        scope_revenue(figures, ctx.viewer.person_ids, start, end),
-        scope_revenue(timed.figures, ctx.viewer.person_ids, start, end),
-    )
-    old, new = summaries(table, revenue)
+    old, new = summaries(table, (base.side.revenue, new_side.revenue))
     up, down = better_worse(table)
     cos_delta = (
         t("ui.points", value=f"{(new.cost_of_sales - old.cost_of_sales) * 100:+.2f}")
@@ -233,12 +246,12 @@ def _scenario(
         st.caption(t("incentives.sim.estimate", month=month_label(dt.date.today())))
     show_notes(timed.evaluation.notes)
     labels = (t("incentives.sim.baseline"), t("incentives.sim.scenario"))
-    _charts(ctx, plan, changed, figures, start, end, table, labels)
+    _charts(base, changed, figures.kinds, table, labels)
     _table(table, start, end)
     _save(ctx, version_id, start, end, edits, assumed)
     st.download_button(
         t("incentives.sim.export_yaml"),
-        changed.to_yaml().encode("utf-8"),
+        lambda: changed.to_yaml().encode("utf-8"),  # written when asked for, not per move
         file_name="scenario-plan.yaml",
         mime="application/x-yaml",
         key="incentives_sim_yaml",
@@ -247,39 +260,59 @@ def _scenario(
 
 
 def _charts(
-    ctx: PageContext,
-    plan: Any,
-    changed: Any,
-    figures: Any,
-    start: dt.date,
-    end: dt.date,
+    base: BaselineView,
+    changed: Plan,
+    kinds: dict[str, str],
     table: pl.DataFrame,
     labels: tuple[str, str],
 ) -> None:
-    sample = typical_sample(figures, plan, ctx.viewer.person_ids, start, end)
     left, right = st.columns(2)
     with left:
         st.markdown(f"**{t('incentives.sim.curve')}**")
-        both = curves(
-            earnings_curve(plan, sample, figures.kinds),
-            earnings_curve(changed, sample, figures.kinds),
-            labels,
-        )
-        chart(charts.earnings_curve(both, *labels))
+        both = curves(base.curve, earnings_curve(changed, base.sample, kinds), labels)
+        _draw(both, charts.spec("earnings_curve", *labels))
         st.caption(t("incentives.sim.curve_help"))
     with right:
         st.markdown(f"**{t('incentives.sim.distribution')}**")
-        chart(charts.distribution(histogram(distribution(table, *labels)), *labels))
+        _draw(histogram(distribution(table, *labels)), charts.spec("distribution", *labels))
     moved = winners_losers(table)
     st.markdown(f"**{t('incentives.sim.winners_losers')}**")
     if moved.is_empty():
         st.caption(t("incentives.sim.no_change"))
     else:
-        chart(charts.winners_losers(moved))
+        _draw(moved, charts.spec("winners_losers", moved.height))
+        st.caption(t("incentives.sim.movers_help", count=table.height, movers=MOVERS))
+
+
+def _draw(data: pl.DataFrame, spec: dict[str, Any]) -> None:
+    """A chart of :func:`charts.spec` with its rows, at full width (as ``chart`` draws)."""
+    st.vega_lite_chart(data, spec, width="stretch")
+
+
+def _page(table: pl.DataFrame) -> pl.DataFrame:
+    """The rows to draw: all of a short table; else a name filter and a page of rows."""
+    if table.height <= PAGE_ROWS:
+        return table
+    left, right = st.columns([3, 2])
+    found = matching(table, left.text_input(t("incentives.sim.find"), key=FIND_KEY))
+    starts = page_starts(found.height, PAGE_ROWS)
+    if st.session_state.get(PAGE_KEY) not in starts:
+        st.session_state.pop(PAGE_KEY, None)
+
+    def rows(first: int) -> str:
+        last = min(first + PAGE_ROWS, found.height)
+        return t("incentives.sim.rows", first=f"{first + 1:,}", last=f"{last:,}")
+
+    first = right.selectbox(
+        t("incentives.sim.page"), starts, format_func=labels_now(starts, rows), key=PAGE_KEY
+    )
+    st.caption(t("incentives.sim.paged", count=table.height, found=found.height, size=PAGE_ROWS))
+    return found.slice(first, PAGE_ROWS)
 
 
 def _table(table: pl.DataFrame, start: dt.date, end: dt.date) -> None:
     st.markdown(f"**{t('incentives.sim.per_person')}**")
+    page = _page(table)
     cols = {
         "name": t("incentives.name"),
         "level": t("incentives.level"),
@@ -291,16 +324,21 @@ def _table(table: pl.DataFrame, start: dt.date, end: dt.date) -> None:
         "delta_pct": t("incentives.sim.delta_pct"),
     }
     levels = {lv: level_label(lv) for lv in table["level"].unique().to_list()}
-    shown = table.with_columns(
-        pl.col("level").replace_strict(levels, return_dtype=pl.String)
-    ).select([pl.col(k).alias(v) for k, v in cols.items()])
+
+    def labelled(frame: pl.DataFrame) -> pl.DataFrame:
+        return frame.with_columns(
+            pl.col("level").replace_strict(levels, return_dtype=pl.String)
+        ).select([pl.col(k).alias(v) for k, v in cols.items()])
+
+    shown = labelled(table)
     config = money_config(
         shown,
         [cols[c] for c in ("revenue_old", "revenue_new", "payout_old", "payout_new", "delta")],
         [cols["delta_pct"]],
     )
     name = f"what-if-{month_label(start)}-{month_label(end)}"
-    table_with_download(shown, name, "incentives_sim_table", column_config=config)
+    rows = shown if page is table else labelled(page)
+    table_with_download(shown, name, "incentives_sim_table", column_config=config, rows=rows)
 
 
 def _save(
@@ -311,6 +349,8 @@ def _save(
     edits: dict[str, Any],
     assumed: dict[str, Any],
 ) -> None:
+    if note := st.session_state.pop(SAVED_NOTE, None):
+        st.success(note)
     with st.form("incentives_sim_save", clear_on_submit=False):
         name = st.text_input(t("incentives.sim.scenario_name"), key="incentives_sim_name")
         if st.form_submit_button(t("incentives.sim.save")):
@@ -328,8 +368,10 @@ def _save(
                 )
             except IncentivesError as exc:
                 st.warning(exc.message)
-            else:
-                st.success(t("incentives.sim.saved_ok", name=name.strip(), count=len(edits)))
+            else:  # the saved list and the comparison are outside this fragment: the app reruns
+                note = t("incentives.sim.saved_ok", name=name.strip(), count=len(edits))
+                st.session_state[SAVED_NOTE] = note
+                st.rerun()
 
 
 def _compare(ctx: PageContext) -> None:
