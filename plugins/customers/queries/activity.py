@@ -152,6 +152,28 @@ def followups(
     return frames.read_frame(engine, query, FOLLOWUP_SCHEMA)
 
 
+def followup_days(engine: Engine, viewer: Viewer, start: dt.date, end: dt.date) -> pl.DataFrame:
+    """``followup_date, channel`` of the follow-ups dated ``start``..``end`` by people in
+    the viewer's scope (what weekly counts need), cached until a follow-up is written."""
+    cols = FollowUp.__table__.c
+    names = ("followup_date", "channel")
+    query = select(*(cols[n] for n in names)).where(
+        cols.followup_date >= start, cols.followup_date <= end
+    )
+    if viewer.person_ids is not None:
+        query = query.where(cols.person_id.in_(sorted(viewer.person_ids)))
+    scope = None if viewer.person_ids is None else tuple(sorted(viewer.person_ids))
+    return frames.cached(
+        engine,
+        "customers:followup_days",
+        lambda: frames.read_frame(engine, query, {n: FOLLOWUP_SCHEMA[n] for n in names}),
+        scope,
+        start,
+        end,
+        tables=FOLLOWUP_TABLES,
+    )
+
+
 def contacts(engine: Engine, customer_ids: list[int]) -> pl.DataFrame:
     """The contacts of ``customer_ids`` (the caller checked the viewer may see them)."""
     return read_table(

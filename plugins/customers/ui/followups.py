@@ -72,11 +72,11 @@ def _due_table(pending: pl.DataFrame, people: dict[int, str], with_owner: bool) 
 def _log(ctx: PageContext, people: dict[int, str]) -> None:
     st.subheader(t("customers.followups.recent"))
     start, end = ctx.period.start, ctx.period.last_day
-    logged = activity.followups(ctx.engine, ctx.viewer, start=start, end=end)
-    if logged.is_empty():
+    days = activity.followup_days(ctx.engine, ctx.viewer, start, end)
+    if days.is_empty():
         st.info(t("customers.followups.none_in_period"))
         return
-    weekly = activity_logic.followups_by_week(logged)
+    weekly = activity_logic.followups_by_week(days)
     chart(
         charts.weekly(
             weekly,
@@ -85,7 +85,9 @@ def _log(ctx: PageContext, people: dict[int, str]) -> None:
             t("customers.followups.channel"),
         )
     )
-    shown = logged.head(page_data.MAX_ROWS)
+    shown = activity.followups(
+        ctx.engine, ctx.viewer, start=start, end=end, limit=page_data.MAX_ROWS
+    )
     names = labels.customer_labels(
         book_q.names(ctx.engine, shown["customer_id"].unique().to_list())
     )
