@@ -246,7 +246,7 @@ def _scenario(
         st.caption(t("incentives.sim.estimate", month=month_label(dt.date.today())))
     show_notes(timed.evaluation.notes)
     labels = (t("incentives.sim.baseline"), t("incentives.sim.scenario"))
-    _charts(base, changed, figures.kinds, table, labels)
+    _charts(base, changed if edits else None, figures.kinds, table, labels)
     _table(table, start, end)
     _save(ctx, version_id, start, end, edits, assumed)
     st.download_button(
@@ -261,15 +261,18 @@ def _scenario(
 
 def _charts(
     base: BaselineView,
-    changed: Plan,
+    changed: Plan | None,
     kinds: dict[str, str],
     table: pl.DataFrame,
     labels: tuple[str, str],
 ) -> None:
+    """The curve of ``changed`` (``None``: no lever changed, the baseline's) beside the
+    baseline's, the payout distribution and the biggest movers."""
     left, right = st.columns(2)
     with left:
         st.markdown(f"**{t('incentives.sim.curve')}**")
-        both = curves(base.curve, earnings_curve(changed, base.sample, kinds), labels)
+        scenario = base.curve if changed is None else earnings_curve(changed, base.sample, kinds)
+        both = curves(base.curve, scenario, labels)
         _draw(both, charts.spec("earnings_curve", *labels))
         st.caption(t("incentives.sim.curve_help"))
     with right:
