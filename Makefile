@@ -27,10 +27,11 @@ run: $(STAMP)
 	$(BIN)/command-center demo --scale small --if-empty
 	$(BIN)/command-center run --port $(PORT)
 
-## test: install dev dependencies and run the whole suite
+## test: install dev dependencies and run the whole suite (one worker per CPU, a file per worker)
+PYTEST_ARGS ?= -n auto --dist loadfile --durations=15
 test: $(DEV_STAMP)
 	$(BIN)/ruff check .
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 ## bench: benchmarks at medium and large scale beside their baselines (minutes)
 bench: $(DEV_STAMP)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import tempfile
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -30,6 +31,9 @@ _HERE = Path(__file__).resolve().parent
 pytest_plugins = sorted(f"tests.{path.stem}" for path in _HERE.glob("fixtures_*.py"))
 
 PG_URL = os.environ.get("COMMAND_CENTER_TEST_PG_URL")
+# Snapshots of the summary copies (command_center.db.snapshots) go to a throwaway
+# folder, never into the repository's data/ (where PostgreSQL's would go by default).
+os.environ.setdefault("COMMAND_CENTER_SNAPSHOT_DIR", tempfile.mkdtemp(prefix="cc-snapshots-"))
 BACKENDS = ["sqlite", "postgresql"] if PG_URL else ["sqlite"]
 AS_OF = dt.date(2026, 11, 15)
 SEED = 7
