@@ -219,16 +219,8 @@ def company_history_of(
     rule: str = grading.DEFAULT,
 ) -> pl.DataFrame:
     """One customer's rows of :func:`company_history` (a customer's record page)."""
-    parts = [
-        _company_point(engine, point, months, cutoffs, rule).filter(
-            pl.col("customer_id") == customer_id
-        )
-        for point in points
-    ]
-    if not parts:
-        return pl.DataFrame(schema=grading.HISTORY_SCHEMA)
-    return pl.concat(parts)
-
+    history = company_history(engine, points, months, cutoffs, rule)
+    return history.filter(pl.col("customer_id") == customer_id)
 
 def _company_point(
     engine: Engine, point: dt.date, months: int, cutoffs: Sequence[float], rule: str
