@@ -376,7 +376,7 @@ def connect(
     for ``make run``. A wrong password counts towards the account's lock-out,
     as in the app, and raises :class:`SignInError`.
 
-    ``lang`` (``en`` or ``zh_CN``; default ``COMMAND_CENTER_LANG``, as for the
+    ``lang`` (``en``, ``zh_CN`` or ``zh_TW``; default ``COMMAND_CENTER_LANG``, as for the
     CLI) is the language of messages, errors and chart labels from here on.
     """
     from command_center.org.auth import AuthError, authenticate, viewer_for

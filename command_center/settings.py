@@ -13,7 +13,7 @@ from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DATA_DIR = PROJECT_ROOT / "data"
-LANGUAGES = ("en", "zh_CN")
+LANGUAGES = ("en", "zh_CN", "zh_TW")  # as command_center.i18n.LANGUAGES (a test keeps them equal)
 
 
 def _split(value: str | None) -> frozenset[str]:
@@ -79,7 +79,7 @@ def get_settings() -> Settings:
     - ``COMMAND_CENTER_DB_URL``: SQLAlchemy URL (default: SQLite file in data/).
     - ``COMMAND_CENTER_DATA_DIR``: where the SQLite file and uploads live.
     - ``COMMAND_CENTER_DISABLED_PLUGINS``: comma-separated plugin names.
-    - ``COMMAND_CENTER_LANG``: ``en`` or ``zh_CN`` for the CLI and first visit.
+    - ``COMMAND_CENTER_LANG``: ``en``, ``zh_CN`` or ``zh_TW`` for the CLI and first visit.
     - ``COMMAND_CENTER_TRACE_PLUGINS``: ``1`` prints every hook call.
     - ``COMMAND_CENTER_LOCKOUT_ATTEMPTS`` / ``COMMAND_CENTER_LOCKOUT_MINUTES``.
     - ``COMMAND_CENTER_MIN_DATE`` (default 1990-01-01) and

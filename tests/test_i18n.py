@@ -1,4 +1,4 @@
-"""Translation layer: both languages complete, every key used exists, no raw UI text."""
+"""Translation layer: every language complete, every key used exists, no raw UI text."""
 
 from __future__ import annotations
 
@@ -7,9 +7,19 @@ from pathlib import Path
 
 import pytest
 
-from command_center import i18n, runtime
+from command_center import i18n, runtime, settings
 from command_center import testing as apptest
-from command_center.i18n import core_catalogs, language, money, percent, t
+from command_center.i18n import (
+    core_catalogs,
+    language,
+    load_catalogs,
+    money,
+    money_compact,
+    percent,
+    plural_form,
+    t,
+    tn,
+)
 from command_center.ui import shell
 from tests.conftest import make_host, use_db
 
@@ -52,15 +62,21 @@ def all_catalogs() -> dict[str, dict[str, str]]:
 
 def test_languages_hold_the_same_keys() -> None:
     cats = all_catalogs()
-    assert set(cats) == {"en", "zh_CN"}
-    assert set(cats["en"]) == set(cats["zh_CN"]), set(cats["en"]) ^ set(cats["zh_CN"])
+    assert set(cats) == {"en", "zh_CN", "zh_TW"} == set(i18n.LANGUAGES)
+    for lang in ("zh_CN", "zh_TW"):
+        assert set(cats["en"]) == set(cats[lang]), (lang, set(cats["en"]) ^ set(cats[lang]))
+
+
+def test_settings_offer_the_same_languages() -> None:
+    assert settings.LANGUAGES == tuple(i18n.LANGUAGES) == tuple(i18n.LOCALES)
 
 
 def test_core_catalog_placeholders_agree() -> None:
     cats = core_catalogs()
     fields = re.compile(r"\{(\w+)")
     for key, text in cats["en"].items():
-        assert set(fields.findall(text)) == set(fields.findall(cats["zh_CN"][key])), key
+        for lang in ("zh_CN", "zh_TW"):
+            assert set(fields.findall(text)) == set(fields.findall(cats[lang][key])), (lang, key)
 
 
 def test_every_literal_key_exists() -> None:
@@ -83,7 +99,9 @@ def test_no_raw_text_in_widgets() -> None:
     assert offenders == []
 
 
-@pytest.mark.parametrize(("lang", "expected"), [("en", "Revenue"), ("zh_CN", "销售额")])
+@pytest.mark.parametrize(
+    ("lang", "expected"), [("en", "Revenue"), ("zh_CN", "销售额"), ("zh_TW", "銷售額")]
+)
 def test_language_switch(lang: str, expected: str) -> None:
     with language(lang):
         assert t("metric.revenue") == expected
@@ -93,7 +111,47 @@ def test_number_formats() -> None:
     with language("zh_CN"):
         assert money(1234567.8) == "¥1,234,568"
         assert percent(0.8734) == "87.3%"
+        assert money_compact(7095500) == "¥709.55万"
+    with language("zh_TW"):
+        assert i18n.locale() == "zh_Hant_TW"
+        assert money(1234567.8) == "¥1,234,568"
+        assert percent(0.8734) == "87.3%"
+        assert money_compact(7095500) == "¥709.55萬"  # Babel writes CN¥ for this locale
     assert t("no.such.key") == "no.such.key"
+
+
+@pytest.mark.parametrize("count", [0, 1, 2, 1.5])
+def test_traditional_chinese_has_one_plural_form(count: float) -> None:
+    assert plural_form(count, "zh_TW") == "other"
+    all_catalogs()
+    with language("zh_TW"):
+        text = tn("scope.caption", count, who="全員", period="2026-10")
+    assert text == f"全員 · {count} 人 · 2026-10"
+
+
+def test_a_message_missing_in_zh_tw_falls_back_to_zh_cn_then_english(monkeypatch) -> None:
+    monkeypatch.setattr(
+        i18n,
+        "_catalogs",
+        {
+            "en": {"x.both": "Both", "x.only_en": "English", "x.n.one": "{count} row"},
+            "zh_CN": {"x.both": "两者", "x.n.other": "{count} 行"},
+            "zh_TW": {"x.both": "兩者"},
+        },
+    )
+    with language("zh_TW"):
+        assert (t("x.both"), t("x.only_en"), tn("x.n", 1)) == ("兩者", "English", "1 行")
+    with language("zh_CN"):
+        assert t("x.only_en") == "English"
+
+
+def test_a_plugin_without_zh_tw_still_loads(tmp_path) -> None:
+    (tmp_path / "en.toml").write_text('[p]\nhello = "Hello"\n', "utf-8")
+    (tmp_path / "zh_CN.toml").write_text('[p]\nhello = "你好"\n', "utf-8")
+    assert load_catalogs(tmp_path) == {"en": {"p.hello": "Hello"}, "zh_CN": {"p.hello": "你好"}}
+    (tmp_path / "en.toml").unlink()
+    with pytest.raises(FileNotFoundError):
+        load_catalogs(tmp_path)
 
 
 @pytest.fixture

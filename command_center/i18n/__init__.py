@@ -1,9 +1,14 @@
 """The translation layer: every user-facing string goes through :func:`t`.
 
-Catalogs are TOML files (``en.toml``, ``zh_CN.toml``) beside this module,
-flattened to dotted keys; plugins add theirs through the
+Catalogs are TOML files (``en.toml``, ``zh_CN.toml``, ``zh_TW.toml``) beside
+this module, flattened to dotted keys; plugins add theirs through the
 ``register_translations`` hook. Numbers, money, percentages and dates are
 formatted with Babel for the active language.
+
+``zh_TW`` (Traditional Chinese, Taiwan usage) is produced from ``zh_CN`` by
+``python -m command_center.i18n.traditional`` (OpenCC plus a list of Taiwan
+terms) and then kept by hand; a key missing in it falls back to ``zh_CN``,
+then to English (:data:`FALLBACKS`).
 
 A message that counts something has plural forms, a table keyed by the CLDR
 plural categories of the languages (English: ``one`` and ``other``; Chinese
@@ -29,8 +34,10 @@ from typing import Any
 from babel import Locale
 from babel.numbers import format_compact_currency, format_decimal, format_percent
 
-LANGUAGES: dict[str, str] = {"en": "English", "zh_CN": "简体中文"}
-LOCALES: dict[str, str] = {"en": "en_US", "zh_CN": "zh_Hans_CN"}
+LANGUAGES: dict[str, str] = {"en": "English", "zh_CN": "简体中文", "zh_TW": "繁體中文"}
+LOCALES: dict[str, str] = {"en": "en_US", "zh_CN": "zh_Hans_CN", "zh_TW": "zh_Hant_TW"}
+# Where a message missing in a language is looked up before English.
+FALLBACKS: dict[str, tuple[str, ...]] = {"zh_TW": ("zh_CN",)}
 CURRENCY = "CNY"
 _HERE = Path(__file__).resolve().parent
 
@@ -50,14 +57,19 @@ def _flatten(tree: Mapping[str, Any], prefix: str = "") -> dict[str, str]:
 
 
 def load_catalogs(folder: Path) -> dict[str, dict[str, str]]:
-    """``en.toml`` and ``zh_CN.toml`` from ``folder``, flattened to dotted keys.
+    """Each language's ``<lang>.toml`` from ``folder``, flattened to dotted keys.
 
-    Plugins return this from ``register_translations``.
+    ``en.toml`` must be there; a language whose file is missing is left out
+    (its messages fall back, see :data:`FALLBACKS`), so a plugin written before
+    ``zh_TW`` existed still loads. Plugins return this from ``register_translations``.
     """
-    return {
-        lang: _flatten(tomllib.loads((folder / f"{lang}.toml").read_text("utf-8")))
-        for lang in LANGUAGES
-    }
+    catalogs = {}
+    for lang in LANGUAGES:
+        path = folder / f"{lang}.toml"
+        if lang != "en" and not path.exists():
+            continue
+        catalogs[lang] = _flatten(tomllib.loads(path.read_text("utf-8")))
+    return catalogs
 
 
 def core_catalogs() -> dict[str, dict[str, str]]:
@@ -103,7 +115,7 @@ _plural_rules: dict[str, Callable[[float], str]] = {}
 
 def plural_form(count: float, lang: str | None = None) -> str:
     """The CLDR plural category of ``count`` in ``lang`` (default: the active
-    language): ``one`` for 1 in English, always ``other`` in Chinese."""
+    language): ``one`` for 1 in English, always ``other`` in Chinese (both scripts)."""
     lang = lang or get_language()
     rule = _plural_rules.get(lang)
     if rule is None:
@@ -111,21 +123,31 @@ def plural_form(count: float, lang: str | None = None) -> str:
     return rule(abs(count))
 
 
+def lookup_order(lang: str) -> tuple[str, ...]:
+    """The catalogs a message of ``lang`` is looked up in, first to last."""
+    if lang == "en":
+        return ("en",)
+    return (lang, *FALLBACKS.get(lang, ()), "en")
+
+
 def _lookup(key: str, count: Any) -> str | None:
     cats = catalogs()
-    active, english = cats.get(get_language(), {}), cats.get("en", {})
-    text = active.get(key) or english.get(key)
-    if text is not None:
-        return text
+    order = lookup_order(get_language())
+    empty = None
+    for lang in order:
+        text = cats.get(lang, {}).get(key)
+        if text:
+            return text
+        empty = empty if text is None else text
+    if empty is not None:
+        return empty
     counted = isinstance(count, int | float)
-    choices = (
-        (active, plural_form(count) if counted else "other"),
-        (active, "other"),
-        (english, plural_form(count, "en") if counted else "other"),
-        (english, "other"),
-    )
-    for messages, form in choices:
+    for lang in order:
+        messages = cats.get(lang, {})
+        form = plural_form(count, lang) if counted else "other"
         text = messages.get(f"{key}.{form}")
+        if text is None:
+            text = messages.get(f"{key}.other")
         if text is not None:
             return text
     return None
@@ -135,8 +157,9 @@ def t(key: str, /, **params: Any) -> str:
     """The message ``key`` in the active language, formatted with ``params``.
 
     A message with plural forms takes the one for ``params["count"]``. A key
-    missing in the active language falls back to English, then to the key
-    itself (a test keeps both catalogs complete).
+    missing in the active language falls back (:func:`lookup_order`: ``zh_TW``
+    to ``zh_CN``, any language to English), then to the key itself (a test
+    keeps every catalog complete).
     """
     text = _lookup(key, params.get("count")) or key
     if params:
@@ -180,11 +203,11 @@ def money(value: float | None, digits: int = 0) -> str:
 
 
 def money_compact(value: float | None) -> str:
-    """Short yuan for KPI cards: ``¥7.1M`` in English, ``¥709.55万`` in Chinese."""
+    """Short yuan for KPI cards: ``¥7.1M`` in English, ``¥709.55万`` (``¥709.55萬``) in Chinese."""
     if value is None:
         return "—"
     text = format_compact_currency(value, CURRENCY, locale=locale(), fraction_digits=2)
-    return text.replace("CN¥", "¥")
+    return text.replace("CN¥", "¥")  # zh_Hant_TW (and en) write the yuan as CN¥
 
 
 def number(value: float | None, digits: int = 0) -> str:

@@ -7,6 +7,7 @@ a CLI command, demo data and translations, and counts ``on_startup`` calls.
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import polars as pl
@@ -16,6 +17,7 @@ from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
 from command_center import (
+    AgendaItem,
     Column,
     DemoContext,
     ExportKind,
@@ -151,6 +153,14 @@ def register_translations() -> dict[str, dict[str, str]]:
             "sample.card": "示例卡片",
             "sample.card_text": "来自示例插件的问候",
         },
+        "zh_TW": {
+            "sample.section": "範例",
+            "sample.page_title": "範例拜訪",
+            "sample.metric": "範例拜訪",
+            "sample.visits": "{count} 次拜訪",
+            "sample.card": "範例卡片",
+            "sample.card_text": "來自範例外掛程式的問候",
+        },
     }
 
 
@@ -207,6 +217,18 @@ def seed_demo(ctx: DemoContext) -> None:
                     visit_id=visit_id, person_id=person_id, visit_date=ctx.months[-1], note="demo"
                 )
             )
+
+
+@hookimpl
+def today_agenda(engine: Engine, viewer: Viewer, day: dt.date) -> list[AgendaItem]:
+    query = select(SampleVisit.visit_id, SampleVisit.person_id).where(SampleVisit.visit_date == day)
+    if viewer.person_ids is not None:
+        query = query.where(SampleVisit.person_id.in_(sorted(viewer.person_ids)))
+    rows = read_frame(engine, query, {"visit_id": pl.Int64(), "person_id": pl.Int64()})
+    return [
+        AgendaItem("visit", day, pid, t("sample.card"), f"sample:{vid}")
+        for vid, pid in rows.iter_rows()
+    ]
 
 
 @hookimpl
