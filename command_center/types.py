@@ -82,7 +82,12 @@ class MetricSpec:
 
 @dataclass(frozen=True)
 class Column:
-    """One column of an import file and how to check it."""
+    """One column of an import file and how to check it.
+
+    ``required``: every row needs a value. ``optional``: the header may leave the
+    column out (a pinned header stays valid without it); a kind's ``check`` and
+    ``apply`` then see a frame without that column, so stored values are kept.
+    """
 
     name: str
     dtype: Literal["int", "float", "str", "date", "period"]
@@ -90,6 +95,7 @@ class Column:
     choices: tuple[str, ...] | None = None
     min_value: float | None = None
     max_length: int | None = None
+    optional: bool = False
 
 
 @dataclass(frozen=True)

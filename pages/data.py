@@ -1,7 +1,9 @@
-"""Data: import files (all or nothing, with progress) and export within scope."""
+"""Data: the product catalogue with today's prices, import files (all or nothing, with
+progress) and export within scope."""
 
 from __future__ import annotations
 
+import datetime as dt
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
@@ -9,6 +11,7 @@ from pathlib import Path
 import streamlit as st
 
 from command_center.context import PageContext
+from command_center.db import catalog
 from command_center.i18n import has, labels_now, t
 from command_center.io import (
     ImportFailed,
@@ -18,14 +21,41 @@ from command_center.io import (
 )
 from command_center.io.runner import importable_kinds
 from command_center.types import ExportKind, ImportKind
+from command_center.ui.widgets import data_table, money_column
 
 
 def render(ctx: PageContext) -> None:
     st.title(t("data.title"))
+    if catalog.reads_catalogue(ctx.viewer):
+        _products(ctx)
     specs = importable_kinds(ctx.host, ctx.viewer)  # the runner's policy: role, then scope
     if specs:
         _import(ctx, specs)
     _export(ctx)
+
+
+def _products(ctx: PageContext) -> None:
+    """The catalogue with each product's price today (valid price list, else list price)."""
+    today = dt.date.today()
+    st.subheader(t("data.products"))
+    table = catalog.priced_products(ctx.engine, ctx.viewer, today)
+    if table.is_empty():
+        st.caption(t("data.no_products"))
+        return
+    st.caption(t("data.products_caption", day=today.isoformat()))
+    data_table(
+        table,
+        {
+            "product_id": t("data.product_id"),
+            "name": t("data.product_name"),
+            "category": t("data.category"),
+            "list_price": money_column(t("data.list_price")),
+            "price": money_column(t("data.price_today")),
+            "price_list": t("data.price_list"),
+            "active": st.column_config.CheckboxColumn(t("data.active")),
+        },
+        key="data_products",
+    )
 
 
 def _labeller(kinds: dict[str, ImportKind] | dict[str, ExportKind]) -> Callable[[str], str]:

@@ -1,8 +1,9 @@
 """Core tables: what every module shares.
 
 people (the org tree), users, customers (master record), orders (the revenue
-ledger, one row per order line), targets, the audit log and a small key/value
-``meta`` table that holds the data version.
+ledger, one row per order line), targets, the product catalogue (products,
+price lists and their prices), the audit log and a small key/value ``meta``
+table that holds the data version.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from typing import Any
 from sqlalchemy import (
     JSON,
     BigInteger,
+    Boolean,
     CheckConstraint,
     Date,
     DateTime,
@@ -30,6 +32,8 @@ from command_center.db.base import Base
 LEVELS = ("rep", "supervisor", "manager", "director")
 PERSON_STATUSES = ("active", "leave", "left")
 ROLES = ("director", "manager", "supervisor", "rep", "admin")
+PRODUCT_KEY_LENGTH = 40
+"""Product and price-list ids are text (``P-001``: kept exactly, leading zeros too)."""
 
 
 def utcnow() -> dt.datetime:
@@ -90,6 +94,58 @@ class OrderLine(Base):
     order_date: Mapped[dt.date] = mapped_column(Date, index=True)
     revenue: Mapped[float] = mapped_column(Float)
     cost: Mapped[float] = mapped_column(Float, default=0.0)
+    # The product sold, when known (NULL: a line of no particular product). No index:
+    # every read by product groups whole months of lines, none looks one product up.
+    product_id: Mapped[str | None] = mapped_column(ForeignKey("products.product_id"), default=None)
+
+
+class Product(Base):
+    """A product of the catalogue; ``list_price`` applies when no price list prices it.
+
+    The key is the company's own product code, as text (``P-001``), kept exactly as
+    imported. Products are never deleted (order lines and quotes refer to them):
+    ``active = False`` takes one off sale.
+    """
+
+    __tablename__ = "products"
+    __table_args__ = (
+        CheckConstraint("list_price >= 0", name="list_price_nonneg"),
+        CheckConstraint("standard_cost >= 0", name="standard_cost_nonneg"),
+    )
+
+    product_id: Mapped[str] = mapped_column(String(PRODUCT_KEY_LENGTH), primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    category: Mapped[str] = mapped_column(String(50), default="")
+    list_price: Mapped[float] = mapped_column(Float)
+    standard_cost: Mapped[float] = mapped_column(Float, default=0.0)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+class PriceList(Base):
+    """Prices valid from ``valid_from`` to ``valid_to`` (inclusive; NULL: open-ended)."""
+
+    __tablename__ = "price_lists"
+    __table_args__ = (
+        CheckConstraint("valid_to IS NULL OR valid_to >= valid_from", name="valid_range"),
+    )
+
+    price_list_id: Mapped[str] = mapped_column(String(PRODUCT_KEY_LENGTH), primary_key=True)
+    name: Mapped[str] = mapped_column(String(100))
+    valid_from: Mapped[dt.date] = mapped_column(Date)
+    valid_to: Mapped[dt.date | None] = mapped_column(Date, default=None)
+
+
+class PriceListItem(Base):
+    """One product's price in one price list."""
+
+    __tablename__ = "price_list_items"
+    __table_args__ = (CheckConstraint("price >= 0", name="price_nonneg"),)
+
+    price_list_id: Mapped[str] = mapped_column(
+        ForeignKey("price_lists.price_list_id"), primary_key=True
+    )
+    product_id: Mapped[str] = mapped_column(ForeignKey("products.product_id"), primary_key=True)
+    price: Mapped[float] = mapped_column(Float)
 
 
 class Target(Base):

@@ -1,6 +1,7 @@
-"""The core kinds: people, customers, orders, targets and refunds.
+"""The core kinds: people, customers, orders, targets, refunds, products and price lists.
 
-Headers are pinned (export writes them in this order, import requires them).
+Headers are pinned (export writes them in this order, import requires them;
+a column marked ``optional`` may be left out, as ``product_id`` of orders).
 Column checks come from :mod:`command_center.io.validate`; the checks here
 are the ones that need the database: references, the director rule and
 manager loops. Duplicate keys are checked by the runner for every kind.
@@ -15,17 +16,21 @@ import polars as pl
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
-from command_center.db import frames, summaries
+from command_center.db import catalog, frames, summaries
 from command_center.db.models import (
     LEVELS,
     PERSON_STATUSES,
+    PRODUCT_KEY_LENGTH,
     Customer,
     OrderLine,
     OrderRefund,
     Person,
+    PriceList,
+    PriceListItem,
+    Product,
     Target,
 )
-from command_center.io.upsert import upsert, writing
+from command_center.io.upsert import WriteState, tracking, upsert, writing
 from command_center.io.validate import ROW
 from command_center.org.scope import Viewer
 from command_center.org.tree import MAX_DEPTH, deepest_below, find_cycles, levels
@@ -56,7 +61,10 @@ ORDER_COLUMNS = (
     Column("order_date", "date"),
     Column("revenue", "float", min_value=0),
     Column("cost", "float", required=False, min_value=0),
+    Column("product_id", "str", required=False, max_length=PRODUCT_KEY_LENGTH, optional=True),
 )
+ORDER_HEADER = tuple(c.name for c in ORDER_COLUMNS if not c.optional)
+"""The pinned orders header; an export adds ``product_id`` when a line has one."""
 REFUND_COLUMNS = (
     Column("refund_id", "int", min_value=0),
     Column("order_id", "int", min_value=0),
@@ -64,6 +72,29 @@ REFUND_COLUMNS = (
     Column("amount", "float", min_value=0),
     Column("reason", "str", required=False, max_length=200),
 )
+ACTIVE_CHOICES = ("true", "false")
+PRODUCT_COLUMNS = (
+    Column("product_id", "str", max_length=PRODUCT_KEY_LENGTH),
+    Column("name", "str", max_length=200),
+    Column("category", "str", required=False, max_length=50),
+    Column("list_price", "float", min_value=0),
+    Column("standard_cost", "float", required=False, min_value=0),
+    Column("active", "str", required=False, choices=ACTIVE_CHOICES),
+)
+PRICE_LIST_COLUMNS = (
+    Column("price_list_id", "str", max_length=PRODUCT_KEY_LENGTH),
+    Column("name", "str", max_length=100),
+    Column("valid_from", "date"),
+    Column("valid_to", "date", required=False),
+    Column("product_id", "str", max_length=PRODUCT_KEY_LENGTH),
+    Column("price", "float", min_value=0),
+)
+CATALOGUE_ROLES = frozenset({"director"})
+"""Who writes the catalogue (products, price lists): company-wide master data with
+no owner, so only a role that sees the whole force, as for people without an
+owner; the CLI's operator too. Everyone in a business role reads it."""
+FORMULA_STARTS = ("=", "+", "-", "@")
+FORMULA_START = r"^[=+\-@]"
 TARGET_COLUMNS = (
     Column("person_id", "int", min_value=0),
     Column("period", "period"),
@@ -158,9 +189,59 @@ def check_customers(session: Session, frame: pl.DataFrame) -> list[RowError]:
 def check_orders(session: Session, frame: pl.DataFrame) -> list[RowError]:
     customers = _known(session, Customer.customer_id)
     people = _known(session, Person.person_id)
-    return _unknown(frame, "customer_id", customers, "customer") + _unknown(
+    errors = _unknown(frame, "customer_id", customers, "customer") + _unknown(
         frame, "person_id", people, "person"
     )
+    if "product_id" in frame.columns:
+        errors += _unknown(frame, "product_id", _known_keys(session, Product.product_id), "product")
+    return errors
+
+
+def _known_keys(session: Session, column: InstrumentedAttribute[str]) -> pl.Series:
+    """The stored text keys of ``column`` (a product's, a price list's)."""
+    return pl.Series("id", session.execute(select(column)).scalars().all(), dtype=pl.String)
+
+
+def _key_text(frame: pl.DataFrame, column: str) -> list[RowError]:
+    """Text keys a spreadsheet would take for a formula, refused so an export's
+    neutralising quote never changes a key on its way back in."""
+    risky = frame.filter(pl.col(column).str.contains(FORMULA_START))
+    reason = f"a key may not begin with {', '.join(FORMULA_STARTS)} (spreadsheets run it)"
+    return [RowError(row, column, reason) for row in risky[ROW].to_list()]
+
+
+def check_products(session: Session, frame: pl.DataFrame) -> list[RowError]:
+    """Keys a spreadsheet cannot take for a formula (the columns are checked already)."""
+    return _key_text(frame, "product_id")
+
+
+def check_price_lists(session: Session, frame: pl.DataFrame) -> list[RowError]:
+    """Known products; dates in order; one name and one validity per list (each row of a
+    list repeats them, a row that differs from the list's first row is refused)."""
+    errors = _key_text(frame, "price_list_id")
+    errors += _unknown(frame, "product_id", _known_keys(session, Product.product_id), "product")
+    backwards = frame.filter(pl.col("valid_to") < pl.col("valid_from"))
+    errors += [
+        RowError(row, "valid_to", f"before valid_from {start.isoformat()}")
+        for row, start in backwards.select(ROW, "valid_from").iter_rows()
+    ]
+    named = frame.filter(pl.col("price_list_id").is_not_null())
+    first: dict[str, tuple[int, dict[str, object]]] = {}
+    for row in named.select(ROW, "price_list_id", "name", "valid_from", "valid_to").iter_rows(
+        named=True
+    ):
+        header = {k: row[k] for k in ("name", "valid_from", "valid_to")}
+        key = row["price_list_id"]
+        if key not in first:
+            first[key] = (row[ROW], header)
+            continue
+        seen_row, seen = first[key]
+        for column, value in header.items():
+            if value != seen[column]:
+                shown = "(blank)" if seen[column] is None else str(seen[column])
+                reason = f"differs from row {seen_row} of list {key} ({shown})"
+                errors.append(RowError(row[ROW], column, reason))
+    return errors
 
 
 def known_metrics() -> list[str]:
@@ -249,8 +330,13 @@ def _summed(session: Session, detail: str, frame: pl.DataFrame) -> AbstractConte
 
 
 def apply_orders(session: Session, frame: pl.DataFrame) -> int:
+    """Upsert the lines; a file without ``product_id`` leaves stored products as they are
+    (the summaries, which sum no product, are handed whole rows all the same)."""
     frame = frame.with_columns(pl.col("cost").fill_null(0.0))
-    with _summed(session, "orders", frame):
+    whole = frame
+    if "product_id" not in frame.columns:
+        whole = frame.with_columns(pl.lit(None, dtype=pl.String).alias("product_id"))
+    with _summed(session, "orders", whole):
         return upsert(session, OrderLine, frame, ["order_id"])
 
 
@@ -258,6 +344,30 @@ def apply_refunds(session: Session, frame: pl.DataFrame) -> int:
     frame = frame.with_columns(pl.col("reason").fill_null(""))
     with _summed(session, "order_refunds", frame):
         return upsert(session, OrderRefund, frame, ["refund_id"])
+
+
+def apply_products(session: Session, frame: pl.DataFrame) -> int:
+    frame = frame.with_columns(
+        pl.col("category").fill_null(""),
+        pl.col("standard_cost").fill_null(0.0),
+        (pl.col("active").fill_null("true") == "true").alias("active"),
+    )
+    return upsert(session, Product, frame, ["product_id"])
+
+
+def apply_price_lists(session: Session, frame: pl.DataFrame) -> int:
+    """Each list once (its first row's name and dates), then its prices; the import's
+    report counts the prices (the rows of the file), not the lists."""
+    lists = frame.unique("price_list_id", keep="first", maintain_order=True)
+    with tracking(WriteState(dry_run=not writing())):
+        upsert(
+            session,
+            PriceList,
+            lists.select("price_list_id", "name", "valid_from", "valid_to"),
+            ["price_list_id"],
+        )
+    items = frame.select("price_list_id", "product_id", "price")
+    return upsert(session, PriceListItem, items, ["price_list_id", "product_id"])
 
 
 def apply_targets(session: Session, frame: pl.DataFrame) -> int:
@@ -276,6 +386,21 @@ def _reader(
         return read(engine, viewer).select(names).sort(order)
 
     return read_kind
+
+
+def read_orders(engine: Engine, viewer: Viewer) -> pl.DataFrame:
+    """The orders export: the pinned header, and ``product_id`` last when a line has one."""
+    frame = catalog.orders_with_products(engine, viewer)
+    has_products = frame["product_id"].null_count() < frame.height
+    names = [*ORDER_HEADER, "product_id"] if has_products else list(ORDER_HEADER)
+    return frame.select(names).sort("order_id")
+
+
+def read_products(engine: Engine, viewer: Viewer) -> pl.DataFrame:
+    """The products export (``active`` as ``true``/``false``, as imported)."""
+    frame = catalog.products(engine, viewer)
+    active = pl.when(pl.col("active")).then(pl.lit("true")).otherwise(pl.lit("false"))
+    return frame.with_columns(active.alias("active")).select([c.name for c in PRODUCT_COLUMNS])
 
 
 CORE_IMPORTS: tuple[ImportKind, ...] = (
@@ -298,17 +423,43 @@ CORE_IMPORTS: tuple[ImportKind, ...] = (
         "Targets",
     ),
     ImportKind("refunds", REFUND_COLUMNS, ("refund_id",), apply_refunds, check_refunds, "Refunds"),
+    ImportKind(
+        "products",
+        PRODUCT_COLUMNS,
+        ("product_id",),
+        apply_products,
+        check_products,
+        "Products",
+        roles=CATALOGUE_ROLES,
+        owner=None,
+    ),
+    ImportKind(
+        "price_lists",
+        PRICE_LIST_COLUMNS,
+        ("price_list_id", "product_id"),
+        apply_price_lists,
+        check_price_lists,
+        "Price lists",
+        roles=CATALOGUE_ROLES,
+        owner=None,
+    ),
 )
 CORE_EXPORTS: tuple[ExportKind, ...] = (
     ExportKind("people", _reader(frames.people, PEOPLE_COLUMNS, ["person_id"]), "People"),
     ExportKind(
         "customers", _reader(frames.customers, CUSTOMER_COLUMNS, ["customer_id"]), "Customers"
     ),
-    ExportKind("orders", _reader(frames.orders, ORDER_COLUMNS, ["order_id"]), "Orders"),
+    ExportKind("orders", read_orders, "Orders"),
     ExportKind(
         "targets",
         _reader(frames.targets, TARGET_COLUMNS, ["person_id", "period", "metric"]),
         "Targets",
     ),
     ExportKind("refunds", _reader(frames.refunds, REFUND_COLUMNS, ["refund_id"]), "Refunds"),
+    ExportKind("products", read_products, "Products"),
+    ExportKind(
+        "price_lists",
+        _reader(catalog.price_lists, PRICE_LIST_COLUMNS, ["price_list_id", "product_id"]),
+        "Price lists",
+    ),
 )

@@ -32,7 +32,13 @@ from command_center.i18n import t
 from command_center.io.errors import UnknownKindError, file_error, reject
 from command_center.io.files import file_format, load_grid, write_table_file
 from command_center.io.upsert import WriteState, tracking
-from command_center.io.validate import ROW, check_header, validate_frame, visible
+from command_center.io.validate import (
+    ROW,
+    check_header,
+    present_columns,
+    validate_frame,
+    visible,
+)
 from command_center.org.scope import OPERATOR, Viewer, people_edges, scope_for
 from command_center.types import ExportKind, ImportKind, RowError
 
@@ -188,14 +194,15 @@ def import_file(
     report = progress or (lambda _fraction, _message: None)
     report(0.0, f"reading {file}")
     grid = load_grid(path, file)
-    order = [c.name for c in spec.columns]
     header_errors = check_header(grid.header, spec.columns, grid.header_row)
     if header_errors:
         raise reject(file, header_errors + grid.errors)
+    columns = present_columns(grid.header, spec.columns)
+    order = [c.name for c in columns]
     raw = grid.frame.rename(dict(zip(grid.frame.columns, grid.header, strict=True)))
     raw = raw.select(order).with_columns(grid.rows.alias(ROW))
     report(_READ, f"checking {raw.height} rows")
-    typed, errors = validate_frame(raw, spec.columns, spec.key)
+    typed, errors = validate_frame(raw, columns, spec.key)
     errors = grid.errors + errors
     report(_VALIDATE, "checking references")
     state = WriteState(dry_run=dry_run, progress=_chunk_progress(report))

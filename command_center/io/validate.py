@@ -123,8 +123,13 @@ def free_text(column: Column) -> bool:
 
 
 def check_header(header: Sequence[str], columns: Sequence[Column], row: int = 1) -> list[RowError]:
-    """Unknown, duplicate and missing column names, each an error on the header row."""
+    """Unknown, duplicate and missing column names, each an error on the header row
+    (a column marked ``optional`` may be missing)."""
     expected = [c.name for c in columns]
+    listed = ", ".join(c.name for c in columns if not c.optional)
+    optional = [c.name for c in columns if c.optional]
+    if optional:
+        listed += f"; optional {', '.join(optional)}"
     errors: list[RowError] = []
     seen: set[str] = set()
     for name in header:
@@ -132,10 +137,17 @@ def check_header(header: Sequence[str], columns: Sequence[Column], row: int = 1)
         if name in seen:
             errors.append(RowError(row, shown, "duplicate column"))
         elif name not in expected:
-            errors.append(RowError(row, shown, f"unknown column (expected {', '.join(expected)})"))
+            errors.append(RowError(row, shown, f"unknown column (expected {listed})"))
         seen.add(name)
-    errors += [RowError(row, name, "missing column") for name in expected if name not in seen]
+    needed = [c.name for c in columns if not c.optional]
+    errors += [RowError(row, name, "missing column") for name in needed if name not in seen]
     return errors
+
+
+def present_columns(header: Sequence[str], columns: Sequence[Column]) -> tuple[Column, ...]:
+    """``columns`` less the optional ones ``header`` leaves out (see :class:`Column`)."""
+    named = set(header)
+    return tuple(c for c in columns if not c.optional or c.name in named)
 
 
 def validate_frame(
