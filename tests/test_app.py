@@ -9,7 +9,7 @@ from command_center import testing as apptest
 from command_center.plugins import PluginHost
 from command_center.settings import get_settings
 from command_center.testing import page_problems
-from tests.conftest import make_host, use_db
+from tests.conftest import BACKENDS, make_host, use_db
 from tests.plugins import broken_hooks, sample_plugin
 
 ROLES = ["director", "manager", "supervisor", "rep", "admin"]
@@ -31,12 +31,27 @@ def test_sign_in_form(app) -> None:
     at.text_input(key="login_password").input("demo-pass-2026")
     at.button[0].click().run()
     assert not at.exception
-    assert apptest.page_paths(at)[:2] == ["", "data"]  # home is the default page
+    assert apptest.page_paths(at)[:3] == ["", "today", "data"]  # home is a manager's default
 
 
-@pytest.mark.parametrize("login", ROLES)
-@pytest.mark.parametrize("lang", ["en", "zh_CN"])
+# Every role in English and Simplified Chinese. Traditional Chinese differs from
+# Simplified only in its catalogs (same keys and placeholders: tests/test_i18n.py)
+# and Babel locale, so it takes over the director's (most pages) Chinese tour on
+# PostgreSQL, Simplified keeping it on SQLite: every page is seen in zh_TW at no
+# extra tour (with SQLite alone, both run).
+TOURS = [(login, lang) for lang in ("en", "zh_CN") for login in ROLES] + [("director", "zh_TW")]
+
+
+def _tour_elsewhere(login: str, lang: str, backend: str) -> bool:
+    if login != "director" or lang == "en" or "postgresql" not in BACKENDS:
+        return False
+    return lang != ("zh_TW" if backend == "postgresql" else "zh_CN")
+
+
+@pytest.mark.parametrize(("login", "lang"), TOURS)
 def test_every_page_renders_for_every_role(app, login: str, lang: str) -> None:
+    if _tour_elsewhere(login, lang, app.backend):
+        pytest.skip(f"the director's {lang} tour runs on the other backend")
     at = apptest.start(app.engine, login, lang)
     assert not at.exception, at.exception
     paths = apptest.page_paths(at)
@@ -66,7 +81,7 @@ def test_broken_plugin_page_fails_alone(demo_db, monkeypatch, app_env) -> None:
 
 
 def test_rep_home_shows_only_their_numbers(app) -> None:
-    at = apptest.start(app.engine, "rep")
+    at = apptest.open_page(apptest.start(app.engine, "rep"), "home")  # a rep lands on Today
     shown = apptest.texts(at)
     import polars as pl
 
