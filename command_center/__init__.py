@@ -12,9 +12,11 @@ from typing import TypeVar
 import pluggy
 
 from command_center.types import (
+    AGENDA_KINDS,
     ALL_ROLES,
     BUSINESS_ROLES,
     LEADER_ROLES,
+    AgendaItem,
     Column,
     DemoContext,
     ExportKind,
@@ -53,9 +55,11 @@ def seeds_after(*plugins: str) -> Callable[[_Seed], _Seed]:
 
 
 __all__ = [
+    "AGENDA_KINDS",
     "ALL_ROLES",
     "BUSINESS_ROLES",
     "LEADER_ROLES",
+    "AgendaItem",
     "Column",
     "DemoContext",
     "ExportKind",

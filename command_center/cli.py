@@ -471,6 +471,39 @@ def metrics(
         typer.echo(str(printable(frame)))
 
 
+@app.command("today")
+def today(
+    day: Annotated[
+        str | None, typer.Option("--date", help="YYYY-MM-DD; default today.")
+    ] = None,
+    fmt: Annotated[str, typer.Option("--format", help="csv | table")] = "csv",
+) -> None:
+    """Your agenda for a day (with --user): yours and, for a leader, your team's, by due."""
+    from command_center.agenda import NotInScope, agenda_frame, gather, person_viewer
+    from command_center.org.scope import people_edges
+
+    if fmt not in ("csv", "table"):
+        fail(t("cli.bad_format", format=fmt, formats="csv, table"))
+    when = _parse_date(day) if day else dt.date.today()
+    engine = runtime.engine()
+    try:
+        viewer = person_viewer(current_viewer(), None, people_edges(engine))
+    except NotInScope:
+        fail(t("today.cli_needs_person"))
+    frame = agenda_frame(gather(runtime.host(), engine, viewer, when))
+    if fmt == "csv":
+        from command_center.io import csv_text
+
+        sys.stdout.write(csv_text(frame))
+        return
+    import polars as pl
+
+    from command_center.io import printable
+
+    with pl.Config(tbl_rows=-1, tbl_cols=-1, tbl_hide_dataframe_shape=True, tbl_width_chars=200):
+        typer.echo(str(printable(frame)))
+
+
 @app.command("backup")
 def backup_(
     file: Annotated[Path, typer.Argument(help="The backup file to write (must not exist).")],

@@ -12,6 +12,7 @@ step.
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -22,7 +23,9 @@ if TYPE_CHECKING:
     from sqlalchemy import Engine
 
     from command_center.notebook import CommandCenter
+    from command_center.org.scope import Viewer
     from command_center.types import (
+        AgendaItem,
         DemoContext,
         ExportKind,
         HomeCard,
@@ -176,4 +179,22 @@ def on_startup(engine: Engine) -> None:
 
     The app calls it in a background thread: the first page does not wait for
     it, and it may run while pages read (write through ``write_session``).
+    """
+
+
+@hookspec
+def today_agenda(engine: Engine, viewer: Viewer, day: dt.date) -> list[AgendaItem]:
+    """Rows this plugin adds to a person's day (``AgendaItem``): the Today page and
+    ``command-center today``.
+
+    ``viewer`` is the agenda's scope: the person whose day it is
+    (``viewer.person_id``) and, for a leader, their team (``viewer.person_ids``,
+    never wider than the signed-in user's scope; ``None`` only for a director's
+    own day). Read with that scope in the SQL: a rep's agenda reads a rep's
+    rows. Return what is due on ``day`` or overdue by then (``due`` before
+    ``day``), things at a time on ``day`` as a ``datetime``, and warnings ahead
+    (``due`` after ``day``). The core drops rows about people outside the
+    scope, sorts by ``due`` and shows them; ``kind`` is one of
+    ``AGENDA_KINDS``. A row may carry ``render_action(ctx, key)``: the
+    one-tap form that writes through this plugin's own action.
     """

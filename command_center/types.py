@@ -195,6 +195,58 @@ class PanelSpec:
     order: int = 100
 
 
+AgendaKind = Literal[
+    "followup",
+    "visit",
+    "pool_release",
+    "milestone",
+    "action_item",
+    "meeting",
+    "appraisal",
+    "report",
+]
+AGENDA_KINDS: tuple[AgendaKind, ...] = (
+    "followup",
+    "visit",
+    "pool_release",
+    "milestone",
+    "action_item",
+    "meeting",
+    "appraisal",
+    "report",
+)
+"""The kinds of :class:`AgendaItem`, pinned (``command-center today`` prints them)."""
+
+
+@dataclass(frozen=True)
+class AgendaItem:
+    """One row of a person's day: the Today page and ``command-center today``.
+
+    ``due`` is a ``datetime`` for a thing at a time (a meeting, a planned
+    visit) and a ``date`` for a thing due by that day (a follow-up, a
+    milestone); a date before the day asked for means overdue, a later one a
+    warning ahead (a customer the pool will release). ``person_id`` is who
+    acts, ``customer_id`` the customer it concerns (if any). ``title`` is
+    already translated. ``key`` names the row, unique within its plugin and
+    stable across reruns (widget keys hang on it).
+
+    ``render_action(ctx, key)``, when given, draws the row's one-tap form on
+    the Today page (``ctx`` the page's :class:`command_center.context.PageContext`,
+    ``key`` a widget-key prefix) and writes through the plugin's own action,
+    with its role checks: the page never imports the plugin. ``action_label``
+    is the button that opens it (translated; empty: "Log").
+    """
+
+    kind: AgendaKind
+    due: dt.date
+    person_id: int | None
+    title: str
+    key: str
+    customer_id: int | None = None
+    render_action: Callable[[Any, str], None] | None = field(default=None, compare=False)
+    action_label: str = ""
+
+
 @dataclass
 class DemoContext:
     """Handed to every ``seed_demo``: the core's demo rows are already stored.

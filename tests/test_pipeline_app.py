@@ -132,7 +132,7 @@ def test_a_rep_works_a_deal_from_lead_to_signed_contract(app: str) -> None:
     summary = at.code[0].value  # what the customer is told
     assert summary.startswith("Dear ") and "Next step: Production, planned for" in summary
     assert revenue_now("rep") == pytest.approx(revenue_before + 80_000.0)
-    home = apptest.start(engine, "rep")
+    home = apptest.open_page(apptest.start(engine, "rep"), "home")  # a rep lands on Today
     assert not home.exception
     # the home page opens on the latest month with sales: this one, thanks to the signature
     revenue_card = next(m for m in home.metric if m.label == "Revenue")

@@ -66,12 +66,12 @@ def test_pages_render_for_every_role(demo_app, login: str, lang: str) -> None:
 
 
 def test_home_cards_show_overdue_items_and_unread_news(demo_app) -> None:
-    at = apptest.start(demo_app.engine, "rep")
+    at = apptest.open_page(apptest.start(demo_app.engine, "rep"), "home")  # reps land on Today
     clean(at)
     shown = apptest.texts(at)
     assert "Overdue action items" in shown and "Yours: **" in shown
     assert "unread announcement" in shown
-    at = apptest.start(demo_app.engine, "supervisor")
+    at = apptest.open_page(apptest.start(demo_app.engine, "supervisor"), "home")
     assert "Your team: **" in apptest.texts(at)
 
 

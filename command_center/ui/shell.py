@@ -21,6 +21,7 @@ import polars as pl
 import streamlit as st
 
 from command_center import i18n, runtime
+from command_center.agenda import landing_page
 from command_center.context import PageContext
 from command_center.db import frames
 from command_center.errors import show_failure
@@ -28,9 +29,9 @@ from command_center.i18n import t
 from command_center.org.auth import SignedIn, recheck
 from command_center.org.scope import Viewer, scope_for, team_viewer
 from command_center.periods import Grain, Period, containing
-from command_center.types import ALL_ROLES, LEADER_ROLES, PageSpec
+from command_center.types import ALL_ROLES, BUSINESS_ROLES, LEADER_ROLES, PageSpec
 from command_center.ui import state
-from pages import admin, data, home, login
+from pages import admin, data, home, login, today
 
 
 def core_pages() -> list[PageSpec]:
@@ -38,6 +39,7 @@ def core_pages() -> list[PageSpec]:
         PageSpec(
             "home", "home.title", home.render, ALL_ROLES - {"admin"}, ":material/dashboard:", 0
         ),
+        PageSpec("today", "today.title", today.render, BUSINESS_ROLES, ":material/today:", 1),
         PageSpec("data", "data.title", data.render, ALL_ROLES, ":material/swap_vert:", 90),
         PageSpec(
             "admin",
@@ -216,7 +218,9 @@ def _main() -> None:
 def _sections(ctx: PageContext, role: str) -> dict[str, list[Any]]:
     sections: dict[str, list[Any]] = {}
     core = [s for s in core_pages() if role in s.roles]
-    sections[t("app.section_core")] = [_page(s, ctx) for s in sorted(core, key=lambda s: s.order)]
+    first = landing_page(role)  # the page a role lands on leads its section
+    core.sort(key=lambda s: (s.key != first, s.order))
+    sections[t("app.section_core")] = [_page(s, ctx) for s in core]
     for plugin, spec in ctx.host.collect("register_pages"):
         if role not in spec.roles:
             continue
@@ -234,5 +238,5 @@ def _page(spec: PageSpec, ctx: PageContext) -> Any:
         title=t(spec.title),
         url_path=spec.key,
         icon=spec.icon,
-        default=spec.key == "home" or (spec.key == "admin" and ctx.viewer.role == "admin"),
+        default=spec.key == landing_page(ctx.viewer.role),
     )

@@ -7,13 +7,24 @@ Hook implementations only: each forwards to its room (``ui``, ``metrics``, ``io`
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import typer
+from sqlalchemy import Engine
 
 from command_center import hookimpl, seeds_after
 from command_center.i18n import load_catalogs
-from command_center.types import DemoContext, ExportKind, HomeCard, MetricSpec, PageSpec, PanelSpec
+from command_center.org.scope import Viewer
+from command_center.types import (
+    AgendaItem,
+    DemoContext,
+    ExportKind,
+    HomeCard,
+    MetricSpec,
+    PageSpec,
+    PanelSpec,
+)
 
 HERE = Path(__file__).resolve().parent
 
@@ -75,6 +86,13 @@ def register_cli() -> list[typer.Typer]:
     from plugins.appraisal.cli import commands
 
     return commands()
+
+
+@hookimpl
+def today_agenda(engine: Engine, viewer: Viewer, day: dt.date) -> list[AgendaItem]:
+    from plugins.appraisal.queries.agenda import agenda_items
+
+    return agenda_items(engine, viewer, day)
 
 
 @hookimpl

@@ -6,10 +6,13 @@ Hook implementations only: each forwards to the room of the plugin layout
 
 from __future__ import annotations
 
+import datetime as dt
+
 import typer
 from sqlalchemy import Engine
 
 from command_center import (
+    AgendaItem,
     DemoContext,
     ExportKind,
     HomeCard,
@@ -19,6 +22,7 @@ from command_center import (
     PanelSpec,
     hookimpl,
 )
+from command_center.org.scope import Viewer
 
 
 @hookimpl
@@ -75,6 +79,13 @@ def register_notebook(cc: object) -> dict[str, object]:
     from plugins.customers.notebook import helpers
 
     return helpers(cc)  # type: ignore[arg-type]
+
+
+@hookimpl
+def today_agenda(engine: Engine, viewer: Viewer, day: dt.date) -> list[AgendaItem]:
+    from plugins.customers.queries.agenda import agenda_items
+
+    return agenda_items(engine, viewer, day)
 
 
 @hookimpl

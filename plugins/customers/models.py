@@ -8,6 +8,8 @@
 - ``customers_followups``: the follow-up log (channel, notes, next step, SPIN stage).
 - ``customers_pool_moves``: every change of owner (claim, release, assign,
   create), with the reason; each one is also written to the audit log.
+- ``customers_visit_plans``: visits planned at a time (the Today agenda); logging
+  the visit writes a follow-up (channel ``visit``) and marks the plan done.
 """
 
 from __future__ import annotations
@@ -37,6 +39,7 @@ SPIN_STAGES = ("situation", "problem", "implication", "need_payoff")
 SOURCES = ("market_research", "trade_show", "web_search", "referral", "partner", "other")
 MOVE_ACTIONS = ("create", "claim", "release", "assign")
 RELEASE_REASONS = ("no_followup", "no_win", "manual")
+VISIT_STATUSES = ("planned", "done", "cancelled")
 
 
 class CustomerProfile(Base):
@@ -123,4 +126,26 @@ class PoolMove(Base):
     at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
 
 
-TABLES: list[type] = [CustomerProfile, Contact, FollowUp, PoolMove]
+class VisitPlan(Base):
+    """A visit someone plans to make to a customer at a time; done once logged."""
+
+    __tablename__ = "customers_visit_plans"
+    __table_args__ = (
+        CheckConstraint("status IN ('planned','done','cancelled')", name="status"),
+        Index("ix_customers_visit_plans_person_at", "person_id", "planned_at"),
+    )
+
+    plan_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    customer_id: Mapped[int] = mapped_column(ForeignKey("customers.customer_id"), index=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.person_id"))
+    planned_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    note: Mapped[str] = mapped_column(String(500), default="")
+    status: Mapped[str] = mapped_column(String(10), default="planned")
+    followup_id: Mapped[int | None] = mapped_column(
+        ForeignKey("customers_followups.followup_id"), default=None
+    )
+    created_by: Mapped[str] = mapped_column(String(64), default="")
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+
+
+TABLES: list[type] = [CustomerProfile, Contact, FollowUp, PoolMove, VisitPlan]

@@ -31,6 +31,8 @@ class CustomerSettings(BaseModel):
     release_no_followup_days: int = Field(30, ge=1, le=3_650)
     release_no_win_days: int = Field(90, ge=1, le=3_650)
     reclaim_cooldown_days: int = Field(7, ge=0, le=365)
+    pool_warning_days: int = Field(5, ge=0, le=365)
+    """Today warns of customers the pool rules release within this many days."""
 
     @model_validator(mode="after")
     def _ordered(self) -> CustomerSettings:

@@ -6,9 +6,13 @@ Hook implementations only; the work lives in the modules beside this one.
 
 from __future__ import annotations
 
+import datetime as dt
+
 import typer
+from sqlalchemy import Engine
 
 from command_center import (
+    AgendaItem,
     ExportKind,
     HomeCard,
     ImportKind,
@@ -17,6 +21,7 @@ from command_center import (
     PanelSpec,
     hookimpl,
 )
+from command_center.org.scope import Viewer
 from command_center.types import DemoContext
 
 
@@ -67,6 +72,14 @@ def register_cli() -> list[typer.Typer]:
     from plugins.pipeline.cli import commands
 
     return commands()
+
+
+@hookimpl
+def today_agenda(engine: Engine, viewer: Viewer, day: dt.date) -> list[AgendaItem]:
+    from plugins.pipeline.logic.agenda import milestone_items
+    from plugins.pipeline.queries import milestones_due
+
+    return milestone_items(milestones_due(engine, viewer, day))
 
 
 @hookimpl

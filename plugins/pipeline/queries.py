@@ -222,3 +222,37 @@ def forecast_table(
     return analytics.forecast(
         opps, model, booked, team_of, targets, months, today.replace(day=1), today
     )
+
+
+AGENDA_MILESTONE_SCHEMA: dict[str, pl.DataType] = {
+    **polars_schema(Milestone, ["milestone_id", "kind", "title", "owner_id", "due_date"]),
+    **polars_schema(Opportunity, ["customer_id"]),
+    "deal_title": pl.String(),
+}
+
+
+def milestones_due(engine: Engine, viewer: Viewer, day: dt.date) -> pl.DataFrame:
+    """Milestones not done, due on or before ``day``, owned by people in scope (the
+    Today agenda): ``milestone_id, kind, title, owner_id, due_date, customer_id,
+    deal_title``, read with the scope in SQL."""
+    if viewer.person_ids == frozenset():
+        return pl.DataFrame(schema=AGENDA_MILESTONE_SCHEMA)
+    m = Milestone
+    query = (
+        select(
+            m.milestone_id,
+            m.kind,
+            m.title,
+            m.owner_id,
+            m.due_date,
+            Opportunity.customer_id,
+            Opportunity.title.label("deal_title"),
+        )
+        .join(Contract, Contract.contract_id == m.contract_id)
+        .join(Opportunity, Opportunity.opp_id == Contract.opp_id)
+        .where(m.status != "done", m.due_date <= day)
+        .order_by(m.due_date, m.milestone_id)
+    )
+    if viewer.person_ids is not None:
+        query = query.where(m.owner_id.in_(sorted(viewer.person_ids)))
+    return frames.read_frame(engine, query, AGENDA_MILESTONE_SCHEMA)

@@ -7,12 +7,23 @@ Hook implementations only: each forwards to its room (``ui``, ``metrics``, ``io`
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import typer
+from sqlalchemy import Engine
 
-from command_center import DemoContext, ExportKind, HomeCard, MetricSpec, PageSpec, hookimpl
+from command_center import (
+    AgendaItem,
+    DemoContext,
+    ExportKind,
+    HomeCard,
+    MetricSpec,
+    PageSpec,
+    hookimpl,
+)
 from command_center.i18n import load_catalogs
+from command_center.org.scope import Viewer
 
 HERE = Path(__file__).resolve().parent
 
@@ -67,6 +78,13 @@ def register_cli() -> list[typer.Typer]:
     from plugins.team_events.cli import commands
 
     return commands()
+
+
+@hookimpl
+def today_agenda(engine: Engine, viewer: Viewer, day: dt.date) -> list[AgendaItem]:
+    from plugins.team_events.queries.agenda import agenda_items
+
+    return agenda_items(engine, viewer, day)
 
 
 @hookimpl

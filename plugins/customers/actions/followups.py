@@ -6,6 +6,7 @@ import datetime as dt
 from dataclasses import asdict, dataclass
 
 from sqlalchemy import Engine
+from sqlalchemy.orm import Session
 
 from command_center.db.audit import audit
 from command_center.db.engine import write_session
@@ -34,6 +35,18 @@ def log_followup(
     today: dt.date | None = None,
 ) -> int:
     """Record that the viewer followed up a customer they (or their team) own."""
+    with write_session(engine) as session:
+        return record_followup(session, viewer, customer_id, data, today)
+
+
+def record_followup(
+    session: Session,
+    viewer: Viewer,
+    customer_id: int,
+    data: FollowUpInput,
+    today: dt.date | None = None,
+) -> int:
+    """:func:`log_followup` inside the caller's write transaction (a planned visit's log)."""
     today = today or dt.date.today()
     person_id = require_person(viewer)
     if data.channel not in CHANNELS:
@@ -46,32 +59,31 @@ def log_followup(
         raise ActionRefused("next_before_followup")
     if len(data.next_step) > 500:
         raise ActionRefused("next_step_too_long")
-    with write_session(engine) as session:
-        customer = editable(session, viewer, customer_id)
-        if customer.owner_id is None:
-            raise ActionRefused("claim_first")
-        followup_id = next_id(session, FollowUp.followup_id)
-        session.add(
-            FollowUp(
-                followup_id=followup_id,
-                customer_id=customer_id,
-                person_id=person_id,
-                followup_date=data.followup_date,
-                channel=data.channel,
-                notes=data.notes.strip(),
-                next_step=data.next_step.strip(),
-                next_date=data.next_date,
-                spin_stage=data.spin_stage,
-            )
-        )
-        session.flush()
-        audit(
-            session,
-            viewer.login,
-            "followup_logged",
-            "customer",
-            customer_id,
+    customer = editable(session, viewer, customer_id)
+    if customer.owner_id is None:
+        raise ActionRefused("claim_first")
+    followup_id = next_id(session, FollowUp.followup_id)
+    session.add(
+        FollowUp(
             followup_id=followup_id,
-            **{k: v for k, v in asdict(data).items() if k != "notes"},
+            customer_id=customer_id,
+            person_id=person_id,
+            followup_date=data.followup_date,
+            channel=data.channel,
+            notes=data.notes.strip(),
+            next_step=data.next_step.strip(),
+            next_date=data.next_date,
+            spin_stage=data.spin_stage,
         )
+    )
+    session.flush()
+    audit(
+        session,
+        viewer.login,
+        "followup_logged",
+        "customer",
+        customer_id,
+        followup_id=followup_id,
+        **{k: v for k, v in asdict(data).items() if k != "notes"},
+    )
     return followup_id

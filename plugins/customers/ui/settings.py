@@ -40,6 +40,7 @@ def render(ctx: PageContext) -> None:
                     "reclaim_cooldown_days",
                     "release_no_followup_days",
                     "release_no_win_days",
+                    "pool_warning_days",
                 ],
             ),
         ],
@@ -68,4 +69,5 @@ def _labels() -> dict[str, str]:
         "reclaim_cooldown_days": t("customers.settings.cooldown"),
         "release_no_followup_days": t("customers.settings.no_followup"),
         "release_no_win_days": t("customers.settings.no_win"),
+        "pool_warning_days": t("customers.agenda.warning_days"),
     }

@@ -1,7 +1,7 @@
-"""customers_next: customer tags, after the built-in customers' first revision.
+"""customers_next: customer tags, after the built-in customers' latest revision.
 
-Revision ID: customers_0002
-Revises: customers_0001
+Revision ID: customers_0003
+Revises: customers_0002
 """
 
 from __future__ import annotations
@@ -11,8 +11,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "customers_0002"
-down_revision: str | Sequence[str] | None = "customers_0001"
+revision: str = "customers_0003"
+down_revision: str | Sequence[str] | None = "customers_0002"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -1,0 +1,138 @@
+"""A person's day: the agenda the plugins contribute, merged and ordered.
+
+Each plugin answers the ``today_agenda`` hook with :class:`AgendaItem` rows
+(follow-ups, planned visits, pool warnings, milestones, action items,
+meetings, appraisal steps). This module asks them, keeps what the scope
+allows, and orders the rows by ``due``: a row due by a day sorts before the
+rows at a time on that day. The Today page (``pages/today.py``) and
+``command-center today`` both read through :func:`gather`.
+
+Whose day: a person's agenda is their own rows plus, for a leader, their
+team's (everyone below them), never more than the signed-in user may see
+(:func:`person_viewer`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping
+
+import polars as pl
+from sqlalchemy import Engine
+
+from command_center.org.scope import Viewer
+from command_center.org.tree import children_map, subtree
+from command_center.plugins import PluginHost
+from command_center.types import AGENDA_KINDS, AgendaItem
+
+AGENDA_COLUMNS: tuple[str, ...] = ("kind", "due", "person_id", "customer_id", "title")
+"""The header of ``command-center today --format csv``, pinned."""
+AGENDA_SCHEMA: dict[str, pl.DataType] = {
+    "kind": pl.String(),
+    "due": pl.String(),
+    "person_id": pl.Int64(),
+    "customer_id": pl.Int64(),
+    "title": pl.String(),
+}
+FIRST_PAGE: dict[str, str] = {"rep": "today", "supervisor": "today", "admin": "admin"}
+"""The page a role lands on after sign-in; the others land on the command center (home)."""
+
+
+class NotInScope(ValueError):
+    """The person asked for is outside the viewer's scope (or the viewer is no one)."""
+
+
+def landing_page(role: str) -> str:
+    """The ``PageSpec.key`` of the page ``role`` sees first."""
+    return FIRST_PAGE.get(role, "home")
+
+
+def person_viewer(viewer: Viewer, person_id: int | None, edges: Mapping[int, int | None]) -> Viewer:
+    """The scope of ``person_id``'s day as ``viewer`` may see it.
+
+    The person and everyone below them (a rep: themselves), within the
+    viewer's scope; ``person_id`` ``None`` means the viewer's own person. A
+    director's own day keeps ``person_ids=None`` (everyone). Raises
+    :class:`NotInScope` for someone the viewer may not see, or a viewer
+    without a person of their own (an admin, the CLI's operator) asking for
+    their own day.
+    """
+    target = viewer.person_id if person_id is None else person_id
+    if target is None or target not in edges or not viewer.can_see(target):
+        raise NotInScope(target)
+    team = frozenset(subtree(target, children_map(edges.items())))
+    if viewer.person_ids is None and len(team) == len(edges):
+        return Viewer(viewer.login, viewer.role, target, None)
+    allowed = team if viewer.person_ids is None else team & viewer.person_ids
+    return Viewer(viewer.login, viewer.role, target, allowed)
+
+
+def sort_key(item: AgendaItem) -> tuple[dt.date, dt.time, int, int, int, str]:
+    """``due`` first (a day's all-day rows before its timed ones), then kind, person,
+    customer and title, so equal times keep one order."""
+    if isinstance(item.due, dt.datetime):
+        day, at = item.due.date(), item.due.time()
+    else:
+        day, at = item.due, dt.time.min
+    return (
+        day,
+        at,
+        AGENDA_KINDS.index(item.kind),
+        item.person_id if item.person_id is not None else -1,
+        item.customer_id if item.customer_id is not None else -1,
+        item.title,
+    )
+
+
+def due_text(due: dt.date) -> str:
+    """``YYYY-MM-DD`` for a day, ``YYYY-MM-DD HH:MM`` for a time (sorts as :func:`sort_key`)."""
+    if isinstance(due, dt.datetime):
+        return due.strftime("%Y-%m-%d %H:%M")
+    return due.isoformat()
+
+
+def merge(contributions: Iterable[tuple[str, AgendaItem]], viewer: Viewer) -> list[AgendaItem]:
+    """The plugins' rows in ``due`` order: only :data:`AGENDA_KINDS`, only people in the
+    viewer's scope, each ``(plugin, key)`` once."""
+    seen: set[tuple[str, str]] = set()
+    kept: list[AgendaItem] = []
+    for plugin, item in contributions:
+        if not isinstance(item, AgendaItem) or item.kind not in AGENDA_KINDS:
+            continue
+        if item.person_id is not None and not viewer.can_see(item.person_id):
+            continue
+        if (plugin, item.key) in seen:
+            continue
+        seen.add((plugin, item.key))
+        kept.append(item)
+    return sorted(kept, key=sort_key)
+
+
+def gather(host: PluginHost, engine: Engine, viewer: Viewer, day: dt.date) -> list[AgendaItem]:
+    """Every enabled plugin's rows for ``viewer``'s day ``day``, merged (:func:`merge`).
+
+    A plugin whose hook raises is recorded against it and left out; the others show.
+    """
+    return merge(host.collect("today_agenda", engine=engine, viewer=viewer, day=day), viewer)
+
+
+def agenda_frame(items: Iterable[AgendaItem]) -> pl.DataFrame:
+    """:data:`AGENDA_COLUMNS` of ``items`` (in their order), ``due`` as :func:`due_text`."""
+    rows = [
+        (item.kind, due_text(item.due), item.person_id, item.customer_id, item.title)
+        for item in items
+    ]
+    return pl.DataFrame(rows, schema=AGENDA_SCHEMA, orient="row")
+
+
+def counts(items: Iterable[AgendaItem]) -> dict[str, int]:
+    """Rows per kind, in :data:`AGENDA_KINDS` order, kinds with none left out."""
+    found: dict[str, int] = {}
+    for item in items:
+        found[item.kind] = found.get(item.kind, 0) + 1
+    return {kind: found[kind] for kind in AGENDA_KINDS if kind in found}
+
+
+def overdue(items: Iterable[AgendaItem], day: dt.date) -> int:
+    """How many rows were due before ``day``."""
+    return sum(1 for item in items if sort_key(item)[0] < day)

@@ -1,0 +1,77 @@
+"""What the Today agenda reads of team events, with the agenda's scope in SQL:
+the events held on the day (not cancelled) that someone in scope is invited to or
+whose team a leader in scope leads, who of the scope is invited, and the action
+items owned in scope still open by the day."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import polars as pl
+from sqlalchemy import Engine, or_, select
+
+from command_center.db import frames
+from command_center.db.tables import polars_schema
+from command_center.org.scope import Viewer
+from command_center.types import LEADER_ROLES, AgendaItem
+from plugins.team_events.logic import agenda as agenda_logic
+from plugins.team_events.models import CLOSED_STATUSES, ActionItem, Event, Invitee
+
+DAY_EVENT_SCHEMA: dict[str, pl.DataType] = polars_schema(
+    Event, ["event_id", "kind", "title", "team_root", "organiser_id", "start_time", "location"]
+)
+DAY_INVITEE_SCHEMA: dict[str, pl.DataType] = polars_schema(Invitee, ["event_id", "person_id"])
+OPEN_ACTION_SCHEMA: dict[str, pl.DataType] = polars_schema(
+    ActionItem, ["action_id", "owner_id", "title", "due_date", "status"]
+)
+
+
+def events_on(engine: Engine, viewer: Viewer, day: dt.date) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """The day's events the scope takes part in, and their invitees in scope
+    (``event_id, person_id``)."""
+    empty = pl.DataFrame(schema=DAY_EVENT_SCHEMA), pl.DataFrame(schema=DAY_INVITEE_SCHEMA)
+    if viewer.role == "admin" or viewer.person_ids == frozenset():
+        return empty
+    query = select(*(Event.__table__.c[c] for c in DAY_EVENT_SCHEMA)).where(
+        Event.event_date == day, Event.status != "cancelled"
+    )
+    invitees = select(Invitee.event_id, Invitee.person_id).join(
+        Event, Event.event_id == Invitee.event_id
+    )
+    invitees = invitees.where(Event.event_date == day, Event.status != "cancelled")
+    if viewer.person_ids is not None:
+        ids = sorted(viewer.person_ids)
+        invited = select(Invitee.event_id).where(Invitee.person_id.in_(ids))
+        led = Event.team_root.in_(ids) if viewer.role in LEADER_ROLES else None
+        query = query.where(
+            Event.event_id.in_(invited) if led is None else or_(Event.event_id.in_(invited), led)
+        )
+        invitees = invitees.where(Invitee.person_id.in_(ids))
+    query = query.order_by(Event.start_time, Event.event_id)
+    return (
+        frames.read_frame(engine, query, DAY_EVENT_SCHEMA),
+        frames.read_frame(engine, invitees, DAY_INVITEE_SCHEMA),
+    )
+
+
+def actions_open(engine: Engine, viewer: Viewer, day: dt.date) -> pl.DataFrame:
+    """Action items owned in scope, not closed, due on or before ``day``."""
+    if viewer.role == "admin" or viewer.person_ids == frozenset():
+        return pl.DataFrame(schema=OPEN_ACTION_SCHEMA)
+    a = ActionItem
+    query = (
+        select(*(a.__table__.c[c] for c in OPEN_ACTION_SCHEMA))
+        .where(a.status.not_in(CLOSED_STATUSES), a.due_date <= day)
+        .order_by(a.due_date, a.action_id)
+    )
+    if viewer.person_ids is not None:
+        query = query.where(a.owner_id.in_(sorted(viewer.person_ids)))
+    return frames.read_frame(engine, query, OPEN_ACTION_SCHEMA)
+
+
+def agenda_items(engine: Engine, viewer: Viewer, day: dt.date) -> list[AgendaItem]:
+    """The meetings of ``day`` and the action items open by then, in ``viewer``'s scope
+    (the ``today_agenda`` hook)."""
+    events, invitees = events_on(engine, viewer, day)
+    actions = actions_open(engine, viewer, day)
+    return agenda_logic.agenda_items(events, invitees, actions, viewer.person_id, day)
