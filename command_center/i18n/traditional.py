@@ -96,7 +96,7 @@ TAIWAN_TERMS: tuple[tuple[str, str], ...] = (
     # weeks: 週 (OpenCC writes it only where it sees a whole word)
     ("^周$", "週"),
     (r"周(?=例會|或月)", "週"),
-    (r"(\})周", r"\1週"),
+    (r"(\}|\d)( ?)周", r"\1\2週"),
     # figures and their comparisons
     ("同比增長", "年增率"),
     ("環比", "較上期"),
@@ -116,6 +116,10 @@ TAIWAN_TERMS: tuple[tuple[str, str], ...] = (
     ("降序", "遞減"),
     ("回滾", "復原"),
     ("打分", "評分"),
+    ("保存", "儲存"),  # OpenCC misses it inside some phrases (保存錄用通知)
+    ("帶教", "輔導"),
+    ("演示", "示範"),
+    ("生成", "產生"),
 )
 _TERMS = tuple((re.compile(pattern), taiwan) for pattern, taiwan in TAIWAN_TERMS)
 
