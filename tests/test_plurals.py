@@ -36,7 +36,7 @@ def plural_keys(catalogs: dict[str, dict[str, str]]) -> list[str]:
 @pytest.mark.parametrize(
     ("lang", "count", "form"),
     [("en", 0, "other"), ("en", 1, "one"), ("en", 2, "other"), ("en", 1.5, "other")]
-    + [("zh_CN", n, "other") for n in (0, 1, 2)],
+    + [(lang, n, "other") for lang in ("zh_CN", "zh_TW") for n in (0, 1, 2)],
 )
 def test_plural_rules(lang: str, count: float, form: str) -> None:
     assert plural_form(count, lang) == form
@@ -100,10 +100,11 @@ def test_every_plural_message_has_its_forms(catalogs) -> None:
     keys = plural_keys(catalogs)
     assert "scope.caption" in keys and len(keys) >= 20
     for key in keys:
-        assert f"{key}.one" in catalogs["zh_CN"] and f"{key}.other" in catalogs["zh_CN"], key
+        for chinese in ("zh_CN", "zh_TW"):
+            assert f"{key}.one" in catalogs[chinese] and f"{key}.other" in catalogs[chinese], key
+            assert catalogs[chinese][f"{key}.one"] == catalogs[chinese][f"{key}.other"], key
         one, many = catalogs["en"][f"{key}.one"], catalogs["en"][f"{key}.other"]
         assert one != many and "{count}" in one and "{count}" in many, key
-        assert catalogs["zh_CN"][f"{key}.one"] == catalogs["zh_CN"][f"{key}.other"], key
 
 
 def test_no_either_or_plurals_left(catalogs) -> None:
