@@ -12,9 +12,10 @@ read with the scope in SQL.
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import polars as pl
-from sqlalchemy import Engine, Select, and_, literal, select, union_all
+from sqlalchemy import ColumnElement, Engine, Select, and_, select, true
 
 from command_center.db import frames
 from command_center.org.scope import Viewer
@@ -35,19 +36,24 @@ ACK_STATES = ("planning", "in_progress")
 OPEN_ACTIONS = ("open", "in_progress")
 
 
-def _step(name: str, actor: object, where: object, day: dt.date) -> Select[tuple[object, ...]]:
+STEP_READ_SCHEMA: dict[str, pl.DataType] = {
+    k: STEP_SCHEMA[k] for k in ("cycle_id", "period", "actor_id", "subject_id")
+}
+ACTION_READ_SCHEMA: dict[str, pl.DataType] = {
+    k: STEP_SCHEMA[k] for k in ("cycle_id", "period", "actor_id", "subject_id", "due_on", "what")
+}
+
+
+def _step(actor: Any, where: ColumnElement[bool]) -> Select[Any]:
     return (
         select(
-            literal(name).label("step"),
             Record.cycle_id,
             Cycle.period,
-            actor.label("actor_id"),  # type: ignore[attr-defined]
+            actor.label("actor_id"),
             Record.person_id.label("subject_id"),
-            literal(day).label("due_on"),
-            literal("").label("what"),
         )
         .join(Cycle, Cycle.cycle_id == Record.cycle_id)
-        .where(where)  # type: ignore[arg-type]
+        .where(where)
     )
 
 
@@ -57,24 +63,19 @@ def steps_waiting(engine: Engine, viewer: Viewer, day: dt.date) -> pl.DataFrame:
         return pl.DataFrame(schema=STEP_SCHEMA)
     ids = None if viewer.person_ids is None else sorted(viewer.person_ids)
 
-    def mine(column: object) -> object:
-        return literal(True) if ids is None else column.in_(ids)  # type: ignore[attr-defined]
+    def mine(column: Any) -> ColumnElement[bool]:
+        return true() if ids is None else column.in_(ids)
 
-    steps = [
-        _step(
-            "acknowledge",
+    steps = {
+        "acknowledge": _step(
             Record.person_id,
             and_(Record.contract == "issued", Cycle.state.in_(ACK_STATES), mine(Record.person_id)),
-            day,
         ),
-        _step(
-            "self_review",
+        "self_review": _step(
             Record.person_id,
             and_(Cycle.state == "self_review", Record.self_at.is_(None), mine(Record.person_id)),
-            day,
         ),
-        _step(
-            "manager_review",
+        "manager_review": _step(
             Record.team_id,
             and_(
                 Cycle.state == "manager_review",
@@ -82,10 +83,16 @@ def steps_waiting(engine: Engine, viewer: Viewer, day: dt.date) -> pl.DataFrame:
                 Record.team_id.is_not(None),
                 mine(Record.team_id),
             ),
-            day,
         ),
+    }
+    parts = [
+        frames.read_frame(engine, query, STEP_READ_SCHEMA).with_columns(
+            pl.lit(step).alias("step"), pl.lit(day).alias("due_on"), pl.lit("").alias("what")
+        )
+        for step, query in steps.items()
+    ]
+    improvements = (
         select(
-            literal("improvement").label("step"),
             Action.cycle_id,
             Cycle.period,
             Action.owner_id.label("actor_id"),
@@ -94,9 +101,14 @@ def steps_waiting(engine: Engine, viewer: Viewer, day: dt.date) -> pl.DataFrame:
             Action.action.label("what"),
         )
         .join(Cycle, Cycle.cycle_id == Action.cycle_id)
-        .where(Action.status.in_(OPEN_ACTIONS), Action.due_on <= day, mine(Action.owner_id)),  # type: ignore[arg-type]
-    ]
-    return frames.read_frame(engine, union_all(*steps), STEP_SCHEMA).sort(
+        .where(Action.status.in_(OPEN_ACTIONS), Action.due_on <= day, mine(Action.owner_id))
+    )
+    parts.append(
+        frames.read_frame(engine, improvements, ACTION_READ_SCHEMA).with_columns(
+            pl.lit("improvement").alias("step")
+        )
+    )
+    return pl.concat([part.select(list(STEP_SCHEMA)).cast(STEP_SCHEMA) for part in parts]).sort(
         "due_on", "cycle_id", "actor_id", "subject_id", "step"
     )
 
