@@ -1,4 +1,4 @@
-"""Deterministic demo data: an org tree, customers, 24 months of orders, targets.
+"""Deterministic demo data: an org tree, customers, products, 24 months of orders, targets.
 
 :func:`generate` builds every core row with vectorised NumPy/Polars from one
 ``numpy.random.default_rng(seed)``, so the same ``(seed, as_of)`` gives the
@@ -29,7 +29,16 @@ from command_center.db import summaries
 from command_center.db.audit import audit
 from command_center.db.bulk import bulk_insert, ensure_transaction
 from command_center.db.engine import bump_data_version
-from command_center.db.models import Customer, OrderLine, Person, Target, User
+from command_center.db.models import (
+    Customer,
+    OrderLine,
+    Person,
+    PriceList,
+    PriceListItem,
+    Product,
+    Target,
+    User,
+)
 from command_center.demo_names import (
     BRAND_CHARS,
     GIVEN_CHARS,
@@ -41,6 +50,7 @@ from command_center.demo_names import (
     SURNAMES,
     manager_regions,
 )
+from command_center.demo_products import line_products, price_list_frames, products_frame
 from command_center.org.auth import add_user
 from command_center.types import DemoContext
 
@@ -96,6 +106,9 @@ class DemoData:
     targets: pl.DataFrame
     logins: dict[str, int | None]  # login -> person_id
     months: list[dt.date]
+    products: pl.DataFrame
+    price_lists: pl.DataFrame
+    price_list_items: pl.DataFrame
 
 
 # -- dates ------------------------------------------------------------------
@@ -462,7 +475,11 @@ def generate(scale: Scale | str = "small", seed: int = 7, as_of: dt.date | None 
     cust = _customers(spec, rng, org)
     orders, customers = _orders(spec, rng, org, cust, months, as_of)
     targets = _targets(rng, org, orders, customers, months)
-    return DemoData(org.frame, customers, orders, targets, org.logins, months)
+    orders = orders.with_columns(line_products(orders.height, seed))
+    lists, items = price_list_frames(as_of)
+    return DemoData(
+        org.frame, customers, orders, targets, org.logins, months, products_frame(), lists, items
+    )
 
 
 def _scale(scale: Scale | str) -> Scale:
@@ -528,6 +545,14 @@ def check_references(data: DemoData) -> None:
         ("customers", "owner_id", data.customers, data.people["person_id"]),
         ("orders", "customer_id", data.orders, data.customers["customer_id"]),
         ("orders", "person_id", data.orders, data.people["person_id"]),
+        ("orders", "product_id", data.orders, data.products["product_id"]),
+        ("price_list_items", "product_id", data.price_list_items, data.products["product_id"]),
+        (
+            "price_list_items",
+            "price_list_id",
+            data.price_list_items,
+            data.price_lists["price_list_id"],
+        ),
         ("targets", "person_id", data.targets, data.people["person_id"]),
     )
     for table, column, frame, keys in links:
@@ -562,6 +587,9 @@ def _store(
         for key, table, frame in (
             ("people", Person.__table__, data.people),
             ("customers", Customer.__table__, data.customers),
+            ("products", Product.__table__, data.products),
+            ("price_lists", PriceList.__table__, data.price_lists),
+            ("price_list_items", PriceListItem.__table__, data.price_list_items),
             ("orders", OrderLine.__table__, data.orders),
             ("targets", Target.__table__, data.targets),
         ):
@@ -576,7 +604,8 @@ def _store(
         session.flush()
     if conn.dialect.name == "postgresql":
         conn.exec_driver_sql(
-            "ANALYZE people, customers, orders, targets, sales_person_month, sales_customer_month"
+            "ANALYZE people, customers, products, price_lists, price_list_items, orders, "
+            "targets, sales_person_month, sales_customer_month"
         )
     return counts
 
@@ -662,7 +691,19 @@ def load_demo(
     empty = is_empty(engine)
     if if_empty and not empty:
         progress("The database already holds data; demo not loaded")
-        return dict.fromkeys(("people", "customers", "orders", "targets", "users"), 0)
+        return dict.fromkeys(
+            (
+                "people",
+                "customers",
+                "products",
+                "price_lists",
+                "price_list_items",
+                "orders",
+                "targets",
+                "users",
+            ),
+            0,
+        )
     if not empty and not reset:
         raise ValueError(EMPTY_ERROR)
     progress(f"Generating {scale} demo data (seed {seed}, as of {as_of.isoformat()})")

@@ -32,7 +32,17 @@ from command_center.db import bulk
 from command_center.db.bulk import bulk_insert
 from command_center.db.engine import create_db_engine, data_version, write_session
 from command_center.db.migrate import upgrade
-from command_center.db.models import LEVELS, Customer, OrderLine, Person, Target, User
+from command_center.db.models import (
+    LEVELS,
+    Customer,
+    OrderLine,
+    Person,
+    PriceList,
+    PriceListItem,
+    Product,
+    Target,
+    User,
+)
 from command_center.demo import (
     DEMO_LOGINS,
     DEMO_PASSWORD,
@@ -56,6 +66,9 @@ TABLES = {
     "customers": (Customer, "customer_id"),
     "orders": (OrderLine, "order_id"),
     "targets": (Target, "target_id"),
+    "products": (Product, "product_id"),
+    "price_lists": (PriceList, "price_list_id"),
+    "price_list_items": (PriceListItem, "price_list_id, product_id"),
 }
 
 
@@ -125,6 +138,9 @@ def test_small_counts(loaded: tuple[Engine, dict[str, int]]) -> None:
         "customers": SMALL.customers,
         "orders": SMALL.order_lines,
         "targets": reps * 27 * 2,
+        "products": 16,
+        "price_lists": 1,
+        "price_list_items": 8,
         "users": len(DEMO_LOGINS),
     }
     for key, (model, _) in TABLES.items():

@@ -369,6 +369,8 @@ def test_fuzzed_file_is_imported_or_refused_row_by_row(
     attempt(fuzz, kind, _write_file(fuzz, header, rows, encoding, xlsx), who)
 
 
+TEXT_REFERENCES = frozenset({("orders", "product_id")})
+"""Text columns that name a stored row: the longest text names none, so it stays as exported."""
 EDGES = {
     "low": {"date": FIRST_DAY.isoformat(), "float": "0", "period": f"{FIRST_DAY:%Y-%m}"},
     "high": {
@@ -396,7 +398,8 @@ def test_values_at_the_limits_are_imported_or_refused_row_by_row(
         row = ["" if v is None else str(v) for v in base]
         for i, column in enumerate(spec.columns):
             if edge == "text":
-                if column.dtype == "str" and not column.choices and row[i]:
+                referenced = (kind, column.name) in TEXT_REFERENCES
+                if column.dtype == "str" and not column.choices and row[i] and not referenced:
                     longest = column.max_length or 300
                     row[i] = ("名字 Ünïcødé 😀 " * 40)[: max(1, min(longest, 300))].strip()
             elif column.dtype in EDGES[edge]:

@@ -11,6 +11,7 @@ import pytest
 from sqlalchemy import inspect, text
 from sqlalchemy.exc import IntegrityError
 
+from command_center import testing as apptest
 from command_center.db import catalog
 from command_center.db.engine import write_session
 from command_center.db.migrate import upgrade
@@ -19,7 +20,7 @@ from command_center.io import ImportFailed, read_table_file, run_export, run_imp
 from command_center.io.runner import ImportRefused
 from command_center.org.scope import OPERATOR, Viewer
 from command_center.pricing import prices_at, prices_on
-from tests.conftest import BACKENDS, _drop_db, _new_db, make_host
+from tests.conftest import BACKENDS, _drop_db, _new_db, make_host, use_db
 from tests.factories import load_small_org
 
 PRODUCTS = (
@@ -308,8 +309,23 @@ def test_exports_round_trip(empty_db, tmp_path, suffix: str) -> None:
 
 
 def test_product_export_neutralises_formulas(empty_db, tmp_path) -> None:
-    body = 'product_id,name,category,list_price,standard_cost,active\nP-1,=HYPERLINK("x"),@SUM,5,1,true\n'
+    header = "product_id,name,category,list_price,standard_cost,active"
+    body = f'{header}\nP-1,=HYPERLINK("x"),@SUM,5,1,true\n'
     run_import(empty_db.engine, make_host(), "products", write(tmp_path, "p.csv", body))
     run_export(empty_db.engine, make_host(), "products", tmp_path / "out.csv", OPERATOR)
     row = read_table_file(tmp_path / "out.csv").row(0, named=True)
     assert (row["name"], row["category"]) == ('\'=HYPERLINK("x")', "'@SUM")
+
+
+# -- the Data page ---------------------------------------------------------------------
+
+
+@pytest.mark.one_backend
+def test_data_page_lists_products_with_todays_price(demo_db, monkeypatch, app_env) -> None:
+    use_db(monkeypatch, demo_db)
+    at = apptest.open_page(apptest.start(demo_db.engine, "rep", "zh_CN"), "data")
+    assert not at.exception and "产品与今日价格" in apptest.texts(at)
+    table = at.dataframe[0].value
+    assert len(table) == 16 and table["product_id"].iloc[0] == "P-001"
+    assert (table["price"] <= table["list_price"]).all()
+    assert "standard_cost" not in table.columns
