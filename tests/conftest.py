@@ -11,7 +11,7 @@ import datetime as dt
 import os
 import tempfile
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -24,6 +24,7 @@ from command_center.db.engine import dispose_engine, get_engine
 from command_center.db.migrate import upgrade
 from command_center.plugins import PluginHost
 from command_center.settings import get_settings
+from tests import demo_templates
 from tests.plugins import sample_plugin
 
 # Each built-in plugin's shared fixtures live in tests/fixtures_<plugin>.py, loaded here.
@@ -58,9 +59,14 @@ class _PgDatabases:
         self.base = make_url(server_url)
 
     def create(self) -> str:
-        name = f"cc_test_{uuid.uuid4().hex[:10]}"
+        url = self.new_url()
         with self.server.connect() as conn:
-            conn.execute(text(f'CREATE DATABASE "{name}"'))
+            conn.execute(text(f'CREATE DATABASE "{make_url(url).database}"'))
+        return url
+
+    def new_url(self) -> str:
+        """The URL of a database not created yet (a template copy creates it)."""
+        name = f"cc_test_{uuid.uuid4().hex[:10]}"
         return self.base.set(database=name).render_as_string(hide_password=False)
 
     def drop(self, url: str) -> None:
@@ -78,6 +84,10 @@ def pg_databases() -> Iterator[_PgDatabases | None]:
     databases = _PgDatabases(PG_URL)
     yield databases
     databases.server.dispose()
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    demo_templates.remove_all(PG_URL)
 
 
 def _new_db(backend: str, folder: object, pg: _PgDatabases | None) -> Db:
@@ -108,14 +118,44 @@ def empty_db(
     _drop_db(db, pg_databases)
 
 
-def _demo(backend: str, folder: object, pg: _PgDatabases | None) -> Db:
-    from command_center.demo import load_demo
+def load_small_demo(seed: int = SEED, as_of: dt.date = AS_OF) -> Callable[[str, PluginHost], None]:
+    """``load(url, host)`` for :func:`demo_copy`: the small demo at ``seed`` and ``as_of``."""
 
-    db = _new_db(backend, folder, pg)
-    host = make_host()
-    upgrade(db.engine, host)
-    load_demo(db.engine, host, scale="small", seed=SEED, as_of=AS_OF)
-    return db
+    def load(url: str, host: PluginHost) -> None:
+        from command_center.demo import load_demo
+
+        load_demo(get_engine(url), host, scale="small", seed=seed, as_of=as_of)
+        failed = {name: info.hook_errors for name, info in host.infos.items() if info.hook_errors}
+        assert not failed, f"a plugin failed to seed its demo: {failed}"
+
+    return load
+
+
+def demo_copy(
+    backend: str,
+    folder: object,
+    pg: _PgDatabases | None,
+    plugins: str = "all",
+    host: Callable[[], PluginHost] = make_host,
+    load: Callable[[str, PluginHost], None] | None = None,
+    seed: int = SEED,
+    as_of: dt.date = AS_OF,
+) -> Db:
+    """A new database holding the small demo of ``host``'s plugins (named ``plugins``),
+    copied from the run's template of it (:mod:`tests.demo_templates`)."""
+    if backend == "sqlite":
+        url = f"sqlite:///{folder}/cc-{uuid.uuid4().hex[:8]}.db"
+    else:
+        assert pg is not None
+        url = pg.new_url()
+    demo_templates.demo_copy(
+        backend, url, PG_URL, plugins, host, load or load_small_demo(seed, as_of), seed, as_of
+    )
+    return Db(url, get_engine(url), backend)
+
+
+def _demo(backend: str, folder: object, pg: _PgDatabases | None) -> Db:
+    return demo_copy(backend, folder, pg)
 
 
 @pytest.fixture(scope="session", params=BACKENDS)

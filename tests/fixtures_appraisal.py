@@ -10,13 +10,14 @@ from __future__ import annotations
 from sqlalchemy import Engine
 
 from command_center import runtime
+from command_center.db.engine import get_engine
 from command_center.demo import load_demo
 from command_center.org.auth import viewer_for
 from command_center.org.scope import Viewer
 from command_center.plugins import PluginHost
 from command_center.settings import get_settings
 from command_center.testing import signed_in
-from tests.conftest import AS_OF, SEED, Db, _new_db
+from tests.conftest import AS_OF, SEED, Db, demo_copy
 
 
 def appraisal_host() -> PluginHost:
@@ -26,15 +27,13 @@ def appraisal_host() -> PluginHost:
 
 def appraisal_demo(backend: str, folder: object, pg: object) -> Db:
     """A new database holding the small demo of the core and appraisal."""
-    from command_center.db.migrate import upgrade
+    return demo_copy(backend, folder, pg, "appraisal", appraisal_host, _load_scored)  # type: ignore[arg-type]
 
-    host = appraisal_host()
+
+def _load_scored(url: str, host: PluginHost) -> None:
     runtime.reset(host)  # the demo scores with this host's metrics
-    db = _new_db(backend, folder, pg)  # type: ignore[arg-type]
-    upgrade(db.engine, host)
-    load_demo(db.engine, host, scale="small", seed=SEED, as_of=AS_OF)
+    load_demo(get_engine(url), host, scale="small", seed=SEED, as_of=AS_OF)
     runtime.reset(None)
-    return db
 
 
 def login_viewer(engine: Engine, login: str) -> Viewer:

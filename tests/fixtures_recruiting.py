@@ -16,7 +16,7 @@ from command_center import i18n
 from command_center.org.scope import Viewer, people_edges, scope_for
 from command_center.plugins import PluginHost
 from command_center.settings import get_settings
-from tests.conftest import AS_OF, BACKENDS, SEED, Db, _drop_db, _new_db
+from tests.conftest import BACKENDS, Db, _drop_db, _new_db, demo_copy
 from tests.factories import load_small_org
 
 
@@ -49,13 +49,8 @@ def rdb(request, tmp_path, pg_databases) -> Iterator[Db]:
 @pytest.fixture(scope="session", params=BACKENDS)
 def rdemo(request, tmp_path_factory, pg_databases) -> Iterator[Db]:
     """The small demo with the recruiting plugin's data: shared, treat as read-only."""
-    from command_center.db.migrate import upgrade
-    from command_center.demo import load_demo
-
-    db = _new_db(request.param, tmp_path_factory.mktemp("rdemo"), pg_databases)
-    host = recruiting_host()
-    upgrade(db.engine, host)
-    load_demo(db.engine, host, scale="small", seed=SEED, as_of=AS_OF)
-    assert not host.infos["recruiting"].hook_errors, host.infos["recruiting"].hook_errors
+    db = demo_copy(
+        request.param, tmp_path_factory.mktemp("rdemo"), pg_databases, "recruiting", recruiting_host
+    )
     yield db
     _drop_db(db, pg_databases)

@@ -12,14 +12,12 @@ from collections.abc import Iterator
 import pytest
 from sqlalchemy import Engine
 
-from command_center.db.migrate import upgrade
-from command_center.demo import load_demo
 from command_center.org.auth import viewer_for
 from command_center.org.scope import Viewer
 from command_center.plugins import PluginHost
 from command_center.settings import get_settings
 from command_center.testing import signed_in
-from tests.conftest import AS_OF, BACKENDS, SEED, Db, _drop_db, _new_db
+from tests.conftest import BACKENDS, Db, _drop_db, demo_copy
 
 
 def te_host() -> PluginHost:
@@ -35,9 +33,12 @@ def viewer(engine: Engine, login: str) -> Viewer:
 def te_db(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory, pg_databases: object
 ) -> Iterator[Db]:
-    db = _new_db(request.param, tmp_path_factory.mktemp("team-events"), pg_databases)  # type: ignore[arg-type]
-    host = te_host()
-    upgrade(db.engine, host)
-    load_demo(db.engine, host, scale="small", seed=SEED, as_of=AS_OF)
+    db = demo_copy(
+        request.param,
+        tmp_path_factory.mktemp("team-events"),
+        pg_databases,
+        "team_events",
+        te_host,  # type: ignore[arg-type]
+    )
     yield db
     _drop_db(db, pg_databases)  # type: ignore[arg-type]

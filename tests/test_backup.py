@@ -82,6 +82,8 @@ def assert_same(source: Engine, restored: Engine) -> None:
 def test_round_trip_compares_every_table_row_for_row(
     demo_db: Db, blank: Any, tmp_path: Path, into: str
 ) -> None:
+    if len(BACKENDS) > 1 and into == demo_db.backend:
+        pytest.skip("with both backends the two cross pairs take every backup and restore path")
     host = make_host()
     file = tmp_path / "demo.backup"
     report = backup(demo_db.engine, host, file)
@@ -189,7 +191,7 @@ def test_backup_while_a_writer_commits_stays_consistent(own_demo: Db, tmp_path: 
     thread.start()
     files = []
     try:
-        for index in range(3):
+        for index in range(2):
             while len(committed) <= index * 3:  # the writer is committing around each backup
                 thread.join(0.01)
                 assert thread.is_alive()
@@ -216,7 +218,7 @@ def test_backup_while_a_writer_commits_stays_consistent(own_demo: Db, tmp_path: 
         assert orders == set(range(FIRST_WRITER_ID, FIRST_WRITER_ID + len(orders)))
         assert all(frame.height == 0 for frame in summaries.differences(target).values())
         target.dispose()
-    assert len(committed) > 9
+    assert len(committed) > 6
 
 
 # -- the commands ------------------------------------------------------------------------
@@ -246,6 +248,8 @@ def test_only_the_operator_or_an_admin_backs_up(demo: Db, tmp_path: Path, login:
 def test_backup_and_restore_commands(
     demo: Db, blank: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    if len(BACKENDS) > 1 and demo.backend != "sqlite":
+        pytest.skip("the commands are the same on both; the round trips cover each backend")
     file = tmp_path / "cli.backup"
     result = runner.invoke(cli.app, ["--user", "admin", "backup", str(file)], env=PASSWORD)
     assert result.exit_code == 0, result.output

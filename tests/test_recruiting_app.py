@@ -12,13 +12,12 @@ from sqlalchemy import select
 from command_center import testing as apptest
 from command_center.db import frames
 from command_center.db.engine import read_session
-from command_center.demo import load_demo
 from command_center.i18n import language, t
 from command_center.org.scope import OPERATOR
 from plugins.recruiting import queries
 from plugins.recruiting.models import Candidate, ExamAttempt, Scorecard
 from plugins.recruiting.ui import pages
-from tests.conftest import AS_OF, BACKENDS, SEED, _drop_db, _new_db, use_db
+from tests.conftest import BACKENDS, _drop_db, demo_copy, use_db
 from tests.fixtures_recruiting import recruiting_host
 
 ROLES = ["director", "manager", "supervisor", "rep", "admin"]
@@ -49,12 +48,8 @@ def app(rdemo, monkeypatch, app_env):
 @pytest.fixture(params=BACKENDS)
 def fresh(request, tmp_path, pg_databases, monkeypatch, app_env) -> Iterator:
     """A demo of its own for tests that write through the pages."""
-    from command_center.db.migrate import upgrade
-
-    db = _new_db(request.param, tmp_path, pg_databases)
     host = recruiting_host()
-    upgrade(db.engine, host)
-    load_demo(db.engine, host, scale="small", seed=SEED, as_of=AS_OF)
+    db = demo_copy(request.param, tmp_path, pg_databases, "recruiting", recruiting_host)
     use_db(monkeypatch, db, host)
     yield db
     _drop_db(db, pg_databases)

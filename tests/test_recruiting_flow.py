@@ -17,7 +17,6 @@ from command_center.context import PageContext
 from command_center.db import frames
 from command_center.db.engine import read_session, write_session
 from command_center.db.models import Target
-from command_center.demo import load_demo
 from command_center.ledger import NewLine, book_lines
 from command_center.metrics import MetricRegistry
 from command_center.org.scope import scope_for
@@ -37,7 +36,7 @@ from plugins.recruiting.actions.openings import OpeningInput, create_opening
 from plugins.recruiting.logic import analytics
 from plugins.recruiting.logic.vocabulary import SCORES, STAGES
 from plugins.recruiting.models import Enrolment, Mentor, Program, StageEvent
-from tests.conftest import AS_OF, BACKENDS, SEED, _drop_db, _new_db
+from tests.conftest import BACKENDS, _drop_db, demo_copy
 from tests.fixtures_recruiting import recruiting_host, viewer
 
 D = dt.date
@@ -47,12 +46,8 @@ MONTHS = [D(2026, m, 1) for m in range(5, 11)]  # May .. October: the first six 
 @pytest.fixture(params=BACKENDS)
 def demo(request, tmp_path, pg_databases) -> Iterator:
     """A fresh demo of its own: this test writes."""
-    from command_center.db.migrate import upgrade
-
-    db = _new_db(request.param, tmp_path, pg_databases)
     host = recruiting_host()
-    upgrade(db.engine, host)
-    load_demo(db.engine, host, scale="small", seed=SEED, as_of=AS_OF)
+    db = demo_copy(request.param, tmp_path, pg_databases, "recruiting", recruiting_host)
     yield db, host
     _drop_db(db, pg_databases)
 
