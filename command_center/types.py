@@ -11,7 +11,7 @@ import random
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, get_args
 
 if TYPE_CHECKING:
     import polars as pl
@@ -205,16 +205,7 @@ AgendaKind = Literal[
     "appraisal",
     "report",
 ]
-AGENDA_KINDS: tuple[AgendaKind, ...] = (
-    "followup",
-    "visit",
-    "pool_release",
-    "milestone",
-    "action_item",
-    "meeting",
-    "appraisal",
-    "report",
-)
+AGENDA_KINDS: tuple[AgendaKind, ...] = get_args(AgendaKind)
 """The kinds of :class:`AgendaItem`, pinned (``command-center today`` prints them)."""
 
 

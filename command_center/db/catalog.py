@@ -13,11 +13,11 @@ from __future__ import annotations
 import datetime as dt
 
 import polars as pl
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine
 
 from command_center import pricing
 from command_center.db import frames
-from command_center.db.models import OrderLine, PriceList, PriceListItem, Product
+from command_center.db.models import PriceList, PriceListItem, Product
 from command_center.org.scope import OPERATOR, Viewer
 from command_center.types import BUSINESS_ROLES, LEADER_ROLES
 
@@ -99,14 +99,7 @@ def orders_with_products(
 
     The scope is pushed into SQL, as there; not cached (an export reads it once).
     """
-    query = select(*OrderLine.__table__.c).order_by(OrderLine.order_id)
-    if viewer.person_ids is not None:
-        query = query.where(OrderLine.person_id.in_(sorted(viewer.person_ids)))
-    if start is not None:
-        query = query.where(OrderLine.order_date >= start)
-    if end is not None:
-        query = query.where(OrderLine.order_date <= end)
-    return frames.read_frame(engine, query, ORDER_PRODUCT_SCHEMA)
+    return frames.read_frame(engine, frames.orders_query(viewer, start, end), ORDER_PRODUCT_SCHEMA)
 
 
 def priced_products(engine: Engine, viewer: Viewer, day: dt.date) -> pl.DataFrame:

@@ -263,6 +263,13 @@ def orders(
 
     The scope is pushed into SQL, so a rep's read never fetches the force's rows.
     """
+    return read_frame(engine, orders_query(viewer, start, end), ORDER_SCHEMA)
+
+
+def orders_query(
+    viewer: Viewer, start: dt.date | None = None, end: dt.date | None = None
+) -> Select[Any]:
+    """Every column of the order lines in scope, ``start`` <= order_date <= ``end``, by id."""
     query = select(*OrderLine.__table__.c).order_by(OrderLine.order_id)
     if viewer.person_ids is not None:
         query = query.where(OrderLine.person_id.in_(sorted(viewer.person_ids)))
@@ -270,7 +277,7 @@ def orders(
         query = query.where(OrderLine.order_date >= start)
     if end is not None:
         query = query.where(OrderLine.order_date <= end)
-    return read_frame(engine, query, ORDER_SCHEMA)
+    return query
 
 
 def targets(engine: Engine, viewer: Viewer) -> pl.DataFrame:
