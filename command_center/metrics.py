@@ -205,19 +205,19 @@ def person_targets(targets: pl.DataFrame, key: str, period: Period, summable: bo
     spans = pl.DataFrame(
         {
             "period": labels,
-            "p_start": [parse_period(label).start for label in labels],
-            "p_end": [parse_period(label).end for label in labels],
+            "p_start": [parse_period(label).first_day for label in labels],
+            "p_end": [parse_period(label).last_day for label in labels],
             "p_grain": [parse_period(label).grain for label in labels],
         },
         schema={"period": pl.String, "p_start": pl.Date, "p_end": pl.Date, "p_grain": pl.String},
     )
     rows = rows.join(spans, on="period", how="inner")
     exact = rows.filter(pl.col("period") == period.label).select("person_id", "target")
-    if not summable or period.grain == "month":
+    if not summable or period.grain in ("day", "month"):
         return exact
     inside = rows.filter(
-        (pl.col("p_start") >= period.start)
-        & (pl.col("p_end") <= period.end)
+        (pl.col("p_start") >= period.first_day)
+        & (pl.col("p_end") <= period.last_day)
         & (pl.col("period") != period.label)
     )
     # Prefer the finest grain a person has targets at, so months and quarters never add up twice.

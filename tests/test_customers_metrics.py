@@ -86,7 +86,7 @@ def test_overdue_customers_at_month_ends(book) -> None:
 
 def test_specs_are_the_agreed_keys() -> None:
     specs = {s.key: s for s in metrics.metric_specs()}
-    assert set(specs) == {"new_customers", "followups", "visits", "overdue_customers",
+    assert set(specs) == {"new_customers", "followups", "visits", "calls", "overdue_customers",
                           "a_grade_revenue_share"}  # fmt: skip
     assert specs["a_grade_revenue_share"].kind == "ratio"
     assert not specs["overdue_customers"].higher_is_better

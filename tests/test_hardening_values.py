@@ -266,7 +266,7 @@ def test_quoted_values_show_control_characters_as_code_points() -> None:
     assert [e.reason for e in errors] == [
         "not a whole number: '<U+0000> |4'",
         "not a date (YYYY-MM-DD): '<U+001B>[2J'",
-        "not a period (YYYY-MM, YYYY-Qn or YYYY): '20<U+202E>26'",
+        "not a period (YYYY-MM-DD, YYYY-Www, YYYY-MM, YYYY-Qn or YYYY): '20<U+202E>26'",
     ]
 
 

@@ -321,7 +321,7 @@ RULES = [
     (
         "targets",
         "4,2024-13,revenue,10",
-        "period: not a period (YYYY-MM, YYYY-Qn or YYYY): '2024-13'",
+        "period: not a period (YYYY-MM-DD, YYYY-Www, YYYY-MM, YYYY-Qn or YYYY): '2024-13'",
     ),
     ("targets", "9,2024-Q2,revenue,10", "person_id: unknown person 9"),
 ]
@@ -642,7 +642,7 @@ def test_validate_frame_types_values():
     assert sorted((e.row, e.column, e.reason) for e in errors) == [
         (3, "x", "not a number: 'nan'"),
         (5, "n", "not a whole number: '2.5'"),
-        (5, "p", "not a period (YYYY-MM, YYYY-Qn or YYYY): '2024-Q5'"),
+        (5, "p", "not a period (YYYY-MM-DD, YYYY-Www, YYYY-MM, YYYY-Qn or YYYY): '2024-Q5'"),
     ]
 
 

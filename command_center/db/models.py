@@ -148,15 +148,19 @@ class PriceListItem(Base):
     price: Mapped[float] = mapped_column(Float)
 
 
+PERIOD_LENGTH = 10
+"""A target's period label: ``YYYY-MM-DD`` is the longest."""
+
+
 class Target(Base):
-    """A target for one person, period (YYYY-MM, YYYY-Qn or YYYY) and metric."""
+    """A target for one person, period (a day, ISO week, month, quarter or year) and metric."""
 
     __tablename__ = "targets"
     __table_args__ = (UniqueConstraint("person_id", "period", "metric", name="uq_targets_key"),)
 
     target_id: Mapped[int] = mapped_column(Integer, primary_key=True)
     person_id: Mapped[int] = mapped_column(ForeignKey("people.person_id"), index=True)
-    period: Mapped[str] = mapped_column(String(7))
+    period: Mapped[str] = mapped_column(String(PERIOD_LENGTH))
     metric: Mapped[str] = mapped_column(String(50))
     target: Mapped[float] = mapped_column(Float)
 

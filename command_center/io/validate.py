@@ -37,7 +37,9 @@ ROW = "_row"
 """The column that holds each row's number in the file (header = row 1)."""
 
 DATE_PATTERN = r"^\d{4}-\d{2}-\d{2}$"
-PERIOD_PATTERN = r"^\d{4}(?:-(?:0[1-9]|1[0-2])|-Q[1-4])?$"
+PERIOD_PATTERN = (
+    r"^\d{4}(?:-(?:0[1-9]|1[0-2])|-Q[1-4]|-(?:0[1-9]|1[0-2])-\d{2}|-W(?:0[1-9]|[1-4]\d|5[0-3]))?$"
+)
 DTYPES: dict[str, pl.DataType] = {
     "int": pl.Int64(),
     "float": pl.Float64(),
@@ -49,7 +51,7 @@ BAD_VALUE = {
     "int": "not a whole number",
     "float": "not a number",
     "date": "not a date (YYYY-MM-DD)",
-    "period": "not a period (YYYY-MM, YYYY-Qn or YYYY)",
+    "period": "not a period (YYYY-MM-DD, YYYY-Www, YYYY-MM, YYYY-Qn or YYYY)",
 }
 _SHOWN = 40  # characters of a bad value quoted in its message
 _TYPED = "\x00typed:"
@@ -235,8 +237,24 @@ def _typed(column: Column) -> pl.Expr:
         parsed = v.str.to_date("%Y-%m-%d", strict=False)
         return pl.when(v.str.contains(DATE_PATTERN)).then(parsed)
     if column.dtype == "period":
-        return pl.when(v.str.contains(PERIOD_PATTERN)).then(v)
+        return pl.when(v.str.contains(PERIOD_PATTERN) & _real_day_or_week(v)).then(v)
     return v
+
+
+def _week_monday(v: pl.Expr) -> pl.Expr:
+    """The Monday of an ISO week label ``YYYY-Www`` (4 January is always in week 1)."""
+    jan4 = pl.date(v.str.slice(0, 4).cast(pl.Int32, strict=False), 1, 4)
+    week = v.str.slice(6, 2).cast(pl.Int64, strict=False)
+    return jan4 - pl.duration(days=jan4.dt.weekday() - 1) + pl.duration(weeks=week - 1)
+
+
+def _real_day_or_week(v: pl.Expr) -> pl.Expr:
+    """A day label names a real day (no 30 February); week 53 only in a year that has one."""
+    day = v.str.len_chars() == 10
+    week = v.str.contains("-W")
+    real_day = v.str.to_date("%Y-%m-%d", strict=False).is_not_null()
+    real_week = _week_monday(v).dt.week() == v.str.slice(6, 2).cast(pl.Int8, strict=False)
+    return pl.when(day).then(real_day).when(week).then(real_week.fill_null(False)).otherwise(True)
 
 
 Check = tuple[pl.Expr, pl.Expr, pl.Expr]
@@ -264,12 +282,19 @@ def _hidden_checks(column: Column) -> list[Check]:
 
 
 def _period_month(v: pl.Expr) -> pl.Expr:
-    """The first month of a period label as ``year * 12 + month - 1``."""
-    year = v.str.slice(0, 4).cast(pl.Int64, strict=False)
+    """The first month of a period label as ``year * 12 + month - 1`` (a week's: its Monday's)."""
+    monday = _week_monday(v)
+    year = (
+        pl.when(v.str.contains("-W"))
+        .then(monday.dt.year().cast(pl.Int64))
+        .otherwise(v.str.slice(0, 4).cast(pl.Int64, strict=False))
+    )
     month = (
         pl.when(v.str.contains("-Q"))
         .then(v.str.slice(6, 1).cast(pl.Int64, strict=False) * 3 - 2)
-        .when(v.str.len_chars() == 7)
+        .when(v.str.contains("-W"))
+        .then(monday.dt.month().cast(pl.Int64))
+        .when(v.str.len_chars().is_in([7, 10]))
         .then(v.str.slice(5, 2).cast(pl.Int64, strict=False))
         .otherwise(1)
     )

@@ -28,7 +28,7 @@ from command_center.errors import show_failure
 from command_center.i18n import t
 from command_center.org.auth import SignedIn, recheck
 from command_center.org.scope import Viewer, scope_for, team_viewer
-from command_center.periods import Grain, Period, containing
+from command_center.periods import DAY_GRAINS, Grain, Period, containing
 from command_center.types import ALL_ROLES, BUSINESS_ROLES, LEADER_ROLES, PageSpec
 from command_center.ui import state
 from pages import admin, data, home, login, today
@@ -101,8 +101,19 @@ def _sidebar_language() -> None:
     )
 
 
+PERIODS_OFFERED: dict[Grain, int] = {"day": 31, "week": 13, "month": 24, "quarter": 8, "year": 3}
+"""How many periods of each grain the period filter lists, the latest first."""
+
+
+def period_choices(grain: Grain, latest: dt.date, today: dt.date) -> list[Period]:
+    """The periods the filter lists for ``grain``, newest first: days and weeks up to
+    ``today``, months, quarters and years up to the ``latest`` month with sales."""
+    last = containing(today if grain in DAY_GRAINS else latest, grain)
+    return [last.shift(-i) for i in range(PERIODS_OFFERED[grain])]
+
+
 def _period_filter(latest: dt.date) -> Period:
-    grains: list[Grain] = ["month", "quarter", "year"]
+    grains: list[Grain] = ["month", "quarter", "year", "week", "day"]
     grain = state.select(
         st.sidebar,
         t("filter.grain"),
@@ -111,8 +122,7 @@ def _period_filter(latest: dt.date) -> Period:
         format_func=lambda g: t(f"filter.grain_{g}"),
         default="month",
     )
-    last = containing(latest, grain)
-    periods = [last.shift(-i) for i in range({"month": 24, "quarter": 8, "year": 3}[grain])]
+    periods = period_choices(grain, latest, dt.date.today())
     labels = [p.label for p in periods]
     chosen = state.select(st.sidebar, t("filter.period"), labels, state.PERIOD, default=labels[0])
     return periods[labels.index(chosen)]

@@ -1,11 +1,16 @@
 """The plugin's metrics for the registry (keys agreed across plugins).
 
 - ``new_customers``: customers created in the month, credited to their first owner;
-- ``followups`` / ``visits``: follow-ups logged (visits: channel ``visit``) by the person;
+- ``followups`` / ``visits`` / ``calls``: follow-ups logged by the person (visits: channel
+  ``visit``; calls: channel ``phone``);
 - ``overdue_customers``: at the month's end (today for the running month), customers
   the person owned whose follow-up was overdue for their company grade; lower is better;
 - ``a_grade_revenue_share``: of the person's revenue in the month, the share from
   customers graded A (company grading as of the month's end).
+
+The registry holds them per month; :func:`activity_values` gives the activity
+ones (:data:`ACTIVITY_METRICS`) over any period, a day or an ISO week included,
+read with the viewer's scope in SQL (what day and week targets meet).
 """
 
 from __future__ import annotations
@@ -16,12 +21,14 @@ import polars as pl
 from sqlalchemy import Engine
 
 from command_center.db import frames
+from command_center.org.scope import Viewer
+from command_center.periods import Period
 from command_center.types import MetricQuery, MetricSpec
 from plugins.customers import settings as settings_mod
 from plugins.customers.logic import cadence
 from plugins.customers.logic.dates import month_end, month_ends
 from plugins.customers.logic.pool import ownership_spells
-from plugins.customers.queries import activity, grades, ledger
+from plugins.customers.queries import activity, daily, grades, ledger
 from plugins.customers.queries import book as book_q
 
 SETTINGS_TABLE = "plugin_settings"
@@ -33,6 +40,8 @@ OVERDUE_TABLES: tuple[str, ...] = (
     SETTINGS_TABLE,
 )
 """What ``overdue_customers`` reads: owners, follow-ups, pool moves, grades, the rules."""
+ACTIVITY_METRICS: tuple[str, ...] = ("visits", "calls", "followups", "new_customers")
+"""The metrics counted per day: targets may be set per day or ISO week."""
 EMPTY = pl.DataFrame(
     schema={"person_id": pl.Int64, "month": pl.Date, "num": pl.Float64, "den": pl.Float64}
 )
@@ -69,11 +78,38 @@ def followups(q: MetricQuery) -> pl.DataFrame:
     return _counts(rows, "person_id", "followup_date")
 
 
+def _channel_counts(q: MetricQuery, channel: str) -> pl.DataFrame:
+    rows = activity.followups_between(q.engine, q.start, month_end(q.end))
+    return _counts(rows.filter(pl.col("channel") == channel), "person_id", "followup_date")
+
+
 def visits(q: MetricQuery) -> pl.DataFrame:
-    rows = activity.followups_between(q.engine, q.start, month_end(q.end)).filter(
-        pl.col("channel") == "visit"
+    return _channel_counts(q, daily.CHANNEL_OF["visits"])
+
+
+def calls(q: MetricQuery) -> pl.DataFrame:
+    return _channel_counts(q, daily.CHANNEL_OF["calls"])
+
+
+def activity_values(engine: Engine, viewer: Viewer, period: Period) -> pl.DataFrame:
+    """``person_id`` and one column per :data:`ACTIVITY_METRICS` over the days of
+    ``period`` (any grain), for the people in the viewer's scope who did something."""
+    first, last = period.first_day, period.last_day
+    logged = daily.activity_by_day(engine, viewer.person_ids, first, last)
+    made = daily.new_customers_by_day(engine, viewer.person_ids, first, last)
+    counts = ["followups", "visits", "calls"]
+    per_person = (
+        logged.group_by("person_id")
+        .agg(pl.col(counts).sum())
+        .join(
+            made.group_by("person_id").agg(pl.col("new_customers").sum()),
+            on="person_id",
+            how="full",
+            coalesce=True,
+        )
+        .with_columns(pl.col(*counts, "new_customers").fill_null(0))
     )
-    return _counts(rows, "person_id", "followup_date")
+    return viewer.filter(per_person).select("person_id", *ACTIVITY_METRICS).sort("person_id")
 
 
 def _points(months: list[dt.date], today: dt.date) -> list[dt.date]:
@@ -195,6 +231,14 @@ def metric_specs() -> list[MetricSpec]:
             "count",
             visits,
             description="customers.metric.visits_help",
+            tables=activity.FOLLOWUP_TABLES,
+        ),
+        MetricSpec(
+            "calls",
+            "customers.metric.calls",
+            "count",
+            calls,
+            description="customers.metric.calls_help",
             tables=activity.FOLLOWUP_TABLES,
         ),
         MetricSpec(
