@@ -10,18 +10,28 @@ rows at a time on that day. The Today page (``pages/today.py``) and
 Whose day: a person's agenda is their own rows plus, for a leader, their
 team's (everyone below them), never more than the signed-in user may see
 (:func:`person_viewer`).
+
+Above the agenda, the strip (:func:`strip`): the core's cards — the person's
+revenue attainment in the day's month and their rank among the people under
+the same leader (:func:`standing`) — and the plugins' ``today_cards`` (today's
+activity against daily targets, the estimated pay of the running month).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 
 import polars as pl
 from sqlalchemy import Engine
 
+from command_center.db import frames
+from command_center.i18n import money, percent, t
+from command_center.metrics import MetricRegistry
 from command_center.org.scope import Viewer
 from command_center.org.tree import children_map, subtree
+from command_center.periods import Period, containing
 from command_center.plugins import PluginHost
 from command_center.types import AGENDA_KINDS, AgendaItem
 
@@ -136,3 +146,127 @@ def counts(items: Iterable[AgendaItem]) -> dict[str, int]:
 def overdue(items: Iterable[AgendaItem], day: dt.date) -> int:
     """How many rows were due before ``day``."""
     return sum(1 for item in items if sort_key(item)[0] < day)
+
+
+# -- the strip above the agenda ---------------------------------------------------------
+
+ATTAINMENT_METRIC = "revenue"
+"""What the month's attainment and the team rank measure: revenue against its target."""
+
+
+@dataclass(frozen=True)
+class TodayCard:
+    """A figure on the strip above a person's agenda (the ``today_cards`` hook).
+
+    ``label``, ``value`` and ``detail`` (a line under the value) come translated
+    and formatted; ``key`` is unique within its plugin; cards show by ``order``.
+    """
+
+    key: str
+    label: str
+    value: str
+    detail: str = ""
+    order: int = 100
+
+
+@dataclass(frozen=True)
+class Standing:
+    """A person's month: revenue (their team's, for a leader), its target and
+    attainment, and their rank by attainment among the people under the same
+    leader (``None``: no target, or no one above them); ``of`` is how many of
+    those have a target and so a rank."""
+
+    value: float
+    target: float | None
+    attainment: float | None
+    rank: int | None
+    of: int
+
+
+def rank_by_attainment(peers: pl.DataFrame, person_id: int) -> tuple[int | None, int]:
+    """``(rank, of)`` of ``person_id`` among ``peers`` (``node_id, attainment``) with an
+    attainment: 1 the highest, ties share the better rank."""
+    ranked = peers.drop_nulls("attainment").with_columns(
+        pl.col("attainment").rank("min", descending=True).cast(pl.Int64).alias("rank")
+    )
+    mine = ranked.filter(pl.col("node_id") == person_id)["rank"].to_list()
+    return (int(mine[0]) if mine else None), ranked.height
+
+
+def standing(
+    engine: Engine,
+    registry: MetricRegistry,
+    viewer: Viewer,
+    person_id: int,
+    month: Period,
+    edges: Mapping[int, int | None],
+) -> Standing:
+    """``person_id``'s :class:`Standing` in ``month``.
+
+    Reads the person-month figures of their leader's team only (the person
+    and their peers with everyone below them): a rep's strip reads a
+    supervisor's team, never the force. Only the rank leaves that read.
+    """
+    leader = edges.get(person_id)
+    root = person_id if leader is None else leader
+    team = frozenset(subtree(root, children_map(edges.items())))
+    team_view = Viewer(viewer.login, viewer.role, root, team)
+    peers = [person_id] if leader is None else [p for p, m in edges.items() if m == leader]
+    values = registry.rollup(engine, team_view, ATTAINMENT_METRIC, month)
+    goals = registry.targets(engine, team_view, ATTAINMENT_METRIC, month)
+    table = (
+        pl.DataFrame({"node_id": peers}, schema={"node_id": pl.Int64})
+        .join(values.select("node_id", "value"), on="node_id", how="left")
+        .join(goals, on="node_id", how="left")
+        .with_columns(
+            pl.col("value").fill_null(0.0),
+            pl.when(pl.col("target") > 0)
+            .then(pl.col("value") / pl.col("target"))
+            .alias("attainment"),
+        )
+    )
+    row = table.filter(pl.col("node_id") == person_id).row(0, named=True)
+    rank, of = rank_by_attainment(table, person_id) if leader is not None else (None, 0)
+    return Standing(float(row["value"]), row["target"], row["attainment"], rank, of)
+
+
+def standing_cards(found: Standing, month: Period) -> list[TodayCard]:
+    """The core's cards: the month's attainment and the rank in the team."""
+    if found.attainment is None:
+        attained = TodayCard("attainment", t("today.strip.attainment", month=month.label),
+                             t("today.strip.no_target"), order=20)  # fmt: skip
+    else:
+        attained = TodayCard(
+            "attainment",
+            t("today.strip.attainment", month=month.label),
+            percent(found.attainment),
+            t("today.strip.of_target", value=money(found.value), target=money(found.target)),
+            order=20,
+        )
+    if found.rank is None:
+        ranked = TodayCard("rank", t("today.strip.rank"), t("today.strip.no_rank"), order=30)
+    else:
+        ranked = TodayCard(
+            "rank",
+            t("today.strip.rank"),
+            t("today.strip.rank_value", rank=found.rank, of=found.of),
+            order=30,
+        )
+    return [attained, ranked]
+
+
+def strip(
+    host: PluginHost, engine: Engine, registry: MetricRegistry, viewer: Viewer, day: dt.date
+) -> list[TodayCard]:
+    """Every card above ``viewer``'s day (``viewer`` from :func:`person_viewer`), by
+    ``order``: the plugins' ``today_cards`` (a raising plugin is recorded and left
+    out) and the core's :func:`standing_cards` for the day's month."""
+    assert viewer.person_id is not None
+    edges = dict(frames.all_people(engine).select("person_id", "manager_id").iter_rows())
+    month = containing(day, "month")
+    cards = standing_cards(
+        standing(engine, registry, viewer, viewer.person_id, month, edges), month
+    )
+    found = host.collect("today_cards", engine=engine, registry=registry, viewer=viewer, day=day)
+    cards += [card for _, card in found if isinstance(card, TodayCard)]
+    return sorted(cards, key=lambda card: (card.order, card.key))

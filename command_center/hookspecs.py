@@ -22,6 +22,8 @@ if TYPE_CHECKING:
     import typer
     from sqlalchemy import Engine
 
+    from command_center.agenda import TodayCard
+    from command_center.metrics import MetricRegistry
     from command_center.notebook import CommandCenter
     from command_center.org.scope import Viewer
     from command_center.types import (
@@ -197,4 +199,21 @@ def today_agenda(engine: Engine, viewer: Viewer, day: dt.date) -> list[AgendaIte
     scope, sorts by ``due`` and shows them; ``kind`` is one of
     ``AGENDA_KINDS``. A row may carry ``render_action(ctx, key)``: the
     one-tap form that writes through this plugin's own action.
+    """
+
+
+@hookspec
+def today_cards(
+    engine: Engine, registry: MetricRegistry, viewer: Viewer, day: dt.date
+) -> list[TodayCard]:
+    """Figures for the strip above a person's agenda on the Today page (``TodayCard``,
+    from ``command_center.agenda``), such as today's activity against daily targets
+    or the estimated pay of the running month.
+
+    ``viewer`` is the day's scope as for ``today_agenda``: the person is
+    ``viewer.person_id``. Read that person's rows with the scope in the SQL
+    (a rep's card reads a rep's rows); only counts, ranks and the person's own
+    amounts belong on a card. Labels and values come translated and formatted;
+    the core adds its own cards (the month's attainment, rank in the team) and
+    shows all of them by ``order``.
     """

@@ -1,7 +1,10 @@
 """Today: a person's agenda for the day, in time order, one tap to act on a row.
 
 Reps and supervisors land here; directors and managers open it for anyone in
-their scope (the person picker). The rows come from the plugins through
+their scope (the person picker). Above the agenda, the strip: today's activity
+against daily targets, the month's attainment, the rank in the team and the
+estimated commission (``command_center.agenda.strip``: the core's cards and the
+plugins' ``today_cards``). The rows come from the plugins through
 ``command_center.agenda.gather``; a row's button opens the form its plugin
 provides (``AgendaItem.render_action``), which writes through that plugin's
 own action. Widgets and layout only.
@@ -22,6 +25,8 @@ from command_center.ui.actions import show_flash
 
 MAX_SHOWN = 200
 """Rows drawn on the page; the caption says how many more the day holds."""
+STRIP_COLUMNS = 3
+"""Cards per row of the strip above the agenda."""
 PERSON_KEY = "today_person"
 DAY_KEY = "today_day"
 KINDS_KEY = "today_kinds"
@@ -52,8 +57,9 @@ def render(ctx: PageContext) -> None:
     day = day if isinstance(day, dt.date) else dt.date.today()
     edges = dict(frames.all_people(ctx.engine).select("person_id", "manager_id").iter_rows())
     scope = agenda.person_viewer(viewer, person, edges)
-    items = agenda.gather(ctx.host, ctx.engine, scope, day)
     st.caption(t("today.whose", name=names.get(person, str(person)), day=date(day)))
+    _strip(agenda.strip(ctx.host, ctx.engine, ctx.registry, scope, day))
+    items = agenda.gather(ctx.host, ctx.engine, scope, day)
     if not items:
         st.success(t("today.nothing"))
         return
@@ -63,6 +69,17 @@ def render(ctx: PageContext) -> None:
         _row(ctx, item, day, names, person)
     if len(shown) > MAX_SHOWN:
         st.caption(t("today.more", count=len(shown) - MAX_SHOWN))
+
+
+def _strip(cards: list[agenda.TodayCard]) -> None:
+    """The cards in rows of :data:`STRIP_COLUMNS` (a phone stacks them)."""
+    for start in range(0, len(cards), STRIP_COLUMNS):
+        row = cards[start : start + STRIP_COLUMNS]
+        for column, card in zip(st.columns(STRIP_COLUMNS), row, strict=False):
+            with column.container(border=True):
+                st.metric(card.label, card.value)
+                if card.detail:
+                    st.caption(card.detail)
 
 
 def _person_picker(ctx: PageContext, names: dict[int, str]) -> int:

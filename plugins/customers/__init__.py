@@ -7,6 +7,7 @@ Hook implementations only: each forwards to the room of the plugin layout
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
 import typer
 from sqlalchemy import Engine
@@ -23,6 +24,9 @@ from command_center import (
     hookimpl,
 )
 from command_center.org.scope import Viewer
+
+if TYPE_CHECKING:
+    from command_center.agenda import TodayCard
 
 
 @hookimpl
@@ -86,6 +90,13 @@ def today_agenda(engine: Engine, viewer: Viewer, day: dt.date) -> list[AgendaIte
     from plugins.customers.queries.agenda import agenda_items
 
     return agenda_items(engine, viewer, day)
+
+
+@hookimpl
+def today_cards(engine: Engine, viewer: Viewer, day: dt.date) -> list[TodayCard]:
+    from plugins.customers.ui.strip import today_cards as cards
+
+    return cards(engine, viewer, day)
 
 
 @hookimpl

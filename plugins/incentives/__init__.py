@@ -6,7 +6,11 @@ Hook implementations only, each forwarding to its room (see
 
 from __future__ import annotations
 
+import datetime as dt
+from typing import TYPE_CHECKING
+
 import typer
+from sqlalchemy import Engine
 
 from command_center import (
     DemoContext,
@@ -18,6 +22,11 @@ from command_center import (
     hookimpl,
     seeds_after,
 )
+
+if TYPE_CHECKING:
+    from command_center.agenda import TodayCard
+    from command_center.metrics import MetricRegistry
+    from command_center.org.scope import Viewer
 
 
 @hookimpl
@@ -75,3 +84,12 @@ def seed_demo(ctx: DemoContext) -> None:
     from plugins.incentives.demo import seed
 
     seed(ctx)
+
+
+@hookimpl
+def today_cards(
+    engine: Engine, registry: MetricRegistry, viewer: Viewer, day: dt.date
+) -> list[TodayCard]:
+    from plugins.incentives.ui.strip import today_cards as cards
+
+    return cards(engine, registry, viewer, day)

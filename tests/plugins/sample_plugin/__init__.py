@@ -30,6 +30,7 @@ from command_center import (
     RowError,
     hookimpl,
 )
+from command_center.agenda import TodayCard
 from command_center.db.frames import read_frame
 from command_center.db.models import Person
 from command_center.hookspecs import hookspec
@@ -229,6 +230,16 @@ def today_agenda(engine: Engine, viewer: Viewer, day: dt.date) -> list[AgendaIte
         AgendaItem("visit", day, pid, t("sample.card"), f"sample:{vid}")
         for vid, pid in rows.iter_rows()
     ]
+
+
+@hookimpl
+def today_cards(engine: Engine, viewer: Viewer, day: dt.date) -> list[TodayCard]:
+    """The person's sample visits of the day (no card on a day without any)."""
+    query = select(SampleVisit.visit_id).where(
+        SampleVisit.visit_date == day, SampleVisit.person_id == viewer.person_id
+    )
+    count = read_frame(engine, query, {"visit_id": pl.Int64()}).height
+    return [TodayCard("sample_visits", t("sample.card"), str(count))] if count else []
 
 
 @hookimpl
