@@ -13,7 +13,7 @@ import polars as pl
 from sqlalchemy import Engine, Integer, Select, case, func, select
 
 from command_center.db import frames
-from command_center.db.models import Customer
+from command_center.db.models import Customer, Target
 from plugins.customers.models import CustomerProfile, FollowUp
 from plugins.customers.queries import activity
 from plugins.customers.queries.book import BOOK_TABLES
@@ -103,4 +103,26 @@ def new_customers_by_day(
         first,
         last,
         tables=BOOK_TABLES,
+    )
+
+
+TARGET_SCHEMA: dict[str, pl.DataType] = {"metric": pl.String(), "target": pl.Float64()}
+
+
+def person_targets_of(
+    engine: Engine, person_id: int, period: str, metrics: tuple[str, ...]
+) -> pl.DataFrame:
+    """``metric, target``: ``person_id``'s own targets for the period labelled ``period``
+    (a day's, say), read by person in SQL (day targets make the targets table long)."""
+    query = select(Target.metric, Target.target).where(
+        Target.person_id == person_id, Target.period == period, Target.metric.in_(metrics)
+    )
+    return frames.cached(
+        engine,
+        "customers:person_targets",
+        lambda: frames.read_frame(engine, query, TARGET_SCHEMA),
+        person_id,
+        period,
+        metrics,
+        tables=(Target.__tablename__,),
     )

@@ -5,17 +5,15 @@ from __future__ import annotations
 
 import datetime as dt
 
-import polars as pl
 from sqlalchemy import Engine
 
 from command_center.agenda import TodayCard
-from command_center.db import frames
 from command_center.i18n import number, t
-from command_center.metrics import person_targets
 from command_center.org.scope import Viewer
 from command_center.periods import containing
 from plugins.customers.logic.daily_targets import STRIP_METRICS, DayCount, day_counts
 from plugins.customers.metrics import activity_values
+from plugins.customers.queries import daily
 
 ORDER = 10
 """Activity comes first on the strip."""
@@ -29,12 +27,8 @@ def day_activity(engine: Engine, viewer: Viewer, day: dt.date) -> list[DayCount]
     own = Viewer(viewer.login, viewer.role, person, frozenset({person}))
     period = containing(day, "day")
     done = activity_values(engine, own, period)
-    rows = frames.targets(engine, own)
-    goals = [
-        person_targets(rows, metric, period, True).select(pl.lit(metric).alias("metric"), "target")
-        for metric in STRIP_METRICS
-    ]
-    return day_counts(done, pl.concat(goals), person, STRIP_METRICS)
+    goals = daily.person_targets_of(engine, person, period.label, STRIP_METRICS)
+    return day_counts(done, goals, person, STRIP_METRICS)
 
 
 def today_cards(engine: Engine, viewer: Viewer, day: dt.date) -> list[TodayCard]:
