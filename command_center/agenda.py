@@ -218,11 +218,11 @@ def standing(
         pl.DataFrame({"node_id": peers}, schema={"node_id": pl.Int64})
         .join(values.select("node_id", "value"), on="node_id", how="left")
         .join(goals, on="node_id", how="left")
+        .with_columns(pl.col("value").fill_null(0.0))  # no sales yet: 0 % of a target
         .with_columns(
-            pl.col("value").fill_null(0.0),
             pl.when(pl.col("target") > 0)
             .then(pl.col("value") / pl.col("target"))
-            .alias("attainment"),
+            .alias("attainment")
         )
     )
     row = table.filter(pl.col("node_id") == person_id).row(0, named=True)

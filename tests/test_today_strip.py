@@ -130,6 +130,16 @@ def test_january_and_a_supervisors_own_strip(shop: Db, registry: MetricRegistry)
     assert director["estimate"] == ("—", "No commission plan pays this person this month")
 
 
+def test_a_month_without_sales_is_0_percent_of_its_target(
+    shop: Db, registry: MetricRegistry
+) -> None:
+    """March has quotas and no orders yet: both reps at 0 %, sharing first place."""
+    march = _cards(shop, registry, "rep", day=dt.date(2026, 3, 2))
+    assert march["attainment"] == ("0.0%", "¥0 of ¥100,000")
+    assert march["rank"] == ("1 of 2", "")
+    assert march["estimate"] == ("¥0", "¥100,000 more revenue reaches the next tier")
+
+
 def test_a_director_sees_a_reps_strip_as_the_rep_does(shop: Db, registry: MetricRegistry) -> None:
     assert _cards(shop, registry, "director", 5) == _cards(shop, registry, "rep2")
     assert _cards(shop, registry, "supervisor", 4) == _cards(shop, registry, "rep")
