@@ -14,6 +14,7 @@ February: Anna 100,000 revenue (profit 25,000) = 100 %; Bo 90,000 (profit
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 from sqlalchemy import Engine
@@ -164,6 +165,29 @@ def test_a_plugins_cards_join_the_strip_by_order(shop: Db, registry: MetricRegis
     assert cards["sample_visits"] == ("1", "")
     assert list(cards)[-1] == "sample_visits"  # order 100: after the built-in cards
     assert "sample_visits" not in _cards(shop, registry, "rep2")
+
+
+def test_a_reps_strip_reads_the_reps_rows_and_no_order_line(
+    shop: Db, registry: MetricRegistry, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every read of follow-ups, new customers or day targets names the rep alone; the
+    month's figures come from the ledger summaries, never the order lines."""
+    seen: list[str] = []
+    real = frames.read_frame
+
+    def recording(engine: Engine, query: object, schema: object = None) -> object:
+        seen.append(frames.compile_sql(engine, query).lower())  # type: ignore[arg-type]
+        return real(engine, query, schema)  # type: ignore[arg-type]
+
+    frames.clear_cache()
+    monkeypatch.setattr(frames, "read_frame", recording)
+    _cards(shop, registry, "rep")
+    marks = ("from customers_followups", "customers.created_on as day", "select targets.metric")
+    personal = [q for q in seen if any(mark in q for mark in marks)]
+    assert len(personal) == 3  # follow-ups, customers created, the day's targets
+    for query in personal:
+        assert re.search(r"in \(4\)|person_id = 4", query), query
+    assert not [q for q in seen if re.search(r"\bfrom orders\b", q)]
 
 
 def test_rank_ties_share_the_better_place_and_no_target_is_no_rank() -> None:
