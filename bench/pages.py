@@ -451,9 +451,10 @@ def tour(
     book: Callable[[], None],
     kinds: tuple[str, ...] = KINDS,
     settle_ms: int = SETTLE_MS,
+    pages: int | None = None,
 ) -> list[Visit]:
     """Sign in as ``login``; every page cold, then warm and after a write when in ``kinds``
-    (see the module doc)."""
+    (see the module doc). ``pages``: only the first that many of the navigation (a smoke)."""
     from playwright.sync_api import sync_playwright
 
     executable = chromium()
@@ -469,7 +470,7 @@ def tour(
             signed_in = sign_in(page, app_url, login, settle_ms)
             landing = _path(page.url)
             landing_errors = _errors(page)
-            visits = [Visit(key, title) for key, title in _nav_links(page)]
+            visits = [Visit(key, title) for key, title in _nav_links(page)][:pages]
             if len(visits) < 2:
                 shown = page.inner_text("body")[:400]
                 raise RuntimeError(f"no navigation after signing in as {login}; shows: {shown}")
@@ -500,6 +501,7 @@ def run_role(
     log: Path,
     kinds: tuple[str, ...] = KINDS,
     settle_ms: int = SETTLE_MS,
+    pages: int | None = None,
 ) -> Tour:
     result = Tour(target.backend, target.scale, role)
     writer = Writer(target.url)
@@ -507,7 +509,7 @@ def run_role(
         with serve(target.url, log) as server:
             result.start_seconds = server.start_seconds
             try:
-                result.visits = tour(server.url, role, writer.book, kinds, settle_ms)
+                result.visits = tour(server.url, role, writer.book, kinds, settle_ms, pages)
             except Exception as exc:
                 result.error = f"{type(exc).__name__}: {str(exc)[:300]}"
             result.rss_mib, result.worker_mib, result.peak_mib = server.memory()
@@ -523,12 +525,13 @@ def run_target(
     progress: Callable[[Tour], None] | None = None,
     kinds: tuple[str, ...] = KINDS,
     settle_ms: int = SETTLE_MS,
+    pages: int | None = None,
 ) -> list[Tour]:
     """Every role's tour of one database; the app is migrated for it first."""
     _cli(["init"], target.url, log)
     tours: list[Tour] = []
     for role in roles:
-        done = run_role(target, role, log, kinds, settle_ms)
+        done = run_role(target, role, log, kinds, settle_ms, pages)
         if progress:
             progress(done)
         tours.append(done)

@@ -10,20 +10,24 @@
 
 from __future__ import annotations
 
+import atexit
 import datetime as dt
 import math
 import os
 import re
+import shutil
+import sqlite3
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import pyarrow as pa
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, make_url, select
 from streamlit.testing.v1 import AppTest
 
 from command_center import runtime
-from command_center.db.engine import get_engine, read_session
+from command_center.db.engine import dispose_engine, get_engine, read_session
 from command_center.db.migrate import upgrade
 from command_center.db.models import User
 from command_center.org.auth import SignedIn
@@ -117,13 +121,56 @@ def fresh_cli(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
 
 
 def demo_database(url: str, host: PluginHost, seed: int = 7) -> Engine:
-    """Migrate the database at ``url`` and load the small demo into it."""
+    """Migrate the database at ``url`` and load the small demo into it.
+
+    A SQLite file not yet there gets a copy (SQLite's backup API) of the demo
+    this process built first for the same enabled plugins and seed, so a test
+    module pays the demo's seconds once, not per test. Other URLs are loaded.
+    """
+    database = make_url(url).database or ""
+    if make_url(url).get_backend_name() != "sqlite" or not _new_sqlite_file(database):
+        return _load_demo(url, host, seed)
+    key = (tuple(sorted(name for name, info in host.infos.items() if info.enabled)), seed)
+    template = _demo_templates.get(key)
+    if template is None:
+        folder = tempfile.mkdtemp(prefix="cc-demo-")
+        atexit.register(shutil.rmtree, folder, True)
+        template = Path(folder) / "demo.db"
+        _load_demo(f"sqlite:///{template}", host, seed)
+        dispose_engine(f"sqlite:///{template}")
+        _demo_templates[key] = template
+    copy_sqlite_file(template, Path(database))
+    return get_engine(url)
+
+
+def _load_demo(url: str, host: PluginHost, seed: int) -> Engine:
     from command_center.demo import load_demo
 
     engine = get_engine(url)
     upgrade(engine, host)
     load_demo(engine, host, scale="small", seed=seed, as_of=DEMO_AS_OF)
     return engine
+
+
+_demo_templates: dict[tuple[tuple[str, ...], int], Path] = {}
+
+
+def _new_sqlite_file(database: str) -> bool:
+    return (
+        database not in ("", ":memory:")
+        and not database.startswith("file:")
+        and not Path(database).exists()
+    )
+
+
+def copy_sqlite_file(source: Path, target: Path) -> None:
+    """Copy a SQLite database file with SQLite's backup API (consistent while others write)."""
+    reading, writing = sqlite3.connect(source), sqlite3.connect(target)
+    try:
+        reading.backup(writing)
+    finally:
+        writing.close()
+        reading.close()
 
 
 def use_database(url: str, host: PluginHost) -> None:

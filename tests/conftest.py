@@ -21,7 +21,6 @@ from sqlalchemy import Engine, create_engine, make_url, text
 from command_center import runtime
 from command_center.db import frames
 from command_center.db.engine import dispose_engine, get_engine
-from command_center.db.migrate import upgrade
 from command_center.plugins import PluginHost
 from command_center.settings import get_settings
 from tests import demo_templates
@@ -111,11 +110,15 @@ def _drop_db(db: Db, pg: _PgDatabases | None) -> None:
 def empty_db(
     request: pytest.FixtureRequest, tmp_path: object, pg_databases: _PgDatabases | None
 ) -> Iterator[Db]:
-    """A migrated database with no rows, new for each test."""
-    db = _new_db(request.param, tmp_path, pg_databases)
-    upgrade(db.engine, make_host())
+    """A migrated database with no rows, new for each test (a copy of the run's
+    migrated template: migrating PostgreSQL afresh costs seconds per test)."""
+    db = demo_copy(request.param, tmp_path, pg_databases, "migrated", load=_no_rows)
     yield db
     _drop_db(db, pg_databases)
+
+
+def _no_rows(url: str, host: PluginHost) -> None:
+    """The ``load`` of a template that stays as the migrations leave it."""
 
 
 def load_small_demo(seed: int = SEED, as_of: dt.date = AS_OF) -> Callable[[str, PluginHost], None]:
@@ -152,6 +155,23 @@ def demo_copy(
         backend, url, PG_URL, plugins, host, load or load_small_demo(seed, as_of), seed, as_of
     )
     return Db(url, get_engine(url), backend)
+
+
+def small_org_copy(
+    backend: str,
+    folder: object,
+    pg: _PgDatabases | None,
+    plugins: str,
+    host: Callable[[], PluginHost],
+) -> Db:
+    """A new database migrated for ``host`` (its plugins named ``plugins``) holding only the
+    small hand-built org of :func:`tests.factories.load_small_org`, copied from a template."""
+    from tests.factories import load_small_org
+
+    def load(url: str, built: PluginHost) -> None:
+        load_small_org(get_engine(url))
+
+    return demo_copy(backend, folder, pg, f"{plugins}_org", host, load=load)
 
 
 def _demo(backend: str, folder: object, pg: _PgDatabases | None) -> Db:

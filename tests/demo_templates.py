@@ -20,7 +20,6 @@ import datetime as dt
 import fcntl
 import os
 import shutil
-import sqlite3
 import tempfile
 import time
 import uuid
@@ -33,6 +32,7 @@ from sqlalchemy import create_engine, make_url, text
 from command_center.db.engine import dispose_engine, get_engine
 from command_center.db.migrate import upgrade
 from command_center.plugins import PluginHost
+from command_center.testing import copy_sqlite_file
 
 SHARED_ENV = "CC_TEST_SHARED"
 RUN_ENV = "CC_TEST_RUN"
@@ -91,20 +91,13 @@ def demo_copy(
             dispose_engine(template_url)
             (SHARED / f"{name}.ready").touch()
         if backend == "sqlite":
-            _copy_sqlite(template_url, target_url)
+            copy_sqlite_file(
+                Path(make_url(template_url).database or ""),
+                Path(make_url(target_url).database or ""),
+            )
         else:
             target = make_url(target_url).database
             _run_on_server(server_url, f'CREATE DATABASE "{target}" TEMPLATE "{name}"')
-
-
-def _copy_sqlite(source_url: str, target_url: str) -> None:
-    source = sqlite3.connect(make_url(source_url).database or "")
-    target = sqlite3.connect(make_url(target_url).database or "")
-    try:
-        source.backup(target)
-    finally:
-        target.close()
-        source.close()
 
 
 def _run_on_server(server_url: str | None, statement: str) -> None:

@@ -16,8 +16,7 @@ from command_center import i18n
 from command_center.org.scope import Viewer, people_edges, scope_for
 from command_center.plugins import PluginHost
 from command_center.settings import get_settings
-from tests.conftest import BACKENDS, Db, _drop_db, _new_db, demo_copy
-from tests.factories import load_small_org
+from tests.conftest import BACKENDS, Db, _drop_db, demo_copy, small_org_copy
 
 
 def recruiting_host() -> PluginHost:
@@ -37,11 +36,7 @@ def viewer(engine: object, role: str, person_id: int | None, login: str | None =
 def rdb(request, tmp_path, pg_databases) -> Iterator[Db]:
     """A migrated database (core + recruiting) with the small hand-built org:
     1 director -> 2 manager -> 3 supervisor -> reps 4, 5; 2 -> 6 supervisor -> rep 7."""
-    from command_center.db.migrate import upgrade
-
-    db = _new_db(request.param, tmp_path, pg_databases)
-    upgrade(db.engine, recruiting_host())
-    load_small_org(db.engine)
+    db = small_org_copy(request.param, tmp_path, pg_databases, "recruiting", recruiting_host)
     yield db
     _drop_db(db, pg_databases)
 

@@ -26,8 +26,7 @@ from plugins.appraisal import actions, queries
 from plugins.appraisal.errors import AppraisalError
 from plugins.appraisal.logic import Line
 from plugins.appraisal.queries.live import live_lines
-from tests.conftest import BACKENDS, Db, _drop_db, _new_db
-from tests.factories import load_small_org
+from tests.conftest import BACKENDS, Db, _drop_db, small_org_copy
 from tests.fixtures_appraisal import appraisal_host
 
 TOPIC = "appraisal.bonus_multiplier"
@@ -41,11 +40,7 @@ SUP_LINES = [Line("revenue", 100, None)]
 
 @pytest.fixture(params=BACKENDS)
 def org(request, tmp_path, pg_databases) -> Iterator[Db]:
-    from command_center.db.migrate import upgrade
-
-    db = _new_db(request.param, tmp_path, pg_databases)
-    upgrade(db.engine, appraisal_host())
-    load_small_org(db.engine)
+    db = small_org_copy(request.param, tmp_path, pg_databases, "appraisal", appraisal_host)
     yield db
     _drop_db(db, pg_databases)
 
