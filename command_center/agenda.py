@@ -57,11 +57,17 @@ def landing_page(role: str) -> str:
     return FIRST_PAGE.get(role, "home")
 
 
-def person_viewer(viewer: Viewer, person_id: int | None, edges: Mapping[int, int | None]) -> Viewer:
+def person_viewer(
+    viewer: Viewer,
+    person_id: int | None,
+    edges: Mapping[int, int | None],
+    with_team: bool = True,
+) -> Viewer:
     """The scope of ``person_id``'s day as ``viewer`` may see it.
 
-    The person and everyone below them (a rep: themselves), within the
-    viewer's scope; ``person_id`` ``None`` means the viewer's own person. A
+    The person and everyone below them (a rep: themselves; without
+    ``with_team`` the person alone), within the viewer's scope; ``person_id``
+    ``None`` means the viewer's own person. A
     director's own day keeps ``person_ids=None`` (everyone). Raises
     :class:`NotInScope` for someone the viewer may not see, or a viewer
     without a person of their own (an admin, the CLI's operator) asking for
@@ -70,7 +76,7 @@ def person_viewer(viewer: Viewer, person_id: int | None, edges: Mapping[int, int
     target = viewer.person_id if person_id is None else person_id
     if target is None or target not in edges or not viewer.can_see(target):
         raise NotInScope(target)
-    team = frozenset(subtree(target, children_map(edges.items())))
+    team = frozenset(subtree(target, children_map(edges.items())) if with_team else {target})
     if viewer.person_ids is None and len(team) == len(edges):
         return Viewer(viewer.login, viewer.role, target, None)
     allowed = team if viewer.person_ids is None else team & viewer.person_ids

@@ -20,6 +20,7 @@ from command_center import agenda
 from command_center.context import PageContext
 from command_center.db import frames
 from command_center.i18n import date, labels_now, t
+from command_center.org.tree import children_map, subtree
 from command_center.types import LEADER_ROLES, AgendaItem
 from command_center.ui.actions import show_flash
 
@@ -27,7 +28,12 @@ MAX_SHOWN = 200
 """Rows drawn on the page; the caption says how many more the day holds."""
 STRIP_COLUMNS = 3
 """Cards per row of the strip above the agenda."""
+TEAM_AT_ONCE = 40
+"""A leader's day shows their team's rows too when the team has at most this many
+people (a supervisor's group); a bigger team's rows are one switch away, so a
+director's or a manager's day opens on their own rows, not the force's."""
 PERSON_KEY = "today_person"
+TEAM_KEY = "today_team"
 DAY_KEY = "today_day"
 KINDS_KEY = "today_kinds"
 OPEN_KEY = "today_open"
@@ -56,7 +62,7 @@ def render(ctx: PageContext) -> None:
     day = st.date_input(t("today.date"), value=dt.date.today(), key=DAY_KEY)
     day = day if isinstance(day, dt.date) else dt.date.today()
     edges = dict(frames.all_people(ctx.engine).select("person_id", "manager_id").iter_rows())
-    scope = agenda.person_viewer(viewer, person, edges)
+    scope = agenda.person_viewer(viewer, person, edges, _with_team(person, edges))
     st.caption(t("today.whose", name=names.get(person, str(person)), day=date(day)))
     _strip(agenda.strip(ctx.host, ctx.engine, ctx.registry, scope, day))
     items = agenda.gather(ctx.host, ctx.engine, scope, day)
@@ -97,6 +103,19 @@ def _person_picker(ctx: PageContext, names: dict[int, str]) -> int:
         key=PERSON_KEY,
     )
     return int(chosen) if chosen is not None else me
+
+
+def _with_team(person: int, edges: dict[int, int | None]) -> bool:
+    """Whether the day shows the team's rows beside the person's own: a switch for a
+    leader, on at first for a team of up to :data:`TEAM_AT_ONCE` people."""
+    team = len(subtree(person, children_map(edges.items())))
+    if team <= 1:
+        return False
+    return st.toggle(
+        t("today.with_team", count=team - 1),
+        value=team <= TEAM_AT_ONCE,
+        key=f"{TEAM_KEY}:{person}",
+    )
 
 
 def _summary(items: list[AgendaItem], day: dt.date) -> None:

@@ -181,6 +181,8 @@ def test_a_supervisor_gets_their_own_and_their_teams_rows_only(day_db) -> None:
     with pytest.raises(NotInScope):
         person_viewer(OPERATOR, None, edges)  # the operator has no day of their own
     assert person_viewer(SUP3, 4, edges).person_ids == {4}
+    assert person_viewer(SUP3, None, edges, with_team=False).person_ids == {3}
+    assert {r[2] for r in rows(day_db, person_viewer(SUP3, None, edges, False))} == {3}
 
 
 def test_logging_from_the_agenda_clears_the_row(day_db) -> None:
@@ -327,6 +329,12 @@ def test_a_director_lands_on_home_and_opens_today_for_someone_in_scope(
     assert apptest.page_paths(at)[:2] == ["", "today"]  # home first, Today beside it
     assert "Command center" in apptest.texts(at)
     at = apptest.open_page(at, "today")
+    director = apptest.signed_in(demo_db.engine, "director").person_id
+    team = f"today_team:{director}"
+    assert at.toggle(key=team).value is False  # the force is big: the director's own rows
+    own_rows = apptest.texts(at)
+    at = at.toggle(key=team).set_value(True).run()
+    assert not at.exception and apptest.texts(at) != own_rows  # the force's rows beside
     rep = apptest.signed_in(demo_db.engine, "rep").person_id
     at = at.selectbox(key="today_person").set_value(rep).run()
     assert not at.exception and not at.error

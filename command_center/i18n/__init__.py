@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import contextvars
 import datetime as dt
+import functools
 import tomllib
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
@@ -116,11 +117,16 @@ _plural_rules: dict[str, Callable[[float], str]] = {}
 def plural_form(count: float, lang: str | None = None) -> str:
     """The CLDR plural category of ``count`` in ``lang`` (default: the active
     language): ``one`` for 1 in English, always ``other`` in Chinese (both scripts)."""
-    lang = lang or get_language()
+    return _plural_form(abs(count), lang or get_language())
+
+
+@functools.lru_cache(maxsize=4096)
+def _plural_form(count: float, lang: str) -> str:
+    """Remembered: Babel evaluates the rule each call, and a page of 10,000 rows asks often."""
     rule = _plural_rules.get(lang)
     if rule is None:
         rule = _plural_rules[lang] = Locale.parse(LOCALES.get(lang, "en_US")).plural_form
-    return rule(abs(count))
+    return rule(count)
 
 
 def lookup_order(lang: str) -> tuple[str, ...]:
