@@ -261,7 +261,7 @@ def rebuild_summaries(
     ] = False,
 ) -> None:
     """Recompute the ledger summaries (per person / customer and month) from the order lines."""
-    from command_center.db import summaries
+    from command_center.db import frames, summaries
     from command_center.db.audit import audit
     from command_center.db.engine import touch, write_session
 
@@ -281,6 +281,7 @@ def rebuild_summaries(
         counts = summaries.rebuild(session.connection())
         touch(session, *summaries.SALES_TABLES)  # caches of the summaries follow these
         audit(session, actor, "summaries_rebuilt", "summaries", "", **counts)
+    frames.save_snapshots(engine)  # the app's next start loads these, not the tables
     for name, rows in counts.items():
         typer.echo(t("cli.summaries_rebuilt", table=name, rows=rows))
 
@@ -473,9 +474,7 @@ def metrics(
 
 @app.command("today")
 def today(
-    day: Annotated[
-        str | None, typer.Option("--date", help="YYYY-MM-DD; default today.")
-    ] = None,
+    day: Annotated[str | None, typer.Option("--date", help="YYYY-MM-DD; default today.")] = None,
     fmt: Annotated[str, typer.Option("--format", help="csv | table")] = "csv",
 ) -> None:
     """Your agenda for a day (with --user): yours and, for a leader, your team's, by due."""

@@ -25,7 +25,7 @@ import polars as pl
 from sqlalchemy import Connection, Engine, MetaData, exists, select, text
 from sqlalchemy.orm import Session
 
-from command_center.db import summaries
+from command_center.db import frames, summaries
 from command_center.db.audit import audit
 from command_center.db.bulk import bulk_insert, ensure_transaction
 from command_center.db.engine import bump_data_version
@@ -716,5 +716,7 @@ def load_demo(
             conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
             conn.commit()
     _seed_plugins(host, engine, scale, seed, as_of, data, progress)
+    progress("Writing the ledger summaries' snapshots for the app's first start")
+    frames.save_snapshots(engine)
     progress("Demo data loaded")
     return counts

@@ -76,6 +76,33 @@ def test_a_new_process_starts_from_the_snapshot_and_folds_in_later_writes(
     assert booked["revenue"].to_list() == [70.0]
 
 
+def test_a_big_write_leaves_snapshots_for_the_first_start(
+    empty_db, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """What the demo load and ``rebuild-summaries`` end with: files on disk before they
+    return, as of the last write, so a new process reads no summary whole."""
+    engine = empty_db.engine
+    load_small_org(engine)
+    with engine.begin() as conn:
+        summaries.rebuild(conn)
+    with write_session(engine) as session:
+        book_lines(session, [NewLine(1, 7, dt.date(2026, 12, 1), 70.0, 7.0)], "t", "test")
+    frames.save_snapshots(engine)
+    where = snapshots.folder(engine)
+    assert where is not None
+    seq = frames.version_rows(engine)[summaries.SEQ_KEY]
+    for table in TABLES:
+        assert [p.name.rsplit("-", 1)[1] for p in where.glob(f"{table.name}-*")] == [
+            f"{seq}.parquet"
+        ]
+    frames.clear_cache()
+    reads = _counting_whole_reads(monkeypatch)
+    for table in TABLES:
+        got = frames.summary(engine, table)
+        assert got.sort(got.columns).equals(_live(engine, table))
+    assert reads == []
+
+
 def test_a_rebuild_or_a_new_database_at_the_same_path_reads_afresh(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

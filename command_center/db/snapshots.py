@@ -89,6 +89,13 @@ def save_later(
     return worker
 
 
+def save(engine: Engine, table: str, marks: tuple[int, int], seq: int, rows: pl.DataFrame) -> None:
+    """Write ``rows`` as ``table``'s snapshot now (see :func:`save_later`)."""
+    where = folder(engine)
+    if where is not None:
+        _save(where, table, marks, seq, rows)
+
+
 def _save(where: Path, table: str, marks: tuple[int, int], seq: int, rows: pl.DataFrame) -> None:
     name = _name(table, marks, seq)
     try:

@@ -115,7 +115,7 @@ def agenda_items(engine: Engine, viewer: Viewer, day: dt.date) -> list[AgendaIte
         figures.due_list(engine, viewer, day, rules), promises(engine, viewer, day), visits, day
     )
     warnings = agenda_logic.release_warnings(
-        book_q.book(engine, viewer),
+        book_q.cadence_book(engine, viewer),
         activity.last_followups(engine, viewer),
         day,
         rules.release_no_followup_days,

@@ -52,7 +52,7 @@ def due_list(
     """The viewer's book with its follow-up cadence (``status``: overdue / due / ok)."""
 
     def load() -> pl.DataFrame:
-        book = book_q.book(engine, viewer)
+        book = book_q.cadence_book(engine, viewer)
         return cadence.due_dates(
             book.select("customer_id", "name", "owner_id", "owned_since", "created_on", "size"),
             activity.last_followups(engine, viewer),

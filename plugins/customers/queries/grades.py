@@ -105,7 +105,7 @@ def scoped_grades(
     ctx = GradingContext(as_of, months, (cutoffs[0], cutoffs[1]))
 
     def load() -> pl.DataFrame:
-        universe = book_q.book(engine, viewer).select("customer_id")
+        universe = book_q.cadence_book(engine, viewer).select("customer_id")
         if universe.is_empty() or not viewer.person_ids:
             return abc.grade(pl.DataFrame(schema={"customer_id": pl.Int64, "revenue": pl.Float64}))
         return _grader(engine, viewer, rules, chosen, [ctx])(universe, ctx)
@@ -172,7 +172,7 @@ def scoped_history(
     cuts = (cutoffs[0], cutoffs[1])
 
     def load() -> pl.DataFrame:
-        universe = book_q.book(engine, viewer).select("customer_id", "created_on")
+        universe = book_q.cadence_book(engine, viewer).select("customer_id", "created_on")
         if not points:
             return pl.DataFrame(schema=grading.HISTORY_SCHEMA)
         contexts = [GradingContext(p, months, cuts) for p in points]
@@ -221,6 +221,7 @@ def company_history_of(
     """One customer's rows of :func:`company_history` (a customer's record page)."""
     history = company_history(engine, points, months, cutoffs, rule)
     return history.filter(pl.col("customer_id") == customer_id)
+
 
 def _company_point(
     engine: Engine, point: dt.date, months: int, cutoffs: Sequence[float], rule: str
@@ -298,7 +299,7 @@ def team_grades(
 
     def load() -> pl.DataFrame:
         graded = scoped_grades(engine, viewer, as_of, months, cutoffs, rule)
-        owners = book_q.book(engine, viewer).select("customer_id", "owner_id")
+        owners = book_q.cadence_book(engine, viewer).select("customer_id", "owner_id")
         table = teams.by_team(graded.join(owners, on="customer_id"), closure(people), list(nodes))
         return teams.named_teams(table, people)
 

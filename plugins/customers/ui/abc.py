@@ -128,7 +128,7 @@ def _history_and_migration(
 
 def _ranked(ctx: PageContext, graded: pl.DataFrame) -> None:
     st.subheader(t("customers.abc.ranked"))
-    owners = book_q.book(ctx.engine, ctx.viewer).select("customer_id", "name", "owner_id")
+    owners = book_q.cadence_book(ctx.engine, ctx.viewer).select("customer_id", "name", "owner_id")
     rows = graded.head(page_data.MAX_ROWS).join(owners, on="customer_id", how="left").sort("rank")
     cols = display.ranked_headers()
     table_with_download(

@@ -42,7 +42,7 @@ def person_panel(ctx: PageContext, person_id: int) -> None:
     if not ctx.viewer.can_see(person_id):
         st.info(t("customers.detail.out_of_scope"))
         return
-    book = book_q.book(ctx.engine, ctx.viewer).filter(pl.col("owner_id") == person_id)
+    book = book_q.cadence_book(ctx.engine, ctx.viewer).filter(pl.col("owner_id") == person_id)
     grades = book.join(page_data.company_grades(ctx), on="customer_id", how="left")
     dues = page_data.due_list(ctx).filter(pl.col("owner_id") == person_id)
     cap = page_data.rules(ctx).pool_cap

@@ -29,7 +29,7 @@ def render(ctx: PageContext) -> None:
         return
     rules = page_data.rules(ctx)
     public = book_q.public_pool(ctx.engine, ctx.viewer)
-    private = book_q.book(ctx.engine, ctx.viewer).filter(pl.col("owner_id").is_not_null())
+    private = book_q.cadence_book(ctx.engine, ctx.viewer).filter(pl.col("owner_id").is_not_null())
     moves = activity.moves(ctx.engine, ctx.viewer)
     in_period = moves.filter(pl.col("moved_on").is_between(ctx.period.start, ctx.period.last_day))
     cards = [
