@@ -165,11 +165,20 @@ class Target:
 
 
 def sqlite_copy(source: Path, folder: Path, scale: str) -> Target:
-    """A consistent private copy (SQLite's backup API: WAL contents included)."""
+    """A consistent private copy (SQLite's backup API: WAL contents included), with the
+    summaries' snapshots the source has (as a user's restarted app finds them)."""
+    from sqlalchemy import create_engine
+
+    from command_center.db import snapshots
+
     dest = folder / f"pages-{scale}.db"
     source_db = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
     with contextlib.closing(source_db) as src, contextlib.closing(sqlite3.connect(dest)) as dst:
         src.backup(dst)
+    found = snapshots.folder(create_engine(f"sqlite:///{source}"))
+    kept = snapshots.folder(create_engine(f"sqlite:///{dest}"))
+    if found is not None and kept is not None and found.is_dir():
+        shutil.copytree(found, kept, dirs_exist_ok=True)
     return Target("sqlite", scale, f"sqlite:///{dest}")
 
 
