@@ -5,6 +5,13 @@ numerator and a denominator. The registry rolls them up the org tree
 (value = sum(num) / sum(den) over a subtree and the months of a period),
 joins targets and serves the result to every page and plugin.
 
+Grains: a month, quarter or year sums the metric's months. A day or an ISO
+week sums its days, from the metric's ``compute_days`` (asked with the
+viewer's scope); a metric without figures at that grain
+(:meth:`MetricSpec.supports`) has none there: empty frames, a :class:`Total`
+of ``None`` with ``available`` false, never the figures of the months the
+period touches.
+
 Targets: a person's target for a period is their explicit target row for
 that period; for sum metrics, missing quarter or year targets are the sum of
 the finer ones. In the roll-up a leader's explicit target is the team's
@@ -20,11 +27,12 @@ import polars as pl
 from sqlalchemy import Engine
 
 from command_center.db import frames
+from command_center.metric_days import DAY_SCHEMA, with_day_path
 from command_center.org.scope import Viewer
 from command_center.org.tree import closure
-from command_center.periods import Period, is_period, parse_period
+from command_center.periods import DAY_GRAINS, Period, is_period, parse_period
 from command_center.plugins import PluginHost
-from command_center.types import MetricQuery, MetricSpec
+from command_center.types import DayQuery, MetricQuery, MetricSpec
 
 FACT_SCHEMA: dict[str, pl.DataType] = {
     "person_id": pl.Int64(),
@@ -32,10 +40,26 @@ FACT_SCHEMA: dict[str, pl.DataType] = {
     "num": pl.Float64(),
     "den": pl.Float64(),
 }
+VALUE_SCHEMA: dict[str, pl.DataType] = {
+    "person_id": pl.Int64(),
+    "num": pl.Float64(),
+    "den": pl.Float64(),
+    "value": pl.Float64(),
+}
+CORE_PLUGIN = "core"
 
 
 class UnknownMetric(KeyError):
     pass
+
+
+class NoFigureAtGrain(ValueError):
+    """The metric has no figures for periods of this grain (a month-based one at a day)."""
+
+    def __init__(self, key: str, grain: str) -> None:
+        super().__init__(f"metric {key!r} has no figures per {grain}")
+        self.key = key
+        self.grain = grain
 
 
 @dataclass(frozen=True)
@@ -67,6 +91,8 @@ class MetricRegistry:
                     f"metric {spec.key!r} is already published by {owner!r}"
                 )
                 continue
+            if plugin == CORE_PLUGIN:
+                spec = with_day_path(spec)
             self.metrics[spec.key] = RegisteredMetric(plugin, spec)
 
     def __contains__(self, key: str) -> bool:
@@ -81,11 +107,17 @@ class MetricRegistry:
     def keys(self) -> list[str]:
         return list(self.metrics)
 
+    def supports(self, key: str, period: Period) -> bool:
+        """Has metric ``key`` figures for ``period``'s grain?"""
+        return self.spec(key).supports(period.grain)
+
     # -- person level ---------------------------------------------------------
     def facts(
         self, engine: Engine, viewer: Viewer, key: str, start: dt.date, end: dt.date
     ) -> pl.DataFrame:
-        """``person_id, month, num, den`` for months ``start``..``end``, scoped."""
+        """``person_id, month, num, den`` for months ``start``..``end``, scoped.
+
+        Months only: a day or a week is :meth:`day_facts` (or :meth:`period_facts`)."""
         spec = self.spec(key)
 
         def load() -> pl.DataFrame:
@@ -103,13 +135,61 @@ class MetricRegistry:
         )
         return viewer.filter(cached)
 
+    def day_facts(self, engine: Engine, viewer: Viewer, key: str, period: Period) -> pl.DataFrame:
+        """``person_id, day, num, den`` over the days of ``period`` (a day or a week), scoped.
+
+        Asks the metric for the viewer's people only and caches per scope, period
+        and today; raises :class:`NoFigureAtGrain` when the metric has no day figures.
+        """
+        spec = self.spec(key)
+        if period.grain not in DAY_GRAINS or not spec.supports(period.grain):
+            raise NoFigureAtGrain(key, period.grain)
+        compute = spec.compute_days
+        assert compute is not None  # MetricSpec checks it for day grains
+        scope = viewer.person_ids
+
+        def load() -> pl.DataFrame:
+            raw = compute(DayQuery(engine, period, scope))
+            return (
+                raw.select([pl.col(c).cast(t) for c, t in DAY_SCHEMA.items()])
+                .filter(pl.col("day").is_between(period.first_day, period.last_day))
+                .group_by("person_id", "day")
+                .agg(pl.col("num").sum(), pl.col("den").sum())
+                .sort("person_id", "day")
+            )
+
+        cached = frames.cached(
+            engine, f"metric_days:{key}", load, period, scope, dt.date.today(), tables=spec.tables
+        )
+        return viewer.filter(cached)
+
+    def period_facts(
+        self, engine: Engine, viewer: Viewer, key: str, period: Period
+    ) -> pl.DataFrame | None:
+        """``person_id, month, num, den`` of ``period`` at any grain (a day or a week:
+        its days summed per month they fall in); ``None`` when the metric has no
+        figures at ``period``'s grain."""
+        if not self.supports(key, period):
+            return None
+        if period.grain not in DAY_GRAINS:
+            return self.facts(engine, viewer, key, period.start, period.end)
+        return (
+            self.day_facts(engine, viewer, key, period)
+            .group_by("person_id", pl.col("day").dt.truncate("1mo").alias("month"))
+            .agg(pl.col("num").sum(), pl.col("den").sum())
+            .select(list(FACT_SCHEMA))
+        )
+
     def person_values(
         self, engine: Engine, viewer: Viewer, key: str, period: Period
     ) -> pl.DataFrame:
-        """``person_id, num, den, value`` over the months of ``period``."""
+        """``person_id, num, den, value`` over ``period`` (empty where the metric has
+        no figures at its grain)."""
+        facts = self.period_facts(engine, viewer, key, period)
+        if facts is None:
+            return pl.DataFrame(schema=VALUE_SCHEMA)
         return (
-            self.facts(engine, viewer, key, period.start, period.end)
-            .group_by("person_id")
+            facts.group_by("person_id")
             .agg(pl.col("num").sum(), pl.col("den").sum())
             .with_columns(_value(self.spec(key)))
             .sort("person_id")
@@ -121,10 +201,13 @@ class MetricRegistry:
     ) -> pl.DataFrame:
         """Per node of the viewer's tree: ``node_id, [month,] num, den, value``.
 
-        A node's figures cover itself and everyone below it within scope.
+        A node's figures cover itself and everyone below it within scope; no
+        rows where the metric has no figures at ``period``'s grain.
         """
         tree = scoped_closure(engine, viewer)
-        facts = self.facts(engine, viewer, key, period.start, period.end)
+        facts = self.period_facts(engine, viewer, key, period)
+        if facts is None:
+            facts = pl.DataFrame(schema=FACT_SCHEMA)
         keys = ["ancestor_id", "month"] if by_month else ["ancestor_id"]
         out = (
             tree.join(facts, on="person_id", how="inner")
@@ -243,6 +326,9 @@ class Total:
     target: float | None
     previous: float | None
 
+    available: bool = True
+    """False: the metric has no figures at the period's grain (every field ``None``)."""
+
     @property
     def attainment(self) -> float | None:
         if self.value is None or not self.target:
@@ -260,11 +346,13 @@ def total(
 ) -> Total:
     """Σnum/Σden over everyone in scope; the target is the sum of the roots' targets."""
 
+    if not registry.supports(key, period):
+        return Total(None, None, None, available=False)
     summed = registry.spec(key).kind == "sum"
 
     def value(p: Period) -> float | None:
-        facts = registry.facts(engine, viewer, key, p.start, p.end)
-        if facts.is_empty():
+        facts = registry.period_facts(engine, viewer, key, p)
+        if facts is None or facts.is_empty():
             return None
         num, den = float(facts["num"].sum()), float(facts["den"].sum())
         return num if summed else (num / den if den else None)

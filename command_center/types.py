@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, get_args
 
+from command_center.periods import DAY_GRAINS, GRAINS, Grain, Period
+
 if TYPE_CHECKING:
     import polars as pl
     from sqlalchemy import Engine
@@ -57,6 +59,27 @@ class MetricQuery:
     person_ids: frozenset[int] | None = None
 
 
+MONTH_GRAINS: frozenset[Grain] = frozenset({"month", "quarter", "year"})
+"""What a metric computed per month (:attr:`MetricSpec.compute`) has figures for."""
+ALL_GRAINS: frozenset[Grain] = frozenset(GRAINS)
+"""Every grain: a metric that also computes per day (:attr:`MetricSpec.compute_days`)."""
+
+
+@dataclass(frozen=True)
+class DayQuery:
+    """What a metric's ``compute_days`` is asked for: the days of ``period`` (a day or
+    an ISO week), for ``person_ids`` (the viewer's scope, ``None`` = everyone).
+
+    Unlike :class:`MetricQuery` the scope is part of the question: a day read is
+    meant to name the people in SQL (a rep's page reads a rep's rows); the registry
+    caches it per scope and filters again regardless.
+    """
+
+    engine: Engine
+    period: Period
+    person_ids: frozenset[int] | None = None
+
+
 @dataclass(frozen=True)
 class MetricSpec:
     """A KPI in the registry.
@@ -65,6 +88,12 @@ class MetricSpec:
     ``month`` (Date, first day of the month), ``num`` and ``den`` (Float64).
     The value for any group of people and months is ``sum(num) / sum(den)``;
     a plain sum has ``den = 1`` per row and ``kind="sum"``.
+
+    ``grains`` are the periods the metric has figures for. Month-based metrics
+    (the default) have none for a day or an ISO week: the registry then answers
+    "no figure" rather than a month's. A metric that has them gives
+    ``compute_days``: a :class:`DayQuery` in, ``person_id``, ``day`` (Date, a day
+    of the query's period), ``num`` and ``den`` out, summed the same way.
     """
 
     key: str
@@ -75,9 +104,19 @@ class MetricSpec:
     higher_is_better: bool = True
     description: str = ""
     tables: tuple[str, ...] | None = None
-    """Tables ``compute`` reads; its cache then survives writes elsewhere.
+    """Tables ``compute`` (and ``compute_days``) read; its cache then survives writes elsewhere.
 
     ``None`` (the safe default): recompute after any write."""
+    grains: frozenset[Grain] = MONTH_GRAINS
+    compute_days: Callable[[DayQuery], pl.DataFrame] | None = None
+
+    def __post_init__(self) -> None:
+        if self.grains & DAY_GRAINS and self.compute_days is None:
+            raise ValueError(f"metric {self.key!r} offers day or week figures but no compute_days")
+
+    def supports(self, grain: Grain) -> bool:
+        """Does the metric have figures for periods of ``grain``?"""
+        return grain in self.grains
 
 
 @dataclass(frozen=True)

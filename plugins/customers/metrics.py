@@ -8,14 +8,16 @@
 - ``a_grade_revenue_share``: of the person's revenue in the month, the share from
   customers graded A (company grading as of the month's end).
 
-The registry holds them per month; :func:`activity_values` gives the activity
-ones (:data:`ACTIVITY_METRICS`) over any period, a day or an ISO week included,
-read with the viewer's scope in SQL (what day and week targets meet).
+The activity ones (:data:`ACTIVITY_METRICS`) have figures at every grain: per
+day for a day or an ISO week (``compute_days``, the viewer's scope in SQL), as
+:func:`activity_values` gives them over any period (what day and week targets
+meet). ``overdue_customers`` and ``a_grade_revenue_share`` are month figures only.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 
 import polars as pl
 from sqlalchemy import Engine
@@ -23,7 +25,7 @@ from sqlalchemy import Engine
 from command_center.db import frames
 from command_center.org.scope import Viewer
 from command_center.periods import Period
-from command_center.types import MetricQuery, MetricSpec
+from command_center.types import ALL_GRAINS, DayQuery, MetricQuery, MetricSpec
 from plugins.customers import settings as settings_mod
 from plugins.customers.logic import cadence
 from plugins.customers.logic.dates import month_end, month_ends
@@ -91,6 +93,28 @@ def calls(q: MetricQuery) -> pl.DataFrame:
     return _channel_counts(q, daily.CHANNEL_OF["calls"])
 
 
+def _per_day(frame: pl.DataFrame, column: str) -> pl.DataFrame:
+    return frame.filter(pl.col(column) > 0).select(
+        "person_id", "day", pl.col(column).cast(pl.Float64).alias("num"), pl.lit(1.0).alias("den")
+    )
+
+
+def _logged_days(column: str) -> Callable[[DayQuery], pl.DataFrame]:
+    """``compute_days`` of a count of follow-ups: ``followups``, ``visits`` or ``calls``."""
+
+    def compute(q: DayQuery) -> pl.DataFrame:
+        first, last = q.period.first_day, q.period.last_day
+        return _per_day(daily.activity_by_day(q.engine, q.person_ids, first, last), column)
+
+    return compute
+
+
+def new_customers_days(q: DayQuery) -> pl.DataFrame:
+    first, last = q.period.first_day, q.period.last_day
+    made = daily.new_customers_by_day(q.engine, q.person_ids, first, last)
+    return _per_day(made, "new_customers")
+
+
 def activity_values(engine: Engine, viewer: Viewer, period: Period) -> pl.DataFrame:
     """``person_id`` and one column per :data:`ACTIVITY_METRICS` over the days of
     ``period`` (any grain), for the people in the viewer's scope who did something."""
@@ -145,7 +169,7 @@ def _overdue_at(
         # A follow-up older than the longest interval before the point cannot change
         # whether a customer is overdue (its clock ran out either way).
         since = point - dt.timedelta(days=max(rules.intervals.values()) + 1)
-        logged = _followups(engine, since, point)
+        logged = activity.followups_between(engine, since, point)
         return cadence.overdue_at_points(_spells(engine), logged, history, rules.intervals, [point])
 
     return frames.cached(
@@ -169,17 +193,6 @@ def _spells(engine: Engine) -> pl.DataFrame:
         "customers:spells",
         lambda: ownership_spells(book_q.owners(engine), activity.all_moves(engine)),
         tables=("customers", *activity.MOVE_TABLES),
-    )
-
-
-def _followups(engine: Engine, since: dt.date, until: dt.date) -> pl.DataFrame:
-    return frames.cached(
-        engine,
-        "customers:followups_between",
-        lambda: activity.followups_between(engine, since, until),
-        since,
-        until,
-        tables=activity.FOLLOWUP_TABLES,
     )
 
 
@@ -215,6 +228,8 @@ def metric_specs() -> list[MetricSpec]:
             "count",
             new_customers,
             description="customers.metric.new_customers_help",
+            grains=ALL_GRAINS,
+            compute_days=new_customers_days,
             tables=book_q.BOOK_TABLES,
         ),
         MetricSpec(
@@ -223,6 +238,8 @@ def metric_specs() -> list[MetricSpec]:
             "count",
             followups,
             description="customers.metric.followups_help",
+            grains=ALL_GRAINS,
+            compute_days=_logged_days("followups"),
             tables=activity.FOLLOWUP_TABLES,
         ),
         MetricSpec(
@@ -231,6 +248,8 @@ def metric_specs() -> list[MetricSpec]:
             "count",
             visits,
             description="customers.metric.visits_help",
+            grains=ALL_GRAINS,
+            compute_days=_logged_days("visits"),
             tables=activity.FOLLOWUP_TABLES,
         ),
         MetricSpec(
@@ -239,6 +258,8 @@ def metric_specs() -> list[MetricSpec]:
             "count",
             calls,
             description="customers.metric.calls_help",
+            grains=ALL_GRAINS,
+            compute_days=_logged_days("calls"),
             tables=activity.FOLLOWUP_TABLES,
         ),
         MetricSpec(
