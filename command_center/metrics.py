@@ -27,6 +27,7 @@ import polars as pl
 from sqlalchemy import Engine
 
 from command_center.db import frames
+from command_center.i18n import t
 from command_center.metric_days import DAY_SCHEMA, with_day_path
 from command_center.org.scope import Viewer
 from command_center.org.tree import closure
@@ -54,11 +55,14 @@ class UnknownMetric(KeyError):
 
 
 class NoFigureAtGrain(ValueError):
-    """The metric has no figures for periods of this grain (a month-based one at a day)."""
+    """The metric has no figures for periods of this grain (a month-based one at a day);
+    its text is the translated note a page or command shows."""
 
-    def __init__(self, key: str, grain: str) -> None:
-        super().__init__(f"metric {key!r} has no figures per {grain}")
-        self.key = key
+    def __init__(self, spec: MetricSpec, grain: str) -> None:
+        super().__init__(
+            t("metric.no_figure_at_grain", metric=t(spec.label), grain=t(f"filter.grain_{grain}"))
+        )
+        self.key = spec.key
         self.grain = grain
 
 
@@ -143,7 +147,7 @@ class MetricRegistry:
         """
         spec = self.spec(key)
         if period.grain not in DAY_GRAINS or not spec.supports(period.grain):
-            raise NoFigureAtGrain(key, period.grain)
+            raise NoFigureAtGrain(spec, period.grain)
         compute = spec.compute_days
         assert compute is not None  # MetricSpec checks it for day grains
         scope = viewer.person_ids

@@ -28,7 +28,7 @@ import polars as pl
 import pytest
 from sqlalchemy import Engine
 
-from command_center import runtime
+from command_center import i18n, runtime
 from command_center import testing as apptest
 from command_center.db import daily
 from command_center.db.engine import write_session
@@ -169,6 +169,21 @@ def test_a_metric_without_day_figures_says_so(ledger: Db, registry) -> None:
             registry.day_facts(engine, OPERATOR, key, W49)
     with pytest.raises(ValueError, match="compute_days"):
         MetricSpec("bad", "x", "count", lambda q: pl.DataFrame(), grains=ALL_GRAINS)
+
+
+def test_the_no_figure_note_is_translated(
+    ledger: Db, monkeypatch: pytest.MonkeyPatch, app_env: None
+) -> None:
+    use_db(monkeypatch, ledger)  # the runtime loads the plugins' catalogs
+    registry = runtime.registry()
+    with i18n.language("en"), pytest.raises(NoFigureAtGrain) as found:
+        registry.day_facts(ledger.engine, OPERATOR, "overdue_customers", W49)
+    assert str(found.value) == (
+        "Overdue customers has no figure per Week: it is counted by month, quarter or year."
+    )
+    with i18n.language("zh_CN"), pytest.raises(NoFigureAtGrain) as found:
+        registry.day_facts(ledger.engine, OPERATOR, "overdue_customers", DEC3)
+    assert "没有按日的数据" in str(found.value)
 
 
 def test_activity_metrics_count_per_day(ledger: Db, registry) -> None:
