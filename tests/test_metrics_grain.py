@@ -30,7 +30,7 @@ from sqlalchemy import Engine
 
 from command_center import i18n, runtime
 from command_center import testing as apptest
-from command_center.db import daily
+from command_center.db import daily, frames
 from command_center.db.engine import write_session
 from command_center.db.models import OrderLine, OrderRefund, Target
 from command_center.metrics import MetricRegistry, NoFigureAtGrain, total
@@ -257,3 +257,20 @@ def test_home_at_week_and_day(
 def test_registry_is_the_runtimes(shop_today: Db) -> None:
     """The app's registry (the runtime's) carries the core's day paths too."""
     assert runtime.registry().supports("revenue", containing(dt.date.today(), "day"))
+
+
+@pytest.mark.parametrize("key", ["revenue", "profit", "order_lines", "followups", "new_customers"])
+def test_the_days_of_a_month_add_up_to_the_month_on_the_demo(demo_db: Db, key: str) -> None:
+    """Per day (the ledger's lines, the follow-ups) and per month (the summaries) agree."""
+    registry = MetricRegistry(make_host())
+    people = frames.all_people(demo_db.engine)
+    rep = int(people.filter(pl.col("level") == "rep")["person_id"][0])
+    october = parse_period("2026-10")
+    for viewer in (OPERATOR, Viewer("rep", "rep", rep, frozenset({rep}))):
+        month = total(registry, demo_db.engine, viewer, key, october, []).value
+        days = [
+            total(registry, demo_db.engine, viewer, key, containing(day, "day"), []).value
+            for day in october.days
+        ]
+        assert month, (viewer.role, key)  # the demo sells and visits every month
+        assert sum(d or 0.0 for d in days) == pytest.approx(month), (viewer.role, key)
