@@ -82,14 +82,22 @@ def all_followups(engine: Engine) -> pl.DataFrame:
 def followups_between(engine: Engine, start: dt.date, end: dt.date) -> pl.DataFrame:
     """``customer_id, person_id, followup_date, channel`` of the follow-ups dated
     ``start``..``end``, unscoped (for the metrics: the registry caches and scopes
-    what they return)."""
+    what they return). Cached until a follow-up is written: the follow-up,
+    visit and call counts of one period share one read."""
     cols = FollowUp.__table__.c
     names = ("customer_id", "person_id", "followup_date", "channel")
     query = select(*(cols[n] for n in names)).where(
         cols.followup_date >= start, cols.followup_date <= end
     )
     schema = {k: FOLLOWUP_SCHEMA[k] for k in names}
-    return frames.read_frame(engine, query, schema)
+    return frames.cached(
+        engine,
+        "customers:followups_between",
+        lambda: frames.read_frame(engine, query, schema),
+        start,
+        end,
+        tables=FOLLOWUP_TABLES,
+    )
 
 
 def last_followups(engine: Engine, viewer: Viewer | None = None) -> pl.DataFrame:
