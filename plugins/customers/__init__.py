@@ -94,7 +94,7 @@ def today_agenda(engine: Engine, viewer: Viewer, day: dt.date) -> list[AgendaIte
 
 @hookimpl
 def today_cards(engine: Engine, viewer: Viewer, day: dt.date) -> list[TodayCard]:
-    from plugins.customers.ui.strip import today_cards as cards
+    from plugins.customers.queries.strip import today_cards as cards
 
     return cards(engine, viewer, day)
 

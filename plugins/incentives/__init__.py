@@ -90,6 +90,6 @@ def seed_demo(ctx: DemoContext) -> None:
 def today_cards(
     engine: Engine, registry: MetricRegistry, viewer: Viewer, day: dt.date
 ) -> list[TodayCard]:
-    from plugins.incentives.ui.strip import today_cards as cards
+    from plugins.incentives.queries.strip import today_cards as cards
 
     return cards(engine, registry, viewer, day)
