@@ -41,7 +41,7 @@ from command_center.db.models import (
 from command_center.org.scope import Viewer
 
 SALES_TABLES = summaries.SALES_TABLES
-CACHE_BUDGET_BYTES = int(os.environ.get("COMMAND_CENTER_CACHE_MB", "384")) * 1024 * 1024
+CACHE_BUDGET_BYTES = int(os.environ.get("COMMAND_CENTER_CACHE_MB", "768")) * 1024 * 1024
 T = TypeVar("T")
 
 _cache: OrderedDict[tuple[Hashable, ...], tuple[Any, int]] = OrderedDict()
