@@ -439,7 +439,8 @@ def export(kind: str, file: Path) -> None:
 def metrics(
     key: str,
     period: Annotated[
-        str | None, typer.Option(help="YYYY-MM, YYYY-Qn or YYYY; default this month.")
+        str | None,
+        typer.Option(help="YYYY-MM-DD, YYYY-Www, YYYY-MM, YYYY-Qn or YYYY; default this month."),
     ] = None,
     by: Annotated[str, typer.Option(help="team | person")] = "team",
     fmt: Annotated[str, typer.Option("--format", help="csv | table")] = "csv",
