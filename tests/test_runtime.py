@@ -37,3 +37,16 @@ def test_after_a_reset_everything_is_built_again(empty_db, monkeypatch, app_env)
     assert all(new is not old for new, old in zip(again, first, strict=True))
     assert frames.all_people(runtime.engine()).height == 0
     assert "customers.section" in i18n.catalogs()["en"]
+
+
+def test_a_loader_asking_for_its_own_key_raises_instead_of_hanging(empty_db) -> None:
+    db = empty_db.engine
+
+    def itself() -> int:
+        return frames.cached(db, "test-nested", itself, 1, tables=("people",))
+
+    with pytest.raises(RuntimeError, match="loads itself"):
+        frames.cached(db, "test-nested", itself, 1, tables=("people",))
+    inner = frames.cached(db, "test-outer", lambda: frames.cached(db, "test-inner", lambda: 7))
+    assert inner == 7  # other keys nest as before
+    assert frames.cached(db, "test-nested", lambda: 3, 1, tables=("people",)) == 3  # not stuck

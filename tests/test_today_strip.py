@@ -43,6 +43,7 @@ from plugins.incentives.queries.estimate import running_estimate
 from tests.conftest import Db, use_db
 from tests.fixtures_incentives import LEADER_PLAN, REP_PLAN, build_shop, plan, viewer_for
 from tests.plugins.sample_plugin.models import SampleVisit
+from tests.sql_log import record_reads
 
 DAY = dt.date(2026, 2, 14)
 JAN, FEB = dt.date(2026, 1, 1), dt.date(2026, 2, 1)
@@ -172,15 +173,7 @@ def test_a_reps_strip_reads_the_reps_rows_and_no_order_line(
 ) -> None:
     """Every read of follow-ups, new customers or day targets names the rep alone; the
     month's figures come from the ledger summaries, never the order lines."""
-    seen: list[str] = []
-    real = frames.read_frame
-
-    def recording(engine: Engine, query: object, schema: object = None) -> object:
-        seen.append(frames.compile_sql(engine, query).lower())  # type: ignore[arg-type]
-        return real(engine, query, schema)  # type: ignore[arg-type]
-
-    frames.clear_cache()
-    monkeypatch.setattr(frames, "read_frame", recording)
+    seen = record_reads(monkeypatch)
     _cards(shop, registry, "rep")
     marks = ("from customers_followups", "customers.created_on as day", "select targets.metric")
     personal = [q for q in seen if any(mark in q for mark in marks)]

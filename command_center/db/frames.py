@@ -46,6 +46,7 @@ T = TypeVar("T")
 
 _cache: OrderedDict[tuple[Hashable, ...], tuple[Any, int]] = OrderedDict()
 _cache_lock = threading.Lock()
+_loading = threading.local()  # per thread: the keys whose loader is running
 _load_locks: dict[tuple[Hashable, ...], threading.Lock] = {}
 _force_sqlalchemy = False  # set by the bench to measure the baseline path
 
@@ -134,7 +135,8 @@ def cached(
 
     One load per key at a time: concurrent misses (several sessions opening
     the same page after a write) wait for the first load and share its
-    result. When the data version moves on, older frames of the same name are
+    result (a loader that asks for its own key raises instead of waiting on
+    itself). When the data version moves on, older frames of the same name are
     dropped at once so two generations of a big frame never sit in memory
     together. The cache holds at most :data:`CACHE_BUDGET_BYTES`, least
     recently used first out.
@@ -148,6 +150,23 @@ def cached(
             _cache.move_to_end(full_key)
             return entry[0]
         load_lock = _load_locks.setdefault(base, threading.Lock())
+    loading: set[tuple[Hashable, ...]] = _loading.__dict__.setdefault("keys", set())
+    if base in loading:  # the loader asks for its own key: waiting would never end
+        raise RuntimeError(f"frames.cached: {name!r} loads itself (same key, same thread)")
+    loading.add(base)
+    try:
+        return _load(base, full_key, version, load_lock, loader)
+    finally:
+        loading.discard(base)
+
+
+def _load(
+    base: tuple[Hashable, ...],
+    full_key: tuple[Hashable, ...],
+    version: Hashable,
+    load_lock: threading.Lock,
+    loader: Callable[[], T],
+) -> T:
     with load_lock:
         with _cache_lock:  # loaded by another thread while this one waited
             entry = _cache.get(full_key)
