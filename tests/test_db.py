@@ -22,7 +22,7 @@ def test_init_is_idempotent(empty_db) -> None:
     upgrade(empty_db.engine, host)
     assert current_heads(empty_db.engine) == before
     assert not pending(empty_db.engine, host)
-    assert before == {"0011_core"}
+    assert before == {"0012_core"}
 
 
 def test_models_match_migrations(empty_db) -> None:
@@ -44,6 +44,8 @@ def test_models_match_migrations(empty_db) -> None:
         "price_list_items",
         "sales_person_month",
         "sales_customer_month",
+        "notifications",
+        "notification_digests",
     }
     owned = core | {cls.__tablename__ for tables in host.tables().values() for cls in tables}
     expected = MetaData()

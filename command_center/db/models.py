@@ -24,6 +24,7 @@ from sqlalchemy import (
     Integer,
     String,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -32,6 +33,8 @@ from command_center.db.base import Base
 LEVELS = ("rep", "supervisor", "manager", "director")
 PERSON_STATUSES = ("active", "leave", "left")
 ROLES = ("director", "manager", "supervisor", "rep", "admin")
+EMAIL_LENGTH = 254
+"""The longest address RFC 5321 lets through."""
 PRODUCT_KEY_LENGTH = 40
 """Product and price-list ids are text (``P-001``: kept exactly, leading zeros too)."""
 
@@ -182,6 +185,9 @@ class User(Base):
     failed_attempts: Mapped[int] = mapped_column(Integer, default=0)
     locked_until: Mapped[dt.datetime | None] = mapped_column(DateTime, default=None)
     last_login: Mapped[dt.datetime | None] = mapped_column(DateTime, default=None)
+    # Where the daily digest goes (None: no e-mail), and whether the user asked for it.
+    email: Mapped[str | None] = mapped_column(String(EMAIL_LENGTH), default=None)
+    digest: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
 
 class AuditEntry(Base):
@@ -241,6 +247,37 @@ class PublishedFact(Base):
     text: Mapped[str] = mapped_column(String(200), default="")
     published_by: Mapped[str] = mapped_column(String(64))
     published_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class Notification(Base):
+    """Something a person should know: a review decided, a dispute answered, a comment.
+
+    The text is a translation key and its parameters, so each reader sees it in
+    their own language. ``read_at`` is set when the person marks it read.
+    """
+
+    __tablename__ = "notifications"
+    __table_args__ = (Index("ix_notifications_person_id_read_at", "person_id", "read_at"),)
+
+    notification_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.person_id"))
+    kind: Mapped[str] = mapped_column(String(32))
+    text_key: Mapped[str] = mapped_column(String(100))
+    params: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    link: Mapped[str] = mapped_column(String(64), default="")
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    read_at: Mapped[dt.datetime | None] = mapped_column(DateTime, default=None)
+
+
+class DigestSent(Base):
+    """One daily digest e-mailed to a user: a day is sent once."""
+
+    __tablename__ = "notification_digests"
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.user_id"), primary_key=True)
+    day: Mapped[dt.date] = mapped_column(Date, primary_key=True)
+    sent_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    items: Mapped[int] = mapped_column(Integer, default=0)
 
 
 class OrderRefund(Base):
