@@ -80,6 +80,8 @@ app = typer.Typer(
 )
 users_app = typer.Typer(help="Manage users (logins).", no_args_is_help=True)
 app.add_typer(users_app, name="users")
+notify_app = typer.Typer(help="The daily e-mail digest.", no_args_is_help=True)
+app.add_typer(notify_app, name="notify")
 
 
 @app.callback()
@@ -382,6 +384,39 @@ def users_list() -> None:
             if user.locked_until and user.locked_until > dt.datetime.now():
                 state = "locked"
             typer.echo(f"{user.login:<20} {user.role:<11} {user.person_id or '-':<8} {state}")
+
+
+@notify_app.command("digest")
+def notify_digest(
+    day: Annotated[str | None, typer.Option("--date", help="YYYY-MM-DD; default today.")] = None,
+    force: Annotated[bool, typer.Option("--force", help="Send to users sent already.")] = False,
+) -> None:
+    """E-mail the day's digest to every user who asked for it (run daily, e.g. from cron)."""
+    import smtplib
+
+    from command_center.notifications import SmtpSettings, send_digests
+    from command_center.settings import get_settings
+
+    require_role(ADMIN, "notify digest")
+    when = _parse_date(day) if day else dt.date.today()
+    try:
+        smtp = SmtpSettings.from_env()
+    except ValueError as exc:
+        fail(str(exc))
+    if smtp is None:
+        fail(t("notify.cli_no_smtp"))
+    lang = get_settings().language
+    try:
+        report = send_digests(runtime.host(), runtime.engine(), when, smtp, lang=lang, force=force)
+    except (OSError, smtplib.SMTPException) as exc:
+        fail(t("notify.cli_unreachable", host=smtp.host, port=smtp.port, error=str(exc)))
+    typer.echo(t("notify.cli_sent", count=len(report.sent), day=when.isoformat()))
+    if report.skipped:
+        typer.echo(t("notify.cli_skipped", count=len(report.skipped)))
+    for login, reason in report.failed.items():
+        typer.echo(t("notify.cli_failed", login=login, reason=reason), err=True)
+    if report.failed:
+        raise typer.Exit(1)
 
 
 @app.command("import")

@@ -26,12 +26,13 @@ from command_center.context import PageContext
 from command_center.db import frames
 from command_center.errors import show_failure
 from command_center.i18n import t
+from command_center.notifications import unread_count
 from command_center.org.auth import SignedIn, recheck
 from command_center.org.scope import Viewer, scope_for, team_viewer
 from command_center.periods import DAY_GRAINS, Grain, Period, containing
 from command_center.types import ALL_ROLES, BUSINESS_ROLES, LEADER_ROLES, PageSpec
 from command_center.ui import state
-from pages import admin, data, home, login, today
+from pages import admin, data, home, login, notifications, today
 
 
 def core_pages() -> list[PageSpec]:
@@ -40,6 +41,14 @@ def core_pages() -> list[PageSpec]:
             "home", "home.title", home.render, ALL_ROLES - {"admin"}, ":material/dashboard:", 0
         ),
         PageSpec("today", "today.title", today.render, BUSINESS_ROLES, ":material/today:", 1),
+        PageSpec(
+            "notifications",
+            "notify.title",
+            notifications.render,
+            BUSINESS_ROLES,
+            ":material/notifications:",
+            2,
+        ),
         PageSpec("data", "data.title", data.render, ALL_ROLES, ":material/swap_vert:", 90),
         PageSpec(
             "admin",
@@ -147,6 +156,14 @@ def _team_filter(viewer: Viewer) -> int | None:
     )
 
 
+def _sidebar_bell(viewer: Viewer) -> None:
+    """The signed-in person's unread notifications, counted (one indexed query per run)."""
+    if viewer.person_id is None:
+        return
+    unread = unread_count(runtime.engine(), viewer)
+    st.sidebar.caption(t("notify.bell", count=unread) if unread else t("notify.none_unread"))
+
+
 def _latest_month() -> dt.date:
     sales = frames.all_monthly_sales(runtime.engine())
     latest = sales["month"].max() if not sales.is_empty() else None
@@ -206,6 +223,7 @@ def _main() -> None:
         return
     viewer = viewer_of(signed)
     st.sidebar.caption(t("app.signed_in_as", login=signed.login, role=t(f"role.{signed.role}")))
+    _sidebar_bell(viewer)
     period = _period_filter(_latest_month())
     team = _team_filter(viewer)
     edges = dict(frames.all_people(engine).select("person_id", "manager_id").iter_rows())
