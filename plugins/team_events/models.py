@@ -5,21 +5,29 @@
   are raised at a meeting and carry over to the team's next meetings until
   closed, with every status change logged in ``team_events_action_updates``;
 - team-building budgets per team and year, spend per event;
-- announcements with an audience (force, region, team) and per-person reads.
+- announcements with an audience (force, region, team) and per-person reads;
+- daily and weekly reports (日报/周报): one per person and period, the figures of
+  the period as they stood at submission, who of the leaders read it, comments.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from sqlalchemy import (
+    JSON,
+    Boolean,
     CheckConstraint,
     Date,
+    DateTime,
     Float,
     ForeignKey,
+    Index,
     Integer,
     String,
     Text,
+    UniqueConstraint,
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -34,6 +42,7 @@ ACTION_STATUSES = ("open", "in_progress", "done", "dropped")
 CLOSED_STATUSES = ("done", "dropped")
 SPEND_CATEGORIES = ("venue", "food", "transport", "activity", "gifts", "other")
 AUDIENCES = ("force", "region", "team")
+REPORT_GRAINS = ("day", "week")
 
 
 def _in(column: str, values: tuple[str, ...]) -> str:
@@ -204,6 +213,61 @@ class Read(Base):
     read_on: Mapped[dt.date] = mapped_column(Date)
 
 
+class Report(Base):
+    """A person's daily (``grain`` day, ``period`` ``YYYY-MM-DD``) or weekly (week,
+    ``YYYY-Www``) report: a draft until ``submitted_at``; ``snapshot`` holds the
+    period's figures and the next day's agenda as they stood at submission."""
+
+    __tablename__ = "team_events_reports"
+    __table_args__ = (
+        CheckConstraint(_in("grain", REPORT_GRAINS), name="grain"),
+        UniqueConstraint("person_id", "period"),
+        Index("ix_team_events_reports_first_day_person", "first_day", "person_id"),
+    )
+
+    report_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.person_id"))
+    grain: Mapped[str] = mapped_column(String(4))
+    period: Mapped[str] = mapped_column(String(10))
+    first_day: Mapped[dt.date] = mapped_column(Date)
+    wins: Mapped[str] = mapped_column(Text, default="")
+    problems: Mapped[str] = mapped_column(Text, default="")
+    help_needed: Mapped[str] = mapped_column(Text, default="")
+    plan: Mapped[str] = mapped_column(Text, default="")
+    snapshot: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    due_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    submitted_at: Mapped[dt.datetime | None] = mapped_column(DateTime, default=None)
+    late: Mapped[bool] = mapped_column(Boolean, default=False)
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime)
+
+
+class ReportRead(Base):
+    """A leader has read a report."""
+
+    __tablename__ = "team_events_report_reads"
+
+    report_id: Mapped[int] = mapped_column(
+        ForeignKey("team_events_reports.report_id", ondelete="CASCADE"), primary_key=True
+    )
+    reader_id: Mapped[int] = mapped_column(ForeignKey("people.person_id"), primary_key=True)
+    read_at: Mapped[dt.datetime] = mapped_column(DateTime)
+
+
+class ReportComment(Base):
+    """A comment on a report: a leader's answer, or its author's reply."""
+
+    __tablename__ = "team_events_report_comments"
+
+    comment_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    report_id: Mapped[int] = mapped_column(
+        ForeignKey("team_events_reports.report_id", ondelete="CASCADE"), index=True
+    )
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("people.person_id"), default=None)
+    author: Mapped[str] = mapped_column(String(64), default="")
+    body: Mapped[str] = mapped_column(Text)
+    at: Mapped[dt.datetime] = mapped_column(DateTime)
+
+
 TABLES: list[type] = [
     EventSeries,
     Event,
@@ -214,4 +278,7 @@ TABLES: list[type] = [
     Spend,
     Announcement,
     Read,
+    Report,
+    ReportRead,
+    ReportComment,
 ]

@@ -1,9 +1,12 @@
 """Team events' part of a day's agenda: the day's meetings at their time (whose row a
-meeting is) and the action items due."""
+meeting is), the action items due and the reports owed."""
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
+from functools import partial
+from typing import Any
 
 import polars as pl
 
@@ -78,4 +81,35 @@ def agenda_items(
         )
         for row in actions.iter_rows(named=True)
     ]
+    return items
+
+
+def report_items(
+    owed: list[tuple[int, str, dt.datetime]],
+    me: int | None,
+    form: Callable[..., None] | None = None,
+) -> list[AgendaItem]:
+    """Rows for reports owed (``person_id, period, due``): due at their deadline; the
+    row of ``me`` carries ``form`` (called with the period, then ``(ctx, key)``)."""
+    items = []
+    for person, period, due in owed:
+        weekly = "-W" in period
+        action: Callable[[Any, str], None] | None = None
+        if form is not None and person == me:
+            action = partial(form, period)
+        items.append(
+            AgendaItem(
+                "report",
+                due,
+                person,
+                t(
+                    "team_events.agenda.weekly_report" if weekly else "team_events.agenda.report",
+                    period=period,
+                    time=due.strftime("%H:%M"),
+                ),
+                f"team_events:report:{person}:{period}",
+                render_action=action,
+                action_label=t("team_events.agenda.write") if action is not None else "",
+            )
+        )
     return items

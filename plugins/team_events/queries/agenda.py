@@ -1,7 +1,9 @@
 """What the Today agenda reads of team events, with the agenda's scope in SQL:
 the events held on the day (not cancelled) that someone in scope is invited to or
-whose team a leader in scope leads, who of the scope is invited, and the action
-items owned in scope still open by the day."""
+whose team a leader in scope leads, who of the scope is invited, the action
+items owned in scope still open by the day, and the reports of the day (and, on
+the weekly report's weekday, of the week) not submitted yet by people in scope
+expected to report."""
 
 from __future__ import annotations
 
@@ -14,8 +16,11 @@ from command_center.db import frames
 from command_center.db.tables import polars_schema
 from command_center.org.scope import Viewer
 from command_center.types import LEADER_ROLES, AgendaItem
+from plugins.team_events import settings
 from plugins.team_events.logic import agenda as agenda_logic
-from plugins.team_events.models import CLOSED_STATUSES, ActionItem, Event, Invitee
+from plugins.team_events.logic import reports as report_logic
+from plugins.team_events.models import CLOSED_STATUSES, ActionItem, Event, Invitee, Report
+from plugins.team_events.queries.reports import reporters
 
 DAY_EVENT_SCHEMA: dict[str, pl.DataType] = polars_schema(
     Event, ["event_id", "kind", "title", "team_root", "organiser_id", "start_time", "location"]
@@ -69,9 +74,56 @@ def actions_open(engine: Engine, viewer: Viewer, day: dt.date) -> pl.DataFrame:
     return frames.read_frame(engine, query, OPEN_ACTION_SCHEMA)
 
 
+def reports_due(engine: Engine, viewer: Viewer, day: dt.date) -> list[tuple[int, str, dt.datetime]]:
+    """``(person_id, period, due)`` of the reports people in scope owe on ``day``: the
+    day's daily report on a workday and, on the weekly report's weekday, the week's;
+    submitted ones left out (read by period in SQL, the scope's ids when few)."""
+    if viewer.role == "admin" or viewer.person_ids == frozenset():
+        return []
+    rules = settings.load(engine)
+    people = reporters(engine, viewer, day, rules)["person_id"].to_list()
+    periods = [report_logic.period_of("day", day)] if people else []
+    week = report_logic.period_of("week", day)
+    weekly_day = week.first_day + dt.timedelta(days=rules.weekly_report_weekday)
+    if people and day == weekly_day:
+        periods.append(week)
+    owed: list[tuple[int, str, dt.datetime]] = []
+    for period in periods:
+        query = select(Report.person_id).where(
+            Report.first_day == period.first_day,
+            Report.grain == period.grain,
+            Report.submitted_at.is_not(None),
+        )
+        if viewer.person_ids is not None and len(people) <= SMALL:
+            query = query.where(Report.person_id.in_(people))
+        sent = set(frames.read_frame(engine, query, SENT_SCHEMA)["person_id"].to_list())
+        due = report_logic.due_at(period, rules.report_due_time, rules.weekly_report_weekday)
+        owed += [(pid, period.label, due) for pid in people if pid not in sent]
+    return owed
+
+
+SMALL = 500
+"""Up to this many people the scope's ids go into the query; more read the day's rows."""
+SENT_SCHEMA: dict[str, pl.DataType] = {"person_id": pl.Int64()}
+
+
+def report_items(engine: Engine, viewer: Viewer, day: dt.date) -> list[AgendaItem]:
+    """A row per report owed on ``day`` (:func:`reports_due`); the person's own row opens
+    the report form."""
+    owed = reports_due(engine, viewer, day)
+    if not owed:
+        return []
+    from plugins.team_events.ui.report import agenda_form  # the row's form
+
+    return agenda_logic.report_items(owed, viewer.person_id, agenda_form)
+
+
 def agenda_items(engine: Engine, viewer: Viewer, day: dt.date) -> list[AgendaItem]:
-    """The meetings of ``day`` and the action items open by then, in ``viewer``'s scope
-    (the ``today_agenda`` hook)."""
+    """The meetings of ``day``, the action items open by then and the reports owed, in
+    ``viewer``'s scope (the ``today_agenda`` hook)."""
     events, invitees = events_on(engine, viewer, day)
     actions = actions_open(engine, viewer, day)
-    return agenda_logic.agenda_items(events, invitees, actions, viewer.person_id, day)
+    return [
+        *agenda_logic.agenda_items(events, invitees, actions, viewer.person_id, day),
+        *report_items(engine, viewer, day),
+    ]

@@ -8,15 +8,42 @@ from command_center.types import BUSINESS_ROLES, LEADER_ROLES, PageSpec
 def pages() -> list[PageSpec]:
     from plugins.team_events.ui import (
         action_items,
+        board,
         building,
         calendar,
         digest,
         meetings,
         news,
+        report,
+        reports,
         review,
     )
 
     return [
+        PageSpec(
+            "team-report",
+            "team_events.report.title",
+            report.render,
+            BUSINESS_ROLES,
+            ":material/edit_note:",
+            4,
+        ),
+        PageSpec(
+            "team-reports",
+            "team_events.reports.title",
+            reports.render,
+            LEADER_ROLES,
+            ":material/inbox:",
+            6,
+        ),
+        PageSpec(
+            "team-board",
+            "team_events.board.title",
+            board.render,
+            LEADER_ROLES,
+            ":material/dashboard:",
+            8,
+        ),
         PageSpec(
             "team-events",
             "team_events.calendar.title",

@@ -15,7 +15,7 @@ from plugins.team_events.errors import TeamEventsError
 from plugins.team_events.logic import budget
 from plugins.team_events.models import SPEND_CATEGORIES
 from plugins.team_events.queries.teams import team_members
-from plugins.team_events.settings import TeamEventsSettings, load
+from plugins.team_events.settings import REPORT_LEVELS, TeamEventsSettings, load
 from plugins.team_events.ui.controls import error_text, run_action, show_flash, team_options, today
 from plugins.team_events.ui.labels import dates_as_text, event_label, kind_label, names, team_label
 
@@ -211,6 +211,7 @@ def _spend_form(ctx: PageContext, year: int) -> None:
 
 def _rules_form(ctx: PageContext) -> None:
     rules = load(ctx.engine)
+    days = list(range(7))
     with st.expander(t("team_events.rules.title")), st.form("team_events_rules"):
         start = st.text_input(t("team_events.rules.start_time"), value=rules.default_start_time)
         minutes = st.number_input(
@@ -221,18 +222,46 @@ def _rules_form(ctx: PageContext) -> None:
         per_head = st.number_input(
             t("team_events.rules.per_head"), 0.0, value=rules.budget_per_head, step=50.0
         )
+        report_time = st.text_input(
+            t("team_events.rules.report_due_time"), value=rules.report_due_time
+        )
+        weekly = st.selectbox(
+            t("team_events.rules.weekly_report_weekday"),
+            days,
+            index=rules.weekly_report_weekday,
+            format_func=labels_now(days, lambda d: t(f"team_events.weekday.{d}")),
+        )
+        workdays = st.multiselect(
+            t("team_events.rules.workdays"),
+            days,
+            default=rules.workdays,
+            format_func=labels_now(days, lambda d: t(f"team_events.weekday.{d}")),
+        )
+        levels = st.multiselect(
+            t("team_events.rules.report_levels"),
+            list(REPORT_LEVELS),
+            default=rules.report_levels,
+            format_func=labels_now(REPORT_LEVELS, lambda lv: t(f"level.{lv}")),
+        )
         if not st.form_submit_button(t("team_events.save")):
             return
     try:
-        values = TeamEventsSettings(
-            default_start_time=start,
-            default_duration=int(minutes),
-            action_due_days=int(due),
-            movers=int(movers),
-            budget_per_head=float(per_head),
+        values = rules.model_copy(
+            update={
+                "default_start_time": start,
+                "default_duration": int(minutes),
+                "action_due_days": int(due),
+                "movers": int(movers),
+                "budget_per_head": float(per_head),
+                "report_due_time": report_time,
+                "weekly_report_weekday": int(weekly),
+                "workdays": list(workdays),
+                "report_levels": list(levels),
+            }
         )
+        values = TeamEventsSettings.model_validate(values.model_dump())
     except ValueError:
-        st.error(t("team_events.error.time", value=start))
+        st.error(t("team_events.error.rules_invalid"))
         return
     try:
         actions.save_rules(ctx.engine, ctx.viewer, values, ctx.actor)
