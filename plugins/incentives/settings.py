@@ -7,6 +7,8 @@ read with :func:`load_honour_settings`.
 
 from __future__ import annotations
 
+from typing import Literal
+
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from sqlalchemy import Engine
@@ -53,12 +55,33 @@ def _default_honours() -> list[HonourDef]:
     ]
 
 
+class WallSettings(BaseModel):
+    """The ranking wall (龙虎榜, docs/recognition.md): who is ranked, what everyone sees.
+
+    ``show_amounts``: money figures (revenue, profit, …) on the wall and on the
+    published honours for every signed-in user; off by default (names, ranks and
+    percentages only). ``refresh_minutes``: a publication is at least this old
+    before a reader's visit publishes the period again (after the data changed).
+    """
+
+    model_config = ConfigDict(extra="forbid")
+
+    show_amounts: bool = False
+    levels: list[Literal["rep", "supervisor", "manager", "director"]] = Field(
+        default_factory=lambda: ["rep"], min_length=1
+    )
+    metric: str = Field(default="attainment", min_length=1, max_length=48)
+    top: int = Field(default=20, ge=3, le=100)
+    refresh_minutes: int = Field(default=5, ge=0, le=1440)
+
+
 class HonourSettings(BaseModel):
-    """The plugin setting ``honours``: the list of titles given."""
+    """The plugin settings ``honours`` (the list of titles given) and ``wall``."""
 
     model_config = ConfigDict(extra="forbid")
 
     honours: list[HonourDef] = Field(default_factory=_default_honours, max_length=20)
+    wall: WallSettings = Field(default_factory=WallSettings)
 
     def active(self, grain: str) -> list[HonourDef]:
         return [h for h in self.honours if h.enabled and grain in h.grains]

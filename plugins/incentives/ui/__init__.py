@@ -36,6 +36,12 @@ def _honours(ctx: object) -> None:
     honours.render(ctx)  # type: ignore[arg-type]
 
 
+def _wall(ctx: object) -> None:
+    from plugins.incentives.ui import wall
+
+    wall.render(ctx)  # type: ignore[arg-type]
+
+
 def pages() -> list[PageSpec]:
     return [
         PageSpec(
@@ -69,6 +75,14 @@ def pages() -> list[PageSpec]:
             BUSINESS_ROLES,
             ":material/description:",
             40,
+        ),
+        PageSpec(
+            "incentives-wall",
+            "incentives.wall.title",
+            _wall,
+            BUSINESS_ROLES,
+            ":material/leaderboard:",
+            45,
         ),
         PageSpec(
             "incentives-honours",
