@@ -25,6 +25,7 @@ import smtplib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from email.message import EmailMessage
+from string import Formatter
 from typing import Any
 
 import polars as pl
@@ -89,13 +90,15 @@ def notify(
 
 
 def text_of(kind: str, text_key: str, params: dict[str, Any]) -> str:
-    """The notification in the current language (its kind's name when the key is unknown)."""
-    if not has(text_key):
-        return t(f"notify.kind_{kind}") if has(f"notify.kind_{kind}") else kind
-    try:
-        return t(text_key, **params)
-    except (KeyError, IndexError, ValueError):  # parameters of another version of the text
-        return t(f"notify.kind_{kind}") if has(f"notify.kind_{kind}") else kind
+    """The notification in the current language; its kind's name when the key is unknown
+    or asks for a parameter the notification lacks (written by another version)."""
+    if has(text_key):
+        wanted = {
+            re.split(r"[.\[]", name)[0] for _, name, _, _ in Formatter().parse(t(text_key)) if name
+        }
+        if wanted <= params.keys():
+            return t(text_key, **params)
+    return t(f"notify.kind_{kind}") if has(f"notify.kind_{kind}") else kind
 
 
 def inbox(engine: Engine, viewer: Viewer, unread_only: bool = False) -> pl.DataFrame:
