@@ -1,0 +1,324 @@
+"""Daily and weekly reports (issue 15, item 3): submitting with the day's figures as they
+stood, late marks, roles and scope in the actions and the reads, comments that notify,
+the agenda's report rows, ``report_rate`` at day, week and month grain, and the pages
+(a rep submits, a supervisor comments) on SQLite and PostgreSQL.
+
+The small org (tests/factories.py): supervisor 3 leads reps 4 and 5, supervisor 6
+leads rep 7, manager 2 above both, director 1. The activity below is written by hand,
+so every figure is counted by hand:
+
+- rep 4 on Tue 2026-12-01: two visits, a call and an online follow-up on customer 1
+  (4 follow-ups), customer 2 created (1 new customer), two order lines (1,000 + 500);
+- rep 4 on Mon 2026-11-30: one call; rep 5 on 2026-12-01: one visit.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+
+import polars as pl
+import pytest
+from sqlalchemy import select
+
+from command_center import agenda
+from command_center.db.engine import read_session, write_session
+from command_center.db.models import Customer, Notification, OrderLine, Target
+from command_center.metrics import MetricRegistry
+from command_center.org.scope import Viewer
+from command_center.periods import parse_period
+from command_center.plugins import PluginHost
+from command_center.settings import get_settings
+from plugins.customers.models import FollowUp
+from plugins.team_events import metrics as te_metrics
+from plugins.team_events.actions import reports as actions
+from plugins.team_events.errors import TeamEventsError
+from plugins.team_events.logic.reports import ReportText
+from plugins.team_events.models import ReportComment, ReportRead
+from plugins.team_events.queries import reports as queries
+from tests.conftest import BACKENDS, Db, _drop_db, small_org_copy
+
+DIRECTOR = Viewer("director", "director", 1, None)
+MANAGER = Viewer("manager", "manager", 2, frozenset({2, 3, 4, 5, 6, 7}))
+SUP = Viewer("sup", "supervisor", 3, frozenset({3, 4, 5}))
+SUP_B = Viewer("sup-b", "supervisor", 6, frozenset({6, 7}))
+REP = Viewer("rep", "rep", 4, frozenset({4}))
+REP_B = Viewer("rep-b", "rep", 5, frozenset({5}))
+ADMIN = Viewer("admin", "admin", None, frozenset())
+MON, TUE, WED = dt.date(2026, 11, 30), dt.date(2026, 12, 1), dt.date(2026, 12, 2)
+TODAY = dt.date(2026, 12, 3)
+TEXT = ReportText(wins="签下甲公司", problems="", help_needed="报价审批", plan="拜访乙公司")
+
+
+def at(day: dt.date, hh: int, mm: int = 0) -> dt.datetime:
+    return dt.datetime.combine(day, dt.time(hh, mm))
+
+
+def reports_host() -> PluginHost:
+    """The core, customers (visits, calls, follow-ups, new customers) and team events."""
+    return PluginHost(
+        get_settings(),
+        entry_points=False,
+        builtins=["plugins.customers", "plugins.team_events"],
+    )
+
+
+def write_activity(engine) -> None:
+    with write_session(engine) as session:
+        session.add(
+            Customer(customer_id=2, name="乙公司", industry="制造", size="smb", owner_id=4,
+                     region="华东", created_on=TUE)
+        )  # fmt: skip
+        session.flush()
+        rows = [
+            (1, 4, TUE, "visit"),
+            (2, 4, TUE, "visit"),
+            (3, 4, TUE, "phone"),
+            (4, 4, TUE, "online"),
+            (5, 4, MON, "phone"),
+            (6, 5, TUE, "visit"),
+        ]
+        for fid, person, day, channel in rows:
+            session.add(
+                FollowUp(followup_id=fid, customer_id=1, person_id=person, followup_date=day,
+                         channel=channel)
+            )  # fmt: skip
+        for oid, revenue in ((10, 1000.0), (11, 500.0)):
+            session.add(
+                OrderLine(order_id=oid, customer_id=1, person_id=4, order_date=TUE,
+                          revenue=revenue, cost=revenue / 2)
+            )  # fmt: skip
+        session.add(Target(person_id=4, period=TUE.isoformat(), metric="visits", target=3.0))
+
+
+@pytest.fixture(params=BACKENDS)
+def org(request, tmp_path, pg_databases, monkeypatch) -> Iterator[tuple[Db, PluginHost]]:
+    host = reports_host()
+    db = small_org_copy(
+        request.param, tmp_path, pg_databases, "customers_team_events", reports_host
+    )
+    write_activity(db.engine)
+    monkeypatch.setattr(te_metrics, "today", lambda: TODAY)
+    yield db, host
+    _drop_db(db, pg_databases)
+
+
+def submit(db: Db, host: PluginHost, viewer: Viewer, label: str, when: dt.datetime) -> int:
+    registry = MetricRegistry(host)
+    return actions.save(
+        db.engine, registry, host, viewer, label, TEXT, viewer.login, submit=True, now=when
+    )
+
+
+def test_a_submitted_report_keeps_the_days_figures_and_is_late_after_the_deadline(org) -> None:
+    db, host = org
+    registry = MetricRegistry(host)
+    draft = actions.save(
+        db.engine, registry, host, REP, "2026-12-01", ReportText(wins="草稿"), "rep",
+        now=at(TUE, 10),
+    )  # fmt: skip
+    row = queries.report(db.engine, REP, draft)
+    assert row is not None and row["submitted_at"] is None and row["wins"] == "草稿"
+    assert queries.snapshots(db.engine, REP, [draft]) == {draft: {}}
+
+    sent = submit(db, host, REP, "2026-12-01", at(TUE, 21, 30))
+    assert sent == draft  # the draft became the report
+    row = queries.report(db.engine, REP, sent)
+    assert row["submitted_at"] == at(TUE, 21, 30) and row["late"] is True
+    assert row["due_at"] == at(TUE, 20)
+    assert (row["wins"], row["help_needed"], row["plan"]) == (
+        "签下甲公司",
+        "报价审批",
+        "拜访乙公司",
+    )
+    snap = queries.snapshots(db.engine, REP, [sent])[sent]
+    assert snap["figures"] == {
+        "visits": 2.0,
+        "calls": 1.0,
+        "followups": 4.0,
+        "new_customers": 1.0,
+        "order_lines": 2.0,
+        "revenue": 1500.0,
+    }  # no plugin in this host publishes deals_moved: left out, shown as "—"
+    assert snap["agenda_day"] == "2026-12-02"
+    assert all(item["kind"] != "report" for item in snap["agenda"])
+
+    on_time = submit(db, host, REP, "2026-11-30", at(MON, 19, 59))
+    row = queries.report(db.engine, REP, on_time)
+    assert row["late"] is False
+    figures = queries.snapshots(db.engine, REP, [on_time])[on_time]["figures"]
+    assert (figures["calls"], figures["visits"], figures["followups"], figures["revenue"]) == (
+        1.0,
+        0.0,
+        1.0,
+        0.0,
+    )
+    with pytest.raises(TeamEventsError) as refused:
+        submit(db, host, REP, "2026-12-01", at(WED, 9))
+    assert refused.value.key == "team_events.error.report_submitted"
+
+
+def test_a_weekly_report_covers_the_iso_week_and_is_due_on_friday(org) -> None:
+    db, host = org
+    rid = submit(db, host, REP, "2026-W49", at(TODAY, 18))
+    row = queries.report(db.engine, REP, rid)
+    assert (row["grain"], row["first_day"], row["late"]) == ("week", MON, False)
+    assert row["due_at"] == at(dt.date(2026, 12, 4), 20)
+    figures = queries.snapshots(db.engine, REP, [rid])[rid]["figures"]
+    # Monday's call, Tuesday's 4 follow-ups: 5 follow-ups, 2 visits, 2 calls in the week
+    assert (figures["followups"], figures["visits"], figures["calls"]) == (5.0, 2.0, 2.0)
+    assert queries.snapshots(db.engine, REP, [rid])[rid]["agenda_day"] == "2026-12-07"
+
+
+def test_who_may_write_a_report(org) -> None:
+    db, host = org
+    for viewer, key in (
+        (ADMIN, "team_events.error.report_role"),
+        (Viewer("x", "rep", None, frozenset()), "team_events.error.no_person"),
+    ):
+        with pytest.raises(TeamEventsError) as refused:
+            submit(db, host, viewer, "2026-12-01", at(TUE, 18))
+        assert refused.value.key == key
+    for label, key in (
+        ("2026-12-04", "team_events.error.report_future"),
+        ("2026-12", "team_events.error.report_period"),
+        ("2026-W60", "team_events.error.report_period"),
+    ):
+        with pytest.raises(TeamEventsError) as refused:
+            submit(db, host, REP, label, at(TODAY, 18))
+        assert refused.value.key == key
+    with pytest.raises(TeamEventsError) as refused:
+        actions.save(
+            db.engine, MetricRegistry(host), host, REP, "2026-12-01", ReportText(), "rep",
+            submit=True, now=at(TUE, 18),
+        )  # fmt: skip
+    assert refused.value.key == "team_events.error.report_empty"
+    # A supervisor's own report is theirs: the person is always the viewer's.
+    rid = submit(db, host, SUP, "2026-12-01", at(TUE, 18))
+    assert queries.report(db.engine, SUP, rid)["person_id"] == 3
+
+
+def test_leaders_read_their_scope_only(org) -> None:
+    db, host = org
+    mine = submit(db, host, REP, "2026-12-01", at(TUE, 18))
+    other = submit(db, host, Viewer("rep7", "rep", 7, frozenset({7})), "2026-12-01", at(TUE, 18))
+    day = parse_period("2026-12-01")
+    assert queries.reports(db.engine, SUP, day)["person_id"].to_list() == [4]
+    assert queries.reports(db.engine, SUP_B, day)["person_id"].to_list() == [7]
+    assert queries.reports(db.engine, MANAGER, day)["person_id"].to_list() == [4, 7]
+    assert queries.reports(db.engine, REP_B, day).is_empty()
+    assert queries.reports(db.engine, ADMIN, day).is_empty()
+    assert queries.report(db.engine, SUP_B, mine) is None
+    assert queries.snapshots(db.engine, SUP_B, [mine, other]).keys() == {other}
+    assert queries.comments(db.engine, REP_B, [mine]).is_empty()
+    for viewer, key in (
+        (SUP_B, "team_events.error.report_not_found"),
+        (REP_B, "team_events.error.report_not_found"),
+    ):
+        with pytest.raises(TeamEventsError) as refused:
+            actions.comment(db.engine, viewer, mine, "好", viewer.login)
+        assert refused.value.key == key
+    with pytest.raises(TeamEventsError) as refused:
+        actions.mark_read(db.engine, REP_B, [mine], "rep-b")
+    assert refused.value.key == "team_events.error.leaders_only"
+    with pytest.raises(TeamEventsError) as refused:
+        actions.mark_read(db.engine, SUP_B, [mine], "sup-b")
+    assert refused.value.key == "team_events.error.report_not_found"
+    own = submit(db, host, SUP, "2026-12-01", at(TUE, 18))
+    with pytest.raises(TeamEventsError) as refused:
+        actions.mark_read(db.engine, SUP, [own], "sup")
+    assert refused.value.key == "team_events.error.report_own"
+
+
+def test_a_draft_is_not_for_leaders_to_answer(org) -> None:
+    db, host = org
+    draft = actions.save(
+        db.engine, MetricRegistry(host), host, REP, "2026-12-01", TEXT, "rep", now=at(TUE, 12)
+    )
+    day = parse_period("2026-12-01")
+    assert queries.reports(db.engine, SUP, day, submitted_only=True).is_empty()
+    with pytest.raises(TeamEventsError) as refused:
+        actions.comment(db.engine, SUP, draft, "?", "sup")
+    assert refused.value.key == "team_events.error.report_not_found"
+
+
+def test_a_comment_marks_read_and_tells_the_author(org) -> None:
+    db, host = org
+    rid = submit(db, host, REP, "2026-12-01", at(TUE, 18))
+    cid = actions.comment(db.engine, SUP, rid, "报价今天批", "sup", now=at(TUE, 22))
+    notes = queries.comments(db.engine, REP, [rid])
+    assert notes.select("comment_id", "author_id", "body").rows() == [(cid, 3, "报价今天批")]
+    assert queries.reads(db.engine, REP, [rid]).select("reader_id").rows() == [(3,)]
+    actions.comment(db.engine, REP, rid, "收到", "rep", now=at(TUE, 22, 5))  # the author answers
+    assert queries.comments(db.engine, SUP, [rid])["author_id"].to_list() == [3, 4]
+    # the manager reads it too; a second mark changes nothing
+    assert actions.mark_read(db.engine, MANAGER, [rid], "manager") == 1
+    assert actions.mark_read(db.engine, MANAGER, [rid], "manager") == 0
+    assert actions.mark_read(db.engine, SUP, [rid], "sup") == 0  # commenting read it
+    with read_session(db.engine) as session:
+        readers = sorted(session.scalars(select(ReportRead.reader_id)))
+        told = session.execute(
+            select(Notification.person_id, Notification.kind, Notification.params)
+        ).all()
+        assert session.scalar(select(ReportComment.author).where(ReportComment.comment_id == cid))
+    assert readers == [2, 3]
+    assert [(p, k, dict(params)) for p, k, params in told] == [
+        (4, "report_commented", {"period": "2026-12-01"})
+    ]  # one notification: the author's own reply tells no one
+
+
+def _report_rows(items: list[agenda.AgendaItem]) -> list[tuple[int | None, object, str]]:
+    return [(i.person_id, i.due, i.key) for i in items if i.kind == "report"]
+
+
+def test_the_agenda_asks_for_the_days_report_until_it_is_sent(org) -> None:
+    db, host = org
+    rows = _report_rows(agenda.gather(host, db.engine, REP, WED))
+    assert rows == [(4, at(WED, 20), "team_events:report:4:2026-12-02")]
+    mine = [i for i in agenda.gather(host, db.engine, REP, WED) if i.kind == "report"][0]
+    assert mine.render_action is not None  # the rep's own row opens the form
+    team = _report_rows(agenda.gather(host, db.engine, SUP, WED))
+    assert [r[0] for r in team] == [4, 5]  # reps are expected, the supervisor is not
+    led = [i for i in agenda.gather(host, db.engine, SUP, WED) if i.kind == "report"]
+    assert all(i.render_action is None for i in led)  # no form for someone else's report
+    submit(db, host, REP, "2026-12-02", at(WED, 17))
+    assert [r[0] for r in _report_rows(agenda.gather(host, db.engine, SUP, WED))] == [5]
+    assert _report_rows(agenda.gather(host, db.engine, REP, WED)) == []
+    # Saturday is no workday; Friday asks for the week's report too
+    assert _report_rows(agenda.gather(host, db.engine, REP, dt.date(2026, 12, 5))) == []
+    friday = dt.date(2026, 12, 4)
+    assert [r[2] for r in _report_rows(agenda.gather(host, db.engine, REP, friday))] == [
+        "team_events:report:4:2026-12-04",
+        "team_events:report:4:2026-W49",
+    ]
+    # the pinned CSV of `command-center today` carries the kind
+    frame = agenda.agenda_frame(agenda.gather(host, db.engine, REP_B, WED))
+    assert "report" in frame["kind"].to_list()
+
+
+def test_report_rate_at_day_week_and_month(org) -> None:
+    db, host = org
+    registry = MetricRegistry(host)
+    submit(db, host, REP, "2026-11-30", at(MON, 18))
+    submit(db, host, REP, "2026-12-01", at(TUE, 18))
+    actions.save(db.engine, registry, host, REP_B, "2026-12-01", TEXT, "rep-b", now=at(TUE, 9))
+
+    def values(viewer: Viewer, label: str) -> dict[int, tuple[float, float]]:
+        frame = registry.person_values(db.engine, viewer, "report_rate", parse_period(label))
+        return {pid: (num, den) for pid, num, den in frame.select("person_id", "num", "den").rows()}
+
+    # a day: reported 1/1; rep 5's draft does not count
+    assert values(SUP, "2026-12-01") == {4: (1.0, 1.0), 5: (0.0, 1.0)}
+    # the week 2026-W49 up to today (Thursday): Mon, Tue, Wed, Thu are its workdays so far
+    assert values(SUP, "2026-W49") == {4: (2.0, 4.0), 5: (0.0, 4.0)}
+    # November 2026 has 21 workdays; rep 4 reported on the 30th
+    assert values(SUP, "2026-11") == {4: (1.0, 21.0), 5: (0.0, 21.0)}
+    # December so far: 1, 2, 3
+    assert values(REP, "2026-12") == {4: (1.0, 3.0)}
+    # a team rolls up its reps (the supervisor is not expected to report)
+    team = registry.rollup(db.engine, SUP, "report_rate", parse_period("2026-W49"))
+    assert team.filter(pl.col("node_id") == 3).select("num", "den", "value").rows() == [
+        (2.0, 8.0, 0.25)
+    ]
+    whole = registry.rollup(db.engine, DIRECTOR, "report_rate", parse_period("2026-W49"))
+    assert whole.filter(pl.col("node_id") == 1).select("num", "den").rows() == [(2.0, 12.0)]
