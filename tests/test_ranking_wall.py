@@ -359,3 +359,30 @@ def test_a_rep_sees_the_forces_wall_on_the_page(app: Db) -> None:
     at.toggle(key="incentives_wall_all").set_value(True).run()
     assert not at.exception
     assert len(at.dataframe[0].value) == order.height
+
+
+def test_published_honours_are_everyones_with_amounts_hidden(
+    shop: Db, registry: MetricRegistry
+) -> None:
+    from plugins.incentives.actions import honours as honour_actions
+    from plugins.incentives.queries import honours as honour_reads
+
+    engine = shop.engine
+    director = viewer_for(engine, "director")
+    found = honour_reads.honour_winners(engine, registry, director, [FEB])[FEB]
+    honour_actions.publish_honours(engine, director, {"2026-02": found}, "director")
+    # Bo's scope is Bo; the titles published for the force are everyone's.
+    titles = honour_reads.public_titles(engine, "2026-02")
+    won = dict(zip(titles["key"].to_list(), titles["name"].to_list(), strict=True))
+    assert won["sales_champion"] == "安娜" and won["target_star"] == "崔毅"
+    at = apptest.start(engine, "rep2")
+    at = apptest.open_page(at, "incentives-honours")
+    at.selectbox(key="_w_flt_period_en").set_value("2026-02").run()
+    assert not at.exception and not at.error
+    shown = apptest.texts(at)
+    assert "Announced company-wide for 2026-02" in shown
+    assert "Sales champion** · 安娜" in shown and "100,000" not in shown  # no amounts
+    assert "Target star** · 崔毅 · 120" in shown  # percentages are
+    _settings(engine, show_amounts=True)
+    at.run()
+    assert "Sales champion** · 安娜 · ¥100,000" in apptest.texts(at)

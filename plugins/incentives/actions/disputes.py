@@ -7,6 +7,7 @@ from sqlalchemy import Engine, select
 from command_center.db.audit import audit
 from command_center.db.engine import write_session
 from command_center.db.models import utcnow
+from command_center.notifications import notify
 from command_center.org.scope import Viewer
 from command_center.types import LEADER_ROLES
 from plugins.incentives.errors import IncentivesError
@@ -99,3 +100,13 @@ def answer_dispute(
         dispute.answered_by = actor
         dispute.answered_at = utcnow()
         audit(session, actor, "dispute_answered", "incentives_dispute", dispute_id)
+        settlement = session.get(Settlement, dispute.settlement_id)
+        period = settlement.period if settlement is not None else ""
+        notify(
+            session,
+            dispute.person_id,
+            "dispute_answered",
+            "incentives.notify.dispute_answered",
+            {"period": period, "who": actor},
+            link="incentives-statements",
+        )

@@ -13,7 +13,7 @@ from command_center.db import frames
 from command_center.metrics import MetricRegistry
 from command_center.org.scope import Viewer
 from command_center.periods import Period
-from command_center.published import read_published
+from command_center.published import read_public, read_published
 from plugins.incentives.logic.honours import TOPIC, metrics_needed, ranking, winners
 from plugins.incentives.settings import HonourSettings, load_honour_settings
 
@@ -88,3 +88,18 @@ def honour_board(
 def published_titles(engine: Engine, viewer: Viewer, period: str | None = None) -> pl.DataFrame:
     """Honour titles published (for the whole force), of ``period`` or every period."""
     return read_published(engine, viewer, TOPIC, period)
+
+
+def public_titles(engine: Engine, period: str) -> pl.DataFrame:
+    """The titles published for ``period``, for everyone whatever their scope (public by
+    design, docs/recognition.md): ``key`` (the honour), ``person_id``, ``name``, ``value``."""
+    facts = read_public(engine, TOPIC, period).filter(pl.col("person_id").is_not_null())
+    if facts.is_empty():
+        return pl.DataFrame(
+            schema={"key": pl.String, "person_id": pl.Int64, "name": pl.String, "value": pl.Float64}
+        )
+    winners = facts["person_id"].unique().to_list()
+    names = frames.all_people(engine).filter(pl.col("person_id").is_in(winners))
+    return facts.join(names.select("person_id", "name"), on="person_id", how="left").select(
+        "key", "person_id", "name", "value"
+    )

@@ -39,6 +39,7 @@ def render(ctx: PageContext) -> None:
     settings = load_honour_settings(ctx.engine)
     active = settings.active(ctx.period.grain)
     st.caption(t("incentives.honours.intro", period=ctx.period.label))
+    _announced(ctx, settings)
     if ctx.viewer.role == "rep":
         _mine(ctx, settings)
     elif not active:
@@ -53,6 +54,24 @@ def render(ctx: PageContext) -> None:
     if ctx.viewer.role == "director" and ctx.signed_in_viewer.sees_all:
         _publish(ctx, settings)
         _configure(ctx, settings)
+
+
+def _announced(ctx: PageContext, settings: HonourSettings) -> None:
+    """The titles published for the period, company-wide: everyone sees them (names and
+    percentages; amounts only where the company shows them)."""
+    found = honour_reads.public_titles(ctx.engine, ctx.period.label)
+    if found.is_empty():
+        return
+    st.subheader(t("incentives.honours.announced", period=ctx.period.label))
+    defs = {h.id: h for h in settings.honours}
+    for row in found.sort("key", "value", descending=[False, True]).iter_rows(named=True):
+        honour = defs.get(row["key"])
+        title = honour_title(honour) if honour else row["key"]
+        unit = _unit(ctx, honour.metric) if honour else "count"
+        shown = unit != "currency" or settings.wall.show_amounts
+        value = f" · {fmt_value(row['value'], unit)}" if shown and row["value"] is not None else ""
+        name = row["name"] or str(row["person_id"])
+        st.markdown(f"{ICONS['honour']} **{title}** · {name}{value}")
 
 
 def _mine(ctx: PageContext, settings: HonourSettings) -> None:
