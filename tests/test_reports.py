@@ -126,11 +126,8 @@ def test_a_submitted_report_keeps_the_days_figures_and_is_late_after_the_deadlin
     row = queries.report(db.engine, REP, sent)
     assert row["submitted_at"] == at(TUE, 21, 30) and row["late"] is True
     assert row["due_at"] == at(TUE, 20)
-    assert (row["wins"], row["help_needed"], row["plan"]) == (
-        "签下甲公司",
-        "报价审批",
-        "拜访乙公司",
-    )
+    texts = (row["wins"], row["help_needed"], row["plan"])
+    assert texts == ("签下甲公司", "报价审批", "拜访乙公司")
     snap = queries.snapshots(db.engine, REP, [sent])[sent]
     assert snap["figures"] == {
         "visits": 2.0,
@@ -275,7 +272,7 @@ def test_the_agenda_asks_for_the_days_report_until_it_is_sent(org) -> None:
     db, host = org
     rows = _report_rows(agenda.gather(host, db.engine, REP, WED))
     assert rows == [(4, at(WED, 20), "team_events:report:4:2026-12-02")]
-    mine = [i for i in agenda.gather(host, db.engine, REP, WED) if i.kind == "report"][0]
+    mine = next(i for i in agenda.gather(host, db.engine, REP, WED) if i.kind == "report")
     assert mine.render_action is not None  # the rep's own row opens the form
     team = _report_rows(agenda.gather(host, db.engine, SUP, WED))
     assert [r[0] for r in team] == [4, 5]  # reps are expected, the supervisor is not
