@@ -19,6 +19,7 @@ from command_center.db.engine import write_session
 from command_center.i18n import language
 from command_center.ledger import NewLine, book_lines
 from command_center.metrics import MetricRegistry
+from command_center.notifications import inbox
 from command_center.org.scope import OPERATOR, Viewer, people_edges, scope_for
 from command_center.periods import parse_period
 from command_center.published import read_published
@@ -219,6 +220,11 @@ def test_manager_runs_a_monthly_cycle_from_contract_to_close(org, registry) -> N
     assert got == {3: 1.5, 4: 1.0, 5: 1.5, 6: 1.0, 7: 1.0}
     assert set(published["text"]) == {"appraisal.rating.exceeds", "appraisal.rating.meets"}
     assert read_published(engine, rep4, TOPIC, "2026-10")["person_id"].to_list() == [4]
+    # each member is told, on their own notifications: reviewed, then the decision
+    assert inbox(engine, rep4)["text"].to_list() == [
+        "Your appraisal of 2026-10 is closed: bonus multiplier ×1.00.",
+        "Your leader has reviewed your appraisal of 2026-10.",
+    ]
 
     # results applied and the published metrics
     done = {r["person_id"]: r for r in queries.records(engine, OPERATOR, [cycle]).to_dicts()}

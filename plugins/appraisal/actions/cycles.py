@@ -19,6 +19,7 @@ from command_center.db.audit import audit
 from command_center.db.engine import read_session, write_session
 from command_center.db.models import Person, utcnow
 from command_center.metrics import MetricRegistry
+from command_center.notifications import notify
 from command_center.org.scope import Viewer
 from command_center.org.tree import children_map, subtree
 from command_center.periods import parse_period
@@ -216,6 +217,15 @@ def _close(session: Session, cycle: Cycle, results: pl.DataFrame, actor: str) ->
         session.execute(update(Record), rows)
     cycle.closed_at = utcnow()
     session.flush()
+    for row in rows:  # each member learns the decision on their own notifications
+        notify(
+            session,
+            int(row["person_id"]),
+            "review_decision",
+            "appraisal.notify.closed",
+            {"period": cycle.period, "multiplier": _multiplier(row.get("bonus_multiplier"))},
+            link="appraisal-mine",
+        )
     count = publish_period(session, cycle.kind, cycle.period)
     audit(
         session,
@@ -227,6 +237,10 @@ def _close(session: Session, cycle: Cycle, results: pl.DataFrame, actor: str) ->
         period=cycle.period,
         facts=count,
     )
+
+
+def _multiplier(value: float | None) -> str:
+    return "—" if value is None else f"{value:.2f}"
 
 
 def publish_period(session: Session, kind: str, period: str) -> int:

@@ -11,6 +11,7 @@ from sqlalchemy import Engine, select
 from command_center.db.audit import audit
 from command_center.db.engine import write_session
 from command_center.db.models import Person, utcnow
+from command_center.notifications import notify
 from command_center.org.scope import Viewer
 from plugins.appraisal.actions.guards import (
     can_review,
@@ -139,6 +140,14 @@ def submit_manager_review(
         record.manager_values = scores
         record.reviewed_by = actor
         record.reviewed_at = utcnow()
+        notify(
+            session,
+            person_id,
+            "review_decision",
+            "appraisal.notify.reviewed",
+            {"period": cycle.period},
+            link="appraisal-mine",
+        )
         audit(
             session,
             actor,
