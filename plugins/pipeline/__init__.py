@@ -83,6 +83,13 @@ def today_agenda(engine: Engine, viewer: Viewer, day: dt.date) -> list[AgendaIte
 
 
 @hookimpl
+def pipeline_open_deals(engine: Engine, viewer: Viewer, person_id: int) -> object:
+    from plugins.pipeline.queries import open_deals
+
+    return open_deals(engine, viewer, person_id)
+
+
+@hookimpl
 def seed_demo(ctx: DemoContext) -> None:
     from plugins.pipeline.demo import seed
 

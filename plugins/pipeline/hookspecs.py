@@ -12,6 +12,10 @@ from typing import TYPE_CHECKING
 from command_center.hookspecs import hookspec
 
 if TYPE_CHECKING:
+    import polars as pl
+    from sqlalchemy import Engine
+
+    from command_center.org.scope import Viewer
     from plugins.pipeline.logic.stage_models import Estimator, PipelineKit, StageTemplate
 
 
@@ -53,4 +57,20 @@ def pipeline_register_estimators(kit: type[PipelineKit]) -> list[Estimator]:
     probability); the weighted pipeline, the board and the forecast use it.
     An estimator that fails, or is no longer installed, leaves the stage
     probabilities in force; its failure is recorded against its plugin.
+    """
+
+
+@hookspec(firstresult=True)
+def pipeline_open_deals(engine: Engine, viewer: Viewer, person_id: int) -> pl.DataFrame | None:
+    """The open deals a person owns, for another plugin to read without importing pipeline.
+
+    Implemented by pipeline itself (another plugin *calls* it: ``host.call(
+    "pipeline_open_deals", engine=…, viewer=…, person_id=…)`` when
+    ``host.declares`` it; nothing when pipeline is off). One row per deal in an
+    open stage owned by ``person_id``, read with the owner in SQL, and nothing
+    when ``person_id`` is outside ``viewer``'s scope: ``opp_id, title,
+    customer_id, amount, expected_close, stage`` and ``stage_label`` (the stage
+    in the reader's language), ``probability`` (the company's win-probability
+    estimator), by expected close date. The incentives plugin's "if these open
+    deals close" reads it.
     """

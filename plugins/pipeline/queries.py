@@ -256,3 +256,43 @@ def milestones_due(engine: Engine, viewer: Viewer, day: dt.date) -> pl.DataFrame
     if viewer.person_ids is not None:
         query = query.where(m.owner_id.in_(sorted(viewer.person_ids)))
     return frames.read_frame(engine, query, AGENDA_MILESTONE_SCHEMA)
+
+
+OPEN_DEAL_SCHEMA: dict[str, pl.DataType] = {
+    **polars_schema(
+        Opportunity, ["opp_id", "title", "customer_id", "amount", "expected_close", "stage"]
+    ),
+    "stage_label": pl.String(),
+    "probability": pl.Float64(),
+}
+
+
+def open_deals(engine: Engine, viewer: Viewer, person_id: int) -> pl.DataFrame:
+    """The open deals ``person_id`` owns (nothing outside the viewer's scope), read by
+    owner and stage in SQL, with each stage's label and win probability
+    (the ``pipeline_open_deals`` hook)."""
+    from plugins.pipeline import settings as cfg
+    from plugins.pipeline.logic.labels import stage_labels
+    from plugins.pipeline.logic.stages import with_probability
+
+    if not viewer.can_see(person_id):
+        return pl.DataFrame(schema=OPEN_DEAL_SCHEMA)
+    conf = cfg.current(engine)
+    model = cfg.stage_model(conf)
+    query = (
+        select(*(Opportunity.__table__.c[c] for c in OPP_SCHEMA))
+        .where(Opportunity.owner_id == person_id, Opportunity.stage.in_(list(model.open)))
+        .order_by(Opportunity.expected_close, Opportunity.opp_id)
+    )
+    deals = _read(engine, query, OPP_SCHEMA)
+    labels = stage_labels(conf)
+    return (
+        with_probability(deals, model)
+        .with_columns(
+            pl.col("stage")
+            .replace_strict(labels, default=pl.col("stage"), return_dtype=pl.String)
+            .alias("stage_label")
+        )
+        .select(list(OPEN_DEAL_SCHEMA))
+        .cast(OPEN_DEAL_SCHEMA)  # type: ignore[arg-type]
+    )

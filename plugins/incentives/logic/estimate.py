@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import polars as pl
@@ -164,3 +164,102 @@ def estimate(
     if not names:
         return None
     return Estimate(round(payout, 2), min(nearest) if nearest else None, tiered, tuple(names))
+
+
+LINE_SCHEMA: dict[str, pl.DataType] = {
+    "plan": pl.String(),
+    "period": pl.String(),
+    "seq": pl.Int64(),
+    "kind": pl.String(),
+    "name": pl.String(),
+    "amount": pl.Float64(),
+}
+PERIOD_SCHEMA: dict[str, pl.DataType] = {
+    "plan": pl.String(),
+    "period": pl.String(),
+    "revenue": pl.Float64(),
+    "quota": pl.Float64(),
+    "attainment": pl.Float64(),
+    "payout": pl.Float64(),
+}
+
+
+@dataclass(frozen=True)
+class Breakdown:
+    """The estimate and what makes it: ``lines`` (:data:`LINE_SCHEMA`: per plan, every
+    component, then a gate or cap that cut it, as on a statement) and ``periods``
+    (:data:`PERIOD_SCHEMA`: per plan, its period so far: revenue, quota, attainment)."""
+
+    estimate: Estimate
+    lines: pl.DataFrame
+    periods: pl.DataFrame
+
+
+def breakdown(
+    plans: Sequence[Plan], figures: Figures, person_id: int, month: dt.date
+) -> Breakdown | None:
+    """:func:`estimate` with its statement-like lines (``None``: no plan pays the person)."""
+    from plugins.incentives.logic.settlement import component_lines
+
+    found = estimate(plans, figures, person_id, month)
+    if found is None:
+        return None
+    lines: list[pl.DataFrame] = []
+    periods: list[pl.DataFrame] = []
+    for full in plans:
+        plan = without_pools(full)
+        if plan is None or plan.name not in found.plans:
+            continue
+        result = evaluate(plan, figures, month, period_end(month, plan))
+        mine = result.frame.filter(pl.col("person_id") == person_id)
+        if mine.is_empty():
+            continue
+        own = replace(result, frame=mine)
+        label = str(mine["period"][0])
+        lines.append(
+            component_lines(own).select(
+                pl.lit(plan.name).alias("plan"), pl.lit(label).alias("period"),
+                "seq", "kind", "name", "amount",
+            )
+        )  # fmt: skip
+        periods.append(
+            mine.select(
+                pl.lit(plan.name).alias("plan"),
+                pl.col("period").cast(pl.String),
+                "revenue",
+                "quota",
+                "attainment",
+                "payout",
+            )
+        )
+    return Breakdown(
+        found,
+        pl.concat(lines).cast(LINE_SCHEMA) if lines else pl.DataFrame(schema=LINE_SCHEMA),  # type: ignore[arg-type]
+        pl.concat(periods).cast(PERIOD_SCHEMA) if periods else pl.DataFrame(schema=PERIOD_SCHEMA),  # type: ignore[arg-type]
+    )
+
+
+def with_deals(figures: Figures, person_id: int, month: dt.date, amount: float) -> Figures:
+    """``figures`` as if deals worth ``amount`` closed in ``month`` for ``person_id``.
+
+    Their revenue is added to the person's month, their profit at the person's
+    margin so far (profit / revenue of the person's months in ``figures``; 0
+    without revenue): a deal has an amount, not a cost. Registry metrics the
+    plans read (new customers, …) stay as they are.
+    """
+    frame = figures.month
+    mine = frame.filter(pl.col("person_id") == person_id)
+    revenue = float(mine["revenue"].sum() or 0.0)
+    margin = float(mine["profit"].sum() or 0.0) / revenue if revenue > 0 else 0.0
+    here = (pl.col("person_id") == person_id) & (pl.col("month") == month)
+    moved = frame.with_columns(
+        pl.when(here)
+        .then(pl.col("revenue") + amount)
+        .otherwise(pl.col("revenue"))
+        .alias("revenue"),
+        pl.when(here)
+        .then(pl.col("profit") + amount * margin)
+        .otherwise(pl.col("profit"))
+        .alias("profit"),
+    )
+    return Figures(moved, figures.kinds, figures.quotas)

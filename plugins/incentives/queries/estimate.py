@@ -19,8 +19,16 @@ from command_center.metrics import MetricRegistry
 from command_center.org.scope import Viewer
 from command_center.org.tree import children_map, subtree
 from command_center.periods import add_months
+from command_center.plugins import PluginHost
 from command_center.types import MetricQuery
-from plugins.incentives.logic.estimate import Estimate, estimate, person_month_frame
+from plugins.incentives.logic.estimate import (
+    Breakdown,
+    Estimate,
+    breakdown,
+    estimate,
+    person_month_frame,
+    with_deals,
+)
 from plugins.incentives.logic.figures import Figures, den_col, num_col, window_start
 from plugins.incentives.logic.plan_model import Plan
 from plugins.incentives.queries import plans as plans_q
@@ -88,3 +96,47 @@ def running_estimate(
         return None
     figures = person_figures(engine, registry, person_id, month, plans)
     return estimate(plans, figures, person_id, month)
+
+
+def running_breakdown(
+    engine: Engine,
+    registry: MetricRegistry,
+    person_id: int,
+    day: dt.date,
+    deals: float = 0.0,
+) -> Breakdown | None:
+    """The estimate for the month holding ``day`` with the lines that make it; with
+    ``deals`` (an amount): as if open deals worth that much closed this month."""
+    month = day.replace(day=1)
+    plans = [plan for _, plan in plans_q.effective_plans(engine, month)]
+    if not plans:
+        return None
+    figures = person_figures(engine, registry, person_id, month, plans)
+    if deals:
+        figures = with_deals(figures, person_id, month, deals)
+    return breakdown(plans, figures, person_id, month)
+
+
+DEALS_HOOK = "pipeline_open_deals"
+DEAL_SCHEMA: dict[str, pl.DataType] = {
+    "opp_id": pl.Int64(),
+    "title": pl.String(),
+    "amount": pl.Float64(),
+    "expected_close": pl.Date(),
+    "stage_label": pl.String(),
+    "probability": pl.Float64(),
+}
+
+
+def open_deals(
+    host: PluginHost, engine: Engine, viewer: Viewer, person_id: int
+) -> pl.DataFrame | None:
+    """The person's open deals through the pipeline's hook (:data:`DEAL_SCHEMA`), never
+    an import of pipeline; ``None`` when no plugin offers deals (pipeline is off)."""
+    if not host.declares(DEALS_HOOK):
+        return None
+    for result in host.call(DEALS_HOOK, engine=engine, viewer=viewer, person_id=person_id):
+        found = result.value
+        if isinstance(found, pl.DataFrame) and set(DEAL_SCHEMA) <= set(found.columns):
+            return found.select(list(DEAL_SCHEMA)).cast(DEAL_SCHEMA)  # type: ignore[arg-type]
+    return None

@@ -21,11 +21,16 @@ from plugins.incentives.errors import IncentivesError
 from plugins.incentives.io.statement_files import StatementDoc, csv_bytes, html_page, xlsx_bytes
 from plugins.incentives.logic.wording import statement_history
 from plugins.incentives.queries import settlements as settlement_reads
+from plugins.incentives.ui import estimate
 from plugins.incentives.ui.widgets import ICONS, metric_labeller, money_config, names_of
 
 
 def render(ctx: PageContext) -> None:
     page_header(ctx, "incentives.st.title")
+    own = ctx.signed_in_viewer.person_id
+    if own is not None and ctx.viewer.can_see(own):
+        estimate.render(ctx, own)
+        st.divider()
     current = settlement_reads.current_statements(ctx.engine, ctx.viewer)
     if current.is_empty():
         st.info(t("incentives.st.none"))
