@@ -169,3 +169,74 @@ def test_a_dispute_answered_notifies_its_rep(shop: Db, registry: MetricRegistry)
     assert "2026-01" in found["text"][0] and "supervisor" in found["text"][0]
     assert inbox(engine, viewer_for(engine, "rep2")).is_empty()
     assert isinstance(found, pl.DataFrame)
+
+
+# -- supervisors simulate their team ----------------------------------------------------
+
+
+def _version(engine: object, name: str) -> int:
+    from plugins.incentives.queries import plans as plan_reads
+
+    found = plan_reads.plan_versions(engine).filter(pl.col("name") == name)  # type: ignore[arg-type]
+    return int(found["version_id"][0])
+
+
+def test_a_supervisors_simulation_covers_their_team_only(
+    shop: Db, registry: MetricRegistry
+) -> None:
+    """January: Anna 120,000 of 100,000 pays 5,000 + 1,200 and 30,000 x 2 % = 6,800; Bo
+    80,000 pays 4,000 + 400 = 4,400; supervisor 3's override 1 % of 200,000 = 2,000."""
+    from plugins.incentives.queries import figures as figure_reads
+    from plugins.incentives.queries import simulation
+
+    engine = shop.engine
+    sup = viewer_for(engine, "supervisor")
+    rep_plan, leader_plan = _version(engine, "Test rep plan"), _version(engine, "Test leader plan")
+    view = simulation.team_baseline_view(engine, registry, rep_plan, JAN, JAN, sup)
+    assert view is not None
+    assert sorted(view.side.people.select("person_id", "payout").rows()) == [
+        (4, 6_800.0),
+        (5, 4_400.0),
+    ]
+    leaders = simulation.team_baseline_view(engine, registry, leader_plan, JAN, JAN, sup)
+    assert leaders is not None and leaders.side.people.select("person_id", "payout").rows() == [
+        (3, 2_000.0)
+    ]
+    # The same answers as the force's run cut to the team (no pool in these plans) ...
+    force = simulation.baseline_view(engine, registry, rep_plan, JAN, JAN, sup.person_ids)
+    assert sorted(force.side.people.rows()) == sorted(view.side.people.rows())
+    # ... from the team's rows only.
+    plan = simulation.team_plan(simulation.plans.plan(engine, rep_plan))
+    assert plan is not None
+    team = figure_reads.team_figures_between(engine, registry, plan, JAN, JAN, sup)
+    assert set(team.month["person_id"].to_list()) == {3, 4, 5}
+
+
+def test_a_supervisor_opens_the_simulator_and_saves_nothing(shop: Db) -> None:
+    from sqlalchemy import func, select
+
+    from plugins.incentives.models import Scenario
+
+    at = apptest.start(shop.engine, "supervisor")
+    assert "incentives-simulator" in apptest.page_paths(at)
+    at = apptest.open_page(at, "incentives-simulator")
+    assert not at.exception and not at.error
+    shown = apptest.texts(at)
+    assert "Your team's simulation" in shown
+    assert "Save scenario" not in [b.label for b in at.button]
+    assert "incentives_sim_saved" not in [s.key for s in at.selectbox]
+    table = at.dataframe[0].value
+    assert set(table["Name"].tolist()) <= {"主管甲", "安娜", "博文"}  # never 崔毅 (team 6)
+    # February (the last closed month): Anna 5,000 + 500, Bo 4,500 + 400 = 10,400; the
+    # profit share at 4 % instead of 2 %: 500 + 400 more, both better off.
+    cards = {m.label: str(m.value) for m in at.metric}
+    assert cards["Baseline payout"] == cards["Scenario payout"] == "¥10.4K"
+    rate = next(n for n in at.number_input if n.key.endswith("components[1].rate"))
+    rate.set_value(4.0).run()
+    assert not at.exception and not at.error
+    cards = {m.label: str(m.value) for m in at.metric}
+    assert cards["Scenario payout"] == "¥11.3K" and cards["People better off"] == "2"
+    rep2 = apptest.start(shop.engine, "rep2")
+    assert "incentives-simulator" not in apptest.page_paths(rep2)
+    with write_session(shop.engine) as session:
+        assert session.scalar(select(func.count()).select_from(Scenario)) == 0

@@ -89,7 +89,7 @@ def simulate(
     fmt: Annotated[str, typer.Option("--format", help="csv | table")] = "csv",
 ) -> None:
     """One row per person and plan period paid in --from..--to, a column per component."""
-    from command_center.cli import current_viewer
+    from command_center.cli import current_viewer, keyed
 
     if fmt not in ("csv", "table"):
         raise _fail(t("incentives.cli.bad_format", value=fmt))
@@ -112,7 +112,7 @@ def simulate(
             f"{t('incentives.cli.note')}: {t(f'incentives.note.{note.code}', **note.params)}",
             err=True,
         )
-    table = simulation_table(result.frame, result.components)
+    table = keyed(simulation_table(result.frame, result.components))  # person keys, not ids
     if fmt == "csv":
         sys.stdout.write(csv_text(table))
     else:

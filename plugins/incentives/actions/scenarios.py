@@ -15,6 +15,9 @@ from plugins.incentives.errors import IncentivesError
 from plugins.incentives.models import Scenario
 
 SIMULATOR_ROLES = frozenset({"manager", "director"})
+"""Who simulates the whole force's plans and saves scenarios."""
+SIMULATOR_PAGE_ROLES = frozenset({"supervisor", "manager", "director"})
+"""Who opens the simulator: a supervisor simulates their team only and saves nothing."""
 
 
 def save_scenario(

@@ -191,3 +191,50 @@ def window(figures: Figures, start: dt.date, end: dt.date) -> Figures:
     """``figures`` with only the months :func:`evaluate` needs for pay months ``start..end``."""
     month = figures.month.filter(pl.col("month").is_between(window_start(start), end))
     return Figures(month, figures.kinds, figures.quotas)
+
+
+def month_table(
+    people: pl.DataFrame,
+    first: dt.date,
+    last: dt.date,
+    sales: pl.DataFrame,
+    quota: pl.DataFrame,
+) -> pl.DataFrame:
+    """:data:`MONTH_SCHEMA` rows of ``people`` (``person_id, manager_id, level``) for the
+    months ``first..last``: their revenue and profit (``sales``: ``person_id, month,
+    revenue, profit``), quota (``quota``: ``person_id, month, quota``) and the team
+    figures, everyone below each person among ``people``; a leader's team quota is
+    their own target, else the sum of the reps' quotas below them."""
+    from command_center.org.tree import closure
+
+    months = pl.DataFrame({"month": pl.date_range(first, last, "1mo", eager=True)})
+    own = (
+        people.select("person_id", "level")
+        .join(months, how="cross")
+        .join(sales, on=["person_id", "month"], how="left")
+        .join(quota, on=["person_id", "month"], how="left")
+        .with_columns(pl.col("revenue", "profit").fill_null(0.0))
+    )
+    below = closure(people).filter(pl.col("ancestor_id") != pl.col("person_id"))
+    # The reps' quotas (null for everyone else), flagged once before grouping:
+    # a membership test inside the aggregation ran per group (~2 s at 5,000 people).
+    rep_quota = pl.when(pl.col("level") == "rep").then(pl.col("quota")).alias("_rep_quota")
+    team = (
+        below.join(own.with_columns(rep_quota), on="person_id", how="inner")
+        .group_by("ancestor_id", "month")
+        .agg(
+            pl.col("revenue").sum().alias("team_revenue"),
+            pl.col("profit").sum().alias("team_profit"),
+            pl.col("_rep_quota").sum().alias("_team_quota"),
+            pl.col("_rep_quota").count().alias("_n"),
+        )
+        .rename({"ancestor_id": "person_id"})
+    )
+    out = own.join(team, on=["person_id", "month"], how="left").with_columns(
+        pl.col("team_revenue", "team_profit").fill_null(0.0),
+        # A leader's own target is the team's target; else the sum of the reps' below.
+        pl.when(pl.col("level") != "rep")
+        .then(pl.coalesce(pl.col("quota"), pl.when(pl.col("_n") > 0).then(pl.col("_team_quota"))))
+        .alias("team_quota"),
+    )
+    return out.select(list(MONTH_SCHEMA)).cast(MONTH_SCHEMA).sort("person_id", "month")  # type: ignore[arg-type]

@@ -21,8 +21,7 @@ from sqlalchemy import Engine
 from command_center.core_plugin import monthly_revenue_targets
 from command_center.db import frames
 from command_center.metrics import MetricRegistry
-from command_center.org.scope import OPERATOR
-from command_center.org.tree import closure
+from command_center.org.scope import OPERATOR, Viewer
 from command_center.periods import is_period, parse_period
 from command_center.published import read_published
 from command_center.types import MetricQuery
@@ -30,6 +29,7 @@ from plugins.incentives.logic.figures import (
     MONTH_SCHEMA,
     Figures,
     den_col,
+    month_table,
     num_col,
     window,
     window_start,
@@ -72,43 +72,13 @@ def _build_months(engine: Engine) -> pl.DataFrame:
         return pl.DataFrame(schema=MONTH_SCHEMA)
     first, last = span
     people = frames.all_people(engine).select("person_id", "manager_id", "level")
-    months = pl.DataFrame({"month": pl.date_range(first, last, "1mo", eager=True)})
     sales = frames.all_monthly_sales(engine).select(
         "person_id", "month", "revenue", (pl.col("revenue") - pl.col("cost")).alias("profit")
     )
     quota = monthly_revenue_targets(MetricQuery(engine, first, last)).select(
         "person_id", "month", pl.col("target").alias("quota")
     )
-    own = (
-        people.select("person_id", "level")
-        .join(months, how="cross")
-        .join(sales, on=["person_id", "month"], how="left")
-        .join(quota, on=["person_id", "month"], how="left")
-        .with_columns(pl.col("revenue", "profit").fill_null(0.0))
-    )
-    below = closure(people).filter(pl.col("ancestor_id") != pl.col("person_id"))
-    # The reps' quotas (null for everyone else), flagged once before grouping:
-    # a membership test inside the aggregation ran per group (~2 s at 5,000 people).
-    rep_quota = pl.when(pl.col("level") == "rep").then(pl.col("quota")).alias("_rep_quota")
-    team = (
-        below.join(own.with_columns(rep_quota), on="person_id", how="inner")
-        .group_by("ancestor_id", "month")
-        .agg(
-            pl.col("revenue").sum().alias("team_revenue"),
-            pl.col("profit").sum().alias("team_profit"),
-            pl.col("_rep_quota").sum().alias("_team_quota"),
-            pl.col("_rep_quota").count().alias("_n"),
-        )
-        .rename({"ancestor_id": "person_id"})
-    )
-    out = own.join(team, on=["person_id", "month"], how="left").with_columns(
-        pl.col("team_revenue", "team_profit").fill_null(0.0),
-        # A leader's own target is the team's target; else the sum of the reps' below.
-        pl.when(pl.col("level") != "rep")
-        .then(pl.coalesce(pl.col("quota"), pl.when(pl.col("_n") > 0).then(pl.col("_team_quota"))))
-        .alias("team_quota"),
-    )
-    return out.select(list(MONTH_SCHEMA)).sort("person_id", "month")
+    return month_table(people, first, last, sales, quota)
 
 
 def person_months(engine: Engine) -> pl.DataFrame:
@@ -236,6 +206,67 @@ def figures_between(
         keys,
         window_start(start),
         end,
+        tables=figure_tables(registry, set(keys)),
+    )
+
+
+def team_figures_between(
+    engine: Engine,
+    registry: MetricRegistry,
+    plan: Plan,
+    start: dt.date,
+    end: dt.date,
+    viewer: Viewer,
+) -> Figures:
+    """:func:`figures_between` for the viewer's people only (a supervisor's simulation).
+
+    Each person's team figures are the sums below them within the viewer's people,
+    exact for everyone in a subtree; the rows, targets and metrics of nobody else are
+    read. Cached per data version, metric set, months and scope.
+    """
+    keys = tuple(sorted(k for k in plan.metrics() if k in registry))
+    first = window_start(start)
+
+    def load() -> Figures:
+        people = frames.people(engine, viewer).select("person_id", "manager_id", "level")
+        team = frozenset(people["person_id"].to_list())
+        sales = frames.person_months(engine, viewer, first, end).select(
+            "person_id", "month", "revenue", (pl.col("revenue") - pl.col("cost")).alias("profit")
+        )
+        quota = (
+            monthly_revenue_targets(MetricQuery(engine, first, end, team))
+            .filter(pl.col("person_id").is_in(sorted(team)))
+            .select("person_id", "month", pl.col("target").alias("quota"))
+        )
+        month = month_table(people, first, end, sales, quota)
+        kinds: dict[str, str] = {}
+        for key in keys:
+            kinds[key] = registry.spec(key).kind
+            facts = registry.facts(engine, viewer, key, first, end).select(
+                "person_id",
+                "month",
+                pl.col("num").alias(num_col(key)),
+                pl.col("den").alias(den_col(key)),
+            )
+            month = month.join(facts, on=["person_id", "month"], how="left")
+            if kinds[key] == "sum":
+                month = month.with_columns(
+                    pl.col(num_col(key)).fill_null(0.0), pl.col(den_col(key)).fill_null(1.0)
+                )
+        targets = frames.targets(engine, viewer).filter(
+            (pl.col("metric") == "revenue") & (pl.col("period").str.len_chars() != 7)
+        )
+        quotas = targets.select("person_id", "period", pl.col("target").alias("quota"))
+        return Figures(month, kinds, quotas)
+
+    return frames.cached(
+        engine,
+        "incentives:team_window",
+        load,
+        keys,
+        first,
+        end,
+        viewer.person_ids,
         tables=figure_tables(registry, set(keys)),
     )
 

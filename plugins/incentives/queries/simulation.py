@@ -3,7 +3,9 @@
 The simulator page, ``commission simulate`` and ``cc.incentives.simulate``
 all call these, so what a manager sees on screen is what the CLI prints.
 Every result a person sees is cut to the viewer's scope (the engine runs on
-everyone: pools and team figures need the whole force).
+everyone: pools and team figures need the whole force). A supervisor's
+simulation is their team's only (:func:`team_baseline_view`): the figures of
+their people, pools left out.
 """
 
 from __future__ import annotations
@@ -17,11 +19,17 @@ from command_center.metrics import MetricRegistry
 from command_center.org.scope import Viewer
 from command_center.org.tree import children_map, subtree
 from plugins.incentives.logic.engine import Evaluation, evaluate
+from plugins.incentives.logic.estimate import without_pools
 from plugins.incentives.logic.plan_model import Plan
 from plugins.incentives.logic.whatif import Assumptions, BaselineView, within
 from plugins.incentives.logic.whatif import baseline_view as baseline_view_of
 from plugins.incentives.queries import plans
-from plugins.incentives.queries.figures import figure_tables, figures_between, multipliers
+from plugins.incentives.queries.figures import (
+    figure_tables,
+    figures_between,
+    multipliers,
+    team_figures_between,
+)
 
 
 def simulate(
@@ -86,6 +94,45 @@ def baseline_view(
         end,
         person_ids,
         tables=_baseline_tables(registry, plan),
+    )
+
+
+def team_plan(plan: Plan) -> Plan | None:
+    """``plan`` as a team's simulation runs it: pools (shares of the whole force's year)
+    left out; ``None`` when only pools pay."""
+    return without_pools(plan)
+
+
+def team_baseline_view(
+    engine: Engine,
+    registry: MetricRegistry,
+    version_id: int,
+    start: dt.date,
+    end: dt.date,
+    viewer: Viewer,
+) -> BaselineView | None:
+    """A supervisor's :class:`BaselineView`: the stored plan (pools left out) run on the
+    figures of the viewer's people only (:func:`team_figures_between`), cached per
+    data version and scope; ``None`` when only pools pay."""
+    stored = plans.plan(engine, version_id)
+    plan = team_plan(stored)
+    if plan is None:
+        return None
+
+    def load() -> BaselineView:
+        figures = team_figures_between(engine, registry, plan, start, end, viewer)
+        base = evaluate(plan, figures, start, end, multipliers(engine))
+        return baseline_view_of(base, figures, plan, viewer.person_ids, start, end)
+
+    return frames.cached(
+        engine,
+        "incentives:team_baseline_view",
+        load,
+        version_id,
+        start,
+        end,
+        viewer.person_ids,
+        tables=_baseline_tables(registry, stored),
     )
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from command_center import BUSINESS_ROLES, LEADER_ROLES, PageSpec
-from plugins.incentives.actions.scenarios import SIMULATOR_ROLES
+from plugins.incentives.actions.scenarios import SIMULATOR_PAGE_ROLES
 
 
 def _simulator(ctx: object) -> None:
@@ -48,7 +48,7 @@ def pages() -> list[PageSpec]:
             "incentives-simulator",
             "incentives.sim.title",
             _simulator,
-            SIMULATOR_ROLES,
+            SIMULATOR_PAGE_ROLES,
             ":material/tune:",
             10,
         ),

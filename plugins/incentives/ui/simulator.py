@@ -55,7 +55,13 @@ from plugins.incentives.queries import plans as plan_reads
 from plugins.incentives.queries import scenarios as scenario_reads
 from plugins.incentives.queries import simulation
 from plugins.incentives.ui import levers
-from plugins.incentives.ui.widgets import choose_version, level_label, money_config, show_notes
+from plugins.incentives.ui.widgets import (
+    ICONS,
+    choose_version,
+    level_label,
+    money_config,
+    show_notes,
+)
 
 VERSION_KEY = "incentives_sim_version"
 RANGE_KEY = "incentives_sim_range"
@@ -81,6 +87,10 @@ def render(ctx: PageContext) -> None:
     assert version_id is not None
     with top[1]:
         start, end = _range(ctx, months, default)
+    if team_only(ctx):  # a supervisor: their team's figures, nothing saved
+        st.caption(f"{ICONS['info']} {t('incentives.sim.team_only')}")
+        panel(ctx, version_id, start, end)
+        return
     with top[2]:
         _loader(ctx)
     scenario_tab, compare_tab = st.tabs(
@@ -90,6 +100,11 @@ def render(ctx: PageContext) -> None:
         panel(ctx, version_id, start, end)
     with compare_tab:
         _compare(ctx)
+
+
+def team_only(ctx: PageContext) -> bool:
+    """Does this viewer simulate their team only (supervisors), saving nothing?"""
+    return ctx.signed_in_viewer.role not in scenario_actions.SIMULATOR_ROLES
 
 
 @st.fragment
@@ -192,9 +207,22 @@ def _scenario(
     except PlanInvalid as exc:
         st.warning(t("incentives.sim.invalid", issues="; ".join(str(i) for i in exc.issues)))
         changed = plan
-    figures = figure_reads.figures_between(ctx.engine, ctx.registry, plan, start, end)
     scope = ctx.viewer.person_ids
-    base = simulation.baseline_view(ctx.engine, ctx.registry, version_id, start, end, scope)
+    if team_only(ctx):
+        team_base = simulation.team_baseline_view(
+            ctx.engine, ctx.registry, version_id, start, end, ctx.viewer
+        )
+        stored, kept = simulation.team_plan(plan), simulation.team_plan(changed)
+        if team_base is None or stored is None or kept is None:
+            st.info(t("incentives.sim.pools_only"))
+            return
+        figures = figure_reads.team_figures_between(
+            ctx.engine, ctx.registry, stored, start, end, ctx.viewer
+        )
+        base, changed = team_base, kept
+    else:
+        figures = figure_reads.figures_between(ctx.engine, ctx.registry, plan, start, end)
+        base = simulation.baseline_view(ctx.engine, ctx.registry, version_id, start, end, scope)
     assumptions = simulation.team_assumptions(
         ctx.engine, assumed["everyone"], assumed["team_root"], assumed["team"]
     )
@@ -248,7 +276,8 @@ def _scenario(
     labels = (t("incentives.sim.baseline"), t("incentives.sim.scenario"))
     _charts(base, changed if edits else None, figures.kinds, table, labels)
     _table(table, start, end)
-    _save(ctx, version_id, start, end, edits, assumed)
+    if not team_only(ctx):
+        _save(ctx, version_id, start, end, edits, assumed)
     st.download_button(
         t("incentives.sim.export_yaml"),
         lambda: changed.to_yaml().encode("utf-8"),  # written when asked for, not per move
