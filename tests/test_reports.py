@@ -22,6 +22,7 @@ import pytest
 from sqlalchemy import select
 
 from command_center import agenda
+from command_center import testing as apptest
 from command_center.db.engine import read_session, write_session
 from command_center.db.models import Customer, Notification, OrderLine, Target
 from command_center.metrics import MetricRegistry
@@ -36,7 +37,7 @@ from plugins.team_events.errors import TeamEventsError
 from plugins.team_events.logic.reports import ReportText
 from plugins.team_events.models import ReportComment, ReportRead
 from plugins.team_events.queries import reports as queries
-from tests.conftest import BACKENDS, Db, _drop_db, small_org_copy
+from tests.conftest import BACKENDS, Db, _drop_db, demo_copy, small_org_copy, use_db
 
 DIRECTOR = Viewer("director", "director", 1, None)
 MANAGER = Viewer("manager", "manager", 2, frozenset({2, 3, 4, 5, 6, 7}))
@@ -319,3 +320,108 @@ def test_report_rate_at_day_week_and_month(org) -> None:
     ]
     whole = registry.rollup(db.engine, DIRECTOR, "report_rate", parse_period("2026-W49"))
     assert whole.filter(pl.col("node_id") == 1).select("num", "den").rows() == [(2.0, 12.0)]
+
+
+# -- the pages ------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module", params=BACKENDS)
+def demo(request, tmp_path_factory, pg_databases) -> Iterator[Db]:
+    """The small demo of the core, customers and team events (logins rep, supervisor...);
+    the page tests write reports into it."""
+    db = demo_copy(
+        request.param,
+        tmp_path_factory.mktemp("reports"),
+        pg_databases,
+        "customers_team_events",
+        reports_host,
+    )
+    yield db
+    _drop_db(db, pg_databases)
+
+
+@pytest.fixture
+def app(demo, monkeypatch, app_env) -> Db:
+    use_db(monkeypatch, demo, reports_host())
+    return demo
+
+
+def clean(at) -> None:
+    assert not at.exception, [str(e.value)[:500] for e in at.exception]
+    assert not at.error, [e.value for e in at.error]
+    assert apptest.page_problems(at) == []
+
+
+def widget(items, label: str):
+    found = [w for w in items if w.label == label]
+    assert found, (label, [w.label for w in items])
+    return found[0]
+
+
+PAGES = {
+    "team-report": "My report",
+    "team-reports": "Team reports",
+    "team-board": "Supervisor's board",
+}
+
+
+@pytest.mark.parametrize("lang", ["en", "zh_CN", "zh_TW"])
+@pytest.mark.parametrize("login", ["director", "manager", "supervisor", "rep", "admin"])
+def test_the_report_pages_render_for_every_role(app, login: str, lang: str) -> None:
+    at = apptest.start(app.engine, login, lang)
+    clean(at)
+    paths = set(apptest.page_paths(at))
+    expected = {
+        "admin": set(),
+        "rep": {"team-report"},
+    }.get(login, set(PAGES))
+    assert paths & set(PAGES) == expected
+    for path in sorted(expected):
+        at = apptest.open_page(at, path)
+        clean(at)
+        if lang == "en":
+            assert PAGES[path] in apptest.texts(at)
+
+
+def test_a_rep_submits_the_days_report_and_the_supervisor_answers_it(app) -> None:
+    engine = app.engine
+    rep = apptest.signed_in(engine, "rep")
+    at = apptest.open_page(apptest.start(engine, "rep"), "team-report")
+    clean(at)
+    day = dt.date.today()
+    assert f"Report of {day.isoformat()}, due {day.isoformat()} 20:00." in apptest.texts(at)
+    widget(at.text_area, "Wins").input("签下丙公司的试用")
+    widget(at.text_area, "Help needed").input("需要技术支持")
+    widget(at.button, "Submit").click().run()
+    clean(at)
+    assert f"Report of {day.isoformat()} submitted." in apptest.texts(at)
+    mine = Viewer("rep", "rep", rep.person_id, frozenset({rep.person_id}))
+    sent = queries.reports(engine, mine, parse_period(day.isoformat()))
+    assert sent.select("person_id", "wins", "help_needed").rows() == [
+        (rep.person_id, "签下丙公司的试用", "需要技术支持")
+    ]
+    rid = int(sent["report_id"][0])
+    assert "Wins" not in [w.label for w in at.text_area]  # sent: shown, no longer a form
+    assert "Not read yet." in apptest.texts(at)
+
+    at = apptest.open_page(apptest.start(engine, "supervisor"), "team-reports")
+    clean(at)
+    shown = apptest.texts(at)
+    assert "签下丙公司的试用" in shown and "Submitted 1" in shown
+    widget(at.text_area, "Comment").input("明天一起去拜访")
+    widget(at.button, "Send").click().run()
+    clean(at)
+    assert "Comment sent." in apptest.texts(at)
+    notes = queries.comments(engine, mine, [rid])
+    boss = apptest.signed_in(engine, "supervisor")
+    assert notes.select("author_id", "body").rows() == [(boss.person_id, "明天一起去拜访")]
+    with read_session(engine) as session:
+        told = session.scalars(
+            select(Notification.person_id).where(Notification.kind == "report_commented")
+        ).all()
+    assert told == [rep.person_id]
+    # the rep sees the answer and that the supervisor read it
+    at = apptest.open_page(apptest.start(engine, "rep"), "team-report")
+    clean(at)
+    shown = apptest.texts(at)
+    assert "明天一起去拜访" in shown and "Read by " in shown

@@ -16,18 +16,23 @@ from collections.abc import Iterator
 import polars as pl
 import pytest
 
+from command_center import agenda
+from command_center import testing as apptest
 from command_center.db.engine import write_session
 from command_center.db.models import Customer
 from command_center.metrics import MetricRegistry
+from command_center.org.scope import Viewer
 from command_center.plugins import PluginHost
 from plugins.customers.models import FollowUp
 from plugins.team_events import metrics as te_metrics
 from plugins.team_events.actions import reports as actions
 from plugins.team_events.logic import reports as logic
+from plugins.team_events.logic.reports import ReportText
 from plugins.team_events.models import ActionItem, Event
 from plugins.team_events.queries import board as board_q
+from plugins.team_events.queries.teams import team_members
 from plugins.team_events.settings import TeamEventsSettings
-from tests.conftest import BACKENDS, Db, _drop_db, small_org_copy
+from tests.conftest import BACKENDS, Db, _drop_db, demo_copy, small_org_copy, use_db
 from tests.sql_log import record_reads
 from tests.test_reports import (
     MON,
@@ -39,6 +44,7 @@ from tests.test_reports import (
     TODAY,
     TUE,
     at,
+    clean,
     reports_host,
     submit,
     write_activity,
@@ -164,3 +170,55 @@ def test_overdue_counts_take_follow_ups_and_action_items_before_the_day() -> Non
     assert counts.rows() == [(4, "followup", 1), (5, "action_item", 1)]
     empty = logic.overdue_counts([], TUE)
     assert empty.is_empty() and empty.schema["count"] == pl.Int64
+
+
+# -- the page ---------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module", params=BACKENDS)
+def demo(request, tmp_path_factory, pg_databases) -> Iterator[Db]:
+    """The small demo of the core, customers and team events (written to by the test)."""
+    db = demo_copy(
+        request.param,
+        tmp_path_factory.mktemp("board"),
+        pg_databases,
+        "customers_team_events",
+        reports_host,
+    )
+    yield db
+    _drop_db(db, pg_databases)
+
+
+@pytest.fixture
+def app(demo, monkeypatch, app_env) -> Db:
+    use_db(monkeypatch, demo, reports_host())
+    return demo
+
+
+def test_the_board_page_drills_down_to_a_reps_report_and_agenda(app) -> None:
+    engine = app.engine
+    host = reports_host()
+    boss = apptest.signed_in(engine, "supervisor")
+    sup = Viewer("supervisor", "supervisor", boss.person_id, None)
+    reps = board_q.members(engine, sup.narrow(frozenset(team_members(engine, boss.person_id))))
+    first = reps.sort("name").row(0, named=True)
+    mine = Viewer("x", "rep", first["person_id"], frozenset({first["person_id"]}))
+    day = dt.date.today()
+    actions.save(
+        engine, MetricRegistry(host), host, mine, day.isoformat(),
+        ReportText(wins="今天签了两单"), "x", submit=True,
+    )  # fmt: skip
+    at = apptest.open_page(apptest.start(engine, "supervisor"), "team-board")
+    clean(at)
+    table = at.dataframe[0].value
+    assert list(table["name"]) == sorted(reps["name"].to_list())
+    assert table["report_today"].iloc[0] in ("Submitted", "Submitted late")
+    assert "Select a row to see that rep's reports and agenda." in apptest.texts(at)
+    at.session_state["team_events_board_table"] = {"selection": {"rows": [0], "columns": []}}
+    at.run()
+    clean(at)
+    shown = apptest.texts(at)
+    assert first["name"] in [h.value for h in at.subheader]
+    assert f"Daily report of {day.isoformat()}" in shown and "今天签了两单" in shown
+    items = agenda.gather(host, engine, mine, day)
+    assert f"Agenda of {day.isoformat()} ({len(items)} items)" in shown
