@@ -36,6 +36,7 @@ from plugins.team_events.actions import reports as actions
 from plugins.team_events.errors import TeamEventsError
 from plugins.team_events.logic.reports import ReportText
 from plugins.team_events.models import ReportComment, ReportRead
+from plugins.team_events.queries import agenda as agenda_q
 from plugins.team_events.queries import reports as queries
 from tests.conftest import BACKENDS, Db, _drop_db, demo_copy, small_org_copy, use_db
 
@@ -100,6 +101,7 @@ def org(request, tmp_path, pg_databases, monkeypatch) -> Iterator[tuple[Db, Plug
     )
     write_activity(db.engine)
     monkeypatch.setattr(te_metrics, "today", lambda: TODAY)
+    monkeypatch.setattr(agenda_q, "today", lambda: MON)  # the agenda's days below are ahead
     yield db, host
     _drop_db(db, pg_databases)
 
@@ -292,6 +294,21 @@ def test_the_agenda_asks_for_the_days_report_until_it_is_sent(org) -> None:
     # the pinned CSV of `command-center today` carries the kind
     frame = agenda.agenda_frame(agenda.gather(host, db.engine, REP_B, WED))
     assert "report" in frame["kind"].to_list()
+
+
+def test_todays_agenda_still_asks_for_the_last_workdays_report(org, monkeypatch) -> None:
+    db, host = org
+    monkeypatch.setattr(agenda_q, "today", lambda: WED)
+    keys = [r[2] for r in _report_rows(agenda.gather(host, db.engine, REP, WED))]
+    assert keys == ["team_events:report:4:2026-12-01", "team_events:report:4:2026-12-02"]
+    assert _report_rows(agenda.gather(host, db.engine, REP, TUE)) == []  # a past day: none
+    submit(db, host, REP, "2026-12-01", at(WED, 8))
+    keys = [r[2] for r in _report_rows(agenda.gather(host, db.engine, REP, WED))]
+    assert keys == ["team_events:report:4:2026-12-02"]
+    # on a Monday the last workday is Friday
+    monkeypatch.setattr(agenda_q, "today", lambda: MON)
+    keys = [r[2] for r in _report_rows(agenda.gather(host, db.engine, REP, MON))]
+    assert keys == ["team_events:report:4:2026-11-27", "team_events:report:4:2026-11-30"]
 
 
 def test_report_rate_at_day_week_and_month(org) -> None:

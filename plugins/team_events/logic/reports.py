@@ -112,6 +112,15 @@ def next_workday(after: dt.date, weekdays: Iterable[int]) -> dt.date:
     return day
 
 
+def previous_workday(before: dt.date, weekdays: Iterable[int]) -> dt.date:
+    """The last workday before ``before`` (whose report today's agenda still asks for)."""
+    wanted = set(weekdays) or set(range(7))
+    day = before - dt.timedelta(days=1)
+    while day.weekday() not in wanted:
+        day -= dt.timedelta(days=1)
+    return day
+
+
 def expected(people: pl.DataFrame, levels: Sequence[str], day: dt.date) -> pl.DataFrame:
     """The rows of ``people`` (``person_id, level, status, hire_date`` ...) expected to
     report on ``day``: at one of ``levels``, active, hired by then."""

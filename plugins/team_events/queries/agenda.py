@@ -20,7 +20,7 @@ from plugins.team_events import settings
 from plugins.team_events.logic import agenda as agenda_logic
 from plugins.team_events.logic import reports as report_logic
 from plugins.team_events.models import CLOSED_STATUSES, ActionItem, Event, Invitee, Report
-from plugins.team_events.queries.reports import reporters
+from plugins.team_events.queries.reports import reporters, reporters_of
 
 DAY_EVENT_SCHEMA: dict[str, pl.DataType] = polars_schema(
     Event, ["event_id", "kind", "title", "team_root", "organiser_id", "start_time", "location"]
@@ -74,21 +74,41 @@ def actions_open(engine: Engine, viewer: Viewer, day: dt.date) -> pl.DataFrame:
     return frames.read_frame(engine, query, OPEN_ACTION_SCHEMA)
 
 
+SMALL = 500
+"""Up to this many people the scope's ids go into the query; more read the day's rows."""
+SENT_SCHEMA: dict[str, pl.DataType] = {"person_id": pl.Int64()}
+
+
+def today() -> dt.date:
+    """The real day (tests may patch it): report rows are for today and the days ahead."""
+    return dt.date.today()
+
+
 def reports_due(engine: Engine, viewer: Viewer, day: dt.date) -> list[tuple[int, str, dt.datetime]]:
-    """``(person_id, period, due)`` of the reports people in scope owe on ``day``: the
-    day's daily report on a workday and, on the weekly report's weekday, the week's;
-    submitted ones left out (read by period in SQL, the scope's ids when few)."""
-    if viewer.role == "admin" or viewer.person_ids == frozenset():
+    """``(person_id, period, due)`` of the reports people in scope still owe, for the
+    agenda of ``day``: the day's daily report on a workday and, on the weekly report's
+    weekday, the week's; today's agenda also carries the last workday's report when it is
+    still not submitted (overdue). A past day's agenda has none: what was missed then is
+    on the leaders' missing lists and the board. Read by period in SQL, the scope's ids
+    named when they are few."""
+    now = today()
+    if viewer.role == "admin" or viewer.person_ids == frozenset() or day < now:
         return []
     rules = settings.load(engine)
-    people = reporters(engine, viewer, day, rules)["person_id"].to_list()
-    periods = [report_logic.period_of("day", day)] if people else []
+    asks = [(report_logic.period_of("day", day), reporters(engine, viewer, day, rules))]
     week = report_logic.period_of("week", day)
-    weekly_day = week.first_day + dt.timedelta(days=rules.weekly_report_weekday)
-    if people and day == weekly_day:
-        periods.append(week)
+    if day == week.first_day + dt.timedelta(days=rules.weekly_report_weekday):
+        asks.append((week, reporters_of(engine, viewer, week, rules)))
+    if day == now:
+        before = report_logic.previous_workday(day, rules.workdays)
+        asks.append(
+            (report_logic.period_of("day", before), reporters(engine, viewer, before, rules))
+        )
     owed: list[tuple[int, str, dt.datetime]] = []
-    for period in periods:
+    for period, expected in asks:
+        people = expected["person_id"].to_list()
+        if not people:
+            continue
         query = select(Report.person_id).where(
             Report.first_day == period.first_day,
             Report.grain == period.grain,
@@ -100,11 +120,6 @@ def reports_due(engine: Engine, viewer: Viewer, day: dt.date) -> list[tuple[int,
         due = report_logic.due_at(period, rules.report_due_time, rules.weekly_report_weekday)
         owed += [(pid, period.label, due) for pid in people if pid not in sent]
     return owed
-
-
-SMALL = 500
-"""Up to this many people the scope's ids go into the query; more read the day's rows."""
-SENT_SCHEMA: dict[str, pl.DataType] = {"person_id": pl.Int64()}
 
 
 def report_items(engine: Engine, viewer: Viewer, day: dt.date) -> list[AgendaItem]:
