@@ -19,19 +19,10 @@ from plugins.team_events.queries import board as board_q
 from plugins.team_events.queries import reports as report_q
 from plugins.team_events.queries.teams import team_members
 from plugins.team_events.settings import load
-from plugins.team_events.ui.controls import pick_team, show_flash, team_options, today
+from plugins.team_events.ui.controls import pick_team, show_flash, small_teams, today
 from plugins.team_events.ui.report import show_report, state_label
 
 KEY = "team_events_board"
-
-
-def _small_teams(ctx: PageContext) -> set[int]:
-    """Leaders in scope whose team a board can show (:data:`board_q.MAX_PEOPLE`)."""
-    return {
-        root
-        for root in team_options(ctx)
-        if len(team_members(ctx.engine, root)) <= board_q.MAX_PEOPLE
-    }
 
 
 def columns() -> dict[str, str]:
@@ -55,7 +46,7 @@ def columns() -> dict[str, str]:
 def render(ctx: PageContext) -> None:
     page_header(ctx, "team_events.board.title")
     show_flash()
-    root = pick_team(ctx, f"{KEY}_team", only=_small_teams(ctx))
+    root = pick_team(ctx, f"{KEY}_team", only=small_teams(ctx, board_q.MAX_PEOPLE))
     if root is None:
         return
     day = st.date_input(t("team_events.date"), value=today(), key=f"{KEY}_day")

@@ -14,6 +14,7 @@ from command_center.i18n import labels_now, language, money, t
 from command_center.periods import add_months
 from command_center.types import LEADER_ROLES
 from plugins.team_events.errors import TeamEventsError
+from plugins.team_events.queries.teams import team_members
 from plugins.team_events.ui.labels import team_label
 
 KEY = "team_events"
@@ -80,6 +81,12 @@ def team_options(ctx: PageContext, only: set[int] | None = None) -> list[int]:
         ids.remove(preferred)
         ids.insert(0, preferred)
     return ids
+
+
+def small_teams(ctx: PageContext, most: int) -> set[int]:
+    """Leaders in scope whose team (subtree, people who left aside) holds at most ``most``
+    people: the teams a page that reads every member's rows offers (never the force)."""
+    return {root for root in team_options(ctx) if len(team_members(ctx.engine, root)) <= most}
 
 
 def pick_team(ctx: PageContext, key: str, only: set[int] | None = None) -> int | None:

@@ -1,6 +1,7 @@
 """Page: the team's reports (leaders) — a team's daily or weekly reports of one period on
 one page: who sent, who is late, who is missing; each report with its figures as
-submitted, comments and a box to answer; mark read one by one or all at once."""
+submitted, comments and a box to answer; mark read one by one or all at once. Teams of
+up to :data:`MAX_PEOPLE` are offered (a director reads a supervisor's team, not the force)."""
 
 from __future__ import annotations
 
@@ -18,16 +19,18 @@ from plugins.team_events.logic import reports as logic
 from plugins.team_events.queries import reports as report_q
 from plugins.team_events.queries.teams import team_members
 from plugins.team_events.settings import load
-from plugins.team_events.ui.controls import pick_team, run_action, show_flash, today
+from plugins.team_events.ui.controls import pick_team, run_action, show_flash, small_teams, today
 from plugins.team_events.ui.report import show_report, state_label
 
 KEY = "team_events_reports"
+MAX_PEOPLE = 60
+"""The largest team whose reports share one page (a manager picks a supervisor's team)."""
 
 
 def render(ctx: PageContext) -> None:
     page_header(ctx, "team_events.reports.title")
     show_flash()
-    root = pick_team(ctx, f"{KEY}_team")
+    root = pick_team(ctx, f"{KEY}_team", only=small_teams(ctx, MAX_PEOPLE))
     if root is None:
         return
     grain = st.radio(
