@@ -108,6 +108,7 @@ def read_public(
     key: str | None = None,
     upto: float | None = None,
     person_id: int | None = None,
+    shared: bool = True,
 ) -> pl.DataFrame:
     """Facts of a topic published for everyone, whatever the reader's scope.
 
@@ -115,6 +116,8 @@ def read_public(
     the filters run in SQL so a reader reads a few rows: ``key`` one key only;
     ``upto`` rows whose ``value`` is at most ``upto`` (a ranked list's top,
     ``value`` being the rank) and, with ``person_id``, that person's row too.
+    ``shared=False``: read now, not kept in the frame cache (a row one reader wants,
+    e.g. their own, where thousands of readers would each keep one).
     """
     t = PublishedFact.__table__
     query = select(*(t.c[c] for c in PUBLIC_SCHEMA)).where(t.c.topic == topic, t.c.period == period)
@@ -126,6 +129,8 @@ def read_public(
     elif person_id is not None:
         query = query.where(t.c.person_id == person_id)
     query = query.order_by(t.c.value, t.c.person_id)
+    if not shared:
+        return frames.read_frame(engine, query, PUBLIC_SCHEMA)
     return frames.cached(
         engine,
         "published_public",

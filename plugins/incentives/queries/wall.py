@@ -101,9 +101,14 @@ def group_rows(
     person_id: int | None = None,
 ) -> pl.DataFrame:
     """:data:`ROW_SCHEMA` rows of one group: ranks up to ``top`` (``None``: all) and the
-    row of ``person_id`` wherever they stand; filtered in SQL."""
-    me = None if top is None else person_id  # every row holds theirs already
-    found = read_public(engine, topic(metric), period, key=key, upto=top, person_id=me)
+    row of ``person_id`` wherever they stand; filtered in SQL. The top is cached once
+    for every reader; a reader's own row outside it is read on its own, not cached."""
+    found = read_public(engine, topic(metric), period, key=key, upto=top)
+    outside = top is not None and person_id is not None and person_id not in found["person_id"]
+    if outside:  # their own row, wherever they stand
+        own = read_public(engine, topic(metric), period, key=key, person_id=person_id,
+                          shared=False)  # fmt: skip
+        found = pl.concat([found, own])
     if found.is_empty():
         return pl.DataFrame(schema=ROW_SCHEMA)
     return rows(found.select("person_id", "value", "text"))
