@@ -386,3 +386,15 @@ def test_published_honours_are_everyones_with_amounts_hidden(
     _settings(engine, show_amounts=True)
     at.run()
     assert "Sales champion** · 安娜 · ¥100,000" in apptest.texts(at)
+
+
+def test_a_publication_reads_summaries_never_order_lines(
+    shop: Db, registry: MetricRegistry, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Bounded at scale: the registry's figures per person and month (the ledger
+    summaries), the people and the targets; not one order line."""
+    seen = record_reads(monkeypatch)
+    for metric in ("attainment", "revenue", "profit"):
+        assert wall_actions.publish_wall(shop.engine, registry, ANNA, metric, FEB, "rep", now=NOW)
+    assert any("from sales_person_month" in sql for sql in seen)
+    assert not [sql for sql in seen if " from orders" in sql or "join orders" in sql]
