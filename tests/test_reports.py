@@ -442,3 +442,25 @@ def test_a_rep_submits_the_days_report_and_the_supervisor_answers_it(app) -> Non
     clean(at)
     shown = apptest.texts(at)
     assert "明天一起去拜访" in shown and "Read by " in shown
+
+
+def test_the_report_row_on_today_opens_the_form_and_submits(app) -> None:
+    engine = app.engine
+    rep = apptest.signed_in(engine, "rep2")
+    day = dt.date.today()
+    at = apptest.start(engine, "rep2")  # reps land on Today
+    clean(at)
+    title = f"Daily report {day.isoformat()} (due 20:00)"
+    assert title in apptest.texts(at)
+    key = f"today_btn_team_events:report:{rep.person_id}:{day.isoformat()}"
+    at.button(key=key).click().run()
+    clean(at)
+    widget(at.text_area, "Wins").input("拿下一个新客户")
+    widget(at.button, "Submit").click().run()
+    clean(at)
+    shown = apptest.texts(at)
+    assert f"Report of {day.isoformat()} submitted." in shown
+    assert title not in shown  # the row is done
+    mine = Viewer("rep2", "rep", rep.person_id, frozenset({rep.person_id}))
+    sent = queries.reports(engine, mine, parse_period(day.isoformat()))
+    assert sent.select("wins").rows() == [("拿下一个新客户",)] and sent["submitted_at"][0]

@@ -13,6 +13,7 @@ from command_center.context import PageContext
 from command_center.i18n import labels_now, language, money, t
 from command_center.periods import add_months
 from command_center.types import LEADER_ROLES
+from command_center.ui.actions import FLASH_KEY
 from plugins.team_events.errors import TeamEventsError
 from plugins.team_events.queries.teams import team_members
 from plugins.team_events.ui.labels import team_label
@@ -37,7 +38,8 @@ def error_text(exc: TeamEventsError) -> str:
     return t(exc.key, **params)
 
 
-FLASH = "team_events_flash"
+FLASH = FLASH_KEY
+"""The core's flash: a form the Today page draws (the report row's) confirms there too."""
 
 
 def run_action(action: Callable[[], Any], success: Callable[[Any], str]) -> bool:
