@@ -398,3 +398,26 @@ def test_a_publication_reads_summaries_never_order_lines(
         assert wall_actions.publish_wall(shop.engine, registry, ANNA, metric, FEB, "rep", now=NOW)
     assert any("sales_person_month" in sql for sql in seen)
     assert not [sql for sql in seen if " from orders" in sql or "join orders" in sql]
+
+
+def test_a_director_shows_amounts_on_the_wall(app: Db) -> None:
+    from plugins.incentives.settings import load_honour_settings
+
+    at = apptest.start(app.engine, "director")
+    at = apptest.open_page(at, "incentives-wall")
+    at.selectbox(key="_w_flt_period_en").set_value("2026-10").run()
+    at.selectbox(key="incentives_wall_metric").set_value("revenue").run()
+    assert not at.exception and not at.error
+    assert not any(c.startswith("Revenue") for c in at.dataframe[0].value.columns)
+    before = load_honour_settings(app.engine)
+    try:
+        at.checkbox(key="incentives_wall_amounts").check()
+        next(b for b in at.button if b.label == "Save the wall's settings").click().run()
+        assert not at.exception
+        assert load_honour_settings(app.engine).wall.show_amounts
+        at.run()
+        shown = at.dataframe[0].value
+        assert shown["Revenue"].tolist() == sorted(shown["Revenue"].tolist(), reverse=True)
+        assert shown["Revenue"].tolist()[0] > 0
+    finally:  # the demo database is the session's: leave it as it was
+        wall_actions.save_wall_settings(app.engine, OPERATOR, before.wall, "test")
