@@ -91,11 +91,21 @@ def running_estimate(
 ) -> Estimate | None:
     """The estimate for the month holding ``day`` (``None``: no plan pays the person)."""
     month = day.replace(day=1)
-    plans = [plan for _, plan in plans_q.effective_plans(engine, month)]
+    plans = _paying(engine, person_id, month)
     if not plans:
         return None
     figures = person_figures(engine, registry, person_id, month, plans)
     return estimate(plans, figures, person_id, month)
+
+
+def _paying(engine: Engine, person_id: int, month: dt.date) -> list[Plan]:
+    """The plans in effect in ``month`` whose levels include the person's: a person no
+    plan can pay (a director, as a rule) has their team's figures read for nothing."""
+    people = frames.all_people(engine).filter(pl.col("person_id") == person_id)
+    if people.is_empty():
+        return []
+    level = people["level"][0]
+    return [plan for _, plan in plans_q.effective_plans(engine, month) if level in plan.levels()]
 
 
 def running_breakdown(
@@ -108,7 +118,7 @@ def running_breakdown(
     """The estimate for the month holding ``day`` with the lines that make it; with
     ``deals`` (an amount): as if open deals worth that much closed this month."""
     month = day.replace(day=1)
-    plans = [plan for _, plan in plans_q.effective_plans(engine, month)]
+    plans = _paying(engine, person_id, month)
     if not plans:
         return None
     figures = person_figures(engine, registry, person_id, month, plans)
