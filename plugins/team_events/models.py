@@ -33,10 +33,20 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from command_center.db.base import Base
 
-EVENT_KINDS = ("weekly_meeting", "monthly_review", "outdoor", "dinner", "custom")
-MEETING_KINDS = ("weekly_meeting", "monthly_review")
+EVENT_KINDS = (
+    "weekly_meeting",
+    "monthly_review",
+    "outdoor",
+    "dinner",
+    "custom",
+    "kickoff",
+    "evening_review",
+)
+DAILY_KINDS = ("kickoff", "evening_review")
+"""The daily beat: the morning kick-off (早启动) and the evening review (夕会)."""
+MEETING_KINDS = ("weekly_meeting", "monthly_review", *DAILY_KINDS)
 EVENT_STATUSES = ("scheduled", "held", "cancelled")
-RECURRENCES = ("weekly", "monthly")
+RECURRENCES = ("weekly", "monthly", "workdays")
 ATTENDANCE = ("invited", "present", "late", "absent", "excused")
 ACTION_STATUSES = ("open", "in_progress", "done", "dropped")
 CLOSED_STATUSES = ("done", "dropped")
@@ -68,6 +78,8 @@ class EventSeries(Base):
     until_date: Mapped[dt.date | None] = mapped_column(Date, default=None)
     occurrences: Mapped[int] = mapped_column(Integer, default=0)
     created_by: Mapped[str] = mapped_column(String(64), default="")
+    weekdays: Mapped[str] = mapped_column(String(20), default="")
+    """A ``workdays`` series' days of the week, ``0,1,2,3,4`` (0 Monday); else empty."""
 
 
 class Event(Base):
@@ -213,6 +225,26 @@ class Read(Base):
     read_on: Mapped[dt.date] = mapped_column(Date)
 
 
+class Goal(Base):
+    """A member's goals for the day, stated at a morning kick-off (早启动)."""
+
+    __tablename__ = "team_events_goals"
+    __table_args__ = (
+        CheckConstraint("visits >= 0 AND calls >= 0 AND new_customers >= 0", name="counts"),
+    )
+
+    event_id: Mapped[int] = mapped_column(
+        ForeignKey("team_events_events.event_id", ondelete="CASCADE"), primary_key=True
+    )
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.person_id"), primary_key=True)
+    visits: Mapped[int] = mapped_column(Integer, default=0)
+    calls: Mapped[int] = mapped_column(Integer, default=0)
+    new_customers: Mapped[int] = mapped_column(Integer, default=0)
+    note: Mapped[str] = mapped_column(String(500), default="")
+    set_by: Mapped[str] = mapped_column(String(64), default="")
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime)
+
+
 class Report(Base):
     """A person's daily (``grain`` day, ``period`` ``YYYY-MM-DD``) or weekly (week,
     ``YYYY-Www``) report: a draft until ``submitted_at``; ``snapshot`` holds the
@@ -278,6 +310,7 @@ TABLES: list[type] = [
     Spend,
     Announcement,
     Read,
+    Goal,
     Report,
     ReportRead,
     ReportComment,

@@ -22,7 +22,12 @@ from plugins.team_events.actions.guards import (
     today_or,
 )
 from plugins.team_events.errors import RecurrenceError
-from plugins.team_events.logic.recurrence import Recurrence, occurrences
+from plugins.team_events.logic.recurrence import (
+    WORKDAYS,
+    Recurrence,
+    occurrences,
+    weekdays_text,
+)
 from plugins.team_events.models import ATTENDANCE, EVENT_KINDS, Event, EventSeries, Invitee
 
 TIME = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
@@ -45,6 +50,8 @@ class NewEvent:
     count: int | None = None
     until: dt.date | None = None
     invitees: tuple[int, ...] | None = None
+    weekdays: tuple[int, ...] = WORKDAYS
+    """The days of a ``workdays`` series (0 Monday)."""
 
 
 def plan(engine: Engine, viewer: Viewer, new: NewEvent) -> tuple[list[dt.date], list[int]]:
@@ -58,7 +65,11 @@ def plan(engine: Engine, viewer: Viewer, new: NewEvent) -> tuple[list[dt.date], 
     if not 1 <= new.duration_minutes <= 24 * 60:
         raise TeamEventsError("team_events.error.duration")
     try:
-        dates = occurrences(new.first_date, new.recurrence, new.every, new.count, new.until)
+        dates = occurrences(
+            new.first_date, new.recurrence, new.every, new.count, new.until, weekdays=new.weekdays
+        )
+        if not dates:
+            raise RecurrenceError("team_events.error.no_dates")
     except RecurrenceError as exc:
         raise TeamEventsError(exc.key, **exc.params) from None
     team = team_members(engine, new.team_root)
@@ -88,6 +99,7 @@ def schedule(engine: Engine, viewer: Viewer, new: NewEvent, actor: str) -> list[
                 until_date=dates[-1],
                 occurrences=len(dates),
                 created_by=actor,
+                weekdays=weekdays_text(new.weekdays) if new.recurrence == "workdays" else "",
             )
             session.add(row)
             session.flush()

@@ -124,6 +124,7 @@ def add_team_meetings(
             "until_date": dates[-1],
             "occurrences": len(dates),
             "created_by": "demo",
+            "weekdays": "",
         }
     )
     locations = texts.REVIEW_LOCATIONS if monthly else texts.WEEKLY_LOCATIONS

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import polars as pl
 
-MEETING_KINDS = ("weekly_meeting", "monthly_review")
+MEETING_KINDS = ("weekly_meeting", "monthly_review", "kickoff", "evening_review")
 ATTENDED = ("present", "late")
 COUNTED = ("present", "late", "absent")
 

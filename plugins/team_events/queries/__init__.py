@@ -70,6 +70,7 @@ SERIES_COLUMNS = (
     "first_date",
     "until_date",
     "occurrences",
+    "weekdays",
 )
 SERIES_SCHEMA = polars_schema(EventSeries, SERIES_COLUMNS)
 UPDATE_COLUMNS = ("update_id", "action_id", "event_id", "on_date", "status", "note", "actor")

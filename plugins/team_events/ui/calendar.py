@@ -168,9 +168,17 @@ def _facts(ctx: PageContext, row: dict[str, object]) -> None:
     rule = ""
     found = queries.series_of(ctx.engine, ctx.viewer, int(row["event_id"]))  # type: ignore[call-overload]
     if found is not None:
-        key, params = recurrence.describe(found["recurrence"], found["every"], found["first_date"])
+        key, params = recurrence.describe(
+            found["recurrence"],
+            found["every"],
+            found["first_date"],
+            recurrence.parse_weekdays(str(found["weekdays"] or "")),
+        )
         if "weekday" in params:
             params["weekday"] = t(f"team_events.weekday.{int(params['weekday']) - 1}")
+        if "days" in params:
+            days: list[int] = params["days"]  # type: ignore[assignment]
+            params["days"] = ", ".join(t(f"team_events.weekday.{d}") for d in days)
         rule = t(key, **params)
     st.markdown(
         t(

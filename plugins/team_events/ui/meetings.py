@@ -17,6 +17,7 @@ from plugins.team_events.logic.calendar import meetings_only, nearest_meeting, t
 from plugins.team_events.models import ACTION_STATUSES
 from plugins.team_events.queries.teams import team_members
 from plugins.team_events.settings import load
+from plugins.team_events.ui import daily
 from plugins.team_events.ui.controls import leads, run_action, show_flash, today
 from plugins.team_events.ui.labels import dates_as_text, event_label, names, team_label
 
@@ -79,6 +80,10 @@ def render(ctx: PageContext) -> None:
         ]
     )
     manages = leads(ctx) and ctx.viewer.can_see(row["team_root"])
+    if row["kind"] == "kickoff":
+        daily.kickoff_panel(ctx, row, manages)
+    elif row["kind"] == "evening_review":
+        daily.review_panel(ctx, row)
     st.subheader(t("team_events.meetings.carried"))
     st.caption(t("team_events.meetings.carried_help"))
     _action_table(ctx, carried, counts, f"carried_{chosen}")

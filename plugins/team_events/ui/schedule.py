@@ -1,4 +1,4 @@
-"""The schedule form: one event or a weekly/monthly series, inviting a team."""
+"""The schedule form: one event or a weekly, monthly or workday series, inviting a team."""
 
 from __future__ import annotations
 
@@ -17,7 +17,8 @@ from plugins.team_events.settings import load
 from plugins.team_events.ui.controls import pick_team, run_action, today
 from plugins.team_events.ui.labels import kind_label, names
 
-RECURRENCE_OPTIONS = ("none", "weekly", "monthly")
+RECURRENCE_OPTIONS = ("none", "weekly", "monthly", "workdays")
+DAYS = list(range(7))
 
 
 def render(ctx: PageContext) -> None:
@@ -55,6 +56,12 @@ def render(ctx: PageContext) -> None:
             horizontal=True,
         )
         every = right.number_input(t("team_events.schedule.every"), 1, 12, 1)
+        weekdays = left.multiselect(
+            t("team_events.schedule.weekdays"),
+            DAYS,
+            default=list(load(ctx.engine).workdays),
+            format_func=labels_now(DAYS, lambda d: t(f"team_events.weekday.{d}")),
+        )
         count = left.number_input(t("team_events.schedule.count"), 1, 104, 8)
         until = right.date_input(t("team_events.schedule.until"), value=None)
         whole = st.checkbox(t("team_events.schedule.whole_team", count=len(members)), value=True)
@@ -82,6 +89,7 @@ def render(ctx: PageContext) -> None:
         count=None if until else int(count),
         until=until,  # type: ignore[arg-type]
         invitees=invitees(whole, members, chosen),
+        weekdays=tuple(int(d) for d in weekdays),
     )
 
     def done(ids: list[int]) -> str:
