@@ -19,6 +19,8 @@ from sqlalchemy import (
     Integer,
     String,
     Text,
+    UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -114,13 +116,20 @@ class Contract(Base):
 
 
 class ContractLine(Base):
-    """One line of a contract; ``order_id`` is its ledger line once signed."""
+    """One line of a contract; ``order_id`` is its ledger line once signed.
+
+    A line typed by hand names no product; a line made from an accepted quote
+    carries its ``product_id`` and ``discount_pct`` (its amount is
+    ``quantity x unit_price x (1 - discount_pct / 100)``, in cents:
+    :func:`plugins.pipeline.logic.quotes.line_amount`).
+    """
 
     __tablename__ = "pipeline_contract_lines"
     __table_args__ = (
         CheckConstraint("quantity > 0", name="quantity_pos"),
         CheckConstraint("unit_price >= 0", name="price_nonneg"),
         CheckConstraint("unit_cost >= 0", name="cost_nonneg"),
+        CheckConstraint("discount_pct >= 0 AND discount_pct <= 100", name="discount_range"),
     )
 
     line_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
@@ -134,6 +143,8 @@ class ContractLine(Base):
     order_id: Mapped[int | None] = mapped_column(
         BIG_ID, ForeignKey("orders.order_id"), default=None
     )
+    product_id: Mapped[str | None] = mapped_column(ForeignKey("products.product_id"), default=None)
+    discount_pct: Mapped[float] = mapped_column(Float, default=0.0, server_default=text("0"))
 
 
 class ContractReview(Base):
@@ -202,6 +213,80 @@ class Complaint(Base):
     resolution: Mapped[str] = mapped_column(Text, default="")
 
 
+class Quote(Base):
+    """One version of a deal's quote (v1, v2, ...): frozen once sent.
+
+    ``status``: draft, pending (waiting for a leader's approval of its discounts),
+    approved, rejected, sent, accepted, declined, superseded (a later version was
+    sent or another was accepted). A sent quote past ``valid_until`` reads as
+    expired (:func:`plugins.pipeline.logic.quotes.shown_status`). ``quote_date``
+    prices its lines (the price list valid that day).
+    """
+
+    __tablename__ = "pipeline_quotes"
+    __table_args__ = (
+        UniqueConstraint("opp_id", "version"),
+        CheckConstraint("version >= 1", name="version_pos"),
+        CheckConstraint("extra_discount_pct >= 0 AND extra_discount_pct <= 100", name="extra"),
+        CheckConstraint("valid_until >= quote_date", name="validity"),
+    )
+
+    quote_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    opp_id: Mapped[int] = mapped_column(ForeignKey("pipeline_opportunities.opp_id"), index=True)
+    version: Mapped[int] = mapped_column(Integer)
+    status: Mapped[str] = mapped_column(String(20), index=True)
+    quote_date: Mapped[dt.date] = mapped_column(Date)
+    valid_until: Mapped[dt.date] = mapped_column(Date)
+    extra_discount_pct: Mapped[float] = mapped_column(Float, default=0.0)
+    note: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    created_by: Mapped[str] = mapped_column(String(64), default="")
+    requested_at: Mapped[dt.datetime | None] = mapped_column(DateTime, default=None)
+    sent_at: Mapped[dt.datetime | None] = mapped_column(DateTime, default=None)
+    closed_at: Mapped[dt.datetime | None] = mapped_column(DateTime, default=None)
+    contract_id: Mapped[int | None] = mapped_column(
+        ForeignKey("pipeline_contracts.contract_id"), default=None
+    )
+
+
+class QuoteLine(Base):
+    """A product on a quote: quantity, unit price (default: the price list's on the quote
+    date, kept in ``list_price``), the line's discount."""
+
+    __tablename__ = "pipeline_quote_lines"
+    __table_args__ = (
+        CheckConstraint("quantity > 0", name="quantity_pos"),
+        CheckConstraint("unit_price >= 0", name="price_nonneg"),
+        CheckConstraint("list_price >= 0", name="list_nonneg"),
+        CheckConstraint("unit_cost >= 0", name="cost_nonneg"),
+        CheckConstraint("discount_pct >= 0 AND discount_pct <= 100", name="discount_range"),
+    )
+
+    line_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    quote_id: Mapped[int] = mapped_column(ForeignKey("pipeline_quotes.quote_id"), index=True)
+    product_id: Mapped[str] = mapped_column(ForeignKey("products.product_id"))
+    description: Mapped[str] = mapped_column(String(200))
+    quantity: Mapped[float] = mapped_column(Float)
+    list_price: Mapped[float] = mapped_column(Float)
+    unit_price: Mapped[float] = mapped_column(Float)
+    discount_pct: Mapped[float] = mapped_column(Float, default=0.0)
+    unit_cost: Mapped[float] = mapped_column(Float, default=0.0)
+
+
+class QuoteApproval(Base):
+    """A leader's decision on a quote's discounts (approve or reject, with a note)."""
+
+    __tablename__ = "pipeline_quote_approvals"
+
+    approval_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    quote_id: Mapped[int] = mapped_column(ForeignKey("pipeline_quotes.quote_id"), index=True)
+    approver_id: Mapped[int | None] = mapped_column(ForeignKey("people.person_id"), default=None)
+    approver: Mapped[str] = mapped_column(String(64))
+    decision: Mapped[str] = mapped_column(String(10))
+    note: Mapped[str] = mapped_column(Text, default="")
+    decided_at: Mapped[dt.datetime] = mapped_column(DateTime)
+
+
 TABLES: tuple[type[Base], ...] = (
     Opportunity,
     StageChange,
@@ -213,4 +298,7 @@ TABLES: tuple[type[Base], ...] = (
     Milestone,
     Survey,
     Complaint,
+    Quote,
+    QuoteLine,
+    QuoteApproval,
 )

@@ -15,7 +15,7 @@ from typing import Any
 import polars as pl
 from sqlalchemy import Engine, Select, select
 
-from command_center.db import frames
+from command_center.db import catalog, frames
 from command_center.db.tables import polars_schema
 from command_center.metrics import MetricRegistry
 from command_center.org.scope import OPERATOR, Viewer
@@ -30,6 +30,9 @@ from plugins.pipeline.models import (
     Milestone,
     NegotiationPrep,
     Opportunity,
+    Quote,
+    QuoteApproval,
+    QuoteLine,
     SpinNote,
     StageChange,
     Survey,
@@ -296,3 +299,126 @@ def open_deals(engine: Engine, viewer: Viewer, person_id: int) -> pl.DataFrame:
         .select(list(OPEN_DEAL_SCHEMA))
         .cast(OPEN_DEAL_SCHEMA)  # type: ignore[arg-type]
     )
+
+
+# -- quotes (scope in SQL: the deal's owner) -----------------------------------------
+DEAL_COLUMNS: dict[str, pl.DataType] = {
+    **polars_schema(Opportunity, ["owner_id", "customer_id"]),
+    "title": pl.String(),
+}
+QUOTE_SCHEMA: dict[str, pl.DataType] = {**polars_schema(Quote), **DEAL_COLUMNS}
+QUOTE_LINE_SCHEMA: dict[str, pl.DataType] = polars_schema(QuoteLine)
+QUOTE_APPROVAL_SCHEMA: dict[str, pl.DataType] = polars_schema(QuoteApproval)
+
+
+def _scoped(query: Select[Any], viewer: Viewer) -> Select[Any]:
+    """``query`` (joined to the deal) limited to deals whose owner is in scope."""
+    if viewer.person_ids is None:
+        return query
+    return query.where(Opportunity.owner_id.in_(sorted(viewer.person_ids)))
+
+
+def _quotes_query(viewer: Viewer) -> Select[Any]:
+    columns = [Quote.__table__.c[c] for c in polars_schema(Quote)]  # type: ignore[attr-defined]
+    query = select(*columns, Opportunity.owner_id, Opportunity.customer_id, Opportunity.title).join(
+        Opportunity, Opportunity.opp_id == Quote.opp_id
+    )
+    return _scoped(query, viewer)
+
+
+def deal_quotes(engine: Engine, viewer: Viewer, opp_id: int) -> pl.DataFrame:
+    """Every version of the deal's quote, oldest first, with the deal's owner, customer
+    and title (nothing when the deal is not in the viewer's scope)."""
+    if viewer.person_ids == frozenset():
+        return pl.DataFrame(schema=QUOTE_SCHEMA)
+    query = _quotes_query(viewer).where(Quote.opp_id == opp_id).order_by(Quote.version)
+    return _read(engine, query, QUOTE_SCHEMA)
+
+
+def quote_lines(engine: Engine, viewer: Viewer, quote_ids: list[int]) -> pl.DataFrame:
+    """The lines of ``quote_ids`` the viewer may see, in the order they were added; a
+    viewer who reads no costs (a rep) gets ``unit_cost`` empty."""
+    if viewer.person_ids == frozenset() or not quote_ids:
+        return pl.DataFrame(schema=QUOTE_LINE_SCHEMA)
+    columns = [QuoteLine.__table__.c[c] for c in QUOTE_LINE_SCHEMA]  # type: ignore[attr-defined]
+    query = (
+        select(*columns)
+        .join(Quote, Quote.quote_id == QuoteLine.quote_id)
+        .join(Opportunity, Opportunity.opp_id == Quote.opp_id)
+        .where(QuoteLine.quote_id.in_(quote_ids))
+        .order_by(QuoteLine.quote_id, QuoteLine.line_id)
+    )
+    lines = _read(engine, _scoped(query, viewer), QUOTE_LINE_SCHEMA)
+    if not catalog.reads_costs(viewer):
+        lines = lines.with_columns(pl.lit(None, dtype=pl.Float64).alias("unit_cost"))
+    return lines
+
+
+def quote_approvals(engine: Engine, viewer: Viewer, quote_ids: list[int]) -> pl.DataFrame:
+    """The approval decisions on ``quote_ids`` the viewer may see, in time order."""
+    if viewer.person_ids == frozenset() or not quote_ids:
+        return pl.DataFrame(schema=QUOTE_APPROVAL_SCHEMA)
+    columns = [QuoteApproval.__table__.c[c] for c in QUOTE_APPROVAL_SCHEMA]  # type: ignore[attr-defined]
+    query = (
+        select(*columns)
+        .join(Quote, Quote.quote_id == QuoteApproval.quote_id)
+        .join(Opportunity, Opportunity.opp_id == Quote.opp_id)
+        .where(QuoteApproval.quote_id.in_(quote_ids))
+        .order_by(QuoteApproval.decided_at, QuoteApproval.approval_id)
+    )
+    return _read(engine, _scoped(query, viewer), QUOTE_APPROVAL_SCHEMA)
+
+
+QUOTE_TABLES = (
+    Quote.__tablename__,
+    QuoteLine.__tablename__,
+    QuoteApproval.__tablename__,
+    Opportunity.__tablename__,
+)
+
+
+def quotes_waiting(engine: Engine, viewer: Viewer) -> pl.DataFrame:
+    """Quotes waiting for a leader's approval that ``viewer`` may decide: the deal's owner
+    in their scope and not themselves (a leader's own quotes go to their own leader)."""
+    if viewer.person_ids == frozenset():
+        return pl.DataFrame(schema=QUOTE_SCHEMA)
+
+    def load() -> pl.DataFrame:
+        query = _quotes_query(viewer).where(Quote.status == "pending")
+        if viewer.person_id is not None:
+            query = query.where(Opportunity.owner_id != viewer.person_id)
+        return _read(engine, query.order_by(Quote.requested_at, Quote.quote_id), QUOTE_SCHEMA)
+
+    return frames.cached(engine, "pipeline:quotes_waiting", load, viewer, tables=QUOTE_TABLES)
+
+
+def quote_decisions(engine: Engine, viewer: Viewer, since: dt.date) -> pl.DataFrame:
+    """Approval decisions since ``since`` on quotes of deals in scope, newest first, with
+    the quote's deal, version and owner."""
+    schema = {**QUOTE_APPROVAL_SCHEMA, "opp_id": pl.Int64(), "version": pl.Int64(), **DEAL_COLUMNS}
+    if viewer.person_ids == frozenset():
+        return pl.DataFrame(schema=schema)
+    columns = [QuoteApproval.__table__.c[c] for c in QUOTE_APPROVAL_SCHEMA]  # type: ignore[attr-defined]
+    query = (
+        select(
+            *columns,
+            Quote.opp_id,
+            Quote.version,
+            Opportunity.owner_id,
+            Opportunity.customer_id,
+            Opportunity.title,
+        )
+        .join(Quote, Quote.quote_id == QuoteApproval.quote_id)
+        .join(Opportunity, Opportunity.opp_id == Quote.opp_id)
+        .where(QuoteApproval.decided_at >= dt.datetime.combine(since, dt.time()))
+        .order_by(QuoteApproval.decided_at.desc(), QuoteApproval.approval_id.desc())
+        .limit(200)
+    )
+    return _read(engine, _scoped(query, viewer), schema)
+
+
+def quote_catalogue(engine: Engine, viewer: Viewer, day: dt.date) -> pl.DataFrame:
+    """The active products the viewer may quote, with their price on ``day``
+    (:func:`command_center.db.catalog.priced_products`), by name."""
+    priced = catalog.priced_products(engine, viewer, day)
+    return priced.filter(pl.col("active")).sort("category", "name", "product_id")

@@ -74,6 +74,14 @@ class PipelineSettings(BaseModel):
     win_probability: str = Field("stage", pattern=KEY_PATTERN.pattern)
     complaint_sla_hours: float = Field(48.0, gt=0, le=24 * 90)
     auto_milestones: bool = True
+    quote_discount_limit: float = Field(10.0, ge=0.0, le=100.0)
+    """Percent: a line or the total discounted beyond it needs a leader's approval."""
+    quote_valid_days: int = Field(30, ge=1, le=365)
+    """A new quote's validity, in days from its date."""
+    quote_company: str = Field("", max_length=200)
+    """The company's name in a printed quote's header (empty: the app's name)."""
+    quote_company_details: str = Field("", max_length=1_000)
+    """Address, phone, bank details: the lines under the name in a printed quote."""
 
     @model_validator(mode="after")
     def _consistent(self) -> PipelineSettings:

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from command_center.db.audit import audit
 from command_center.db.engine import write_session
 from command_center.db.ids import next_id
+from command_center.db.models import OrderLine
 from command_center.ledger import LedgerError, NewLine, book_lines
 from command_center.org.scope import Viewer
 from command_center.types import LEADER_ROLES
@@ -22,6 +23,7 @@ from plugins.pipeline import settings as cfg
 from plugins.pipeline.actions import guards
 from plugins.pipeline.errors import PipelineError
 from plugins.pipeline.logic import clock
+from plugins.pipeline.logic.quotes import line_amount
 from plugins.pipeline.logic.stages import check_contract, contract_after
 from plugins.pipeline.models import (
     Contract,
@@ -42,7 +44,12 @@ def _lines(session: Session, contract_id: int) -> list[ContractLine]:
 
 
 def contract_total(lines: list[ContractLine]) -> float:
-    return float(sum(line.quantity * line.unit_price for line in lines))
+    """The lines' amounts (after each line's discount), summed in cents."""
+    return round(sum(_amount(line) for line in lines), 2)
+
+
+def _amount(line: ContractLine) -> float:
+    return line_amount(line.quantity, line.unit_price, line.discount_pct or 0.0)
 
 
 def _open_deal(opp: Opportunity, engine: Engine) -> None:
@@ -242,6 +249,17 @@ def _link_orders(lines: list[ContractLine], order_ids: list[int]) -> None:
         line.order_id = order_id
 
 
+def _order_products(session: Session, lines: list[ContractLine], order_ids: list[int]) -> None:
+    """Give each ledger line its contract line's product (``book_lines`` takes none: the
+    lines it just wrote are updated in the same transaction, in a column the ledger's
+    summaries do not watch)."""
+    for line, order_id in zip(lines, order_ids, strict=True):
+        if line.product_id is not None:
+            booked = session.get(OrderLine, order_id)
+            if booked is not None:
+                booked.product_id = line.product_id
+
+
 def _plan(
     session: Session,
     row: Contract,
@@ -293,7 +311,7 @@ def sign_contract(
                 customer_id=opp.customer_id,
                 person_id=opp.owner_id,
                 order_date=at.date(),
-                revenue=round(line.quantity * line.unit_price, 2),
+                revenue=_amount(line),
                 cost=round(line.quantity * line.unit_cost, 2),
             )
             for line in lines
@@ -303,6 +321,7 @@ def sign_contract(
         except LedgerError as exc:
             raise PipelineError("pipeline.error.ledger", reason=str(exc)) from exc
         _link_orders(lines, order_ids)
+        _order_products(session, lines, order_ids)
         row.status = contract_after("sign", row.status)
         row.signed_at = at
         row.signed_by = viewer.login

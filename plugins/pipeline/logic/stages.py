@@ -160,8 +160,12 @@ def with_stalled(
 
 
 def with_line_totals(lines: pl.DataFrame) -> pl.DataFrame:
-    """Contract lines with ``line_total`` = quantity x unit price."""
-    return lines.with_columns((pl.col("quantity") * pl.col("unit_price")).alias("line_total"))
+    """Contract lines with ``line_total`` = quantity x unit price, less the line's
+    discount (``discount_pct``, when the frame has it), in cents as signing books it."""
+    from plugins.pipeline.logic.quotes import line_amounts
+
+    discount = "discount_pct" if "discount_pct" in lines.columns else None
+    return lines.with_columns(line_amounts(lines, discount_pct=discount))
 
 
 def with_contract_totals(contracts: pl.DataFrame, lines: pl.DataFrame) -> pl.DataFrame:
