@@ -118,9 +118,15 @@ def contracts(engine: Engine, viewer: Viewer) -> pl.DataFrame:
 
 
 def contract_lines(engine: Engine, viewer: Viewer) -> pl.DataFrame:
+    """Lines of the viewer's contracts. A line made from a quote holds the product's
+    standard cost, which a viewer who reads no costs (a rep) gets empty."""
     lines = _table(engine, "lines", ContractLine, LINE_SCHEMA)
     mine = contracts(engine, viewer).select("contract_id")
-    return lines.join(mine, on="contract_id", how="semi")
+    scoped = lines.join(mine, on="contract_id", how="semi")
+    if catalog.reads_costs(viewer):
+        return scoped
+    hidden = pl.when(pl.col("product_id").is_null()).then(pl.col("unit_cost"))
+    return scoped.with_columns(hidden.alias("unit_cost"))
 
 
 def reviews(engine: Engine, viewer: Viewer) -> pl.DataFrame:

@@ -20,6 +20,18 @@ from plugins.pipeline.actions.deals import (
     save_spin,
     update_opportunity,
 )
+from plugins.pipeline.actions.quotes import (
+    accept_quote,
+    add_quote_line,
+    create_quote,
+    decide_quote,
+    decline_quote,
+    remove_quote_line,
+    request_approval,
+    save_quote,
+    send_quote,
+    update_quote_line,
+)
 from plugins.pipeline.actions.service import (
     add_milestone,
     open_complaint,
@@ -30,23 +42,33 @@ from plugins.pipeline.actions.service import (
 from plugins.pipeline.actions.settings import apply_stage_model, save_pipeline_settings
 
 __all__ = [
+    "accept_quote",
     "add_line",
     "add_milestone",
+    "add_quote_line",
     "apply_stage_model",
     "create_opportunity",
+    "create_quote",
+    "decide_quote",
+    "decline_quote",
     "move_stage",
     "open_complaint",
     "record_survey",
     "remove_line",
+    "remove_quote_line",
+    "request_approval",
     "resolve_complaint",
     "review_contract",
     "save_contract",
     "save_negotiation",
     "save_pipeline_settings",
+    "save_quote",
     "save_spin",
+    "send_quote",
     "sign_contract",
     "submit_contract",
     "update_milestone",
     "update_opportunity",
+    "update_quote_line",
     "withdraw_contract",
 ]

@@ -357,7 +357,7 @@ def request_approval(
         money = _money(lines, quote.extra_discount_pct)
         if not rules.needs_approval(money, conf.quote_discount_limit):
             raise PipelineError(
-                "pipeline.error.quote_no_approval_needed", limit=conf.quote_discount_limit
+                "pipeline.error.quote_no_approval_needed", limit=f"{conf.quote_discount_limit:g}"
             )
         quote.status = rules.quote_after("request", quote.status)
         quote.requested_at = at
@@ -460,7 +460,7 @@ def send_quote(
         money = _money(lines, quote.extra_discount_pct)
         if quote.status == "draft" and rules.needs_approval(money, conf.quote_discount_limit):
             raise PipelineError(
-                "pipeline.error.quote_needs_approval", limit=conf.quote_discount_limit
+                "pipeline.error.quote_needs_approval", limit=f"{conf.quote_discount_limit:g}"
             )
         if quote.valid_until < at.date():
             raise PipelineError(
@@ -537,7 +537,10 @@ def accept_quote(
         else:
             refusal = check_contract("edit", contract.status)
             if refusal is not None:
-                raise PipelineError("pipeline.error.quote_contract_busy", status=contract.status)
+                raise PipelineError(
+                    "pipeline.error.quote_contract_busy",
+                    status=f"pipeline.contract_status.{contract.status}",
+                )
             replaced = session.execute(
                 delete(ContractLine).where(ContractLine.contract_id == contract.contract_id)
             ).rowcount

@@ -70,9 +70,13 @@ def check_quote(action: str, status: str) -> Refusal | None:
         return Refusal("pipeline.error.quote_accepted")
     if action == "edit" and status == "sent":
         return Refusal("pipeline.error.quote_sent")
+    shown = f"pipeline.quote_status.{status}"
     if action in ("approve", "reject"):
-        return Refusal("pipeline.error.quote_not_pending", {"status": status})
-    return Refusal("pipeline.error.quote_action", {"action": action, "status": status})
+        return Refusal("pipeline.error.quote_not_pending", {"status": shown})
+    return Refusal(
+        "pipeline.error.quote_action",
+        {"action": f"pipeline.quote_action.{action}", "status": shown},
+    )
 
 
 def quote_after(action: str, status: str) -> str:

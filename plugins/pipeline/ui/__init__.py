@@ -13,6 +13,7 @@ def pages() -> list[PageSpec]:
         deal,
         execution,
         listing,
+        quote_approvals,
         reviews,
         service,
         settings,
@@ -50,6 +51,14 @@ def pages() -> list[PageSpec]:
             LEADER_ROLES,
             ":material/fact_check:",
             40,
+        ),
+        PageSpec(
+            "pipeline-quote-approvals",
+            "pipeline.page.quote_approvals",
+            quote_approvals.render,
+            LEADER_ROLES,
+            ":material/request_quote:",
+            45,
         ),
         PageSpec(
             "pipeline-orders",

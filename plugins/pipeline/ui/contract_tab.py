@@ -11,6 +11,7 @@ import streamlit as st
 from command_center.context import PageContext
 from command_center.i18n import money, t
 from command_center.ui import table_with_download
+from command_center.ui.widgets import percent_column
 from plugins.pipeline import actions, queries
 from plugins.pipeline import settings as cfg
 from plugins.pipeline.logic import labels
@@ -96,12 +97,14 @@ def _terms_form(ctx: PageContext, deal: dict[str, Any], contract: dict[str, Any]
 def _lines(ctx: PageContext, contract: dict[str, Any], lines: pl.DataFrame) -> None:
     st.markdown(f"**{t('pipeline.contract.lines')}**")
     frame = labels.display(
-        lines,
+        lines.with_columns((pl.col("discount_pct") / 100).alias("discount")),
         {
             "line_id": "pipeline.col.line",
+            "product_id": "pipeline.quote.product",
             "description": "pipeline.field.description",
             "quantity": "pipeline.field.quantity",
             "unit_price": "pipeline.field.unit_price",
+            "discount": "pipeline.quote.discount",
             "unit_cost": "pipeline.field.unit_cost",
             "line_total": "pipeline.col.line_total",
             "order_id": "pipeline.col.order_id",
@@ -115,6 +118,7 @@ def _lines(ctx: PageContext, contract: dict[str, Any], lines: pl.DataFrame) -> N
             "pipeline.col.line_total",
         )
     }
+    config[t("pipeline.quote.discount")] = percent_column(t("pipeline.quote.discount"))
     table_with_download(
         frame, f"contract_{contract['contract_id']}_lines", "pipeline_lines", config
     )

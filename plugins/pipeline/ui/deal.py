@@ -1,5 +1,5 @@
 """One deal, worked from lead to signed contract: details, history, SPIN,
-negotiation, contract and review, execution, after-sales."""
+negotiation, quotes, contract and review, execution, after-sales."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from command_center.ui.widgets import Kpi
 from plugins.pipeline import actions, queries
 from plugins.pipeline import settings as cfg
 from plugins.pipeline.logic import labels
-from plugins.pipeline.ui import contract_tab, execution, page_data, service, widgets
+from plugins.pipeline.ui import contract_tab, execution, page_data, quote_tab, service, widgets
 
 
 def render(ctx: PageContext) -> None:
@@ -34,6 +34,7 @@ def render(ctx: PageContext) -> None:
             t("pipeline.deal.tab_overview"),
             t("pipeline.deal.tab_spin"),
             t("pipeline.deal.tab_negotiation"),
+            t("pipeline.deal.tab_quotes"),
             t("pipeline.deal.tab_contract"),
             t("pipeline.deal.tab_execution"),
             t("pipeline.deal.tab_after"),
@@ -47,10 +48,12 @@ def render(ctx: PageContext) -> None:
     with tabs[2]:
         _negotiation(ctx, deal)
     with tabs[3]:
-        contract_tab.render(ctx, conf, deal)
+        quote_tab.render(ctx, conf, deal)
     with tabs[4]:
-        execution.deal_plan(ctx, deal)
+        contract_tab.render(ctx, conf, deal)
     with tabs[5]:
+        execution.deal_plan(ctx, deal)
+    with tabs[6]:
         service.deal_after_sales(ctx, conf, deal)
 
 

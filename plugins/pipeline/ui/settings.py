@@ -107,6 +107,37 @@ def _general(ctx: PageContext, conf: cfg.PipelineSettings) -> None:
             lambda n: t(estimators[n].label) if n in estimators else n,
             names.index(conf.win_probability),
         )
+        st.markdown(f"**{t('pipeline.settings.quotes')}**")
+        left, right = st.columns(2)
+        limit = left.number_input(
+            t("pipeline.settings.quote_discount_limit"),
+            min_value=0.0,
+            max_value=100.0,
+            value=float(conf.quote_discount_limit),
+            step=1.0,
+            help=t("pipeline.settings.quote_discount_limit_help"),
+            key="pipeline_settings_quote_limit",
+        )
+        valid_days = right.number_input(
+            t("pipeline.settings.quote_valid_days"),
+            min_value=1,
+            max_value=365,
+            value=conf.quote_valid_days,
+            step=1,
+            key="pipeline_settings_quote_days",
+        )
+        company = st.text_input(
+            t("pipeline.settings.quote_company"),
+            value=conf.quote_company,
+            max_chars=200,
+            key="pipeline_settings_quote_company",
+        )
+        details = st.text_area(
+            t("pipeline.settings.quote_company_details"),
+            value=conf.quote_company_details,
+            max_chars=1_000,
+            key="pipeline_settings_quote_details",
+        )
         reasons = st.text_area(
             t("pipeline.settings.lost_reasons"),
             value="\n".join(conf.lost_reasons),
@@ -128,6 +159,10 @@ def _general(ctx: PageContext, conf: cfg.PipelineSettings) -> None:
                 auto_milestones=auto,
                 win_probability=estimator,
                 lost_reasons=[r.strip() for r in reasons.splitlines() if r.strip()],
+                quote_discount_limit=float(limit),
+                quote_valid_days=int(valid_days),
+                quote_company=company.strip(),
+                quote_company_details=details.strip(),
             )
 
 
