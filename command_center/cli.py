@@ -23,9 +23,11 @@ import getpass
 import json
 import os
 import sys
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Annotated, Any, NoReturn
 
+import polars as pl
 import typer
 import typer.core
 from click import Context
@@ -36,6 +38,8 @@ from typer.models import DefaultPlaceholder
 
 from command_center import runtime
 from command_center.i18n import t
+from command_center.io.validate import visible
+from command_center.keys import Kind
 from command_center.org.scope import OPERATOR, Viewer
 from command_center.plugins import PluginHost
 
@@ -205,6 +209,25 @@ def fail(message: str, code: int = 1) -> NoReturn:
     raise typer.Exit(code)
 
 
+def id_for_key(kind: Kind, key: str) -> int:
+    """The id behind the key a command line names (``--person E-2031``, ``--team 00417``);
+    an unknown key fails with one line. Command lines speak keys, never ids."""
+    from command_center.keys import UnknownKey, id_of
+
+    try:
+        return id_of(runtime.engine(), kind, key)
+    except UnknownKey as exc:
+        fail(t(f"keys.unknown_{kind}", key=visible(exc.key)))
+
+
+def keyed(frame: pl.DataFrame, columns: Mapping[str, Kind] | None = None) -> pl.DataFrame:
+    """``frame`` for printing: its id columns (``person_id``, ``customer_id``, ``order_id``,
+    ``owner_id``, ``manager_id``, or ``columns``) as the external keys."""
+    from command_center.keys import STANDARD_COLUMNS, with_keys
+
+    return with_keys(runtime.engine(), frame, STANDARD_COLUMNS if columns is None else columns)
+
+
 @app.command()
 def init() -> None:
     """Create the database or upgrade its schema (idempotent)."""
@@ -348,7 +371,9 @@ def plugins(as_json: Annotated[bool, typer.Option("--json", help="JSON output.")
 def users_add(
     login: str,
     role: Annotated[str, typer.Option(help="director | manager | supervisor | rep | admin")],
-    person: Annotated[int | None, typer.Option(help="person_id this login signs in as")] = None,
+    person: Annotated[
+        str | None, typer.Option(help="The key of the person this login signs in as (E-2031).")
+    ] = None,
 ) -> None:
     """Add a user; the password is read from a prompt, or from stdin when piped."""
     from command_center.db.engine import write_session
@@ -361,9 +386,10 @@ def users_add(
             fail(t("cli.password_mismatch"))
     else:
         password = sys.stdin.readline().rstrip("\r\n")
+    person_id = None if person is None else id_for_key("person", person)
     try:
         with write_session(runtime.engine()) as session:
-            add_user(session, login, password, role, person, actor=actor)
+            add_user(session, login, password, role, person_id, actor=actor)
     except UserError as exc:
         fail(str(exc))
     typer.echo(t("cli.user_added", login=login, role=role))
@@ -376,14 +402,18 @@ def users_list() -> None:
 
     from command_center.db.engine import read_session
     from command_center.db.models import User
+    from command_center.keys import keys_for
 
     require_role(ADMIN, "users list")
     with read_session(runtime.engine()) as session:
-        for user in session.scalars(select(User).order_by(User.login)):
+        users = list(session.scalars(select(User).order_by(User.login)))
+        named = keys_for(session, "person", [u.person_id for u in users if u.person_id])
+        for user in users:
             state = "active" if user.active else "inactive"
             if user.locked_until and user.locked_until > dt.datetime.now():
                 state = "locked"
-            typer.echo(f"{user.login:<20} {user.role:<11} {user.person_id or '-':<8} {state}")
+            person = named.get(user.person_id, "-") if user.person_id else "-"
+            typer.echo(f"{user.login:<20} {user.role:<11} {visible(person):<8} {state}")
 
 
 @notify_app.command("digest")
@@ -525,7 +555,7 @@ def today(
         viewer = person_viewer(current_viewer(), None, people_edges(engine))
     except NotInScope:
         fail(t("today.cli_needs_person"))
-    frame = agenda_frame(gather(runtime.host(), engine, viewer, when))
+    frame = keyed(agenda_frame(gather(runtime.host(), engine, viewer, when)))
     if fmt == "csv":
         from command_center.io import csv_text
 

@@ -22,13 +22,13 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pluggy
 import polars as pl
-from sqlalchemy import Connection, Engine, MetaData, exists, select, text
+from sqlalchemy import Connection, Engine, MetaData, String, bindparam, cast, exists, select, text
 from sqlalchemy.orm import Session
 
 from command_center.db import frames, summaries
 from command_center.db.audit import audit
 from command_center.db.bulk import bulk_insert, ensure_transaction
-from command_center.db.engine import bump_data_version
+from command_center.db.engine import bump_data_version, write_session
 from command_center.db.models import (
     Customer,
     OrderLine,
@@ -538,6 +538,56 @@ def _fast_sqlite(conn: Connection) -> Iterator[None]:
             raw.execute(f"PRAGMA {name}={int(value)}")  # type: ignore[union-attr]
 
 
+def with_demo_keys(table: str, frame: pl.DataFrame) -> pl.DataFrame:
+    """The demo's external keys, made from the ids (vectorised; the same seed, the same keys).
+
+    They look like a real company's: employee numbers with leading zeros
+    (``E00417``), customer numbers (``CUST-000123``) and ERP order numbers with
+    the year of the order (``SO/2026/000042``).
+    """
+    if table == "people":
+        key = pl.lit("E") + pl.col("person_id").cast(pl.String).str.zfill(5)
+        return frame.with_columns(key.alias("person_key"))
+    if table == "customers":
+        key = pl.lit("CUST-") + pl.col("customer_id").cast(pl.String).str.zfill(6)
+        return frame.with_columns(key.alias("customer_key"))
+    if table == "orders":
+        year = pl.col("order_date").dt.year().cast(pl.String)
+        number = pl.col("order_id").cast(pl.String).str.zfill(6)
+        return frame.with_columns((pl.lit("SO/") + year + "/" + number).alias("order_key"))
+    return frame
+
+
+def _key_plugin_rows(engine: Engine, data: DemoData, progress: Callable[[str], None]) -> None:
+    """Demo keys for the people, customers and order lines plugins' demos made (a hire,
+    a booked contract): the app names them by their ids' text, the demo as the rest.
+
+    Only rows above the core demo's largest id are looked at (an indexed range)."""
+    kinds = (
+        ("people", Person.__table__, data.people, "person_id", "person_key"),
+        ("customers", Customer.__table__, data.customers, "customer_id", "customer_key"),
+        ("orders", OrderLine.__table__, data.orders, "order_id", "order_key"),
+    )
+    for name, table, frame, id_column, key_column in kinds:
+        ids, stored = table.c[id_column], table.c[key_column]
+        first = int(frame[id_column].max() or 0)
+        extra = [table.c.order_date] if name == "orders" else []
+        query = select(ids, *extra).where(ids > first, stored == cast(ids, String))
+        with engine.connect() as conn:
+            rows = conn.execute(query).all()
+        if not rows:  # nothing to write: the data version stays
+            continue
+        progress(f"Demo keys for {len(rows):,} {name} the plugins made")
+        names = [id_column, *(c.name for c in extra)]
+        made = with_demo_keys(name, pl.DataFrame(rows, schema=names, orient="row"))
+        update = table.update().where(ids == bindparam("_id"))
+        with write_session(engine) as session:
+            session.execute(
+                update.values({key_column: bindparam("_key")}),
+                [{"_id": i, "_key": k} for i, k in made.select(id_column, key_column).iter_rows()],
+            )
+
+
 def check_references(data: DemoData) -> None:
     """Every reference between the frames resolves (what the foreign keys demand)."""
     links = (
@@ -594,6 +644,7 @@ def _store(
             ("targets", Target.__table__, data.targets),
         ):
             progress(f"Storing {frame.height:,} {key}")
+            frame = with_demo_keys(key, frame)
             counts[key] = bulk_insert(conn, table, frame)  # type: ignore[arg-type]
         progress("Summing the ledger per person, customer and month")
     progress("Creating the demo users")
@@ -716,6 +767,7 @@ def load_demo(
             conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
             conn.commit()
     _seed_plugins(host, engine, scale, seed, as_of, data, progress)
+    _key_plugin_rows(engine, data, progress)
     progress("Writing the ledger summaries' snapshots for the app's first start")
     frames.save_snapshots(engine)
     progress("Demo data loaded")

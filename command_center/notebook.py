@@ -51,6 +51,7 @@ from command_center.db.engine import get_engine
 from command_center.i18n import LANGUAGES, language, set_language, t, tn
 from command_center.io.errors import UnknownKindError
 from command_center.io.runner import export_kind, export_kinds
+from command_center.keys import STANDARD_COLUMNS, with_keys
 from command_center.metrics import MetricRegistry, UnknownMetric
 from command_center.org.scope import Viewer
 from command_center.periods import Period, containing, parse_period
@@ -61,7 +62,7 @@ BY = ("team", "person")
 METRIC_COLUMNS = ("node_id", "name", "level", "metric", "value", "target", "attainment")
 LEVEL_ORDER = ("director", "manager", "supervisor", "rep")
 METRIC_SCHEMA: dict[str, pl.DataType] = {
-    "node_id": pl.Int64(),
+    "node_id": pl.String(),
     "name": pl.String(),
     "level": pl.String(),
     "metric": pl.String(),
@@ -129,7 +130,8 @@ def metric_table(
 
     ``by="team"``: one row per leader (director, manager, supervisor) in scope,
     with the figures of their whole team (the registry's roll-up);
-    ``by="person"``: one row per rep in scope. Columns :data:`METRIC_COLUMNS`;
+    ``by="person"``: one row per rep in scope. Columns :data:`METRIC_COLUMNS`
+    (``node_id`` is the person's external key, as files and commands speak);
     ``value``, ``target`` and ``attainment`` are the registry's
     :meth:`~command_center.metrics.MetricRegistry.scorecard`, null where there
     is nothing. Raises ``ValueError`` (bad period or ``by``) or
@@ -143,6 +145,8 @@ def metric_table(
     people = frames.people(engine, viewer).select("person_id", "name", "level")
     rows = people.filter((pl.col("level") != "rep") if by == "team" else (pl.col("level") == "rep"))
     rank = {level: i for i, level in enumerate(LEVEL_ORDER)}
+    rows = rows.with_columns(pl.col("person_id").alias("_key"))
+    rows = with_keys(engine, rows, {"_key": "person"})
     return (
         rows.join(card, left_on="person_id", right_on="node_id", how="left")
         .with_columns(
@@ -151,7 +155,7 @@ def metric_table(
         )
         .sort("_rank", "person_id")
         .select(
-            pl.col("person_id").alias("node_id"),
+            pl.col("_key").alias("node_id"),
             *[pl.col(c).cast(METRIC_SCHEMA[c]) for c in METRIC_COLUMNS[1:]],
         )
     )
@@ -210,7 +214,8 @@ class CommandCenter:
     def frame(self, kind: str) -> pl.DataFrame:
         """The rows of export ``kind`` the viewer may see, in the export's columns.
 
-        The same reader as ``command-center export KIND FILE``; :meth:`kinds`
+        The same reader as ``command-center export KIND FILE``, with the integer ids
+        (:meth:`with_keys` gives the keys the file holds); :meth:`kinds`
         lists the kinds. Raises ``ValueError`` for an unknown kind.
         """
         try:
@@ -219,6 +224,13 @@ class CommandCenter:
             known = ", ".join(exc.known) or t("notebook.none")
             raise ValueError(t("notebook.unknown_kind", kind=kind, known=known)) from None
         return spec.read(self.engine, self.viewer)
+
+    def with_keys(self, frame: pl.DataFrame) -> pl.DataFrame:
+        """``frame`` with its ``person_id``, ``manager_id``, ``owner_id``, ``customer_id``
+        and ``order_id`` columns as the external keys (``E-2031``, ``CUST-000123``), as
+        files, commands and :meth:`metric`'s ``node_id`` name them. Frames keep the
+        integer ids for joining; this is for reading and for matching :meth:`metric`."""
+        return with_keys(self.engine, frame, STANDARD_COLUMNS)
 
     def kinds(self) -> list[str]:
         """Every exportable kind (core and enabled plugins)."""

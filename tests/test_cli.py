@@ -9,6 +9,7 @@ import pytest
 from typer.testing import CliRunner
 
 from command_center import cli
+from command_center.keys import key_of
 from tests.conftest import use_db
 
 runner = CliRunner()
@@ -69,12 +70,12 @@ def test_plugin_cli_command(fresh) -> None:
 
 def test_users_add_reads_password_from_stdin(demo) -> None:
     result = invoke(
-        "users", "add", "newrep", "--role", "rep", "--person", "80", input="a-long-password\n"
+        "users", "add", "newrep", "--role", "rep", "--person", "E00080", input="a-long-password\n"
     )
     assert result.exit_code == 0, result.output
     listed = invoke("users", "list").output
     assert "newrep" in listed
-    bad = invoke("users", "add", "x", "--role", "rep", "--person", "80", input="short\n")
+    bad = invoke("users", "add", "x", "--role", "rep", "--person", "E00080", input="short\n")
     assert bad.exit_code != 0 and "at least" in bad.output
 
 
@@ -87,7 +88,9 @@ def test_export_as_rep_is_scoped(demo, tmp_path) -> None:
     from command_center.testing import signed_in
 
     me = signed_in(demo.engine, "rep").person_id
-    assert frame.height > 0 and frame["person_id"].unique().to_list() == [me]
+    assert frame.height > 0 and frame["person_id"].unique().to_list() == [
+        key_of(demo.engine, "person", me)
+    ]
     wrong = invoke(
         "--user", "rep", "export", "orders", str(out), env={"COMMAND_CENTER_PASSWORD": "nope-nope"}
     )

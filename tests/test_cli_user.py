@@ -19,9 +19,10 @@ from typer.testing import CliRunner
 
 from command_center import cli, runtime
 from command_center.db.engine import read_session
-from command_center.db.models import AuditEntry, OrderLine, User
+from command_center.db.models import AuditEntry, Customer, OrderLine, Person, User
 from command_center.io import ImportFailed, run_import
 from command_center.io.runner import ImportRefused, importable_kinds
+from command_center.keys import key_of
 from command_center.org.auth import viewer_for
 from command_center.org.scope import OPERATOR, Viewer
 from command_center.testing import signed_in
@@ -73,13 +74,20 @@ def audits(db: Db, action: str) -> list[tuple[str, str]]:
         return [tuple(row) for row in session.execute(query).all()]
 
 
-def stored_order(db: Db, inside: bool, who: Viewer) -> tuple[int, int, int]:
-    """(order_id, customer_id, person_id) of an order inside or outside ``who``'s scope."""
+def stored_order(db: Db, inside: bool, who: Viewer) -> tuple[str, str, str]:
+    """The keys (order, customer, person) of an order inside or outside ``who``'s scope,
+    as a file names them."""
     assert who.person_ids is not None
     with read_session(db.engine) as session:
         column = OrderLine.person_id
         where = column.in_(who.person_ids) if inside else column.not_in(who.person_ids)
-        query = select(OrderLine.order_id, OrderLine.customer_id, column).where(where).limit(1)
+        query = (
+            select(OrderLine.order_key, Customer.customer_key, Person.person_key)
+            .join(Customer, Customer.customer_id == OrderLine.customer_id)
+            .join(Person, Person.person_id == OrderLine.person_id)
+            .where(where)
+            .limit(1)
+        )
         return tuple(session.execute(query).one())  # type: ignore[return-value]
 
 
@@ -193,11 +201,13 @@ def test_scope_is_checked_before_the_kinds_own_checks(demo: Db, tmp_path: Path) 
     lines = "\n".join(caught.value.errors)
     assert "outside your scope" in lines and "unknown customer" not in lines
     fine = write(
-        tmp_path / "f.csv", ORDER_HEADER + f"990007,424242,{sup.person_id},2026-10-01,10,1\n"
+        tmp_path / "f.csv",
+        ORDER_HEADER
+        + f"990007,424242,{key_of(demo.engine, 'person', sup.person_id)},2026-10-01,10,1\n",
     )
     with pytest.raises(ImportFailed) as caught:
         run_import(demo.engine, make_host(), "orders", fine, viewer=sup)
-    assert "unknown customer 424242" in "\n".join(caught.value.errors)
+    assert "unknown customer '424242'" in "\n".join(caught.value.errors)
 
 
 def test_runner_policy_is_what_the_data_page_offers(demo: Db) -> None:
@@ -266,7 +276,7 @@ def test_runner_refuses_by_role_before_reading(demo: Db, tmp_path: Path) -> None
 
 
 def test_rep_cannot_add_or_list_users(demo: Db) -> None:
-    args = ("users", "add", "evil", "--role", "director", "--person", "1")
+    args = ("users", "add", "evil", "--role", "director", "--person", "E00001")
     result = invoke("--user", "rep", *args, env=PASSWORD, input="a-long-password-1\n")
     assert result.exit_code != 0 and "not allowed for role rep" in result.output
     assert count(demo, select(func.count()).select_from(User).where(User.login == "evil")) == 0
@@ -288,7 +298,7 @@ def test_only_admin_manages_users(demo: Db, login: str) -> None:
 
 def test_admin_adds_a_user_and_is_the_audited_actor(demo: Db) -> None:
     result = invoke(
-        "--user", "admin", "users", "add", "newsup", "--role", "supervisor", "--person", "1",
+        "--user", "admin", "users", "add", "newsup", "--role", "supervisor", "--person", "E00001",
         env=PASSWORD, input="a-long-password-1\n",
     )  # fmt: skip
     assert result.exit_code == 0, result.output
@@ -338,7 +348,7 @@ def write_commands(db: Db, folder: Path) -> list[tuple[str, ...]]:
     plan = Path(__file__).resolve().parents[1] / "plugins/incentives/data/standard_rep.yaml"
     return [
         ("import", "orders", str(orders)),
-        ("users", "add", "evil", "--role", "director", "--person", "1"),
+        ("users", "add", "evil", "--role", "director", "--person", "E00001"),
         ("init",),
         ("demo", "--reset"),
         ("rebuild-summaries",),

@@ -44,7 +44,7 @@ def test_contacts_and_followups_import_all_or_nothing(empty_db, tmp_path) -> Non
     with pytest.raises(ImportFailed) as failed:
         run_import(engine, host, "contacts", bad)
     text = "\n".join(failed.value.errors)
-    assert "unknown customer 99" in text and "not an e-mail" in text and "name" in text
+    assert "unknown customer '99'" in text and "not an e-mail" in text and "name" in text
     followups = write(
         tmp_path / "followups.csv",
         "followup_id,customer_id,person_id,followup_date,channel,notes,next_step,next_date,spin_stage\n"
@@ -66,7 +66,7 @@ def test_contacts_and_followups_import_all_or_nothing(empty_db, tmp_path) -> Non
     with pytest.raises(ImportFailed) as failed:
         run_import(engine, host, "followups", wrong)
     text = "\n".join(failed.value.errors)
-    assert "unknown person 77" in text and "fax" in text and "maybe" in text
+    assert "unknown person '77'" in text and "fax" in text and "maybe" in text
     with read_session(engine) as session:
         assert len(session.scalars(select(FollowUp.followup_id)).all()) == 2  # nothing written
 

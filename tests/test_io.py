@@ -292,7 +292,7 @@ RULES = [
         "6,Zed,boss,3,North,2024-01-01,active",
         "level: 'boss' is not one of rep, supervisor, manager, director",
     ),
-    ("people", "6,Zed,rep,99,North,2024-01-01,active", "manager_id: unknown person 99"),
+    ("people", "6,Zed,rep,99,North,2024-01-01,active", "manager_id: unknown person '99'"),
     ("people", "6,Zed,rep,,North,2024-01-01,", "manager_id: required unless level is director"),
     ("people", "6,,rep,3,North,2024-01-01,active", "name: required value missing"),
     (
@@ -305,8 +305,12 @@ RULES = [
         "6,Zed,rep,3,North,01/02/2024,active",
         "hire_date: not a date (YYYY-MM-DD): '01/02/2024'",
     ),
-    ("people", "x6,Zed,rep,3,North,2024-01-01,active", "person_id: not a whole number: 'x6'"),
-    ("customers", "200,Delta,,,77,North,2024-01-01", "owner_id: unknown person 77"),
+    (
+        "people",
+        "=x6,Zed,rep,3,North,2024-01-01,active",
+        "person_id: a key may not begin with =, +, -, @ (spreadsheets run it)",
+    ),
+    ("customers", "200,Delta,,,77,North,2024-01-01", "owner_id: unknown person '77'"),
     ("customers", "200,Delta,,,4,North,", "created_on: required value missing"),
     ("customers", f"200,{'x' * 201},,,4,North,2024-01-01", "name: longer than 200 characters"),
     ("orders", "2000,100,4,2024-02-30,10,1", "order_date: not a date (YYYY-MM-DD): '2024-02-30'"),
@@ -314,16 +318,20 @@ RULES = [
     ("orders", "2000,100,4,2024-02-03,-5,1", "revenue: must be at least 0: '-5'"),
     ("orders", "2000,100,4,2024-02-03,5,-0.5", "cost: must be at least 0: '-0.5'"),
     ("orders", "2000,100,4,2024-02-03,inf,1", "revenue: not a number: 'inf'"),
-    ("orders", "2000,555,4,2024-02-03,5,1", "customer_id: unknown customer 555"),
-    ("orders", "2000,100,44,2024-02-03,5,1", "person_id: unknown person 44"),
-    ("orders", "1.5,100,4,2024-02-03,5,1", "order_id: not a whole number: '1.5'"),
+    ("orders", "2000,555,4,2024-02-03,5,1", "customer_id: unknown customer '555'"),
+    ("orders", "2000,100,44,2024-02-03,5,1", "person_id: unknown person '44'"),
+    (
+        "orders",
+        "+1.5,100,4,2024-02-03,5,1",
+        "order_id: a key may not begin with =, +, -, @ (spreadsheets run it)",
+    ),
     ("orders", "2000,100,4,2024-02-03,,1", "revenue: required value missing"),
     (
         "targets",
         "4,2024-13,revenue,10",
         "period: not a period (YYYY-MM-DD, YYYY-Www, YYYY-MM, YYYY-Qn or YYYY): '2024-13'",
     ),
-    ("targets", "9,2024-Q2,revenue,10", "person_id: unknown person 9"),
+    ("targets", "9,2024-Q2,revenue,10", "person_id: unknown person '9'"),
 ]
 
 
@@ -412,11 +420,11 @@ def test_all_errors_are_listed_in_row_order(engine, host, tmp_path):
     assert rejected(engine, host, "orders", path) == [
         f"{path}:2: order_date: not a date (YYYY-MM-DD): '2024-02-30'",
         f"{path}:2: revenue: must be at least 0: '-1'",
-        f"{path}:4: customer_id: unknown customer 555",
+        f"{path}:4: customer_id: unknown customer '555'",
         f"{path}:4: order_date: required value missing",
         f"{path}:4: revenue: not a number: 'x'",
         f"{path}:5: order_id: duplicate of row 3",
-        f"{path}:5: person_id: unknown person 44",
+        f"{path}:5: person_id: unknown person '44'",
     ]
 
 
@@ -522,7 +530,7 @@ def test_people_defaults_and_managers_later_in_the_file(engine, host, tmp_path):
     report = run_import(engine, host, "people", path)
     assert (report.inserted, report.updated) == (2, 1)
     people = {r[0]: r for r in rows(engine, "people")}
-    assert people[8][3:] == (7, "", "2024-01-01", "active")
+    assert people[8][3:7] == (7, "", "2024-01-01", "active")
     assert people[7][6] == "left"
     assert people[4][3] == 7
 

@@ -22,6 +22,7 @@ from command_center import testing as apptest
 from command_center.db import frames
 from command_center.i18n import fmt_value
 from command_center.io import run_export
+from command_center.keys import key_of, keys_for, with_keys
 from command_center.metrics import UnknownMetric
 from command_center.notebook import (
     METRIC_COLUMNS,
@@ -103,8 +104,9 @@ def test_metric_equals_the_registry_scorecard_and_the_cli(demo, by) -> None:
     card = runtime.registry().scorecard(demo.engine, who, "revenue", parse_period("2026-10"))
     people = frames.people(demo.engine, who)
     wanted = people.filter((pl.col("level") == "rep") == (by == "person"))
-    assert sorted(got["node_id"]) == sorted(wanted["person_id"])
+    assert sorted(got["node_id"]) == sorted(cc.with_keys(wanted)["person_id"])
     assert set(got["level"]) <= ({"rep"} if by == "person" else {"manager", "supervisor"})
+    card = with_keys(demo.engine, card, {"node_id": "person"})  # node_id: the person's key
     expected = card.select("node_id", "value", "target", "attainment")
     joined = got.select("node_id", "value", "target", "attainment").join(
         expected, on="node_id", how="left", suffix="_card"
@@ -152,7 +154,7 @@ def test_manager_sees_only_their_region(demo) -> None:
     assert orders.height + outside.height == all_orders.height
 
     board = manager.metric("revenue", period="2026-10", by="person")
-    assert set(board["node_id"]) <= scope
+    assert set(board["node_id"]) <= set(keys_for(demo.engine, "person", scope).values())
     grades = manager.abc(as_of="2026-06-30", months=12)
     owners = set(manager.frame("customers")["customer_id"])
     assert set(grades["customer_id"]) <= owners
@@ -167,7 +169,8 @@ def test_frame_equals_the_scoped_export(demo, tmp_path, kind) -> None:
     path = tmp_path / f"{kind}.csv"
     rows = run_export(demo.engine, runtime.host(), kind, path, viewer(demo, "manager"))
     assert rows == got.height
-    assert_frame_equal(csv(path.read_text(), got), got)
+    keyed = cc.with_keys(got)  # the file names people, customers and orders by key
+    assert_frame_equal(csv(path.read_text(), keyed), keyed)
     with pytest.raises(ValueError, match=r"(?i)unknown export kind"):
         cc.frame("no_such_kind")
 
@@ -178,13 +181,13 @@ def test_abc_equals_the_cli(demo) -> None:
     assert got.columns == ["customer_id", "revenue", "share", "cumulative_share", "grade"]
     assert set(got["grade"]) == {"A", "B", "C"}
     printed = run_cli("abc", "--as-of", "2026-06-30", "--months", "12", user="manager")
-    assert_frame_equal(csv(printed, got), got)
+    assert_frame_equal(csv(printed, cc.with_keys(got)), cc.with_keys(got))
     assert_frame_equal(cc.customers.abc(as_of="2026-06-30", months=12), got)
     narrow = cc.abc(as_of="2026-06-30", months=6, cutoffs="0.5,0.9")
     printed = run_cli(
         "abc", "--as-of", "2026-06-30", "--months", "6", "--cutoffs", "0.5,0.9", user="manager"
     )
-    assert_frame_equal(csv(printed, narrow), narrow)
+    assert_frame_equal(csv(printed, cc.with_keys(narrow)), cc.with_keys(narrow))
 
 
 def test_simulate_equals_the_cli(demo) -> None:
@@ -198,7 +201,7 @@ def test_simulate_equals_the_cli(demo) -> None:
         "commission", "simulate", "--plan", str(plan), "--from", "2026-01", "--to", "2026-03",
         user="manager",
     )  # fmt: skip
-    assert_frame_equal(csv(printed, got), got)
+    assert_frame_equal(csv(printed, cc.with_keys(got)), cc.with_keys(got))
     text = plan.read_text(encoding="utf-8")
     assert_frame_equal(cc.incentives.simulate(text, "2026-01", "2026-03"), got)
 
@@ -241,7 +244,8 @@ def test_manager_region_is_the_one_the_app_and_the_cli_show(demo, tmp_path) -> N
     people = cc.frame("people")
     path = tmp_path / "people.csv"
     run_cli("export", "people", str(path), user="manager")
-    assert_frame_equal(csv(path.read_text(encoding="utf-8-sig"), people), people)
+    keyed = cc.with_keys(people)  # files name people by their keys
+    assert_frame_equal(csv(path.read_text(encoding="utf-8-sig"), keyed), keyed)
 
     at = apptest.start(demo.engine, "manager")
     at.selectbox(key="_w_flt_period_en").set_value("2026-10").run()
@@ -250,7 +254,7 @@ def test_manager_region_is_the_one_the_app_and_the_cli_show(demo, tmp_path) -> N
     assert f"{people.height} people · 2026-10" in caption
 
     teams = cc.metric("revenue", period="2026-10", by="team")
-    mine = teams.filter(pl.col("node_id") == cc.viewer.person_id)
+    mine = teams.filter(pl.col("node_id") == key_of(demo.engine, "person", cc.viewer.person_id))
     cards = {m.label: m.value for m in at.metric}
     assert cards["Revenue"] == fmt_value(mine["value"].item(), "currency", compact=True)
     assert cards["Target attainment"] == fmt_value(mine["attainment"].item(), "percent")
@@ -272,7 +276,7 @@ def test_manager_region_is_the_one_the_app_and_the_cli_show(demo, tmp_path) -> N
     assert board(by_team) == board(supervisors) and supervisors.height > 0
     reps = cc.metric("revenue", period="2026-10", by="person")
     assert board(by_person) == board(reps) and reps.height > 0
-    assert set(reps["node_id"]) | set(teams["node_id"]) == set(people["person_id"])
+    assert set(reps["node_id"]) | set(teams["node_id"]) == set(keyed["person_id"])
 
 
 def test_messages_follow_the_session_language(demo) -> None:
@@ -394,7 +398,14 @@ def test_team_events_pack_is_the_clis(demo, tmp_path) -> None:
     assert set(built.members["person_id"]) <= (cc.viewer.person_ids or set())
     out = tmp_path / "pack.md"
     run_cli(
-        "team-events", "pack", "--team", str(me), "--month", "2026-10", str(out), user="manager"
+        "team-events",
+        "pack",
+        "--team",
+        key_of(demo.engine, "person", me),
+        "--month",
+        "2026-10",
+        str(out),
+        user="manager",
     )
     assert cc.team_events.pack_markdown(team=me, month="2026-10") == out.read_text(encoding="utf-8")
 

@@ -50,7 +50,7 @@ def test_opportunities_import_checks_everything_and_writes_nothing_on_error(db, 
         run_import(db, make_host(), "opportunities", path)
     text = "\n".join(info.value.errors)
     for expected in (
-        ":3: customer_id: unknown customer 99",
+        ":3: customer_id: unknown customer '99'",
         ":4: stage: unknown stage",
         ":5: closed_on: required for won and lost deals",
         ":6: lost_reason: required for a lost deal",

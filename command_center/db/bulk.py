@@ -28,6 +28,13 @@ from sqlalchemy.orm import Session
 
 from command_center.db.engine import touch
 
+TEXT_KEYS = {
+    "people": ("person_id", "person_key"),
+    "customers": ("customer_id", "customer_key"),
+    "orders": ("order_id", "order_key"),
+}
+"""Tables with an external key beside the id: a frame without the key stores the
+text of the id (as the models' ``text_of`` default does for the ORM)."""
 # How SQLAlchemy's SQLite dialect stores DATETIME values.
 _SQLITE_DATETIME = "%Y-%m-%d %H:%M:%S%.6f"
 # From this many rows into an empty table, indexes are rebuilt rather than grown.
@@ -57,11 +64,13 @@ def bulk_insert(
 
     The frame's columns must be columns of ``table`` (any subset, any order);
     missing columns get the database default, not SQLAlchemy's Python-side
-    default. On PostgreSQL an explicitly filled serial key moves its sequence
-    past the largest value, so later ordinary inserts do not collide.
+    default, except a table's text key (:data:`TEXT_KEYS`), which is the text of the
+    row's id when the frame has none. On PostgreSQL an explicitly filled serial key
+    moves its sequence past the largest value, so later ordinary inserts do not collide.
     """
     if chunk < 1:
         raise ValueError("chunk must be at least 1")
+    frame = with_text_keys(table, frame)
     unknown = [name for name in frame.columns if name not in table.c]
     if unknown:
         raise ValueError(f"{table.name} has no column(s) {', '.join(unknown)}")
@@ -87,6 +96,15 @@ def bulk_insert(
         for part in _chunks(frame, chunk):
             conn.execute(table.insert(), part.to_dicts())
     return frame.height
+
+
+def with_text_keys(table: Table, frame: pl.DataFrame) -> pl.DataFrame:
+    """``frame`` with ``table``'s text key filled from the id when it lacks the column."""
+    found = TEXT_KEYS.get(table.name)
+    if found is None or found[1] in frame.columns or found[0] not in frame.columns:
+        return frame
+    id_column, key_column = found
+    return frame.with_columns(pl.col(id_column).cast(pl.String).alias(key_column))
 
 
 def ensure_transaction(conn: Connection) -> None:

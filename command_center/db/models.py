@@ -37,10 +37,22 @@ EMAIL_LENGTH = 254
 """The longest address RFC 5321 lets through."""
 PRODUCT_KEY_LENGTH = 40
 """Product and price-list ids are text (``P-001``: kept exactly, leading zeros too)."""
+KEY_LENGTH = 64
+"""The longest external key of a person, customer or order (``E-2031``, ``SO/2026/0042``)."""
 
 
 def utcnow() -> dt.datetime:
     return dt.datetime.now(dt.UTC).replace(tzinfo=None)
+
+
+def text_of(id_column: str) -> Any:
+    """A key column's default: the text of the row's integer id (a row the app makes
+    itself, such as a hire or an order booked from a contract, is known by its id)."""
+
+    def default(context: Any) -> str:
+        return str(context.get_current_parameters()[id_column])
+
+    return default
 
 
 class Person(Base):
@@ -53,6 +65,10 @@ class Person(Base):
     )
 
     person_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    # The external key (HR's employee number), kept exactly; see command_center/keys.py.
+    person_key: Mapped[str] = mapped_column(
+        String(KEY_LENGTH), unique=True, index=True, default=text_of("person_id")
+    )
     name: Mapped[str] = mapped_column(String(100))
     level: Mapped[str] = mapped_column(String(20))
     manager_id: Mapped[int | None] = mapped_column(
@@ -69,6 +85,9 @@ class Customer(Base):
     __tablename__ = "customers"
 
     customer_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    customer_key: Mapped[str] = mapped_column(
+        String(KEY_LENGTH), unique=True, index=True, default=text_of("customer_id")
+    )
     name: Mapped[str] = mapped_column(String(200), index=True)
     industry: Mapped[str] = mapped_column(String(50), default="")
     size: Mapped[str] = mapped_column(String(20), default="")
@@ -90,6 +109,9 @@ class OrderLine(Base):
 
     order_id: Mapped[int] = mapped_column(
         BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=False
+    )
+    order_key: Mapped[str] = mapped_column(
+        String(KEY_LENGTH), unique=True, index=True, default=text_of("order_id")
     )
     customer_id: Mapped[int] = mapped_column(ForeignKey("customers.customer_id"), index=True)
     # Looked up through ix_orders_person_id_order_date (its first column).

@@ -30,34 +30,35 @@ from command_center.db.models import (
     Product,
     Target,
 )
+from command_center.io.keys import key_column, shown
 from command_center.io.upsert import WriteState, tracking, upsert, writing
-from command_center.io.validate import ROW
+from command_center.io.validate import FORMULA_REASON, FORMULA_START, ROW
 from command_center.org.scope import Viewer
 from command_center.org.tree import MAX_DEPTH, deepest_below, find_cycles, levels
 from command_center.types import Column, ExportKind, ImportKind, RowError
 
 PEOPLE_COLUMNS = (
-    Column("person_id", "int", min_value=0),
+    key_column("person_id", "person", own=True),
     Column("name", "str", max_length=100),
     Column("level", "str", choices=LEVELS),
-    Column("manager_id", "int", required=False, min_value=0),
+    key_column("manager_id", "person", required=False),
     Column("region", "str", required=False, max_length=50),
     Column("hire_date", "date"),
     Column("status", "str", required=False, choices=PERSON_STATUSES),
 )
 CUSTOMER_COLUMNS = (
-    Column("customer_id", "int", min_value=0),
+    key_column("customer_id", "customer", own=True),
     Column("name", "str", max_length=200),
     Column("industry", "str", required=False, max_length=50),
     Column("size", "str", required=False, max_length=20),
-    Column("owner_id", "int", required=False, min_value=0),
+    key_column("owner_id", "person", required=False),
     Column("region", "str", required=False, max_length=50),
     Column("created_on", "date"),
 )
 ORDER_COLUMNS = (
-    Column("order_id", "int", min_value=0),
-    Column("customer_id", "int", min_value=0),
-    Column("person_id", "int", min_value=0),
+    key_column("order_id", "order", own=True),
+    key_column("customer_id", "customer"),
+    key_column("person_id", "person"),
     Column("order_date", "date"),
     Column("revenue", "float", min_value=0),
     Column("cost", "float", required=False, min_value=0),
@@ -67,7 +68,7 @@ ORDER_HEADER = tuple(c.name for c in ORDER_COLUMNS if not c.optional)
 """The pinned orders header; an export adds ``product_id`` when a line has one."""
 REFUND_COLUMNS = (
     Column("refund_id", "int", min_value=0),
-    Column("order_id", "int", min_value=0),
+    key_column("order_id", "order"),
     Column("refund_date", "date"),
     Column("amount", "float", min_value=0),
     Column("reason", "str", required=False, max_length=200),
@@ -93,10 +94,8 @@ CATALOGUE_ROLES = frozenset({"director"})
 """Who writes the catalogue (products, price lists): company-wide master data with
 no owner, so only a role that sees the whole force, as for people without an
 owner; the CLI's operator too. Everyone in a business role reads it."""
-FORMULA_STARTS = ("=", "+", "-", "@")
-FORMULA_START = r"^[=+\-@]"
 TARGET_COLUMNS = (
-    Column("person_id", "int", min_value=0),
+    key_column("person_id", "person"),
     Column("period", "period"),
     Column("metric", "str", max_length=50),
     Column("target", "float", min_value=0),
@@ -132,8 +131,8 @@ def _manager_loops(db_edges: dict[int, int | None], frame: pl.DataFrame) -> list
             edges[person_id] = manager_id
     errors: list[RowError] = []
     for cycle in find_cycles(edges):
-        shown = " -> ".join(str(p) for p in [*cycle, cycle[0]])
-        reason = f"manager loop {shown}"
+        named = " -> ".join(shown("person", p) for p in [*cycle, cycle[0]])
+        reason = f"manager loop {named}"
         errors += [RowError(rows[p], "manager_id", reason) for p in cycle if p in rows]
     return errors
 
@@ -168,9 +167,9 @@ def _too_deep(db_edges: dict[int, int | None], frame: pl.DataFrame) -> list[RowE
 
 
 def check_people(session: Session, frame: pl.DataFrame) -> list[RowError]:
+    """The director rule, loops and depth (unknown managers are the key translation's)."""
     db_edges = dict(session.execute(select(Person.person_id, Person.manager_id)).all())
-    known = _known(session, Person.person_id, frame["person_id"])
-    errors = _unknown(frame, "manager_id", known, "person")
+    errors: list[RowError] = []
     no_manager = frame.filter(
         pl.col("manager_id").is_null()
         & pl.col("level").is_not_null()
@@ -182,16 +181,13 @@ def check_people(session: Session, frame: pl.DataFrame) -> list[RowError]:
 
 
 def check_customers(session: Session, frame: pl.DataFrame) -> list[RowError]:
-    people = _known(session, Person.person_id)
-    return _unknown(frame, "owner_id", people, "person")
+    """Nothing beyond the columns: unknown owners are the key translation's errors."""
+    return []
 
 
 def check_orders(session: Session, frame: pl.DataFrame) -> list[RowError]:
-    customers = _known(session, Customer.customer_id)
-    people = _known(session, Person.person_id)
-    errors = _unknown(frame, "customer_id", customers, "customer") + _unknown(
-        frame, "person_id", people, "person"
-    )
+    """Known products (unknown customers and people are the key translation's)."""
+    errors: list[RowError] = []
     if "product_id" in frame.columns:
         errors += _unknown(frame, "product_id", _known_keys(session, Product.product_id), "product")
     return errors
@@ -206,8 +202,7 @@ def _key_text(frame: pl.DataFrame, column: str) -> list[RowError]:
     """Text keys a spreadsheet would take for a formula, refused so an export's
     neutralising quote never changes a key on its way back in."""
     risky = frame.filter(pl.col(column).str.contains(FORMULA_START))
-    reason = f"a key may not begin with {', '.join(FORMULA_STARTS)} (spreadsheets run it)"
-    return [RowError(row, column, reason) for row in risky[ROW].to_list()]
+    return [RowError(row, column, FORMULA_REASON) for row in risky[ROW].to_list()]
 
 
 def check_products(session: Session, frame: pl.DataFrame) -> list[RowError]:
@@ -252,8 +247,8 @@ def known_metrics() -> list[str]:
 
 
 def check_targets(session: Session, frame: pl.DataFrame) -> list[RowError]:
-    """Known people, and only metrics the registry publishes."""
-    errors = _unknown(frame, "person_id", _known(session, Person.person_id), "person")
+    """Only metrics the registry publishes (unknown people are the key translation's)."""
+    errors: list[RowError] = []
     keys = known_metrics()
     bad = frame.filter(pl.col("metric").is_not_null() & ~pl.col("metric").is_in(keys))
     listed = ", ".join(keys)
@@ -263,8 +258,9 @@ def check_targets(session: Session, frame: pl.DataFrame) -> list[RowError]:
 
 
 def check_refunds(session: Session, frame: pl.DataFrame) -> list[RowError]:
-    """Known orders, and never more refunded on an order than its revenue."""
-    errors = _unknown(frame, "order_id", _known(session, OrderLine.order_id), "order")
+    """Never more refunded on an order than its revenue (unknown orders are the key
+    translation's)."""
+    errors: list[RowError] = []
     ids = frame["order_id"].drop_nulls().unique().to_list()
     revenue = dict(
         session.execute(
@@ -286,7 +282,8 @@ def check_refunds(session: Session, frame: pl.DataFrame) -> list[RowError]:
             continue
         totals[order_id] = totals.get(order_id, 0.0) + amount
         if totals[order_id] > revenue[order_id] + 1e-9:
-            reason = f"refunds on order {order_id} exceed its revenue {revenue[order_id]:.2f}"
+            named = shown("order", order_id)
+            reason = f"refunds on order {named} exceed its revenue {revenue[order_id]:.2f}"
             errors.append(RowError(row, "amount", reason))
     return errors
 
@@ -336,6 +333,8 @@ def apply_orders(session: Session, frame: pl.DataFrame) -> int:
     whole = frame
     if "product_id" not in frame.columns:
         whole = frame.with_columns(pl.lit(None, dtype=pl.String).alias("product_id"))
+    if "order_key" not in whole.columns:  # the summaries sum no key: any text will do
+        whole = whole.with_columns(pl.col("order_id").cast(pl.String).alias("order_key"))
     with _summed(session, "orders", whole):
         return upsert(session, OrderLine, frame, ["order_id"])
 
@@ -389,11 +388,15 @@ def _reader(
 
 
 def read_orders(engine: Engine, viewer: Viewer) -> pl.DataFrame:
-    """The orders export: the pinned header, and ``product_id`` last when a line has one."""
-    frame = catalog.orders_with_products(engine, viewer)
+    """The orders export: the pinned header, and ``product_id`` last when a line has one.
+
+    ``order_id`` is the line's key, read with the lines (ten million keys are never
+    looked up one chunk at a time); people and customers follow in the runner."""
+    schema = {**catalog.ORDER_PRODUCT_SCHEMA, "order_key": pl.String()}
+    frame = frames.read_frame(engine, frames.orders_query(viewer), schema)
     has_products = frame["product_id"].null_count() < frame.height
     names = [*ORDER_HEADER, "product_id"] if has_products else list(ORDER_HEADER)
-    return frame.select(names).sort("order_id")
+    return frame.sort("order_id").with_columns(pl.col("order_key").alias("order_id")).select(names)
 
 
 def read_products(engine: Engine, viewer: Viewer) -> pl.DataFrame:

@@ -31,6 +31,7 @@ from command_center.db.models import User
 from command_center.i18n import t
 from command_center.io.errors import UnknownKindError, file_error, reject
 from command_center.io.files import file_format, load_grid, write_table_file
+from command_center.io.keys import Translation, current, key_columns, translate
 from command_center.io.upsert import WriteState, tracking
 from command_center.io.validate import (
     ROW,
@@ -39,6 +40,7 @@ from command_center.io.validate import (
     validate_frame,
     visible,
 )
+from command_center.keys import STANDARD_COLUMNS, with_keys
 from command_center.org.scope import OPERATOR, Viewer, people_edges, scope_for
 from command_center.types import ExportKind, ImportKind, RowError
 
@@ -208,11 +210,19 @@ def import_file(
     state = WriteState(dry_run=dry_run, progress=_chunk_progress(report))
     try:
         with _transaction(engine, dry_run) as session:
-            outside = scope_errors(session, spec, typed, who)
+            # Text keys become ids (new ones allocated) before anything else looks at them.
+            keyed = translate(session, columns, typed, allocate=not dry_run)
+            typed = keyed.frame
+            outside = scope_errors(session, spec, typed, who, keyed)
             if outside:  # before ``check``: its messages may quote rows the caller may not see
-                raise reject(file, errors + outside, order)
+                barred = {e.row for e in outside}
+                owner = spec.owner_column
+                seen = [e for e in keyed.errors if e.row not in barred or e.column == owner]
+                raise reject(file, errors + seen + outside, order)
+            errors += keyed.errors
             if spec.check is not None:
-                errors += spec.check(session, typed)
+                with current(keyed):
+                    errors += spec.check(session, typed)
             if errors:
                 raise reject(file, errors, order)
             report(_CHECK, "writing" if not dry_run else "counting")
@@ -264,20 +274,34 @@ def _actor_viewer(engine: Engine, actor: str) -> Viewer:
 
 
 def scope_errors(
-    session: Session, spec: ImportKind, frame: pl.DataFrame, viewer: Viewer
+    session: Session,
+    spec: ImportKind,
+    frame: pl.DataFrame,
+    viewer: Viewer,
+    keyed: Translation | None = None,
 ) -> list[RowError]:
     """Rows of ``frame`` that ``viewer`` may not write: an owner outside their scope,
-    or a key that replaces a stored row whose owner is outside it."""
+    or a key that replaces a stored row whose owner is outside it.
+
+    ``frame`` holds ids; ``keyed`` (the import's key translation) names owners by
+    their keys in the messages."""
     column = spec.owner_column
     if viewer.sees_all or column is None:
         return []
     allowed = sorted(viewer.person_ids or ())
     outside = frame.filter(pl.col(column).is_null() | ~pl.col(column).is_in(allowed))
+    is_key = any(c.name == column for c in key_columns(spec.columns))
+
+    def named(value: object) -> object:
+        return keyed.show("person", value) if keyed is not None and is_key else value
+
     errors = [
         RowError(
             row,
             column,
-            t("cli_user.row_no_owner") if value is None else t("cli_user.row_outside", value=value),
+            t("cli_user.row_no_owner")
+            if value is None
+            else t("cli_user.row_outside", value=named(value)),
         )
         for row, value in outside.select(ROW, column).iter_rows()
     ]
@@ -350,8 +374,14 @@ def run_export(engine: Engine, host: Host, kind: str, path: Path, viewer: Viewer
 
 
 def export_file(engine: Engine, spec: ExportKind, path: Path, viewer: Viewer) -> int:
-    """:func:`run_export` for a kind at hand."""
+    """:func:`run_export` for a kind at hand.
+
+    Files speak external keys: any integer column named after a person, customer
+    or order (``person_id``, ``manager_id``, ``owner_id``, ``customer_id``,
+    ``order_id``) is written as the key of that id; a kind with other such
+    columns swaps them itself (:func:`command_center.keys.with_keys`)."""
     file_format(path)
     frame: pl.DataFrame = spec.read(engine, viewer)
+    frame = with_keys(engine, frame, STANDARD_COLUMNS)
     write_table_file(frame, path, sheet=spec.kind)
     return frame.height

@@ -65,6 +65,11 @@ MAX_AMOUNT = 1e12
 """The largest magnitude a ``float`` column accepts (money and quantities)."""
 FREE_TEXT_LENGTH = 1000
 """A ``str`` column this long (or unbounded) is free text: tab and line breaks allowed."""
+FORMULA_STARTS = ("=", "+", "-", "@")
+FORMULA_START = r"^[=+\-@]"
+FORMULA_REASON = f"a key may not begin with {', '.join(FORMULA_STARTS)} (spreadsheets run it)"
+"""Keys a spreadsheet would take for a formula are refused, so an export's neutralising
+quote never changes a key on its way back in (products' keys and every key column)."""
 
 _C0_C1 = [chr(c) for c in (*range(0x00, 0x20), *range(0x7F, 0xA0))]
 _LAYOUT = ["\t", "\n", "\r"]
@@ -353,6 +358,8 @@ def _checks(column: Column, bounds: Bounds) -> list[Check]:
     if column.max_length:
         too_long = f"longer than {column.max_length} characters"
         plain.append((v.str.len_chars() > column.max_length, pl.lit(too_long)))
+    if getattr(column, "key_of", None) is not None:  # a key column (command_center.io.keys)
+        plain.append((v.str.contains(FORMULA_START), pl.lit(FORMULA_REASON)))
     required = [(c, c, r) for c, r in plain[: int(column.required)]]
     rest = [(c, c, r) for c, r in plain[int(column.required) :]]
     return required + hidden + rest  # text checks come before any that quotes the value

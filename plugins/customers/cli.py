@@ -10,7 +10,7 @@ import polars as pl
 import typer
 
 from command_center import runtime
-from command_center.cli import current_viewer, fail
+from command_center.cli import current_viewer, fail, keyed
 from command_center.i18n import t
 from command_center.io import csv_text, printable
 from plugins.customers import settings as settings_mod
@@ -82,11 +82,11 @@ def abc_command(
     viewer = current_viewer()
     graded = scoped_grades(engine, viewer, day, window, cuts, rule)
     if fmt == "csv":
-        typer.echo(csv_text(graded.select(CSV_COLUMNS)), nl=False)
+        typer.echo(csv_text(keyed(graded.select(CSV_COLUMNS))), nl=False)  # customer keys
         return
     book = book_q.book(engine, viewer)
-    names = dict(printable(book.select("customer_id", "name")).iter_rows())  # no escapes
-    typer.echo(abc_table(graded, names))
+    names = dict(printable(keyed(book.select("customer_id", "name"))).iter_rows())  # no escapes
+    typer.echo(abc_table(keyed(graded), names))
 
 
 def release_command(

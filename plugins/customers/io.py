@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import polars as pl
-from sqlalchemy import Engine, select
-from sqlalchemy.orm import InstrumentedAttribute, Session
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session
 
-from command_center.db.models import Customer, Person
+from command_center.io.keys import key_column
 from command_center.io.upsert import upsert
 from command_center.io.validate import ROW
 from command_center.org.scope import Viewer
@@ -17,7 +17,7 @@ from plugins.customers.queries import activity
 
 CONTACT_COLUMNS = (
     Column("contact_id", "int", min_value=1),
-    Column("customer_id", "int", min_value=1),
+    key_column("customer_id", "customer"),
     Column("name", "str", max_length=100),
     Column("title", "str", required=False, max_length=100),
     Column("phone", "str", required=False, max_length=40),
@@ -25,8 +25,8 @@ CONTACT_COLUMNS = (
 )
 FOLLOWUP_COLUMNS = (
     Column("followup_id", "int", min_value=1),
-    Column("customer_id", "int", min_value=1),
-    Column("person_id", "int", min_value=1),
+    key_column("customer_id", "customer"),
+    key_column("person_id", "person"),
     Column("followup_date", "date"),
     Column("channel", "str", choices=CHANNELS),
     Column("notes", "str", required=False),
@@ -36,20 +36,8 @@ FOLLOWUP_COLUMNS = (
 )
 
 
-def _known(session: Session, column: InstrumentedAttribute[int]) -> pl.Series:
-    return pl.Series("id", session.execute(select(column)).scalars().all(), dtype=pl.Int64)
-
-
-def _unknown(frame: pl.DataFrame, column: str, known: pl.Series, what: str) -> list[RowError]:
-    bad = frame.filter(pl.col(column).is_not_null() & ~pl.col(column).is_in(known.implode()))
-    return [
-        RowError(row, column, f"unknown {what} {value}")
-        for row, value in bad.select(ROW, column).iter_rows()
-    ]
-
-
 def check_contacts(session: Session, frame: pl.DataFrame) -> list[RowError]:
-    errors = _unknown(frame, "customer_id", _known(session, Customer.customer_id), "customer")
+    errors: list[RowError] = []
     bad_mail = frame.filter(pl.col("email").is_not_null() & ~pl.col("email").str.contains("@"))
     return errors + [RowError(row, "email", "not an e-mail address") for row in bad_mail[ROW]]
 
@@ -62,8 +50,7 @@ def apply_contacts(session: Session, frame: pl.DataFrame) -> int:
 
 
 def check_followups(session: Session, frame: pl.DataFrame) -> list[RowError]:
-    errors = _unknown(frame, "customer_id", _known(session, Customer.customer_id), "customer")
-    errors += _unknown(frame, "person_id", _known(session, Person.person_id), "person")
+    errors: list[RowError] = []
     early = frame.filter(pl.col("next_date") < pl.col("followup_date"))
     return errors + [RowError(row, "next_date", "before the follow-up date") for row in early[ROW]]
 

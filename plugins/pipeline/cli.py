@@ -41,9 +41,9 @@ def overdue_frame(engine: Engine, viewer: Viewer) -> pl.DataFrame:
 
 def stalled_command() -> None:
     """Deals with no stage change for the configured number of days (your scope)."""
-    from command_center.cli import current_viewer
+    from command_center.cli import current_viewer, keyed
 
-    frame = stalled_frame(runtime.engine(), current_viewer())
+    frame = keyed(stalled_frame(runtime.engine(), current_viewer()))  # owners' keys
     typer.echo(t("pipeline.cli.stalled", count=frame.height))
     if frame.height:
         typer.echo(csv_text(frame))
@@ -51,9 +51,9 @@ def stalled_command() -> None:
 
 def overdue_command() -> None:
     """Order milestones past their due date and not done (your scope)."""
-    from command_center.cli import current_viewer
+    from command_center.cli import current_viewer, keyed
 
-    frame = overdue_frame(runtime.engine(), current_viewer())
+    frame = keyed(overdue_frame(runtime.engine(), current_viewer()))  # owners' keys
     typer.echo(t("pipeline.cli.overdue", count=frame.height))
     if frame.height:
         typer.echo(csv_text(frame))

@@ -11,8 +11,8 @@ import polars as pl
 from sqlalchemy import Engine, insert, select
 from sqlalchemy.orm import Session
 
-from command_center.db.models import Customer, Person
 from command_center.io import ROW, upsert
+from command_center.io.keys import key_column
 from command_center.org.scope import Viewer
 from command_center.types import Column, ExportKind, ImportKind, RowError
 from plugins.pipeline import queries
@@ -23,8 +23,8 @@ from plugins.pipeline.models import Complaint, Contract, Opportunity, StageChang
 OPPORTUNITY_COLUMNS = (
     Column("opp_id", "int", min_value=1),
     Column("title", "str", max_length=200),
-    Column("customer_id", "int", min_value=0),
-    Column("owner_id", "int", min_value=0),
+    key_column("customer_id", "customer"),
+    key_column("owner_id", "person"),
     Column("amount", "float", min_value=0),
     Column("expected_close", "date"),
     Column("source", "str", choices=cfg.SOURCES),
@@ -36,8 +36,8 @@ OPPORTUNITY_COLUMNS = (
 )
 COMPLAINT_COLUMNS = (
     Column("complaint_id", "int", min_value=1),
-    Column("customer_id", "int", min_value=0),
-    Column("person_id", "int", min_value=0),
+    key_column("customer_id", "customer"),
+    key_column("person_id", "person"),
     Column("opened_at", "str", max_length=19),
     Column("resolved_at", "str", required=False, max_length=19),
     Column("opp_id", "int", required=False, min_value=1),
@@ -82,8 +82,7 @@ def parse_time(column: str) -> pl.Expr:
 def check_opportunities(session: Session, frame: pl.DataFrame) -> list[RowError]:
     settings = cfg.in_session(session)
     model = cfg.stage_model(settings)
-    errors = _unknown(frame, "customer_id", _ids(session, Customer.customer_id), "customer")
-    errors += _unknown(frame, "owner_id", _ids(session, Person.person_id), "person")
+    errors: list[RowError] = []
     stage = pl.col("stage")
     closed = stage.is_in([model.won, model.lost])
     errors += _errors(
@@ -223,9 +222,7 @@ def _typed_complaints(frame: pl.DataFrame) -> pl.DataFrame:
 
 def check_complaints(session: Session, frame: pl.DataFrame) -> list[RowError]:
     typed = _typed_complaints(frame)
-    errors = _unknown(frame, "customer_id", _ids(session, Customer.customer_id), "customer")
-    errors += _unknown(frame, "person_id", _ids(session, Person.person_id), "person")
-    errors += _unknown(frame, "opp_id", _ids(session, Opportunity.opp_id), "opportunity")
+    errors = _unknown(frame, "opp_id", _ids(session, Opportunity.opp_id), "opportunity")
     shape = "not a time (YYYY-MM-DD HH:MM[:SS])"
     for column in ("opened_at", "resolved_at"):
         bad = frame.select(ROW, pl.col(column).alias("_text")).with_columns(

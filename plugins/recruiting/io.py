@@ -17,6 +17,8 @@ from sqlalchemy.orm import Session
 from command_center.db.models import Person
 from command_center.db.tables import polars_schema
 from command_center.io import ROW, upsert
+from command_center.io.keys import key_column
+from command_center.keys import with_keys
 from command_center.org.scope import Viewer
 from command_center.types import Column, ExportKind, ImportKind, RowError
 from plugins.recruiting import queries
@@ -41,7 +43,7 @@ OPENING_COLUMNS = (
     Column("headcount", "int", min_value=1),
     Column("opened_on", "date"),
     Column("closed_on", "date", required=False),
-    Column("hiring_manager_id", "int", min_value=1),
+    key_column("hiring_manager_id", "person"),
     Column("channels", "str", max_length=200),
     Column("description", "str", required=False, max_length=4000),
     Column("pay_min", "float", required=False, min_value=0),
@@ -55,7 +57,7 @@ CANDIDATE_COLUMNS = (
     Column("phone", "str", required=False, max_length=30),
     Column("email", "str", required=False, max_length=200),
     Column("source", "str", choices=SOURCES),
-    Column("referrer_id", "int", required=False, min_value=1),
+    key_column("referrer_id", "person", required=False),
     Column("applied_on", "date"),
     Column("resume_url", "str", required=False, max_length=500),
     Column("stage", "str", required=False, choices=IMPORT_STAGES),
@@ -312,14 +314,17 @@ def _history(session: Session, new: pl.DataFrame) -> None:
 
 
 def export_openings(engine: Engine, viewer: Viewer) -> pl.DataFrame:
-    return queries.openings(engine, viewer).select([c.name for c in OPENING_COLUMNS])
+    frame = queries.openings(engine, viewer).select([c.name for c in OPENING_COLUMNS])
+    return with_keys(engine, frame, {"hiring_manager_id": "person"})
 
 
 def export_candidates(engine: Engine, viewer: Viewer) -> pl.DataFrame:
     frame = queries.candidates(engine, viewer).with_columns(
         pl.when(pl.col("stage").is_in(list(IMPORT_STAGES))).then(pl.col("stage")).alias("stage")
     )
-    return frame.select([c.name for c in CANDIDATE_COLUMNS])
+    return with_keys(
+        engine, frame.select([c.name for c in CANDIDATE_COLUMNS]), {"referrer_id": "person"}
+    )
 
 
 IMPORTS: list[ImportKind] = [

@@ -21,13 +21,13 @@ def commands() -> list[typer.Typer]:
 
     @group.command("pack")
     def pack_command(
-        team: Annotated[int, typer.Option(help="Person id of the team's leader.")],
+        team: Annotated[str, typer.Option(help="The key of the team's leader (E-2031).")],
         month: Annotated[str, typer.Option(help="YYYY-MM")],
         out: Annotated[Path, typer.Argument(help="File to write: .html, .xlsx or .md")],
     ) -> None:
         """Write a team's monthly review pack (HTML, XLSX or Markdown)."""
         from command_center import runtime
-        from command_center.cli import current_viewer, fail
+        from command_center.cli import current_viewer, fail, id_for_key
         from plugins.team_events.errors import TeamEventsError
         from plugins.team_events.io import documents
         from plugins.team_events.queries import pack
@@ -35,8 +35,11 @@ def commands() -> list[typer.Typer]:
         suffix = out.suffix.lower()
         if suffix not in (".html", ".xlsx", ".md"):
             fail(t("team_events.cli.bad_suffix", suffix=suffix))
+        leader = id_for_key("person", team)
         try:
-            built = pack.build(runtime.engine(), runtime.registry(), current_viewer(), team, month)
+            built = pack.build(
+                runtime.engine(), runtime.registry(), current_viewer(), leader, month
+            )
         except (TeamEventsError, ValueError) as exc:
             key = getattr(exc, "key", None)
             fail(t(key, **getattr(exc, "params", {})) if key else str(exc))
@@ -51,26 +54,27 @@ def commands() -> list[typer.Typer]:
 
     @group.command("digest")
     def digest_command(
-        team: Annotated[int, typer.Option(help="Person id of the team's leader.")],
+        team: Annotated[str, typer.Option(help="The key of the team's leader (E-2031).")],
         out: Annotated[Path, typer.Argument(help="Markdown file to write")],
         week: Annotated[str | None, typer.Option(help="A day of the week, YYYY-MM-DD")] = None,
     ) -> None:
         """Write a team's weekly digest as Markdown."""
         from command_center import runtime
-        from command_center.cli import current_viewer, fail
+        from command_center.cli import current_viewer, fail, id_for_key
         from command_center.db import frames
         from plugins.team_events.errors import TeamEventsError
         from plugins.team_events.io import documents
         from plugins.team_events.queries import digest
 
+        leader = id_for_key("person", team)
         try:
             day = dt.date.fromisoformat(week) if week else dt.date.today()
-            built = digest.build(runtime.engine(), current_viewer(), team, day)
+            built = digest.build(runtime.engine(), current_viewer(), leader, day)
         except (TeamEventsError, ValueError) as exc:
             key = getattr(exc, "key", None)
             fail(t(key, **getattr(exc, "params", {})) if key else str(exc))
         people = frames.all_people(runtime.engine())
-        name = dict(people.select("person_id", "name").iter_rows()).get(team, str(team))
+        name = dict(people.select("person_id", "name").iter_rows()).get(leader, team)
         out.write_text(documents.digest_markdown(built, name), encoding="utf-8")
         typer.echo(t("team_events.cli.written", file=str(out)))
 

@@ -3,9 +3,12 @@ the scoped queries; the review pack and digest as documents are in :mod:`.docume
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import polars as pl
 from sqlalchemy import Engine
 
+from command_center.keys import with_keys
 from command_center.org.scope import Viewer
 from command_center.types import ExportKind
 from plugins.team_events import queries
@@ -48,8 +51,17 @@ def _events(engine: Engine, viewer: Viewer) -> pl.DataFrame:
     )
 
 
+def _team_keys(read: Callable[[Engine, Viewer], pl.DataFrame]) -> Callable[..., pl.DataFrame]:
+    """``read`` with ``team_root`` (a leader) as the person's key, as files speak."""
+
+    def keyed(engine: Engine, viewer: Viewer) -> pl.DataFrame:
+        return with_keys(engine, read(engine, viewer), {"team_root": "person"})
+
+    return keyed
+
+
 EXPORTS: list[ExportKind] = [
-    ExportKind("team_events_actions", _actions, "Action items"),
-    ExportKind("team_events_attendance", _attendance, "Meeting attendance"),
-    ExportKind("team_events_events", _events, "Team events"),
+    ExportKind("team_events_actions", _team_keys(_actions), "Action items"),
+    ExportKind("team_events_attendance", _team_keys(_attendance), "Meeting attendance"),
+    ExportKind("team_events_events", _team_keys(_events), "Team events"),
 ]
