@@ -20,13 +20,17 @@ so the total is 14.74 % off; the P-A line is 15 % off, beyond the 10 % limit.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 
 import polars as pl
 import pytest
 from sqlalchemy import Engine, select
+from streamlit.testing.v1 import AppTest
 
-from command_center import i18n
-from command_center.db.engine import read_session, write_session
+from command_center import i18n, runtime
+from command_center import testing as apptest
+from command_center.db import frames
+from command_center.db.engine import dispose_engine, read_session, write_session
 from command_center.db.models import (
     AuditEntry,
     Notification,
@@ -36,6 +40,9 @@ from command_center.db.models import (
     Product,
 )
 from command_center.i18n import language
+from command_center.org.auth import viewer_for
+from command_center.plugins import PluginHost
+from command_center.settings import get_settings
 from plugins.pipeline import actions, queries
 from plugins.pipeline.errors import PipelineError
 from plugins.pipeline.logic import quote_document as document
@@ -525,3 +532,94 @@ def test_the_printable_quote_escapes_what_people_typed(words: None) -> None:
     assert "@media print" in page and "Q-000001-v2" in page
     with language("zh_CN"):
         assert "报价单" in document.quote_html(doc)
+
+
+# -- the pages ------------------------------------------------------------------------------
+@pytest.fixture(scope="module")
+def app_db(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, PluginHost]]:
+    """Its own demo database (the walk writes), with the core and the pipeline only."""
+    url = f"sqlite:///{tmp_path_factory.mktemp('quotes') / 'quotes.db'}"
+    host = PluginHost(get_settings(), entry_points=False, builtins=["plugins.pipeline"])
+    apptest.demo_database(url, host)
+    yield url, host
+    frames.clear_cache()
+    dispose_engine(url)
+
+
+@pytest.fixture
+def app(app_db, monkeypatch: pytest.MonkeyPatch, app_env) -> str:
+    url, host = app_db
+    monkeypatch.setenv("COMMAND_CENTER_DB_URL", url)
+    runtime.reset(host)
+    return url
+
+
+def _page(login: str, key: str, lang: str = "en") -> AppTest:
+    return apptest.open_page(apptest.start(runtime.engine(), login, lang), key)
+
+
+def _click(at: AppTest, key: str) -> AppTest:
+    at.button(key=key).click().run()
+    assert not at.exception, at.exception
+    return at
+
+
+def test_the_rep_builds_a_quote_and_the_supervisor_approves_it(app: str) -> None:
+    """The demo's catalogue: P-012 lists at 19,800 and the year's price list has it at 92 %,
+    18,216; P-021 (2,000) is in no price list. 2 x 18,216 less 15 % = 30,967.20,
+    10 x 2,000 = 20,000.00: total 50,967.20 against 56,432.00 at the price list (9.68 % off),
+    but the P-012 line is 15 % off: beyond the 10 % limit."""
+    engine = runtime.engine()
+    rep = viewer_for(engine, apptest.signed_in(engine, "rep"))
+    customer = queries.customers_of(engine, rep, rep.person_id)[0][0]  # type: ignore[arg-type]
+    opp = actions.create_opportunity(
+        engine,
+        rep,
+        title="客户管理系统升级",
+        customer_id=customer,
+        owner_id=rep.person_id,  # type: ignore[arg-type]
+        amount=50_000.0,
+        expected_close=dt.date.today() + dt.timedelta(days=30),
+        source="referral",
+        channel="visit",
+    )
+    at = _page("rep", "pipeline-deal")
+    at.selectbox(key="pipeline_deal_pick").set_value(opp).run()
+    at = _click(at, "pipeline_quote_create")
+    assert "Quote version 1 started." in apptest.texts(at)
+    qid = int(queries.deal_quotes(engine, rep, opp)["quote_id"].item())
+    for product, quantity, discount in (("P-012", 2.0, 15.0), ("P-021", 10.0, 0.0)):
+        at.selectbox(key=f"pipeline_quote_product_{qid}").set_value(product)
+        at.number_input(key=f"pipeline_quote_quantity_{qid}").set_value(quantity)
+        at.number_input(key=f"pipeline_quote_discount_{qid}").set_value(discount)
+        at = _click(at, "pipeline_quote_line_submit")
+        assert "Product added." in apptest.texts(at)
+    text = apptest.texts(at)
+    assert "total **¥50,967.20** · at price list ¥56,432.00 (discount 9.7%)" in text
+    assert "A line is discounted 15.0% against the price list, beyond the 10.0% limit" in text
+    at = _click(at, "pipeline_quote_send")
+    assert "ask a leader for approval before sending the quote" in apptest.texts(at)
+    at = _click(at, "pipeline_quote_request")
+    assert "Approval asked: your leader is notified." in apptest.texts(at)
+
+    sup = _page("supervisor", "pipeline-quote-approvals")
+    assert f"Q-{opp:06d}-v1" in apptest.texts(sup)
+    sup.selectbox(key="pipeline_approval_pick").set_value(qid).run()
+    sup.selectbox(key=f"pipeline_approval_decision_{qid}").set_value("approve")
+    sup.text_area(key=f"pipeline_approval_note_{qid}").input("首单，同意 15%")
+    sup = _click(sup, "pipeline_approval_submit")
+    assert f"Quote Q-{opp:06d}-v1 approved: the rep is notified." in apptest.texts(sup)
+    # a rep has no such page; the other team's supervisor has no such quote
+    other = _page("rep2", "home")
+    assert "pipeline-quote-approvals" not in apptest.page_paths(other)
+
+    at = _page("rep", "pipeline-deal")
+    at.selectbox(key="pipeline_deal_pick").set_value(opp).run()
+    assert "Approved" in apptest.texts(at)
+    at = _click(at, "pipeline_quote_send")
+    assert f"Quote Q-{opp:06d}-v1 sent" in apptest.texts(at)
+    with read_session(engine) as session:
+        assert session.get_one(Quote, qid).status == "sent"
+    zh = _page("rep", "pipeline-deal", "zh_CN")
+    zh.selectbox(key="pipeline_deal_pick").set_value(opp).run()
+    assert "已发送" in apptest.texts(zh)
