@@ -27,7 +27,7 @@ from command_center.db.engine import read_session, write_session
 from command_center.db.models import Customer, Notification, OrderLine, Target
 from command_center.metrics import MetricRegistry
 from command_center.org.scope import Viewer
-from command_center.periods import parse_period
+from command_center.periods import containing, parse_period
 from command_center.plugins import PluginHost
 from command_center.settings import get_settings
 from plugins.customers.models import FollowUp
@@ -420,11 +420,17 @@ def test_a_rep_submits_the_days_report_and_the_supervisor_answers_it(app) -> Non
     rid = int(sent["report_id"][0])
     assert "Wins" not in [w.label for w in at.text_area]  # sent: shown, no longer a form
     assert "Not read yet." in apptest.texts(at)
+    week = containing(day, "week")
+    workdays = [d for d in week.days if d <= day and d.weekday() < 5]
+    if workdays:  # the week's rate so far: this report over its workdays until today
+        rate = f"{100 / len(workdays):.1f}%"
+        assert f"Your daily report rate in {week.label} so far: {rate}." in apptest.texts(at)
 
     at = apptest.open_page(apptest.start(engine, "supervisor"), "team-reports")
     clean(at)
     shown = apptest.texts(at)
     assert "签下丙公司的试用" in shown and "Submitted 1" in shown
+    assert f"Report rate {containing(day, 'week').label}" in shown
     widget(at.text_area, "Comment").input("明天一起去拜访")
     widget(at.button, "Send").click().run()
     clean(at)

@@ -13,7 +13,9 @@ import polars as pl
 import streamlit as st
 
 from command_center.context import PageContext
-from command_center.i18n import fmt_value, labels_now, t
+from command_center.i18n import fmt_value, labels_now, percent, t
+from command_center.org.scope import Viewer
+from command_center.periods import Period, containing
 from command_center.ui import data_table
 from plugins.team_events.actions import reports as report_actions
 from plugins.team_events.logic import reports as logic
@@ -47,7 +49,7 @@ def render(ctx: PageContext) -> None:
     day = st.date_input(t("team_events.date"), value=today(), max_value=today(), key=f"{KEY}_day")
     period = logic.period_of(str(grain), day if isinstance(day, dt.date) else today())
     _report_of(ctx, me, period.label)
-    _history(ctx, me)
+    _history(ctx, me, period)
 
 
 def _own(ctx: PageContext, me: int, label: str) -> dict[str, Any] | None:
@@ -224,9 +226,30 @@ def _comment_form(ctx: PageContext, row: dict[str, Any]) -> None:
     )
 
 
-def _history(ctx: PageContext, me: int) -> None:
+def week_rate_label(period: Period) -> str:
+    """The ISO week whose ``report_rate`` the page shows (the period's own, or its day's)."""
+    return containing(period.first_day, "week").label
+
+
+def week_rate(ctx: PageContext, viewer: Viewer, period: Period) -> float | None:
+    """``report_rate`` of the viewer's people over the ISO week of ``period`` (so far)."""
+    week = containing(period.first_day, "week")
+    if "report_rate" not in ctx.registry:
+        return None
+    facts = ctx.registry.person_values(ctx.engine, viewer, "report_rate", week)
+    den = float(facts["den"].sum()) if facts.height else 0.0
+    return float(facts["num"].sum()) / den if den else None
+
+
+def _history(ctx: PageContext, me: int, period: Period) -> None:
     mine = report_q.person_reports(ctx.engine, ctx.signed_in_viewer, me, HISTORY)
     st.subheader(t("team_events.report.history"))
+    own = report_q.own_viewer(ctx.signed_in_viewer, me)
+    rate = week_rate(ctx, own, period)
+    if rate is not None:
+        st.caption(
+            t("team_events.report.week_rate", week=week_rate_label(period), rate=percent(rate))
+        )
     if mine.is_empty():
         st.caption(t("team_events.report.none_yet"))
         return

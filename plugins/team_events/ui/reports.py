@@ -20,7 +20,7 @@ from plugins.team_events.queries import reports as report_q
 from plugins.team_events.queries.teams import team_members
 from plugins.team_events.settings import load
 from plugins.team_events.ui.controls import pick_team, run_action, show_flash, small_teams, today
-from plugins.team_events.ui.report import show_report, state_label
+from plugins.team_events.ui.report import show_report, state_label, week_rate, week_rate_label
 
 KEY = "team_events_reports"
 MAX_PEOPLE = 60
@@ -66,6 +66,11 @@ def render(ctx: PageContext) -> None:
                 float(absent.height),
                 "count",
                 higher_is_better=False,
+            ),
+            Kpi(
+                t("team_events.reports.kpi_rate", week=week_rate_label(period)),
+                week_rate(ctx, team, period),
+                "percent",
             ),
         ]
     )
