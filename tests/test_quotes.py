@@ -27,9 +27,9 @@ import pytest
 from sqlalchemy import Engine, select
 from streamlit.testing.v1 import AppTest
 
-from command_center import i18n, runtime
+from command_center import i18n, pricing, runtime
 from command_center import testing as apptest
-from command_center.db import frames
+from command_center.db import catalog, frames
 from command_center.db.engine import dispose_engine, read_session, write_session
 from command_center.db.models import (
     AuditEntry,
@@ -532,6 +532,32 @@ def test_the_printable_quote_escapes_what_people_typed(words: None) -> None:
     assert "@media print" in page and "Q-000001-v2" in page
     with language("zh_CN"):
         assert "报价单" in document.quote_html(doc)
+
+
+# -- the demo ------------------------------------------------------------------------------
+def test_the_demo_quotes_are_priced_and_every_leader_has_one_to_decide(demo_db) -> None:
+    engine = demo_db.engine
+    supervisor = viewer_for(engine, apptest.signed_in(engine, "supervisor"))
+    rep = viewer_for(engine, apptest.signed_in(engine, "rep"))
+    waiting = queries.quotes_waiting(engine, supervisor)
+    assert waiting.height >= 1
+    assert queries.quotes_waiting(engine, rep).is_empty()
+    assert set(waiting["owner_id"].to_list()) <= set(supervisor.person_ids or ())
+    director = viewer_for(engine, apptest.signed_in(engine, "director"))
+    every = queries.quotes_waiting(engine, director)
+    lines = queries.quote_lines(engine, director, every["quote_id"].to_list())
+    # each waiting quote discounts beyond the limit (10 %), as a rep would have had to ask
+    for row in rules.summaries(every, lines).iter_rows(named=True):
+        assert row["max_line_discount"] > 0.10 or row["total_discount"] > 0.10, row
+    # each line's list price is the catalogue's price on the quote's date
+    dated = lines.join(every.select("quote_id", pl.col("quote_date").alias("day")), on="quote_id")
+    expected = pricing.prices_at(
+        dated.select("product_id", "day"),
+        catalog.all_products(engine),
+        catalog.all_price_lists(engine),
+        catalog.all_price_items(engine),
+    )
+    assert dated["list_price"].to_list() == expected["price"].to_list()
 
 
 # -- the pages ------------------------------------------------------------------------------

@@ -27,6 +27,8 @@ from command_center.db.engine import write_session
 from command_center.db.models import OrderLine
 from command_center.types import DemoContext
 from plugins.pipeline.demo import words as txt
+from plugins.pipeline.demo.quotes import ORDER as QUOTE_TABLES
+from plugins.pipeline.demo.quotes import quote_rows
 from plugins.pipeline.models import (
     Complaint,
     Contract,
@@ -519,4 +521,20 @@ def seed(ctx: DemoContext, settings: PipelineSettings | None = None) -> dict[str
     ctx.progress(f"Pipeline: {len(lines):,} won deals with contracts and milestones")
     for line in lines:
         maker.won_deal(line)
-    return _store(ctx.engine, maker)
+    counts = _store(ctx.engine, maker)
+    ctx.progress("Pipeline: quotes on deals in solution and negotiation")
+    quoted = quote_rows(
+        ctx.engine,
+        maker.out.rows.get(Opportunity, []),
+        maker.manager,
+        settings,
+        maker.as_of,
+        maker.rng.r.getrandbits(63),
+    )
+    with write_session(ctx.engine) as session:
+        for model in QUOTE_TABLES:
+            if quoted[model]:
+                frame = pl.DataFrame(quoted[model], infer_schema_length=None)
+                frame = frame.select(c for c in frame.columns if frame[c].dtype != pl.Null)
+                counts[model.__tablename__] = bulk_insert(session, model.__table__, frame)  # type: ignore[attr-defined]
+    return counts
