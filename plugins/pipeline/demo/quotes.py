@@ -25,7 +25,6 @@ from sqlalchemy import Engine
 from command_center import pricing
 from command_center.db import catalog
 from plugins.pipeline.demo import words as txt
-from plugins.pipeline.logic.quotes import approval_reasons, priced_lines, totals
 from plugins.pipeline.models import Quote, QuoteApproval, QuoteLine
 from plugins.pipeline.settings import PipelineSettings
 
@@ -114,15 +113,9 @@ class _Quotes:
         if not beyond and self.rng.random() < 0.15:  # sent once before, then revised
             self._version(opp, 1, created - dt.timedelta(days=5), lines, "superseded")
             version = 2
-        frame = pl.DataFrame(
-            {
-                "quantity": [line[2] for line in lines],
-                "list_price": [line[3] for line in lines],
-                "unit_price": [line[3] for line in lines],
-                "discount_pct": [line[4] for line in lines],
-            }
-        )
-        needs = bool(approval_reasons(totals(priced_lines(frame, 0.0)), self.limit))
+        # Unit prices are the price list's and there is no extra discount: a line's
+        # effective discount is its own, and the total's is never beyond the largest.
+        needs = max(line[4] for line in lines) > self.limit
         if needs and first_of_team:
             status = "pending"
             self.waiting.add(leader)
