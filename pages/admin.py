@@ -11,6 +11,7 @@ from command_center import errors
 from command_center.context import PageContext
 from command_center.db.models import ROLES
 from command_center.i18n import labels_now, t
+from command_center.keys import UnknownKey, id_of, with_keys
 from command_center.org.auth import UserError
 from command_center.org.users import change_user, create_user, user_table
 from command_center.ui import data_table
@@ -29,8 +30,13 @@ def render(ctx: PageContext) -> None:
         _recent_errors()
 
 
+def _person_id(ctx: PageContext, typed: str) -> int | None:
+    """The id behind the person key typed (empty: no person); :class:`UnknownKey` if none."""
+    return id_of(ctx.engine, "person", typed) if typed.strip() else None
+
+
 def _users(ctx: PageContext) -> None:
-    found = user_table(ctx.engine)
+    found = with_keys(ctx.engine, user_table(ctx.engine), {"person_id": "person"})  # keys shown
     users = {row["login"]: row for row in found.iter_rows(named=True)}
     data_table(
         found.select(
@@ -49,16 +55,14 @@ def _users(ctx: PageContext) -> None:
         role = st.selectbox(
             t("admin.role"), ROLES, format_func=labels_now(ROLES, lambda r: t(f"role.{r}"))
         )
-        person = st.number_input(
-            t("admin.person"), min_value=0, step=1, value=0, help=t("admin.person_help")
-        )
+        person = st.text_input(t("admin.person"), help=t("admin.person_help"))
         password = st.text_input(
             t("login.password"), type="password", help=t("login_rules.password_help")
         )
         if st.form_submit_button(t("admin.add")):
             _apply(
                 lambda: create_user(
-                    ctx.engine, ctx.signed_in_viewer, login, password, role, int(person) or None
+                    ctx.engine, ctx.signed_in_viewer, login, password, role, _person_id(ctx, person)
                 ),
                 t("admin.user_added", login=login),
             )
@@ -76,11 +80,9 @@ def _users(ctx: PageContext) -> None:
             format_func=labels_now(ROLES, lambda r: t(f"role.{r}")),
             key=f"admin_edit_role_{who}",
         )
-        new_person = st.number_input(
+        new_person = st.text_input(
             t("admin.person"),
-            min_value=0,
-            step=1,
-            value=was_person or 0,
+            value=was_person or "",
             help=t("admin.person_help"),
             key=f"admin_edit_person_{who}",
         )
@@ -98,7 +100,7 @@ def _users(ctx: PageContext) -> None:
                     ctx.signed_in_viewer,
                     who,
                     role=new_role,
-                    person_id=int(new_person) or None,
+                    person_id=_person_id(ctx, new_person),
                     active=active,
                     password=new_password,
                 ),
@@ -111,6 +113,9 @@ def _apply(action: Callable[[], object], message: str) -> None:
         action()
     except UserError as exc:
         st.error(str(exc))
+        return
+    except UnknownKey as exc:  # people are typed by their keys (E-2031), as in files
+        st.error(t("keys.unknown_person", key=exc.key))
         return
     st.success(message)
 

@@ -67,7 +67,7 @@ def test_the_admin_page_adds_a_user(users_db: Db, monkeypatch, app_env) -> None:
     login, password = (w for w in at.text_input if w.label in ("Login", "Password"))
     login.input("page.added")
     password.input(PASSWORD)
-    at.number_input[0].set_value(5)
+    next(w for w in at.text_input if w.label == "Person key").input("5")  # keys: the ids' text
     next(b for b in at.button if b.label == "Add").click()
     at.run()
     assert not at.exception

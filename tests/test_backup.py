@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import Engine, MetaData, create_engine, func, insert, inspect, select
+from sqlalchemy import Engine, MetaData, column, create_engine, func, insert, inspect, select, table
 from sqlalchemy.exc import DBAPIError
 from typer.testing import CliRunner
 
@@ -143,8 +143,14 @@ def test_a_backup_from_an_older_version_is_migrated_in_a_copy(
         {"person_id": 2, "name": "乙", "level": "rep", "manager_id": 1},
     ]
     with engine.begin() as conn:
-        conn.execute(
-            insert(Person.__table__),
+        conn.execute(  # the columns of 0007's people (no person_key yet)
+            insert(
+                table(
+                    "people",
+                    *(column(c) for c in ("person_id", "name", "level", "manager_id")),
+                    *(column(c) for c in ("region", "hire_date", "status")),
+                )
+            ),
             [
                 {**p, "region": "华东", "hire_date": dt.date(2020, 1, 1), "status": "active"}
                 for p in people

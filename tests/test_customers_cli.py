@@ -51,6 +51,7 @@ def pinned(engine, as_of: dt.date, months: int, a: float, b: float, person_ids=N
         rows = conn.execute(
             text("SELECT customer_id, person_id, order_date, revenue FROM orders")
         ).all()
+        named = dict(conn.execute(text("SELECT customer_id, customer_key FROM customers")).all())
     wanted = set(customers)
     cents = dict.fromkeys(customers, 0.0)
     for cid, pid, day, revenue in rows:
@@ -64,7 +65,7 @@ def pinned(engine, as_of: dt.date, months: int, a: float, b: float, person_ids=N
         share_above = above / total if total else 0.0
         grade = "C" if not cents[c] else "A" if share_above < a else "B" if share_above < b else "C"
         above += cents[c]
-        out.append((c, cents[c] / 100, grade, above / total if total else 0.0))
+        out.append((named[c], cents[c] / 100, grade, above / total if total else 0.0))  # keys
     return out
 
 

@@ -17,6 +17,7 @@ from command_center.db import frames
 from command_center.db.engine import write_session
 from command_center.i18n import language, money
 from command_center.io import run_export
+from command_center.keys import key_of
 from command_center.metrics import MetricRegistry
 from command_center.org.tree import children_map, subtree
 from command_center.published import Fact, publish
@@ -260,8 +261,9 @@ def test_cli_pack_and_scoped_export(demo_db, monkeypatch, app_env, tmp_path) -> 
     runner = CliRunner()
     mgr = viewer(demo_db.engine, "manager")
     out = tmp_path / "pack.html"
+    leader = key_of(demo_db.engine, "person", mgr.person_id)  # the command line names keys
     result = runner.invoke(
-        cli.app, ["team-events", "pack", "--team", str(mgr.person_id), "--month", MONTH, str(out)]
+        cli.app, ["team-events", "pack", "--team", leader, "--month", MONTH, str(out)]
     )
     assert result.exit_code == 0, result.output
     assert "Monthly review" in out.read_text(encoding="utf-8")
@@ -273,7 +275,7 @@ def test_cli_pack_and_scoped_export(demo_db, monkeypatch, app_env, tmp_path) -> 
             "team-events",
             "pack",
             "--team",
-            str(mgr.person_id),
+            leader,
             "--month",
             MONTH,
             str(tmp_path / "x.md"),
@@ -288,7 +290,7 @@ def test_cli_pack_and_scoped_export(demo_db, monkeypatch, app_env, tmp_path) -> 
             "team-events",
             "digest",
             "--team",
-            str(mgr.person_id),
+            leader,
             "--week",
             "2026-10-14",
             str(digest_out),
@@ -301,7 +303,8 @@ def test_cli_pack_and_scoped_export(demo_db, monkeypatch, app_env, tmp_path) -> 
     path = tmp_path / "actions.csv"
     rows = run_export(demo_db.engine, make_host(), "team_events_actions", path, rep)
     frame = pl.read_csv(path)
-    assert rows == frame.height > 0 and set(frame["owner_id"]) == {rep.person_id}
+    mine = key_of(demo_db.engine, "person", rep.person_id)  # files name people by key
+    assert rows == frame.height > 0 and set(frame["owner_id"]) == {mine}
     path = tmp_path / "attendance.csv"
     run_export(demo_db.engine, make_host(), "team_events_attendance", path, rep)
-    assert set(pl.read_csv(path)["person_id"]) == {rep.person_id}
+    assert set(pl.read_csv(path)["person_id"]) == {mine}

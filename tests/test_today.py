@@ -32,6 +32,7 @@ from command_center.agenda import (
 from command_center.db import frames
 from command_center.db.engine import read_session, write_session
 from command_center.db.models import Customer
+from command_center.keys import key_of, keys_for
 from command_center.org.auth import add_user, viewer_for
 from command_center.org.scope import OPERATOR, Viewer, people_edges
 from command_center.plugin_settings import save_settings
@@ -282,11 +283,14 @@ def test_cli_today_prints_the_agenda_by_due_in_scope(demo: Db) -> None:
     assert frame.height > 5 and set(frame["kind"]) <= set(AGENDA_KINDS)
     assert frame["due"].to_list() == sorted(frame["due"].to_list())
     team = viewer_for(demo.engine, apptest.signed_in(demo.engine, "supervisor")).person_ids
-    assert team is not None and set(frame["person_id"]) <= team and len(set(frame["person_id"])) > 1
+    team_keys = set(keys_for(demo.engine, "person", team or ()).values())  # the CLI prints keys
+    assert team is not None and set(frame["person_id"]) <= team_keys
+    assert len(set(frame["person_id"])) > 1
     assert "meeting" in set(frame["kind"])  # the team's weekly meeting on Monday
     code, mine, _ = _today("rep")
     me = apptest.signed_in(demo.engine, "rep").person_id
-    assert code == 0 and set(pl.read_csv(mine.encode())["person_id"]) == {me}
+    assert code == 0
+    assert set(pl.read_csv(mine.encode())["person_id"]) == {key_of(demo.engine, "person", me)}
     code, table, _ = _today("rep", "--format", "table")
     assert code == 0 and "pool_release" in table
     code, _, err = _today(None)

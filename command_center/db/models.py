@@ -65,10 +65,6 @@ class Person(Base):
     )
 
     person_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
-    # The external key (HR's employee number), kept exactly; see command_center/keys.py.
-    person_key: Mapped[str] = mapped_column(
-        String(KEY_LENGTH), unique=True, index=True, default=text_of("person_id")
-    )
     name: Mapped[str] = mapped_column(String(100))
     level: Mapped[str] = mapped_column(String(20))
     manager_id: Mapped[int | None] = mapped_column(
@@ -77,6 +73,11 @@ class Person(Base):
     region: Mapped[str] = mapped_column(String(50), default="")
     hire_date: Mapped[dt.date] = mapped_column(Date)
     status: Mapped[str] = mapped_column(String(10), default="active")
+    # The external key (HR's employee number), kept exactly; see command_center/keys.py.
+    # Last, as migration 0013 adds it: raw ``SELECT *`` copies keep their column order.
+    person_key: Mapped[str] = mapped_column(
+        String(KEY_LENGTH), unique=True, index=True, default=text_of("person_id")
+    )
 
 
 class Customer(Base):
@@ -85,15 +86,15 @@ class Customer(Base):
     __tablename__ = "customers"
 
     customer_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
-    customer_key: Mapped[str] = mapped_column(
-        String(KEY_LENGTH), unique=True, index=True, default=text_of("customer_id")
-    )
     name: Mapped[str] = mapped_column(String(200), index=True)
     industry: Mapped[str] = mapped_column(String(50), default="")
     size: Mapped[str] = mapped_column(String(20), default="")
     owner_id: Mapped[int | None] = mapped_column(ForeignKey("people.person_id"), index=True)
     region: Mapped[str] = mapped_column(String(50), default="")
     created_on: Mapped[dt.date] = mapped_column(Date)
+    customer_key: Mapped[str] = mapped_column(
+        String(KEY_LENGTH), unique=True, index=True, default=text_of("customer_id")
+    )
 
 
 class OrderLine(Base):
@@ -110,9 +111,6 @@ class OrderLine(Base):
     order_id: Mapped[int] = mapped_column(
         BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=False
     )
-    order_key: Mapped[str] = mapped_column(
-        String(KEY_LENGTH), unique=True, index=True, default=text_of("order_id")
-    )
     customer_id: Mapped[int] = mapped_column(ForeignKey("customers.customer_id"), index=True)
     # Looked up through ix_orders_person_id_order_date (its first column).
     person_id: Mapped[int] = mapped_column(ForeignKey("people.person_id"))
@@ -122,6 +120,9 @@ class OrderLine(Base):
     # The product sold, when known (NULL: a line of no particular product). No index:
     # every read by product groups whole months of lines, none looks one product up.
     product_id: Mapped[str | None] = mapped_column(ForeignKey("products.product_id"), default=None)
+    order_key: Mapped[str] = mapped_column(
+        String(KEY_LENGTH), unique=True, index=True, default=text_of("order_id")
+    )
 
 
 class Product(Base):
