@@ -470,3 +470,36 @@ def test_the_report_row_on_today_opens_the_form_and_submits(app) -> None:
     mine = Viewer("rep2", "rep", rep.person_id, frozenset({rep.person_id}))
     sent = queries.reports(engine, mine, parse_period(day.isoformat()))
     assert sent.select("wins").rows() == [("拿下一个新客户",)] and sent["submitted_at"][0]
+
+
+RULES_SAVE = "FormSubmitter:team_events_rules-Save"
+
+
+def test_a_director_sets_when_reports_are_due(app) -> None:
+    from plugins.team_events import settings as te_settings
+
+    engine = app.engine
+    at = apptest.open_page(apptest.start(engine, "director"), "team-building")
+    clean(at)
+    widget(at.text_input, "Reports due by (HH:MM)").input("18:30")
+    widget(at.multiselect, "Workdays (a daily report is expected)").set_value([0, 1, 2, 3, 4, 5])
+    at.button(key=RULES_SAVE).click().run()
+    clean(at)
+    assert "Rules saved." in apptest.texts(at)
+    rules = te_settings.load(engine)
+    assert (rules.report_due_time, rules.workdays, rules.report_levels) == (
+        "18:30",
+        [0, 1, 2, 3, 4, 5],
+        ["rep"],
+    )
+    assert rules.default_start_time == "09:00"  # the other rules kept
+    at = apptest.open_page(apptest.start(engine, "director"), "team-building")
+    widget(at.text_input, "Reports due by (HH:MM)").input("25:00")
+    at.button(key=RULES_SAVE).click().run()
+    assert "Check the rules: times as HH:MM, at least one workday." in [e.value for e in at.error]
+    assert te_settings.load(engine).report_due_time == "18:30"
+    at = apptest.open_page(apptest.start(engine, "director"), "team-building")
+    widget(at.text_input, "Reports due by (HH:MM)").input("20:00")
+    widget(at.multiselect, "Workdays (a daily report is expected)").set_value([0, 1, 2, 3, 4])
+    at.button(key=RULES_SAVE).click().run()
+    assert te_settings.load(engine).workdays == [0, 1, 2, 3, 4]
