@@ -239,6 +239,7 @@ def test_a_rep_quotes_two_products_and_the_supervisor_approves(db: Engine) -> No
         actions.send_quote(db, REP4, qid, at=AT)
     with refused("pipeline.error.product_inactive"):
         actions.add_quote_line(db, REP4, qid, product_id="P-OLD", quantity=1)
+    assert queries.quotes_waiting(db, SUP3).is_empty()  # read (and cached) before asking
     actions.request_approval(db, REP4, qid, at=AT)
     assert quote_row(db, qid).status == "pending"
     assert notes_of(db, 3) == [
@@ -264,6 +265,7 @@ def test_a_rep_quotes_two_products_and_the_supervisor_approves(db: Engine) -> No
     assert quote_row(db, qid).status == "pending"
     actions.decide_quote(db, SUP3, qid, approve=True, note="战略客户，同意", at=AT)
     assert quote_row(db, qid).status == "approved"
+    assert queries.quotes_waiting(db, SUP3).is_empty()  # decided: off the list at once
     assert notes_of(db, 4)[-1] == (
         "quote_decided",
         "pipeline.notify.quote_approved",

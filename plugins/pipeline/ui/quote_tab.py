@@ -69,7 +69,7 @@ def render(ctx: PageContext, conf: cfg.PipelineSettings, deal: dict[str, Any]) -
         _quote_form(ctx, quote)
     _buttons(ctx, conf, deal, quote, money_, versions, is_open)
     if lines.height:
-        _download(ctx, deal, quote, priced, money_, label)
+        _download(ctx, conf, deal, quote, priced, money_, label)
     _approvals(ctx, quote)
 
 
@@ -380,13 +380,13 @@ def _answer(ctx: PageContext, deal: dict[str, Any], quote: dict[str, Any]) -> No
 
 def _download(
     ctx: PageContext,
+    conf: cfg.PipelineSettings,
     deal: dict[str, Any],
     quote: dict[str, Any],
     priced: pl.DataFrame,
     money_: rules.QuoteTotals,
     label: str,
 ) -> None:
-    conf = cfg.current(ctx.engine)
     names = queries.names(ctx.engine)
     customer = queries.customer_names(ctx.engine, [deal["customer_id"]]).get(
         deal["customer_id"], ""
