@@ -23,7 +23,7 @@ import getpass
 import json
 import os
 import sys
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Annotated, Any, NoReturn
 
@@ -631,6 +631,85 @@ def new_plugin(
         fail(str(exc))
     typer.echo(t("cli.plugin_written", name=name, path=str(target), files=len(written)))
     typer.echo(t("cli.plugin_next", path=str(target)))
+
+
+# -- org changes (pinned: people move | leave | promote) ----------------------------------
+
+people_app = typer.Typer(help="Org changes with an effective day: move, promote, leave.")
+app.add_typer(people_app, name="people")
+MAY_CHANGE_ORG = frozenset({"director", "manager"})
+
+
+def _org_change(change: Callable[[], Any], done: str) -> None:
+    """Run an org change; a refusal is one translated line (exit 1)."""
+    from command_center.org.changes import OrgChangeError
+
+    try:
+        change()
+    except OrgChangeError as exc:
+        fail(t(exc.code, **exc.params))
+    typer.echo(done)
+
+
+@people_app.command("move")
+def people_move(
+    person: Annotated[str, typer.Argument(help="The person's key.")],
+    to: Annotated[str, typer.Option("--to", help="The new manager's key.")],
+    effective: Annotated[str, typer.Option("--effective", help="YYYY-MM-DD (today or before).")],
+    reason: Annotated[str, typer.Option("--reason", help="Why (kept in the history).")] = "",
+) -> None:
+    """PERSON reports to --to from --effective on (the past stays with the old team)."""
+    from command_center.org.changes import move
+
+    viewer = require_role(MAY_CHANGE_ORG, "people move")
+    who, manager, day = (
+        id_for_key("person", person),
+        id_for_key("person", to),
+        _parse_date(effective),
+    )
+    _org_change(
+        lambda: move(runtime.engine(), viewer, who, manager, day, reason),
+        t("org.cli.moved", person=person, manager=to, day=day.isoformat()),
+    )
+
+
+@people_app.command("promote")
+def people_promote(
+    person: Annotated[str, typer.Argument(help="The person's key.")],
+    level: Annotated[str, typer.Option("--level", help="rep | supervisor | manager | director")],
+    effective: Annotated[str, typer.Option("--effective", help="YYYY-MM-DD (today or before).")],
+    reason: Annotated[str, typer.Option("--reason", help="Why (kept in the history).")] = "",
+) -> None:
+    """PERSON holds --level from --effective on (up or down)."""
+    from command_center.org.changes import promote
+
+    viewer = require_role(MAY_CHANGE_ORG, "people promote")
+    who, day = id_for_key("person", person), _parse_date(effective)
+    _org_change(
+        lambda: promote(runtime.engine(), viewer, who, level, day, reason),
+        t("org.cli.promoted", person=person, level=level, day=day.isoformat()),
+    )
+
+
+@people_app.command("leave")
+def people_leave(
+    person: Annotated[str, typer.Argument(help="The person's key.")],
+    effective: Annotated[str, typer.Option("--effective", help="YYYY-MM-DD (today or before).")],
+    handover: Annotated[
+        str | None, typer.Option("--handover", help="The colleague who takes over (a key).")
+    ] = None,
+    reason: Annotated[str, typer.Option("--reason", help="Why (kept in the history).")] = "",
+) -> None:
+    """PERSON leaves on --effective: customers and open deals handed over, logins off, at once."""
+    from command_center.org.changes import leave
+
+    viewer = require_role(MAY_CHANGE_ORG, "people leave")
+    who, day = id_for_key("person", person), _parse_date(effective)
+    heir = id_for_key("person", handover) if handover is not None else None
+    _org_change(
+        lambda: leave(runtime.engine(), runtime.host(), viewer, who, day, heir, reason),
+        t("org.cli.left", person=person, day=day.isoformat()),
+    )
 
 
 _CORE_COMMANDS = tuple(app.registered_commands)

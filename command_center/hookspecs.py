@@ -21,6 +21,7 @@ import pluggy
 if TYPE_CHECKING:
     import typer
     from sqlalchemy import Engine
+    from sqlalchemy.orm import Session
 
     from command_center.agenda import TodayCard
     from command_center.metrics import MetricRegistry
@@ -90,9 +91,10 @@ def register_exporters() -> list[ExportKind]:
 
 @hookspec
 def register_translations() -> dict[str, dict[str, str]]:
-    """Message catalogs: ``{"en": {key: text}, "zh_CN": {key: text}}``.
+    """Message catalogs: ``{"en": {...}, "zh_CN": {...}, "zh_TW": {...}}``, each ``{key: text}``.
 
-    Keys start with the plugin's name; both languages must hold the same keys.
+    Keys start with the plugin's name; every language must hold the same keys
+    (``python -m command_center.i18n.traditional`` fills zh_TW from zh_CN).
     """
 
 
@@ -216,4 +218,18 @@ def today_cards(
     amounts belong on a card. Labels and values come translated and formatted;
     the core adds its own cards (the month's attainment, rank in the team) and
     shows all of them by ``order``.
+    """
+
+
+@hookspec
+def person_leaving(
+    session: Session, person_id: int, handover_id: int | None, effective: dt.date, actor: str
+) -> int:
+    """Someone leaves the force (``command-center people leave``, the org page): hand over
+    what this plugin keeps in their name, inside ``session`` (the leave's one
+    transaction: a failure here undoes the whole leave).
+
+    ``handover_id`` is the colleague the leader named, or ``None``: then give
+    back what can be given back (customers to the public pool) and hand the
+    rest to the leaver's manager. Return how many rows were handed over.
     """

@@ -29,6 +29,7 @@ from sqlalchemy import Engine
 from command_center.db import frames
 from command_center.i18n import t
 from command_center.metric_days import DAY_SCHEMA, with_day_path
+from command_center.org import history
 from command_center.org.scope import Viewer
 from command_center.org.tree import closure
 from command_center.periods import DAY_GRAINS, Period, is_period, parse_period
@@ -206,16 +207,22 @@ class MetricRegistry:
         """Per node of the viewer's tree: ``node_id, [month,] num, den, value``.
 
         A node's figures cover itself and everyone below it within scope; no
-        rows where the metric has no figures at ``period``'s grain.
+        rows where the metric has no figures at ``period``'s grain. Each month
+        rolls up by the tree of its last day (:mod:`command_center.org.history`):
+        a rep who moved counts where they were that month.
         """
-        tree = scoped_closure(engine, viewer)
-        facts = self.period_facts(engine, viewer, key, period)
+        wide, tree = period_tree(engine, viewer, period)
+        facts = self.period_facts(engine, wide, key, period)
         if facts is None:
             facts = pl.DataFrame(schema=FACT_SCHEMA)
+        joined = (
+            tree.join(facts, on="person_id", how="inner")
+            if "month" not in tree.columns
+            else tree.join(facts, on=["person_id", "month"], how="inner")
+        )
         keys = ["ancestor_id", "month"] if by_month else ["ancestor_id"]
         out = (
-            tree.join(facts, on="person_id", how="inner")
-            .group_by(keys)
+            joined.group_by(keys)
             .agg(pl.col("num").sum(), pl.col("den").sum())
             .with_columns(_value(self.spec(key)))
             .rename({"ancestor_id": "node_id"})
@@ -283,6 +290,39 @@ def scoped_closure(engine: Engine, viewer: Viewer) -> pl.DataFrame:
         viewer.person_ids,
         tables=("people",),
     )
+
+
+def period_tree(engine: Engine, viewer: Viewer, period: Period) -> tuple[Viewer, pl.DataFrame]:
+    """The viewer as wide as their team was over ``period``, and the closure to roll up by.
+
+    With no org change between the period's first month-end and today (the
+    usual case) that is the viewer and today's closure (``ancestor_id,
+    person_id``). Otherwise the scope takes in whoever was in the viewer's
+    subtree at one of the period's month-ends, and the closure has a ``month``
+    column: each month's own tree (:func:`command_center.org.history.closure_by_month`).
+    """
+    org = frames.org_history(engine)
+    months = period_months(period)
+    if history.same_tree_as_today(org, months, dt.date.today()):
+        return viewer, scoped_closure(engine, viewer)
+    ends = [history.month_end(m) for m in months]
+    wide = viewer
+    if viewer.person_ids is not None:
+        scope = viewer.person_ids
+        managers = dict(frames.all_people(engine).select("person_id", "manager_id").iter_rows())
+        roots = [p for p in scope if managers.get(p) not in scope]  # the tops of the scope
+        members = frozenset().union(*(history.subtree_over(org, r, ends) for r in roots))
+        wide = Viewer(viewer.login, viewer.role, viewer.person_id, scope | members)
+    return wide, history.closure_by_month(org, months, wide.person_ids)
+
+
+def period_months(period: Period) -> list[dt.date]:
+    """The first days of the months ``period`` touches (a day or a week: one or two)."""
+    months, month = [], period.first_day.replace(day=1)
+    while month <= period.last_day:
+        months.append(month)
+        month = (month + dt.timedelta(days=32)).replace(day=1)
+    return months
 
 
 def person_targets(targets: pl.DataFrame, key: str, period: Period, summable: bool) -> pl.DataFrame:

@@ -22,7 +22,7 @@ def test_init_is_idempotent(empty_db) -> None:
     upgrade(empty_db.engine, host)
     assert current_heads(empty_db.engine) == before
     assert not pending(empty_db.engine, host)
-    assert before == {"0013_core"}
+    assert before == {"0014_core"}
 
 
 def test_models_match_migrations(empty_db) -> None:
@@ -46,6 +46,7 @@ def test_models_match_migrations(empty_db) -> None:
         "sales_customer_month",
         "notifications",
         "notification_digests",
+        "org_history",
     }
     owned = core | {cls.__tablename__ for tables in host.tables().values() for cls in tables}
     expected = MetaData()

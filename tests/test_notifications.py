@@ -28,7 +28,9 @@ from command_center.db.engine import data_version, read_session, write_session
 from command_center.db.models import DigestSent, Notification
 from command_center.org.auth import add_user
 from command_center.org.scope import Viewer
+from command_center.plugin_settings import save_settings
 from plugins.team_events.models import ActionItem, Event
+from plugins.team_events.settings import TeamEventsSettings
 from tests.conftest import Db, make_host, use_db
 from tests.factories import load_small_org
 
@@ -266,7 +268,7 @@ def test_cli_notify_digest(cli_org: Db, smtp_server, monkeypatch: pytest.MonkeyP
     assert refused.exit_code == 1 and "notify digest" in refused.stderr and not inbox.messages
     result = runner.invoke(cli.app, args)
     assert result.exit_code == 0, result.stderr
-    assert "Digest of 2026-11-16: 1 sent" in result.stdout and len(inbox.messages) == 1
+    assert "Digest of 2026-11-16: 1 e-mail sent" in result.stdout and len(inbox.messages) == 1
     assert inbox.messages[0]["From"] == f"command-center@{smtp.host}"
     monkeypatch.setenv("COMMAND_CENTER_SMTP_PORT", str(_free_port()))  # nobody listens
     down = runner.invoke(cli.app, [*args, "--force"])
@@ -279,6 +281,8 @@ def test_the_page_lists_due_items_and_marks_read(
 ) -> None:
     today = dt.date.today()
     with write_session(org.engine) as session:
+        # no daily reports owed: the due list is the action items and customer 1's rows
+        save_settings(session, "team_events", TeamEventsSettings(report_levels=[]), "test")
         session.get(ActionItem, 2).due_date = today  # type: ignore[union-attr]
         session.get(ActionItem, 1).due_date = today + dt.timedelta(days=3)  # type: ignore[union-attr]
     _tell(org, 4, "dispute_answered", "notify.kind_dispute_answered")

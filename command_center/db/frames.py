@@ -34,10 +34,12 @@ from command_center.db.models import (
     Meta,
     OrderLine,
     OrderRefund,
+    OrgHistory,
     Person,
     PersonMonthSales,
     Target,
 )
+from command_center.org import history
 from command_center.org.scope import Viewer
 
 SALES_TABLES = summaries.SALES_TABLES
@@ -262,6 +264,19 @@ def whole_table(engine: Engine, table: Table, schema: dict[str, pl.DataType]) ->
 def all_people(engine: Engine) -> pl.DataFrame:
     """Everyone, unscoped: only for building scopes and the org tree."""
     return whole_table(engine, Person.__table__, PEOPLE_SCHEMA)
+
+
+def org_history(engine: Engine) -> pl.DataFrame:
+    """Everyone's place in the org through time (:func:`command_center.org.history.complete`),
+    unscoped: only for roll-ups and scopes of past periods."""
+
+    def load() -> pl.DataFrame:
+        table = OrgHistory.__table__
+        query = select(*(table.c[name] for name in history.HISTORY_SCHEMA))
+        rows = read_frame(engine, query, history.HISTORY_SCHEMA)
+        return history.complete(rows, all_people(engine))
+
+    return cached(engine, "org_history", load, tables=("people", "org_history"))
 
 
 def people(engine: Engine, viewer: Viewer) -> pl.DataFrame:

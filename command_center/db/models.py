@@ -80,6 +80,32 @@ class Person(Base):
     )
 
 
+class OrgHistory(Base):
+    """A person's place in the org from a day on: manager, level and status.
+
+    Written by the org changes (move, promote, leave; ``command_center.org.changes``),
+    each with a reason, audited. A person without rows has had their ``people``
+    row's place since ever; the first change also writes the place before it
+    (from :data:`command_center.org.history.SINCE_EVER`). Figures of the past
+    roll up by it (``command_center.org.history``).
+    """
+
+    __tablename__ = "org_history"
+    __table_args__ = (
+        CheckConstraint("level IN ('rep','supervisor','manager','director')", name="level"),
+        CheckConstraint("status IN ('active','leave','left')", name="status"),
+    )
+
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.person_id"), primary_key=True)
+    effective_from: Mapped[dt.date] = mapped_column(Date, primary_key=True)
+    manager_id: Mapped[int | None] = mapped_column(ForeignKey("people.person_id"), default=None)
+    level: Mapped[str] = mapped_column(String(20))
+    status: Mapped[str] = mapped_column(String(10), default="active")
+    reason: Mapped[str] = mapped_column(String(200), default="")
+    changed_by: Mapped[str] = mapped_column(String(64), default="")
+    changed_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+
+
 class Customer(Base):
     """The customer master record; plugins add their own detail tables."""
 

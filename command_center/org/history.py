@@ -45,6 +45,23 @@ CLOSURE_SCHEMA: dict[str, pl.DataType] = {
 }
 
 
+def complete(rows: pl.DataFrame, people: pl.DataFrame) -> pl.DataFrame:
+    """The history of everyone: the stored ``rows``, and for each person without any,
+    their ``people`` row's place since ever (:data:`HISTORY_SCHEMA`, by person and day)."""
+    stored = rows.select(list(HISTORY_SCHEMA)).cast(HISTORY_SCHEMA)
+    since_ever = (
+        people.filter(~pl.col("person_id").is_in(stored["person_id"].implode()))
+        .select(
+            pl.col("person_id").cast(pl.Int64),
+            pl.lit(SINCE_EVER).alias("effective_from"),
+            pl.col("manager_id").cast(pl.Int64),
+            pl.col("level").cast(pl.String),
+            pl.col("status").cast(pl.String),
+        )
+    )
+    return pl.concat([stored, since_ever]).sort("person_id", "effective_from")
+
+
 def month_end(month: dt.date) -> dt.date:
     """The last day of ``month`` (any day of it)."""
     first = month.replace(day=1)
@@ -70,6 +87,17 @@ def edges_on(history: pl.DataFrame, day: dt.date) -> dict[int, int | None]:
 def changed_between(history: pl.DataFrame, first: dt.date, last: dt.date) -> bool:
     """Did anyone's row change after ``first`` and on or before ``last``?"""
     return bool(history.filter(pl.col("effective_from").is_between(first, last, "right")).height)
+
+
+def same_tree_as_today(history: pl.DataFrame, months: Sequence[dt.date], today: dt.date) -> bool:
+    """Do ``months`` all roll up by today's tree (no change between their ends and today)?
+
+    The usual case, and the fast path: today's closure serves every month.
+    """
+    if not months:
+        return True
+    ends = [month_end(m) for m in months]
+    return not changed_between(history, min(min(ends), today), max(max(ends), today))
 
 
 def tree_versions(

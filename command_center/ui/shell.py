@@ -32,7 +32,7 @@ from command_center.org.scope import Viewer, scope_for, team_viewer
 from command_center.periods import DAY_GRAINS, Grain, Period, containing
 from command_center.types import ALL_ROLES, BUSINESS_ROLES, LEADER_ROLES, PageSpec
 from command_center.ui import state
-from pages import admin, data, home, login, notifications, today
+from pages import admin, data, home, login, notifications, org, today
 
 
 def core_pages() -> list[PageSpec]:
@@ -48,6 +48,14 @@ def core_pages() -> list[PageSpec]:
             BUSINESS_ROLES,
             ":material/notifications:",
             2,
+        ),
+        PageSpec(
+            "org",
+            "org.title",
+            org.render,
+            frozenset({"director", "manager"}),
+            ":material/account_tree:",
+            80,
         ),
         PageSpec("data", "data.title", data.render, ALL_ROLES, ":material/swap_vert:", 90),
         PageSpec(

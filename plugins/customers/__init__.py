@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 import typer
 from sqlalchemy import Engine
+from sqlalchemy.orm import Session
 
 from command_center import (
     AgendaItem,
@@ -34,6 +35,15 @@ def register_pages() -> list[PageSpec]:
     from plugins.customers.ui import pages
 
     return pages()
+
+
+@hookimpl
+def person_leaving(
+    session: Session, person_id: int, handover_id: int | None, effective: dt.date, actor: str
+) -> int:
+    from plugins.customers.actions.pool import hand_over
+
+    return hand_over(session, person_id, handover_id, effective, actor)
 
 
 @hookimpl

@@ -10,6 +10,7 @@ import datetime as dt
 
 import typer
 from sqlalchemy import Engine
+from sqlalchemy.orm import Session
 
 from command_center import (
     AgendaItem,
@@ -30,6 +31,15 @@ def register_metrics() -> list[MetricSpec]:
     from plugins.pipeline.metrics import metric_specs
 
     return metric_specs()
+
+
+@hookimpl
+def person_leaving(
+    session: Session, person_id: int, handover_id: int | None, effective: dt.date, actor: str
+) -> int:
+    from plugins.pipeline.actions.handover import hand_over
+
+    return hand_over(session, person_id, handover_id, effective, actor)
 
 
 @hookimpl

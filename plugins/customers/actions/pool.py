@@ -381,3 +381,30 @@ def housekeeping(engine: Engine) -> None:
     """At start-up: profiles for customers added through the core, then today's release."""
     backfill_profiles(engine)
     release_due(engine)
+
+
+# -- someone leaves ------------------------------------------------------------------
+
+
+def hand_over(
+    session: Session, person_id: int, handover_id: int | None, effective: dt.date, actor: str
+) -> int:
+    """The leaver's private pool, inside the leave's transaction (the ``person_leaving``
+    hook): to ``handover_id`` (locks kept, the clocks start again), or back to the
+    public pool when no one is named (locked ones too: a leaver keeps nothing)."""
+    customers = list(session.scalars(select(Customer).where(Customer.owner_id == person_id)))
+    moves = []
+    for customer in customers:
+        profile = ensure_profile(session, customer)
+        profile.last_owner_id = person_id
+        if handover_id is None:
+            profile.locked = False
+            _release_one(session, customer, profile, pool_logic.LEFT, effective)
+            moves.append(Move(customer.customer_id, "release", pool_logic.LEFT, person_id, None))
+        else:
+            _take(session, customer, handover_id, effective)
+            moves.append(
+                Move(customer.customer_id, "assign", pool_logic.LEFT, person_id, handover_id)
+            )
+    record_moves(session, moves, effective, actor)
+    return len(moves)

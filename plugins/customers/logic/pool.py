@@ -10,6 +10,8 @@ import polars as pl
 NO_FOLLOWUP = "no_followup"
 NO_WIN = "no_win"
 MANUAL = "manual"
+LEFT = "left"
+"""The owner left the force: handed over, or back to the public pool."""
 
 
 def release_candidates(

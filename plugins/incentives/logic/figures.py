@@ -199,6 +199,7 @@ def month_table(
     last: dt.date,
     sales: pl.DataFrame,
     quota: pl.DataFrame,
+    tree: pl.DataFrame | None = None,
 ) -> pl.DataFrame:
     """:data:`MONTH_SCHEMA` rows of ``people`` (``person_id, manager_id, level``) for the
     months ``first..last``: their revenue and profit (``sales``: ``person_id, month,
@@ -215,12 +216,17 @@ def month_table(
         .join(quota, on=["person_id", "month"], how="left")
         .with_columns(pl.col("revenue", "profit").fill_null(0.0))
     )
-    below = closure(people).filter(pl.col("ancestor_id") != pl.col("person_id"))
+    # ``tree`` (``ancestor_id, person_id, month``): each month's own org, when it changed
+    # (command_center.org.history); else today's tree serves every month.
+    below = (closure(people) if tree is None else tree).filter(
+        pl.col("ancestor_id") != pl.col("person_id")
+    )
+    members_on = ["person_id"] if "month" not in below.columns else ["person_id", "month"]
     # The reps' quotas (null for everyone else), flagged once before grouping:
     # a membership test inside the aggregation ran per group (~2 s at 5,000 people).
     rep_quota = pl.when(pl.col("level") == "rep").then(pl.col("quota")).alias("_rep_quota")
     team = (
-        below.join(own.with_columns(rep_quota), on="person_id", how="inner")
+        below.join(own.with_columns(rep_quota), on=members_on, how="inner")
         .group_by("ancestor_id", "month")
         .agg(
             pl.col("revenue").sum().alias("team_revenue"),

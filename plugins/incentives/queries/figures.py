@@ -21,6 +21,7 @@ from sqlalchemy import Engine
 from command_center.core_plugin import monthly_revenue_targets
 from command_center.db import frames
 from command_center.metrics import MetricRegistry
+from command_center.org import history
 from command_center.org.scope import OPERATOR, Viewer
 from command_center.periods import is_period, parse_period
 from command_center.published import read_published
@@ -37,7 +38,7 @@ from plugins.incentives.logic.figures import (
 from plugins.incentives.logic.plan_model import Plan
 
 MULTIPLIER_TOPIC = "appraisal.bonus_multiplier"
-CORE_TABLES = ("orders", "people", "targets")  # what the person-month table is made of
+CORE_TABLES = ("orders", "people", "targets", "org_history")  # what person months read
 
 
 def figure_tables(
@@ -78,7 +79,17 @@ def _build_months(engine: Engine) -> pl.DataFrame:
     quota = monthly_revenue_targets(MetricQuery(engine, first, last)).select(
         "person_id", "month", pl.col("target").alias("quota")
     )
-    return month_table(people, first, last, sales, quota)
+    return month_table(people, first, last, sales, quota, _history_tree(engine, first, last))
+
+
+def _history_tree(engine: Engine, first: dt.date, last: dt.date) -> pl.DataFrame | None:
+    """Each month's org when it changed over ``first..last`` (team figures of the past
+    stay with the team of their month); ``None``: today's tree serves every month."""
+    org = frames.org_history(engine)
+    months = pl.date_range(first, last, "1mo", eager=True).to_list()
+    if history.same_tree_as_today(org, months, dt.date.today()):
+        return None
+    return history.closure_by_month(org, months, None)
 
 
 def person_months(engine: Engine) -> pl.DataFrame:
