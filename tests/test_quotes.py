@@ -24,7 +24,7 @@ from collections.abc import Iterator
 
 import polars as pl
 import pytest
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, inspect, select, text
 from streamlit.testing.v1 import AppTest
 
 from command_center import i18n, pricing, runtime
@@ -48,7 +48,7 @@ from plugins.pipeline.errors import PipelineError
 from plugins.pipeline.logic import quote_document as document
 from plugins.pipeline.logic import quotes as rules
 from plugins.pipeline.models import Contract, ContractLine, Opportunity, Quote
-from tests.conftest import make_host
+from tests.conftest import BACKENDS, _drop_db, _new_db, make_host
 from tests.fixtures_pipeline import (
     ADMIN,
     AT,
@@ -651,3 +651,56 @@ def test_the_rep_builds_a_quote_and_the_supervisor_approves_it(app: str) -> None
     zh = _page("rep", "pipeline-deal", "zh_CN")
     zh.selectbox(key="pipeline_deal_pick").set_value(opp).run()
     assert "已发送" in apptest.texts(zh)
+
+
+# -- the migration ---------------------------------------------------------------------------
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_pipeline_0002_upgrades_contract_lines_in_place(
+    backend: str, tmp_path, pg_databases
+) -> None:
+    """A database at pipeline_0001 holding a contract line: the line gets no product and
+    no discount, and comes back unchanged when the revision is undone."""
+    from alembic import command
+
+    from command_center.db import migrate
+
+    db = _new_db(backend, tmp_path, pg_databases)
+    try:
+        host = make_host()
+        track = next(t for t in migrate.tracks(host) if t.owner == "pipeline")
+        migrate.upgrade(db.engine, host, plugins=False)
+        command.upgrade(migrate.alembic_config(db.engine, track), "pipeline_0001")
+        org(db.engine)
+        opp = new_deal(db.engine)
+        with db.engine.begin() as conn:
+            conn.execute(
+                text(
+                    "INSERT INTO pipeline_contracts (contract_id, opp_id, status, payment_terms,"
+                    " delivery_date, terms, created_at, signed_by) VALUES"
+                    " (1, :opp, 'draft', 'net30', '2026-12-31', '', '2026-11-02 10:00:00', '')"
+                ),
+                {"opp": opp},
+            )
+            conn.execute(
+                text(
+                    "INSERT INTO pipeline_contract_lines (line_id, contract_id, description,"
+                    " quantity, unit_price, unit_cost) VALUES (1, 1, '系统', 2, 1500.5, 900)"
+                )
+            )
+        migrate.upgrade(db.engine, host)
+        line = "SELECT quantity, unit_price, product_id, discount_pct FROM pipeline_contract_lines"
+        with db.engine.connect() as conn:
+            assert tuple(conn.execute(text(line)).one()) == (2.0, 1500.5, None, 0.0)
+        assert migrate.pending(db.engine, host) == []
+        frames.clear_cache()
+        lines = queries.contract_lines(db.engine, REP4)
+        assert lines.select("product_id", "discount_pct").rows() == [(None, 0.0)]
+        command.downgrade(migrate.alembic_config(db.engine, track), "pipeline_0001")
+        with db.engine.connect() as conn:
+            columns = {c["name"] for c in inspect(conn).get_columns("pipeline_contract_lines")}
+            assert {"product_id", "discount_pct"}.isdisjoint(columns)
+            assert "pipeline_quotes" not in inspect(conn).get_table_names()
+            kept = conn.execute(text("SELECT quantity, unit_price FROM pipeline_contract_lines"))
+            assert tuple(kept.one()) == (2.0, 1500.5)
+    finally:
+        _drop_db(db, pg_databases)

@@ -127,7 +127,9 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     if op.get_bind().dialect.name == "sqlite":
+        # SQLite drops no column a constraint names: the table is copied without them.
         with op.batch_alter_table(LINES) as batch:
+            batch.drop_constraint(op.f(LINES_CK), type_="check")
             batch.drop_column("discount_pct")
             batch.drop_column("product_id")
     else:
