@@ -343,3 +343,22 @@ def test_upgrade_fills_keys_with_the_text_of_the_ids(blank_db: Db) -> None:
             Person(person_id=500, name="N", level="rep", manager_id=1, hire_date=dt.date.today())
         )
     assert keys.key_of(blank_db.engine, "person", 500) == "500"
+
+
+def test_the_notebook_speaks_keys(cli_shop: Db) -> None:
+    from command_center.notebook import connect
+
+    added = invoke(
+        "users", "add", "sue", "--role", "supervisor", "--person", "S1", input="long-pass-1\n"
+    )
+    assert added.exit_code == 0, added.output
+    cc = connect(user="sue", password="long-pass-1", url=cli_shop.url)
+    board = cc.metric("revenue", period="2026-10", by="person")
+    assert dict(board.select("node_id", "value").iter_rows()) == {"R1": 1050.0, "00417": 300.0}
+    people = cc.frame("people")  # ids for joining; with_keys for reading
+    assert people["person_id"].dtype == pl.Int64
+    assert sorted(cc.with_keys(people)["person_id"]) == ["00417", "R1", "S1"]
+    sue = keys.id_of(cli_shop.engine, "person", "S1")
+    assert cc.team_events.pack(team="S1", month="2026-10").team_root == sue
+    with pytest.raises(ValueError, match="No person has the key “s1”"):
+        cc.team_events.pack(team="s1", month="2026-10")

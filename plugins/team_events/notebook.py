@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from command_center.i18n import t
+from command_center.keys import UnknownKey, id_of
 from plugins.team_events.errors import TeamEventsError
 from plugins.team_events.io import documents
 from plugins.team_events.queries import pack
@@ -25,8 +26,9 @@ class TeamEventsNotebook:
     def __init__(self, cc: CommandCenter) -> None:
         self._cc = cc
 
-    def pack(self, team: int, month: str) -> pack.Pack:
-        """The review pack of ``team`` (its leader's person id) for ``month`` (``YYYY-MM``).
+    def pack(self, team: int | str, month: str) -> pack.Pack:
+        """The review pack of ``team`` for ``month`` (``YYYY-MM``): the leader's key as
+        files name them (``"E00003"``), or their person id.
 
         Its frames (``results``, ``members``, ``top_movers``, ``honours``,
         ``next_targets`` …) are the page's tables; the number of movers is
@@ -35,6 +37,11 @@ class TeamEventsNotebook:
         the translated reason.
         """
         cc = self._cc
+        if isinstance(team, str):
+            try:
+                team = id_of(cc.engine, "person", team)
+            except UnknownKey as exc:
+                raise ValueError(t("keys.unknown_person", key=exc.key)) from None
         try:
             return pack.build(
                 cc.engine, cc.registry, cc.viewer, int(team), month, movers=load(cc.engine).movers
@@ -44,7 +51,7 @@ class TeamEventsNotebook:
         except (ValueError, TypeError):
             raise ValueError(t("team_events.error.month_only", value=month)) from None
 
-    def pack_markdown(self, team: int, month: str) -> str:
+    def pack_markdown(self, team: int | str, month: str) -> str:
         """The pack as the Markdown ``command-center team-events pack … x.md`` writes."""
         return documents.pack_markdown(self.pack(team, month))
 
