@@ -560,6 +560,15 @@ def test_the_demo_quotes_are_priced_and_every_leader_has_one_to_decide(demo_db) 
         catalog.all_price_items(engine),
     )
     assert dated["list_price"].to_list() == expected["price"].to_list()
+    # the demo's signed contracts name the product of the ledger line they booked
+    signed = queries.contract_lines(engine, director).filter(pl.col("order_id").is_not_null())
+    booked = catalog.orders_with_products(engine, director).select(
+        "order_id", pl.col("product_id").alias("booked")
+    )
+    pairs = signed.join(booked, on="order_id").select("product_id", "booked")
+    assert pairs.height == signed.height > 0
+    assert pairs.filter(pl.col("product_id") != pl.col("booked")).is_empty()
+    assert pairs["product_id"].null_count() == 0
 
 
 # -- the pages ------------------------------------------------------------------------------

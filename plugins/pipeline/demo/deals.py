@@ -21,10 +21,11 @@ import numpy as np
 import polars as pl
 from sqlalchemy import Engine, func, select
 
-from command_center.db import frames
+from command_center.db import catalog, frames
 from command_center.db.bulk import bulk_insert
 from command_center.db.engine import write_session
 from command_center.db.models import OrderLine
+from command_center.db.tables import polars_schema
 from command_center.types import DemoContext
 from plugins.pipeline.demo import words as txt
 from plugins.pipeline.demo.quotes import ORDER as QUOTE_TABLES
@@ -132,6 +133,8 @@ class _Maker:
         self.prep: list[dict[str, Any]] = []
         people = ctx.people
         self.manager = dict(people.select("person_id", "manager_id").iter_rows())
+        names = catalog.all_products(ctx.engine).select("product_id", "name")
+        self.product_names: dict[str, str] = dict(names.iter_rows())
 
     # -- small draws -----------------------------------------------------------
     def pick(self, options: Sequence[str]) -> str:
@@ -263,8 +266,8 @@ class _Maker:
             )
 
     # -- won deals -----------------------------------------------------------------------
-    def won_deal(self, line: tuple[int, int, int, dt.date, float, float]) -> None:
-        order_id, customer, owner, day, revenue, cost = line
+    def won_deal(self, line: tuple[int, int, int, dt.date, float, float, str | None]) -> None:
+        order_id, customer, owner, day, revenue, cost, product_id = line
         signed = dt.datetime.combine(day, dt.time(15, 0)) + dt.timedelta(
             minutes=int(self.rng.integers(0, 180))
         )
@@ -272,6 +275,8 @@ class _Maker:
         entered = [*self.backwards(submitted, len(self.open)), signed]
         path = [*self.open, self.settings.won_stage]
         product = self.pick(txt.PRODUCTS)
+        # the ledger line's product names the deal and its contract line (same draws as before)
+        product = self.product_names.get(product_id or "", product)
         opp = self.deal(
             owner,
             customer,
@@ -291,6 +296,7 @@ class _Maker:
             product=product,
             order_id=order_id,
             cost=cost,
+            product_id=product_id,
         )
         self.execution(contract, opp, owner, customer, signed)
 
@@ -305,6 +311,7 @@ class _Maker:
         product: str | None = None,
         order_id: int | None = None,
         cost: float | None = None,
+        product_id: str | None = None,
     ) -> int:
         reviewer = self.manager.get(owner)
         rejected_first = self.rng.random() < 0.15
@@ -338,6 +345,7 @@ class _Maker:
             if cost is not None
             else round(amount * float(self.rng.uniform(0.55, 0.8)), 2),
             order_id=order_id,
+            **({"product_id": product_id} if product_id else {}),
         )
         if status == "draft" or reviewer is None:
             return contract
@@ -439,8 +447,9 @@ def _won_lines(
     start: dt.date,
     count: int,
     rng: np.random.Generator,
-) -> list[tuple[int, int, int, dt.date, float, float]]:
-    """About ``count`` ledger lines since ``start`` booked by a rep for their own customer."""
+) -> list[tuple[int, int, int, dt.date, float, float, str | None]]:
+    """About ``count`` ledger lines since ``start`` booked by a rep for their own customer,
+    with their product."""
     with engine.connect() as conn:
         low = conn.execute(
             select(func.min(OrderLine.order_id)).where(OrderLine.order_date >= start)
@@ -457,11 +466,13 @@ def _won_lines(
         OrderLine.order_date,
         OrderLine.revenue,
         OrderLine.cost,
+        OrderLine.product_id,
     )
+    schema = {**polars_schema(OrderLine, [c.key for c in columns]), "product_id": pl.String()}
     parts = []
     for chunk in np.array_split(wanted, max(1, wanted.size // 5_000)):
         query = select(*columns).where(OrderLine.order_id.in_(chunk.tolist()))
-        parts.append(frames.read_frame(engine, query, frames.ORDER_SCHEMA))
+        parts.append(frames.read_frame(engine, query, schema))
     owners = customers.select("customer_id", pl.col("owner_id").alias("person_id"))
     lines = (
         pl.concat(parts)
