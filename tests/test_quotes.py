@@ -40,6 +40,7 @@ from command_center.db.models import (
     Product,
 )
 from command_center.i18n import language
+from command_center.notifications import text_of
 from command_center.org.auth import viewer_for
 from command_center.plugins import PluginHost
 from command_center.settings import get_settings
@@ -490,6 +491,15 @@ def test_every_quote_status_and_action_has_words(words: None) -> None:
                 assert i18n.has(f"pipeline.quote_status.{status}"), status
             for action in rules.QUOTE_RULES:
                 assert i18n.has(f"pipeline.quote_action.{action}"), action
+    params = {"quote": "Q-000017-v1", "deal": "智能仓储项目", "who": "主管甲", "note": "最多 10%"}
+    with language("en"):
+        assert text_of("quote_decided", "pipeline.notify.quote_rejected", params) == (
+            "主管甲 rejected quote Q-000017-v1 (智能仓储项目): 最多 10%"
+        )
+    with language("zh_TW"):
+        assert text_of("quote_decided", "pipeline.notify.quote_rejected", params) == (
+            "主管甲 駁回了報價 Q-000017-v1（智能仓储项目）：最多 10%"
+        )
     refusal = rules.check_quote("send", "pending")
     assert refusal is not None
     with language("en"):
