@@ -14,6 +14,7 @@ import streamlit as st
 
 from command_center.context import PageContext
 from command_center.i18n import labels_now, money, t
+from command_center.keys import keys_for
 from command_center.ui import data_table, page_header
 from command_center.ui.widgets import Kpi, kpi_row, ratio
 from plugins.incentives.actions import disputes as dispute_actions
@@ -139,8 +140,10 @@ def _disputes(
     labels = dict(
         zip(lines["line_id"].to_list(), doc.lines[doc.lines.columns[0]].to_list(), strict=True)
     )
+    orders = keys_for(ctx.engine, "order", found["order_id"].drop_nulls().to_list())  # shown keys
     for d in found.iter_rows(named=True):
-        what = labels.get(d["line_id"]) or t("incentives.st.order_ref", order=d["order_id"])
+        order = orders.get(d["order_id"], d["order_id"])
+        what = labels.get(d["line_id"]) or t("incentives.st.order_ref", order=order)
         state = t(f"incentives.dispute.{d['status']}")
         with st.container(border=True):
             st.markdown(f"**{what}** · {state}")
