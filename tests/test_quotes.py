@@ -344,6 +344,30 @@ def test_a_rep_quotes_two_products_and_the_supervisor_approves(db: Engine) -> No
     } <= actions_logged
 
 
+def test_the_unit_price_is_the_price_lists_on_the_quote_date(db: Engine) -> None:
+    """Two more lists from 2026-11-01 price P-B at 4,200 (PL-MID) and 4,300 (PL-AAA): on
+    11-02 both are valid and started after PL-2026, the same day: the id that sorts first
+    wins (4,300); on 10-20 only PL-2026 is valid (4,500). P-A is in no list: 12,000."""
+    with write_session(db) as session:
+        for list_id, price in (("PL-MID", 4_200.0), ("PL-AAA", 4_300.0)):
+            session.add(
+                PriceList(price_list_id=list_id, name=list_id, valid_from=dt.date(2026, 11, 1))
+            )
+            session.flush()
+            session.add(PriceListItem(price_list_id=list_id, product_id="P-B", price=price))
+    prices = {}
+    for day in (dt.datetime(2026, 10, 20, 9), dt.datetime(2026, 11, 2, 9)):
+        qid = actions.create_quote(db, REP4, new_deal(db, at=day), at=day)
+        for product in ("P-A", "P-B"):
+            actions.add_quote_line(db, REP4, qid, product_id=product, quantity=1)
+        lines = queries.quote_lines(db, REP4, [qid])
+        prices[day.date()] = dict(lines.select("product_id", "unit_price").iter_rows())
+    assert prices == {
+        dt.date(2026, 10, 20): {"P-A": 12_000.0, "P-B": 4_500.0},
+        dt.date(2026, 11, 2): {"P-A": 12_000.0, "P-B": 4_300.0},
+    }
+
+
 def test_a_rejection_says_why_and_editing_needs_approval_again(db: Engine) -> None:
     opp = new_deal(db)
     qid = build(db, opp)

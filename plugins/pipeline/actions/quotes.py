@@ -18,6 +18,7 @@ import polars as pl
 from sqlalchemy import Engine, delete, select, update
 from sqlalchemy.orm import Session
 
+from command_center import pricing
 from command_center.db.audit import audit
 from command_center.db.engine import write_session
 from command_center.db.ids import next_id
@@ -101,23 +102,37 @@ def _edit(quote: Quote) -> None:
 
 
 def _price(session: Session, product_id: str, day: dt.date) -> tuple[Product, float]:
-    """The product (active) and its price on ``day``: the valid price list that started
-    last (then the id that sorts first), else its list price (``command_center.pricing``)."""
+    """The product and its price on ``day`` by the catalogue's rule
+    (:func:`command_center.pricing.prices_at`), read for this product only."""
     product = session.get(Product, product_id)
     if product is None:
         raise PipelineError("pipeline.error.not_found", what="pipeline.what.product", id=product_id)
-    offer = session.execute(
-        select(PriceListItem.price)
-        .join(PriceList, PriceList.price_list_id == PriceListItem.price_list_id)
-        .where(
-            PriceListItem.product_id == product_id,
-            PriceList.valid_from <= day,
-            (PriceList.valid_to.is_(None)) | (PriceList.valid_to >= day),
+    offers = session.execute(
+        select(
+            PriceListItem.price_list_id,
+            PriceListItem.price,
+            PriceList.valid_from,
+            PriceList.valid_to,
         )
-        .order_by(PriceList.valid_from.desc(), PriceList.price_list_id)
-        .limit(1)
-    ).scalar()
-    return product, float(offer if offer is not None else product.list_price)
+        .join(PriceList, PriceList.price_list_id == PriceListItem.price_list_id)
+        .where(PriceListItem.product_id == product_id)
+    ).all()
+    lists = pl.DataFrame(
+        [(o.price_list_id, o.valid_from, o.valid_to) for o in offers],
+        schema={"price_list_id": pl.String, "valid_from": pl.Date, "valid_to": pl.Date},
+        orient="row",
+    )
+    items = pl.DataFrame(
+        [(o.price_list_id, product_id, float(o.price)) for o in offers],
+        schema={"price_list_id": pl.String, "product_id": pl.String, "price": pl.Float64},
+        orient="row",
+    )
+    catalogue = pl.DataFrame(
+        {"product_id": [product_id], "list_price": [float(product.list_price)]}
+    )
+    wanted = pl.DataFrame({"product_id": [product_id], "day": [day]})
+    price = pricing.prices_at(wanted, catalogue, lists, items)["price"].item()
+    return product, float(price)
 
 
 # -- versions ------------------------------------------------------------------------
