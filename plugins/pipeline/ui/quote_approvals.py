@@ -169,6 +169,10 @@ def _detail(row: dict[str, Any], lines: pl.DataFrame) -> None:
         },
     )
     config = {
+        t(k): widgets.money_column(t(k))
+        for k in ("pipeline.quote.list_price", "pipeline.field.unit_price", "pipeline.quote.amount")
+    }
+    config |= {
         t(k): percent_column(t(k)) for k in ("pipeline.quote.discount", "pipeline.quote.effective")
     }
     data_table(frame, config)
