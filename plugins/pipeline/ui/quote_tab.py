@@ -127,7 +127,8 @@ def _totals(conf: cfg.PipelineSettings, money_: rules.QuoteTotals) -> None:
         )
     )
     reasons = rules.approval_reasons(money_, conf.quote_discount_limit)
-    for key, params in reasons:
+    if reasons:  # a line's reason first: the total's then says the same again
+        key, params = reasons[0]
         st.warning(t(key, discount=percent(params["discount"]), limit=percent(params["limit"])))
     if money_.lines and not reasons:
         st.caption(t("pipeline.quote.within_limit", limit=percent(conf.quote_discount_limit / 100)))
