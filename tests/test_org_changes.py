@@ -279,3 +279,37 @@ def test_the_pinned_people_commands(
     code, out, _ = run("leave", "5", "--effective", "2026-11-30", "--handover", "4", user="mgr")
     assert code == 0 and "5 left on 2026-11-30" in out
     assert _owners(org)["customers"] == {1: 4, 2: 4} and _owners(org)["active"] is False
+
+
+def test_appraisal_team_figures_follow_the_month_s_team(org: Db) -> None:
+    from plugins.appraisal.queries.cycles import CycleInfo
+    from plugins.appraisal.queries.live import actuals
+
+    registry = MetricRegistry(make_host())
+
+    def revenue(period: str) -> dict[int, float]:
+        cycle = CycleInfo(1, "monthly", period, 2, "in_progress")
+        found, _ = actuals(org.engine, registry, cycle, ["revenue"], [3, 6, 7])
+        return {int(p): float(v) for p, v in found.select("person_id", "actual").iter_rows()}
+
+    assert revenue("2026-10") == {3: 500.0, 6: 500.0, 7: 500.0}  # before: 7 in team 6
+    move(org.engine, MANAGER, 7, 3, MOVED, today=TODAY)
+    assert revenue("2026-09") == {3: 0.0, 6: 50.0, 7: 50.0}
+    assert revenue("2026-10") == {3: 1000.0, 6: 0.0, 7: 500.0}
+
+
+def test_the_review_pack_keeps_each_month_with_its_team(org: Db) -> None:
+    from plugins.team_events.queries.pack import build
+
+    registry = MetricRegistry(make_host())
+
+    def members(month: str) -> dict[int, float]:
+        pack = build(org.engine, registry, OPERATOR, 2, month, today=TODAY)
+        return {
+            int(p): float(v or 0.0)
+            for p, v in pack.members.select("person_id", "revenue").iter_rows()
+        }
+
+    move(org.engine, MANAGER, 7, 3, MOVED, today=TODAY)
+    assert members("2026-09") == {3: 0.0, 6: 50.0}  # the sub-teams of manager 2
+    assert members("2026-10") == {3: 1000.0, 6: 0.0}

@@ -16,10 +16,10 @@ import polars as pl
 from sqlalchemy import Engine
 
 from command_center.db import frames
-from command_center.metrics import MetricRegistry
+from command_center.metrics import MetricRegistry, period_tree
 from command_center.org.scope import OPERATOR, Viewer
 from command_center.org.tree import children_map, subtree
-from command_center.periods import parse_period
+from command_center.periods import Period, parse_period
 from plugins.appraisal.logic import elapsed_share, person_progress, score_lines
 from plugins.appraisal.queries.cycles import CycleInfo
 from plugins.appraisal.queries.records import kpi_lines, records
@@ -103,6 +103,18 @@ def node_tree(engine: Engine, root_id: int, person_ids: list[int]) -> pl.DataFra
     )
 
 
+def history_tree(
+    engine: Engine, root_id: int, person_ids: list[int], period: Period
+) -> pl.DataFrame | None:
+    """``ancestor_id, person_id, month`` for ``person_ids``: each month's own team
+    (command_center.org.history), when the org changed since the period began;
+    ``None`` when today's tree holds for all of it."""
+    _, tree = period_tree(engine, unit_viewer(engine, root_id), period)
+    if "month" not in tree.columns:
+        return None
+    return tree.filter(pl.col("ancestor_id").is_in(person_ids))
+
+
 def actuals(
     engine: Engine,
     registry: MetricRegistry,
@@ -118,7 +130,10 @@ def actuals(
     divide by are null.
     """
     period = parse_period(cycle.period)
-    tree = node_tree(engine, cycle.root_id, person_ids)
+    tree = history_tree(engine, cycle.root_id, person_ids, period)
+    if tree is None:  # no org change since the period: today's tree, for the nodes shown
+        tree = node_tree(engine, cycle.root_id, person_ids)
+    members_on = ["person_id", "month"] if "month" in tree.columns else ["person_id"]
     scope = OPERATOR.narrow(frozenset(tree["person_id"].to_list()))
     parts: list[pl.DataFrame] = []
     failed: set[str] = set()
@@ -133,7 +148,7 @@ def actuals(
             failed.add(key)
             continue
         rolled = (
-            tree.join(facts, on="person_id", how="inner")
+            tree.join(facts, on=members_on, how="inner")
             .group_by("ancestor_id")
             .agg(pl.col("num").sum(), pl.col("den").sum())
             .select(

@@ -18,7 +18,7 @@ import polars as pl
 from sqlalchemy import Engine
 
 from command_center.db import frames
-from command_center.metrics import MetricRegistry, UnknownMetric
+from command_center.metrics import MetricRegistry, UnknownMetric, period_tree
 from command_center.org.scope import Viewer
 from command_center.org.tree import closure
 from command_center.periods import Period, parse_period
@@ -186,11 +186,17 @@ def _node_values(
     """``node_id, value`` for the nodes of ``tree`` (``ancestor_id, person_id`` pairs).
 
     :meth:`MetricRegistry.rollup` restricted to those nodes: their subtree's
-    Σnum (sum metrics) or Σnum/Σden, from the same cached facts.
+    Σnum (sum metrics) or Σnum/Σden, from the same cached facts; after an org
+    change, each month's subtree as it stood then (``metrics.period_tree``).
     """
+    wide, months_tree = period_tree(engine, team, month)
+    members_on = ["person_id"]
+    if "month" in months_tree.columns:  # the org changed since: each month's own team
+        tree = months_tree.filter(pl.col("ancestor_id").is_in(tree["ancestor_id"].implode()))
+        team, members_on = wide, ["person_id", "month"]
     facts = registry.facts(engine, team, key, month.start, month.end)
     summed = (
-        tree.join(facts, on="person_id", how="inner")
+        tree.join(facts, on=members_on, how="inner")
         .group_by("ancestor_id")
         .agg(pl.col("num").sum(), pl.col("den").sum())
     )
