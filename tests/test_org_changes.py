@@ -150,7 +150,7 @@ def test_leave_with_a_handover_moves_customers_and_deals_in_one_transaction(org:
     result = leave(
         org.engine, make_host(), MANAGER, 5, TODAY, handover_id=4, reason="离职", today=TODAY
     )
-    assert result.handed_over == {"customers": 2, "pipeline": 1} and result.logins == 1
+    assert result.handed_over == {"customers": 2, "pipeline": 1, "sample": 0} and result.logins == 1
     assert _owners(org) == {
         "customers": {1: 4, 2: 4},
         "deals": {1: 4, 2: 5},  # the won deal stays in the leaver's name

@@ -99,7 +99,8 @@ def orders_with_products(
 
     The scope is pushed into SQL, as there; not cached (an export reads it once).
     """
-    return frames.read_frame(engine, frames.orders_query(viewer, start, end), ORDER_PRODUCT_SCHEMA)
+    query = frames.orders_query(viewer, start, end, ORDER_PRODUCT_SCHEMA)
+    return frames.read_frame(engine, query, ORDER_PRODUCT_SCHEMA)
 
 
 def priced_products(engine: Engine, viewer: Viewer, day: dt.date) -> pl.DataFrame:

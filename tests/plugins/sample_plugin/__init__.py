@@ -243,6 +243,26 @@ def today_cards(engine: Engine, viewer: Viewer, day: dt.date) -> list[TodayCard]
 
 
 @hookimpl
+def person_leaving(
+    session: Session, person_id: int, handover_id: int | None, effective: dt.date, actor: str
+) -> int:
+    """The leaver's sample visits after the day they left go to the colleague (or away)."""
+    later = list(
+        session.scalars(
+            select(SampleVisit).where(
+                SampleVisit.person_id == person_id, SampleVisit.visit_date > effective
+            )
+        )
+    )
+    for visit in later:
+        if handover_id is None:
+            session.delete(visit)
+        else:
+            visit.person_id = handover_id
+    return len(later)
+
+
+@hookimpl
 def on_startup(engine: Engine) -> None:
     STARTUPS.append(str(engine.url))
 
