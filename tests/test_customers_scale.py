@@ -14,6 +14,7 @@ from sqlalchemy import select
 from command_center import testing as apptest
 from command_center.db import frames
 from command_center.db.models import Customer
+from command_center.keys import key_of
 from command_center.org.auth import viewer_for
 from command_center.org.scope import OPERATOR, Viewer
 from command_center.testing import signed_in
@@ -288,7 +289,7 @@ def test_search_runs_in_sql_within_the_scope(demo_db, views) -> None:
     for text in (
         target["name"][1:5],
         target["phone"],
-        str(target["customer_id"]),
+        key_of(engine, "customer", target["customer_id"]),  # the key, as other systems write it
         target["tax_id"].lower(),
     ):
         if not text:
@@ -328,7 +329,7 @@ def test_archive_page_pages_fifty_at_a_time_and_searches(app) -> None:
     shown = apptest.texts(at)
     assert "Showing 1–" in shown and f"of {total}." not in shown  # back to page 1, narrowed
     found = at.dataframe[0].value
-    assert first["customer_id"] in list(found.iloc[:, 0])
+    assert key_of(engine, "customer", first["customer_id"]) in list(found.iloc[:, 0])  # by key
     zh = apptest.open_page(apptest.start(engine, "rep", "zh_CN"), "customers")
     mine = book_q.book(engine, who(engine, "rep")).height
     assert f"共 {mine} 个" in apptest.texts(zh)

@@ -18,8 +18,11 @@ def _named(frame: pl.DataFrame, columns: dict[str, str]) -> pl.DataFrame:
     return frame.select([pl.col(k).alias(v) for k, v in columns.items()])
 
 
-def archive_table(rows: pl.DataFrame, people: dict[int, str]) -> pl.DataFrame:
-    """A page of the archive (``figures.ARCHIVE_COLUMNS``); money column: ``revenue_header()``."""
+def archive_table(
+    rows: pl.DataFrame, people: dict[int, str], keys: dict[int, str] | None = None
+) -> pl.DataFrame:
+    """A page of the archive (``figures.ARCHIVE_COLUMNS``), each customer shown by its key
+    (``keys``: id -> external key); money column: ``revenue_header()``."""
     cols = {
         "customer_id": t("customers.col.id"),
         "name": t("customers.col.name"),
@@ -34,8 +37,13 @@ def archive_table(rows: pl.DataFrame, people: dict[int, str]) -> pl.DataFrame:
         "status": t("customers.archive.cadence"),
         "locked": t("customers.col.locked"),
     }
-    shown = relabel(relabel(rows, "size", "class"), "status", "status")
-    return _named(shown.with_columns(owner_names(people).alias("owner")), cols)
+    shown = relabel(relabel(rows, "size", "class"), "status", "status").with_columns(
+        owner_names(people).alias("owner"),
+        pl.col("customer_id").replace_strict(
+            keys or {}, default=pl.col("customer_id").cast(pl.String), return_dtype=pl.String
+        ),
+    )
+    return _named(shown, cols)
 
 
 def followup_table(

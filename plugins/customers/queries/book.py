@@ -237,7 +237,7 @@ def search_ids(engine: Engine, viewer: Viewer, text: str) -> pl.Series:
 
     Matches: the name (its normalised key, or the plain name for a customer
     without a profile yet), the tax id and the phone (normalised keys), or
-    the id itself when ``text`` is a number.
+    the customer's key, exactly as other systems write it.
     """
     c, p = Customer.__table__.c, CustomerProfile.__table__.c
     needle = text.strip()
@@ -252,11 +252,11 @@ def search_ids(engine: Engine, viewer: Viewer, text: str) -> pl.Series:
     tkey = dedupe.tax_key(needle)
     if tkey:
         conds.append(p.tax_key.contains(tkey, autoescape=True))
+    if needle:
+        conds.append(c.customer_key == needle)  # the key as other systems write it
     digits = "".join(ch for ch in needle if ch.isdigit())
     if digits:
         conds.append(p.phone_key.contains(digits, autoescape=True))
-        if len(digits) <= 18:
-            conds.append(c.customer_id == int(digits))
     schema = polars_schema(Customer, ["customer_id"])
     if not conds or viewer.role == "admin":
         return pl.Series("customer_id", [], pl.Int64)

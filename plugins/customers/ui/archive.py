@@ -125,7 +125,11 @@ def _pager(page: int, total: int) -> None:
 def _table(ctx: PageContext, rows: pl.DataFrame) -> None:
     revenue = t("customers.col.revenue_window")
     table_with_download(
-        display.archive_table(rows, page_data.names(ctx)),
+        display.archive_table(
+            rows,
+            page_data.names(ctx),
+            page_data.customer_keys(ctx, rows["customer_id"].to_list()),
+        ),
         "customers",
         "customers_table",
         column_config={revenue: money_column(revenue)},

@@ -7,6 +7,7 @@ import datetime as dt
 import polars as pl
 
 from command_center.context import PageContext
+from command_center.keys import keys_for
 from plugins.customers import settings as settings_mod
 from plugins.customers.queries import figures
 from plugins.customers.settings import CustomerSettings
@@ -31,6 +32,11 @@ def company_grades(ctx: PageContext) -> pl.DataFrame:
 def names(ctx: PageContext) -> dict[int, str]:
     """Names of the people in the viewer's scope."""
     return dict(ctx.people().select("person_id", "name").iter_rows())
+
+
+def customer_keys(ctx: PageContext, ids: list[int]) -> dict[int, str]:
+    """The external keys of the customers ``ids`` (the rows a page shows)."""
+    return keys_for(ctx.engine, "customer", ids)
 
 
 def due_list(ctx: PageContext) -> pl.DataFrame:
