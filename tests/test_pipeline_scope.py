@@ -15,6 +15,7 @@ from typer.testing import CliRunner
 
 from command_center import cli
 from command_center.io import run_export
+from command_center.keys import key_of
 from command_center.org.scope import Viewer
 from plugins.pipeline import actions, queries
 from plugins.pipeline.cli import overdue_frame, stalled_frame
@@ -190,7 +191,8 @@ def test_cli_lists_only_the_users_scope(demo_db, monkeypatch, app_env) -> None:
     mine = runner.invoke(app, ["--user", "rep", "pipeline-stalled"], env=env)
     assert everyone.exit_code == 0 and mine.exit_code == 0, mine.output
     me = _demo_viewer(demo_db, "rep")
-    assert set(_csv(mine.output)["owner_id"].to_list()) <= {me.person_id}
+    my_key = key_of(demo_db.engine, "person", me.person_id)
+    assert set(_csv(mine.output)["owner_id"].cast(pl.String).to_list()) <= {my_key}  # keys
     assert _csv(everyone.output)["owner_id"].n_unique() > 1
     assert _csv(mine.output).height == stalled_frame(demo_db.engine, me).height
     overdue = runner.invoke(app, ["--user", "rep", "pipeline-overdue"], env=env)
