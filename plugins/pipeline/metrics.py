@@ -7,22 +7,26 @@
 - ``days_to_close``: mean days from creation to signature, by month won;
 - ``satisfaction``: mean survey score (1–5), by survey month;
 - ``complaints_in_time``: complaints resolved within the SLA / decided
-  ones (an open complaint past its SLA counts as late), by month opened.
+  ones (an open complaint past its SLA counts as late), by month opened;
+- ``deals_moved``: moves of deals from one stage to another, credited to the
+  deal's owner, by day (so at every grain: the daily report, the board).
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 
 import polars as pl
 
-from command_center.types import MetricQuery, MetricSpec
+from command_center.periods import GRAINS
+from command_center.types import DayQuery, MetricQuery, MetricSpec
 from plugins.pipeline import queries
 from plugins.pipeline import settings as cfg
 from plugins.pipeline.logic import facts
 from plugins.pipeline.logic.clock import now
 from plugins.pipeline.logic.stages import StageModel
-from plugins.pipeline.models import Opportunity, Survey
+from plugins.pipeline.models import Opportunity, StageChange, Survey
 
 # What the metrics read (frames.cached keys them on these tables' versions).
 OPP_TABLES = (str(Opportunity.__tablename__), "plugin_settings")
@@ -49,6 +53,32 @@ def _complaints_in_time(q: MetricQuery) -> pl.DataFrame:
     hours = cfg.current(q.engine).complaint_sla_hours
     out = facts.complaints_in_time(queries.all_complaints(q.engine), now(), hours)
     return out.filter(pl.col("month").is_between(q.start, q.end))
+
+
+MOVE_TABLES = (str(StageChange.__tablename__), str(Opportunity.__tablename__))
+
+
+def _moves_per(frame: pl.DataFrame, unit: str) -> pl.DataFrame:
+    """``person_id, <unit>, num, den``: stage moves counted per owner and day or month."""
+    truncated = pl.col("changed_at").dt.date()
+    if unit == "month":
+        truncated = truncated.dt.truncate("1mo")
+    return (
+        frame.group_by("person_id", truncated.alias(unit))
+        .agg(pl.len().cast(pl.Float64).alias("num"))
+        .with_columns(pl.lit(1.0).alias("den"))
+    )
+
+
+def _deals_moved(q: MetricQuery) -> pl.DataFrame:
+    last = (q.end.replace(day=28) + dt.timedelta(days=4)).replace(day=1) - dt.timedelta(days=1)
+    return _moves_per(queries.stage_moves(q.engine, q.start, last, q.person_ids), "month")
+
+
+def _deals_moved_days(q: DayQuery) -> pl.DataFrame:
+    period = q.period
+    moves = queries.stage_moves(q.engine, period.first_day, period.last_day, q.person_ids)
+    return _moves_per(moves, "day")
 
 
 def metric_specs() -> list[MetricSpec]:
@@ -113,5 +143,15 @@ def metric_specs() -> list[MetricSpec]:
             _complaints_in_time,
             kind="ratio",
             description="pipeline.metric.complaints_in_time_help",
+        ),
+        MetricSpec(
+            "deals_moved",
+            "pipeline.metric.deals_moved",
+            "count",
+            _deals_moved,
+            description="pipeline.metric.deals_moved_help",
+            tables=MOVE_TABLES,
+            grains=frozenset(GRAINS),
+            compute_days=_deals_moved_days,
         ),
     ]

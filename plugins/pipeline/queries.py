@@ -428,3 +428,26 @@ def quote_catalogue(engine: Engine, viewer: Viewer, day: dt.date) -> pl.DataFram
     (:func:`command_center.db.catalog.priced_products`), by name."""
     priced = catalog.priced_products(engine, viewer, day)
     return priced.filter(pl.col("active")).sort("category", "name", "product_id")
+
+
+MOVE_SCHEMA: dict[str, pl.DataType] = {"person_id": pl.Int64(), "changed_at": TS}
+
+
+def stage_moves(
+    engine: Engine, first: dt.date, last: dt.date, person_ids: frozenset[int] | None = None
+) -> pl.DataFrame:
+    """``person_id, changed_at``: each move of a deal from one stage to another on the days
+    ``first..last``, credited to the deal's owner (``person_ids``: only theirs, in SQL)."""
+    h, o = StageChange, Opportunity
+    query = (
+        select(o.owner_id.label("person_id"), h.changed_at)
+        .join(o, o.opp_id == h.opp_id)
+        .where(
+            h.from_stage.is_not(None),
+            h.changed_at >= dt.datetime.combine(first, dt.time.min),
+            h.changed_at < dt.datetime.combine(last + dt.timedelta(days=1), dt.time.min),
+        )
+    )
+    if person_ids is not None:
+        query = query.where(o.owner_id.in_(sorted(person_ids)))
+    return _read(engine, query, MOVE_SCHEMA)
