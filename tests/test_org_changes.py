@@ -313,3 +313,29 @@ def test_the_review_pack_keeps_each_month_with_its_team(org: Db) -> None:
     move(org.engine, MANAGER, 7, 3, MOVED, today=TODAY)
     assert members("2026-09") == {3: 0.0, 6: 50.0}  # the sub-teams of manager 2
     assert members("2026-10") == {3: 1000.0, 6: 0.0}
+
+
+def test_a_people_import_keeps_the_history_of_those_who_have_one(org: Db, tmp_path) -> None:
+    from command_center.io import run_import
+
+    move(org.engine, MANAGER, 7, 3, MOVED, today=TODAY)
+    people = tmp_path / "people.csv"
+    people.write_text(
+        "person_id,name,level,manager_id,region,hire_date,status\n"
+        "7,代表三,rep,6,华东,2020-01-01,active\n"  # back to team 6, by file
+        "5,代表二,rep,6,华东,2020-01-01,active\n",  # no history yet: none written
+        encoding="utf-8",
+    )
+    run_import(org.engine, make_host(), "people", people)
+    with read_session(org.engine) as session:
+        rows = session.execute(
+            select(OrgHistory.person_id, OrgHistory.manager_id, OrgHistory.reason).order_by(
+                OrgHistory.person_id, OrgHistory.effective_from
+            )
+        ).all()
+    assert [tuple(r) for r in rows] == [(7, 6, ""), (7, 3, ""), (7, 6, "import")]
+    today = dt.date.today().replace(day=1).isoformat()[:7]
+    october = _team(MetricRegistry(make_host()), org, OPERATOR, "2026-10")
+    # 7's October stays in team 3 (history); 5 had none, so the file's team holds since ever
+    assert october[3] == 200.0 + 500.0 and october[6] == 300.0
+    assert 7 in _members(org, 6, today)  # from today on, by the file

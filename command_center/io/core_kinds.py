@@ -9,6 +9,7 @@ manager loops. Duplicate keys are checked by the runner for every kind.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from contextlib import AbstractContextManager, nullcontext
 
@@ -33,6 +34,7 @@ from command_center.db.models import (
 from command_center.io.keys import key_column, shown
 from command_center.io.upsert import WriteState, tracking, upsert, writing
 from command_center.io.validate import FORMULA_REASON, FORMULA_START, ROW
+from command_center.org.changes import keep_history
 from command_center.org.scope import Viewer
 from command_center.org.tree import MAX_DEPTH, deepest_below, find_cycles, levels
 from command_center.types import Column, ExportKind, ImportKind, RowError
@@ -312,7 +314,10 @@ def _managers_first(frame: pl.DataFrame) -> pl.DataFrame:
 
 
 def apply_people(session: Session, frame: pl.DataFrame) -> int:
+    """Upsert the people; the history of those who have one follows the file (from today)."""
     frame = frame.with_columns(pl.col("status").fill_null("active"), pl.col("region").fill_null(""))
+    if writing():
+        keep_history(session, frame, dt.date.today())
     return upsert(session, Person, _managers_first(frame), ["person_id"])
 
 

@@ -24,6 +24,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
+import polars as pl
 from sqlalchemy import Engine, select, update
 from sqlalchemy.orm import Session
 
@@ -258,3 +259,49 @@ def person_history(engine: Engine, viewer: Viewer, person_id: int) -> list[dict[
     )
     with read_session(engine) as session:
         return [dict(zip(HISTORY_COLUMNS, row, strict=True)) for row in session.execute(query)]
+
+
+IMPORTED = "import"
+"""The reason of a history row a people import writes."""
+
+
+def keep_history(session: Session, rows: pl.DataFrame, day: dt.date) -> int:
+    """A people import's changes to people who have a history: a row effective ``day``
+    (today) for each whose manager, level or status the file changes, so the
+    history keeps agreeing with today's ``people`` row. People without history
+    need none (their row holds since ever). How many rows were written."""
+    ids = rows["person_id"].drop_nulls().unique().to_list()
+    tracked = set(
+        session.scalars(select(OrgHistory.person_id).where(OrgHistory.person_id.in_(ids)))
+    )
+    if not tracked:
+        return 0
+    people = {
+        p.person_id: p
+        for p in session.scalars(select(Person).where(Person.person_id.in_(sorted(tracked))))
+    }
+    written = 0
+    for row in rows.filter(pl.col("person_id").is_in(sorted(tracked))).iter_rows(named=True):
+        person = people[row["person_id"]]
+        place = {
+            # a file's empty manager puts someone at the top; empty level or status keep theirs
+            name: row[name]
+            if name in row and (name == "manager_id" or row[name] is not None)
+            else getattr(person, name)
+            for name in ("manager_id", "level", "status")
+        }
+        if place == {name: getattr(person, name) for name in place}:
+            continue
+        found = session.get(OrgHistory, (person.person_id, day))
+        if found is None:
+            found = OrgHistory(person_id=person.person_id, effective_from=day)
+            session.add(found)
+        found.manager_id, found.level, found.status = (
+            place["manager_id"],
+            place["level"],
+            place["status"],
+        )
+        found.reason, found.changed_by = IMPORTED, IMPORTED
+        written += 1
+    session.flush()
+    return written
