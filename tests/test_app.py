@@ -31,7 +31,8 @@ def test_sign_in_form(app) -> None:
     at.text_input(key="login_password").input("demo-pass-2026")
     at.button[0].click().run()
     assert not at.exception
-    assert apptest.page_paths(at)[:3] == ["", "today", "data"]  # home is a manager's default
+    # home is a manager's default; Today and Notifications lead the core section
+    assert apptest.page_paths(at)[:3] == ["", "today", "notifications"]
 
 
 # Every role in English and Simplified Chinese. Traditional Chinese differs from

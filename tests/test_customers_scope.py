@@ -10,6 +10,7 @@ import pytest
 
 from command_center.db import frames
 from command_center.io import run_export
+from command_center.keys import key_of, keys_for
 from command_center.org.auth import viewer_for
 from command_center.org.scope import Viewer
 from command_center.testing import signed_in
@@ -100,13 +101,15 @@ def test_followups_contacts_and_moves_are_scoped(demo_db, views) -> None:
 def test_exports_are_scoped(demo_db, views, tmp_path) -> None:
     host = make_host()
     rep = views["rep"]
-    for kind, column, allowed in [
-        ("followups", "person_id", {rep.person_id}),
-        ("contacts", "customer_id", set(book_q.book(demo_db.engine, rep)["customer_id"])),
+    engine = demo_db.engine
+    mine = book_q.book(engine, rep)["customer_id"].to_list()
+    for kind, column, allowed in [  # exports speak keys
+        ("followups", "person_id", {key_of(engine, "person", rep.person_id)}),
+        ("contacts", "customer_id", set(keys_for(engine, "customer", mine).values())),
     ]:
         path = tmp_path / f"{kind}.csv"
-        rows = run_export(demo_db.engine, host, kind, path, rep)
-        frame = pl.read_csv(path)
+        rows = run_export(engine, host, kind, path, rep)
+        frame = pl.read_csv(path, infer_schema=False)
         assert rows == frame.height > 0
         assert set(frame[column]) <= allowed
 

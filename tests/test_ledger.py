@@ -65,7 +65,7 @@ def test_refunds_import_checks_orders_and_totals(empty_db, tmp_path) -> None:
     with pytest.raises(ImportFailed) as failed:
         run_import(empty_db.engine, make_host(), "refunds", path)
     assert f"{path}:3: amount: refunds on order 2 exceed its revenue 200.00" in failed.value.errors
-    assert f"{path}:4: order_id: unknown order 77" in failed.value.errors
+    assert f"{path}:4: order_id: unknown order '77'" in failed.value.errors  # the key, quoted
     path.write_text(
         "refund_id,order_id,refund_date,amount,reason\n1,2,2026-11-02,150,damaged\n",
         encoding="utf-8",

@@ -39,7 +39,9 @@ def running(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Db]:
     # first days through the import, as a day's upload would (last month's days 1-2, moved).
     folder = tmp_path_factory.mktemp("orders")
     run_export(db.engine, host, "orders", folder / "all.csv", OPERATOR)
-    orders = pl.read_csv(folder / "all.csv", try_parse_dates=True)
+    orders = pl.read_csv(folder / "all.csv", try_parse_dates=True, infer_schema=False).with_columns(
+        pl.col("order_date").str.to_date()
+    )
     last = add_months(today.replace(day=1), -1)
     first_days = orders.filter(
         pl.col("order_date").is_between(last, last.replace(day=min(2, today.day)))
@@ -49,7 +51,8 @@ def running(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Db]:
         pl.col("order_date").map_elements(
             lambda d: d.replace(year=today.year, month=today.month), return_dtype=pl.Date
         ),
-        pl.int_range(1, first_days.height + 1).alias("order_id") + orders["order_id"].max(),
+        # new lines need new keys (the export speaks the demo's text keys)
+        pl.format("RUN-{}", pl.int_range(1, first_days.height + 1)).alias("order_id"),
     )
     moved.write_csv(folder / "running.csv")
     run_import(db.engine, host, "orders", folder / "running.csv")
