@@ -31,7 +31,8 @@ def render(ctx: PageContext) -> None:
     show_flash()
     viewer = ctx.signed_in_viewer
     people = frames.people(ctx.engine, viewer).filter(pl.col("status") != "left")
-    edges = dict(frames.all_people(ctx.engine).select("person_id", "manager_id").iter_rows())
+    everyone = frames.all_people(ctx.engine)
+    edges = dict(everyone.select("person_id", "manager_id").iter_rows())
     below = (
         subtree(viewer.person_id, children_map(edges.items())) - {viewer.person_id}
         if viewer.person_id is not None
@@ -41,7 +42,7 @@ def render(ctx: PageContext) -> None:
     if people.is_empty():
         st.info(t("org.nobody"))
         return
-    names = dict(frames.all_people(ctx.engine).select("person_id", "name").iter_rows())
+    names = dict(everyone.select("person_id", "name").iter_rows())
     levels = dict(people.select("person_id", "level").iter_rows())
     options = people.sort("name", "person_id")["person_id"].to_list()
     person = st.selectbox(

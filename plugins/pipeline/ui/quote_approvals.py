@@ -114,31 +114,18 @@ def _decide(ctx: PageContext, waiting: pl.DataFrame, lines: pl.DataFrame) -> Non
     )
     row = rows[chosen]
     _detail(row, lines.filter(pl.col("quote_id") == chosen))
-    with st.form("pipeline_approval_form", clear_on_submit=True):
-        decision = widgets.select(
-            st,
-            t("pipeline.col.decision"),
-            ["approve", "reject"],
-            f"pipeline_approval_decision_{chosen}",
-            lambda d: t(f"pipeline.decision.{d}"),
-        )
-        note = st.text_area(
-            t("pipeline.quote.approval_note"),
-            help=t("pipeline.approvals.note_help"),
-            key=f"pipeline_approval_note_{chosen}",
-        )
-        if st.form_submit_button(t("pipeline.reviews.submit"), key="pipeline_approval_submit"):
-            done = (
-                "pipeline.approvals.done_approve"
-                if decision == "approve"
-                else "pipeline.approvals.done_reject"
-            )
-            widgets.run(
-                lambda: actions.decide_quote(
-                    ctx.engine, ctx.viewer, chosen, approve=decision == "approve", note=note
-                ),
-                t(done, quote=row["quote"]),
-            )
+    widgets.decision_form(
+        "pipeline_approval",
+        chosen,
+        ("note", t("pipeline.quote.approval_note"), t("pipeline.approvals.note_help")),
+        lambda approve, note: actions.decide_quote(
+            ctx.engine, ctx.viewer, chosen, approve=approve, note=note
+        ),
+        lambda approve: t(
+            "pipeline.approvals.done_approve" if approve else "pipeline.approvals.done_reject",
+            quote=row["quote"],
+        ),
+    )
 
 
 def _detail(row: dict[str, Any], lines: pl.DataFrame) -> None:

@@ -104,31 +104,18 @@ def _decide(ctx: PageContext, waiting: pl.DataFrame, lines: pl.DataFrame) -> Non
     )
     row = rows[chosen]
     _detail(ctx, row, lines.filter(pl.col("contract_id") == chosen))
-    with st.form("pipeline_review_form", clear_on_submit=True):
-        decision = widgets.select(
-            st,
-            t("pipeline.col.decision"),
-            ["approve", "reject"],
-            f"pipeline_review_decision_{chosen}",
-            lambda d: t(f"pipeline.decision.{d}"),
-        )
-        comment = st.text_area(
-            t("pipeline.field.comment"),
-            help=t("pipeline.reviews.comment_help"),
-            key=f"pipeline_review_comment_{chosen}",
-        )
-        if st.form_submit_button(t("pipeline.reviews.submit"), key="pipeline_review_submit"):
-            done = (
-                "pipeline.reviews.done_approve"
-                if decision == "approve"
-                else "pipeline.reviews.done_reject"
-            )
-            widgets.run(
-                lambda: actions.review_contract(
-                    ctx.engine, ctx.viewer, chosen, approve=decision == "approve", comment=comment
-                ),
-                t(done, id=chosen),
-            )
+    widgets.decision_form(
+        "pipeline_review",
+        chosen,
+        ("comment", t("pipeline.field.comment"), t("pipeline.reviews.comment_help")),
+        lambda approve, comment: actions.review_contract(
+            ctx.engine, ctx.viewer, chosen, approve=approve, comment=comment
+        ),
+        lambda approve: t(
+            "pipeline.reviews.done_approve" if approve else "pipeline.reviews.done_reject",
+            id=chosen,
+        ),
+    )
 
 
 def _detail(ctx: PageContext, row: dict[str, Any], lines: pl.DataFrame) -> None:

@@ -117,3 +117,31 @@ def money_column(label: str) -> Any:
     for suffix in (" (¥)", "（元）"):
         label = label.removesuffix(suffix)
     return widgets.money_column(label)
+
+
+def decision_form(
+    prefix: str,
+    item: int,
+    note: tuple[str, str, str],
+    decide: Callable[[bool, str], object],
+    done: Callable[[bool], str],
+) -> None:
+    """Approve or reject ``item`` with a note (a contract review, a quote's approval).
+
+    ``prefix`` names the form and its widgets; ``note`` is the note box's key
+    name, label and help; ``decide(approve, note)`` writes through the plugin's
+    action; ``done(approve)`` says what was done.
+    """
+    with st.form(f"{prefix}_form", clear_on_submit=True):
+        decision = select(
+            st,
+            t("pipeline.col.decision"),
+            ["approve", "reject"],
+            f"{prefix}_decision_{item}",
+            lambda d: t(f"pipeline.decision.{d}"),
+        )
+        name, label, help_text = note
+        text = st.text_area(label, help=help_text, key=f"{prefix}_{name}_{item}")
+        if st.form_submit_button(t("pipeline.reviews.submit"), key=f"{prefix}_submit"):
+            approve = decision == "approve"
+            run(lambda: decide(approve, text), done(approve))
