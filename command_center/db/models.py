@@ -25,6 +25,7 @@ from sqlalchemy import (
     String,
     UniqueConstraint,
     false,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -132,6 +133,13 @@ class OrderLine(Base):
         CheckConstraint("cost >= 0", name="cost_nonneg"),
         # A team's lines of some months (settlement, drill-downs) without walking all their years.
         Index("ix_orders_person_id_order_date", "person_id", "order_date"),
+        # Only the rows of a credit split (the rest have no group): partial, and small.
+        Index(
+            "ix_orders_credit_group",
+            "credit_group",
+            sqlite_where=text("credit_group IS NOT NULL"),
+            postgresql_where=text("credit_group IS NOT NULL"),
+        ),
     )
 
     order_id: Mapped[int] = mapped_column(
@@ -148,6 +156,14 @@ class OrderLine(Base):
     product_id: Mapped[str | None] = mapped_column(ForeignKey("products.product_id"), default=None)
     order_key: Mapped[str] = mapped_column(
         String(KEY_LENGTH), unique=True, index=True, default=text_of("order_id")
+    )
+    # Team selling (docs/pipeline.md, "Team selling"): a line credited to several people
+    # is one row per person, each with its share of the line (revenue and cost already
+    # multiplied by it); ``credit_group`` is the order_id of the split's first row.
+    # A whole line: share 1, no group.
+    credit_share: Mapped[float] = mapped_column(Float, default=1.0, server_default=text("1"))
+    credit_group: Mapped[int | None] = mapped_column(
+        BigInteger().with_variant(Integer, "sqlite"), default=None
     )
 
 
