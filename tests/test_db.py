@@ -47,6 +47,8 @@ def test_models_match_migrations(empty_db) -> None:
         "notifications",
         "notification_digests",
         "org_history",
+        "target_plans",
+        "target_plan_lines",
     }
     owned = core | {cls.__tablename__ for tables in host.tables().values() for cls in tables}
     expected = MetaData()

@@ -392,3 +392,6 @@ class CustomerMonthSales(_SummedSales, Base):
     customer_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
     person_id: Mapped[int] = mapped_column(Integer, primary_key=True, index=True)
     month: Mapped[dt.date] = mapped_column(Date, primary_key=True, index=True)
+
+
+from command_center.db.target_plans import TargetPlan, TargetPlanLine  # noqa: E402,F401  (issue 14)
