@@ -340,6 +340,10 @@ def apply_orders(session: Session, frame: pl.DataFrame) -> int:
         whole = frame.with_columns(pl.lit(None, dtype=pl.String).alias("product_id"))
     if "order_key" not in whole.columns:  # the summaries sum no key: any text will do
         whole = whole.with_columns(pl.col("order_id").cast(pl.String).alias("order_key"))
+    # Nor credits: a file's lines are whole lines, and a stored split row keeps its own.
+    whole = whole.with_columns(
+        pl.lit(1.0).alias("credit_share"), pl.lit(None, dtype=pl.Int64).alias("credit_group")
+    )
     with _summed(session, "orders", whole):
         return upsert(session, OrderLine, frame, ["order_id"])
 
