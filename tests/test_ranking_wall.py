@@ -271,6 +271,35 @@ def test_published_once_per_change_and_at_most_every_few_minutes(
     assert audits == 3
 
 
+def test_a_readers_visit_leaves_the_refresh_to_a_background_thread(
+    shop: Db, registry: MetricRegistry
+) -> None:
+    """A reader waits for a publication only when there is nothing to show or what is
+    shown changed; new data is published by a background thread, not in their run."""
+    engine = shop.engine
+    visit = wall_actions.visit_wall
+    assert visit(engine, registry, ANNA, "attainment", FEB, "rep", now=NOW) == "published"
+    assert visit(engine, registry, BO, "attainment", FEB, "rep2", now=NOW) == "current"
+    with write_session(engine) as session:  # Bo books 30,000 more: 120 %, level with Cy
+        day = dt.date(2026, 2, 25)
+        session.add(
+            OrderLine(order_id=99, customer_id=12, person_id=5, order_date=day, revenue=30_000.0)
+        )
+    soon = NOW + dt.timedelta(minutes=2)
+    assert visit(engine, registry, BO, "attainment", FEB, "rep2", now=soon) == "current"
+    later = NOW + dt.timedelta(minutes=6)
+    assert visit(engine, registry, BO, "attainment", FEB, "rep2", now=later) == "refreshing"
+    wall_actions.wait_for_refreshes()
+    assert _board(engine, "attainment", "r/force")[0][1] == "博文"
+    marker, _ = wall_reads.marker(engine, "attainment", "2026-02")
+    assert marker is not None and marker.at == later
+    assert visit(engine, registry, BO, "attainment", FEB, "rep2", now=later) == "current"
+    _settings(engine, show_amounts=True)  # what is shown changed: published in the visit
+    assert visit(engine, registry, BO, "attainment", FEB, "rep2", now=later) == "published"
+    with pytest.raises(IncentivesError):
+        visit(engine, registry, ADMIN, "attainment", FEB, "admin", now=later)
+
+
 def test_many_readers_at_once_publish_once(shop: Db, registry: MetricRegistry) -> None:
     engine = shop.engine
     results: list[int | None] = []

@@ -10,11 +10,17 @@ advisory transaction lock; SQLite: the write lock taken up front) and checks the
 marker again before it writes, so a second publisher of the same data writes
 nothing. :func:`publish_wall` with ``force=True`` publishes whatever the marker
 says (for a command or a scheduled job).
+
+A reader's page never pays for a refresh: :func:`visit_wall` publishes in the
+reader's run only when there is nothing to show yet or what is shown changed;
+a refresh after new data runs in a background thread (one per wall and process)
+while the page shows the wall as published (:func:`wait_for_refreshes` joins them).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import threading
 import zlib
 
@@ -35,8 +41,10 @@ from plugins.incentives.logic.wall import MARKER, Marker, needs_publication, top
 from plugins.incentives.queries import wall as wall_reads
 from plugins.incentives.settings import PLUGIN, HonourSettings, WallSettings, load_honour_settings
 
+logger = logging.getLogger(__name__)
 _locks: dict[tuple[str, str, str], threading.Lock] = {}
 _locks_guard = threading.Lock()
+_refreshes: dict[tuple[str, str, str], threading.Thread] = {}
 
 
 def _lock(engine: Engine, name: str, period: str) -> threading.Lock:
@@ -119,6 +127,74 @@ def publish_wall(
             audit(session, actor, "wall_published", "published_facts", f"{name}:{label}",
                   ranked=ranked.height)  # fmt: skip
         return ranked.height
+
+
+def visit_wall(
+    engine: Engine,
+    registry: MetricRegistry,
+    viewer: Viewer,
+    metric: str,
+    period: Period,
+    actor: str,
+    *,
+    now: dt.datetime | None = None,
+) -> str:
+    """What a reader's visit does to the wall of ``metric`` for ``period``.
+
+    ``"published"``: nothing was published yet or what is shown changed, so it is
+    published now (the reader waits, once per period and setting). ``"refreshing"``:
+    the data changed and the publication is due, so a background thread publishes
+    it while the reader sees the wall as it stands. ``"current"``: nothing to do.
+    """
+    if viewer.role not in BUSINESS_ROLES:
+        raise IncentivesError("not_allowed")
+    if metric not in registry or not registry.supports(metric, period):
+        raise IncentivesError("wall_metric", metric=metric)
+    wall = load_honour_settings(engine).wall
+    moment = now or _now()
+    found, _ = wall_reads.marker(engine, metric, period.label)
+    wanted = wanted_marker(engine, registry, metric, wall, moment)
+    if not needs_publication(found, wanted, wall.refresh_minutes):
+        return "current"
+    if found is None or found.amounts != wanted.amounts or found.levels != wanted.levels:
+        publish_wall(engine, registry, viewer, metric, period, actor, now=moment)
+        return "published"
+    key = (str(engine.url), topic(metric), period.label)
+    with _locks_guard:
+        running = _refreshes.get(key)
+        if running is None or not running.is_alive():
+            thread = threading.Thread(
+                target=_refresh,
+                args=(engine, registry, viewer, metric, period, actor, now),
+                name=f"wall-{metric}-{period.label}",
+                daemon=True,
+            )
+            _refreshes[key] = thread
+            thread.start()
+    return "refreshing"
+
+
+def _refresh(
+    engine: Engine,
+    registry: MetricRegistry,
+    viewer: Viewer,
+    metric: str,
+    period: Period,
+    actor: str,
+    now: dt.datetime | None,
+) -> None:
+    try:
+        publish_wall(engine, registry, viewer, metric, period, actor, now=now)
+    except Exception:  # the wall as published stays; the next visit tries again
+        logger.exception("refreshing the wall of %s for %s failed", metric, period.label)
+
+
+def wait_for_refreshes(timeout: float | None = None) -> None:
+    """Join the background refreshes started so far (tests, commands that exit)."""
+    with _locks_guard:
+        running = list(_refreshes.values())
+    for thread in running:
+        thread.join(timeout)
 
 
 def save_wall_settings(engine: Engine, viewer: Viewer, wall: WallSettings, actor: str) -> None:

@@ -66,7 +66,7 @@ def render(ctx: PageContext) -> None:
         )
     show_all = top[2].toggle(t("incentives.wall.show_all"), key="incentives_wall_all")
     try:
-        wall_actions.publish_wall(
+        visit = wall_actions.visit_wall(
             ctx.engine, ctx.registry, ctx.signed_in_viewer, metric, period, ctx.actor
         )
     except IncentivesError as exc:
@@ -77,6 +77,8 @@ def render(ctx: PageContext) -> None:
         st.info(t("incentives.wall.nobody", period=label))
         return
     st.caption(t("incentives.wall.as_of", time=f"{marker.at:%Y-%m-%d %H:%M}", count=count))
+    if visit == "refreshing":
+        st.caption(t("incentives.wall.refreshing"))
     limit = None if show_all else settings.top
     _board(ctx, metric, label, level, limit, count)
     if ctx.signed_in_viewer.role == "director" and ctx.signed_in_viewer.sees_all:
