@@ -287,6 +287,41 @@ class QuoteApproval(Base):
     decided_at: Mapped[dt.datetime] = mapped_column(DateTime)
 
 
+class DealCredit(Base):
+    """A person credited with a share of a deal (team selling). A deal without rows is
+    its owner's whole; with rows, the shares (percent) sum to 100, in ``position`` order."""
+
+    __tablename__ = "pipeline_deal_credits"
+    __table_args__ = (CheckConstraint("share_pct > 0 AND share_pct <= 100", name="share_range"),)
+
+    opp_id: Mapped[int] = mapped_column(
+        ForeignKey("pipeline_opportunities.opp_id"), primary_key=True, autoincrement=False
+    )
+    person_id: Mapped[int] = mapped_column(
+        ForeignKey("people.person_id"), primary_key=True, autoincrement=False, index=True
+    )
+    share_pct: Mapped[float] = mapped_column(Float)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class ContractCredit(Base):
+    """A person credited with a share of a contract: copied from the deal when the
+    contract is drafted, editable until it is signed; signing books one ledger row per
+    credited person (docs/pipeline.md, "Team selling")."""
+
+    __tablename__ = "pipeline_contract_credits"
+    __table_args__ = (CheckConstraint("share_pct > 0 AND share_pct <= 100", name="share_range"),)
+
+    contract_id: Mapped[int] = mapped_column(
+        ForeignKey("pipeline_contracts.contract_id"), primary_key=True, autoincrement=False
+    )
+    person_id: Mapped[int] = mapped_column(
+        ForeignKey("people.person_id"), primary_key=True, autoincrement=False, index=True
+    )
+    share_pct: Mapped[float] = mapped_column(Float)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+
+
 TABLES: tuple[type[Base], ...] = (
     Opportunity,
     StageChange,
@@ -301,4 +336,6 @@ TABLES: tuple[type[Base], ...] = (
     Quote,
     QuoteLine,
     QuoteApproval,
+    DealCredit,
+    ContractCredit,
 )
