@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import polars as pl
 
-from command_center import hookimpl
+from command_center import cash, hookimpl
 from command_center.db import frames
 from command_center.org.scope import OPERATOR
 from command_center.types import ExportKind, ImportKind, MetricQuery, MetricSpec
@@ -113,6 +113,18 @@ def _order_lines(q: MetricQuery) -> pl.DataFrame:
 ORDERS = frames.SALES_TABLES  # the ledger summaries follow both
 
 
+def _collected(q: MetricQuery) -> pl.DataFrame:
+    return cash.collected_facts(q.engine, q.start, q.end)
+
+
+def _collection_rate(q: MetricQuery) -> pl.DataFrame:
+    return cash.collection_rate_facts(q.engine, q.start, q.end, q.person_ids)
+
+
+def _dso(q: MetricQuery) -> pl.DataFrame:
+    return cash.dso_facts(q.engine, q.start, q.end)
+
+
 @hookimpl
 def register_metrics() -> list[MetricSpec]:
     return [
@@ -129,6 +141,32 @@ def register_metrics() -> list[MetricSpec]:
             tables=(*ORDERS, "targets"),
         ),
         MetricSpec("order_lines", "metric.order_lines", "count", _order_lines, tables=ORDERS),
+        *_cash_metrics(),
+    ]
+
+
+def _cash_metrics() -> list[MetricSpec]:
+    """Collection (docs/collections.md): cash collected, collection rate, DSO."""
+    tables = (*ORDERS, *cash.CASH_TABLES)
+    return [
+        MetricSpec("collected", "metric.collected", "currency", _collected, tables=tables),
+        MetricSpec(
+            "collection_rate",
+            "metric.collection_rate",
+            "percent",
+            _collection_rate,
+            kind="ratio",
+            tables=tables,
+        ),
+        MetricSpec(
+            "dso",
+            "metric.dso",
+            "days",
+            _dso,
+            kind="ratio",
+            higher_is_better=False,
+            tables=tables,
+        ),
     ]
 
 

@@ -395,3 +395,8 @@ class CustomerMonthSales(_SummedSales, Base):
 
 
 from command_center.db.target_plans import TargetPlan, TargetPlanLine  # noqa: E402,F401  (issue 14)
+from command_center.db.cash_models import (  # noqa: E402,F401  (issue 16: collection)
+    CollectedPersonMonth,
+    Payment,
+    PaymentCredit,
+)

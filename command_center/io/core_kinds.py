@@ -17,7 +17,9 @@ import polars as pl
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
+from command_center import cash
 from command_center.db import catalog, frames, summaries
+from command_center.db.cash_models import PAYMENT_KEY_LENGTH, Payment
 from command_center.db.models import (
     LEVELS,
     PERSON_STATUSES,
@@ -96,6 +98,12 @@ CATALOGUE_ROLES = frozenset({"director"})
 """Who writes the catalogue (products, price lists): company-wide master data with
 no owner, so only a role that sees the whole force, as for people without an
 owner; the CLI's operator too. Everyone in a business role reads it."""
+PAYMENT_COLUMNS = (
+    Column("payment_id", "str", max_length=PAYMENT_KEY_LENGTH),
+    key_column("order_id", "order"),
+    Column("paid_on", "date"),
+    Column("amount", "float"),
+)
 TARGET_COLUMNS = (
     key_column("person_id", "person"),
     Column("period", "period"),
@@ -290,6 +298,29 @@ def check_refunds(session: Session, frame: pl.DataFrame) -> list[RowError]:
     return errors
 
 
+def _as_payments(frame: pl.DataFrame) -> pl.DataFrame:
+    return frame.rename({"payment_id": "payment_key"})
+
+
+def check_payments(session: Session, frame: pl.DataFrame) -> list[RowError]:
+    """Keys a spreadsheet cannot take for a formula; no future date, no amount of 0 or
+    less, nothing paid beyond what is left on a line (docs/collections.md); unknown
+    orders are the key translation's."""
+    errors = _key_text(frame, "payment_id")
+    named = frame.filter(pl.col("payment_id").is_not_null())
+    payments = _as_payments(named.select("payment_id", "order_id", "paid_on", "amount"))
+    rows = named[ROW].to_list()
+    for refusal in cash.refusals(session, payments):
+        reason = refusal.reason
+        if refusal.column == "order_id":
+            continue  # an unknown order: reported by the key translation
+        if reason.startswith("pays more"):
+            order_id = payments["order_id"][refusal.index]
+            reason = reason.replace(f"order {order_id} ", f"order {shown('order', order_id)} ")
+        errors.append(RowError(rows[refusal.index], refusal.column, reason))
+    return errors
+
+
 # -- apply ----------------------------------------------------------------------
 
 
@@ -378,6 +409,24 @@ def apply_price_lists(session: Session, frame: pl.DataFrame) -> int:
     return upsert(session, PriceListItem, items, ["price_list_id", "product_id"])
 
 
+def apply_payments(session: Session, frame: pl.DataFrame) -> int:
+    """Insert or replace payments by their key, with their credits and the summary (a
+    dry run only counts)."""
+    payments = _as_payments(frame.select("payment_id", "order_id", "paid_on", "amount"))
+    if not writing():
+        return upsert(session, Payment, payments, ["payment_key"])
+
+    def write(session: Session, rows: pl.DataFrame) -> int:
+        return upsert(session, Payment, rows, ["payment_id"])
+
+    return cash.store_payments(session, payments, write).height
+
+
+def read_payments(engine: Engine, viewer: Viewer) -> pl.DataFrame:
+    """The payments export: payments on lines in scope, by key (orders named by their key)."""
+    return cash.payments_export(engine, viewer)
+
+
 def apply_targets(session: Session, frame: pl.DataFrame) -> int:
     return upsert(session, Target, frame, ["person_id", "period", "metric"])
 
@@ -440,6 +489,16 @@ CORE_IMPORTS: tuple[ImportKind, ...] = (
     ),
     ImportKind("refunds", REFUND_COLUMNS, ("refund_id",), apply_refunds, check_refunds, "Refunds"),
     ImportKind(
+        "payments",
+        PAYMENT_COLUMNS,
+        ("payment_id",),
+        apply_payments,
+        check_payments,
+        "Payments",
+        roles=cash.RECORD_ROLES,
+        owner=None,
+    ),
+    ImportKind(
         "products",
         PRODUCT_COLUMNS,
         ("product_id",),
@@ -472,6 +531,7 @@ CORE_EXPORTS: tuple[ExportKind, ...] = (
         "Targets",
     ),
     ExportKind("refunds", _reader(frames.refunds, REFUND_COLUMNS, ["refund_id"]), "Refunds"),
+    ExportKind("payments", read_payments, "Payments"),
     ExportKind("products", read_products, "Products"),
     ExportKind(
         "price_lists",
