@@ -30,6 +30,7 @@ from plugins.incentives.logic.engine import evaluate
 from plugins.incentives.logic.levers import plan_levers
 from plugins.incentives.logic.plan_edits import apply_edits
 from plugins.incentives.logic.plan_model import Plan, parse_data, parse_plan
+from plugins.incentives.logic.plan_yaml import COMPONENT_TYPES
 from plugins.incentives.logic.wording import component_labels, describe_plan
 from tests.fixtures_incentives import ANNA, BO, JAN, MARGINAL, amounts, figures
 
@@ -95,7 +96,15 @@ PLAN = {
 
 def test_the_builtins_are_component_types_like_any_other() -> None:
     kinds = builtin_types()
-    assert kinds.names() == ("tiered", "rate", "override", "bonus", "pool")
+    assert kinds.names() == (
+        "tiered",
+        "rate",
+        "override",
+        "bonus",
+        "pool",
+        "product_rate",
+        "spiff",
+    )
     assert kinds.plan_class is Plan
     assert all(k.plugin == "incentives" and k.label == f"incentives.type.{k.type}" for k in kinds)
     plan = parse_data({"name": "x", "components": [MARGINAL]}, types=kinds).plan
@@ -169,7 +178,8 @@ def test_without_the_plugin_the_type_is_unknown(monkeypatch: pytest.MonkeyPatch)
         parse_data(PLAN, types=kinds)
     assert [str(i) for i in caught.value.issues] == [
         "components[1].type: unknown component type 'per_visit': must be one of "
-        "tiered, rate, override, bonus, pool (a plugin that adds it may be off or not installed)"
+        "tiered, rate, override, bonus, pool, product_rate, spiff "
+        "(a plugin that adds it may be off or not installed)"
     ]
 
 
@@ -205,7 +215,7 @@ def test_refused_types_are_recorded_against_their_plugin(monkeypatch: pytest.Mon
         ("broken", plugin("boom", name="broken")),
     )
     kinds = installed_types(host)
-    assert kinds.names() == ("tiered", "rate", "override", "bonus", "pool", "per_visit")
+    assert kinds.names() == (*COMPONENT_TYPES, "per_visit")
     errors = {name: host.infos[name].hook_errors.get(HOOK, "") for name in host.infos}
     assert "already defined by 'visitpay'" in errors["copycat"]
     assert "needs type: Literal['loose']" in errors["loose"]

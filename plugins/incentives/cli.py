@@ -22,6 +22,7 @@ from command_center.i18n import t
 from command_center.io import csv_text, printable
 from command_center.periods import parse_period
 from plugins.incentives.actions import honours as honour_actions
+from plugins.incentives.actions import payroll as payroll_actions
 from plugins.incentives.actions import plans as plan_actions
 from plugins.incentives.actions import settlement as settlement_actions
 from plugins.incentives.errors import IncentivesError, PlanInvalid
@@ -218,6 +219,38 @@ def honours(
         except IncentivesError as exc:
             raise _fail(exc.message) from None
         typer.echo(t("incentives.cli.published", count=count, period=chosen.label))
+
+
+@commission.command("payroll")
+def payroll(
+    period: Annotated[str, typer.Option("--period", help="The locked month, YYYY-MM.")],
+    out: Annotated[Path, typer.Option("--out", help="The file to write.")],
+    fmt: Annotated[str, typer.Option("--format", help="csv | xlsx")] = "csv",
+) -> None:
+    """Write the payroll file of a locked month (person key, gross commission, bonuses,
+    clawbacks, total); the export is audited."""
+    from command_center.cli import current_viewer
+
+    month = _month(period)
+    viewer = current_viewer()
+    try:
+        done = payroll_actions.export_payroll(
+            runtime.engine(), viewer, f"{month:%Y-%m}", fmt, viewer.login
+        )
+    except IncentivesError as exc:
+        raise _fail(exc.message) from None
+    try:
+        out.write_bytes(done.data)
+    except OSError as exc:
+        raise _fail(t("incentives.cli.cannot_write", file=str(out), error=str(exc))) from None
+    typer.echo(
+        t(
+            "incentives.cli.payroll_written",
+            file=str(out),
+            people=done.people,
+            total=f"{done.total_fen / 100:,.2f}",
+        )
+    )
 
 
 def commands() -> list[typer.Typer]:

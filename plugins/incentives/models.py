@@ -150,6 +150,17 @@ class OrderCredit(Base):
     revenue: Mapped[float] = mapped_column(Float)
     profit: Mapped[float] = mapped_column(Float)
     contribution: Mapped[float] = mapped_column(Float)
+    # What the statement shows of the line (migration incentives_0002): its product, the
+    # person's credit share, the cash collected on it in the month and still outstanding at
+    # the month's end, and the commission on collected cash: booked (as if paid on booking),
+    # held back (on what is unpaid) and released (on this month's cash, in contribution).
+    product_id: Mapped[str | None] = mapped_column(String(64), default=None)
+    credit_share: Mapped[float] = mapped_column(Float, default=1.0, server_default="1")
+    collected: Mapped[float] = mapped_column(Float, default=0.0, server_default="0")
+    outstanding: Mapped[float] = mapped_column(Float, default=0.0, server_default="0")
+    booked: Mapped[float] = mapped_column(Float, default=0.0, server_default="0")
+    held_back: Mapped[float] = mapped_column(Float, default=0.0, server_default="0")
+    released: Mapped[float] = mapped_column(Float, default=0.0, server_default="0")
 
 
 class Dispute(Base):

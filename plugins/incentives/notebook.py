@@ -24,7 +24,7 @@ from plugins.incentives.actions import scenarios as scenario_actions
 from plugins.incentives.errors import PlanInvalid
 from plugins.incentives.logic.earnings_curve import earnings_curve, typical_sample
 from plugins.incentives.logic.engine import simulation_table
-from plugins.incentives.logic.levers import plan_levers
+from plugins.incentives.logic.levers import BASE_CHOICES, plan_levers
 from plugins.incentives.logic.plan_edits import apply_edits
 from plugins.incentives.logic.plan_model import Plan, parse_plan
 from plugins.incentives.logic.whatif import compare, curves, run_scenario, summaries, within
@@ -220,6 +220,10 @@ class WhatIf:
             label = f"{lever.owner} · {t(lever.label, **dict(lever.params))}"
             if lever.kind == "toggle":
                 control = widgets.Checkbox(value=bool(lever.value), description=label)
+            elif lever.kind == "base":
+                control = widgets.Dropdown(
+                    options=list(BASE_CHOICES), value=str(lever.value), description=label
+                )
             else:
                 control = widgets.FloatText(value=float(lever.value or 0), description=label)
             control.style.description_width = "initial"
@@ -261,6 +265,9 @@ class WhatIf:
             if lever.kind == "toggle":
                 if bool(value) != bool(lever.value):
                     out[path] = bool(value)
+            elif lever.kind == "base":
+                if str(value) != str(lever.value):
+                    out[path] = str(value)
             elif lever.value is None or abs(float(value) - float(lever.value)) > 1e-12:
                 out[path] = float(value)
         return out

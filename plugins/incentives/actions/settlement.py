@@ -26,10 +26,12 @@ from command_center.metrics import MetricRegistry
 from command_center.org.scope import Viewer
 from command_center.periods import month_end
 from plugins.incentives.errors import IncentivesError, month_label
+from plugins.incentives.logic.breakdowns import all_needs, booked_plan
 from plugins.incentives.logic.engine import Evaluation, evaluate
-from plugins.incentives.logic.figures import Figures, window
+from plugins.incentives.logic.figures import ATTR_REVENUE, Figures, window
 from plugins.incentives.logic.plan_model import GRAIN_MONTHS
 from plugins.incentives.logic.settlement import (
+    BOOKED,
     CLAWBACK_SCHEMA,
     clawbacks,
     component_lines,
@@ -37,6 +39,7 @@ from plugins.incentives.logic.settlement import (
     statement_rows,
 )
 from plugins.incentives.models import Dispute, Line, OrderCredit, Settlement, Statement
+from plugins.incentives.queries import cash_lines
 from plugins.incentives.queries import figures as figure_reads
 from plugins.incentives.queries import plans as plan_reads
 from plugins.incentives.queries import settlements as settlement_reads
@@ -99,6 +102,7 @@ def _evaluate_all(
         metrics |= plan.metrics()
     if figures is None or not metrics <= set(figures.kinds) | (metrics - set(registry.keys())):
         figures = figure_reads.figures(engine, registry, metrics)
+    figures = figure_reads.with_needs(engine, figures, all_needs([p for _, p in plans]))
     figures = window(figures, month, month)  # the months a period paid in ``month`` holds
     mults = figure_reads.published_multipliers(engine)
     people = frames.all_people(engine)
@@ -128,10 +132,21 @@ def _evaluate_all(
         start_index = month.year * 12 + month.month - 1 - (span - 1)
         first = dt.date(start_index // 12, start_index % 12 + 1, 1)
         # Only the scope's lines of these months (scope and dates in SQL), then these people.
-        orders = frames.orders(engine, viewer, first, month_end(month)).filter(
+        query = frames.orders_query(viewer, first, month_end(month), cash_lines.LINE_SCHEMA)
+        orders = frames.read_frame(engine, query, cash_lines.LINE_SCHEMA).filter(
             pl.col("person_id").is_in(ids)
         )
-        batch.credits.append(contributions(kept, orders))
+        shadow = booked_plan(plan)
+        if shadow is None:
+            batch.credits.append(contributions(kept, orders))
+        else:
+            # Commission on collected cash: the lines paid this month join the booked ones,
+            # and the same components on booked revenue say what is held back.
+            paid = cash_lines.cash_lines(engine, orders, ids, first, month_end(month))
+            booked = evaluate(shadow, figures, month, month, mults).frame.select(
+                "person_id", "period", pl.col(ATTR_REVENUE).alias(BOOKED)
+            )
+            batch.credits.append(contributions(kept, orders, paid, booked))
         if plan.clawback.enabled:
             batch.windows.append(
                 pl.DataFrame(

@@ -35,7 +35,7 @@ if TYPE_CHECKING:
     from plugins.incentives.logic.engine import EngineContext
 
 HOOK = "incentives_register_components"
-Kind = Literal["rate", "share", "amount", "number", "multiplier", "toggle"]
+Kind = Literal["rate", "share", "amount", "number", "multiplier", "toggle", "base"]
 Group = Literal["rates", "bonuses", "gates"]
 MetricLabel = Callable[[str], str]
 TYPE_PATTERN = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
@@ -218,7 +218,7 @@ def _bonus_every(comp: Any, plan: Plan) -> str:
 
 @functools.cache
 def builtin_types() -> ComponentTypes:
-    """The five built-in types, the way plugins' types are defined."""
+    """The built-in types, the way plugins' types are defined."""
     from plugins.incentives.logic import engine, levers, plan_model, wording
 
     kinds = [
@@ -273,6 +273,25 @@ def builtin_types() -> ComponentTypes:
             levers.pool_levers,
             check=plan_model.pool_checks,
             pool=True,
+        ),
+        ComponentType(
+            "product_rate",
+            plan_model.ProductRate,
+            engine.product_rate_amount,
+            "incentives.type.product_rate",
+            wording.pays_product_rate,
+            levers.product_rate_levers,
+            check=plan_model.product_rate_checks,
+            group="rates",
+        ),
+        ComponentType(
+            "spiff",
+            plan_model.Spiff,
+            engine.spiff_amount,
+            "incentives.type.spiff",
+            wording.pays_spiff,
+            levers.spiff_levers,
+            check=plan_model.spiff_checks,
         ),
     ]
     assert tuple(kind.type for kind in kinds) == COMPONENT_TYPES

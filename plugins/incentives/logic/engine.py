@@ -26,11 +26,14 @@ from typing import TYPE_CHECKING, Any
 
 import polars as pl
 
+from plugins.incentives.logic.breakdowns import COLLECTED, rate_slices, spiff_lines
 from plugins.incentives.logic.figures import (
+    ATTR_COLLECTED,
     ATTR_PROFIT,
     ATTR_REVENUE,
     FIGURE_COLUMNS,
     KEY_COLUMNS,
+    MIN_QUOTA,
     Figures,
 )
 from plugins.incentives.logic.plan_model import (
@@ -41,7 +44,9 @@ from plugins.incentives.logic.plan_model import (
     Override,
     Plan,
     Pool,
+    ProductRate,
     Rate,
+    Spiff,
     Tiered,
 )
 
@@ -86,11 +91,17 @@ class EngineContext:
     a metric, noting (once) when it is absent.
     """
 
-    def __init__(self, available: frozenset[str], types: ComponentTypes | None = None) -> None:
+    def __init__(
+        self,
+        available: frozenset[str],
+        types: ComponentTypes | None = None,
+        sums: frozenset[str] = frozenset(),
+    ) -> None:
         from plugins.incentives.logic.component_types import builtin_types
 
         self.available = available
         self.types = types if types is not None else builtin_types()
+        self.sums = sums  # the extra summed columns present (collected, slices, SPIFF lines)
         self.notes: list[Note] = []
 
     def note(self, code: str, **params: Any) -> None:
@@ -110,6 +121,13 @@ class EngineContext:
         self.note(f"absent_{where}", metric=metric)
         return None
 
+    def column(self, name: str) -> pl.Expr:
+        """An extra summed column (:mod:`.breakdowns`); 0, with a note, when not loaded."""
+        if name in self.sums:
+            return pl.col(name).fill_null(0.0)
+        self.note("absent_figure", column=name)
+        return pl.lit(0.0)
+
     def number(self, metric: str) -> pl.Expr:
         """:meth:`value` with 0 where the metric is empty or absent (noted)."""
         found = self.value(metric)
@@ -120,6 +138,8 @@ _Ctx = EngineContext
 
 
 def _base(ctx: _Ctx, base: str) -> pl.Expr:
+    if base == COLLECTED:
+        return pl.max_horizontal(ctx.column(COLLECTED), pl.lit(0.0))
     if base in BASES:
         expr = pl.col(base)
     else:
@@ -170,6 +190,10 @@ def _tiered(ctx: _Ctx, comp: Tiered) -> pl.Expr:
     team = comp.base.startswith("team_")
     if comp.measure == "amount":
         measure = base
+    elif comp.base == COLLECTED:
+        # Attainment on cash: the month's collected cash / the quota.
+        quota = pl.col("quota")
+        measure = pl.when(quota >= MIN_QUOTA).then(base / quota).otherwise(0.0).fill_null(0.0)
     else:
         measure = pl.col("team_attainment" if team else "attainment").fill_null(0.0)
     if comp.measure == "amount":
@@ -234,6 +258,19 @@ def override_amount(comp: Override, ctx: _Ctx) -> pl.Expr:
 
 def bonus_amount(comp: Bonus, ctx: _Ctx) -> pl.Expr:
     return _bonus(ctx, comp)
+
+
+def product_rate_amount(comp: ProductRate, ctx: _Ctx) -> pl.Expr:
+    """The default rate on the whole base, each rated slice at its own rate instead."""
+    amount = _base(ctx, comp.base) * comp.default
+    for piece, rate in rate_slices(comp):
+        amount = amount + ctx.column(piece.column) * (rate - comp.default)
+    return pl.max_horizontal(amount, pl.lit(0.0))
+
+
+def spiff_amount(comp: Spiff, ctx: _Ctx) -> pl.Expr:
+    """The amount per credited order line of the SPIFF's product and dates."""
+    return ctx.column(spiff_lines(comp).column) * comp.amount
 
 
 def component_expr(ctx: _Ctx, comp: ComponentBase) -> pl.Expr:
@@ -351,13 +388,21 @@ def finish(
     capped = pre_col if cap is None else pl.min_horizontal(pre_col, cap.fill_null(pre_col))
     frame = frame.with_columns(adjust.round(2).alias("gate_adjustment"), capped.alias("_capped"))
     factor = pl.when(pre_col > 0).then(pl.col("_capped") / pre_col).otherwise(1.0)
-    own: dict[str, list[pl.Expr]] = {"revenue": [], "profit": []}
+    own: dict[str, list[pl.Expr]] = {"revenue": [], "profit": [], COLLECTED: []}
     for comp in plan.components:
-        if comp.name in names and isinstance(comp, Tiered | Rate) and comp.base in own:
+        if (
+            comp.name in names
+            and isinstance(comp, Tiered | Rate | ProductRate)
+            and comp.base in own
+        ):
             own[comp.base].append(gated[comp.name])
     attr = [
         (pl.sum_horizontal(own[k]) * factor if own[k] else pl.lit(0.0)).alias(col)
-        for k, col in (("revenue", ATTR_REVENUE), ("profit", ATTR_PROFIT))
+        for k, col in (
+            ("revenue", ATTR_REVENUE),
+            ("profit", ATTR_PROFIT),
+            (COLLECTED, ATTR_COLLECTED),
+        )
     ]
     pool_sum = pl.sum_horizontal([pl.col(p) for p in pools]) if pools else pl.lit(0.0)
     return frame.with_columns(
@@ -384,7 +429,7 @@ def evaluate(
     Coarser parts are computed on their own grain for everyone and gathered
     into the plan's rows by :meth:`Figures.link` (no join on the hot path).
     """
-    ctx = _Ctx(figures.available, plan.types())
+    ctx = _Ctx(figures.available, plan.types(), frozenset(figures.sums))
     levels = list(plan.levels())
     full = figures.grain(plan.period)
     names: list[str] = []

@@ -39,6 +39,7 @@ FIGURE_COLUMNS = [
 ATTR_REVENUE = "_attr_revenue"
 MIN_QUOTA = 0.01
 ATTR_PROFIT = "_attr_profit"
+ATTR_COLLECTED = "_attr_collected"
 
 
 def num_col(key: str) -> str:
@@ -95,11 +96,16 @@ def _nullable_sum(column: str) -> pl.Expr:
 
 
 def aggregate(
-    month: pl.DataFrame, grain: str, kinds: dict[str, str], quotas: pl.DataFrame | None = None
+    month: pl.DataFrame,
+    grain: str,
+    kinds: dict[str, str],
+    quotas: pl.DataFrame | None = None,
+    sums: tuple[str, ...] = (),
 ) -> pl.DataFrame:
     """One row per person and ``grain`` period, with ``period`` and ``pay_month``.
 
-    Sums revenue, profit and quotas (a quota stays empty when no month has
+    Sums revenue, profit, the ``sums`` columns (collected cash, sales by
+    product, SPIFF lines) and quotas (a quota stays empty when no month has
     one); an explicit quarter or year quota in ``quotas`` wins over the sum.
     """
     base = month.with_columns(
@@ -116,6 +122,7 @@ def aggregate(
             pl.col("team_profit").sum(),
             _nullable_sum("team_quota"),
             *[_nullable_sum(c) for c in metric_cols],
+            *[pl.col(c).sum() for c in sums],
         )
         if quotas is not None and not quotas.is_empty():
             base = (
@@ -136,7 +143,10 @@ class Figures:
     """Person-month figures and their quarter/year aggregates (memoised).
 
     ``kinds`` names the registry metrics present (key -> "sum" | "ratio");
-    ``quotas`` holds explicit quarter/year revenue targets. A what-if
+    ``quotas`` holds explicit quarter/year revenue targets; ``sums`` names
+    the extra columns summed over a period (:mod:`.breakdowns`: ``collected``,
+    sales by product or category, SPIFF lines), present when a plan reads
+    them. A what-if
     (:func:`plugins.incentives.logic.whatif.scaled`) wraps a ``Figures`` with its
     revenue assumptions applied to each grain.
     """
@@ -144,13 +154,16 @@ class Figures:
     month: pl.DataFrame
     kinds: dict[str, str]
     quotas: pl.DataFrame | None = None
+    sums: tuple[str, ...] = ()
     _grains: dict[str, pl.DataFrame] = field(default_factory=dict, repr=False)
     _links: dict[tuple[str, str], pl.Series] = field(default_factory=dict, repr=False)
 
     def grain(self, grain: str) -> pl.DataFrame:
         frame = self._grains.get(grain)
         if frame is None:
-            frame = self._grains[grain] = aggregate(self.month, grain, self.kinds, self.quotas)
+            frame = self._grains[grain] = aggregate(
+                self.month, grain, self.kinds, self.quotas, self.sums
+            )
         return frame
 
     def link(self, fine: str, coarse: str) -> pl.Series:
@@ -190,7 +203,7 @@ def window_start(start: dt.date) -> dt.date:
 def window(figures: Figures, start: dt.date, end: dt.date) -> Figures:
     """``figures`` with only the months :func:`evaluate` needs for pay months ``start..end``."""
     month = figures.month.filter(pl.col("month").is_between(window_start(start), end))
-    return Figures(month, figures.kinds, figures.quotas)
+    return Figures(month, figures.kinds, figures.quotas, figures.sums)
 
 
 def month_table(

@@ -27,7 +27,9 @@ from plugins.incentives.logic.plan_model import (
     Override,
     Plan,
     Pool,
+    ProductRate,
     Rate,
+    Spiff,
     Tiered,
 )
 
@@ -87,9 +89,20 @@ def _threshold_kind(metric: str) -> Kind:
     return "share" if metric in RATIO_METRICS else "number"
 
 
+# What the base lever switches between: booked revenue or the cash collected.
+BASE_CHOICES = ("revenue", "collected")
+
+
+def base_lever(comp: Tiered | Rate | ProductRate) -> list[LeverSpec]:
+    """The base switch (booked revenue <-> collected cash) of a component on either."""
+    if comp.base not in BASE_CHOICES:
+        return []
+    return [LeverSpec("base", "base", "incentives.lever.base", value=comp.base)]
+
+
 def tiered_levers(comp: Tiered) -> list[LeverSpec]:
     bound: Kind = "share" if comp.measure == "attainment" else "amount"
-    out: list[LeverSpec] = []
+    out: list[LeverSpec] = base_lever(comp)
     for j, tier in enumerate(comp.tiers):
         n = (("n", j + 1),)
         if j > 0 or tier.lo > 0:
@@ -121,7 +134,30 @@ def tiered_levers(comp: Tiered) -> list[LeverSpec]:
 
 
 def rate_levers(comp: Rate) -> list[LeverSpec]:
-    return [LeverSpec("rate", "rate", "incentives.lever.rate", value=comp.rate)]
+    return [*base_lever(comp), LeverSpec("rate", "rate", "incentives.lever.rate", value=comp.rate)]
+
+
+def product_rate_levers(comp: ProductRate) -> list[LeverSpec]:
+    out = [
+        *base_lever(comp),
+        LeverSpec("default", "rate", "incentives.lever.default_rate", value=comp.default),
+    ]
+    for j, entry in enumerate(comp.rates):
+        what = entry.product if entry.product is not None else entry.category
+        out.append(
+            LeverSpec(
+                f"rates[{j}].rate",
+                "rate",
+                "incentives.lever.product_rate",
+                (("what", what),),
+                entry.rate,
+            )
+        )
+    return out
+
+
+def spiff_levers(comp: Spiff) -> list[LeverSpec]:
+    return [LeverSpec("amount", "amount", "incentives.lever.spiff_amount", value=comp.amount)]
 
 
 def override_levers(comp: Override) -> list[LeverSpec]:
@@ -263,6 +299,10 @@ def edits_from(values: dict[str, Any], levers: list[Lever]) -> dict[str, Any]:
         if lever.path not in values:
             continue
         new = model(lever.kind, values[lever.path])
+        if lever.kind == "base":
+            if new is not None and str(new) != str(lever.value):
+                edits[lever.path] = str(new)
+            continue
         if lever.kind == "toggle":
             if bool(new) != bool(lever.value):
                 edits[lever.path] = bool(new)

@@ -17,6 +17,7 @@ and re-validating it keeps them.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Literal
 
@@ -43,7 +44,9 @@ FIGURES = (
     "team_quota",
     "team_attainment",
 )
-BASES = ("revenue", "profit", "team_revenue", "team_profit")
+BASES = ("revenue", "profit", "team_revenue", "team_profit", "collected")
+# What a product rate may pay on: booked revenue, profit, or cash collected in the period.
+LINE_BASES = ("revenue", "profit", "collected")
 # Metric keys the plugins agreed on: usable even while their plugin is off.
 AGREED_METRICS = frozenset(
     {
@@ -178,7 +181,35 @@ class Pool(_Component):
     power: float = Field(default=1.0, gt=0, le=4)
 
 
-Component = Annotated[Tiered | Rate | Override | Bonus | Pool, Field(discriminator="type")]
+class ProductRateEntry(_Model):
+    """The rate of one product (by its key) or one category of the catalogue."""
+
+    product: str | None = Field(default=None, min_length=1, max_length=64)
+    category: str | None = Field(default=None, min_length=1, max_length=50)
+    rate: float = Field(ge=0)
+
+
+class ProductRate(_Component):
+    type: Literal["product_rate"]
+    base: Literal["revenue", "profit", "collected"] = "revenue"
+    default: float = Field(default=0.0, ge=0)
+    rates: list[ProductRateEntry] = Field(min_length=1, max_length=50)
+
+
+class Spiff(_Component):
+    """A bonus per order line of a product (or category) booked from ``from`` to ``to``."""
+
+    type: Literal["spiff"]
+    product: str | None = Field(default=None, min_length=1, max_length=64)
+    category: str | None = Field(default=None, min_length=1, max_length=50)
+    start: dt.date = Field(alias="from")
+    end: dt.date = Field(alias="to")
+    amount: float = Field(ge=0)
+
+
+Component = Annotated[
+    Tiered | Rate | Override | Bonus | Pool | ProductRate | Spiff, Field(discriminator="type")
+]
 
 
 class Gate(_Model):
@@ -349,6 +380,31 @@ def pool_checks(comp: Pool, plan: Plan) -> Found:
     if (comp.amount is None) == (comp.share_of_profit is None):
         return [Issue("", "pool_size")], []
     return [], []
+
+
+def _one_of(product: str | None, category: str | None, where: str) -> list[Issue]:
+    if (product is None) == (category is None):
+        return [Issue(where, "product_or_category")]
+    return []
+
+
+def product_rate_checks(comp: ProductRate, plan: Plan) -> Found:
+    errors: list[Issue] = []
+    seen: dict[tuple[str | None, str | None], int] = {}
+    for j, entry in enumerate(comp.rates):
+        errors += _one_of(entry.product, entry.category, f"rates[{j}]")
+        key = (entry.product, entry.category)
+        if key in seen:
+            errors.append(Issue(f"rates[{j}]", "duplicate_rate", {"index": seen[key]}))
+        seen.setdefault(key, j)
+    return errors, []
+
+
+def spiff_checks(comp: Spiff, plan: Plan) -> Found:
+    errors = _one_of(comp.product, comp.category, "")
+    if comp.end < comp.start:
+        errors.append(Issue("to", "spiff_dates", {"start": comp.start.isoformat()}))
+    return errors, []
 
 
 def _at(path: str, within: str) -> str:

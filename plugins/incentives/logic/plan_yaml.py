@@ -13,7 +13,8 @@ from pydantic import ValidationError
 
 from plugins.incentives.errors import Issue, PlanInvalid
 
-COMPONENT_TYPES = ("tiered", "rate", "override", "bonus", "pool")  # the built-ins
+# the built-ins
+COMPONENT_TYPES = ("tiered", "rate", "override", "bonus", "pool", "product_rate", "spiff")
 
 
 def path_text(loc: tuple[int | str, ...]) -> str:

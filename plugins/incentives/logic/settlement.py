@@ -17,7 +17,12 @@ from dataclasses import dataclass
 import polars as pl
 
 from plugins.incentives.logic.engine import Evaluation
-from plugins.incentives.logic.figures import ATTR_PROFIT, ATTR_REVENUE, period_label
+from plugins.incentives.logic.figures import (
+    ATTR_COLLECTED,
+    ATTR_PROFIT,
+    ATTR_REVENUE,
+    period_label,
+)
 
 LINES_SCHEMA: dict[str, pl.DataType] = {
     "person_id": pl.Int64(),
@@ -43,33 +48,123 @@ CREDIT_COLUMNS = [
     "profit",
     "contribution",
 ]
+CASH_COLUMNS = [
+    "product_id",
+    "credit_share",
+    "collected",
+    "outstanding",
+    "booked",
+    "held_back",
+    "released",
+]
+BOOKED = "_booked"  # per person and period: the collected-cash components as if paid on booking
 
 
-def contributions(evaluation: Evaluation, orders: pl.DataFrame) -> pl.DataFrame:
+def contributions(
+    evaluation: Evaluation,
+    orders: pl.DataFrame,
+    paid: pl.DataFrame | None = None,
+    booked: pl.DataFrame | None = None,
+) -> pl.DataFrame:
     """Every order of the evaluated people and periods with its contribution.
 
-    ``orders``: ``order_id, customer_id, person_id, order_date, revenue, cost``.
+    ``orders``: ``order_id, customer_id, person_id, order_date, revenue, cost``
+    (optionally ``product_id, credit_share``): the lines booked in the period.
+    With commission on collected cash, ``paid`` holds per line ``order_id,
+    collected`` (cash received on it in the period), ``outstanding`` (unpaid at
+    the period's end) and the line's columns as in ``orders``: the lines booked
+    in the period and those paid in it; ``booked`` holds per ``person_id,
+    period`` the collected-cash components evaluated on booked revenue instead
+    (:data:`BOOKED`). Then, per line:
+
+    - ``released`` = the collected-cash commission x the line's share of the
+      period's collected cash (it is part of ``contribution``);
+    - ``booked`` = :data:`BOOKED` x the line's share of the period's booked
+      revenue (lines booked in the period; 0 for older lines paid now);
+    - ``held_back`` = ``outstanding`` x the booked rate (:data:`BOOKED` /
+      booked revenue; the released rate when nothing was booked).
     """
     grain = evaluation.plan.period
-    attributed = evaluation.frame.select("person_id", "period", ATTR_REVENUE, ATTR_PROFIT)
-    rows = orders.with_columns(
+    keep = [ATTR_REVENUE, ATTR_PROFIT] + (
+        [ATTR_COLLECTED] if ATTR_COLLECTED in evaluation.frame.columns else []
+    )
+    attributed = evaluation.frame.select("person_id", "period", *keep)
+    lines = orders
+    if "product_id" not in lines.columns:
+        lines = lines.with_columns(pl.lit(None, pl.String).alias("product_id"))
+    if "credit_share" not in lines.columns:
+        lines = lines.with_columns(pl.lit(1.0).alias("credit_share"))
+    lines = lines.with_columns(pl.lit(True).alias("_booked_here"))
+    if paid is not None:
+        # Lines booked in the period get their cash; older lines paid now join them.
+        lines = lines.join(
+            paid.select("order_id", "collected", "outstanding"), on="order_id", how="left"
+        )
+        older = paid.join(lines.select("order_id"), on="order_id", how="anti").with_columns(
+            pl.lit(False).alias("_booked_here")
+        )
+        lines = pl.concat([lines, older.select(lines.columns)], how="vertical_relaxed")
+    if "collected" not in lines.columns:
+        lines = lines.with_columns(pl.lit(0.0).alias("collected"), pl.lit(0.0).alias("outstanding"))
+    lines = lines.with_columns(pl.col("collected", "outstanding").fill_null(0.0))
+    rows = lines.with_columns(
         (pl.col("revenue") - pl.col("cost")).alias("profit"),
-        period_label(grain, "order_date").alias("period"),
+        pl.when(pl.col("_booked_here"))
+        .then(period_label(grain, "order_date"))
+        .otherwise(pl.lit(_the_period(evaluation)))
+        .alias("period"),
     ).join(attributed, on=["person_id", "period"], how="inner")
+    if booked is not None:
+        rows = rows.join(booked, on=["person_id", "period"], how="left")
+    else:
+        rows = rows.with_columns(pl.lit(0.0).alias(BOOKED))
+    if ATTR_COLLECTED not in rows.columns:
+        rows = rows.with_columns(pl.lit(0.0).alias(ATTR_COLLECTED))
     group = ["person_id", "period"]
-    total_rev = pl.col("revenue").sum().over(group)
-    total_profit = pl.col("profit").sum().over(group)
+    here = pl.col("_booked_here")
+    revenue_here = pl.when(here).then(pl.col("revenue")).otherwise(0.0)
+    profit_here = pl.when(here).then(pl.col("profit")).otherwise(0.0)
+    total_rev = revenue_here.sum().over(group)
+    total_profit = profit_here.sum().over(group)
+    total_cash = pl.col("collected").sum().over(group)
     by_revenue = (
-        pl.when(total_rev > 0)
-        .then(pl.col(ATTR_REVENUE) * pl.col("revenue") / total_rev)
-        .otherwise(0.0)
+        pl.when(total_rev > 0).then(pl.col(ATTR_REVENUE) * revenue_here / total_rev).otherwise(0.0)
     )
     by_profit = (
         pl.when(total_profit != 0)
-        .then(pl.col(ATTR_PROFIT) * pl.col("profit") / total_profit)
+        .then(pl.col(ATTR_PROFIT) * profit_here / total_profit)
         .otherwise(0.0)
     )
-    return rows.with_columns((by_revenue + by_profit).alias("contribution")).select(CREDIT_COLUMNS)
+    released = (
+        pl.when(total_cash > 0)
+        .then(pl.col(ATTR_COLLECTED) * pl.col("collected") / total_cash)
+        .otherwise(0.0)
+    )
+    booked_share = pl.col(BOOKED).fill_null(0.0)
+    booked_rate = (
+        pl.when(total_rev > 0)
+        .then(booked_share / total_rev)
+        .when(total_cash > 0)
+        .then(pl.col(ATTR_COLLECTED) / total_cash)
+        .otherwise(0.0)
+    )
+    out = rows.with_columns(
+        (by_revenue + by_profit + released).alias("contribution"),
+        pl.when(total_rev > 0)
+        .then(booked_share * revenue_here / total_rev)
+        .otherwise(0.0)
+        .round(2)
+        .alias("booked"),
+        (pl.col("outstanding") * booked_rate).round(2).alias("held_back"),
+        released.round(2).alias("released"),
+    )
+    return out.select(*CREDIT_COLUMNS, *CASH_COLUMNS)
+
+
+def _the_period(evaluation: Evaluation) -> str | None:
+    """The one period evaluated (a settlement evaluates one month), for lines paid in it."""
+    periods = evaluation.frame["period"].unique().to_list()
+    return str(periods[0]) if len(periods) == 1 else None
 
 
 def statement_rows(evaluation: Evaluation) -> pl.DataFrame:

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 
 import polars as pl
 
+from plugins.incentives.logic.breakdowns import scales_with_revenue
 from plugins.incentives.logic.earnings_curve import earnings_curve, typical_sample
 from plugins.incentives.logic.engine import Evaluation, evaluate
 from plugins.incentives.logic.figures import Figures, den_col, derived, num_col
@@ -78,6 +79,8 @@ def scale_grain(frame: pl.DataFrame, a: Assumptions, kinds: dict[str, str]) -> p
         (pl.col("team_revenue") * factor + extra * pl.col("_sub_rev")).alias("team_revenue"),
         (pl.col("team_profit") * factor + extra * pl.col("_sub_profit")).alias("team_profit"),
     ]
+    # Collected cash and sales by product move with revenue (SPIFF line counts do not).
+    exprs += [(pl.col(c) * factor).alias(c) for c in frame.columns if scales_with_revenue(c)]
     if "growth" in kinds and num_col("growth") in frame.columns:
         num, den = pl.col(num_col("growth")), pl.col(den_col("growth"))
         exprs.append((factor * (num + den) - den).alias(num_col("growth")))
@@ -108,7 +111,9 @@ class Scaled(Figures):
 def scaled(figures: Figures, a: Assumptions) -> Figures:
     if a.neutral:
         return figures
-    return Scaled(figures.month, figures.kinds, figures.quotas, parent=figures, assumptions=a)
+    return Scaled(
+        figures.month, figures.kinds, figures.quotas, figures.sums, parent=figures, assumptions=a
+    )
 
 
 @dataclass(frozen=True)

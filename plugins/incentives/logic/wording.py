@@ -14,7 +14,16 @@ import polars as pl
 
 from command_center.i18n import money, number, percent, t
 from plugins.incentives.logic.levers import RATIO_METRICS
-from plugins.incentives.logic.plan_model import Bonus, Override, Plan, Pool, Rate, Tiered
+from plugins.incentives.logic.plan_model import (
+    Bonus,
+    Override,
+    Plan,
+    Pool,
+    ProductRate,
+    Rate,
+    Spiff,
+    Tiered,
+)
 
 MetricLabel = Callable[[str], str]
 STATUSES = ("draft", "locked", "unlocked")
@@ -68,6 +77,29 @@ def pays_tiered(comp: Tiered, plan: Plan, metric_label: MetricLabel) -> str:
 
 def pays_rate(comp: Rate, plan: Plan, metric_label: MetricLabel) -> str:
     return t("incentives.plans.rate", base=metric_label(comp.base), rate=percent(comp.rate, 2))
+
+
+def pays_product_rate(comp: ProductRate, plan: Plan, metric_label: MetricLabel) -> str:
+    rates = ", ".join(
+        f"{e.product if e.product is not None else e.category} {percent(e.rate, 2)}"
+        for e in comp.rates
+    )
+    return t(
+        "incentives.plans.product_rate",
+        base=metric_label(comp.base),
+        rates=rates,
+        default=percent(comp.default, 2),
+    )
+
+
+def pays_spiff(comp: Spiff, plan: Plan, metric_label: MetricLabel) -> str:
+    return t(
+        "incentives.plans.spiff",
+        amount=money(comp.amount),
+        what=comp.product if comp.product is not None else comp.category,
+        start=comp.start.isoformat(),
+        end=comp.end.isoformat(),
+    )
 
 
 def pays_override(comp: Override, plan: Plan, metric_label: MetricLabel) -> str:

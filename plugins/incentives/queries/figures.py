@@ -14,18 +14,30 @@ moves a slider.
 from __future__ import annotations
 
 import datetime as dt
+from types import ModuleType
 
 import polars as pl
-from sqlalchemy import Engine
+from sqlalchemy import Engine, select
 
 from command_center.core_plugin import monthly_revenue_targets
 from command_center.db import frames
+from command_center.db.models import OrderLine, Product
 from command_center.metrics import MetricRegistry
 from command_center.org import history
 from command_center.org.scope import OPERATOR, Viewer
 from command_center.periods import is_period, parse_period
 from command_center.published import read_published
 from command_center.types import MetricQuery
+from plugins.incentives.logic.breakdowns import (
+    COLLECTED,
+    PRODUCT_MONTH_SCHEMA,
+    SPIFF_LINE_SCHEMA,
+    Needs,
+    plan_needs,
+    slice_columns,
+    spiff_columns,
+    with_columns,
+)
 from plugins.incentives.logic.figures import (
     MONTH_SCHEMA,
     Figures,
@@ -193,9 +205,134 @@ def sales_months(engine: Engine) -> list[dt.date]:
     return frames.cached(engine, "incentives:sales_months", load, tables=CORE_TABLES)
 
 
+# -- collected cash, sales by product, SPIFF lines (logic.breakdowns) --------------------
+
+CASH_TABLES = ("payments", "payment_credits", "collected_person_month")
+ALL_MONTHS = (dt.date(1900, 1, 1), dt.date(2999, 12, 1))
+LINE_TABLES = ("orders", "products")
+LINE_SCHEMA: dict[str, pl.DataType] = {
+    "order_id": pl.Int64(),
+    "person_id": pl.Int64(),
+    "order_date": pl.Date(),
+    "product_id": pl.String(),
+    "revenue": pl.Float64(),
+    "cost": pl.Float64(),
+    "credit_share": pl.Float64(),
+    "category": pl.String(),
+}
+
+
+def product_lines(engine: Engine) -> pl.DataFrame:
+    """The ledger rows of a known product with its category (rows of no product earn
+    the default rate: they are never read here), cached per data version."""
+    line, product = OrderLine.__table__.c, Product.__table__.c
+    query = (
+        select(*(line[c] for c in list(LINE_SCHEMA)[:-1]), product.category)
+        .join(Product.__table__, product.product_id == line.product_id)
+        .order_by(line.order_id)
+    )
+    return frames.cached(
+        engine,
+        "incentives:product_lines",
+        lambda: frames.read_frame(engine, query, LINE_SCHEMA),
+        tables=LINE_TABLES,
+    )
+
+
+def _collected_months(engine: Engine) -> pl.DataFrame:
+    """``person_id, month, collected`` of everyone (the core's maintained summary)."""
+
+    def load() -> pl.DataFrame:
+        found = _cash().collected_by_person_month(engine, None, *ALL_MONTHS)
+        return found.select(
+            "person_id",
+            pl.col("period").str.to_date("%Y-%m").alias("month"),
+            pl.col("collected").cast(pl.Float64),
+        )
+
+    return frames.cached(engine, "incentives:collected", load, tables=CASH_TABLES)
+
+
+def product_months(engine: Engine) -> pl.DataFrame:
+    """:data:`PRODUCT_MONTH_SCHEMA`: revenue and profit by month booked, cash collected by
+    month paid, per person and product (cached per data version)."""
+
+    def load() -> pl.DataFrame:
+        lines = product_lines(engine)
+        booked = lines.group_by(
+            "person_id", pl.col("order_date").dt.truncate("1mo").alias("month"), "product_id"
+        ).agg(
+            pl.col("category").first(),
+            pl.col("revenue").sum(),
+            (pl.col("revenue") - pl.col("cost")).sum().alias("profit"),
+        )
+        paid = _cash().collected_by_line_month(
+            engine, None, dt.date(1900, 1, 1), dt.date(2999, 12, 1)
+        )
+        cashed = (
+            paid.join(lines.select("order_id", "product_id", "category"), on="order_id")
+            .group_by(
+                "person_id",
+                pl.col("period").str.to_date("%Y-%m").alias("month"),
+                "product_id",
+            )
+            .agg(pl.col("category").first(), pl.col("collected").sum())
+        )
+        both = booked.join(
+            cashed, on=["person_id", "month", "product_id"], how="full", coalesce=True
+        ).with_columns(
+            pl.coalesce("category", "category_right").alias("category"),
+            pl.col("revenue", "profit", "collected").fill_null(0.0),
+        )
+        return both.select(list(PRODUCT_MONTH_SCHEMA)).cast(PRODUCT_MONTH_SCHEMA)  # type: ignore[arg-type]
+
+    return frames.cached(
+        engine, "incentives:product_months", load, tables=(*LINE_TABLES, *CASH_TABLES)
+    )
+
+
+def with_needs(engine: Engine, found: Figures, needs: Needs) -> Figures:
+    """``found`` with the extra columns a plan reads (:mod:`..logic.breakdowns`), built
+    from frames cached per data version: no lever move reads the ledger."""
+    if not needs:
+        return found
+    month = found.month
+    if needs.collected and COLLECTED not in month.columns:
+        month = with_columns(month, _collected_months(engine), (COLLECTED,))
+    if needs.slices:
+        slices = slice_columns(product_months(engine), needs.slices)
+        month = with_columns(month, slices, tuple(s.column for s in needs.slices))
+    if needs.spiffs:
+        lines = product_lines(engine).select(list(SPIFF_LINE_SCHEMA))
+        spiffs = spiff_columns(lines, needs.spiffs)
+        month = with_columns(month, spiffs, tuple(s.column for s in needs.spiffs))
+    for column in needs.columns:
+        if column not in month.columns:
+            month = month.with_columns(pl.lit(0.0).alias(column))
+    sums = tuple(dict.fromkeys((*found.sums, *needs.columns)))
+    return Figures(month, found.kinds, found.quotas, sums)
+
+
+def needs_tables(needs: Needs) -> tuple[str, ...]:
+    """The tables the extra columns read."""
+    return (*LINE_TABLES, *CASH_TABLES) if needs else ()
+
+
 def figures_for(engine: Engine, registry: MetricRegistry, plan: Plan) -> Figures:
-    """:func:`figures` with the registry metrics ``plan`` reads."""
-    return figures(engine, registry, plan.metrics())
+    """:func:`figures` with the registry metrics and the extra columns ``plan`` reads."""
+    needs = plan_needs(plan)
+    found = figures(engine, registry, plan.metrics())
+    if not needs:
+        return found
+    tables = figure_tables(registry, set(plan.metrics()))
+    return frames.cached(
+        engine,
+        "incentives:figures_needs",
+        lambda: with_needs(engine, found, needs),
+        tuple(sorted(k for k in plan.metrics() if k in registry)),
+        needs.columns,
+        tables=None if tables is None else (*tables, *needs_tables(needs)),
+    )
 
 
 def figures_between(
@@ -210,14 +347,17 @@ def figures_between(
     """
     metrics = frozenset(plan.metrics())
     keys = tuple(sorted(k for k in metrics if k in registry))
+    needs = plan_needs(plan)
+    tables = figure_tables(registry, set(keys))
     return frames.cached(
         engine,
         "incentives:window",
         lambda: window(figures_for(engine, registry, plan), start, end),
         keys,
+        needs.columns,
         window_start(start),
         end,
-        tables=figure_tables(registry, set(keys)),
+        tables=None if tables is None else (*tables, *needs_tables(needs)),
     )
 
 
@@ -268,17 +408,20 @@ def team_figures_between(
             (pl.col("metric") == "revenue") & (pl.col("period").str.len_chars() != 7)
         )
         quotas = targets.select("person_id", "period", pl.col("target").alias("quota"))
-        return Figures(month, kinds, quotas)
+        return with_needs(engine, Figures(month, kinds, quotas), needs)
 
+    needs = plan_needs(plan)
+    tables = figure_tables(registry, set(keys))
     return frames.cached(
         engine,
         "incentives:team_window",
         load,
         keys,
+        needs.columns,
         first,
         end,
         viewer.person_ids,
-        tables=figure_tables(registry, set(keys)),
+        tables=None if tables is None else (*tables, *needs_tables(needs)),
     )
 
 
@@ -290,3 +433,10 @@ def multipliers(engine: Engine) -> pl.DataFrame | None:
         lambda: published_multipliers(engine),
         tables=("published_facts",),
     )
+
+
+def _cash() -> ModuleType:
+    """The core's collection API (imported when first needed)."""
+    import command_center.cash
+
+    return command_center.cash

@@ -9,7 +9,13 @@ import streamlit as st
 
 from command_center.context import PageContext
 from command_center.i18n import labels_now, t
-from plugins.incentives.logic.levers import Lever, display, edits_from, plan_levers
+from plugins.incentives.logic.levers import (
+    BASE_CHOICES,
+    Lever,
+    display,
+    edits_from,
+    plan_levers,
+)
 from plugins.incentives.logic.plan_model import Plan
 from plugins.incentives.ui.widgets import metric_name
 
@@ -51,6 +57,8 @@ def preset(version_id: int, plan: Plan, edits: dict[str, Any], assumptions: dict
 def _widget_value(lever: Lever, value: Any) -> Any:
     if lever.kind == "toggle":
         return bool(value)
+    if lever.kind == "base":
+        return str(value)
     shown = display(lever.kind, value)
     return float(shown) if shown is not None else 0.0
 
@@ -84,6 +92,17 @@ def _widget(ctx: PageContext, lever: Lever, key: str) -> Any:
     if lever.kind == "toggle":
         extra = {"value": bool(lever.value)} if fresh else {}
         return st.toggle(label, key=key, **extra)
+    if lever.kind == "base":
+        options = list(BASE_CHOICES)
+        extra = {"index": options.index(str(lever.value))} if fresh else {}
+        return st.radio(
+            label,
+            options,
+            format_func=labels_now(options, lambda b: t(f"incentives.base.{b}")),
+            horizontal=True,
+            key=key,
+            **extra,
+        )
     low, high, step, fmt, unit = _FORMATS[lever.kind]
     extra = {"value": _widget_value(lever, lever.value)} if fresh else {}
     return st.number_input(

@@ -8,10 +8,11 @@ import polars as pl
 import streamlit as st
 
 from command_center.context import PageContext
-from command_center.i18n import labels_now, t
+from command_center.i18n import labels_now, money, t
 from command_center.ui import data_table, page_header, table_with_download
 from command_center.ui.widgets import Kpi, kpi_row, ratio
 from plugins.incentives.actions import disputes as dispute_actions
+from plugins.incentives.actions import payroll as payroll_actions
 from plugins.incentives.actions import settlement as settlement_actions
 from plugins.incentives.errors import IncentivesError, month_label
 from plugins.incentives.logic.settlement import month_summary
@@ -42,6 +43,8 @@ def render(ctx: PageContext) -> None:
     if ctx.viewer.role in settlement_actions.SETTLERS:
         _actions(ctx, month, label)
     _review(ctx, current, label)
+    if ctx.viewer.role in payroll_actions.PAYROLL_ROLES:
+        _payroll(ctx, label)
     _inbox(ctx)
 
 
@@ -152,6 +155,41 @@ def _review(ctx: PageContext, current: pl.DataFrame, label: str) -> None:
     shown = review_table(current, lines, labels, ctx.people())
     config = money_config(shown, review_money_columns(shown), [t("incentives.st.attainment")])
     table_with_download(shown, f"settlement-{label}", "incentives_settle_table", config)
+
+
+def _payroll(ctx: PageContext, label: str) -> None:
+    """The payroll file of the month's locked statements in scope (CSV and XLSX)."""
+    st.subheader(t("incentives.payroll.title"))
+    try:
+        files = [
+            payroll_actions.payroll_file(ctx.engine, ctx.viewer, label, fmt)
+            for fmt in payroll_actions.FORMATS
+        ]
+    except IncentivesError as exc:
+        st.caption(exc.message)
+        return
+    st.caption(
+        t(
+            "incentives.payroll.caption",
+            count=files[0].people,
+            total=money(files[0].total_fen / 100, 2),
+        )
+    )
+    cols = st.columns(len(files))
+    mimes = {
+        "csv": "text/csv",
+        "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    }
+    for col, fmt, done in zip(cols, payroll_actions.FORMATS, files, strict=True):
+        col.download_button(
+            t(f"incentives.payroll.download_{fmt}"),
+            done.data,
+            file_name=done.name,
+            mime=mimes[fmt],
+            key=f"incentives_payroll_{fmt}",
+            on_click=payroll_actions.record_export,
+            args=(ctx.engine, done, label, fmt, ctx.actor),
+        )
 
 
 def _inbox(ctx: PageContext) -> None:
