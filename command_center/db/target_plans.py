@@ -41,9 +41,7 @@ class TargetPlan(Base):
     __tablename__ = "target_plans"
     __table_args__ = (
         UniqueConstraint("year", "metric", "leader_id", "version", name="uq_target_plans_key"),
-        CheckConstraint(
-            "state IN ('draft','submitted','approved','superseded')", name="state"
-        ),
+        CheckConstraint("state IN ('draft','submitted','approved','superseded')", name="state"),
     )
 
     plan_id: Mapped[int] = mapped_column(Integer, primary_key=True)

@@ -47,9 +47,7 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("plan_id", name=op.f("pk_target_plans")),
         sa.UniqueConstraint("year", "metric", "leader_id", "version", name="uq_target_plans_key"),
     )
-    op.create_index(
-        op.f("ix_target_plans_leader_id"), "target_plans", ["leader_id"], unique=False
-    )
+    op.create_index(op.f("ix_target_plans_leader_id"), "target_plans", ["leader_id"], unique=False)
     op.create_table(
         "target_plan_lines",
         sa.Column("plan_id", sa.Integer(), nullable=False),
