@@ -20,13 +20,17 @@ from command_center.db.tables import polars_schema
 from command_center.metrics import MetricRegistry
 from command_center.org.scope import OPERATOR, Viewer
 from command_center.periods import Period, add_months
+from command_center.types import LEADER_ROLES
 from plugins.pipeline.logic import analytics
+from plugins.pipeline.logic import credits as credit_rules
 from plugins.pipeline.logic.stages import StageModel
 from plugins.pipeline.models import (
     Complaint,
     Contract,
+    ContractCredit,
     ContractLine,
     ContractReview,
+    DealCredit,
     Milestone,
     NegotiationPrep,
     Opportunity,
@@ -451,3 +455,44 @@ def stage_moves(
     if person_ids is not None:
         query = query.where(o.owner_id.in_(sorted(person_ids)))
     return _read(engine, query, MOVE_SCHEMA)
+
+
+CREDIT_SCHEMA: dict[str, pl.DataType] = {"person_id": pl.Int64(), "share_pct": pl.Float64()}
+
+
+def deal_credits(engine: Engine, viewer: Viewer, opp_id: int) -> pl.DataFrame:
+    """The deal's credit split (``person_id``, ``share_pct``) in booking order; no rows:
+    the owner's 100 % (and nothing when the deal is outside the viewer's scope)."""
+    query = (
+        select(DealCredit.person_id, DealCredit.share_pct)
+        .join(Opportunity, Opportunity.opp_id == DealCredit.opp_id)
+        .where(DealCredit.opp_id == opp_id)
+        .order_by(DealCredit.position)
+    )
+    return _read(engine, _scoped(query, viewer), CREDIT_SCHEMA)
+
+
+def contract_credits(engine: Engine, viewer: Viewer, contract_id: int) -> pl.DataFrame:
+    """The contract's credit split, as :func:`deal_credits`."""
+    query = (
+        select(ContractCredit.person_id, ContractCredit.share_pct)
+        .join(Contract, Contract.contract_id == ContractCredit.contract_id)
+        .join(Opportunity, Opportunity.opp_id == Contract.opp_id)
+        .where(ContractCredit.contract_id == contract_id)
+        .order_by(ContractCredit.position)
+    )
+    return _read(engine, _scoped(query, viewer), CREDIT_SCHEMA)
+
+
+def creditable_people(engine: Engine, viewer: Viewer, owner_id: int) -> list[tuple[int, str]]:
+    """``(person_id, name)`` of whom ``viewer`` may credit on a deal of ``owner_id``
+    (:func:`plugins.pipeline.logic.credits.creditable`), the owner first, then by name.
+    Names only: the owner's leaders and colleagues are named, none of their rows read."""
+    people = frames.all_people(engine)
+    edges = dict(zip(people["person_id"].to_list(), people["manager_id"].to_list(), strict=True))
+    active = set(people.filter(pl.col("status") == "active")["person_id"].to_list())
+    leads = viewer.role in LEADER_ROLES
+    allowed = credit_rules.creditable(edges, active, owner_id, viewer.person_id, leads)
+    found = people.filter(pl.col("person_id").is_in(sorted(allowed)))
+    found = found.sort(pl.col("person_id") != owner_id, "name", "person_id")
+    return list(found.select("person_id", "name").iter_rows())

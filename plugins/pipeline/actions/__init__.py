@@ -13,6 +13,7 @@ from plugins.pipeline.actions.contracts import (
     submit_contract,
     withdraw_contract,
 )
+from plugins.pipeline.actions.credits import save_contract_credits, save_deal_credits
 from plugins.pipeline.actions.deals import (
     create_opportunity,
     move_stage,
@@ -60,6 +61,8 @@ __all__ = [
     "resolve_complaint",
     "review_contract",
     "save_contract",
+    "save_contract_credits",
+    "save_deal_credits",
     "save_negotiation",
     "save_pipeline_settings",
     "save_quote",

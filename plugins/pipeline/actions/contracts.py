@@ -15,14 +15,14 @@ from sqlalchemy.orm import Session
 from command_center.db.audit import audit
 from command_center.db.engine import write_session
 from command_center.db.ids import next_id
-from command_center.db.models import OrderLine
 from command_center.ledger import LedgerError, NewLine, book_lines
 from command_center.org.scope import Viewer
 from command_center.types import LEADER_ROLES
 from plugins.pipeline import settings as cfg
-from plugins.pipeline.actions import guards
+from plugins.pipeline.actions import credits, guards
 from plugins.pipeline.errors import PipelineError
 from plugins.pipeline.logic import clock
+from plugins.pipeline.logic.credits import ledger_credits
 from plugins.pipeline.logic.quotes import line_amount
 from plugins.pipeline.logic.stages import check_contract, contract_after
 from plugins.pipeline.models import (
@@ -83,6 +83,7 @@ def save_contract(
         if row is not None:
             guards.refuse(check_contract("edit", row.status))
         _open_deal(opp, engine)
+        new = False
         if row is None:
             row = Contract(
                 contract_id=next_id(session, Contract.contract_id),
@@ -92,10 +93,13 @@ def save_contract(
                 signed_by="",
             )
             session.add(row)
+            new = True
         row.payment_terms = payment_terms
         row.delivery_date = delivery_date
         row.terms = text
         session.flush()
+        if new:
+            credits.copy_deal_split(session, row.contract_id, opp)  # team selling
         audit(
             session,
             viewer.login,
@@ -249,17 +253,6 @@ def _link_orders(lines: list[ContractLine], order_ids: list[int]) -> None:
         line.order_id = order_id
 
 
-def _order_products(session: Session, lines: list[ContractLine], order_ids: list[int]) -> None:
-    """Give each ledger line its contract line's product (``book_lines`` takes none: the
-    lines it just wrote are updated in the same transaction, in a column the ledger's
-    summaries do not watch)."""
-    for line, order_id in zip(lines, order_ids, strict=True):
-        if line.product_id is not None:
-            booked = session.get(OrderLine, order_id)
-            if booked is not None:
-                booked.product_id = line.product_id
-
-
 def _plan(
     session: Session,
     row: Contract,
@@ -306,6 +299,7 @@ def sign_contract(
         lines = _lines(session, contract_id)
         if not lines:
             raise PipelineError("pipeline.error.no_lines")
+        split = credits.contract_split(session, row, opp)
         new = [
             NewLine(
                 customer_id=opp.customer_id,
@@ -313,6 +307,8 @@ def sign_contract(
                 order_date=at.date(),
                 revenue=_amount(line),
                 cost=round(line.quantity * line.unit_cost, 2),
+                credits=ledger_credits(split),
+                product_id=line.product_id,
             )
             for line in lines
         ]
@@ -321,7 +317,6 @@ def sign_contract(
         except LedgerError as exc:
             raise PipelineError("pipeline.error.ledger", reason=str(exc)) from exc
         _link_orders(lines, order_ids)
-        _order_products(session, lines, order_ids)
         row.status = contract_after("sign", row.status)
         row.signed_at = at
         row.signed_by = viewer.login
@@ -339,5 +334,6 @@ def sign_contract(
             order_ids=order_ids,
             total=opp.amount,
             milestones=planned,
+            credits=[list(pair) for pair in split],
         )
         return order_ids

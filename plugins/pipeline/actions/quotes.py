@@ -27,7 +27,7 @@ from command_center.notifications import notify
 from command_center.org.scope import Viewer
 from command_center.types import BUSINESS_ROLES, LEADER_ROLES
 from plugins.pipeline import settings as cfg
-from plugins.pipeline.actions import guards
+from plugins.pipeline.actions import credits, guards
 from plugins.pipeline.errors import PipelineError
 from plugins.pipeline.logic import clock
 from plugins.pipeline.logic import quotes as rules
@@ -549,6 +549,7 @@ def accept_quote(
             )
             session.add(contract)
             session.flush()
+            credits.copy_deal_split(session, contract.contract_id, opp)  # team selling
         else:
             refusal = check_contract("edit", contract.status)
             if refusal is not None:

@@ -15,8 +15,8 @@ from command_center.ui.widgets import percent_column
 from plugins.pipeline import actions, queries
 from plugins.pipeline import settings as cfg
 from plugins.pipeline.logic import labels
-from plugins.pipeline.logic.stages import with_line_totals
-from plugins.pipeline.ui import widgets
+from plugins.pipeline.logic.stages import check_contract, with_line_totals
+from plugins.pipeline.ui import credits, widgets
 
 STATUS_COLOURS = {
     "draft": "gray",
@@ -50,6 +50,7 @@ def render(ctx: PageContext, conf: cfg.PipelineSettings, deal: dict[str, Any]) -
         )
     )
     _lines(ctx, contract, lines)
+    _credits(ctx, deal, contract)
     _buttons(ctx, contract, lines)
     _reviews(ctx, contract)
 
@@ -247,3 +248,21 @@ def _reviews(ctx: PageContext, contract: dict[str, Any]) -> None:
         },
     )
     table_with_download(frame, f"contract_{contract['contract_id']}_reviews", "pipeline_reviews_t")
+
+
+def _credits(ctx: PageContext, deal: dict[str, Any], contract: dict[str, Any]) -> None:
+    status = contract["status"]
+    frozen = None
+    if check_contract("edit", status) is not None:
+        frozen = t("pipeline.credits.frozen", status=labels.label("contract_status", status))
+    credits.split_editor(
+        ctx,
+        key=f"pipeline_contract_credits_{contract['contract_id']}",
+        owner_id=deal["owner_id"],
+        current=queries.contract_credits(ctx.engine, ctx.viewer, contract["contract_id"]),
+        help_key="pipeline.credits.contract_help",
+        frozen=frozen,
+        save=lambda split: actions.save_contract_credits(
+            ctx.engine, ctx.viewer, contract["contract_id"], split
+        ),
+    )

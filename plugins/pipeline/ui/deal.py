@@ -15,7 +15,15 @@ from command_center.ui.widgets import Kpi
 from plugins.pipeline import actions, queries
 from plugins.pipeline import settings as cfg
 from plugins.pipeline.logic import labels
-from plugins.pipeline.ui import contract_tab, execution, page_data, quote_tab, service, widgets
+from plugins.pipeline.ui import (
+    contract_tab,
+    credits,
+    execution,
+    page_data,
+    quote_tab,
+    service,
+    widgets,
+)
 
 
 def render(ctx: PageContext) -> None:
@@ -42,6 +50,7 @@ def render(ctx: PageContext) -> None:
     )
     with tabs[0]:
         _details(ctx, conf, deal)
+        _credits(ctx, conf, deal)
         _history(ctx, conf, deal)
     with tabs[1]:
         _spin(ctx, deal)
@@ -147,6 +156,20 @@ def _details(ctx: PageContext, conf: cfg.PipelineSettings, deal: dict[str, Any])
                 ),
                 t("pipeline.deal.saved"),
             )
+
+
+def _credits(ctx: PageContext, conf: cfg.PipelineSettings, deal: dict[str, Any]) -> None:
+    closed = deal["stage"] in (conf.won_stage, conf.lost_stage)
+    stage = labels.stage_label(conf, deal["stage"])
+    credits.split_editor(
+        ctx,
+        key=f"pipeline_deal_credits_{deal['opp_id']}",
+        owner_id=deal["owner_id"],
+        current=queries.deal_credits(ctx.engine, ctx.viewer, deal["opp_id"]),
+        help_key="pipeline.credits.deal_help",
+        frozen=t("pipeline.credits.frozen_deal", stage=stage) if closed else None,
+        save=lambda split: actions.save_deal_credits(ctx.engine, ctx.viewer, deal["opp_id"], split),
+    )
 
 
 def _index(options: tuple[str, ...], value: str) -> int:
