@@ -6,12 +6,20 @@ kinds reach pages through exactly the same path as a plugin's.
 
 from __future__ import annotations
 
+import datetime as dt
+from typing import TYPE_CHECKING
+
 import polars as pl
+from sqlalchemy import Engine
 
 from command_center import cash, hookimpl
 from command_center.db import frames
-from command_center.org.scope import OPERATOR
-from command_center.types import ExportKind, ImportKind, MetricQuery, MetricSpec
+from command_center.org.scope import OPERATOR, Viewer
+from command_center.types import ExportKind, HomeCard, ImportKind, MetricQuery, MetricSpec
+
+if TYPE_CHECKING:
+    from command_center.agenda import TodayCard
+    from command_center.metrics import MetricRegistry
 
 
 def _sales(q: MetricQuery, lag_months: int = 0) -> pl.DataFrame:
@@ -149,10 +157,10 @@ def _cash_metrics() -> list[MetricSpec]:
     """Collection (docs/collections.md): cash collected, collection rate, DSO."""
     tables = (*ORDERS, *cash.CASH_TABLES)
     return [
-        MetricSpec("collected", "metric.collected", "currency", _collected, tables=tables),
+        MetricSpec("collected", "cash.metric.collected", "currency", _collected, tables=tables),
         MetricSpec(
             "collection_rate",
-            "metric.collection_rate",
+            "cash.metric.collection_rate",
             "percent",
             _collection_rate,
             kind="ratio",
@@ -160,7 +168,7 @@ def _cash_metrics() -> list[MetricSpec]:
         ),
         MetricSpec(
             "dso",
-            "metric.dso",
+            "cash.metric.dso",
             "days",
             _dso,
             kind="ratio",
@@ -168,6 +176,23 @@ def _cash_metrics() -> list[MetricSpec]:
             tables=tables,
         ),
     ]
+
+
+@hookimpl
+def today_cards(
+    engine: Engine, registry: MetricRegistry, viewer: Viewer, day: dt.date
+) -> list[TodayCard]:
+    """Overdue receivables on the day (a rep's own lines, a leader's team)."""
+    from command_center.ui import cash_cards
+
+    return [cash_cards.today_card(engine, viewer, day)]
+
+
+@hookimpl
+def register_home_cards() -> list[HomeCard]:
+    from command_center.ui import cash_cards
+
+    return [cash_cards.HOME_CARD]
 
 
 @hookimpl

@@ -222,3 +222,37 @@ def test_a_payment_on_a_split_line_is_spread_over_its_rows(book: Db) -> None:
     assert [r.column for r in more] == ["amount"]
     states = cash.line_states(book.engine, [10, 11], D(2026, 11, 1), D(2026, 11, 30))
     assert states["outstanding"].to_list() == [350.0, 150.0]
+
+
+def test_the_receivables_page_and_a_payment_recorded_there(
+    book: Db, monkeypatch: pytest.MonkeyPatch, app_env: None
+) -> None:
+    if book.backend != "sqlite":
+        pytest.skip("the page runs the queries tested on both backends above")
+    from command_center import testing as apptest
+    from command_center.org.auth import add_user
+    from tests.conftest import use_db
+
+    with write_session(book.engine) as session:
+        add_user(session, "rep4", "demo-pass-2026", "rep", 4)
+        add_user(session, "boss", "demo-pass-2026", "director", 1)
+    use_db(monkeypatch, book)
+    at = apptest.open_page(apptest.start(book.engine, "rep4"), "receivables")
+    assert not at.exception and apptest.page_problems(at) == []
+    ageing = at.dataframe[0].value
+    assert ageing["name"].tolist() == ["代表一"] and ageing["total"].tolist() == [150.0]
+    lines = at.dataframe[1].value
+    assert lines["order_key"].tolist() == ["2"] and lines["outstanding"].tolist() == [150.0]
+    assert not [b for b in at.button if b.label == "Record payment"]
+    at = apptest.open_page(apptest.start(book.engine, "boss"), "receivables")
+    assert not at.exception and apptest.page_problems(at) == []
+    at.text_input(key="receivables_order").input("5")
+    next(n for n in at.number_input if n.label == "Amount").set_value(60.0)
+    at = next(b for b in at.button if b.label == "Record payment").click().run()
+    assert "Not recorded: amount: pays more than is left to collect on order 5" in apptest.texts(at)
+    next(n for n in at.number_input if n.label == "Amount").set_value(50.0)
+    at = next(b for b in at.button if b.label == "Record payment").click().run()
+    assert not at.exception and "recorded on 5" in apptest.texts(at)
+    assert cash.collected_by_line_month(book.engine, [7], "2026-01", "2030-12")[
+        "collected"
+    ].to_list() == [50.0]

@@ -494,7 +494,7 @@ CORE_IMPORTS: tuple[ImportKind, ...] = (
         ("payment_id",),
         apply_payments,
         check_payments,
-        "Payments",
+        "cash.kind",
         roles=cash.RECORD_ROLES,
         owner=None,
     ),
@@ -531,7 +531,7 @@ CORE_EXPORTS: tuple[ExportKind, ...] = (
         "Targets",
     ),
     ExportKind("refunds", _reader(frames.refunds, REFUND_COLUMNS, ["refund_id"]), "Refunds"),
-    ExportKind("payments", read_payments, "Payments"),
+    ExportKind("payments", read_payments, "cash.kind"),
     ExportKind("products", read_products, "Products"),
     ExportKind(
         "price_lists",

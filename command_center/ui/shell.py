@@ -32,7 +32,7 @@ from command_center.org.scope import Viewer, scope_for, team_viewer
 from command_center.periods import DAY_GRAINS, Grain, Period, containing
 from command_center.types import ALL_ROLES, BUSINESS_ROLES, LEADER_ROLES, PageSpec
 from command_center.ui import state
-from pages import admin, data, home, login, notifications, org, targets, today
+from pages import admin, data, home, login, notifications, org, receivables, targets, today
 
 
 def core_pages() -> list[PageSpec]:
@@ -58,6 +58,14 @@ def core_pages() -> list[PageSpec]:
             80,
         ),
         PageSpec("targets", "targets.title", targets.render, LEADER_ROLES, ":material/flag:", 70),
+        PageSpec(
+            "receivables",
+            "cash.title",
+            receivables.render,
+            BUSINESS_ROLES,
+            ":material/payments:",
+            60,
+        ),
         PageSpec("data", "data.title", data.render, ALL_ROLES, ":material/swap_vert:", 90),
         PageSpec(
             "admin",
