@@ -213,6 +213,19 @@ def disputes_to_answer(engine: Engine, viewer: Viewer, status: str | None = None
     return found
 
 
+CASH_SHOWN = ("collected", "outstanding", "booked", "held_back", "released")
+
+
+def on_cash(credits: pl.DataFrame) -> bool:
+    """Whether a statement's credits carry commission on collected cash (its columns show)."""
+    return bool(
+        not credits.is_empty()
+        and credits.select(pl.col("booked", "held_back", "released").abs().sum()).sum_horizontal()[
+            0
+        ]
+    )
+
+
 def statement_doc(
     engine: Engine,
     viewer: Viewer,
@@ -255,10 +268,16 @@ def statement_doc(
         pl.col("customer_id")
         .map_elements(lambda c: customers.get(c, f"#{c}"), return_dtype=pl.String)
         .alias(t("incentives.st.customer")),
+        pl.col("product_id").fill_null("").alias(t("incentives.st.product")),
+        pl.col("credit_share").alias(t("incentives.st.credit_share")),
         pl.col("revenue").round(2).alias(t("incentives.st.revenue")),
         pl.col("profit").round(2).alias(t("incentives.st.profit")),
         pl.col("contribution").round(2).alias(t("incentives.st.contribution")),
     )
+    if on_cash(found_credits):
+        shown_orders = shown_orders.with_columns(
+            found_credits[c].round(2).alias(t(f"incentives.st.{c}")) for c in CASH_SHOWN
+        )
     name = names.get(pid, str(pid))
     status = t(f"incentives.status.{row['status']}")
     summary = [

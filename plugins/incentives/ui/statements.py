@@ -90,10 +90,15 @@ def show(ctx: PageContext, row: dict[str, Any]) -> None:
         t("incentives.st.revenue"),
         t("incentives.st.profit"),
         t("incentives.st.contribution"),
+        *(t(f"incentives.st.{c}") for c in settlement_reads.CASH_SHOWN),
     ]
+    if t("incentives.st.held_back") in doc.orders.columns:
+        st.caption(t("incentives.st.cash_help"))
     data_table(
         doc.orders,
-        column_config=money_config(doc.orders, money_cols, [], fen=True),
+        column_config=money_config(
+            doc.orders, money_cols, [t("incentives.st.credit_share")], fen=True
+        ),
     )
     _downloads(doc, row, set(money_cols) | {amount})
     _disputes(ctx, row, lines, doc)
