@@ -502,36 +502,50 @@ def export(kind: str, file: Path) -> None:
 
 @app.command("metrics")
 def metrics(
-    key: str,
+    key: Annotated[
+        str | None, typer.Argument(help="The metric (the same as --metric).", show_default=False)
+    ] = None,
     period: Annotated[
         str | None,
         typer.Option(help="YYYY-MM-DD, YYYY-Www, YYYY-MM, YYYY-Qn or YYYY; default this month."),
     ] = None,
+    metric: Annotated[
+        str | None, typer.Option("--metric", help="One metric; default every metric.")
+    ] = None,
     by: Annotated[str, typer.Option(help="team | person")] = "team",
     fmt: Annotated[str, typer.Option("--format", help="csv | table")] = "csv",
 ) -> None:
-    """A metric per team (leaders) or per person (reps) in your scope: value, target, attainment."""
+    """Metrics per team (leaders) or per person (reps) in your scope: value, target, attainment."""
+    import polars as pl
+
     from command_center.metrics import UnknownMetric
     from command_center.notebook import metric_table
-    from command_center.periods import containing
+    from command_center.periods import containing, parse_period
 
     if fmt not in ("csv", "table"):
         fail(t("cli.bad_format", format=fmt, formats="csv, table"))
     label = period or containing(dt.date.today(), "month").label
     registry = runtime.registry()
+    chosen = metric or key
     try:
-        frame = metric_table(runtime.engine(), registry, current_viewer(), key, label, by)
+        keys = (
+            [chosen]
+            if chosen is not None
+            else [k for k in registry.metrics if registry.supports(k, parse_period(label))]
+        )
+        frames_ = [
+            metric_table(runtime.engine(), registry, current_viewer(), k, label, by) for k in keys
+        ]
     except UnknownMetric:
-        fail(t("cli.unknown_metric", key=key, known=", ".join(sorted(registry.keys()))))
+        fail(t("cli.unknown_metric", key=chosen, known=", ".join(sorted(registry.keys()))))
     except ValueError as exc:
         fail(str(exc))
+    frame = pl.concat(frames_) if len(frames_) != 1 else frames_[0]
     if fmt == "csv":
         from command_center.io import csv_text
 
         sys.stdout.write(csv_text(frame))
         return
-    import polars as pl
-
     from command_center.io import printable  # names stored by a form: no escapes to the terminal
 
     with pl.Config(tbl_rows=-1, tbl_cols=-1, tbl_hide_dataframe_shape=True, tbl_width_chars=200):

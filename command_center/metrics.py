@@ -267,7 +267,8 @@ class MetricRegistry:
         ).sort("node_id")
 
     def scorecard(self, engine: Engine, viewer: Viewer, key: str, period: Period) -> pl.DataFrame:
-        """Per node: ``value``, ``target``, ``attainment`` and last period's ``previous``."""
+        """Per node: ``value``, ``target``, ``attainment`` and last period's ``previous``
+        (a node with a target and no figure yet is a row too, its value null)."""
         now = self.rollup(engine, viewer, key, period).select("node_id", "value")
         before = self.rollup(engine, viewer, key, period.previous()).select(
             "node_id", pl.col("value").alias("previous")
@@ -275,7 +276,7 @@ class MetricRegistry:
         goal = self.targets(engine, viewer, key, period)
         return (
             now.join(before, on="node_id", how="full", coalesce=True)
-            .join(goal, on="node_id", how="left")
+            .join(goal, on="node_id", how="full", coalesce=True)
             .with_columns(_ratio(pl.col("value"), pl.col("target")).alias("attainment"))
             .sort("node_id")
         )

@@ -272,3 +272,42 @@ def test_a_supervisor_splits_onto_reps_in_the_app_and_quota_and_kpi_follow(
             select(KpiLine.person_id, KpiLine.target).where(KpiLine.cycle_id == cycle)
         ).all()
     assert sorted(kpis) == [(4, 300.0), (5, 300.0)]
+    # A contract line typed apart from the core target is an explicit override, audited.
+    appraisal.save_contract(db.engine, registry, manager, "mgr", cycle, 4,
+                            [Line(REVENUE, 100, 350.0)])  # fmt: skip
+    with read_session(db.engine) as session:
+        saved = session.scalar(
+            select(AuditEntry.detail).where(AuditEntry.action == "appraisal_contract_saved")
+        )
+    assert saved is not None
+    assert saved["overrides"] == [{"metric": REVENUE, "target": 350.0, "core": 300.0}]
+
+
+def test_activity_targets_cascade_too_and_the_metrics_command_shows_them(
+    sqlite_org: Db, registry: MetricRegistry, monkeypatch: pytest.MonkeyPatch, app_env: None
+) -> None:
+    from typer.testing import CliRunner
+
+    from command_center import cli
+    from tests.conftest import use_db
+
+    db = sqlite_org
+    assert {"visits", "calls", "new_customers"} <= set(queries.plannable_metrics(registry))
+    director = _viewer(db, "dir", "director", 1)
+    lines = {1: [20.0] * 12, 2: [15.0] * 12, 8: [5.0] * 12}
+    saved = actions.save(db.engine, registry, director, (YEAR, "visits", 1), lines)
+    actions.submit(db.engine, director, saved.plan_id)
+    actions.approve(db.engine, director, saved.plan_id)
+    use_db(monkeypatch, db)
+    result = CliRunner().invoke(
+        cli.app, ["metrics", "--period", "2026-Q1", "--metric", "visits", "--by", "team"]
+    )
+    assert result.exit_code == 0, result.output
+    rows = [line.split(",") for line in result.stdout.splitlines()]
+    assert rows[0] == ["node_id", "name", "level", "metric", "value", "target", "attainment"]
+    targets = {row[0]: (row[1], row[3], row[5]) for row in rows[1:]}
+    assert targets["1"] == ("总监", "visits", "60.0")  # a quarter sums its months
+    assert targets["2"] == ("经理", "visits", "45.0") and targets["8"][2] == "15.0"
+    every = CliRunner().invoke(cli.app, ["metrics", "--period", "2026-01", "--by", "team"])
+    assert every.exit_code == 0, every.output
+    assert {"revenue", "visits"} <= {line.split(",")[3] for line in every.stdout.splitlines()[1:]}

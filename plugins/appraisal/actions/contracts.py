@@ -6,13 +6,11 @@ import polars as pl
 from sqlalchemy import Engine, delete, select
 from sqlalchemy.orm import Session
 
-from command_center.db import frames
 from command_center.db.audit import audit
 from command_center.db.engine import read_session, write_session
 from command_center.db.models import utcnow
-from command_center.metrics import MetricRegistry, person_targets
-from command_center.org.scope import OPERATOR, Viewer
-from command_center.periods import parse_period
+from command_center.metrics import MetricRegistry
+from command_center.org.scope import Viewer
 from plugins.appraisal import queries
 from plugins.appraisal.actions.guards import (
     lock_cycle,
@@ -22,10 +20,10 @@ from plugins.appraisal.actions.guards import (
     record_of,
 )
 from plugins.appraisal.errors import AppraisalError
-from plugins.appraisal.logic import Line, check_lines
+from plugins.appraisal.logic import Line, check_lines, overrides
 from plugins.appraisal.logic.scoring_rules import rules_for
 from plugins.appraisal.models import Cycle, KpiLine, Record, TemplateLine
-from plugins.appraisal.queries.live import unit_viewer
+from plugins.appraisal.queries.core_targets import core_targets, person_core_targets
 
 CONTRACT_STATES = ("planning",)
 ACK_STATES = ("planning", "in_progress")
@@ -97,22 +95,9 @@ def save_template(
 def default_targets(
     engine: Engine, registry: MetricRegistry, root_id: int, period_label: str, metrics: list[str]
 ) -> pl.DataFrame:
-    """``person_id, metric, target`` from the core targets table for the cycle's period.
-
-    Registered metrics use the registry's targets (a leader's team target is their
-    explicit one, else the sum of their reports'); others the explicit rows only.
-    """
-    period = parse_period(period_label)
-    scope = unit_viewer(engine, root_id)
-    parts = []
-    for key in dict.fromkeys(metrics):
-        if key in registry:
-            goal = registry.targets(engine, scope, key, period).rename({"node_id": "person_id"})
-        else:
-            goal = person_targets(frames.targets(engine, OPERATOR), key, period, True)
-        parts.append(goal.select("person_id", pl.lit(key).alias("metric"), "target"))
-    schema = {"person_id": pl.Int64, "metric": pl.String, "target": pl.Float64}
-    return pl.concat([p.cast(schema) for p in parts]) if parts else pl.DataFrame(schema=schema)  # type: ignore[arg-type]
+    """``person_id, metric, target`` from the core targets table for the cycle's period
+    (:func:`plugins.appraisal.queries.core_targets.core_targets`)."""
+    return core_targets(engine, registry, root_id, period_label, metrics)
 
 
 def issue_contracts(
@@ -211,6 +196,12 @@ def save_contract(
 ) -> None:
     """Set one person's contract (their leader, while planning); it must be acknowledged again."""
     _check(lines, registry, need_targets=True)
+    with read_session(engine) as session:
+        known = cycle_of(session, cycle_id)
+        root_id, period = known.root_id, known.period
+    core = person_core_targets(
+        engine, registry, root_id, period, person_id, [line.metric for line in lines]
+    )
     with write_session(engine) as session:
         cycle = lock_cycle(session, cycle_id)
         need_reviewer(viewer, cycle, person_id)
@@ -226,6 +217,7 @@ def save_contract(
             f"{cycle_id}:{person_id}",
             metrics=[line.metric for line in lines],
             weights=[line.weight for line in lines],
+            overrides=overrides(lines, core),
         )
 
 

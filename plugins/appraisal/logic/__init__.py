@@ -3,7 +3,8 @@
 - :mod:`.cycle`: the state machine;
 - :mod:`.scoring`: contract checks, scoring rules, KPI / results / values / final scores;
 - :mod:`.calibration`: the 271 guideline, outliers, the grid, results applied;
-- :mod:`.progress`: live pace per person and per team.
+- :mod:`.progress`: live pace per person and per team;
+- :mod:`.overrides`: contract lines whose target departs from the core target.
 """
 
 from plugins.appraisal.logic.calibration import (
@@ -30,6 +31,7 @@ from plugins.appraisal.logic.cycle import (
     stage_share,
     stage_shares,
 )
+from plugins.appraisal.logic.overrides import is_override, overrides
 from plugins.appraisal.logic.progress import (
     elapsed_share,
     per_person,
@@ -75,9 +77,11 @@ __all__ = [
     "forced_ratings",
     "grid_expr",
     "guideline_counts",
+    "is_override",
     "kpi_scores",
     "next_state",
     "outliers",
+    "overrides",
     "parse_steps",
     "per_person",
     "person_progress",

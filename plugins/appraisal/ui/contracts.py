@@ -10,8 +10,9 @@ from command_center.i18n import labels_now, t
 from command_center.ui import chart, data_table, page_header, table_with_download
 from command_center.ui.widgets import Kpi, kpi_row
 from plugins.appraisal import actions, charts, queries
-from plugins.appraisal.logic import weight_mix, weight_totals
+from plugins.appraisal.logic import is_override, weight_mix, weight_totals
 from plugins.appraisal.queries import CycleInfo
+from plugins.appraisal.queries.core_targets import person_core_targets
 from plugins.appraisal.ui.controls import flash, pick_cycle, run_action
 from plugins.appraisal.ui.editor import frame_lines, lines_form, lines_table
 from plugins.appraisal.ui.labels import metric_label, person_label, renamed
@@ -124,7 +125,17 @@ def _person(ctx: PageContext, cycle: CycleInfo, records: pl.DataFrame) -> None:
     )
     current = frame_lines(queries.kpi_lines(ctx.engine, ctx.viewer, [cycle.cycle_id], person))
     if current:
-        data_table(lines_table(ctx, current))
+        core = person_core_targets(
+            ctx.engine,
+            ctx.registry,
+            cycle.root_id,
+            cycle.period,
+            person,
+            [line.metric for line in current],
+        )
+        data_table(lines_table(ctx, current, core=core))
+        if any(is_override(line.target, core.get(line.metric)) for line in current):
+            st.caption(t("appraisal.override_note"))
     else:
         st.info(t("appraisal.contracts.none_yet"))
     if cycle.state != "planning" or not actions.can_review(viewer, person):

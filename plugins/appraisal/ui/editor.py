@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import polars as pl
 import streamlit as st
 
 from command_center.context import PageContext
 from command_center.i18n import labels_now, t
-from plugins.appraisal.logic import Line
+from plugins.appraisal.logic import Line, is_override
 from plugins.appraisal.logic.scoring_rules import installed_rules, rules_for
 from plugins.appraisal.settings import AppraisalSettings
 from plugins.appraisal.ui.labels import kpi_choices, metric_label
@@ -114,13 +116,18 @@ def lines_form(
 
 
 def lines_table(
-    ctx: PageContext, lines: list[Line], targets_from_table: bool = False
+    ctx: PageContext,
+    lines: list[Line],
+    targets_from_table: bool = False,
+    core: Mapping[str, float] | None = None,
 ) -> pl.DataFrame:
-    """Lines as a translated table (what a contract says)."""
+    """Lines as a translated table (what a contract says); with ``core`` (the person's core
+    targets) each line also shows the core target, and a line departing from it is marked
+    an override."""
     label = metric_label(ctx)
     empty_target = t("appraisal.target_from_table") if targets_from_table else "—"
     rules = rules_for(line.rule for line in lines)
-    return pl.DataFrame(
+    table = pl.DataFrame(
         {
             t("appraisal.kpi"): [label(line.metric) for line in lines],
             t("appraisal.available"): [
@@ -135,4 +142,23 @@ def lines_table(
                 rules[line.rule].words(line) if line.rule in rules else line.rule for line in lines
             ],
         }
+    )
+    if core is None:
+        return table
+    return table.with_columns(
+        pl.Series(
+            t("appraisal.core_target"),
+            [f"{core[line.metric]:g}" if line.metric in core else "—" for line in lines],
+            dtype=pl.String,
+        ),
+        pl.Series(
+            t("appraisal.override"),
+            [
+                t("appraisal.override_mark")
+                if is_override(line.target, core.get(line.metric))
+                else "—"
+                for line in lines
+            ],
+            dtype=pl.String,
+        ),
     )
