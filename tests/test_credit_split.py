@@ -294,3 +294,16 @@ def test_creditable_people_are_the_owners_team_and_leaders() -> None:
     assert rules.creditable(edges, active - {5}, 4) == {1, 2, 3, 4}
     assert rules.editor_rows([4, None, None], [70.0, None, 30.0]) == ([(4, 70.0)], True)
     assert rules.ledger_credits(((3, 100.0),)) == ((3, 1.0),)
+
+
+def test_a_leavers_shares_go_to_the_heir(db: Engine) -> None:
+    from plugins.pipeline.actions.handover import hand_over
+
+    mine = new_deal(db)
+    actions.save_deal_credits(db, REP4, mine, [(4, 70.0), (3, 30.0)])
+    theirs = new_deal(db, REP5, customer=2, owner=5)
+    actions.save_deal_credits(db, REP5, theirs, [(5, 50.0), (4, 50.0)])
+    with write_session(db) as session:
+        assert hand_over(session, 4, 5, DAY, "hr") == 1
+    assert queries.deal_credits(db, OPERATOR, mine).rows() == [(5, 70.0), (3, 30.0)]
+    assert queries.deal_credits(db, OPERATOR, theirs).rows() == [(5, 100.0)]

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlalchemy import Engine, delete, select
+from sqlalchemy import Engine, Select, delete, select
 from sqlalchemy.orm import Session
 
 from command_center.db.audit import audit
@@ -139,3 +139,37 @@ def copy_deal_split(session: Session, contract_id: int, opp: Opportunity) -> Non
     split = deal_split(session, opp)
     if split != rules.whole(opp.owner_id):
         write_contract_split(session, contract_id, split)
+
+
+def hand_over_credits(
+    session: Session, leaver: int, heir: int, open_opps: Select[tuple[int]]
+) -> int:
+    """A leaver's shares on the open deals ``open_opps`` and their unsigned contracts go
+    to ``heir`` (added to the heir's own share when the heir is credited too). How many
+    shares moved."""
+    moved = 0
+    tables = (
+        (DealCredit, DealCredit.opp_id, DealCredit.opp_id.in_(open_opps)),
+        (
+            ContractCredit,
+            ContractCredit.contract_id,
+            ContractCredit.contract_id.in_(
+                select(Contract.contract_id).where(
+                    Contract.opp_id.in_(open_opps), Contract.status != "signed"
+                )
+            ),
+        ),
+    )
+    for model, parent, among in tables:
+        rows = list(session.scalars(select(model).where(model.person_id == leaver, among)))
+        for row in rows:
+            heirs = select(model).where(parent == getattr(row, parent.key), model.person_id == heir)
+            present = session.scalars(heirs).first()
+            if present is None:
+                row.person_id = heir
+            else:
+                present.share_pct = round(present.share_pct + row.share_pct, 2)
+                session.delete(row)
+            moved += 1
+    session.flush()
+    return moved

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 from command_center.db.audit import audit
 from command_center.db.models import Person
 from plugins.pipeline import settings as cfg
+from plugins.pipeline.actions.credits import hand_over_credits
 from plugins.pipeline.models import Opportunity
 
 
@@ -17,7 +18,8 @@ def hand_over(
     session: Session, person_id: int, handover_id: int | None, effective: dt.date, actor: str
 ) -> int:
     """Every open deal ``person_id`` owns goes to ``handover_id``, or to their manager when
-    no colleague is named; won and lost deals keep their owner (history). How many moved."""
+    no colleague is named; won and lost deals keep their owner (history). Their credit
+    shares on open deals and unsigned contracts go to the same heir. How many deals moved."""
     leaver = session.get(Person, person_id)
     heir = handover_id if handover_id is not None else (leaver.manager_id if leaver else None)
     if heir is None:
@@ -35,7 +37,10 @@ def hand_over(
     )
     for deal in deals:
         deal.owner_id = heir
-    if deals:
+    open_opps = select(Opportunity.opp_id).where(Opportunity.stage.in_(list(model.open)))
+    shares = hand_over_credits(session, person_id, heir, open_opps)
+    if deals or shares:
         audit(session, actor, "deals_handed_over", "person", person_id, to=heir,
-              deals=[deal.opp_id for deal in deals], effective=effective.isoformat())  # fmt: skip
+              deals=[deal.opp_id for deal in deals], credit_shares=shares,
+              effective=effective.isoformat())  # fmt: skip
     return len(deals)
