@@ -11,18 +11,24 @@ supervisor 3, that is four rows: 2,100 / 900 (cost 1,050 / 450) and 350 / 150
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 
 import polars as pl
 import pytest
 from sqlalchemy import Engine, select
 
-from command_center.db import summaries
-from command_center.db.engine import read_session, write_session
+from command_center import runtime
+from command_center import testing as apptest
+from command_center.db import frames, summaries
+from command_center.db.engine import dispose_engine, read_session, write_session
 from command_center.db.models import AuditEntry, OrderLine, OrderRefund, PersonMonthSales
 from command_center.ledger import LedgerError, NewLine, book_lines, refund, split_cents
 from command_center.metrics import MetricRegistry
+from command_center.org.auth import viewer_for
 from command_center.org.scope import OPERATOR, Viewer
 from command_center.periods import containing
+from command_center.plugins import PluginHost
+from command_center.settings import get_settings
 from plugins.pipeline import actions, queries
 from plugins.pipeline.errors import PipelineError
 from plugins.pipeline.logic import credits as rules
@@ -307,3 +313,43 @@ def test_a_leavers_shares_go_to_the_heir(db: Engine) -> None:
         assert hand_over(session, 4, 5, DAY, "hr") == 1
     assert queries.deal_credits(db, OPERATOR, mine).rows() == [(5, 70.0), (3, 30.0)]
     assert queries.deal_credits(db, OPERATOR, theirs).rows() == [(5, 100.0)]
+
+
+# -- the page (one backend: the page runs no SQL of its own) ------------------------------
+
+
+@pytest.fixture(scope="module")
+def page_db(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, PluginHost]]:
+    """Its own small demo (the test writes), with the core and the pipeline only."""
+    url = f"sqlite:///{tmp_path_factory.mktemp('credits') / 'credits.db'}"
+    host = PluginHost(get_settings(), entry_points=False, builtins=["plugins.pipeline"])
+    apptest.demo_database(url, host)
+    yield url, host
+    frames.clear_cache()
+    dispose_engine(url)
+
+
+def test_the_deal_page_edits_the_split(page_db, monkeypatch: pytest.MonkeyPatch, app_env) -> None:
+    url, host = page_db
+    monkeypatch.setenv("COMMAND_CENTER_DB_URL", url)
+    runtime.reset(host)
+    engine = runtime.engine()
+    at = apptest.open_page(apptest.start(engine, "rep"), "pipeline-deal")
+    assert not at.exception, at.exception
+    opp_id = at.selectbox(key="pipeline_deal_pick").value
+    text = apptest.texts(at)
+    assert "Credit split (team selling)" in text and "Total: 100 %" in text
+    rep = apptest.signed_in(engine, "rep")
+    viewer = viewer_for(engine, rep)
+    boss = frames.all_people(engine).filter(pl.col("person_id") == rep.person_id)
+    supervisor = boss["manager_id"].item()
+    actions.save_deal_credits(engine, viewer, opp_id, [(rep.person_id, 70.0), (supervisor, 30.0)])
+    at.run()
+    assert "Total: 100 %" in apptest.texts(at)
+    at.button(key=f"pipeline_deal_credits_{opp_id}_save").click().run()
+    assert not at.exception, at.exception
+    assert "Credit split saved." in apptest.texts(at)
+    assert queries.deal_credits(engine, viewer, opp_id).rows() == [
+        (rep.person_id, 70.0),
+        (supervisor, 30.0),
+    ]
