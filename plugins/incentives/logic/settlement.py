@@ -158,7 +158,8 @@ def contributions(
         (pl.col("outstanding") * booked_rate).round(2).alias("held_back"),
         released.round(2).alias("released"),
     )
-    return out.select(*CREDIT_COLUMNS, *CASH_COLUMNS)
+    money = pl.col("collected", "outstanding").round(2)
+    return out.with_columns(money).select(*CREDIT_COLUMNS, *CASH_COLUMNS)
 
 
 def _the_period(evaluation: Evaluation) -> str | None:
