@@ -89,7 +89,7 @@ def render(ctx: PageContext) -> None:
     people = actions.plan_people(edges, status, leader)
     top = edges.get(leader) is None
     _state(plan)
-    stored = queries.month_targets(ctx.engine, year, metric, leader)
+    stored = queries.month_targets(ctx.engine, ctx.registry, year, metric, leader)
     if not top:
         _parent(names[leader], stored, year)
     person_keys = keys.keys_for(ctx.engine, "person", people)
@@ -153,6 +153,10 @@ def _split(
     )
     method = method or methods[0]
     saved = plan.lines if plan is not None else {}
+    if top and not saved:  # the figures in force, to start from
+        saved = {
+            p: queries.month_targets(ctx.engine, ctx.registry, year, metric, p) for p in people
+        }
     if method == "equal":
         return logic.split(stored, [p for p in people], "equal"), method
     if method == "last_year":
@@ -165,7 +169,7 @@ def _split(
             p: [sum(saved.get(p, [0.0] * MONTHS)[q * 3 : q * 3 + 3]) for q in range(4)]
             for p in people
         }, method
-    start = saved or (logic.split(stored, people, "equal") if not top else {})
+    start = saved or logic.split(stored, people, "equal")
     return {p: start.get(p, [0.0] * MONTHS) for p in people}, method
 
 

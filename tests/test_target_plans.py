@@ -93,7 +93,7 @@ def _director_sets_the_year(db: Db, registry: MetricRegistry) -> None:
 
 def _manager_splits(db: Db, registry: MetricRegistry) -> int:
     manager = _viewer(db, "mgr", "manager", 2)
-    stored = queries.month_targets(db.engine, YEAR, REVENUE, 2)
+    stored = queries.month_targets(db.engine, registry, YEAR, REVENUE, 2)
     assert stored == [900.0] * 12  # the region's figure, from the director's approved plan
     typed = actions.save(db.engine, registry, manager, (YEAR, REVENUE, 2),
                          {3: [400.0] * 12, 6: [400.0] * 12}, "typed", stored)  # fmt: skip

@@ -166,22 +166,33 @@ def waiting_for(engine: Engine, viewer: Viewer) -> pl.DataFrame:
     )
 
 
-def month_targets(engine: Engine, year: int, metric: str, person_id: int) -> list[float]:
-    """The person's stored target for each month of ``year``: the month's row, else a third
-    of the quarter's, else a twelfth of the year's (0 where there is none)."""
+def month_targets(
+    engine: Engine, registry: MetricRegistry, year: int, metric: str, person_id: int
+) -> list[float]:
+    """The person's target for each month of ``year``: their own month row, else a third of
+    their quarter's, else a twelfth of their year's; a person with no row of the year has
+    their team's target as the registry rolls it up (the sum of their reports'); 0 for none."""
     rows = frames.targets(engine, OPERATOR).filter(
         (pl.col("person_id") == person_id) & (pl.col("metric") == metric)
     )
-    stored = dict(rows.select("period", "target").iter_rows())
+    stored = {
+        label: float(value)
+        for label, value in rows.select("period", "target").iter_rows()
+        if label == str(year) or label.startswith(f"{year}-")
+    }
     out = []
     for month in range(1, MONTHS + 1):
-        quarter = f"{year}-Q{(month - 1) // 3 + 1}"
-        if (label := f"{year}-{month:02d}") in stored:
-            out.append(float(stored[label]))
+        label, quarter = f"{year}-{month:02d}", f"{year}-Q{(month - 1) // 3 + 1}"
+        if not stored:
+            goal = registry.targets(engine, OPERATOR, metric, parse_period(label))
+            found = goal.filter(pl.col("node_id") == person_id)["target"].to_list()
+            out.append(float(found[0]) if found else 0.0)
+        elif label in stored:
+            out.append(stored[label])
         elif quarter in stored:
-            out.append(float(stored[quarter]) / 3)
+            out.append(stored[quarter] / 3)
         elif str(year) in stored:
-            out.append(float(stored[str(year)]) / 12)
+            out.append(stored[str(year)] / 12)
         else:
             out.append(0.0)
     return out
