@@ -15,12 +15,12 @@ from collections.abc import Iterator
 
 import polars as pl
 import pytest
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, func, select
 
 from command_center import runtime
 from command_center import testing as apptest
 from command_center.db import frames, summaries
-from command_center.db.engine import dispose_engine, read_session, write_session
+from command_center.db.engine import dispose_engine, get_engine, read_session, write_session
 from command_center.db.models import AuditEntry, OrderLine, OrderRefund, PersonMonthSales
 from command_center.ledger import LedgerError, NewLine, book_lines, refund, split_cents
 from command_center.metrics import MetricRegistry
@@ -32,6 +32,7 @@ from command_center.settings import get_settings
 from plugins.pipeline import actions, queries
 from plugins.pipeline.errors import PipelineError
 from plugins.pipeline.logic import credits as rules
+from plugins.pipeline.models import ContractCredit, DealCredit
 from tests.conftest import make_host
 from tests.factories import load_small_org
 from tests.fixtures_pipeline import (
@@ -353,3 +354,24 @@ def test_the_deal_page_edits_the_split(page_db, monkeypatch: pytest.MonkeyPatch,
         (rep.person_id, 70.0),
         (supervisor, 30.0),
     ]
+
+
+def test_the_demo_splits_late_deals_with_the_supervisor(page_db) -> None:
+    url, _ = page_db
+    engine = get_engine(url)
+    with read_session(engine) as session:
+        query = select(DealCredit.opp_id, DealCredit.person_id, DealCredit.share_pct)
+        credits = pl.DataFrame(
+            [tuple(row) for row in session.execute(query)],
+            schema=["opp_id", "person_id", "share_pct"],
+            orient="row",
+        )
+        contract_rows = session.scalar(select(func.count()).select_from(ContractCredit))
+    assert credits.height > 0 and contract_rows
+    sums = credits.group_by("opp_id").agg(pl.col("share_pct").sum())
+    assert (sums["share_pct"] == 100.0).all()
+    opps = queries.all_opportunities(engine).select("opp_id", "owner_id")
+    people = frames.all_people(engine).select("person_id", "manager_id")
+    second = credits.filter(pl.col("share_pct") == 30.0).join(opps, on="opp_id")
+    led = second.join(people, left_on="owner_id", right_on="person_id")
+    assert (led["person_id"] == led["manager_id"]).all()

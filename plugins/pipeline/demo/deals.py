@@ -33,8 +33,10 @@ from plugins.pipeline.demo.quotes import quote_rows
 from plugins.pipeline.models import (
     Complaint,
     Contract,
+    ContractCredit,
     ContractLine,
     ContractReview,
+    DealCredit,
     Milestone,
     NegotiationPrep,
     Opportunity,
@@ -508,6 +510,39 @@ def _store(engine: Engine, maker: _Maker) -> dict[str, int]:
     return counts
 
 
+def _credit_rows(
+    maker: _Maker, settings: PipelineSettings
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """Team selling: every third deal in the last two open stages is split 70/30 between
+    its rep and the rep's supervisor (who joined the key negotiation), its unsigned
+    contract too; chosen by id, so the demo's random draws stay as they were."""
+    late = set(settings.open_stages[-2:])
+    deals: list[dict[str, Any]] = []
+    for opp in maker.out.rows.get(Opportunity, []):
+        supervisor = maker.manager.get(opp["owner_id"])
+        if opp["stage"] in late and opp["opp_id"] % 3 == 0 and supervisor is not None:
+            for position, (person, share) in enumerate(
+                ((opp["owner_id"], 70.0), (supervisor, 30.0))
+            ):
+                deals.append(
+                    {
+                        "opp_id": opp["opp_id"],
+                        "person_id": person,
+                        "share_pct": share,
+                        "position": position,
+                    }
+                )
+    split = {row["opp_id"] for row in deals}
+    contracts = [
+        {"contract_id": contract["contract_id"], **{k: v for k, v in row.items() if k != "opp_id"}}
+        for contract in maker.out.rows.get(Contract, [])
+        if contract["opp_id"] in split and contract["status"] != "signed"
+        for row in deals
+        if row["opp_id"] == contract["opp_id"]
+    ]
+    return deals, contracts
+
+
 def seed(ctx: DemoContext, settings: PipelineSettings | None = None) -> dict[str, int]:
     """Make and store the demo pipeline; returns rows written per table."""
     settings = settings or PipelineSettings()
@@ -533,6 +568,12 @@ def seed(ctx: DemoContext, settings: PipelineSettings | None = None) -> dict[str
     for line in lines:
         maker.won_deal(line)
     counts = _store(ctx.engine, maker)
+    deal_credits, contract_credits = _credit_rows(maker, settings)
+    with write_session(ctx.engine) as session:
+        for model, rows in ((DealCredit, deal_credits), (ContractCredit, contract_credits)):
+            if rows:
+                frame = pl.DataFrame(rows, infer_schema_length=None)
+                counts[model.__tablename__] = bulk_insert(session, model.__table__, frame)  # type: ignore[attr-defined]
     ctx.progress("Pipeline: quotes on deals in solution and negotiation")
     quoted = quote_rows(
         ctx.engine,
