@@ -12,6 +12,7 @@ from pathlib import Path
 
 import polars as pl
 import pytest
+import yaml
 
 from plugins.incentives.logic.engine import evaluate
 from plugins.incentives.logic.plan_edits import apply_edits
@@ -172,3 +173,34 @@ def test_example_what_if() -> None:
 @pytest.mark.parametrize("path", ["components[0].tiers[1].rate", "components[1].rat"])
 def test_error_examples_are_the_real_messages(path: str) -> None:
     assert f"plan.yaml: {path}:" in TEXT
+
+
+def test_example_collected() -> None:
+    from tests.test_commission_collected import CASH_TIERS, with_cash
+
+    plan = example("collected")
+    found = with_cash(figures([ANNA]), {1: 60_000.0})
+    assert amounts(evaluate(plan, found, JAN, JAN).frame, "payout") == {1: 3_000.0}
+    tiers = apply_edits(plan, {"components[0]": CASH_TIERS})
+    assert amounts(evaluate(tiers, found, JAN, JAN).frame, "payout") == {1: 3_600.0}
+    stated("3,000", "4,000", "3,600")
+
+
+def test_example_product_rates_and_spiff() -> None:
+    from tests.test_product_rates import loaded
+
+    blocks = re.findall(r"```yaml\ncomponents:\n(.*?)```", TEXT, re.S)
+    components = [c for block in blocks for c in yaml_components(block)]
+    rates = next(c for c in components if c["type"] == "product_rate")
+    spiff = next(c for c in components if c["type"] == "spiff")
+    plan = parse_plan(
+        yaml.safe_dump({"name": "Doc", "period": "month", "components": [rates, spiff]})
+    ).plan
+    result = evaluate(plan, loaded(plan), JAN, JAN).frame
+    assert amounts(result, "product_commission") == {1: 7_100.0, 2: 500.0}
+    assert amounts(result, "launch_spiff") == {1: 100.0, 2: 100.0}
+    stated("7,100", "500", "100")
+
+
+def yaml_components(block: str) -> list[dict]:
+    return list(yaml.safe_load("components:\n" + block)["components"])
