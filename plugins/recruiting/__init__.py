@@ -7,7 +7,10 @@ Hook implementations only, each forwarding to its room (see docs/recruiting.md).
 
 from __future__ import annotations
 
+import datetime as dt
+
 import typer
+from sqlalchemy.orm import Session
 
 from command_center import (
     DemoContext,
@@ -75,3 +78,12 @@ def seed_demo(ctx: DemoContext) -> None:
     from plugins.recruiting.demo import seed
 
     seed(ctx)
+
+
+@hookimpl
+def recruiting_enrol_for_training(
+    session: Session, person_id: int, needs: list[str], on: dt.date, actor: str
+) -> int:
+    from plugins.recruiting.actions.training import enrol_for_needs
+
+    return enrol_for_needs(session, person_id, needs, on, actor)

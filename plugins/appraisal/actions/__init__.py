@@ -7,6 +7,11 @@ from plugins.appraisal.actions.contracts import (
     save_template,
 )
 from plugins.appraisal.actions.cycles import create_cycle, move_cycle, publish_period
+from plugins.appraisal.actions.follow_up import (
+    carry_out_promotion,
+    enrol_training,
+    promotion_level,
+)
 from plugins.appraisal.actions.guards import TOPIC, can_manage, can_review, policy
 from plugins.appraisal.actions.policy_store import save_policy
 from plugins.appraisal.actions.reviews import (
@@ -28,10 +33,13 @@ __all__ = [
     "apply_guideline",
     "can_manage",
     "can_review",
+    "carry_out_promotion",
     "create_cycle",
+    "enrol_training",
     "issue_contracts",
     "move_cycle",
     "policy",
+    "promotion_level",
     "publish_period",
     "record_talk",
     "save_contract",

@@ -3,20 +3,23 @@ promotion and training recommendations, for the closed cycles of the sidebar's p
 
 from __future__ import annotations
 
+import datetime as dt
+
 import polars as pl
 import streamlit as st
 
 from command_center.context import PageContext
-from command_center.i18n import t
+from command_center.i18n import labels_now, t
 from command_center.metrics import total
 from command_center.published import read_published
 from command_center.ui import chart, page_header, table_with_download
 from command_center.ui.widgets import Kpi, kpi_row, percent_column, ratio
-from plugins.appraisal import charts, queries
+from plugins.appraisal import actions, charts, queries
 from plugins.appraisal.actions import TOPIC
+from plugins.appraisal.errors import AppraisalError
 from plugins.appraisal.logic import rating_mix
 from plugins.appraisal.settings import RATINGS
-from plugins.appraisal.ui.controls import flash
+from plugins.appraisal.ui.controls import FLASH_KEY, flash, run_action, show_error
 from plugins.appraisal.ui.labels import grid_label, rating_label, training_text
 
 
@@ -55,6 +58,7 @@ def render(ctx: PageContext) -> None:
         return
     _published(ctx)
     _table(ctx, rows)
+    _follow_up(ctx, rows)
 
 
 def _mix_chart(monthly: pl.DataFrame) -> None:
@@ -107,3 +111,78 @@ def _table(ctx: PageContext, rows: pl.DataFrame) -> None:
         "appraisal_results_table",
         column_config={t("appraisal.raise"): percent_column(t("appraisal.raise"))},
     )
+
+
+def _follow_up(ctx: PageContext, rows: pl.DataFrame) -> None:
+    """Promotion and training recommendations of the people below the signed-in leader,
+    each carried out with one button (the actions check who may, again)."""
+    viewer = ctx.signed_in_viewer
+    if viewer.role not in ("director", "manager", "supervisor"):
+        return
+    below = [p for p in rows["person_id"].unique().to_list() if actions.can_review(viewer, p)]
+    open_rows = rows.filter(
+        (pl.col("promotion").fill_null(False) | (pl.col("training").list.len() > 0))
+        & pl.col("person_id").is_in(below)
+    )
+    st.subheader(t("appraisal.results.follow_up"))
+    if open_rows.is_empty():
+        st.caption(t("appraisal.results.follow_up_none"))
+        return
+    names = queries.names(ctx.engine)
+    found = {(r["cycle_id"], r["person_id"]): r for r in open_rows.iter_rows(named=True)}
+    options = sorted(found, key=lambda k: (found[k]["period"], names.get(k[1], "")))
+    chosen = st.selectbox(
+        t("appraisal.results.follow_up_person"),
+        options,
+        format_func=labels_now(
+            options, lambda k: f"{names.get(k[1], k[1])} · {found[k]['period']}"
+        ),
+        key="appraisal_follow_up",
+    )
+    if chosen is None:
+        return
+    cycle_id, person_id = chosen
+    row = found[chosen]
+    if row["promotion"]:
+        _promote(ctx, cycle_id, person_id)
+    needs = list(row["training"] or [])
+    if needs and st.button(
+        t("appraisal.results.follow_up_enrol", needs=training_text(ctx, needs)),
+        key=f"appraisal_enrol:{cycle_id}:{person_id}",
+    ):
+        try:
+            count = actions.enrol_training(
+                ctx.engine, ctx.host, viewer, ctx.actor, cycle_id, person_id, dt.date.today()
+            )
+        except AppraisalError as refused:
+            show_error(ctx, refused)
+            return
+        st.session_state[FLASH_KEY] = t("appraisal.results.follow_up_enrolled", count=count)
+        st.rerun()
+
+
+def _promote(ctx: PageContext, cycle_id: int, person_id: int) -> None:
+    try:
+        level = actions.promotion_level(ctx.engine, cycle_id, person_id)
+    except AppraisalError as done:
+        st.caption(done.message())
+        return
+    today = dt.date.today()
+    day = st.date_input(
+        t("appraisal.results.follow_up_effective"),
+        value=today,
+        max_value=today,
+        key=f"appraisal_promote_day:{cycle_id}:{person_id}",
+    )
+    effective = day if isinstance(day, dt.date) else today
+    if st.button(
+        t("appraisal.results.follow_up_promote", level=t(f"level.{level}")),
+        key=f"appraisal_promote:{cycle_id}:{person_id}",
+    ):
+        run_action(
+            ctx,
+            lambda: actions.carry_out_promotion(
+                ctx.engine, ctx.signed_in_viewer, cycle_id, person_id, effective
+            ),
+            t("appraisal.results.follow_up_promoted", level=t(f"level.{level}")),
+        )

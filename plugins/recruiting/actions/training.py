@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Mapping
 
-from sqlalchemy import Engine
+from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
 from command_center.db.audit import audit
@@ -14,7 +14,7 @@ from command_center.db.models import Person
 from command_center.org.scope import Viewer
 from plugins.recruiting.actions.guards import require_person, require_recruiter
 from plugins.recruiting.errors import RecruitingError
-from plugins.recruiting.logic.vocabulary import PROGRAM_KINDS, TRAINER_KINDS
+from plugins.recruiting.logic.vocabulary import PROGRAM_KINDS, TRAINER_KINDS, topic_for
 from plugins.recruiting.models import (
     Attendance,
     Certificate,
@@ -288,3 +288,50 @@ def issue_certificate(
     session.flush()
     cert.number = f"RC-{on.year}-{cert.certificate_id:06d}"
     return cert.number
+
+
+def _program_for(session: Session, topic: str, on: dt.date) -> Program | None:
+    """The active course or mentoring program of ``topic`` that starts next on or after
+    ``on``, else the one that started last (``None``: none of that topic)."""
+    programs = session.scalars(
+        select(Program)
+        .join(Course, Program.course_id == Course.course_id)
+        .where(Program.active.is_(True), Program.kind != "bootcamp", Course.topic == topic)
+        .order_by(Program.starts_on, Program.program_id)
+    ).all()
+    upcoming = [p for p in programs if p.starts_on >= on]
+    if upcoming:
+        return upcoming[0]
+    return programs[-1] if programs else None
+
+
+def enrol_for_needs(
+    session: Session, person_id: int, needs: Iterable[str], on: dt.date, actor: str
+) -> int:
+    """``recruiting_enrol_for_training``: enrol the person, in the caller's transaction, in
+    the program that trains each need's topic; the number of new enrolments."""
+    if session.get(Person, person_id) is None:
+        raise RecruitingError("person_not_found", person=person_id)
+    new = 0
+    for topic in dict.fromkeys(topic_for(need) for need in needs):
+        program = _program_for(session, topic, on)
+        if program is None:
+            continue
+        known = session.scalar(
+            select(Enrolment.enrolment_id).where(
+                Enrolment.program_id == program.program_id, Enrolment.person_id == person_id
+            )
+        )
+        if known is not None:
+            continue
+        start = max(on, program.starts_on)
+        due = start + dt.timedelta(days=program.days) if program.days else None
+        session.add(
+            Enrolment(
+                program_id=program.program_id, person_id=person_id, enrolled_on=on, due_on=due
+            )
+        )
+        audit(session, actor, "enrolled", "recruiting_program", program.program_id,
+              people=[person_id], reason="appraisal", topic=topic)  # fmt: skip
+        new += 1
+    return new

@@ -62,6 +62,20 @@ PROGRAM_KINDS: tuple[str, ...] = ("bootcamp", "course", "mentoring")
 TRAINER_KINDS: tuple[str, ...] = ("internal_expert", "top_seller", "outside_lecturer")
 ENROLMENT_STATUSES: tuple[str, ...] = ("enrolled", "completed", "dropped")
 COURSE_TOPICS: tuple[str, ...] = ("culture", "product", "selling", "communication", "service")
+NEED_TOPICS: dict[str, str] = {
+    "values": "culture",
+    "attitude": "culture",
+    "satisfaction": "service",
+    "complaints_in_time": "service",
+}
+"""The course topic an appraisal's training need calls for; any other need (a KPI): selling."""
+
+
+def topic_for(need: str) -> str:
+    """The course topic that trains ``need`` (an appraisal training recommendation)."""
+    return NEED_TOPICS.get(need, "selling")
+
+
 MATERIAL_KINDS: tuple[str, ...] = ("video", "document", "link", "text")
 
 DEFAULT_REJECTION_REASONS: tuple[str, ...] = (
