@@ -257,7 +257,45 @@ def override_amount(comp: Override, ctx: _Ctx) -> pl.Expr:
 
 
 def bonus_amount(comp: Bonus, ctx: _Ctx) -> pl.Expr:
-    return _bonus(ctx, comp)
+    amount = _bonus(ctx, comp)
+    if comp.weighted_by == "appraisal":
+        amount = amount * pl.col(APPRAISAL).fill_null(1.0)
+    return amount
+
+
+APPRAISAL = "_appraisal"  # the published appraisal multiplier of the row's period
+
+
+def with_appraisal(frame: pl.DataFrame, multipliers: pl.DataFrame | None) -> pl.DataFrame:
+    """``frame`` (one grain) with :data:`APPRAISAL`: the multiplier published for the
+    row's own period, else for its year; empty (1.0 in use) when none is published."""
+    if multipliers is None or multipliers.is_empty():
+        return frame.with_columns(pl.lit(None, pl.Float64).alias(APPRAISAL))
+    published = multipliers.select("person_id", "period", "multiplier")
+    return (
+        frame.with_columns(pl.col("period").str.slice(0, 4).alias("_year"))
+        .join(
+            published.rename({"multiplier": "_own"}),
+            on=["person_id", "period"],
+            how="left",
+            maintain_order="left",
+        )
+        .join(
+            published.rename({"period": "_year", "multiplier": "_of_year"}),
+            on=["person_id", "_year"],
+            how="left",
+            maintain_order="left",
+        )
+        .with_columns(pl.coalesce("_own", "_of_year").alias(APPRAISAL))
+        .drop("_year", "_own", "_of_year")
+    )
+
+
+def _weighted(plan: Plan) -> bool:
+    """Whether a bonus of ``plan`` is weighted by the appraisal multiplier."""
+    return any(
+        isinstance(c, Bonus) and c.enabled and c.weighted_by == "appraisal" for c in plan.components
+    )
 
 
 def product_rate_amount(comp: ProductRate, ctx: _Ctx) -> pl.Expr:
@@ -454,12 +492,18 @@ def evaluate(
             same.append(component_expr(ctx, comp))
         else:
             coarse.setdefault(every, []).append(component_expr(ctx, comp))
+    weighted = _weighted(plan)
     for grain, exprs in coarse.items():
-        part = figures.grain(grain).select(exprs)
+        source = figures.grain(grain)
+        if weighted:
+            source = with_appraisal(source, multipliers)
+        part = source.select(exprs)
         link = figures.link(plan.period, grain)
         gathered.extend(_gather(series, link) for series in part.iter_columns())
     frame = full.with_columns(gathered) if gathered else full
     frame = frame.filter(pl.col("pay_month").is_between(start, end), pl.col("level").is_in(levels))
+    if weighted:
+        frame = with_appraisal(frame, multipliers)
     if same:
         frame = frame.with_columns(same)
     out = finish(frame.lazy(), ctx, plan, names, pools)

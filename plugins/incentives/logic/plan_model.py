@@ -169,6 +169,9 @@ class Bonus(_Component):
     every: Grain | None = None
     amount: float = Field(ge=0)
     when: list[Condition] = Field(min_length=1, max_length=10)
+    # ``appraisal``: the amount x the person's published appraisal multiplier (of the
+    # bonus's own period when one is published for it, else of its year; else 1).
+    weighted_by: Literal["appraisal"] | None = None
 
 
 class Pool(_Component):

@@ -113,12 +113,15 @@ def pays_bonus(comp: Bonus, plan: Plan, metric_label: MetricLabel) -> str:
         else f"{metric_label(c.metric)} ≤ {threshold_text(c.metric, c.max)}"
         for c in comp.when
     )
-    return t(
+    text = t(
         "incentives.plans.bonus",
         amount=money(comp.amount),
         every=t(f"incentives.grain.{comp.every or plan.period}"),
         when=conds,
     )
+    if comp.weighted_by == "appraisal":
+        text += t("incentives.plans.by_appraisal")
+    return text
 
 
 def pays_pool(comp: Pool, plan: Plan, metric_label: MetricLabel) -> str:

@@ -172,18 +172,25 @@ def figures(
 def published_multipliers(engine: Engine) -> pl.DataFrame | None:
     """``person_id, period (YYYY), multiplier`` published by the appraisal plugin (read now).
 
-    Finer periods (months, quarters) of a year are averaged; ``None`` when
-    nothing is published.
+    Finer periods (months, quarters) of a year are averaged into the year's row and
+    kept as rows of their own (bonuses weighted by appraisal read them); ``None``
+    when nothing is published.
     """
     facts = read_published(engine, OPERATOR, MULTIPLIER_TOPIC)
     facts = facts.filter(pl.col("person_id").is_not_null() & pl.col("value").is_not_null())
     if facts.is_empty():
         return None
-    return (
-        facts.group_by("person_id", pl.col("period").str.slice(0, 4).alias("period"))
-        .agg(pl.col("value").mean().alias("multiplier"))
-        .sort("person_id", "period")
+    years = facts.group_by("person_id", pl.col("period").str.slice(0, 4).alias("period")).agg(
+        pl.col("value").mean().alias("multiplier")
     )
+    # A month's or quarter's own multiplier too (bonuses ``weighted_by: appraisal``);
+    # a pool joins on years only.
+    finer = (
+        facts.filter(pl.col("period").str.len_chars() > 4)
+        .group_by("person_id", "period")
+        .agg(pl.col("value").mean().alias("multiplier"))
+    )
+    return pl.concat([years, finer]).sort("person_id", "period")
 
 
 def months_available(engine: Engine) -> list[dt.date]:
