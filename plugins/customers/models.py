@@ -148,4 +148,18 @@ class VisitPlan(Base):
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
 
 
-TABLES: list[type] = [CustomerProfile, Contact, FollowUp, PoolMove, VisitPlan]
+class FollowUpPerson(Base):
+    """A colleague who went along on a follow-up or visit (a co-visitor, 陪访): the
+    follow-up shows in their list too; it stays the logger's for every count."""
+
+    __tablename__ = "customers_followup_people"
+
+    followup_id: Mapped[int] = mapped_column(
+        ForeignKey("customers_followups.followup_id"), primary_key=True, autoincrement=False
+    )
+    person_id: Mapped[int] = mapped_column(
+        ForeignKey("people.person_id"), primary_key=True, autoincrement=False, index=True
+    )
+
+
+TABLES: list[type] = [CustomerProfile, Contact, FollowUp, PoolMove, VisitPlan, FollowUpPerson]

@@ -5,16 +5,19 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import asdict, dataclass
 
-from sqlalchemy import Engine
+from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
 from command_center.db.audit import audit
 from command_center.db.engine import write_session
 from command_center.db.ids import next_id
+from command_center.db.models import Person
 from command_center.org.scope import Viewer
+from command_center.types import LEADER_ROLES
 from plugins.customers.actions.guards import editable, require_person
 from plugins.customers.errors import ActionRefused
-from plugins.customers.models import CHANNELS, SPIN_STAGES, FollowUp
+from plugins.customers.logic.co_visitors import colleagues
+from plugins.customers.models import CHANNELS, SPIN_STAGES, FollowUp, FollowUpPerson
 
 
 @dataclass(frozen=True)
@@ -25,6 +28,9 @@ class FollowUpInput:
     next_step: str = ""
     next_date: dt.date | None = None
     spin_stage: str = ""
+    co_visitors: tuple[int, ...] = ()
+    """Colleagues who went along (:func:`co_visitor_options`): the follow-up shows in
+    their lists too."""
 
 
 def log_followup(
@@ -62,6 +68,7 @@ def record_followup(
     customer = editable(session, viewer, customer_id)
     if customer.owner_id is None:
         raise ActionRefused("claim_first")
+    co_visitors = _co_visitors(session, viewer, person_id, data.co_visitors)
     followup_id = next_id(session, FollowUp.followup_id)
     session.add(
         FollowUp(
@@ -77,6 +84,7 @@ def record_followup(
         )
     )
     session.flush()
+    session.add_all(FollowUpPerson(followup_id=followup_id, person_id=p) for p in co_visitors)
     audit(
         session,
         viewer.login,
@@ -84,6 +92,36 @@ def record_followup(
         "customer",
         customer_id,
         followup_id=followup_id,
-        **{k: v for k, v in asdict(data).items() if k != "notes"},
+        **{k: v for k, v in asdict(data).items() if k not in ("notes", "co_visitors")},
+        **({"co_visitors": list(co_visitors)} if co_visitors else {}),
     )
     return followup_id
+
+
+def co_visitor_options(session: Session, viewer: Viewer, person_id: int) -> frozenset[int]:
+    """Who may go along with ``person_id``
+    (:func:`plugins.customers.logic.co_visitors.colleagues`)."""
+    rows = session.execute(select(Person.person_id, Person.manager_id, Person.status)).all()
+    edges = {pid: manager for pid, manager, _ in rows}
+    active = {pid for pid, _, status in rows if status == "active"}
+    return colleagues(edges, active, person_id, viewer.role in LEADER_ROLES)
+
+
+def _co_visitors(
+    session: Session, viewer: Viewer, person_id: int, chosen: tuple[int, ...]
+) -> list[int]:
+    """The chosen co-visitors once each, refused unless all are colleagues."""
+    unique = list(dict.fromkeys(int(p) for p in chosen))
+    if not unique:
+        return []
+    allowed = co_visitor_options(session, viewer, person_id)
+    for other in unique:
+        if other not in allowed:
+            raise ActionRefused("co_visitor_not_colleague", person=key_of_person(session, other))
+    return unique
+
+
+def key_of_person(session: Session, person_id: int) -> str:
+    """A person as messages name them: their key."""
+    key = session.scalar(select(Person.person_key).where(Person.person_id == person_id))
+    return key if key is not None else str(person_id)

@@ -47,10 +47,21 @@ def archive_table(
 
 
 def followup_table(
-    frame: pl.DataFrame, people: dict[int, str], customers: dict[int, str]
+    frame: pl.DataFrame,
+    people: dict[int, str],
+    customers: dict[int, str],
+    went_along: dict[int, str] | None = None,
 ) -> pl.DataFrame:
-    """Follow-ups as shown in tables (translated headers and codes)."""
+    """Follow-ups as shown in tables (translated headers and codes); ``went_along``
+    (``followup_id -> names``) adds the co-visitors' column."""
     frame = relabel(relabel(frame, "channel", "channel"), "spin_stage", "spin")
+    extra = []
+    if went_along is not None:
+        extra.append(
+            pl.col("followup_id")
+            .replace_strict(went_along, default="", return_dtype=pl.String)
+            .alias(t("customers.followups.co_visitors"))
+        )
     return frame.select(
         pl.col("followup_date").alias(t("customers.followups.date")),
         pl.col("customer_id")
@@ -59,6 +70,7 @@ def followup_table(
         pl.col("person_id")
         .replace_strict(people, default=t("customers.colleague"), return_dtype=pl.String)
         .alias(t("customers.col.by")),
+        *extra,
         pl.col("channel").alias(t("customers.followups.channel")),
         pl.col("spin_stage").alias(t("customers.followups.spin")),
         pl.col("notes").alias(t("customers.followups.notes")),

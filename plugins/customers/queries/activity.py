@@ -5,13 +5,15 @@ from __future__ import annotations
 import datetime as dt
 
 import polars as pl
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Engine, func, or_, select
 
 from command_center.db import frames
-from command_center.db.models import Customer
+from command_center.db.models import Customer, Person
 from command_center.db.tables import polars_schema, read_table
 from command_center.org.scope import Viewer
-from plugins.customers.models import Contact, CustomerProfile, FollowUp, PoolMove
+from command_center.types import LEADER_ROLES
+from plugins.customers.logic.co_visitors import colleagues
+from plugins.customers.models import Contact, CustomerProfile, FollowUp, FollowUpPerson, PoolMove
 
 FOLLOWUP_SCHEMA: dict[str, pl.DataType] = polars_schema(
     FollowUp,
@@ -141,9 +143,11 @@ def followups(
     limit: int | None = None,
     start: dt.date | None = None,
     end: dt.date | None = None,
+    co_visited: bool = False,
 ) -> pl.DataFrame:
     """Follow-ups logged by people in the viewer's scope (of one customer, dated
-    ``start``..``end``), newest first."""
+    ``start``..``end``), newest first; ``co_visited``: and those someone in scope went
+    along on (a list of one's follow-ups)."""
     cols = FollowUp.__table__.c
     query = select(*(cols[name] for name in FOLLOWUP_SCHEMA))
     if customer_id is not None:
@@ -153,7 +157,12 @@ def followups(
     if end is not None:
         query = query.where(cols.followup_date <= end)
     if viewer.person_ids is not None:
-        query = query.where(cols.person_id.in_(sorted(viewer.person_ids)))
+        scope = sorted(viewer.person_ids)
+        mine = cols.person_id.in_(scope)
+        if co_visited:
+            went = select(FollowUpPerson.followup_id).where(FollowUpPerson.person_id.in_(scope))
+            mine = or_(mine, cols.followup_id.in_(went))
+        query = query.where(mine)
     query = query.order_by(cols.followup_date.desc(), cols.followup_id.desc())
     if limit is not None:
         query = query.limit(limit)
@@ -234,3 +243,32 @@ def profile_texts(engine: Engine, customer_id: int) -> dict[str, str]:
     if texts.is_empty():
         return {"address": "", "needs": "", "preferences": ""}
     return {k: str(v or "") for k, v in texts.row(0, named=True).items()}
+
+
+def co_visitor_names(engine: Engine, followup_ids: list[int]) -> dict[int, str]:
+    """``followup_id -> "name, name"`` of who went along on the follow-ups given (rows
+    the viewer already sees; names only)."""
+    if not followup_ids:
+        return {}
+    query = (
+        select(FollowUpPerson.followup_id, Person.name)
+        .join(Person, Person.person_id == FollowUpPerson.person_id)
+        .where(FollowUpPerson.followup_id.in_(followup_ids))
+        .order_by(FollowUpPerson.followup_id, Person.name)
+    )
+    frame = frames.read_frame(engine, query, {"followup_id": pl.Int64(), "name": pl.String()})
+    grouped = frame.group_by("followup_id", maintain_order=True).agg(pl.col("name").str.join(", "))
+    return dict(grouped.iter_rows())
+
+
+def co_visitor_choices(engine: Engine, viewer: Viewer) -> list[tuple[int, str]]:
+    """``(person_id, name)`` of the viewer's colleagues who may go along, by name
+    (:func:`plugins.customers.logic.co_visitors.colleagues`; names only)."""
+    if viewer.person_id is None:
+        return []
+    people = frames.all_people(engine)
+    edges = dict(zip(people["person_id"].to_list(), people["manager_id"].to_list(), strict=True))
+    active = set(people.filter(pl.col("status") == "active")["person_id"].to_list())
+    allowed = colleagues(edges, active, viewer.person_id, viewer.role in LEADER_ROLES)
+    found = people.filter(pl.col("person_id").is_in(sorted(allowed))).sort("name", "person_id")
+    return list(found.select("person_id", "name").iter_rows())

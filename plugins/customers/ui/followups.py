@@ -86,13 +86,14 @@ def _log(ctx: PageContext, people: dict[int, str]) -> None:
         )
     )
     shown = activity.followups(
-        ctx.engine, ctx.viewer, start=start, end=end, limit=page_data.MAX_ROWS
+        ctx.engine, ctx.viewer, start=start, end=end, limit=page_data.MAX_ROWS, co_visited=True
     )
     names = labels.customer_labels(
         book_q.names(ctx.engine, shown["customer_id"].unique().to_list())
     )
+    went = activity.co_visitor_names(ctx.engine, shown["followup_id"].to_list())
     table_with_download(
-        display.followup_table(shown, people, names),
+        display.followup_table(shown, people, names, went),
         "followups",
         "customers_fu_log",
     )

@@ -16,6 +16,7 @@ from plugins.customers.actions.followups import FollowUpInput, log_followup
 from plugins.customers.errors import ActionRefused, CustomersError
 from plugins.customers.logic import labels
 from plugins.customers.models import CHANNELS, CLASSES, SOURCES, SPIN_STAGES
+from plugins.customers.queries import activity
 from plugins.customers.queries import book as book_q
 from plugins.customers.ui import page_data
 
@@ -66,6 +67,7 @@ def followup_form(ctx: PageContext, options: dict[int, str], key: str) -> None:
             key=f"{key}_spin",
         )
         notes = st.text_area(t("customers.followups.notes"), key=f"{key}_notes")
+        went = co_visitor_picker(ctx, f"{key}_co")
         left, right = st.columns([2, 1])
         next_step = left.text_input(t("customers.followups.next_step"), key=f"{key}_next")
         next_date = right.date_input(
@@ -81,6 +83,7 @@ def followup_form(ctx: PageContext, options: dict[int, str], key: str) -> None:
         next_step=next_step,
         next_date=next_date if isinstance(next_date, dt.date) else None,
         spin_stage=str(stage or ""),
+        co_visitors=tuple(int(p) for p in went),
     )
     try:
         log_followup(ctx.engine, ctx.viewer, int(customer), data)
@@ -94,6 +97,21 @@ def followup_form(ctx: PageContext, options: dict[int, str], key: str) -> None:
             customer=options.get(int(customer), str(customer)),
             day=data.followup_date.isoformat(),
         )
+    )
+
+
+def co_visitor_picker(ctx: PageContext, key: str) -> list[int]:
+    """The colleagues who went along (a multiselect inside the caller's form)."""
+    choices = dict(activity.co_visitor_choices(ctx.engine, ctx.viewer))
+    if not choices:
+        return []
+    ids = list(choices)
+    return st.multiselect(
+        t("customers.followups.co_visitors"),
+        ids,
+        format_func=labels_now(ids, lambda p: choices.get(p, str(p))),
+        help=t("customers.followups.co_visitors_help"),
+        key=key,
     )
 
 
