@@ -22,7 +22,7 @@ import pytest
 from sqlalchemy import select
 
 from command_center.db.engine import read_session, write_session
-from command_center.db.models import AuditEntry, OrderLine, Person, Target
+from command_center.db.models import AuditEntry, Notification, OrderLine, Person, Target
 from command_center.metrics import MetricRegistry
 from command_center.org.scope import OPERATOR, Viewer, people_edges, scope_for
 from command_center.targets import actions, logic, queries
@@ -168,6 +168,15 @@ def test_an_edit_after_approval_is_version_2_audited_and_v1_stays_readable(
         ("target_plan_approved", "dir"),
     ]
     assert done[2][2]["version"] == 2 and done[2][2]["superseded"] == [1]
+    with read_session(org.engine) as session:
+        told = session.execute(
+            select(Notification.person_id, Notification.text_key, Notification.params).where(
+                Notification.kind == "targets"
+            )
+        ).all()
+    assert (1, "targets.notify.submitted", {"leader": "经理", "metric": REVENUE, "year": YEAR,
+            "version": 2}) in told  # fmt: skip
+    assert (2, "targets.notify.approved") in {(p, k) for p, k, _ in told}
 
 
 def test_who_may_set_targets(org: Db, registry: MetricRegistry) -> None:

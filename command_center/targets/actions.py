@@ -31,6 +31,7 @@ from command_center.db.engine import write_session
 from command_center.db.models import Person, Target, utcnow
 from command_center.db.target_plans import TargetPlan, TargetPlanLine
 from command_center.metrics import MetricRegistry
+from command_center.notifications import notify
 from command_center.org.scope import OPERATOR, Viewer
 from command_center.org.tree import children_map, subtree
 from command_center.targets.logic import (
@@ -102,6 +103,20 @@ def _may_decide(viewer: Viewer, plan: TargetPlan, edges: Mapping[int, int | None
         return
     if viewer.role not in PLANNERS or edges.get(plan.leader_id) != viewer.person_id:
         raise PlanError("targets.error.not_approver", person=plan.leader_id)
+
+
+def _tell(session: Session, person_id: int | None, what: str, row: TargetPlan) -> None:
+    """Notify ``person_id`` (the approver, or the plan's leader) of the plan's move."""
+    if person_id is None:
+        return
+    leader = session.get(Person, row.leader_id)
+    params = {
+        "leader": leader.name if leader is not None else str(row.leader_id),
+        "metric": row.metric,
+        "year": row.year,
+        "version": row.version,
+    }
+    notify(session, person_id, "targets", f"targets.notify.{what}", params, link="targets")
 
 
 def _plan(session: Session, plan_id: int) -> TargetPlan:
@@ -195,6 +210,7 @@ def submit(engine: Engine, viewer: Viewer, plan_id: int) -> None:
         if row.state != "draft":
             raise PlanError("targets.error.state", state=row.state, expected="draft")
         row.state, row.submitted_by, row.submitted_at = "submitted", viewer.login, utcnow()
+        _tell(session, edges.get(row.leader_id), "submitted", row)
         audit(session, viewer.login, "target_plan_submitted", "target_plan", plan_id,
               year=row.year, metric=row.metric, leader=keys.get(row.leader_id),
               version=row.version)  # fmt: skip
@@ -209,6 +225,8 @@ def send_back(engine: Engine, viewer: Viewer, plan_id: int, note: str = "") -> N
         if row.state != "submitted":
             raise PlanError("targets.error.state", state=row.state, expected="submitted")
         row.state, row.note = "draft", note.strip()[:200]
+        if row.leader_id != viewer.person_id:
+            _tell(session, row.leader_id, "sent_back", row)
         audit(session, viewer.login, "target_plan_sent_back", "target_plan", plan_id,
               year=row.year, metric=row.metric, leader=keys.get(row.leader_id),
               version=row.version, note=note)  # fmt: skip
@@ -266,6 +284,8 @@ def approve(engine: Engine, viewer: Viewer, plan_id: int) -> int:
         for old in before:
             old.state = "superseded"
         row.state, row.approved_by, row.approved_at = "approved", viewer.login, utcnow()
+        if row.leader_id != viewer.person_id:
+            _tell(session, row.leader_id, "approved", row)
         audit(session, viewer.login, "target_plan_approved", "target_plan", plan_id,
               year=row.year, metric=row.metric, leader=keys.get(row.leader_id),
               version=row.version, superseded=[b.version for b in before],
