@@ -80,6 +80,7 @@ def test_rep_sees_their_locked_statement_only(app) -> None:
     orders = next(df.value for df in at.dataframe if "Contribution" in df.value.columns)
     mine = frames.orders(app.engine, OPERATOR).filter(pl.col("person_id") == me)
     assert set(orders["Order"].tolist()) <= set(mine["order_id"].to_list())
+    assert {"Product", "Credit share"} <= set(orders.columns)  # each line's product and share
     people = frames.all_people(app.engine)
     assert people.filter(pl.col("person_id") == me)["name"].item() in shown
 
@@ -90,6 +91,28 @@ def test_supervisor_answers_from_the_settlement_page(app) -> None:
     assert not at.exception and not at.error
     assert "Disputes from your people" in apptest.texts(at)
     assert not [b for b in at.button if b.label == "Compute draft"]  # supervisors review only
+    assert "Payroll file" not in apptest.texts(at)  # who may hand pay to payroll: not them
+
+
+def test_manager_downloads_the_payroll_file(app) -> None:
+    locked = settlement_reads.settlements(app.engine).filter(pl.col("status") == "locked")
+    at = apptest.start(app.engine, "manager")
+    at = apptest.open_page(at, "incentives-settlement")
+    at.selectbox(key="incentives_settle_month").set_value(str(locked["period"].max())).run()
+    assert not at.exception and not at.error
+    assert "Payroll file" in apptest.texts(at)
+    assert len(at.get("download_button")) >= 2  # the CSV and the XLSX beside the table's
+
+
+def test_the_base_lever_switches_to_collected_cash(app) -> None:
+    at = apptest.start(app.engine, "director")
+    at = apptest.open_page(at, "incentives-simulator")
+    versions = plan_reads.plan_versions(app.engine).filter(pl.col("name") == REP_PLAN)
+    current = int(versions.sort("version", descending=True)["version_id"][0])
+    lever = at.radio(key=f"incentives_sim_{current}_components[0].base")
+    assert lever.value == "revenue"
+    lever.set_value("collected").run()
+    assert not at.exception and not at.error
 
 
 def test_plan_editor_names_the_bad_key(app) -> None:
