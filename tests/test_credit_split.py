@@ -354,6 +354,13 @@ def test_the_deal_page_edits_the_split(page_db, monkeypatch: pytest.MonkeyPatch,
         (rep.person_id, 70.0),
         (supervisor, 30.0),
     ]
+    # a won deal: both splits are shown, neither can change
+    won = queries.opportunities(engine, viewer).filter(pl.col("stage") == "won")
+    at.selectbox(key="pipeline_deal_pick").set_value(won["opp_id"].min()).run()
+    assert not at.exception, at.exception
+    text = apptest.texts(at)
+    assert "its split can no longer change (the signed contract's split" in text
+    assert "The contract is Signed: its split can no longer change." in text
 
 
 def test_the_demo_splits_late_deals_with_the_supervisor(page_db) -> None:
