@@ -8,9 +8,11 @@ import datetime as dt
 import polars as pl
 import pytest
 
+from command_center import cash
 from command_center.db.engine import write_session
 from command_center.db.models import OrderLine, Product
 from command_center.metrics import MetricRegistry
+from command_center.org.scope import OPERATOR
 from plugins.incentives.errors import PlanInvalid
 from plugins.incentives.logic.breakdowns import (
     PRODUCT_MONTH_SCHEMA,
@@ -218,3 +220,16 @@ def test_the_columns_come_from_the_ledger_and_the_catalogue(empty_db) -> None:
     }
     assert amounts(result.frame.filter(pl.col("person_id") == 4), "launch_spiff") == {4: 200.0}
     assert figure_reads.figures_for(engine, registry, rep) is found  # cached per data version
+    # Paid per product: 3,000 of the P-2 line in January, at P-2's 10 % on collected cash.
+    with write_session(engine) as session:
+        cash.record_payment(session, OPERATOR, 21, dt.date(2026, 1, 25), 3_000.0)
+    on_cash = {
+        "name": "cash_by_product",
+        "type": "product_rate",
+        "base": "collected",
+        "default": 0.01,
+        "rates": [{"product": "P-2", "rate": 0.1}],
+    }
+    paid = plan(on_cash, eligible={"levels": ["rep"]})
+    result = evaluate(paid, figure_reads.figures_for(engine, registry, paid), JAN, JAN)
+    assert amounts(result.frame.filter(pl.col("person_id") == 4), "cash_by_product") == {4: 300.0}

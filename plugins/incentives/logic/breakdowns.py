@@ -120,18 +120,20 @@ class Needs:
 
 def plan_needs(plan: Plan) -> Needs:
     """What ``plan`` reads beyond the standard figures (every component, enabled or not:
-    the simulator may switch one on, and a base lever may switch to collected cash)."""
+    the simulator may switch one on, and the base lever of a ``tiered`` or ``rate``
+    component may switch it to collected cash)."""
     from plugins.incentives.logic.plan_model import ProductRate, Rate, Spiff, Tiered
 
     collected = False
     slices: list[Slice] = []
     spiffs: list[SpiffLines] = []
     for comp in plan.components:
-        if isinstance(comp, Tiered | Rate | ProductRate) and comp.base in ("revenue", COLLECTED):
+        if isinstance(comp, Tiered | Rate) and comp.base in ("revenue", COLLECTED):
             collected = True  # the base lever offers collected cash beside revenue
         if isinstance(comp, ProductRate):
-            for base in {comp.base, "revenue", COLLECTED} if comp.base != "profit" else {"profit"}:
-                slices += [s for s, _ in rate_slices(comp.model_copy(update={"base": base}))]
+            # Its own base only: cash by product is read when a plan pays on it.
+            collected = collected or comp.base == COLLECTED
+            slices += [s for s, _ in rate_slices(comp)]
         elif isinstance(comp, Spiff):
             spiffs.append(spiff_lines(comp))
     return Needs(collected, tuple(dict.fromkeys(slices)), tuple(dict.fromkeys(spiffs)))

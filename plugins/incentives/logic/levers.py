@@ -93,7 +93,7 @@ def _threshold_kind(metric: str) -> Kind:
 BASE_CHOICES = ("revenue", "collected")
 
 
-def base_lever(comp: Tiered | Rate | ProductRate) -> list[LeverSpec]:
+def base_lever(comp: Tiered | Rate) -> list[LeverSpec]:
     """The base switch (booked revenue <-> collected cash) of a component on either."""
     if comp.base not in BASE_CHOICES:
         return []
@@ -138,10 +138,7 @@ def rate_levers(comp: Rate) -> list[LeverSpec]:
 
 
 def product_rate_levers(comp: ProductRate) -> list[LeverSpec]:
-    out = [
-        *base_lever(comp),
-        LeverSpec("default", "rate", "incentives.lever.default_rate", value=comp.default),
-    ]
+    out = [LeverSpec("default", "rate", "incentives.lever.default_rate", value=comp.default)]
     for j, entry in enumerate(comp.rates):
         what = entry.product if entry.product is not None else entry.category
         out.append(

@@ -260,9 +260,10 @@ def _collected_months(engine: Engine) -> pl.DataFrame:
     return frames.cached(engine, "incentives:collected", load, tables=CASH_TABLES)
 
 
-def product_months(engine: Engine) -> pl.DataFrame:
-    """:data:`PRODUCT_MONTH_SCHEMA`: revenue and profit by month booked, cash collected by
-    month paid, per person and product (cached per data version)."""
+def product_months(engine: Engine, cash: bool = False) -> pl.DataFrame:
+    """:data:`PRODUCT_MONTH_SCHEMA`: revenue and profit by month booked and, with ``cash``,
+    cash collected by month paid, per person and product (cached per data version; the
+    cash is read only for a plan paying on it per product: it walks the payment credits)."""
 
     def load() -> pl.DataFrame:
         lines = product_lines(engine)
@@ -273,9 +274,13 @@ def product_months(engine: Engine) -> pl.DataFrame:
             pl.col("revenue").sum(),
             (pl.col("revenue") - pl.col("cost")).sum().alias("profit"),
         )
-        paid = _cash().collected_by_line_month(
-            engine, None, dt.date(1900, 1, 1), dt.date(2999, 12, 1)
-        )
+        if not cash:
+            return (
+                booked.with_columns(pl.lit(0.0).alias("collected"))
+                .select(list(PRODUCT_MONTH_SCHEMA))
+                .cast(PRODUCT_MONTH_SCHEMA)  # type: ignore[arg-type]
+            )
+        paid = _cash().collected_by_line_month(engine, None, *ALL_MONTHS)
         cashed = (
             paid.join(lines.select("order_id", "product_id", "category"), on="order_id")
             .group_by(
@@ -294,7 +299,11 @@ def product_months(engine: Engine) -> pl.DataFrame:
         return both.select(list(PRODUCT_MONTH_SCHEMA)).cast(PRODUCT_MONTH_SCHEMA)  # type: ignore[arg-type]
 
     return frames.cached(
-        engine, "incentives:product_months", load, tables=(*LINE_TABLES, *CASH_TABLES)
+        engine,
+        "incentives:product_months",
+        load,
+        cash,
+        tables=(*LINE_TABLES, *CASH_TABLES) if cash else LINE_TABLES,
     )
 
 
@@ -307,7 +316,8 @@ def with_needs(engine: Engine, found: Figures, needs: Needs) -> Figures:
     if needs.collected and COLLECTED not in month.columns:
         month = with_columns(month, _collected_months(engine), (COLLECTED,))
     if needs.slices:
-        slices = slice_columns(product_months(engine), needs.slices)
+        cash = any(piece.base == COLLECTED for piece in needs.slices)
+        slices = slice_columns(product_months(engine, cash), needs.slices)
         month = with_columns(month, slices, tuple(s.column for s in needs.slices))
     if needs.spiffs:
         lines = product_lines(engine).select(list(SPIFF_LINE_SCHEMA))
