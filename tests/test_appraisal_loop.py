@@ -32,11 +32,8 @@ def _viewer(db: Db, login: str, role: str, person: int) -> Viewer:
     return Viewer(login, role, person, scope_for(role, person, people_edges(db.engine)))
 
 
-@pytest.fixture(params=BACKENDS)
-def closed(request: pytest.FixtureRequest, tmp_path: object, pg_databases: object) -> Iterator[
-    tuple[Db, int]
-]:  # fmt: skip
-    db = small_org_copy(request.param, tmp_path, pg_databases, "all", make_host)  # type: ignore[arg-type]
+def _close(db: Db) -> int:
+    """October's cycle of unit 2, closed with rep 4's recommendations; two programs."""
     manager = _viewer(db, "mgr", "manager", 2)
     cycle = actions.create_cycle(db.engine, manager, "mgr", "monthly", "2026-10", 2)
     with write_session(db.engine) as session:
@@ -56,7 +53,15 @@ def closed(request: pytest.FixtureRequest, tmp_path: object, pg_databases: objec
             Program(name="文化导师", kind="mentoring", starts_on=dt.date(2026, 11, 1),
                     course_id=culture.course_id),
         ])  # fmt: skip
-    yield db, cycle
+    return cycle
+
+
+@pytest.fixture(params=BACKENDS)
+def closed(request: pytest.FixtureRequest, tmp_path: object, pg_databases: object) -> Iterator[
+    tuple[Db, int]
+]:  # fmt: skip
+    db = small_org_copy(request.param, tmp_path, pg_databases, "all", make_host)  # type: ignore[arg-type]
+    yield db, _close(db)
     _drop_db(db, pg_databases)  # type: ignore[arg-type]
 
 
@@ -115,3 +120,31 @@ def test_a_training_recommendation_enrols_through_the_recruiting_hook(
     with pytest.raises(AppraisalError) as off:
         actions.enrol_training(db.engine, without, supervisor, "sup", cycle, 4, TODAY)
     assert off.value.key == "appraisal.error.no_training_module"
+
+
+def test_a_manager_carries_out_both_on_the_results_page(
+    tmp_path: object, monkeypatch: pytest.MonkeyPatch, app_env: None
+) -> None:
+    from command_center import testing as apptest
+    from command_center.org.auth import add_user
+    from tests.conftest import use_db
+
+    db = small_org_copy("sqlite", tmp_path, None, "all", make_host)
+    _close(db)
+    with write_session(db.engine) as session:
+        add_user(session, "mgr", "demo-pass-2026", "manager", 2)
+    use_db(monkeypatch, db)
+    at = apptest.open_page(apptest.start(db.engine, "mgr"), "appraisal-results")
+    assert not at.exception and apptest.page_problems(at) == []
+    assert at.selectbox(key="appraisal_follow_up").options == ["代表一 · 2026-10"]
+    enrol = "Enrol in training: Revenue、Culture and values course"
+    labels = [b.label for b in at.button]
+    assert "Promote to Supervisor" in labels and enrol in labels
+    at = next(b for b in at.button if b.label == enrol).click().run()
+    assert not at.exception and "Enrolled in 2 training programs." in apptest.texts(at)
+    at = next(b for b in at.button if b.label == "Promote to Supervisor").click().run()
+    assert not at.exception and "Promoted to Supervisor." in apptest.texts(at)
+    with read_session(db.engine) as session:
+        assert session.get(Person, 4).level == "supervisor"  # type: ignore[union-attr]
+    assert "Already carried out" in apptest.texts(at)
+    _drop_db(db, None)
