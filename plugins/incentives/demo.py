@@ -6,7 +6,8 @@
   month computed as a draft awaiting review, with clawbacks for a few
   orders of a locked month refunded since;
 - disputes by reps on locked lines, some answered by their supervisor;
-- two saved what-if scenarios of the demo manager; honour titles published.
+- three saved what-if scenarios of the demo manager (one pays the revenue commission
+  on collected cash); honour titles published.
 
 Deterministic: choices come from ``ctx.rng`` and the stored data only.
 """
@@ -180,6 +181,17 @@ def _scenarios(ctx: DemoContext) -> None:
         end,
         {"components[4].enabled": False},
         {"everyone": -0.1, "team": 0.0, "team_root": None},
+    )
+    scenario_actions.save_scenario(
+        ctx.engine,
+        OPERATOR,
+        "manager",
+        "销售额提成改按回款计提",
+        version_id,
+        start,
+        end,
+        {"components[0].base": "collected"},
+        {},
     )
 
 
