@@ -21,6 +21,7 @@ from plugins.customers.actions.visits import cancel_visit, log_visit, plan_visit
 from plugins.customers.errors import CustomersError
 from plugins.customers.logic import labels
 from plugins.customers.models import CHANNELS
+from plugins.customers.ui.forms import co_visitor_picker
 
 
 # -- the one-tap forms ------------------------------------------------------------------
@@ -32,8 +33,9 @@ def _channel_label(channel: str) -> str:
     return labels.label("channel", channel)
 
 
-def _followup_input(key: str, channel: str) -> FollowUpInput | None:
-    """Channel, note and next date inside the caller's form; ``None`` until submitted."""
+def _followup_input(ctx: PageContext, key: str, channel: str) -> FollowUpInput | None:
+    """Channel, note, who went along and next date inside the caller's form; ``None``
+    until submitted."""
     picked = st.radio(
         t("customers.followups.channel"),
         list(CHANNELS),
@@ -43,6 +45,7 @@ def _followup_input(key: str, channel: str) -> FollowUpInput | None:
         key=f"{key}_channel",
     )
     notes = st.text_area(t("customers.followups.notes"), key=f"{key}_notes", height=80)
+    went = co_visitor_picker(ctx, f"{key}_co")
     left, right = st.columns(2)
     next_step = left.text_input(t("customers.followups.next_step"), key=f"{key}_next")
     next_date = right.date_input(
@@ -56,6 +59,7 @@ def _followup_input(key: str, channel: str) -> FollowUpInput | None:
         notes=notes,
         next_step=next_step,
         next_date=next_date if isinstance(next_date, dt.date) else None,
+        co_visitors=tuple(int(p) for p in went),
     )
 
 
@@ -72,7 +76,7 @@ def followup_action(customer_id: int, name: str, ctx: PageContext, key: str) -> 
     """Log a follow-up of ``customer_id`` today, or plan a visit to it."""
     log_tab, plan_tab = st.tabs([t("customers.agenda.log_now"), t("customers.agenda.plan")])
     with log_tab, st.form(f"{key}_log", clear_on_submit=True):
-        data = _followup_input(key, "phone")
+        data = _followup_input(ctx, key, "phone")
     if data is not None:
         _log_followup(ctx, customer_id, name, data)
     with plan_tab:
@@ -129,7 +133,7 @@ def _plan_form(ctx: PageContext, customer_id: int, name: str, key: str) -> None:
 def visit_action(plan_id: int, name: str, ctx: PageContext, key: str) -> None:
     """Log the planned visit (a follow-up on the channel visit), or call it off."""
     with st.form(f"{key}_log", clear_on_submit=True):
-        data = _followup_input(key, "visit")
+        data = _followup_input(ctx, key, "visit")
     if data is not None:
         _log_visit(ctx, plan_id, name, data)
     if st.button(t("customers.agenda.cancel_visit"), key=f"{key}_cancel"):
