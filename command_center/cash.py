@@ -675,15 +675,152 @@ def ageing_by_team(by_person: pl.DataFrame, people: pl.DataFrame) -> pl.DataFram
     )
 
 
-def ageing(engine: Engine, viewer: Viewer, as_of: dt.date) -> pl.DataFrame:
-    """Receivables ageing per person in scope (their own lines)."""
-    return ageing_by_person(receivable_lines(engine, viewer, as_of))
+OLD_DAYS = 90
+"""Lines more than this many days past due are aged together, from the summaries."""
+WINDOW_SCHEMA: dict[str, pl.DataType] = {
+    "order_id": pl.Int64(),
+    "person_id": pl.Int64(),
+    "order_date": pl.Date(),
+    "revenue": pl.Float64(),
+}
+_SUM_SCHEMA: dict[str, pl.DataType] = {"order_id": pl.Int64(), "amount": pl.Float64()}
+_PERSON_SUM: dict[str, pl.DataType] = {"person_id": pl.Int64(), "amount": pl.Float64()}
 
 
-def overdue_total(engine: Engine, viewer: Viewer, as_of: dt.date) -> tuple[float, int]:
-    """What is past due in ``viewer``'s scope on ``as_of``: the amount and the lines."""
-    lines = receivable_lines(engine, viewer, as_of).filter(pl.col("days_past_due") > 0)
-    return float(lines["outstanding"].sum()), lines.height
+def _window_lines(
+    engine: Engine, person_ids: tuple[int, ...] | None, since: dt.date, as_of: dt.date
+) -> pl.DataFrame:
+    """Open lines ordered after ``since`` up to ``as_of`` (three set-based reads with
+    the scope in SQL, joined in Polars: no lookup per line)."""
+    line = OrderLine.__table__.c
+    credit = PaymentCredit.__table__.c
+    refund = OrderRefund.__table__.c
+    window = and_(line.order_date > since, line.order_date <= as_of)
+    lines = _scoped(
+        select(line.order_id, line.person_id, line.order_date, line.revenue).where(window),
+        line.person_id,
+        person_ids,
+    )
+    paid = _scoped(
+        select(credit.order_id, func.sum(credit.amount).label("amount"))
+        .join_from(PaymentCredit.__table__, OrderLine.__table__, line.order_id == credit.order_id)
+        .where(window, credit.paid_on <= as_of)
+        .group_by(credit.order_id),
+        line.person_id,
+        person_ids,
+    )
+    refunded = _scoped(
+        select(refund.order_id, func.sum(refund.amount).label("amount"))
+        .join_from(OrderRefund.__table__, OrderLine.__table__, line.order_id == refund.order_id)
+        .where(window, refund.refund_date <= as_of)
+        .group_by(refund.order_id),
+        line.person_id,
+        person_ids,
+    )
+    frame = frames.read_frame(engine, lines, WINDOW_SCHEMA)
+    collected = frames.read_frame(engine, paid, _SUM_SCHEMA).rename({"amount": "collected"})
+    refunds = frames.read_frame(engine, refunded, _SUM_SCHEMA).rename({"amount": "refunded"})
+    return (
+        frame.join(refunds, on="order_id", how="left")
+        .join(collected, on="order_id", how="left")
+        .with_columns(pl.col("refunded", "collected").fill_null(0.0))
+        .filter(pl.col("revenue") - pl.col("refunded") - pl.col("collected") > CENT)
+    )
+
+
+def _receivable_totals(
+    engine: Engine, person_ids: tuple[int, ...] | None, as_of: dt.date
+) -> pl.DataFrame:
+    """``person_id, receivable``: revenue of lines up to ``as_of`` − refunds − payments
+    dated up to it, per person: the months before ``as_of``'s from the summaries, its
+    own month's days from the ledger and the credits (scope in SQL)."""
+    first = month_start(as_of)
+    sales = frames.all_person_months(engine).filter(pl.col("month") < first)
+    collected = _all_collected(engine).filter(pl.col("month") < first)
+    if person_ids is not None:
+        sales = sales.filter(pl.col("person_id").is_in(list(person_ids)))
+        collected = collected.filter(pl.col("person_id").is_in(list(person_ids)))
+    line = OrderLine.__table__.c
+    credit = PaymentCredit.__table__.c
+    refund = OrderRefund.__table__.c
+    month_lines = _scoped(
+        select(line.person_id, func.sum(line.revenue).label("amount"))
+        .where(line.order_date.between(first, as_of))
+        .group_by(line.person_id),
+        line.person_id,
+        person_ids,
+    )
+    month_refunds = _scoped(
+        select(line.person_id, func.sum(refund.amount).label("amount"))
+        .join_from(OrderRefund.__table__, OrderLine.__table__, line.order_id == refund.order_id)
+        .where(refund.refund_date.between(first, as_of))
+        .group_by(line.person_id),
+        line.person_id,
+        person_ids,
+    )
+    month_paid = _scoped(
+        select(credit.person_id, func.sum(credit.amount).label("amount"))
+        .where(credit.paid_on.between(first, as_of))
+        .group_by(credit.person_id),
+        credit.person_id,
+        person_ids,
+    )
+    parts = [
+        sales.select("person_id", (pl.col("revenue") - pl.col("refunds")).alias("amount")),
+        collected.select("person_id", (-pl.col("collected")).alias("amount")),
+        frames.read_frame(engine, month_lines, _PERSON_SUM),
+        frames.read_frame(engine, month_refunds, _PERSON_SUM).with_columns(-pl.col("amount")),
+        frames.read_frame(engine, month_paid, _PERSON_SUM).with_columns(-pl.col("amount")),
+    ]
+    return (
+        pl.concat([p.cast(_PERSON_SUM) for p in parts])  # type: ignore[arg-type]
+        .group_by("person_id")
+        .agg(pl.col("amount").sum().alias("receivable"))
+    )
+
+
+def ageing(
+    engine: Engine, viewer: Viewer, as_of: dt.date, terms_days: int | None = None
+) -> pl.DataFrame:
+    """Receivables ageing per person in scope (their own lines): ``person_id``, one column
+    per bucket of :data:`BUCKETS`, ``total`` and ``overdue`` (past due).
+
+    Lines up to :data:`OLD_DAYS` days past due are aged one by one (the lines of the
+    last months, read with the scope in SQL); what is older is the person's
+    receivable (from the summaries) less those lines' (docs/collections.md). Cached
+    until the ledger or the payments change.
+    """
+    terms = payment_terms_days() if terms_days is None else terms_days
+    scope = None if viewer.person_ids is None else tuple(sorted(viewer.person_ids))
+
+    def load() -> pl.DataFrame:
+        since = as_of - dt.timedelta(days=terms + OLD_DAYS + 1)
+        recent = with_age(_window_lines(engine, scope, since, as_of), as_of, terms)
+        by_person = ageing_by_person(recent)
+        totals = _receivable_totals(engine, scope, as_of)
+        both = totals.join(by_person, on="person_id", how="full", coalesce=True)
+        columns = [*BUCKETS, "total", "overdue"]
+        old = pl.max_horizontal(pl.col("receivable").fill_null(0.0) - pl.col("total"), 0.0)
+        return (
+            both.with_columns(pl.col(columns).fill_null(0.0))
+            .with_columns(old.alias("d90_plus"))
+            .with_columns(
+                (pl.col("total") + pl.col("d90_plus")).alias("total"),
+                (pl.col("overdue") + pl.col("d90_plus")).alias("overdue"),
+            )
+            .filter(pl.col("total") > CENT)
+            .select("person_id", *columns)
+            .sort("person_id")
+        )
+
+    return frames.cached(engine, "cash:ageing", load, scope, as_of, terms, tables=RECEIVABLE_TABLES)
+
+
+def overdue_total(engine: Engine, viewer: Viewer, as_of: dt.date) -> tuple[float, float]:
+    """What is past due in ``viewer``'s scope on ``as_of``, and how much of it is more
+    than :data:`OLD_DAYS` days past due."""
+    found = ageing(engine, viewer, as_of)
+    return float(found["overdue"].sum()), float(found["d90_plus"].sum())
 
 
 def open_lines(

@@ -25,9 +25,11 @@ import polars as pl
 from sqlalchemy import Connection, Engine, MetaData, String, bindparam, cast, exists, select, text
 from sqlalchemy.orm import Session
 
+from command_center import cash
 from command_center.db import frames, summaries
 from command_center.db.audit import audit
 from command_center.db.bulk import bulk_insert, ensure_transaction
+from command_center.db.cash_models import Payment, PaymentCredit
 from command_center.db.engine import bump_data_version, write_session
 from command_center.db.models import (
     Customer,
@@ -50,6 +52,7 @@ from command_center.demo_names import (
     SURNAMES,
     manager_regions,
 )
+from command_center.demo_payments import pay_plugin_lines, payment_frames
 from command_center.demo_products import line_products, price_list_frames, products_frame
 from command_center.org.auth import add_user
 from command_center.types import DemoContext
@@ -109,6 +112,8 @@ class DemoData:
     products: pl.DataFrame
     price_lists: pl.DataFrame
     price_list_items: pl.DataFrame
+    payments: pl.DataFrame | None = None  # issue 16: collection (command_center.demo_payments)
+    payment_credits: pl.DataFrame | None = None
 
 
 # -- dates ------------------------------------------------------------------
@@ -477,8 +482,19 @@ def generate(scale: Scale | str = "small", seed: int = 7, as_of: dt.date | None 
     targets = _targets(rng, org, orders, customers, months)
     orders = orders.with_columns(line_products(orders.height, seed))
     lists, items = price_list_frames(as_of)
+    payments, credits = payment_frames(orders, seed, as_of)
     return DemoData(
-        org.frame, customers, orders, targets, org.logins, months, products_frame(), lists, items
+        org.frame,
+        customers,
+        orders,
+        targets,
+        org.logins,
+        months,
+        products_frame(),
+        lists,
+        items,
+        payments,
+        credits,
     )
 
 
@@ -642,11 +658,16 @@ def _store(
             ("price_list_items", PriceListItem.__table__, data.price_list_items),
             ("orders", OrderLine.__table__, data.orders),
             ("targets", Target.__table__, data.targets),
+            ("payments", Payment.__table__, data.payments),
+            ("payment_credits", PaymentCredit.__table__, data.payment_credits),
         ):
+            if frame is None:
+                continue
             progress(f"Storing {frame.height:,} {key}")
             frame = with_demo_keys(key, frame)
             counts[key] = bulk_insert(conn, table, frame)  # type: ignore[arg-type]
         progress("Summing the ledger per person, customer and month")
+        cash.rebuild(conn)  # collected cash per person and month, from the payments' credits
     progress("Creating the demo users")
     with Session(bind=conn) as session:
         counts["users"] = _store_users(session, data.logins, progress)
@@ -656,7 +677,8 @@ def _store(
     if conn.dialect.name == "postgresql":
         conn.exec_driver_sql(
             "ANALYZE people, customers, products, price_lists, price_list_items, orders, "
-            "targets, sales_person_month, sales_customer_month"
+            "targets, sales_person_month, sales_customer_month, "
+            "payments, payment_credits, collected_person_month"
         )
     return counts
 
@@ -768,6 +790,7 @@ def load_demo(
             conn.commit()
     _seed_plugins(host, engine, scale, seed, as_of, data, progress)
     _key_plugin_rows(engine, data, progress)
+    pay_plugin_lines(engine, int(data.orders["order_id"].max() or 0), seed, as_of, progress)
     progress("Writing the ledger summaries' snapshots for the app's first start")
     frames.save_snapshots(engine)
     progress("Demo data loaded")

@@ -31,9 +31,8 @@ def render(ctx: PageContext) -> None:
     today = dt.date.today()
     terms = cash.payment_terms_days()
     st.caption(t("cash.rule", days=terms, day=date(today)))
-    lines = cash.receivable_lines(ctx.engine, ctx.viewer, today, terms)
     people = ctx.people()
-    by_person = cash.ageing_by_person(lines)
+    by_person = cash.ageing(ctx.engine, ctx.viewer, today, terms)
     totals = by_person.select(pl.col(*cash.BUCKETS, "total", "overdue").sum())
     row = totals.row(0, named=True) if by_person.height else {}
     kpi_row(
