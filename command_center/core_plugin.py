@@ -198,12 +198,14 @@ def register_home_cards() -> list[HomeCard]:
 @hookimpl
 def register_importers() -> list[ImportKind]:
     from command_center.io import CORE_IMPORTS
+    from command_center.io.org_kinds import ORG_IMPORTS
 
-    return list(CORE_IMPORTS)
+    return [*CORE_IMPORTS, *ORG_IMPORTS]
 
 
 @hookimpl
 def register_exporters() -> list[ExportKind]:
     from command_center.io import CORE_EXPORTS
+    from command_center.io.org_kinds import ORG_EXPORTS
 
-    return list(CORE_EXPORTS)
+    return [*CORE_EXPORTS, *ORG_EXPORTS]
