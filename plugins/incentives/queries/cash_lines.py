@@ -9,14 +9,13 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from types import ModuleType
 
 import polars as pl
 from sqlalchemy import Engine, select
 
+from command_center import cash
 from command_center.db import frames
 from command_center.db.models import OrderLine
-from command_center.org.scope import Viewer
 
 LINE_SCHEMA: dict[str, pl.DataType] = {
     "order_id": pl.Int64(),
@@ -41,25 +40,6 @@ def _columns() -> list[object]:
     return [table[name] for name in LINE_SCHEMA]
 
 
-def booked_lines(
-    engine: Engine, viewer: Viewer, first: dt.date, last: dt.date, person_ids: list[int]
-) -> pl.DataFrame:
-    """The lines ``person_ids`` (within the viewer's scope) booked ``first..last``."""
-    wanted = sorted(set(person_ids) & viewer.person_ids) if viewer.person_ids else person_ids
-    parts = []
-    for start in range(0, len(wanted), CHUNK):
-        query = (
-            select(*_columns())  # type: ignore[call-overload]
-            .where(
-                OrderLine.person_id.in_(wanted[start : start + CHUNK]),
-                OrderLine.order_date.between(first, last),
-            )
-            .order_by(OrderLine.order_id)
-        )
-        parts.append(frames.read_frame(engine, query, LINE_SCHEMA))
-    return pl.concat(parts) if parts else pl.DataFrame(schema=LINE_SCHEMA)
-
-
 def lines_by_id(engine: Engine, order_ids: Iterable[int]) -> pl.DataFrame:
     ids = sorted(set(order_ids))
     parts = []
@@ -79,10 +59,10 @@ def cash_lines(
     """:data:`PAID_SCHEMA`: the ``booked`` lines and the lines of ``person_ids`` paid in
     ``first..last``, each with the cash collected on it then and what is outstanding at
     ``last`` (the core's line states)."""
-    paid = _cash().collected_by_line_month(engine, person_ids, first, last)
+    paid = cash.collected_by_line_month(engine, person_ids, first, last)
     older = paid.join(booked.select("order_id"), on="order_id", how="anti")
     lines = pl.concat([booked, lines_by_id(engine, older["order_id"].to_list())])
-    states = _cash().line_states(engine, lines["order_id"].to_list(), first, last)
+    states = cash.line_states(engine, lines["order_id"].to_list(), first, last)
     return (
         lines.join(
             states.select(
@@ -95,26 +75,3 @@ def cash_lines(
         .select(list(PAID_SCHEMA))
         .cast(PAID_SCHEMA)  # type: ignore[arg-type]
     )
-
-
-def line_states(
-    engine: Engine, order_ids: list[int], first: dt.date, last: dt.date
-) -> pl.DataFrame:
-    """``order_id, collected_to_date, outstanding`` now (for a statement's lines)."""
-    if not order_ids:
-        return pl.DataFrame(
-            schema={
-                "order_id": pl.Int64,
-                "collected_to_date": pl.Float64,
-                "outstanding": pl.Float64,
-            }
-        )
-    states = _cash().line_states(engine, order_ids, first, last)
-    return states.select("order_id", "collected_to_date", "outstanding")
-
-
-def _cash() -> ModuleType:
-    """The core's collection API (imported when first needed)."""
-    import command_center.cash
-
-    return command_center.cash

@@ -14,11 +14,11 @@ moves a slider.
 from __future__ import annotations
 
 import datetime as dt
-from types import ModuleType
 
 import polars as pl
 from sqlalchemy import Engine, select
 
+from command_center import cash
 from command_center.core_plugin import monthly_revenue_targets
 from command_center.db import frames
 from command_center.db.models import OrderLine, Product
@@ -250,7 +250,7 @@ def _collected_months(engine: Engine) -> pl.DataFrame:
     """``person_id, month, collected`` of everyone (the core's maintained summary)."""
 
     def load() -> pl.DataFrame:
-        found = _cash().collected_by_person_month(engine, None, *ALL_MONTHS)
+        found = cash.collected_by_person_month(engine, None, *ALL_MONTHS)
         return found.select(
             "person_id",
             pl.col("period").str.to_date("%Y-%m").alias("month"),
@@ -260,8 +260,8 @@ def _collected_months(engine: Engine) -> pl.DataFrame:
     return frames.cached(engine, "incentives:collected", load, tables=CASH_TABLES)
 
 
-def product_months(engine: Engine, cash: bool = False) -> pl.DataFrame:
-    """:data:`PRODUCT_MONTH_SCHEMA`: revenue and profit by month booked and, with ``cash``,
+def product_months(engine: Engine, with_cash: bool = False) -> pl.DataFrame:
+    """:data:`PRODUCT_MONTH_SCHEMA`: revenue and profit by month booked and, with ``with_cash``,
     cash collected by month paid, per person and product (cached per data version; the
     cash is read only for a plan paying on it per product: it walks the payment credits)."""
 
@@ -274,13 +274,13 @@ def product_months(engine: Engine, cash: bool = False) -> pl.DataFrame:
             pl.col("revenue").sum(),
             (pl.col("revenue") - pl.col("cost")).sum().alias("profit"),
         )
-        if not cash:
+        if not with_cash:
             return (
                 booked.with_columns(pl.lit(0.0).alias("collected"))
                 .select(list(PRODUCT_MONTH_SCHEMA))
                 .cast(PRODUCT_MONTH_SCHEMA)  # type: ignore[arg-type]
             )
-        paid = _cash().collected_by_line_month(engine, None, *ALL_MONTHS)
+        paid = cash.collected_by_line_month(engine, None, *ALL_MONTHS)
         cashed = (
             paid.join(lines.select("order_id", "product_id", "category"), on="order_id")
             .group_by(
@@ -302,8 +302,8 @@ def product_months(engine: Engine, cash: bool = False) -> pl.DataFrame:
         engine,
         "incentives:product_months",
         load,
-        cash,
-        tables=(*LINE_TABLES, *CASH_TABLES) if cash else LINE_TABLES,
+        with_cash,
+        tables=(*LINE_TABLES, *CASH_TABLES) if with_cash else LINE_TABLES,
     )
 
 
@@ -316,8 +316,8 @@ def with_needs(engine: Engine, found: Figures, needs: Needs) -> Figures:
     if needs.collected and COLLECTED not in month.columns:
         month = with_columns(month, _collected_months(engine), (COLLECTED,))
     if needs.slices:
-        cash = any(piece.base == COLLECTED for piece in needs.slices)
-        slices = slice_columns(product_months(engine, cash), needs.slices)
+        on_cash = any(piece.base == COLLECTED for piece in needs.slices)
+        slices = slice_columns(product_months(engine, on_cash), needs.slices)
         month = with_columns(month, slices, tuple(s.column for s in needs.slices))
     if needs.spiffs:
         lines = product_lines(engine).select(list(SPIFF_LINE_SCHEMA))
@@ -450,10 +450,3 @@ def multipliers(engine: Engine) -> pl.DataFrame | None:
         lambda: published_multipliers(engine),
         tables=("published_facts",),
     )
-
-
-def _cash() -> ModuleType:
-    """The core's collection API (imported when first needed)."""
-    import command_center.cash
-
-    return command_center.cash
