@@ -157,42 +157,32 @@ def _scoped(query: Select[Any], column: Any, person_ids: Iterable[int] | None) -
 
 
 def _group_rows(session: Session, order_ids: Sequence[int]) -> pl.DataFrame:
-    """For each named row: ``order_id`` (named), ``member_id``, ``person_id``, ``revenue``
-    of every row of its group (the row alone when it is no split)."""
-    named_schema = {"order_id": pl.Int64(), "credit_group": pl.Int64()}
-    member_schema = {
+    """For each named row: ``order_id`` (named), ``group_key``, and ``member_id``,
+    ``person_id``, ``revenue`` of every row of its group (the row alone when it is no
+    split). One read of the named rows, one more of the groups' other rows."""
+    schema = {
         "member_id": pl.Int64(),
         "person_id": pl.Int64(),
         "revenue": pl.Float64(),
-        "group_key": pl.Int64(),
+        "credit_group": pl.Int64(),
     }
-    named_parts = []
-    for chunk in _chunks(sorted(set(order_ids))):
-        query = select(OrderLine.order_id, OrderLine.credit_group).where(
-            OrderLine.order_id.in_(chunk)
-        )
-        named_parts.append(_read(session, query, named_schema))
-    named = pl.concat(named_parts) if named_parts else pl.DataFrame(schema=named_schema)
-    singles = named.filter(pl.col("credit_group").is_null())["order_id"].to_list()
-    groups = named["credit_group"].drop_nulls().unique().to_list()
-    named = named.select("order_id", pl.coalesce("credit_group", "order_id").alias("group_key"))
-    parts = []
     line = OrderLine.__table__.c
-    for chunk in _chunks(sorted(set(groups))):
-        query = select(line.order_id, line.person_id, line.revenue, line.credit_group).where(
-            line.credit_group.in_(chunk)
-        )
-        parts.append(_read(session, query, member_schema))
-    for chunk in _chunks(sorted(set(singles))):
-        query = select(
-            line.order_id.label("member_id"),
-            line.person_id,
-            line.revenue,
-            line.order_id.label("group_key"),
-        ).where(line.order_id.in_(chunk), line.credit_group.is_(None))
-        parts.append(_read(session, query, member_schema))
-    members = pl.concat(parts).unique("member_id") if parts else pl.DataFrame(schema=member_schema)
-    return named.join(members, on="group_key", how="inner")
+    columns = (line.order_id.label("member_id"), line.person_id, line.revenue, line.credit_group)
+    parts = [
+        _read(session, select(*columns).where(line.order_id.in_(chunk)), schema)
+        for chunk in _chunks(sorted(set(order_ids)))
+    ]
+    named = pl.concat(parts) if parts else pl.DataFrame(schema=schema)
+    groups = named["credit_group"].drop_nulls().unique().sort().to_list()
+    split = [
+        _read(session, select(*columns).where(line.credit_group.in_(chunk)), schema)
+        for chunk in _chunks(groups)
+    ]
+    key = pl.coalesce("credit_group", "member_id").alias("group_key")
+    members = pl.concat([named, *split]).unique("member_id").with_columns(key)
+    return named.select(pl.col("member_id").alias("order_id"), key).join(
+        members.drop("credit_group"), on="group_key", how="inner"
+    )
 
 
 def spread(session: Session, payments: pl.DataFrame) -> pl.DataFrame:
