@@ -748,9 +748,13 @@ def _receivable_totals(
         line.person_id,
         person_ids,
     )
-    month_paid = _scoped(
+    payment = Payment.__table__.c
+    month_paid = _scoped(  # through the payments' date index, then each one's credits
         select(credit.person_id, func.sum(credit.amount).label("amount"))
-        .where(credit.paid_on.between(first, as_of))
+        .join_from(
+            Payment.__table__, PaymentCredit.__table__, credit.payment_id == payment.payment_id
+        )
+        .where(payment.paid_on.between(first, as_of))
         .group_by(credit.person_id),
         credit.person_id,
         person_ids,
