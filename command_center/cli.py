@@ -286,6 +286,7 @@ def rebuild_summaries(
     ] = False,
 ) -> None:
     """Recompute the ledger summaries (per person / customer and month) from the order lines."""
+    from command_center import cash
     from command_center.db import frames, summaries
     from command_center.db.audit import audit
     from command_center.db.engine import touch, write_session
@@ -297,6 +298,7 @@ def rebuild_summaries(
     engine = runtime.engine()
     if check:
         bad = {name: frame.height for name, frame in summaries.differences(engine).items()}
+        bad["collected_person_month"] = cash.differences(engine).height  # docs/collections.md
         for name, count in bad.items():
             typer.echo(t("cli.summaries_checked", table=name, count=count))
         if any(bad.values()):
@@ -304,7 +306,8 @@ def rebuild_summaries(
         return
     with write_session(engine) as session:
         counts = summaries.rebuild(session.connection())
-        touch(session, *summaries.SALES_TABLES)  # caches of the summaries follow these
+        counts["collected_person_month"] = cash.rebuild(session.connection())
+        touch(session, *summaries.SALES_TABLES, *cash.CASH_TABLES)  # their caches follow these
         audit(session, actor, "summaries_rebuilt", "summaries", "", **counts)
     frames.save_snapshots(engine)  # the app's next start loads these, not the tables
     for name, rows in counts.items():

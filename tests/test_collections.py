@@ -294,3 +294,25 @@ def test_the_demos_payments_pay_most_lines_on_time_some_late_some_never() -> Non
         old.filter(pl.col("paid") < pl.col("revenue") - 0.005).height
         == old.filter(pl.col("paid") == 0).height
     )  # what is paid of an old line is paid in full
+
+
+def test_rebuild_summaries_checks_and_rebuilds_the_collected_cash(
+    book: Db, monkeypatch: pytest.MonkeyPatch, app_env: None
+) -> None:
+    if book.backend != "sqlite":
+        pytest.skip("cash.rebuild and cash.differences run on both backends above")
+    from typer.testing import CliRunner
+
+    from command_center import cli
+    from tests.conftest import use_db
+
+    use_db(monkeypatch, book)
+    cli.build_app()
+    with write_session(book.engine) as session:  # a summary gone astray
+        session.connection().exec_driver_sql("UPDATE collected_person_month SET collected = 1")
+    runner = CliRunner()
+    checked = runner.invoke(cli.app, ["rebuild-summaries", "--check"])
+    assert checked.exit_code == 1 and "collected_person_month" in checked.output
+    assert runner.invoke(cli.app, ["rebuild-summaries"]).exit_code == 0
+    assert cash.differences(book.engine).is_empty()
+    assert runner.invoke(cli.app, ["rebuild-summaries", "--check"]).exit_code == 0
