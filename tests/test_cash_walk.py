@@ -110,6 +110,12 @@ def test_commission_on_the_collected_half_split_70_30(db: Engine) -> None:
         ("P-B", 0.7, 2_932.65, 2_932.65, 293.26, 146.63, 146.63),
     ]
     assert rep["contribution"].sum() == pytest.approx(671.42, abs=0.005)
+    # what a statement on booked revenue shows of the lines
+    now = settlement_reads.collection_now(db, rep, dt.date(2026, 11, 30))
+    assert now.select("collected_to_date", "outstanding").rows() == [
+        (10_495.8, 10_495.8),
+        (2_932.65, 2_932.65),
+    ]
     sup = settlement_reads.credits(db, OPERATOR, done.settlement_id, 3)
     assert sup["credit_share"].to_list() == [0.3, 0.3]
     assert sup["released"].sum() == pytest.approx(287.75, abs=0.01)

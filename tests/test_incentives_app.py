@@ -80,7 +80,8 @@ def test_rep_sees_their_locked_statement_only(app) -> None:
     orders = next(df.value for df in at.dataframe if "Contribution" in df.value.columns)
     mine = frames.orders(app.engine, OPERATOR).filter(pl.col("person_id") == me)
     assert set(orders["Order"].tolist()) <= set(mine["order_id"].to_list())
-    assert {"Product", "Credit share"} <= set(orders.columns)  # each line's product and share
+    # each line's product, credit share and collection state
+    assert {"Product", "Credit share", "Collected to date", "Outstanding"} <= set(orders.columns)
     people = frames.all_people(app.engine)
     assert people.filter(pl.col("person_id") == me)["name"].item() in shown
 

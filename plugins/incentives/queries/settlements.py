@@ -8,12 +8,14 @@ draft is still under review). Settlement versions hold no person's rows
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
 import polars as pl
 from sqlalchemy import Engine, Select, select
 
+from command_center import cash
 from command_center.db import frames
 from command_center.db.tables import polars_schema, read_table
 from command_center.i18n import money, percent, t
@@ -226,6 +228,27 @@ def on_cash(credits: pl.DataFrame) -> bool:
     )
 
 
+def collection_now(
+    engine: Engine, credits: pl.DataFrame, as_of: dt.date | None = None
+) -> pl.DataFrame:
+    """``collected_to_date, outstanding`` on ``as_of`` (default today) of each credited
+    line, in ``credits``' order."""
+    first = credits["order_date"].min()
+    assert isinstance(first, dt.date)
+    last = as_of if as_of is not None else dt.date.today()
+    states = cash.line_states(engine, credits["order_id"].to_list(), first, last)
+    return (
+        credits.select("order_id")
+        .join(
+            states.select("order_id", "collected_to_date", "outstanding"),
+            on="order_id",
+            how="left",
+            maintain_order="left",
+        )
+        .with_columns(pl.col("collected_to_date", "outstanding").fill_null(0.0).round(2))
+    )
+
+
 def statement_doc(
     engine: Engine,
     viewer: Viewer,
@@ -277,6 +300,13 @@ def statement_doc(
     if on_cash(found_credits):
         shown_orders = shown_orders.with_columns(
             found_credits[c].round(2).alias(t(f"incentives.st.{c}")) for c in CASH_SHOWN
+        )
+    elif not found_credits.is_empty():
+        # Commission on booked revenue: each line's collection state now (the core's).
+        states = collection_now(engine, found_credits)
+        shown_orders = shown_orders.with_columns(
+            states["collected_to_date"].round(2).alias(t("incentives.st.collected_to_date")),
+            states["outstanding"].round(2).alias(t("incentives.st.outstanding")),
         )
     name = names.get(pid, str(pid))
     status = t(f"incentives.status.{row['status']}")

@@ -91,6 +91,7 @@ def show(ctx: PageContext, row: dict[str, Any]) -> None:
         t("incentives.st.profit"),
         t("incentives.st.contribution"),
         *(t(f"incentives.st.{c}") for c in settlement_reads.CASH_SHOWN),
+        t("incentives.st.collected_to_date"),
     ]
     if t("incentives.st.held_back") in doc.orders.columns:
         st.caption(t("incentives.st.cash_help"))
