@@ -3,7 +3,7 @@
 >>> from command_center.notebook import connect
 >>> cc = connect(user="manager")                    # password prompt; or password="…"
 >>> cc.metric("revenue", period="2026-10", by="team")
->>> cc.frame("orders")                              # any export kind, scoped, same columns
+>>> cc.frame("orders")                              # any export kind, scoped, keys beside ids
 >>> cc.abc(as_of="2026-06-30", months=12)           # the customers plugin's ``abc``
 >>> cc.simulate(plan="plan.yaml", start="2026-01", end="2026-03")  # ``commission simulate``
 
@@ -12,6 +12,11 @@ Everything runs through the code the app and the CLI use: sign-in with
 lock-out), the viewer's scope from :func:`~command_center.org.auth.viewer_for`,
 the metric registry, the export kinds and each plugin's own functions. Nothing
 here needs a Jupyter package.
+
+Keys: every frame handed out names people, customers and orders twice, by the
+integer id (``person_id``, for joins) and, in the column right after it, by the
+external key files and commands speak (``person_key``; see :func:`keys_beside`).
+``cc.metric``'s ``node_id`` is the key itself, as the CLI prints it.
 
 Plugins add namespaces (``cc.customers``, ``cc.incentives``, …) through the
 ``register_notebook`` hook; ``cc.namespaces()`` lists them.
@@ -37,7 +42,7 @@ from __future__ import annotations
 import datetime as dt
 import getpass
 import importlib
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, fields
 from typing import Any
 
@@ -51,7 +56,7 @@ from command_center.db.engine import get_engine
 from command_center.i18n import LANGUAGES, language, set_language, t, tn
 from command_center.io.errors import UnknownKindError
 from command_center.io.runner import export_kind, export_kinds
-from command_center.keys import STANDARD_COLUMNS, with_keys
+from command_center.keys import STANDARD_COLUMNS, Kind, pairs_for_ids, with_keys
 from command_center.metrics import MetricRegistry, UnknownMetric
 from command_center.org.scope import Viewer
 from command_center.periods import Period, containing, parse_period
@@ -73,6 +78,50 @@ METRIC_SCHEMA: dict[str, pl.DataType] = {
 
 
 CHARTS_KEY = "charts"
+
+
+def key_name(column: str) -> str:
+    """The key column beside an id column: ``person_id`` -> ``person_key``,
+    ``owner_id`` -> ``owner_key``, ``hiring_manager_id`` -> ``hiring_manager_key``."""
+    return f"{column.removesuffix('_id')}_key"
+
+
+def keys_beside(
+    engine: Engine, frame: pl.DataFrame, columns: Mapping[str, Kind] = STANDARD_COLUMNS
+) -> pl.DataFrame:
+    """``frame`` with, right after each integer id column of ``columns`` (name -> kind;
+    default ``person_id``, ``manager_id``, ``owner_id``, ``customer_id``, ``order_id``),
+    that id's external key under :func:`key_name` (``person_key`` …; null for a null id).
+
+    The ids stay (joins stay integer joins); the keys are what files, commands and
+    ``cc.metric``'s ``node_id`` name. A column already holding text (a kind that writes
+    its keys itself) or a key column already there is left as it is. Orders' keys are
+    looked up for the frame's ids only.
+    """
+    out = frame
+    for name, kind in columns.items():
+        target = key_name(name)
+        if name not in out.columns or target in out.columns or not out.schema[name].is_integer():
+            continue
+        pairs = pairs_for_ids(engine, kind, out[name].drop_nulls().unique().to_list())
+        mapping = pairs.select(pl.col("id").alias(name), pl.col("key").alias(target))
+        order = list(out.columns)
+        order.insert(order.index(name) + 1, target)
+        out = out.join(mapping, on=name, how="left", maintain_order="left").select(order)
+    return out
+
+
+def file_shaped(
+    engine: Engine, frame: pl.DataFrame, columns: Mapping[str, Kind] = STANDARD_COLUMNS
+) -> pl.DataFrame:
+    """``frame`` as a file holds it: each id column of ``columns`` replaced, in place and
+    under the same name, by its key (taken from the key column beside it, which goes)."""
+    out = frame
+    for name in columns:
+        target = key_name(name)
+        if name in out.columns and target in out.columns and out.schema[name].is_integer():
+            out = out.with_columns(pl.col(target).alias(name)).drop(target)
+    return with_keys(engine, out, columns)
 
 
 class Charts:
@@ -215,22 +264,31 @@ class CommandCenter:
         """The rows of export ``kind`` the viewer may see, in the export's columns.
 
         The same reader as ``command-center export KIND FILE``, with the integer ids
-        (:meth:`with_keys` gives the keys the file holds); :meth:`kinds`
-        lists the kinds. Raises ``ValueError`` for an unknown kind.
+        and each one's key right after it (``person_id, person_key``; see
+        :func:`keys_beside`); :meth:`with_keys` gives the file's own shape.
+        :meth:`kinds` lists the kinds. Raises ``ValueError`` for an unknown kind.
         """
         try:
             spec = export_kind(self.host, kind)
         except UnknownKindError as exc:
             known = ", ".join(exc.known) or t("notebook.none")
             raise ValueError(t("notebook.unknown_kind", kind=kind, known=known)) from None
-        return spec.read(self.engine, self.viewer)
+        return self.keyed(spec.read(self.engine, self.viewer))
+
+    def keyed(self, frame: pl.DataFrame, columns: Mapping[str, Kind] | None = None) -> pl.DataFrame:
+        """``frame`` with the key beside each id (:func:`keys_beside`): ``person_id`` gets
+        ``person_key`` … (``columns``: other id columns too, e.g. ``{"referrer_id":
+        "person"}``). What every frame of this API and the plugins' helpers goes through."""
+        chosen = STANDARD_COLUMNS if columns is None else {**STANDARD_COLUMNS, **columns}
+        return keys_beside(self.engine, frame, chosen)
 
     def with_keys(self, frame: pl.DataFrame) -> pl.DataFrame:
-        """``frame`` with its ``person_id``, ``manager_id``, ``owner_id``, ``customer_id``
-        and ``order_id`` columns as the external keys (``E-2031``, ``CUST-000123``), as
-        files, commands and :meth:`metric`'s ``node_id`` name them. Frames keep the
-        integer ids for joining; this is for reading and for matching :meth:`metric`."""
-        return with_keys(self.engine, frame, STANDARD_COLUMNS)
+        """``frame`` as the export file holds it: its ``person_id``, ``manager_id``,
+        ``owner_id``, ``customer_id`` and ``order_id`` columns as the external keys
+        (``E-2031``, ``CUST-000123``), the key columns beside them dropped. Frames keep
+        the integer ids for joining and the keys beside them for reading; this is for
+        comparing with a file or the command line's output."""
+        return file_shaped(self.engine, frame, STANDARD_COLUMNS)
 
     def kinds(self) -> list[str]:
         """Every exportable kind (core and enabled plugins)."""
@@ -419,5 +477,8 @@ __all__ = [
     "PluginUnavailable",
     "SignInError",
     "connect",
+    "file_shaped",
+    "key_name",
+    "keys_beside",
     "metric_table",
 ]

@@ -70,7 +70,7 @@ def test_connect_signs_in_with_the_login_scope(demo) -> None:
     assert cc.viewer == viewer(demo, "manager")
     assert {"customers", "incentives"} <= set(cc.namespaces())
     assert "manager (manager)" in repr(cc)
-    assert_frame_equal(cc.sample.visits(), cc.frame("sample_visits"))
+    assert_frame_equal(cc.keyed(cc.sample.visits()), cc.frame("sample_visits"))
 
 
 def test_wrong_password_is_refused(demo) -> None:
@@ -175,10 +175,47 @@ def test_frame_equals_the_scoped_export(demo, tmp_path, kind) -> None:
         cc.frame("no_such_kind")
 
 
+@pytest.mark.one_backend  # key lookups: tests/test_text_keys.py on both backends
+def test_frames_carry_the_keys_beside_the_ids(demo) -> None:
+    """Every frame names people, customers and orders by id and, right after, by key."""
+    cc = connect(user="manager", password=PASSWORD)
+    orders = cc.frame("orders")
+    assert orders.schema["order_id"] == pl.String  # the export reads the lines' keys itself
+    assert "order_key" not in orders.columns
+    for name, kind in (("person", "person"), ("customer", "customer")):
+        at = orders.columns.index(f"{name}_id")
+        assert orders.columns[at + 1] == f"{name}_key"
+        wanted = keys_for(demo.engine, kind, orders[f"{name}_id"].to_list())
+        assert orders[f"{name}_key"].to_list() == [wanted[i] for i in orders[f"{name}_id"]]
+    people = cc.frame("people")
+    assert people.select("person_id", "person_key", "manager_id", "manager_key").columns == [
+        c for c in people.columns if c.split("_")[0] in ("person", "manager")
+    ]
+    me = people.filter(pl.col("person_id") == cc.viewer.person_id)
+    assert me["person_key"].item() == key_of(demo.engine, "person", cc.viewer.person_id)
+    boss = me["manager_id"].item()
+    assert me["manager_key"].item() == key_of(demo.engine, "person", boss)
+    # the file's shape: the keys in place of the ids, no column twice
+    assert cc.with_keys(people).columns == [c for c in people.columns if not c.endswith("_key")]
+    assert cc.with_keys(people)["person_id"].to_list() == people["person_key"].to_list()
+
+    book = cc.customers.book()
+    assert {"customer_key", "owner_key"} <= set(book.columns)
+    owned = book.filter(pl.col("owner_id").is_not_null()).head(1)
+    assert owned["owner_key"].item() == key_of(demo.engine, "person", owned["owner_id"].item())
+    records = cc.appraisal.records()
+    assert records.columns[records.columns.index("person_id") + 1] == "person_key"
+    assert "team_key" in records.columns
+    one = records.head(1)
+    assert one["person_key"].item() == key_of(demo.engine, "person", one["person_id"].item())
+
+
 def test_abc_equals_the_cli(demo) -> None:
     cc = connect(user="manager", password=PASSWORD)
     got = cc.abc(as_of="2026-06-30", months=12)
-    assert got.columns == ["customer_id", "revenue", "share", "cumulative_share", "grade"]
+    assert got.columns == [
+        "customer_id", "customer_key", "revenue", "share", "cumulative_share", "grade"
+    ]  # fmt: skip
     assert set(got["grade"]) == {"A", "B", "C"}
     printed = run_cli("abc", "--as-of", "2026-06-30", "--months", "12", user="manager")
     assert_frame_equal(csv(printed, cc.with_keys(got)), cc.with_keys(got))
@@ -194,7 +231,9 @@ def test_simulate_equals_the_cli(demo) -> None:
     plan = PLAN / "standard_rep.yaml"
     cc = connect(user="manager", password=PASSWORD)
     got = cc.simulate(plan=str(plan), start="2026-01", end="2026-03")
-    assert got.columns[:6] == ["person_id", "period", "revenue", "profit", "quota", "attainment"]
+    assert got.columns[:7] == [
+        "person_id", "person_key", "period", "revenue", "profit", "quota", "attainment"
+    ]  # fmt: skip
     assert got.columns[-1] == "payout" and got["payout"].sum() > 0
     assert set(got["person_id"]) <= (cc.viewer.person_ids or set())
     printed = run_cli(

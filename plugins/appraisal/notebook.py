@@ -30,14 +30,18 @@ class AppraisalNotebook:
         return queries.cycles(self._cc.engine, self._cc.viewer)
 
     def records(self, cycle: int | None = None) -> pl.DataFrame:
-        """The cycle's records in scope (default: the newest cycle in calibration or closed)."""
+        """The cycle's records in scope (default: the newest cycle in calibration or
+        closed); the keys beside the ids (``person_key``; ``team_key``, the leader's)."""
+        return self._cc.keyed(self._records(cycle), {"team_id": "person"})
+
+    def _records(self, cycle: int | None) -> pl.DataFrame:
         return queries.records(self._cc.engine, self._cc.viewer, [self._cycle_id(cycle)])
 
     def grid_chart(self, cycle: int | None = None) -> Any:
         """``cc.charts.grid_271``: the calibration page's grid (None when nobody is placed)."""
         rules = policy(self._cc.engine)
         labels = {g: self.grid_label(g) for g in GRIDS}
-        return charts.grid_chart(self.records(cycle), rules, labels)
+        return charts.grid_chart(self._records(cycle), rules, labels)
 
     @staticmethod
     def grid_label(grid: str) -> str:

@@ -51,14 +51,15 @@ class CustomersNotebook:
         months: int | None = None,
         cutoffs: str | Sequence[float] | None = None,
     ) -> pl.DataFrame:
-        """``customer_id, revenue, share, cumulative_share, grade`` in rank order.
+        """``customer_id, customer_key, revenue, share, cumulative_share, grade`` in rank
+        order (``customer_key`` the key files and ``command-center abc`` print).
 
         The same grades as ``command-center abc --as-of … --months … --cutoffs …``:
         ``as_of`` defaults to today, ``months`` and ``cutoffs`` (``"0.8,0.95"``
         or ``(0.8, 0.95)``) to the plugin's settings.
         """
         graded, _ = self._graded(as_of, months, cutoffs)
-        return graded.select(CSV_COLUMNS)
+        return self._cc.keyed(graded.select(CSV_COLUMNS))
 
     def pareto_data(
         self,
@@ -104,8 +105,9 @@ class CustomersNotebook:
         return graded, (float(cuts[0]), float(cuts[1]))
 
     def book(self) -> pl.DataFrame:
-        """The customers the viewer may work with (the archive page's book)."""
-        return book_q.book(self._cc.engine, self._cc.viewer)
+        """The customers the viewer may work with (the archive page's book); the keys
+        beside the ids (``customer_key``, ``owner_key``)."""
+        return self._cc.keyed(book_q.book(self._cc.engine, self._cc.viewer))
 
 
 def helpers(cc: CommandCenter) -> dict[str, object]:

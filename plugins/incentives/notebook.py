@@ -97,10 +97,10 @@ class IncentivesNotebook:
     ) -> pl.DataFrame:
         """One row per person and plan period paid in ``start``..``end`` (``YYYY-MM``).
 
-        The columns of ``commission simulate``: ``person_id, period, revenue,
-        profit, quota, attainment``, one per component, then
-        ``gate_adjustment, cap_adjustment, payout``. The engine's notes come
-        as Python warnings.
+        The columns of ``commission simulate``: ``person_id`` (and its key,
+        ``person_key``, as the command prints it), ``period, revenue, profit, quota,
+        attainment``, one per component, then ``gate_adjustment, cap_adjustment,
+        payout``. The engine's notes come as Python warnings.
         """
         checked = self.plan(plan)
         first, last = _month(start), _month(end)
@@ -110,7 +110,7 @@ class IncentivesNotebook:
         for note in result.notes:
             message = t(f"incentives.note.{note.code}", **note.params)
             warnings.warn(f"{t('incentives.cli.note')}: {message}", stacklevel=2)
-        return simulation_table(result.frame, result.components)
+        return cc.keyed(simulation_table(result.frame, result.components))
 
     def curve_data(
         self,
@@ -192,7 +192,8 @@ class WhatIf:
     figures, :func:`~plugins.incentives.logic.whatif.run_scenario`). Move a
     lever in Jupyter, or from code with :meth:`set` or by setting
     ``controls[path].value``: :attr:`table` (baseline vs scenario per person)
-    and :attr:`curve` (earnings curves) are recomputed and redrawn.
+    and :attr:`curve` (earnings curves) are recomputed and redrawn; the table
+    names each person by ``person_id`` and ``person_key``.
     :meth:`save` stores the scenario for the app's simulator page (managers
     and directors); :meth:`to_yaml` exports the edited plan.
     """
@@ -299,8 +300,8 @@ class WhatIf:
             self.figures, self.changed, self.start, self.end, assumptions, self._multipliers
         )
         scope = cc.viewer.person_ids
-        self.table = compare(
-            within(self._baseline, scope), within(timed.evaluation, scope), self._people
+        self.table = cc.keyed(
+            compare(within(self._baseline, scope), within(timed.evaluation, scope), self._people)
         )
         sample = typical_sample(self.figures, self.plan, scope, self.start, self.end)
         self.curve = curves(
