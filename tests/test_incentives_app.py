@@ -115,6 +115,15 @@ def test_the_base_lever_switches_to_collected_cash(app) -> None:
     assert lever.value == "revenue"
     lever.set_value("collected").run()
     assert not at.exception and not at.error
+    # the demo manager's saved scenario does the same
+    at = apptest.start(app.engine, "manager")
+    at = apptest.open_page(at, "incentives-simulator")
+    saved = scenario_reads.scenarios(app.engine, "manager")
+    cash = saved.filter(pl.col("name") == "销售额提成改按回款计提")["scenario_id"].item()
+    at.selectbox(key="incentives_sim_saved").set_value(cash).run()
+    at.button(key="incentives_sim_load").click().run()
+    assert not at.exception and not at.error
+    assert at.radio(key=f"incentives_sim_{current}_components[0].base").value == "collected"
 
 
 def test_plan_editor_names_the_bad_key(app) -> None:
