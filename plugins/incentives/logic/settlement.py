@@ -122,11 +122,21 @@ def contributions(
         rows = rows.with_columns(pl.lit(0.0).alias(ATTR_COLLECTED))
     group = ["person_id", "period"]
     here = pl.col("_booked_here")
-    revenue_here = pl.when(here).then(pl.col("revenue")).otherwise(0.0)
-    profit_here = pl.when(here).then(pl.col("profit")).otherwise(0.0)
-    total_rev = revenue_here.sum().over(group)
-    total_profit = profit_here.sum().over(group)
-    total_cash = pl.col("collected").sum().over(group)
+    rows = rows.with_columns(
+        pl.when(here).then(pl.col("revenue")).otherwise(0.0).alias("_rev_here"),
+        pl.when(here).then(pl.col("profit")).otherwise(0.0).alias("_profit_here"),
+    )
+    # Per person and period once (a join is several times faster than three windows).
+    totals = rows.group_by(group).agg(
+        pl.col("_rev_here").sum().alias("_total_rev"),
+        pl.col("_profit_here").sum().alias("_total_profit"),
+        pl.col("collected").sum().alias("_total_cash"),
+    )
+    rows = rows.join(totals, on=group, how="left", maintain_order="left")
+    revenue_here, profit_here = pl.col("_rev_here"), pl.col("_profit_here")
+    total_rev = pl.col("_total_rev")
+    total_profit = pl.col("_total_profit")
+    total_cash = pl.col("_total_cash")
     by_revenue = (
         pl.when(total_rev > 0).then(pl.col(ATTR_REVENUE) * revenue_here / total_rev).otherwise(0.0)
     )
