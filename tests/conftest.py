@@ -214,8 +214,10 @@ def use_db(monkeypatch: pytest.MonkeyPatch, db: Db, host: PluginHost | None = No
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Tests marked ``one_backend`` (old path vs new path in Polars, the same on every
-    database) run on SQLite only, to keep the suite's time in check."""
+    """Tests marked ``one_backend`` run on SQLite only, to keep the suite's time in check:
+    old path vs new path in Polars (the same on every database), and pages under
+    AppTest whose SQL is their actions' and queries' (tested on both backends in
+    their own files; every page also renders on PostgreSQL in tests/test_app.py)."""
     keep, drop = [], []
     for item in items:
         params = getattr(getattr(item, "callspec", None), "params", {})

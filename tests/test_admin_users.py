@@ -61,6 +61,7 @@ def test_a_refused_change_writes_nothing(users_db: Db) -> None:
     assert authenticate(users_db.engine, "rep4", PASSWORD).login == "rep4"
 
 
+@pytest.mark.one_backend
 def test_the_admin_page_adds_a_user(users_db: Db, monkeypatch, app_env) -> None:
     use_db(monkeypatch, users_db)
     at = apptest.start(users_db.engine, "root")

@@ -226,6 +226,7 @@ def test_runner_policy_is_what_the_data_page_offers(demo: Db) -> None:
     assert set(importable_kinds(host, OPERATOR)) == set(import_kinds(host))
 
 
+@pytest.mark.one_backend
 @pytest.mark.parametrize("login", ["director", "supervisor", "rep", "admin"])
 def test_the_data_page_offers_what_the_runner_allows(demo: Db, login: str) -> None:
     """The page's import form lists exactly the kinds the runner lets its user import

@@ -73,6 +73,7 @@ def _assert_no_trace(at: AppTest) -> str:
     return ids[0]
 
 
+@pytest.mark.one_backend
 @pytest.mark.parametrize("login", ["director", "manager", "supervisor", "rep"])
 def test_page_failure_shows_message_and_id_not_trace(
     failing_app: Db, login: str, caplog: pytest.LogCaptureFixture
@@ -91,6 +92,7 @@ def test_page_failure_shows_message_and_id_not_trace(
     assert not at.exception and not at.error
 
 
+@pytest.mark.one_backend
 def test_admin_sees_the_trace_and_the_recent_errors(failing_app: Db) -> None:
     at = apptest.start(failing_app.engine, "admin")
     at = apptest.open_page(at, "failing-page")
@@ -104,6 +106,7 @@ def test_admin_sees_the_trace_and_the_recent_errors(failing_app: Db) -> None:
     assert not at.exception and not apptest.page_problems(at)
 
 
+@pytest.mark.one_backend
 def test_shell_failure_shows_message_and_id(
     failing_app: Db, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -120,6 +123,7 @@ def test_shell_failure_shows_message_and_id(
     assert errors.recent()[0].where == "shell"
 
 
+@pytest.mark.one_backend
 @pytest.mark.parametrize("login", ["director", "rep"])
 def test_card_failure_shows_message_and_id_not_trace(failing_app: Db, login: str) -> None:
     at = apptest.start(failing_app.engine, login)
@@ -132,6 +136,7 @@ def test_card_failure_shows_message_and_id_not_trace(failing_app: Db, login: str
     assert SECRET in recorded.summary and "_fail_card" in recorded.trace
 
 
+@pytest.mark.one_backend
 def test_streamlit_shows_no_details_of_uncaught_errors(failing_app: Db) -> None:
     apptest.start(failing_app.engine, "rep")
     assert config.get_option("client.showErrorDetails") == "type"

@@ -160,6 +160,7 @@ def app(demo_db, monkeypatch, app_env):
     return demo_db
 
 
+@pytest.mark.one_backend
 def test_language_switch_keeps_page_and_filters_at_rerun_cost(app, monkeypatch) -> None:
     """Switching language re-renders the same page with the same period and team,
     in one script run, without rebuilding catalogs or the metric registry."""

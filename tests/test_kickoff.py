@@ -284,6 +284,7 @@ def app(demo, monkeypatch, app_env) -> Db:
     return demo
 
 
+@pytest.mark.one_backend
 def test_a_supervisor_types_goals_at_the_kickoff_and_reads_them_at_the_review(app) -> None:
     from plugins.team_events import queries
     from plugins.team_events.queries.teams import team_members

@@ -267,6 +267,7 @@ def _caption(at: object) -> str:
     return "\n".join(str(c.value) for c in at.sidebar.caption)  # type: ignore[attr-defined]
 
 
+@pytest.mark.one_backend
 def test_deactivated_user_is_signed_out_on_next_rerun(app_users: Db) -> None:
     at = apptest.start(app_users.engine, "rep4")
     assert "rep4" in _caption(at) and not at.exception
@@ -279,6 +280,7 @@ def test_deactivated_user_is_signed_out_on_next_rerun(app_users: Db) -> None:
     assert "this login was deactivated" in apptest.texts(at)
 
 
+@pytest.mark.one_backend
 def test_changed_role_applies_on_next_rerun(app_users: Db) -> None:
     at = apptest.start(app_users.engine, "rep4")
     assert "(Sales rep)" in _caption(at)

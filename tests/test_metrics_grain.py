@@ -235,6 +235,7 @@ def _home_at(db: Db, login: str, grain: str) -> object:
     return at
 
 
+@pytest.mark.one_backend
 @pytest.mark.parametrize("grain", ["week", "day"])
 @pytest.mark.parametrize(
     ("login", "revenue", "sold"),

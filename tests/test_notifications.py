@@ -276,6 +276,7 @@ def test_cli_notify_digest(cli_org: Db, smtp_server, monkeypatch: pytest.MonkeyP
     assert "Traceback" not in down.stderr + down.stdout
 
 
+@pytest.mark.one_backend
 def test_the_page_lists_due_items_and_marks_read(
     org: Db, monkeypatch: pytest.MonkeyPatch, app_env: None
 ) -> None:

@@ -219,6 +219,7 @@ def test_commission_team_figures_follow_the_month_s_team(org: Db) -> None:
     assert team_revenue(3, september) == 0.0 and team_revenue(3, october) == 1000.0
 
 
+@pytest.mark.one_backend
 def test_a_manager_moves_a_rep_on_the_org_page(
     org: Db, monkeypatch: pytest.MonkeyPatch, app_env: None
 ) -> None:

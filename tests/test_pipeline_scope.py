@@ -228,6 +228,7 @@ PANEL_SCRIPT = textwrap.dedent(
 )
 
 
+@pytest.mark.one_backend
 @pytest.mark.parametrize(("who", "shows"), [("rep4", False), ("sup6", True), ("director", True)])
 def test_customer_panel_is_scoped(
     world, monkeypatch, app_env, tmp_path: Path, who: str, shows: bool

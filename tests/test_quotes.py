@@ -571,6 +571,7 @@ def test_the_printable_quote_escapes_what_people_typed(words: None) -> None:
 
 
 # -- the demo ------------------------------------------------------------------------------
+@pytest.mark.one_backend
 def test_the_demo_quotes_are_priced_and_every_leader_has_one_to_decide(demo_db) -> None:
     engine = demo_db.engine
     supervisor = viewer_for(engine, apptest.signed_in(engine, "supervisor"))
@@ -635,6 +636,7 @@ def _click(at: AppTest, key: str) -> AppTest:
     return at
 
 
+@pytest.mark.one_backend
 def test_the_rep_builds_a_quote_and_the_supervisor_approves_it(app: str) -> None:
     """The demo's catalogue: P-012 lists at 19,800 and the year's price list has it at 92 %,
     18,216; P-021 (2,000) is in no price list. 2 x 18,216 less 15 % = 30,967.20,

@@ -353,6 +353,7 @@ def app(demo_db: Db, monkeypatch: pytest.MonkeyPatch, app_env: None) -> Db:
     return demo_db
 
 
+@pytest.mark.one_backend
 def test_a_rep_sees_the_forces_wall_on_the_page(app: Db) -> None:
     at = apptest.start(app.engine, "rep")
     assert "incentives-wall" in apptest.page_paths(at)
@@ -390,6 +391,7 @@ def test_a_rep_sees_the_forces_wall_on_the_page(app: Db) -> None:
     assert len(at.dataframe[0].value) == order.height
 
 
+@pytest.mark.one_backend
 def test_published_honours_are_everyones_with_amounts_hidden(
     shop: Db, registry: MetricRegistry
 ) -> None:
@@ -429,6 +431,7 @@ def test_a_publication_reads_summaries_never_order_lines(
     assert not [sql for sql in seen if " from orders" in sql or "join orders" in sql]
 
 
+@pytest.mark.one_backend
 def test_a_director_shows_amounts_on_the_wall(app: Db) -> None:
     from plugins.incentives.settings import load_honour_settings
 

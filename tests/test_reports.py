@@ -382,6 +382,7 @@ PAGES = {
 }
 
 
+@pytest.mark.one_backend
 @pytest.mark.parametrize("lang", ["en", "zh_CN", "zh_TW"])
 @pytest.mark.parametrize("login", ["director", "manager", "supervisor", "rep", "admin"])
 def test_the_report_pages_render_for_every_role(app, login: str, lang: str) -> None:
@@ -400,6 +401,7 @@ def test_the_report_pages_render_for_every_role(app, login: str, lang: str) -> N
             assert PAGES[path] in apptest.texts(at)
 
 
+@pytest.mark.one_backend
 def test_a_rep_submits_the_days_report_and_the_supervisor_answers_it(app) -> None:
     engine = app.engine
     rep = apptest.signed_in(engine, "rep")
@@ -450,6 +452,7 @@ def test_a_rep_submits_the_days_report_and_the_supervisor_answers_it(app) -> Non
     assert "明天一起去拜访" in shown and "Read by " in shown
 
 
+@pytest.mark.one_backend
 def test_the_report_row_on_today_opens_the_form_and_submits(app) -> None:
     engine = app.engine
     rep = apptest.signed_in(engine, "rep2")
@@ -475,6 +478,7 @@ def test_the_report_row_on_today_opens_the_form_and_submits(app) -> None:
 RULES_SAVE = "FormSubmitter:team_events_rules-Save"
 
 
+@pytest.mark.one_backend
 def test_a_director_sets_when_reports_are_due(app) -> None:
     from plugins.team_events import settings as te_settings
 

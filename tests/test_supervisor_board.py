@@ -195,6 +195,7 @@ def app(demo, monkeypatch, app_env) -> Db:
     return demo
 
 
+@pytest.mark.one_backend
 def test_the_board_page_drills_down_to_a_reps_report_and_agenda(app) -> None:
     engine = app.engine
     host = reports_host()

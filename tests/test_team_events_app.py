@@ -48,6 +48,7 @@ def widget(items, label: str):
     return found[0]
 
 
+@pytest.mark.one_backend
 @pytest.mark.parametrize("lang", ["en", "zh_CN"])
 @pytest.mark.parametrize("login", ["director", "manager", "supervisor", "rep", "admin"])
 def test_pages_render_for_every_role(demo_app, login: str, lang: str) -> None:
@@ -65,6 +66,7 @@ def test_pages_render_for_every_role(demo_app, login: str, lang: str) -> None:
             assert PAGES[path] in apptest.texts(at)
 
 
+@pytest.mark.one_backend
 def test_home_cards_show_overdue_items_and_unread_news(demo_app) -> None:
     at = apptest.open_page(apptest.start(demo_app.engine, "rep"), "home")  # reps land on Today
     clean(at)
@@ -75,6 +77,7 @@ def test_home_cards_show_overdue_items_and_unread_news(demo_app) -> None:
     assert "Your team: **" in apptest.texts(at)
 
 
+@pytest.mark.one_backend
 def test_rep_meetings_page_shows_only_own_items(demo_app) -> None:
     engine = demo_app.engine
     rep = viewer(engine, "rep")
@@ -87,6 +90,7 @@ def test_rep_meetings_page_shows_only_own_items(demo_app) -> None:
     assert not [title for title in others if title in shown]
 
 
+@pytest.mark.one_backend
 def test_review_pack_page_for_a_manager(demo_app) -> None:
     at = apptest.open_page(apptest.start(demo_app.engine, "manager"), "team-review")
     clean(at)
@@ -99,6 +103,7 @@ def test_review_pack_page_for_a_manager(demo_app) -> None:
     assert {"Download (HTML, printable)", "Download (XLSX)", "Download (Markdown)"} <= set(labels)
 
 
+@pytest.mark.one_backend
 def test_supervisor_schedules_then_raises_an_item_in_the_app(te_app) -> None:
     engine = te_app.engine
     sup = viewer(engine, "supervisor")
@@ -135,6 +140,7 @@ def test_supervisor_schedules_then_raises_an_item_in_the_app(te_app) -> None:
     assert "约客户上门演示新产品" in apptest.texts(at)
 
 
+@pytest.mark.one_backend
 def test_rep_marks_announcements_read_in_the_app(te_app) -> None:
     engine = te_app.engine
     rep = viewer(engine, "rep")
@@ -152,6 +158,7 @@ def test_rep_marks_announcements_read_in_the_app(te_app) -> None:
     assert comms.unread(members, queries.reads(engine, rep), rep.person_id).is_empty()
 
 
+@pytest.mark.one_backend
 def test_manager_sets_a_budget_in_the_app(te_app) -> None:
     engine = te_app.engine
     sup = viewer(engine, "supervisor")

@@ -300,6 +300,7 @@ def test_cli_today_prints_the_agenda_by_due_in_scope(demo: Db) -> None:
 
 
 # -- the page ----------------------------------------------------------------------------
+@pytest.mark.one_backend
 def test_a_rep_lands_on_today_and_logs_the_promised_call_from_its_row(
     day_db: Db, monkeypatch: pytest.MonkeyPatch, app_env: None
 ) -> None:
@@ -325,6 +326,7 @@ def test_a_rep_lands_on_today_and_logs_the_promised_call_from_its_row(
     assert "答应的电话" in notes
 
 
+@pytest.mark.one_backend
 def test_a_director_lands_on_home_and_opens_today_for_someone_in_scope(
     demo_db: Db, monkeypatch: pytest.MonkeyPatch, app_env: None
 ) -> None:
