@@ -398,8 +398,8 @@ def record_payment(
     """
     if viewer.role not in RECORD_ROLES or not viewer.sees_all:
         raise PermissionError("only a director records payments")
+    lock_table(session, "payments")  # PostgreSQL: no other payment between check and write
     if payment_key is None:
-        lock_table(session, "payments")
         next_id = int(session.scalar(select(func.max(Payment.payment_id))) or 0) + 1
         payment_key = f"APP-{next_id}"
     frame = pl.DataFrame(

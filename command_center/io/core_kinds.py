@@ -20,6 +20,7 @@ from sqlalchemy.orm import InstrumentedAttribute, Session
 from command_center import cash
 from command_center.db import catalog, frames, summaries
 from command_center.db.cash_models import PAYMENT_KEY_LENGTH, Payment
+from command_center.db.ids import lock_table
 from command_center.db.models import (
     LEVELS,
     PERSON_STATUSES,
@@ -306,6 +307,8 @@ def check_payments(session: Session, frame: pl.DataFrame) -> list[RowError]:
     """Keys a spreadsheet cannot take for a formula; no future date, no amount of 0 or
     less, nothing paid beyond what is left on a line (docs/collections.md); unknown
     orders are the key translation's."""
+    if writing():  # PostgreSQL: no other payment between this check and the write
+        lock_table(session, "payments")
     errors = _key_text(frame, "payment_id")
     named = frame.filter(pl.col("payment_id").is_not_null())
     payments = _as_payments(named.select("payment_id", "order_id", "paid_on", "amount"))
