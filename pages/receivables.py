@@ -18,7 +18,14 @@ from command_center import cash, keys
 from command_center.context import PageContext
 from command_center.i18n import date, labels_now, money, t
 from command_center.ui.actions import run_action, show_flash
-from command_center.ui.widgets import Kpi, data_table, kpi_row, money_column, page_header
+from command_center.ui.widgets import (
+    Kpi,
+    data_table,
+    kpi_row,
+    money_column,
+    page_header,
+    table_with_download,
+)
 
 PAGE_ROWS = 50
 PERSON_KEY = "receivables_person"
@@ -83,7 +90,7 @@ def _ageing_table(people: pl.DataFrame, by_person: pl.DataFrame) -> None:
         "overdue": money_column(t("cash.overdue")),
     }
     st.caption(t("cash.team_note"))
-    data_table(shown, config, key="receivables_ageing")
+    table_with_download(shown, f"receivables-{dt.date.today().isoformat()}", "receivables", config)
 
 
 def _drill_down(ctx: PageContext, people: pl.DataFrame, today: dt.date) -> None:
