@@ -14,6 +14,7 @@ from command_center.db.engine import write_session
 from command_center.db.ids import lock_table, next_id
 from command_center.db.models import Customer, Person
 from command_center.org.scope import Viewer
+from command_center.typed_keys import KeyRefused, claim_key
 from plugins.customers import settings as settings_mod
 from plugins.customers.actions.guards import editable
 from plugins.customers.actions.moves import Move, record_moves
@@ -144,11 +145,14 @@ def create_customer(
     data: CustomerInput,
     owner_id: int | None,
     today: dt.date | None = None,
+    key: str | None = None,
 ) -> int:
     """Create a customer (new ``customer_id`` = MAX + 1) unless it duplicates one.
 
     A rep's new customer goes into their private pool (within the cap); a
     leader may give it to someone in their scope or leave it in the public pool.
+    ``key``: the customer's external key (the ERP's ``CUST-000123``), checked as an
+    import key is (:mod:`command_center.typed_keys`); empty, the new id's text.
     """
     today = today or dt.date.today()
     data = data.cleaned()
@@ -162,9 +166,14 @@ def create_customer(
         if owner is not None and private_count(session, owner) >= cap:
             raise ActionRefused("cap_reached", cap=cap)
         customer_id = next_id(session, Customer.customer_id)
+        try:
+            customer_key = claim_key(session, "customer", key, customer_id)
+        except KeyRefused as exc:
+            raise ActionRefused("bad_key", reason=exc.message()) from None
         session.add(
             Customer(
                 customer_id=customer_id,
+                customer_key=customer_key,
                 name=data.name,
                 industry=data.industry,
                 size=data.size,
@@ -176,7 +185,8 @@ def create_customer(
         session.flush()
         session.add(_profile(customer_id, data, owner, today))
         session.flush()
-        audit(session, viewer.login, "customer_created", "customer", customer_id, **asdict(data))
+        audit(session, viewer.login, "customer_created", "customer", customer_id,
+              customer_key=customer_key, **asdict(data))  # fmt: skip
         record_moves(session, [Move(customer_id, "create", "", None, owner)], today, viewer.login)
     return customer_id
 

@@ -6,7 +6,9 @@ import polars as pl
 import streamlit as st
 
 from command_center.context import PageContext
+from command_center.db.models import KEY_LENGTH
 from command_center.i18n import labels_now, t
+from command_center.keys import key_of
 from command_center.ui import page_header
 from plugins.customers.actions.customers import create_customer
 from plugins.customers.errors import ActionRefused, DuplicateFound
@@ -28,6 +30,12 @@ def render(ctx: PageContext) -> None:
     owners = _owner_options(ctx, people)
     with st.form("customers_create", clear_on_submit=False):
         data = forms.customer_fields("customers_create", {"region": region})
+        key = st.text_input(
+            t("keys.form.label_customer"),
+            key="customers_create_key",
+            help=t("keys.form.help_customer"),
+            max_chars=KEY_LENGTH,
+        )
         owner = PUBLIC
         if len(owners) > 1:
             ids = list(owners)
@@ -42,7 +50,7 @@ def render(ctx: PageContext) -> None:
         return
     owner_id = ctx.viewer.person_id if ctx.viewer.role == "rep" else (owner or None)
     try:
-        customer_id = create_customer(ctx.engine, ctx.viewer, data, owner_id)
+        customer_id = create_customer(ctx.engine, ctx.viewer, data, owner_id, key=key)
     except DuplicateFound as dup:
         forms.show_duplicates(ctx, dup.matches)
         return
@@ -50,7 +58,8 @@ def render(ctx: PageContext) -> None:
         forms.show_refusal(exc)
         return
     st.session_state[page_data.OPEN_KEY] = customer_id
-    st.success(t("customers.create.saved", name=data.name.strip(), id=customer_id))
+    shown = key_of(ctx.engine, "customer", customer_id) or customer_id
+    st.success(t("customers.create.saved", name=data.name.strip(), id=shown))
 
 
 def _owner_options(ctx: PageContext, people: pl.DataFrame) -> dict[int, str]:

@@ -15,6 +15,7 @@ from command_center.db.engine import write_session
 from command_center.db.ids import next_id
 from command_center.db.models import Person
 from command_center.org.scope import Viewer
+from command_center.typed_keys import KeyRefused, claim_key
 from plugins.recruiting.actions.candidates import record_event
 from plugins.recruiting.actions.guards import candidate_in_scope
 from plugins.recruiting.actions.openings import hired_count
@@ -33,19 +34,30 @@ class HireResult:
     program_id: int | None = None
     mentor_id: int | None = None
     opening_closed: bool = False
+    person_key: str = ""  # the key files and pages name the new person by
 
 
 def hire(
-    engine: Engine, viewer: Viewer, candidate_id: int, on: dt.date, mentor_id: int | None = None
+    engine: Engine,
+    viewer: Viewer,
+    candidate_id: int,
+    on: dt.date,
+    mentor_id: int | None = None,
+    key: str | None = None,
 ) -> HireResult:
     """Create the person under the hiring manager (level and region of the opening,
     hire date = the offer's start date), enrol them in the bootcamp, give them a mentor,
-    and close the opening once its headcount is filled."""
+    and close the opening once its headcount is filled.
+
+    ``key``: the person's external key (HR's employee number, ``E-2031``), checked as
+    an import key is (:mod:`command_center.typed_keys`); empty, the new id's text."""
     rules = settings(engine)
     with write_session(engine) as session:
         candidate, opening = candidate_in_scope(session, viewer, candidate_id)
         if candidate.stage == "hired" and candidate.person_id is not None:
-            return HireResult(candidate.person_id, created=False)
+            known = session.get(Person, candidate.person_id)
+            shown = known.person_key if known is not None else str(candidate.person_id)
+            return HireResult(candidate.person_id, created=False, person_key=shown)
         if candidate.stage != "offer":
             raise RecruitingError("not_at_stage", stage="offer")
         offer = session.get(Offer, candidate_id)
@@ -57,9 +69,14 @@ def hire(
         if manager is None or manager.status == "left":
             raise RecruitingError("manager_left", name=manager.name if manager else "?")
         person_id = next_id(session, Person.person_id)
+        try:
+            person_key = claim_key(session, "person", key, person_id)
+        except KeyRefused as exc:
+            raise RecruitingError("bad_key", reason=exc.message()) from None
         session.add(
             Person(
                 person_id=person_id,
+                person_key=person_key,
                 name=candidate.name[:100],
                 level=opening.level,
                 manager_id=manager.person_id,
@@ -95,6 +112,7 @@ def hire(
             "recruiting_candidate",
             candidate_id,
             person_id=person_id,
+            person_key=person_key,
             manager_id=manager.person_id,
             level=opening.level,
             hire_date=offer.start_date,
@@ -102,7 +120,7 @@ def hire(
             mentor_id=mentor,
             opening_closed=closed,
         )
-        return HireResult(person_id, True, program.program_id, mentor, closed)
+        return HireResult(person_id, True, program.program_id, mentor, closed, person_key)
 
 
 def _mentor(

@@ -8,6 +8,7 @@ import streamlit as st
 
 from command_center.context import PageContext
 from command_center.i18n import money, t
+from command_center.keys import key_of
 from command_center.ui import chart, page_header, table_with_download
 from command_center.ui.actions import show_flash
 from plugins.recruiting import charts, queries
@@ -77,7 +78,8 @@ def _summary(ctx: PageContext, row: dict[str, object], who: dict[int, str]) -> N
     if row["exit_reason"]:
         b.markdown(t("recruiting.file.exit_line", reason=exit_text(str(row["exit_reason"]))))
     if row["person_id"] is not None:
-        c.markdown(t("recruiting.file.person_line", id=row["person_id"]))
+        shown = key_of(ctx.engine, "person", int(row["person_id"])) or row["person_id"]
+        c.markdown(t("recruiting.file.person_line", id=shown))
     resume = queries.resume(ctx.engine, ctx.viewer, int(row["candidate_id"]))  # type: ignore[arg-type]
     if resume is not None:
         filename, mime, content = resume

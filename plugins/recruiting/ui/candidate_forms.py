@@ -9,7 +9,9 @@ import polars as pl
 import streamlit as st
 
 from command_center.context import PageContext
+from command_center.db.models import KEY_LENGTH
 from command_center.i18n import labels_now, t
+from command_center.keys import key_of
 from plugins.recruiting import queries
 from plugins.recruiting.actions.candidates import move, reject, withdraw
 from plugins.recruiting.actions.hire import hire
@@ -39,7 +41,8 @@ def render_actions(ctx: PageContext, row: dict[str, Any], cards: pl.DataFrame) -
     stage = str(row["stage"])
     if stage in TERMINAL:
         if stage == "hired":
-            st.success(t("recruiting.file.hired_note", id=row["person_id"]))
+            shown = key_of(ctx.engine, "person", row["person_id"]) or row["person_id"]
+            st.success(t("recruiting.file.hired_note", id=shown))
         return
     st.subheader(t("recruiting.file.actions"))
     cid = int(row["candidate_id"])
@@ -241,13 +244,20 @@ def _hire(ctx: PageContext, cid: int, row: dict[str, Any]) -> None:
             f"recruiting_hire_mentor_{cid}",
             lambda p: who.get(p, str(p)),
         )
+        key = st.text_input(
+            t("keys.form.label_person"),
+            key=f"recruiting_hire_key_{cid}",
+            help=t("keys.form.help_person"),
+            max_chars=KEY_LENGTH,
+        )
         if st.form_submit_button(t("recruiting.file.hire"), type="primary"):
+            chosen = int(mentor) if mentor else None
             act(
-                lambda: hire(ctx.engine, ctx.viewer, cid, today(), int(mentor) if mentor else None),
+                lambda: hire(ctx.engine, ctx.viewer, cid, today(), chosen, key=key),
                 lambda r: (
-                    t("recruiting.file.hired", name=row["name"], id=r.person_id)
+                    t("recruiting.file.hired", name=row["name"], id=r.person_key)
                     if r.created
-                    else t("recruiting.file.already_hired", id=r.person_id)
+                    else t("recruiting.file.already_hired", id=r.person_key)
                 ),
             )
 
