@@ -157,7 +157,9 @@ def _cash_metrics() -> list[MetricSpec]:
     """Collection (docs/collections.md): cash collected, collection rate, DSO."""
     tables = (*ORDERS, *cash.CASH_TABLES)
     return [
-        MetricSpec("collected", "cash.metric.collected", "currency", _collected, tables=tables),
+        MetricSpec(
+            "collected", "cash.metric.collected", "currency", _collected, tables=cash.CASH_TABLES
+        ),
         MetricSpec(
             "collection_rate",
             "cash.metric.collection_rate",
