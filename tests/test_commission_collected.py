@@ -10,6 +10,7 @@ import pytest
 
 from plugins.incentives.errors import PlanInvalid
 from plugins.incentives.logic.breakdowns import COLLECTED, booked_plan, plan_needs
+from plugins.incentives.logic.earnings_curve import earnings_curve
 from plugins.incentives.logic.engine import evaluate
 from plugins.incentives.logic.figures import ATTR_REVENUE, Figures
 from plugins.incentives.logic.levers import edits_from, plan_levers
@@ -161,3 +162,9 @@ def test_without_cash_the_credits_are_as_before() -> None:
     assert credits["contribution"].to_list() == [6_000.0]
     assert credits.select("booked", "held_back", "released").row(0) == (0.0, 0.0, 0.0)
     assert credits["credit_share"].to_list() == [1.0]
+
+
+def test_the_earnings_curve_collects_cash_as_booked() -> None:
+    # A typical quota of 100,000: at 100 % the month's cash is 100,000, at 5 %: 5,000.
+    curve = earnings_curve(plan(CASH_RATE), figures([ANNA]).grain("month"), {}, points=3)
+    assert curve.rows() == [(0.0, 0.0), (1.0, 5_000.0), (2.0, 10_000.0)]

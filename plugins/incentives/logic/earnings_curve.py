@@ -6,6 +6,7 @@ import datetime as dt
 
 import polars as pl
 
+from plugins.incentives.logic.breakdowns import COLLECTED
 from plugins.incentives.logic.engine import _Ctx, component_expr, finish
 from plugins.incentives.logic.figures import Figures, _ratio
 from plugins.incentives.logic.plan_model import GRAIN_MONTHS, Plan
@@ -54,7 +55,9 @@ def earnings_curve(
     margin, team quota and every metric. Revenue = attainment x quota; the
     team's attainment moves with it. Bonuses paid every quarter or year are
     spread over the plan periods they span; pools are left out (they depend
-    on everyone). Gates and caps apply as in :func:`evaluate`.
+    on everyone). Cash is collected as it is booked; product rates pay their
+    default and SPIFFs nothing (no product mix is typical). Gates and caps
+    apply as in :func:`evaluate`.
     """
     quota = _typical(sample, "quota", 0.0)
     team_quota = _typical(sample, "team_quota", 0.0)
@@ -70,12 +73,14 @@ def earnings_curve(
     )
     grid = pl.DataFrame({"attainment": [top * i / (points - 1) for i in range(points)]})
     metrics = {key: _typical(sample, key, 0.0) for key in kinds}
-    ctx = _Ctx(frozenset(kinds), plan.types())
+    # Cash collected as booked (a typical month's); product slices and SPIFF lines none.
+    ctx = _Ctx(frozenset(kinds), plan.types(), frozenset({COLLECTED}))
 
     def synthetic(months: int) -> pl.DataFrame:
         scale = months / GRAIN_MONTHS[plan.period]
         return grid.with_columns(
             (pl.col("attainment") * quota * scale).alias("revenue"),
+            (pl.col("attainment") * quota * scale).alias(COLLECTED),
             (pl.col("attainment") * quota * scale * margin).alias("profit"),
             pl.lit(quota * scale if quota else None, dtype=pl.Float64).alias("quota"),
             (pl.col("attainment") * team_quota * scale).alias("team_revenue"),
