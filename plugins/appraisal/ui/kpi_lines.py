@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 import polars as pl
@@ -10,13 +11,19 @@ from command_center.context import PageContext
 from command_center.i18n import fmt_value, t
 from command_center.ui.widgets import percent_column
 from plugins.appraisal import charts
+from plugins.appraisal.logic import is_override
 from plugins.appraisal.ui.labels import metric_label, status_label
 
 
 def lines_display(
-    ctx: PageContext, lines: pl.DataFrame, with_self: bool = False
+    ctx: PageContext,
+    lines: pl.DataFrame,
+    with_self: bool = False,
+    core: Mapping[str, float] | None = None,
 ) -> tuple[pl.DataFrame, dict[str, Any]]:
-    """One person's lines as a translated table and its column config."""
+    """One person's lines as a translated table and its column config; with ``core``
+    (the person's core targets, metric -> figure) each line also shows its core target
+    and a line departing from it is marked "⚑ override", as on the contracts page."""
     label = metric_label(ctx)
     rows = []
     for r in lines.sort("position").iter_rows(named=True):
@@ -25,6 +32,13 @@ def lines_display(
             t("appraisal.kpi"): label(r["metric"]),
             t("appraisal.weight_pct"): r["weight"],
             t("appraisal.target"): fmt_value(r["target"], unit),
+        }
+        if core is not None:
+            mine = core.get(r["metric"])
+            row[t("appraisal.core_target")] = "—" if mine is None else fmt_value(mine, unit)
+            override = is_override(r["target"], mine)
+            row[t("appraisal.override")] = t("appraisal.override_mark") if override else "—"
+        row |= {
             t("appraisal.actual"): fmt_value(r["actual"], unit),
             t("appraisal.attainment"): r["attainment"],
             t("appraisal.score"): None if r["score"] is None else round(r["score"], 1),

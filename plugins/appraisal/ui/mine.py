@@ -11,8 +11,9 @@ from command_center.org.scope import Viewer
 from command_center.ui import chart, page_header, table_with_download
 from command_center.ui.widgets import Kpi, kpi_row
 from plugins.appraisal import actions, charts, queries
-from plugins.appraisal.logic import per_person, value_scores_from_json
+from plugins.appraisal.logic import is_override, per_person, value_scores_from_json
 from plugins.appraisal.queries import CycleInfo
+from plugins.appraisal.queries.core_targets import person_core_targets
 from plugins.appraisal.queries.live import elapsed, lines_now
 from plugins.appraisal.ui.controls import flash, pick_cycle, run_action
 from plugins.appraisal.ui.feedback import plan_and_talk
@@ -87,10 +88,18 @@ def _contract(
     spec = attainment_chart(ctx, lines, elapsed(cycle) if cycle.state == "in_progress" else None)
     if spec is not None:
         chart(spec)
-    frame, config = lines_display(ctx, lines, with_self=True)
+    person = int(record["person_id"])  # type: ignore[call-overload]
+    metrics = lines["metric"].to_list()
+    core = person_core_targets(
+        ctx.engine, ctx.registry, cycle.root_id, cycle.period, person, metrics
+    )
+    frame, config = lines_display(ctx, lines, with_self=True, core=core)
     table_with_download(
         frame, f"appraisal_my_contract_{cycle.period}", "appraisal_mine_lines", column_config=config
     )
+    targets = dict(lines.select("metric", "target").iter_rows())
+    if any(is_override(targets[m], core.get(m)) for m in metrics):
+        st.caption(t("appraisal.mine.override_note"))
     if record["contract"] == "issued" and cycle.state in ("planning", "in_progress"):
         st.warning(t("appraisal.mine.please_acknowledge"))
         if st.button(
