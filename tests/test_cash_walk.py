@@ -30,6 +30,7 @@ from plugins.incentives.actions import payroll as payroll_actions
 from plugins.incentives.actions import plans as plan_actions
 from plugins.incentives.actions import settlement as settlement_actions
 from plugins.incentives.queries import settlements as settlement_reads
+from plugins.incentives.queries.estimate import running_estimate
 from plugins.pipeline import actions
 from tests.conftest import make_host
 from tests.fixtures_pipeline import AT, REP4, SUP3, new_deal, org
@@ -94,6 +95,9 @@ def test_commission_on_the_collected_half_split_70_30(db: Engine) -> None:
             cash.record_payment(session, OPERATOR, order_id, PAID_ON, half, today=PAID_ON)
 
     registry = MetricRegistry(make_host())
+    # the running month's estimate (Today) already pays on the rep's own cash
+    running = running_estimate(db, registry, 4, dt.date(2026, 11, 25))
+    assert running is not None and running.payout == 671.42
     done = settlement_actions.compute_settlement(db, registry, OPERATOR, NOV, "director")
     statements = settlement_reads.current_statements(db, OPERATOR, "2026-11")
     payout = dict(statements.select("person_id", "payout").iter_rows())

@@ -13,6 +13,7 @@ import datetime as dt
 import polars as pl
 from sqlalchemy import Engine
 
+from command_center import cash
 from command_center.core_plugin import monthly_revenue_targets
 from command_center.db import frames
 from command_center.metrics import MetricRegistry
@@ -21,6 +22,7 @@ from command_center.org.tree import children_map, subtree
 from command_center.periods import add_months
 from command_center.plugins import PluginHost
 from command_center.types import MetricQuery
+from plugins.incentives.logic.breakdowns import COLLECTED, all_needs
 from plugins.incentives.logic.estimate import (
     Breakdown,
     Estimate,
@@ -75,7 +77,21 @@ def person_figures(
             frame = frame.with_columns(
                 pl.col(num_col(key)).fill_null(0.0), pl.col(den_col(key)).fill_null(1.0)
             )
-    return Figures(frame, kinds, _explicit_quotas(engine, own))
+    sums: tuple[str, ...] = ()
+    if all_needs(plans).collected:
+        # The person's own cash by month (the core's summary; never the force's).
+        paid = cash.collected_by_person_month(engine, [person_id], first, last).select(
+            pl.col("period").str.to_date("%Y-%m").alias("month"),
+            pl.col("collected").cast(pl.Float64).alias(COLLECTED),
+        )
+        frame = frame.join(paid, on="month", how="left").with_columns(
+            pl.when(pl.col("person_id") == person_id)
+            .then(pl.col(COLLECTED).fill_null(0.0))
+            .otherwise(0.0)
+            .alias(COLLECTED)
+        )
+        sums = (COLLECTED,)
+    return Figures(frame, kinds, _explicit_quotas(engine, own), sums)
 
 
 def _explicit_quotas(engine: Engine, own: Viewer) -> pl.DataFrame:
