@@ -59,8 +59,10 @@ class _PgDatabases:
 
     def create(self) -> str:
         url = self.new_url()
+        name = make_url(url).database or ""
         with self.server.connect() as conn:
-            conn.execute(text(f'CREATE DATABASE "{make_url(url).database}"'))
+            conn.execute(text(f'CREATE DATABASE "{name}"'))
+            conn.execute(text(demo_templates.fast_commits(name)))
         return url
 
     def new_url(self) -> str:

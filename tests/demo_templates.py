@@ -84,7 +84,7 @@ def demo_copy(
     with _locked(name):
         if not (SHARED / f"{name}.ready").exists():
             if backend == "postgresql":
-                _run_on_server(server_url, f'CREATE DATABASE "{name}"')
+                _run_on_server(server_url, f'CREATE DATABASE "{name}"', fast_commits(name))
             built = host()
             upgrade(get_engine(template_url), built)
             load(template_url, built)
@@ -97,11 +97,19 @@ def demo_copy(
             )
         else:
             target = make_url(target_url).database
-            _run_on_server(server_url, f'CREATE DATABASE "{target}" TEMPLATE "{name}"')
+            create = f'CREATE DATABASE "{target}" TEMPLATE "{name}"'
+            _run_on_server(server_url, create, fast_commits(target))
 
 
-def _run_on_server(server_url: str | None, statement: str) -> None:
-    """One statement outside a transaction; a template still being let go is retried."""
+def fast_commits(database: str) -> str:
+    """Commits in a test database do not wait for the WAL to reach the disk (a server
+    crash could lose the last ones; nothing a test needs): most tests commit many small
+    transactions. A copy does not inherit it from its template, so each database gets it."""
+    return f'ALTER DATABASE "{database}" SET synchronous_commit TO off'
+
+
+def _run_on_server(server_url: str | None, statement: str, *more: str) -> None:
+    """Statements outside a transaction; a template still being let go is retried."""
     assert server_url is not None
     server = create_engine(server_url, isolation_level="AUTOCOMMIT")
     try:
@@ -109,6 +117,8 @@ def _run_on_server(server_url: str | None, statement: str) -> None:
             try:
                 with server.connect() as conn:
                     conn.execute(text(statement))
+                    for then in more:
+                        conn.execute(text(then))
                 return
             except Exception as exc:  # "is being accessed by other users": try again
                 if "being accessed" not in str(exc) or attempt == 49:
