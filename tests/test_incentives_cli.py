@@ -147,3 +147,16 @@ def test_load_then_settle_and_lock(shop, tmp_path) -> None:
     assert versions.select("version", "status", "people").rows() == [(1, "locked", 3)]
     again = invoke("commission", "settle", "--period", "2026-01")
     assert again.exit_code == 1 and "everyone is locked already" in again.stderr
+
+
+def test_publish_the_wall_for_a_scheduler(shop) -> None:
+    """The ranking wall of February: Cy 120 %, Anna 100 %, Bo 90 % (three reps)."""
+    first = invoke("commission", "publish", "--period", "2026-02")
+    assert first.exit_code == 0, first.output
+    assert "Published the attainment wall of 2026-02: 3 people ranked." in first.output
+    again = invoke("incentives", "publish", "--period", "2026-02")
+    assert "The attainment wall of 2026-02 is current; nothing published." in again.output
+    forced = invoke("commission", "publish", "--period", "2026-02", "--force")
+    assert "3 people ranked" in forced.output
+    bad = invoke("commission", "publish", "--period", "2026-02", "--metric", "nope")
+    assert bad.exit_code != 0 and "nope" in bad.output

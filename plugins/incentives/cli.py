@@ -1,5 +1,6 @@
 """``command-center incentives …`` (pinned name: ``commission …``): simulate a plan
-file, settle a month, load plans, list plans, honour titles.
+file, settle a month, load plans, list plans, honour titles, the payroll file, the
+ranking wall's publication.
 
 Every command reads through ``command_center.cli.current_viewer()``: the
 operator sees everyone, ``--user LOGIN`` limits the output to that login's
@@ -251,6 +252,43 @@ def payroll(
             total=f"{done.total_fen / 100:,.2f}",
         )
     )
+
+
+@commission.command("publish")
+def publish(
+    period: Annotated[
+        str | None, typer.Option("--period", help="YYYY-MM, YYYY-Qn or YYYY (default: this month).")
+    ] = None,
+    metric: Annotated[
+        str | None, typer.Option("--metric", help="A registry metric (default: the wall's).")
+    ] = None,
+    force: Annotated[bool, typer.Option("--force", help="Publish even if current.")] = False,
+) -> None:
+    """Publish the ranking wall of a period when it is due (or ``--force``): for a
+    scheduler after the month turns or a big import, so no reader waits for it."""
+    from command_center.cli import current_viewer
+    from plugins.incentives.actions import wall as wall_actions
+    from plugins.incentives.settings import load_honour_settings
+
+    try:
+        chosen = parse_period(period or f"{dt.date.today():%Y-%m}")
+    except ValueError as exc:
+        raise _fail(str(exc)) from None
+    engine = runtime.engine()
+    viewer = current_viewer()
+    name = metric or load_honour_settings(engine).wall.metric
+    try:
+        ranked = wall_actions.publish_wall(
+            engine, runtime.registry(), viewer, name, chosen, viewer.login, force=force
+        )
+    except IncentivesError as exc:
+        raise _fail(exc.message) from None
+    if ranked is None:
+        typer.echo(t("incentives.cli.wall_current", metric=name, period=chosen.label))
+    else:
+        typer.echo(
+            t("incentives.cli.wall_published", count=ranked, metric=name, period=chosen.label)
+        )
 
 
 def commands() -> list[typer.Typer]:
