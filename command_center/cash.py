@@ -42,7 +42,7 @@ from command_center.db import frames
 from command_center.db.audit import audit
 from command_center.db.bulk import bulk_insert
 from command_center.db.cash_models import CollectedPersonMonth, Payment, PaymentCredit
-from command_center.db.engine import touch
+from command_center.db.engine import touch, write_session
 from command_center.db.ids import lock_table
 from command_center.db.models import OrderLine, OrderRefund
 from command_center.org.scope import Viewer
@@ -432,6 +432,19 @@ def record_payment(
         amount=float(amount),
     )
     return payment_id
+
+
+def record_payment_now(
+    engine: Engine,
+    viewer: Viewer,
+    order_id: int,
+    paid_on: dt.date,
+    amount: float,
+    payment_key: str | None = None,
+) -> int:
+    """:func:`record_payment` in a write transaction of its own (the app's form)."""
+    with write_session(engine) as session:
+        return record_payment(session, viewer, order_id, paid_on, amount, payment_key)
 
 
 def _month_sql(dialect: str, column: str) -> str:

@@ -171,17 +171,14 @@ def _record_form(ctx: PageContext, today: dt.date) -> None:
     order_id = found[order_key.strip()]
 
     def action() -> int:
-        from command_center.db.engine import write_session
-
-        with write_session(ctx.engine) as session:
-            return cash.record_payment(
-                session,
-                ctx.signed_in_viewer,
-                order_id,
-                paid_on,
-                float(amount),
-                payment_key.strip() or None,
-            )
+        return cash.record_payment_now(
+            ctx.engine,
+            ctx.signed_in_viewer,
+            order_id,
+            paid_on,
+            float(amount),
+            payment_key.strip() or None,
+        )
 
     run_action(
         action,

@@ -27,6 +27,7 @@ from command_center.org.tree import children_map, subtree
 from command_center.targets import actions, logic, queries
 from command_center.targets.logic import MONTHS
 from command_center.ui.actions import run_action, show_flash
+from command_center.ui.widgets import data_table
 
 YEAR_KEY, METRIC_KEY, LEADER_KEY = "targets_year", "targets_metric", "targets_leader"
 METHOD_KEY, PROFILE_KEY, WEIGHTS_KEY = "targets_method", "targets_profile", "targets_weights"
@@ -108,7 +109,7 @@ def render(ctx: PageContext) -> None:
         )
         lines = _read_editor(edited, people, year, method, lines)
     else:
-        st.dataframe(frame, hide_index=True, width="stretch")
+        data_table(frame)
     final = _final(ctx, lines, method, people, year, metric)
     parent = actions.parent_figures(final, leader, stored)
     check = logic.check_sum(parent, {p: v for p, v in final.items() if p != leader})
@@ -129,7 +130,7 @@ def _state(plan: queries.Plan | None) -> None:
 def _parent(name: str, stored: list[float], year: int) -> None:
     st.metric(t("targets.parent", name=name), number(sum(stored), 2))
     row = pl.DataFrame([stored], schema=_months(year), orient="row")
-    st.dataframe(row, hide_index=True, width="stretch")
+    data_table(row)
     st.caption(t("targets.parent_read_only"))
 
 
@@ -251,7 +252,7 @@ def _check(check: logic.Check, year: int) -> None:
     ).insert_column(
         0, pl.Series("", [t("targets.row_parent"), t("targets.row_split"), t("targets.row_gap")])
     )
-    st.dataframe(gaps, hide_index=True, width="stretch")
+    data_table(gaps)
     if check.status == "ok":
         st.success(t("targets.sum_ok"))
     else:
@@ -346,7 +347,7 @@ def _history(ctx: PageContext, key: tuple[int, str, int], names: dict[int, str],
         pl.col("saved_by").alias(t("targets.col_saved_by")),
         pl.col("approved_by").alias(t("targets.col_approved_by")),
     )
-    st.dataframe(shown, hide_index=True, width="stretch")
+    data_table(shown)
     numbers = found["version"].to_list()
     chosen = st.selectbox(t("targets.show_version"), numbers, key=HISTORY_KEY)
     old = queries.plan(ctx.engine, ctx.signed_in_viewer, *key, version=chosen)
@@ -355,4 +356,4 @@ def _history(ctx: PageContext, key: tuple[int, str, int], names: dict[int, str],
     rows = [[names.get(p, str(p)), *values] for p, values in old.lines.items()]
     schema: dict[str, Any] = {t("targets.col_name"): pl.String}
     schema.update({c: pl.Float64 for c in _months(year)})
-    st.dataframe(pl.DataFrame(rows, schema=schema, orient="row"), hide_index=True, width="stretch")
+    data_table(pl.DataFrame(rows, schema=schema, orient="row"))

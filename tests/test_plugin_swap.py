@@ -1,10 +1,10 @@
 """Swapping a built-in for an outside package that keeps its data, end to end (SQLite and
 PostgreSQL): tests/plugins/customers_next declares ``REPLACES = "customers"``.
 
-1. The built-in customers writes follow-ups; its track is at ``customers_0002``.
+1. The built-in customers writes follow-ups; its track is at ``customers_0003``.
 2. With customers still enabled, the replacement is refused (and says why); nothing moves.
 3. With customers disabled, the replacement runs under its own name: its migration
-   continues customers' track to ``customers_0003``, the follow-ups are still there and
+   continues customers' track to ``customers_0004``, the follow-ups are still there and
    its ``followups`` metric gives the built-in's figures; customers' own hook, declared
    again by the replacement, still reaches the packages that extend customers.
 """
@@ -76,7 +76,7 @@ def test_a_replacement_takes_over_the_data_of_the_plugin_it_replaces(
     assert [f.parent.name for f in folders] == ["customers", "customers_next"]
     assert pending(engine, swapped) == ["customers"]
     upgrade(engine, swapped)
-    assert current_heads(engine, customers_track(swapped)) == {"customers_0003"}
+    assert current_heads(engine, customers_track(swapped)) == {"customers_0004"}
     assert not pending(engine, swapped)
     assert "customers_tags" in inspect(engine).get_table_names()
     frames.clear_cache()  # as after a restart: the figures come from the replacement alone

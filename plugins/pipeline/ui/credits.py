@@ -10,6 +10,7 @@ import streamlit as st
 
 from command_center.context import PageContext
 from command_center.i18n import t
+from command_center.ui.widgets import data_table
 from plugins.pipeline import queries
 from plugins.pipeline.actions.credits import may_edit
 from plugins.pipeline.logic import credits as rules
@@ -44,7 +45,7 @@ def split_editor(
             pl.col("person_id").replace_strict(names, default="").alias(person),
             pl.col("share_pct").alias(share),
         )
-        st.dataframe(shown, hide_index=True)
+        data_table(shown, width="content")
         st.caption(frozen or t("pipeline.credits.read_only"))
         return
     people = [

@@ -3,8 +3,8 @@
 ``REPLACES = "customers"``: with ``customers`` disabled
 (``COMMAND_CENTER_DISABLED_PLUGINS=customers``) the host registers this
 package under its own name and gives it customers' data: its migrations
-continue customers' track (``customers_0003`` adds a table after the built-in's
-``customers_0002``), it reads the follow-ups the built-in wrote, publishes the
+continue customers' track (``customers_0004`` adds a table after the built-in's
+``customers_0003``), it reads the follow-ups the built-in wrote, publishes the
 same metric key (``followups``) and declares customers' own hook
 (``customers_register_grading_rules``), so packages extending customers keep
 working. With customers still enabled, the host refuses it and says why.

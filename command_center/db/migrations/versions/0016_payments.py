@@ -4,7 +4,7 @@
 New tables only: nothing on the ledger is rewritten.
 
 Revision ID: 0016_core
-Revises: 0014_core
+Revises: 0015_core
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0016_core"
-down_revision: str | Sequence[str] | None = "0014_core"
+down_revision: str | Sequence[str] | None = "0015_core"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

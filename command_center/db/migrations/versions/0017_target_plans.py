@@ -4,7 +4,7 @@ A plan is one version of a leader's split of a year's targets of a metric,
 draft -> submitted -> approved; approval writes its months into ``targets``.
 
 Revision ID: 0017_core
-Revises: 0014_core
+Revises: 0016_core
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0017_core"
-down_revision: str | Sequence[str] | None = "0014_core"
+down_revision: str | Sequence[str] | None = "0016_core"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

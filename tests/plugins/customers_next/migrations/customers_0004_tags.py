@@ -1,7 +1,7 @@
 """customers_next: customer tags, after the built-in customers' latest revision.
 
-Revision ID: customers_0003
-Revises: customers_0002
+Revision ID: customers_0004
+Revises: customers_0003
 """
 
 from __future__ import annotations
@@ -11,8 +11,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "customers_0003"
-down_revision: str | Sequence[str] | None = "customers_0002"
+revision: str = "customers_0004"
+down_revision: str | Sequence[str] | None = "customers_0003"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
