@@ -66,7 +66,8 @@ def test_without_it_a_plan_using_the_type_fails_naming_it(monkeypatch: pytest.Mo
         parse_plan(PLAN, types=installed_types(host))
     assert [str(issue) for issue in caught.value.issues] == [
         "components[0].type: unknown component type 'new_logo': must be one of tiered, rate, "
-        "override, bonus, pool (a plugin that adds it may be off or not installed)"
+        "override, bonus, pool, product_rate, spiff (a plugin that adds it may be off or not "
+        "installed)"
     ]
 
 
