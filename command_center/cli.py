@@ -655,6 +655,10 @@ def new_plugin(
 people_app = typer.Typer(help="Org changes with an effective day: move, promote, leave.")
 app.add_typer(people_app, name="people")
 MAY_CHANGE_ORG = frozenset({"director", "manager"})
+# The options the three commands share (their names and help are pinned).
+PersonKey = Annotated[str, typer.Argument(help="The person's key.")]
+EffectiveDay = Annotated[str, typer.Option("--effective", help="YYYY-MM-DD (today or before).")]
+Reason = Annotated[str, typer.Option("--reason", help="Why (kept in the history).")]
 
 
 def _org_change(change: Callable[[], Any], done: str) -> None:
@@ -670,10 +674,10 @@ def _org_change(change: Callable[[], Any], done: str) -> None:
 
 @people_app.command("move")
 def people_move(
-    person: Annotated[str, typer.Argument(help="The person's key.")],
+    person: PersonKey,
     to: Annotated[str, typer.Option("--to", help="The new manager's key.")],
-    effective: Annotated[str, typer.Option("--effective", help="YYYY-MM-DD (today or before).")],
-    reason: Annotated[str, typer.Option("--reason", help="Why (kept in the history).")] = "",
+    effective: EffectiveDay,
+    reason: Reason = "",
 ) -> None:
     """PERSON reports to --to from --effective on (the past stays with the old team)."""
     from command_center.org.changes import move
@@ -692,10 +696,10 @@ def people_move(
 
 @people_app.command("promote")
 def people_promote(
-    person: Annotated[str, typer.Argument(help="The person's key.")],
+    person: PersonKey,
     level: Annotated[str, typer.Option("--level", help="rep | supervisor | manager | director")],
-    effective: Annotated[str, typer.Option("--effective", help="YYYY-MM-DD (today or before).")],
-    reason: Annotated[str, typer.Option("--reason", help="Why (kept in the history).")] = "",
+    effective: EffectiveDay,
+    reason: Reason = "",
 ) -> None:
     """PERSON holds --level from --effective on (up or down)."""
     from command_center.org.changes import promote
@@ -710,12 +714,12 @@ def people_promote(
 
 @people_app.command("leave")
 def people_leave(
-    person: Annotated[str, typer.Argument(help="The person's key.")],
-    effective: Annotated[str, typer.Option("--effective", help="YYYY-MM-DD (today or before).")],
+    person: PersonKey,
+    effective: EffectiveDay,
     handover: Annotated[
         str | None, typer.Option("--handover", help="The colleague who takes over (a key).")
     ] = None,
-    reason: Annotated[str, typer.Option("--reason", help="Why (kept in the history).")] = "",
+    reason: Reason = "",
 ) -> None:
     """PERSON leaves on --effective: customers and open deals handed over, logins off, at once."""
     from command_center.org.changes import leave
