@@ -9,7 +9,12 @@ The rules (docs/collections.md):
   row's person (``payment_credits``). A 70/30 line paid half: the rep collects
   35 % of the line, the supervisor 15 %.
 - A line is due ``payment_terms_days`` after its order date
-  (``COMMAND_CENTER_PAYMENT_TERMS_DAYS``, default 30).
+  (``COMMAND_CENTER_PAYMENT_TERMS_DAYS``, default 30), unless it was booked with a
+  payment schedule (a signed contract's instalments, ``order_due``,
+  :mod:`command_center.schedules`): then each instalment is due on its own date,
+  payments pay the earliest instalment first, and the ageing, the overdue totals, the
+  open lines and the collection rate read the instalments (DSO does not depend on
+  due dates).
 - Receivable of a row = revenue − refunds − collected, never below zero. A payment
   that would take a line (its whole group) below zero is refused.
 - Collected cash counts in the month it is paid (``paid_on``).
@@ -46,6 +51,7 @@ from command_center.db.engine import touch, write_session
 from command_center.db.ids import lock_table
 from command_center.db.models import OrderLine, OrderRefund
 from command_center.org.scope import Viewer
+from command_center.schedules import DUE_TABLES, scheduled_lines
 
 Bind = Engine | Session | Connection
 
@@ -55,6 +61,7 @@ CASH_TABLES = ("payments", "payment_credits", "collected_person_month")
 """The tables collection writes: caches of its reads declare them (with the ledger's)."""
 LEDGER_TABLES = ("orders", "order_refunds")
 RECEIVABLE_TABLES = (*LEDGER_TABLES, *CASH_TABLES)
+_AGED_TABLES = (*RECEIVABLE_TABLES, *DUE_TABLES)
 RECORD_ROLES = frozenset({"director"})
 """Who records payments in the app or imports them (and the CLI's operator): finance's
 work, for the whole company; no leader below a director writes money received."""
@@ -612,8 +619,31 @@ def _open_query(person_ids: Iterable[int] | None, as_of: dt.date) -> Select[Any]
     return _scoped(query, line.person_id, person_ids)
 
 
-def with_age(lines: pl.DataFrame, as_of: dt.date, terms_days: int) -> pl.DataFrame:
-    """Open lines with ``due_on``, ``days_past_due``, ``outstanding`` and ``bucket``."""
+def with_age(
+    lines: pl.DataFrame, as_of: dt.date, terms_days: int, due: pl.DataFrame | None = None
+) -> pl.DataFrame:
+    """Open lines with ``due_on``, ``days_past_due``, ``outstanding`` and ``bucket``.
+
+    ``due`` (``order_id, due_on``): the lines booked with a schedule, due on their
+    earliest instalment still open (:func:`_schedule_due`); the others are due
+    ``terms_days`` after their order date."""
+    default = pl.col("order_date") + pl.duration(days=terms_days)
+    if due is not None and due.height:
+        lines = lines.join(
+            due.select("order_id", pl.col("due_on").alias("_due")), on="order_id", how="left"
+        )
+        due_on = pl.coalesce("_due", default)
+    else:
+        due_on = default
+    dated = lines.with_columns(
+        due_on.alias("due_on"),
+        (pl.col("revenue") - pl.col("refunded") - pl.col("collected")).alias("outstanding"),
+    ).drop("_due", strict=False)
+    return _aged(dated, as_of)
+
+
+def _aged(dated: pl.DataFrame, as_of: dt.date) -> pl.DataFrame:
+    """``dated`` (with ``due_on``) with ``days_past_due`` and ``bucket``."""
     days = (pl.lit(as_of) - pl.col("due_on")).dt.total_days()
     bucket = (
         pl.when(pl.col("days_past_due") < 0)
@@ -626,13 +656,8 @@ def with_age(lines: pl.DataFrame, as_of: dt.date, terms_days: int) -> pl.DataFra
         .then(pl.lit("d61_90"))
         .otherwise(pl.lit("d90_plus"))
     )
-    return (
-        lines.with_columns(
-            (pl.col("order_date") + pl.duration(days=terms_days)).alias("due_on"),
-            (pl.col("revenue") - pl.col("refunded") - pl.col("collected")).alias("outstanding"),
-        )
-        .with_columns(days.cast(pl.Int64).alias("days_past_due"))
-        .with_columns(bucket.alias("bucket"))
+    return dated.with_columns(days.cast(pl.Int64).alias("days_past_due")).with_columns(
+        bucket.alias("bucket")
     )
 
 
@@ -648,7 +673,43 @@ def receivable_lines(
         return frames.read_frame(engine, _open_query(scope, as_of), OPEN_LINE_SCHEMA)
 
     lines = frames.cached(engine, "cash:open", load, scope, as_of, tables=RECEIVABLE_TABLES)
-    return with_age(lines, as_of, terms)
+    return with_age(lines, as_of, terms, _schedule_due(engine, scope, as_of))
+
+
+def _instalments(engine: Engine, scope: tuple[int, ...] | None, as_of: dt.date) -> pl.DataFrame:
+    """The scheduled lines' instalments in scope with their open amounts (cached)."""
+
+    def load() -> pl.DataFrame:
+        return scheduled_lines(engine, scope, as_of)
+
+    return frames.cached(engine, "cash:instalments", load, scope, as_of, tables=_AGED_TABLES)
+
+
+def _schedule_due(engine: Engine, scope: tuple[int, ...] | None, as_of: dt.date) -> pl.DataFrame:
+    """``order_id, due_on``: each scheduled line's earliest instalment still open (its
+    last one when all are covered)."""
+    found = _instalments(engine, scope, as_of)
+    first_open = pl.col("due_on").filter(pl.col("open") > CENT).first()
+    return (
+        found.sort("order_id", "due_on")
+        .group_by("order_id", maintain_order=True)
+        .agg(first_open.fill_null(pl.col("due_on").last()))
+    )
+
+
+def _aged_instalments(instalments: pl.DataFrame, as_of: dt.date) -> pl.DataFrame:
+    """Instalments still open, as :func:`with_age`'s lines (one row per instalment:
+    ``person_id, due_on, days_past_due, outstanding, bucket``, ...)."""
+    open_rows = instalments.filter(pl.col("open") > CENT).select(
+        "order_id",
+        "order_key",
+        "person_id",
+        "customer_id",
+        "order_date",
+        "due_on",
+        pl.col("open").alias("outstanding"),
+    )
+    return _aged(open_rows, as_of)
 
 
 def ageing_by_person(lines: pl.DataFrame) -> pl.DataFrame:
@@ -802,25 +863,30 @@ def ageing(
 
     def load() -> pl.DataFrame:
         since = as_of - dt.timedelta(days=terms + OLD_DAYS + 1)
-        recent = with_age(_window_lines(engine, scope, since, as_of), as_of, terms)
-        by_person = ageing_by_person(recent)
+        instalments = _instalments(engine, scope, as_of)
+        scheduled = instalments["order_id"].unique().to_list()
+        window = _window_lines(engine, scope, since, as_of)
+        recent = with_age(window.filter(~pl.col("order_id").is_in(scheduled)), as_of, terms)
+        aged = _aged_instalments(instalments, as_of)
+        columns = ["person_id", "outstanding", "bucket", "days_past_due"]
+        by_person = ageing_by_person(pl.concat([recent.select(columns), aged.select(columns)]))
         totals = _receivable_totals(engine, scope, as_of)
         both = totals.join(by_person, on="person_id", how="full", coalesce=True)
         columns = [*BUCKETS, "total", "overdue"]
         old = pl.max_horizontal(pl.col("receivable").fill_null(0.0) - pl.col("total"), 0.0)
         return (
             both.with_columns(pl.col(columns).fill_null(0.0))
-            .with_columns(old.alias("d90_plus"))
+            .with_columns((pl.col("d90_plus") + old).alias("d90_plus"), old.alias("_old"))
             .with_columns(
-                (pl.col("total") + pl.col("d90_plus")).alias("total"),
-                (pl.col("overdue") + pl.col("d90_plus")).alias("overdue"),
+                (pl.col("total") + pl.col("_old")).alias("total"),
+                (pl.col("overdue") + pl.col("_old")).alias("overdue"),
             )
             .filter(pl.col("total") > CENT)
             .select("person_id", *columns)
             .sort("person_id")
         )
 
-    return frames.cached(engine, "cash:ageing", load, scope, as_of, terms, tables=RECEIVABLE_TABLES)
+    return frames.cached(engine, "cash:ageing", load, scope, as_of, terms, tables=_AGED_TABLES)
 
 
 def overdue_total(engine: Engine, viewer: Viewer, as_of: dt.date) -> tuple[float, float]:
@@ -845,6 +911,45 @@ def open_lines(
     lines = receivable_lines(engine, viewer.narrow(frozenset({person_id})), as_of)
     ordered = lines.sort("order_date", "order_id")
     return ordered.slice(offset, limit), ordered.height
+
+
+OVERDUE_SCHEMA: dict[str, pl.DataType] = {
+    "order_id": pl.Int64(),
+    "order_key": pl.String(),
+    "customer_id": pl.Int64(),
+    "due_on": pl.Date(),
+    "days_past_due": pl.Int64(),
+    "overdue": pl.Float64(),
+}
+
+
+def overdue_lines(engine: Engine, viewer: Viewer, person_id: int, as_of: dt.date) -> pl.DataFrame:
+    """One person's lines with something past due on ``as_of``, newest due first:
+    ``order_id, order_key, customer_id, due_on`` (the earliest instalment past due),
+    ``days_past_due`` and ``overdue`` (what is past due and unpaid: the whole
+    outstanding of a line without a schedule, the open past-due instalments of a
+    scheduled one). Nothing when ``person_id`` is outside ``viewer``'s scope."""
+    if not viewer.can_see(person_id):
+        return pl.DataFrame(schema=OVERDUE_SCHEMA)
+    scope = (person_id,)
+    lines = receivable_lines(engine, viewer.narrow(frozenset(scope)), as_of)
+    instalments = _aged_instalments(_instalments(engine, scope, as_of), as_of)
+    scheduled = instalments["order_id"].unique().to_list()
+    plain = lines.filter(~pl.col("order_id").is_in(scheduled), pl.col("days_past_due") > 0)
+    late = (
+        instalments.filter(pl.col("days_past_due") > 0)
+        .group_by("order_id", "order_key", "customer_id")
+        .agg(pl.col("due_on").min(), pl.col("outstanding").sum())
+    )
+    columns = ["order_id", "order_key", "customer_id", "due_on", "outstanding"]
+    both = pl.concat([plain.select(columns), late.select(columns)])
+    days = (pl.lit(as_of) - pl.col("due_on")).dt.total_days().cast(pl.Int64)
+    return (
+        both.with_columns(days.alias("days_past_due"), pl.col("outstanding").alias("overdue"))
+        .sort(["due_on", "order_id"], descending=[True, False])
+        .select(list(OVERDUE_SCHEMA))
+        .cast(OVERDUE_SCHEMA)  # type: ignore[arg-type]
+    )
 
 
 # -- metrics -------------------------------------------------------------------------
@@ -898,6 +1003,31 @@ def _due_revenue(
     )
 
 
+def _scheduled_due(
+    engine: Engine, person_ids: frozenset[int] | None, start: dt.date, end: dt.date, terms: int
+) -> pl.DataFrame:
+    """:func:`_due_revenue` with the scheduled lines falling due by instalment: their
+    revenue moves from the month of order date + terms to their instalments' months."""
+    due = _due_revenue(engine, person_ids, start, end, terms)
+    instalments = scheduled_lines(engine, person_ids, month_end(end))
+    if instalments.is_empty():
+        return due
+    month = pl.col("due_on").dt.truncate("1mo").alias("month")
+    within = pl.col("month").is_between(month_start(start), month_start(end))
+    added = instalments.select("person_id", month, pl.col("amount").alias("due"))
+    taken = instalments.unique("order_id").select(
+        "person_id",
+        (pl.col("order_date") + pl.duration(days=terms)).dt.truncate("1mo").alias("month"),
+        (-pl.col("revenue")).alias("due"),
+    )
+    return (
+        pl.concat([due, added.filter(within), taken.filter(within)], how="vertical_relaxed")
+        .group_by("person_id", "month")
+        .agg(pl.col("due").sum())
+        .sort("person_id", "month")
+    )
+
+
 def collection_rate_facts(
     engine: Engine, start: dt.date, end: dt.date, person_ids: frozenset[int] | None = None
 ) -> pl.DataFrame:
@@ -908,7 +1038,7 @@ def collection_rate_facts(
     )
     if person_ids is not None:
         collected = collected.filter(pl.col("person_id").is_in(sorted(person_ids)))
-    due = _due_revenue(engine, person_ids, start, end, payment_terms_days())
+    due = _scheduled_due(engine, person_ids, start, end, payment_terms_days())
     both = collected.join(due, on=["person_id", "month"], how="full", coalesce=True)
     return both.select(
         "person_id",

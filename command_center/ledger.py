@@ -13,6 +13,11 @@ and ``credit_group`` = the ``order_id`` of the first row. The first row keeps
 the line's key (the text of its id); the others are keyed ``<first key>/2``,
 ``<first key>/3``, ... A refund of any row of a group refunds the whole group
 in proportion to the shares.
+
+Payment schedules (docs/collections.md): a line booked with ``schedule`` (a signed
+contract's instalments) gets its rows' due dates in ``order_due`` in the same
+transaction (:mod:`command_center.schedules`); each row's revenue is cut in the
+instalments' percentages.
 """
 
 from __future__ import annotations
@@ -27,6 +32,7 @@ from sqlalchemy.orm import Session
 
 from command_center.db.audit import audit
 from command_center.db.models import Customer, OrderLine, OrderRefund, Person
+from command_center.schedules import Instalment, ScheduleError, check_schedule, due_rows, write_due
 
 # Shares must sum to 1 within this (percentages of a page sum to 100 to the cent).
 SHARE_TOLERANCE = 1e-9
@@ -52,6 +58,9 @@ class NewLine:
     cost: float = 0.0
     credits: tuple[Credit, ...] = ()
     product_id: str | None = None
+    schedule: tuple[Instalment, ...] = ()
+    """Instalments ``(percent, days after order_date)``; empty: due after the terms
+    setting (``COMMAND_CENTER_PAYMENT_TERMS_DAYS``)."""
 
 
 @dataclass(frozen=True)
@@ -94,6 +103,10 @@ def check_credits(credits: Sequence[Credit]) -> None:
 def _rows(line: NewLine) -> list[_Row]:
     if line.revenue < 0 or line.cost < 0:
         raise LedgerError("revenue and cost must not be negative")
+    try:
+        check_schedule(line.schedule)
+    except ScheduleError as exc:
+        raise LedgerError(str(exc)) from exc
     if not line.credits:
         return [_Row(line.person_id, line.revenue, line.cost, 1.0)]
     check_credits(line.credits)
@@ -153,6 +166,14 @@ def book_lines(session: Session, lines: list[NewLine], actor: str, source: str) 
     _refuse_taken_keys(session, [row.order_key for row in new])
     session.add_all(new)
     session.flush()
+    by_first = dict(zip(firsts, lines, strict=True))
+    due: list[tuple[int, dt.date, float]] = []
+    for row in new:
+        group = row.credit_group or row.order_id
+        schedule = by_first[group].schedule
+        if schedule:
+            due += due_rows(row.order_id, row.order_date, row.revenue, schedule)
+    write_due(session, due)
     ids = [row.order_id for row in new]
     audit(
         session,

@@ -400,3 +400,4 @@ from command_center.db.cash_models import (  # noqa: E402,F401  (issue 16: colle
     Payment,
     PaymentCredit,
 )
+from command_center.db.schedule_models import OrderDue  # noqa: E402,F401  (issue 16: schedules)

@@ -1,0 +1,169 @@
+"""Payment schedules (issue 16 item 4, part 2): instalments per contract line, aged by
+their own due dates; payments pay the earliest instalment first.
+
+The book (the small org of tests/factories.py, whose lines of reps 6 and 7 are all
+ordered after 2026-03): a contract of 1 000 signed on 1 March 2026 with 30 % on
+signing (day 0) and 70 % at 60 days (30 April); the customer pays 300 on 10 March.
+
+- 15 March: 300 paid, 700 not due: nothing overdue.
+- 5 May: the 700 is 5 days past due (bucket 0–30).
+- Split 70/30 between rep 7 and supervisor 6: rep 7's row is 700 (210 + 490), the
+  supervisor's 300 (90 + 210); the payment of 300 credits 210 and 90; on 5 May rep 7
+  has 490 in 0–30, the supervisor 210.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import polars as pl
+import pytest
+from sqlalchemy import func, select
+
+from command_center import cash
+from command_center.db.engine import read_session, write_session
+from command_center.db.models import OrderLine
+from command_center.db.schedule_models import OrderDue
+from command_center.ledger import LedgerError, NewLine, book_lines
+from command_center.org.scope import OPERATOR, Viewer
+from command_center.schedules import ScheduleError, check_schedule, open_instalments
+from tests.conftest import Db
+from tests.factories import load_small_org
+
+D = dt.date
+SIGNED = D(2026, 3, 1)
+SCHEDULE = ((30.0, 0), (70.0, 60))
+REP7 = Viewer("rep7", "rep", 7, frozenset({7}))
+
+
+def _book(db: Db, credits: tuple[tuple[int, float], ...] = ()) -> int:
+    line = NewLine(
+        customer_id=1,
+        person_id=7,
+        order_date=SIGNED,
+        revenue=1000.0,
+        credits=credits,
+        schedule=SCHEDULE,
+    )
+    with write_session(db.engine) as session:
+        (order_id,) = book_lines(session, [line], "test", "test")
+        cash.record_payment(session, OPERATOR_DIRECTOR, order_id, D(2026, 3, 10), 300.0,
+                            "PAY-S1", today=D(2026, 3, 10))  # fmt: skip
+    return order_id
+
+
+OPERATOR_DIRECTOR = Viewer("finance", "director", 1, None)
+
+
+@pytest.fixture
+def org(empty_db: Db) -> Db:
+    load_small_org(empty_db.engine)
+    return empty_db
+
+
+def _row(frame: pl.DataFrame, person_id: int) -> dict[str, float]:
+    return frame.filter(pl.col("person_id") == person_id).to_dicts()[0]
+
+
+def test_instalments_are_stored_to_the_cent(org: Db) -> None:
+    order_id = _book(org)
+    with read_session(org.engine) as session:
+        rows = session.execute(
+            select(OrderDue.due_on, OrderDue.amount)
+            .where(OrderDue.order_id == order_id)
+            .order_by(OrderDue.due_on)
+        ).all()
+    assert [tuple(r) for r in rows] == [(D(2026, 3, 1), 300.0), (D(2026, 4, 30), 700.0)]
+
+
+def test_paid_first_instalment_nothing_overdue_then_the_rest_ages(org: Db) -> None:
+    order_id = _book(org)
+    march = cash.ageing(org.engine, REP7, D(2026, 3, 15))
+    assert _row(march, 7) == pytest.approx(
+        {
+            "person_id": 7,
+            "not_due": 700.0,
+            "d0_30": 0.0,
+            "d31_60": 0.0,
+            "d61_90": 0.0,
+            "d90_plus": 0.0,
+            "total": 700.0,
+            "overdue": 0.0,
+        }
+    )
+    assert cash.overdue_total(org.engine, REP7, D(2026, 3, 15)) == (0.0, 0.0)
+    assert cash.overdue_lines(org.engine, REP7, 7, D(2026, 3, 15)).is_empty()
+    may = cash.ageing(org.engine, REP7, D(2026, 5, 5))
+    assert _row(may, 7)["d0_30"] == pytest.approx(700.0)
+    assert _row(may, 7)["overdue"] == pytest.approx(700.0)
+    late = cash.overdue_lines(org.engine, REP7, 7, D(2026, 5, 5)).to_dicts()
+    assert late == [
+        {
+            "order_id": order_id,
+            "order_key": str(order_id),
+            "customer_id": 1,
+            "due_on": D(2026, 4, 30),
+            "days_past_due": 5,
+            "overdue": 700.0,
+        }
+    ]
+    page, count = cash.open_lines(org.engine, REP7, 7, D(2026, 5, 5))
+    assert count == 1
+    assert page.select("due_on", "days_past_due", "outstanding", "bucket").to_dicts() == [
+        {"due_on": D(2026, 4, 30), "days_past_due": 5, "outstanding": 700.0, "bucket": "d0_30"}
+    ]
+
+
+def test_split_line_ages_in_proportion(org: Db) -> None:
+    _book(org, credits=((7, 0.7), (6, 0.3)))
+    may = cash.ageing(org.engine, OPERATOR, D(2026, 5, 5))
+    assert _row(may, 7)["d0_30"] == pytest.approx(490.0)
+    assert _row(may, 7)["overdue"] == pytest.approx(490.0)
+    assert _row(may, 6)["d0_30"] == pytest.approx(210.0)
+    assert _row(may, 6)["total"] == pytest.approx(210.0)
+    march = cash.ageing(org.engine, OPERATOR, D(2026, 3, 15))
+    assert _row(march, 7)["not_due"] == pytest.approx(490.0)
+    assert _row(march, 6)["overdue"] == pytest.approx(0.0)
+    # the collection rate: due by instalment (210 in March, 490 in April), not all on 31 March
+    rate = cash.collection_rate_facts(org.engine, D(2026, 3, 1), D(2026, 5, 1), frozenset({7}))
+    assert rate.sort("month").select("month", "num", "den").to_dicts() == [
+        {"month": D(2026, 3, 1), "num": 210.0, "den": 210.0},
+        {"month": D(2026, 4, 1), "num": 0.0, "den": 490.0},
+    ]
+
+
+@pytest.mark.parametrize(
+    ("schedule", "message"),
+    [
+        (((30.0, 0), (60.0, 60)), "percentages sum to 90 %, not 100 %"),
+        (((30.0, -5), (70.0, 60)), "instalment 1: days must be a whole number ≥ 0, not -5"),
+        (((0.0, 5), (100.0, 60)), "instalment 1: percent must be more than 0, not 0"),
+        (((50.0, 30), (50.0, 30)), "instalment 2: two instalments fall due 30 days on"),
+    ],
+)
+def test_refused_schedules(org: Db, schedule: tuple[tuple[float, int], ...], message: str) -> None:
+    with pytest.raises(ScheduleError, match=message):
+        check_schedule(schedule)
+    line = NewLine(customer_id=1, person_id=7, order_date=SIGNED, revenue=10.0,
+                   schedule=schedule)  # fmt: skip
+    with pytest.raises(LedgerError, match=message), write_session(org.engine) as session:
+        book_lines(session, [line], "test", "test")
+    with read_session(org.engine) as session:
+        assert session.scalar(select(func.count()).select_from(OrderLine)) == 6
+        assert session.scalar(select(func.count()).select_from(OrderDue)) == 0
+
+
+def test_payments_fill_the_earliest_refunds_take_the_latest() -> None:
+    rows = pl.DataFrame(
+        {
+            "order_id": [1, 1, 1],
+            "due_on": [D(2026, 1, 1), D(2026, 2, 1), D(2026, 3, 1)],
+            "amount": [300.0, 300.0, 400.0],
+            "revenue": [1000.0] * 3,
+            "refunded": [500.0] * 3,
+            "collected": [350.0] * 3,
+        }
+    )
+    # paid 0–350 covers the first and 50 of the second; refunded 500–1000 the rest of the
+    # second's last 100 and the whole third: open 0, 150, 0
+    assert open_instalments(rows)["open"].to_list() == [0.0, 150.0, 0.0]
