@@ -18,7 +18,7 @@ import datetime as dt
 
 import polars as pl
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import Engine, func, select
 
 from command_center import cash
 from command_center.db.engine import read_session, write_session
@@ -27,8 +27,10 @@ from command_center.db.schedule_models import OrderDue
 from command_center.ledger import LedgerError, NewLine, book_lines
 from command_center.org.scope import OPERATOR, Viewer
 from command_center.schedules import ScheduleError, check_schedule, open_instalments
+from plugins.pipeline import actions, queries
 from tests.conftest import Db
 from tests.factories import load_small_org
+from tests.fixtures_pipeline import AT, REP4, SUP3, SUP6, approved_contract, new_deal, org, refused
 
 D = dt.date
 SIGNED = D(2026, 3, 1)
@@ -56,7 +58,7 @@ OPERATOR_DIRECTOR = Viewer("finance", "director", 1, None)
 
 
 @pytest.fixture
-def org(empty_db: Db) -> Db:
+def book(empty_db: Db) -> Db:
     load_small_org(empty_db.engine)
     return empty_db
 
@@ -65,9 +67,9 @@ def _row(frame: pl.DataFrame, person_id: int) -> dict[str, float]:
     return frame.filter(pl.col("person_id") == person_id).to_dicts()[0]
 
 
-def test_instalments_are_stored_to_the_cent(org: Db) -> None:
-    order_id = _book(org)
-    with read_session(org.engine) as session:
+def test_instalments_are_stored_to_the_cent(book: Db) -> None:
+    order_id = _book(book)
+    with read_session(book.engine) as session:
         rows = session.execute(
             select(OrderDue.due_on, OrderDue.amount)
             .where(OrderDue.order_id == order_id)
@@ -76,9 +78,9 @@ def test_instalments_are_stored_to_the_cent(org: Db) -> None:
     assert [tuple(r) for r in rows] == [(D(2026, 3, 1), 300.0), (D(2026, 4, 30), 700.0)]
 
 
-def test_paid_first_instalment_nothing_overdue_then_the_rest_ages(org: Db) -> None:
-    order_id = _book(org)
-    march = cash.ageing(org.engine, REP7, D(2026, 3, 15))
+def test_paid_first_instalment_nothing_overdue_then_the_rest_ages(book: Db) -> None:
+    order_id = _book(book)
+    march = cash.ageing(book.engine, REP7, D(2026, 3, 15))
     assert _row(march, 7) == pytest.approx(
         {
             "person_id": 7,
@@ -91,12 +93,12 @@ def test_paid_first_instalment_nothing_overdue_then_the_rest_ages(org: Db) -> No
             "overdue": 0.0,
         }
     )
-    assert cash.overdue_total(org.engine, REP7, D(2026, 3, 15)) == (0.0, 0.0)
-    assert cash.overdue_lines(org.engine, REP7, 7, D(2026, 3, 15)).is_empty()
-    may = cash.ageing(org.engine, REP7, D(2026, 5, 5))
+    assert cash.overdue_total(book.engine, REP7, D(2026, 3, 15)) == (0.0, 0.0)
+    assert cash.overdue_lines(book.engine, REP7, 7, D(2026, 3, 15)).is_empty()
+    may = cash.ageing(book.engine, REP7, D(2026, 5, 5))
     assert _row(may, 7)["d0_30"] == pytest.approx(700.0)
     assert _row(may, 7)["overdue"] == pytest.approx(700.0)
-    late = cash.overdue_lines(org.engine, REP7, 7, D(2026, 5, 5)).to_dicts()
+    late = cash.overdue_lines(book.engine, REP7, 7, D(2026, 5, 5)).to_dicts()
     assert late == [
         {
             "order_id": order_id,
@@ -107,25 +109,25 @@ def test_paid_first_instalment_nothing_overdue_then_the_rest_ages(org: Db) -> No
             "overdue": 700.0,
         }
     ]
-    page, count = cash.open_lines(org.engine, REP7, 7, D(2026, 5, 5))
+    page, count = cash.open_lines(book.engine, REP7, 7, D(2026, 5, 5))
     assert count == 1
     assert page.select("due_on", "days_past_due", "outstanding", "bucket").to_dicts() == [
         {"due_on": D(2026, 4, 30), "days_past_due": 5, "outstanding": 700.0, "bucket": "d0_30"}
     ]
 
 
-def test_split_line_ages_in_proportion(org: Db) -> None:
-    _book(org, credits=((7, 0.7), (6, 0.3)))
-    may = cash.ageing(org.engine, OPERATOR, D(2026, 5, 5))
+def test_split_line_ages_in_proportion(book: Db) -> None:
+    _book(book, credits=((7, 0.7), (6, 0.3)))
+    may = cash.ageing(book.engine, OPERATOR, D(2026, 5, 5))
     assert _row(may, 7)["d0_30"] == pytest.approx(490.0)
     assert _row(may, 7)["overdue"] == pytest.approx(490.0)
     assert _row(may, 6)["d0_30"] == pytest.approx(210.0)
     assert _row(may, 6)["total"] == pytest.approx(210.0)
-    march = cash.ageing(org.engine, OPERATOR, D(2026, 3, 15))
+    march = cash.ageing(book.engine, OPERATOR, D(2026, 3, 15))
     assert _row(march, 7)["not_due"] == pytest.approx(490.0)
     assert _row(march, 6)["overdue"] == pytest.approx(0.0)
     # the collection rate: due by instalment (210 in March, 490 in April), not all on 31 March
-    rate = cash.collection_rate_facts(org.engine, D(2026, 3, 1), D(2026, 5, 1), frozenset({7}))
+    rate = cash.collection_rate_facts(book.engine, D(2026, 3, 1), D(2026, 5, 1), frozenset({7}))
     assert rate.sort("month").select("month", "num", "den").to_dicts() == [
         {"month": D(2026, 3, 1), "num": 210.0, "den": 210.0},
         {"month": D(2026, 4, 1), "num": 0.0, "den": 490.0},
@@ -141,14 +143,14 @@ def test_split_line_ages_in_proportion(org: Db) -> None:
         (((50.0, 30), (50.0, 30)), "instalment 2: two instalments fall due 30 days on"),
     ],
 )
-def test_refused_schedules(org: Db, schedule: tuple[tuple[float, int], ...], message: str) -> None:
+def test_refused_schedules(book: Db, schedule: tuple[tuple[float, int], ...], message: str) -> None:
     with pytest.raises(ScheduleError, match=message):
         check_schedule(schedule)
     line = NewLine(customer_id=1, person_id=7, order_date=SIGNED, revenue=10.0,
                    schedule=schedule)  # fmt: skip
-    with pytest.raises(LedgerError, match=message), write_session(org.engine) as session:
+    with pytest.raises(LedgerError, match=message), write_session(book.engine) as session:
         book_lines(session, [line], "test", "test")
-    with read_session(org.engine) as session:
+    with read_session(book.engine) as session:
         assert session.scalar(select(func.count()).select_from(OrderLine)) == 6
         assert session.scalar(select(func.count()).select_from(OrderDue)) == 0
 
@@ -167,3 +169,67 @@ def test_payments_fill_the_earliest_refunds_take_the_latest() -> None:
     # paid 0–350 covers the first and 50 of the second; refunded 500–1000 the rest of the
     # second's last 100 and the whole third: open 0, 150, 0
     assert open_instalments(rows)["open"].to_list() == [0.0, 150.0, 0.0]
+
+
+# -- the contract's schedule (pipeline) --------------------------------------------------
+
+
+def _due(engine: Engine) -> list[tuple[int, dt.date, float]]:
+    with read_session(engine) as session:
+        query = select(OrderDue.order_id, OrderDue.due_on, OrderDue.amount).order_by(
+            OrderDue.order_id, OrderDue.due_on
+        )
+        return [tuple(row) for row in session.execute(query)]  # type: ignore[misc]
+
+
+def test_signing_copies_the_contract_schedule_into_the_due_dates(empty_db: Db) -> None:
+    engine = empty_db.engine
+    org(engine)
+    opp = new_deal(engine)
+    cid = approved_contract(engine, opp)  # 3 000 + 500, approved
+    with refused("pipeline.error.contract_action"):  # approved: withdraw to change it
+        actions.save_contract_schedule(engine, REP4, cid, [(30.0, 0), (70.0, 60)])
+    actions.withdraw_contract(engine, REP4, cid)
+    actions.save_contract_credits(engine, REP4, cid, [(4, 70.0), (3, 30.0)])
+    for rows, key in (
+        ([(30.0, 0), (60.0, 60)], "pipeline.error.schedule_sum"),
+        ([(30.0, -1), (70.0, 60)], "pipeline.error.schedule_days"),
+        ([(30.0, 0.5), (70.0, 60)], "pipeline.error.schedule_days"),
+        ([(0.0, 0), (100.0, 60)], "pipeline.error.schedule_percent"),
+        ([(50.0, 60), (50.0, 60)], "pipeline.error.schedule_same_day"),
+    ):
+        with refused(key):
+            actions.save_contract_schedule(engine, REP4, cid, rows)
+    wide_rep = Viewer("odd", "rep", 5, frozenset({4, 5}))  # sees the deal, is not its owner
+    with refused("pipeline.error.schedule_role"):
+        actions.save_contract_schedule(engine, wide_rep, cid, [(100.0, 45)])
+    with refused("pipeline.error.not_in_scope"):
+        actions.save_contract_schedule(engine, SUP6, cid, [(100.0, 45)])
+    actions.save_contract_schedule(engine, SUP3, cid, [(70.0, 60), (30.0, 0)])  # a leader
+    assert queries.contract_schedule(engine, REP4, cid).rows() == [(30.0, 0), (70.0, 60)]
+    assert queries.contract_schedule(engine, SUP6, cid).is_empty()  # out of scope
+    actions.submit_contract(engine, REP4, cid, at=AT)
+    actions.review_contract(engine, SUP3, cid, approve=True, comment="同意", at=AT)
+    assert actions.sign_contract(engine, REP4, cid, at=AT) == [7, 9]
+    signed, later = AT.date(), AT.date() + dt.timedelta(days=60)
+    # rows 7/8: 2 100 (rep 4) and 900 (supervisor 3); rows 9/10: 350 and 150; each 30/70
+    assert _due(engine) == [
+        (7, signed, 630.0),
+        (7, later, 1470.0),
+        (8, signed, 270.0),
+        (8, later, 630.0),
+        (9, signed, 105.0),
+        (9, later, 245.0),
+        (10, signed, 45.0),
+        (10, later, 105.0),
+    ]
+    with refused("pipeline.error.contract_signed"):
+        actions.save_contract_schedule(engine, REP4, cid, [(100.0, 30)])
+
+
+def test_a_contract_without_schedule_books_no_due_dates(empty_db: Db) -> None:
+    engine = empty_db.engine
+    org(engine)
+    cid = approved_contract(engine, new_deal(engine))
+    actions.sign_contract(engine, REP4, cid, at=AT)
+    assert _due(engine) == []

@@ -322,6 +322,25 @@ class ContractCredit(Base):
     position: Mapped[int] = mapped_column(Integer, default=0)
 
 
+class ContractInstalment(Base):
+    """One instalment of a contract's payment schedule: ``percent`` of each line due
+    ``days`` after signing. No rows: the lines are due after the core's payment terms
+    setting. Editable until signing, copied into the ledger's due dates when the
+    contract signs (docs/pipeline.md, "Payment schedule")."""
+
+    __tablename__ = "pipeline_contract_instalments"
+    __table_args__ = (
+        CheckConstraint("percent > 0 AND percent <= 100", name="percent_range"),
+        CheckConstraint("days >= 0", name="days_nonneg"),
+    )
+
+    contract_id: Mapped[int] = mapped_column(
+        ForeignKey("pipeline_contracts.contract_id"), primary_key=True, autoincrement=False
+    )
+    days: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    percent: Mapped[float] = mapped_column(Float)
+
+
 TABLES: tuple[type[Base], ...] = (
     Opportunity,
     StageChange,
@@ -338,4 +357,5 @@ TABLES: tuple[type[Base], ...] = (
     QuoteApproval,
     DealCredit,
     ContractCredit,
+    ContractInstalment,
 )

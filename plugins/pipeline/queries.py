@@ -28,6 +28,7 @@ from plugins.pipeline.models import (
     Complaint,
     Contract,
     ContractCredit,
+    ContractInstalment,
     ContractLine,
     ContractReview,
     DealCredit,
@@ -482,6 +483,22 @@ def contract_credits(engine: Engine, viewer: Viewer, contract_id: int) -> pl.Dat
         .order_by(ContractCredit.position)
     )
     return _read(engine, _scoped(query, viewer), CREDIT_SCHEMA)
+
+
+SCHEDULE_SCHEMA: dict[str, pl.DataType] = {"percent": pl.Float64(), "days": pl.Int64()}
+
+
+def contract_schedule(engine: Engine, viewer: Viewer, contract_id: int) -> pl.DataFrame:
+    """The contract's payment schedule (``percent``, ``days`` after signing) in order of
+    days; no rows: due after the terms setting (nothing outside the viewer's scope)."""
+    query = (
+        select(ContractInstalment.percent, ContractInstalment.days)
+        .join(Contract, Contract.contract_id == ContractInstalment.contract_id)
+        .join(Opportunity, Opportunity.opp_id == Contract.opp_id)
+        .where(ContractInstalment.contract_id == contract_id)
+        .order_by(ContractInstalment.days)
+    )
+    return _read(engine, _scoped(query, viewer), SCHEDULE_SCHEMA)
 
 
 def creditable_people(engine: Engine, viewer: Viewer, owner_id: int) -> list[tuple[int, str]]:

@@ -33,6 +33,7 @@ from plugins.pipeline.actions.quotes import (
     send_quote,
     update_quote_line,
 )
+from plugins.pipeline.actions.schedule import save_contract_schedule
 from plugins.pipeline.actions.service import (
     add_milestone,
     open_complaint,
@@ -62,6 +63,7 @@ __all__ = [
     "review_contract",
     "save_contract",
     "save_contract_credits",
+    "save_contract_schedule",
     "save_deal_credits",
     "save_negotiation",
     "save_pipeline_settings",

@@ -2,7 +2,8 @@
 
 Signing is one transaction: the contract is signed, the deal is won, its
 lines are booked into the core ledger (``command_center.ledger.book_lines``)
-and linked, the execution plan is drafted. Any failure rolls back all of it.
+with the contract's payment schedule as their due dates, and linked, the
+execution plan is drafted. Any failure rolls back all of it.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from command_center.org.scope import Viewer
 from command_center.types import LEADER_ROLES
 from plugins.pipeline import settings as cfg
 from plugins.pipeline.actions import credits, guards
+from plugins.pipeline.actions.schedule import contract_schedule
 from plugins.pipeline.errors import PipelineError
 from plugins.pipeline.logic import clock
 from plugins.pipeline.logic.credits import ledger_credits
@@ -300,6 +302,7 @@ def sign_contract(
         if not lines:
             raise PipelineError("pipeline.error.no_lines")
         split = credits.contract_split(session, row, opp)
+        schedule = contract_schedule(session, contract_id)
         new = [
             NewLine(
                 customer_id=opp.customer_id,
@@ -309,6 +312,7 @@ def sign_contract(
                 cost=round(line.quantity * line.unit_cost, 2),
                 credits=ledger_credits(split),
                 product_id=line.product_id,
+                schedule=schedule,
             )
             for line in lines
         ]
@@ -335,5 +339,6 @@ def sign_contract(
             total=opp.amount,
             milestones=planned,
             credits=[list(pair) for pair in split],
+            **({"instalments": [list(pair) for pair in schedule]} if schedule else {}),
         )
         return order_ids

@@ -16,7 +16,7 @@ from plugins.pipeline import actions, queries
 from plugins.pipeline import settings as cfg
 from plugins.pipeline.logic import labels
 from plugins.pipeline.logic.stages import check_contract, with_line_totals
-from plugins.pipeline.ui import credits, widgets
+from plugins.pipeline.ui import credits, schedule, widgets
 
 STATUS_COLOURS = {
     "draft": "gray",
@@ -51,6 +51,7 @@ def render(ctx: PageContext, conf: cfg.PipelineSettings, deal: dict[str, Any]) -
     )
     _lines(ctx, contract, lines)
     _credits(ctx, deal, contract)
+    schedule.schedule_editor(ctx, deal, contract)
     _buttons(ctx, contract, lines)
     _reviews(ctx, contract)
 
