@@ -30,8 +30,9 @@ from plugins.team_events.logic import goals as goals_logic
 from plugins.team_events.logic.recurrence import describe, occurrences, parse_weekdays
 from plugins.team_events.models import EventSeries
 from plugins.team_events.queries import goals as goals_q
-from tests.conftest import BACKENDS, Db, _drop_db, demo_copy, small_org_copy, use_db
+from tests.conftest import BACKENDS, Db, _drop_db, small_org_copy
 from tests.factories import load_small_org
+from tests.fixtures_reports import page_fixtures, reports_host
 from tests.test_reports import (
     MON,
     REP,
@@ -40,7 +41,6 @@ from tests.test_reports import (
     SUP_B,
     TODAY,
     TUE,
-    reports_host,
     write_activity,
 )
 
@@ -268,20 +268,7 @@ def test_the_upgrade_keeps_events_and_takes_the_new_kinds(bare_url) -> None:
 # -- the pages ---------------------------------------------------------------------------------
 
 
-@pytest.fixture(scope="module", params=BACKENDS)
-def demo(request, tmp_path_factory, pg_databases) -> Iterator[Db]:
-    db = demo_copy(
-        request.param, tmp_path_factory.mktemp("kickoff"), pg_databases,
-        "customers_team_events", reports_host,
-    )  # fmt: skip
-    yield db
-    _drop_db(db, pg_databases)
-
-
-@pytest.fixture
-def app(demo, monkeypatch, app_env) -> Db:
-    use_db(monkeypatch, demo, reports_host())
-    return demo
+demo, app = page_fixtures("kickoff")
 
 
 @pytest.mark.one_backend

@@ -29,7 +29,6 @@ from command_center.metrics import MetricRegistry
 from command_center.org.scope import Viewer
 from command_center.periods import containing, parse_period
 from command_center.plugins import PluginHost
-from command_center.settings import get_settings
 from plugins.customers.models import FollowUp
 from plugins.team_events import metrics as te_metrics
 from plugins.team_events.actions import reports as actions
@@ -38,7 +37,8 @@ from plugins.team_events.logic.reports import ReportText
 from plugins.team_events.models import ReportComment, ReportRead
 from plugins.team_events.queries import agenda as agenda_q
 from plugins.team_events.queries import reports as queries
-from tests.conftest import BACKENDS, Db, _drop_db, demo_copy, small_org_copy, use_db
+from tests.conftest import BACKENDS, Db, _drop_db, small_org_copy
+from tests.fixtures_reports import page_fixtures, reports_host
 
 DIRECTOR = Viewer("director", "director", 1, None)
 MANAGER = Viewer("manager", "manager", 2, frozenset({2, 3, 4, 5, 6, 7}))
@@ -54,15 +54,6 @@ TEXT = ReportText(wins="签下甲公司", problems="", help_needed="报价审批
 
 def at(day: dt.date, hh: int, mm: int = 0) -> dt.datetime:
     return dt.datetime.combine(day, dt.time(hh, mm))
-
-
-def reports_host() -> PluginHost:
-    """The core, customers (visits, calls, follow-ups, new customers) and team events."""
-    return PluginHost(
-        get_settings(),
-        entry_points=False,
-        builtins=["plugins.customers", "plugins.team_events"],
-    )
 
 
 def write_activity(engine) -> None:
@@ -342,25 +333,7 @@ def test_report_rate_at_day_week_and_month(org) -> None:
 # -- the pages ------------------------------------------------------------------------------
 
 
-@pytest.fixture(scope="module", params=BACKENDS)
-def demo(request, tmp_path_factory, pg_databases) -> Iterator[Db]:
-    """The small demo of the core, customers and team events (logins rep, supervisor...);
-    the page tests write reports into it."""
-    db = demo_copy(
-        request.param,
-        tmp_path_factory.mktemp("reports"),
-        pg_databases,
-        "customers_team_events",
-        reports_host,
-    )
-    yield db
-    _drop_db(db, pg_databases)
-
-
-@pytest.fixture
-def app(demo, monkeypatch, app_env) -> Db:
-    use_db(monkeypatch, demo, reports_host())
-    return demo
+demo, app = page_fixtures("reports")  # the page tests write reports into it
 
 
 def clean(at) -> None:

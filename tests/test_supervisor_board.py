@@ -32,7 +32,8 @@ from plugins.team_events.models import ActionItem, Event
 from plugins.team_events.queries import board as board_q
 from plugins.team_events.queries.teams import team_members
 from plugins.team_events.settings import TeamEventsSettings
-from tests.conftest import BACKENDS, Db, _drop_db, demo_copy, small_org_copy, use_db
+from tests.conftest import BACKENDS, Db, _drop_db, small_org_copy
+from tests.fixtures_reports import page_fixtures, reports_host
 from tests.sql_log import record_reads
 from tests.test_reports import (
     MON,
@@ -45,7 +46,6 @@ from tests.test_reports import (
     TUE,
     at,
     clean,
-    reports_host,
     submit,
     write_activity,
 )
@@ -175,24 +175,7 @@ def test_overdue_counts_take_follow_ups_and_action_items_before_the_day() -> Non
 # -- the page ---------------------------------------------------------------------------------
 
 
-@pytest.fixture(scope="module", params=BACKENDS)
-def demo(request, tmp_path_factory, pg_databases) -> Iterator[Db]:
-    """The small demo of the core, customers and team events (written to by the test)."""
-    db = demo_copy(
-        request.param,
-        tmp_path_factory.mktemp("board"),
-        pg_databases,
-        "customers_team_events",
-        reports_host,
-    )
-    yield db
-    _drop_db(db, pg_databases)
-
-
-@pytest.fixture
-def app(demo, monkeypatch, app_env) -> Db:
-    use_db(monkeypatch, demo, reports_host())
-    return demo
+demo, app = page_fixtures("board")
 
 
 @pytest.mark.one_backend
