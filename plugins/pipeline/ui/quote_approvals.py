@@ -15,6 +15,7 @@ from command_center.ui.widgets import Kpi, percent_column
 from plugins.pipeline import actions, queries
 from plugins.pipeline.logic import labels
 from plugins.pipeline.logic import quotes as rules
+from plugins.pipeline.ui import lines as lines_ui
 from plugins.pipeline.ui import page_data, widgets
 
 
@@ -139,29 +140,7 @@ def _detail(row: dict[str, Any], lines: pl.DataFrame) -> None:
             until=row["valid_until"].isoformat(),
         )
     )
-    priced = rules.priced_lines(lines, row["extra_discount_pct"]).with_columns(
-        (pl.col("discount_pct") / 100).alias("discount")
-    )
-    frame = labels.display(
-        priced,
-        {
-            "product_id": "pipeline.quote.doc_product",
-            "description": "pipeline.field.description",
-            "quantity": "pipeline.field.quantity",
-            "list_price": "pipeline.quote.list_price",
-            "unit_price": "pipeline.field.unit_price",
-            "discount": "pipeline.quote.discount",
-            "line_total": "pipeline.quote.amount",
-            "effective_discount": "pipeline.quote.effective",
-        },
-    )
-    config = {
-        t(k): widgets.money_column(t(k))
-        for k in ("pipeline.quote.list_price", "pipeline.field.unit_price", "pipeline.quote.amount")
-    }
-    config |= {
-        t(k): percent_column(t(k)) for k in ("pipeline.quote.discount", "pipeline.quote.effective")
-    }
+    frame, config = lines_ui.quote_line_table(rules.priced_lines(lines, row["extra_discount_pct"]))
     data_table(frame, config)
     if row["note"]:
         st.caption(row["note"])
@@ -170,18 +149,7 @@ def _detail(row: dict[str, Any], lines: pl.DataFrame) -> None:
 def _recent(ctx: PageContext, decided: pl.DataFrame) -> None:
     if widgets.empty_or(decided, "pipeline.approvals.no_decisions"):
         return
-    names = queries.names(ctx.engine)
-    shown = _named(ctx, decided).with_columns(
-        pl.col("decided_at").dt.strftime("%Y-%m-%d %H:%M"),
-        pl.col("approver_id")
-        .replace_strict(names, default=None, return_dtype=pl.String)
-        .fill_null(pl.col("approver"))
-        .alias("approver"),
-        pl.col("decision").replace_strict(
-            {d: t(f"pipeline.decision.{d}") for d in ("approve", "reject")},
-            default=pl.col("decision"),
-        ),
-    )
+    shown = lines_ui.shown_decisions(_named(ctx, decided), queries.names(ctx.engine))
     frame = labels.display(
         shown,
         {

@@ -12,12 +12,12 @@ import streamlit as st
 from command_center.context import PageContext
 from command_center.i18n import money, percent, t
 from command_center.ui import table_with_download
-from command_center.ui.widgets import percent_column
 from plugins.pipeline import actions, queries
 from plugins.pipeline import settings as cfg
 from plugins.pipeline.logic import clock, labels
 from plugins.pipeline.logic import quote_document as document
 from plugins.pipeline.logic import quotes as rules
+from plugins.pipeline.ui import lines as lines_ui
 from plugins.pipeline.ui import widgets
 
 STATUS_COLOURS = {
@@ -93,25 +93,7 @@ def _pick(versions: pl.DataFrame, opp: int) -> dict[str, Any]:
 
 
 def _lines_table(ctx: PageContext, priced: pl.DataFrame, label: str) -> None:
-    shown = priced.with_columns((pl.col("discount_pct") / 100).alias("discount"))
-    columns = {
-        "product_id": "pipeline.quote.doc_product",
-        "description": "pipeline.field.description",
-        "quantity": "pipeline.field.quantity",
-        "list_price": "pipeline.quote.list_price",
-        "unit_price": "pipeline.field.unit_price",
-        "discount": "pipeline.quote.discount",
-        "line_total": "pipeline.quote.amount",
-        "effective_discount": "pipeline.quote.effective",
-    }
-    frame = labels.display(shown, columns)
-    config = {
-        t(k): widgets.money_column(t(k))
-        for k in ("pipeline.quote.list_price", "pipeline.field.unit_price", "pipeline.quote.amount")
-    }
-    config |= {
-        t(k): percent_column(t(k)) for k in ("pipeline.quote.discount", "pipeline.quote.effective")
-    }
+    frame, config = lines_ui.quote_line_table(priced)
     table_with_download(frame, f"quote_{label}_lines", "pipeline_quote_lines", config)
 
 
@@ -151,29 +133,14 @@ def _line_forms(ctx: PageContext, quote: dict[str, Any], lines: pl.DataFrame) ->
                 lambda p: f"{p} · {products[p]['name']} · {money(products[p]['price'], 2)}",
             )
             left, middle, right = st.columns(3)
-            quantity = left.number_input(
-                t("pipeline.field.quantity"),
-                min_value=0.0,
-                value=1.0,
-                step=1.0,
-                key=f"pipeline_quote_quantity_{qid}",
-            )
-            discount = middle.number_input(
-                t("pipeline.quote.discount_pct"),
-                min_value=0.0,
-                max_value=100.0,
-                value=0.0,
-                step=1.0,
-                key=f"pipeline_quote_discount_{qid}",
-            )
-            price = right.number_input(
-                t("pipeline.field.unit_price"),
-                min_value=0.0,
+            quantity = lines_ui.quantity_box(left, f"pipeline_quote_quantity_{qid}")
+            discount = lines_ui.discount_box(middle, f"pipeline_quote_discount_{qid}")
+            price = lines_ui.price_box(
+                right,
+                f"pipeline_quote_price_{qid}",
                 value=None,
-                step=100.0,
                 placeholder=t("pipeline.quote.price_list_price"),
                 help=t("pipeline.quote.price_help"),
-                key=f"pipeline_quote_price_{qid}",
             )
             if st.form_submit_button(t("pipeline.quote.add"), key="pipeline_quote_line_submit"):
                 widgets.run(
@@ -201,30 +168,13 @@ def _line_forms(ctx: PageContext, quote: dict[str, Any], lines: pl.DataFrame) ->
             lambda i: f"{rows[i]['product_id']} · {rows[i]['description']}",
         )
         left, middle, right = st.columns(3)
-        quantity = left.number_input(
-            t("pipeline.field.quantity"),
-            min_value=0.0,
-            value=None,
-            step=1.0,
-            placeholder=t("pipeline.quote.unchanged"),
-            key=f"pipeline_quote_change_quantity_{qid}",
+        unchanged = t("pipeline.quote.unchanged")
+        quantity = lines_ui.quantity_box(
+            left, f"pipeline_quote_change_quantity_{qid}", None, unchanged
         )
-        price = middle.number_input(
-            t("pipeline.field.unit_price"),
-            min_value=0.0,
-            value=None,
-            step=100.0,
-            placeholder=t("pipeline.quote.unchanged"),
-            key=f"pipeline_quote_change_price_{qid}",
-        )
-        discount = right.number_input(
-            t("pipeline.quote.discount_pct"),
-            min_value=0.0,
-            max_value=100.0,
-            value=None,
-            step=1.0,
-            placeholder=t("pipeline.quote.unchanged"),
-            key=f"pipeline_quote_change_discount_{qid}",
+        price = lines_ui.price_box(middle, f"pipeline_quote_change_price_{qid}", None, unchanged)
+        discount = lines_ui.discount_box(
+            right, f"pipeline_quote_change_discount_{qid}", None, unchanged
         )
         change, remove = st.columns(2)
         if change.form_submit_button(t("pipeline.ui.save"), key="pipeline_quote_change_submit"):
@@ -434,20 +384,8 @@ def _approvals(ctx: PageContext, quote: dict[str, Any]) -> None:
     if decisions.is_empty():
         return
     st.markdown(f"**{t('pipeline.quote.approvals')}**")
-    names = queries.names(ctx.engine)
-    shown = decisions.with_columns(
-        pl.col("decided_at").dt.strftime("%Y-%m-%d %H:%M"),
-        pl.col("approver_id")
-        .replace_strict(names, default=None, return_dtype=pl.String)
-        .fill_null(pl.col("approver"))
-        .alias("approver"),
-        pl.col("decision").replace_strict(
-            {d: t(f"pipeline.decision.{d}") for d in ("approve", "reject")},
-            default=pl.col("decision"),
-        ),
-    )
     frame = labels.display(
-        shown,
+        lines_ui.shown_decisions(decisions, queries.names(ctx.engine)),
         {
             "decided_at": "pipeline.col.reviewed_at",
             "approver": "pipeline.col.reviewer",
