@@ -1,5 +1,6 @@
 """Shared helpers of the pipeline's tests: the viewers of the small org, the org with two
-more customers, a deal, an approved contract, and a refusal matcher.
+more customers, a deal, an approved contract, a refusal matcher, and the page tests'
+own demo database (``page_fixtures``).
 
 Loaded by ``tests/conftest.py`` as a pytest plugin; test modules import the helpers.
 """
@@ -7,13 +8,20 @@ Loaded by ``tests/conftest.py`` as a pytest plugin; test modules import the help
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable, Iterator
+from typing import Any
 
 import pytest
 from sqlalchemy import Engine
 
-from command_center.db.engine import write_session
+from command_center import runtime
+from command_center import testing as apptest
+from command_center.db import frames
+from command_center.db.engine import dispose_engine, write_session
 from command_center.db.models import Customer
 from command_center.org.scope import Viewer
+from command_center.plugins import PluginHost
+from command_center.settings import get_settings
 from plugins.pipeline import actions
 from plugins.pipeline.errors import PipelineError
 from tests.factories import load_small_org
@@ -105,3 +113,36 @@ def refused(key: str):
             return bool(handled)
 
     return Match()
+
+
+def page_fixtures(folder: str) -> tuple[Callable[..., Any], Callable[..., Any]]:
+    """A test module's ``pipeline_db`` and ``app`` fixtures for its page tests (bind them
+    under those names: ``pipeline_db, app = page_fixtures("walk")``).
+
+    ``pipeline_db`` is the module's own demo database (``url, host``), the core and the
+    pipeline only, made once under a temporary ``folder``: the page walks write to it.
+    One backend: the pages run no SQL of their own. ``app`` points the app at it for one
+    test and returns its URL.
+    """
+
+    @pytest.fixture(scope="module", name="pipeline_db")
+    def pipeline_db(
+        tmp_path_factory: pytest.TempPathFactory,
+    ) -> Iterator[tuple[str, PluginHost]]:
+        url = f"sqlite:///{tmp_path_factory.mktemp(folder) / f'{folder}.db'}"
+        host = PluginHost(get_settings(), entry_points=False, builtins=["plugins.pipeline"])
+        apptest.demo_database(url, host)
+        yield url, host
+        frames.clear_cache()
+        dispose_engine(url)
+
+    @pytest.fixture(name="app")
+    def app(
+        pipeline_db: tuple[str, PluginHost], monkeypatch: pytest.MonkeyPatch, app_env: None
+    ) -> str:
+        url, host = pipeline_db
+        monkeypatch.setenv("COMMAND_CENTER_DB_URL", url)
+        runtime.reset(host)
+        return url
+
+    return pipeline_db, app

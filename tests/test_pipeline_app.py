@@ -5,7 +5,6 @@ milestones, and the new revenue shows on the home page; a manager's analytics.""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
 
 import polars as pl
 import pytest
@@ -13,34 +12,14 @@ from streamlit.testing.v1 import AppTest
 
 from command_center import runtime
 from command_center import testing as apptest
-from command_center.db import frames
-from command_center.db.engine import dispose_engine
 from command_center.i18n import language, money_compact
 from command_center.metrics import MetricRegistry, total
 from command_center.org.auth import viewer_for
 from command_center.periods import containing
-from command_center.plugins import PluginHost
-from command_center.settings import get_settings
 from plugins.pipeline import queries
+from tests.fixtures_pipeline import page_fixtures
 
-
-@pytest.fixture(scope="module")
-def walk_db(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, PluginHost]]:
-    """Its own demo database (the walk writes), with the core and the pipeline only."""
-    url = f"sqlite:///{tmp_path_factory.mktemp('walk') / 'walk.db'}"
-    host = PluginHost(get_settings(), entry_points=False, builtins=["plugins.pipeline"])
-    apptest.demo_database(url, host)
-    yield url, host
-    frames.clear_cache()
-    dispose_engine(url)
-
-
-@pytest.fixture
-def app(walk_db, monkeypatch: pytest.MonkeyPatch, app_env) -> str:
-    url, host = walk_db
-    monkeypatch.setenv("COMMAND_CENTER_DB_URL", url)
-    runtime.reset(host)
-    return url
+pipeline_db, app = page_fixtures("walk")  # the walk writes to its own demo
 
 
 def page(login: str, key: str, lang: str = "en") -> AppTest:

@@ -20,7 +20,6 @@ so the total is 14.74 % off; the P-A line is 15 % off, beyond the 10 % limit.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
 
 import polars as pl
 import pytest
@@ -30,7 +29,7 @@ from streamlit.testing.v1 import AppTest
 from command_center import i18n, pricing, runtime
 from command_center import testing as apptest
 from command_center.db import catalog, frames
-from command_center.db.engine import dispose_engine, read_session, write_session
+from command_center.db.engine import read_session, write_session
 from command_center.db.models import (
     AuditEntry,
     Notification,
@@ -42,8 +41,6 @@ from command_center.db.models import (
 from command_center.i18n import language
 from command_center.notifications import text_of
 from command_center.org.auth import viewer_for
-from command_center.plugins import PluginHost
-from command_center.settings import get_settings
 from plugins.pipeline import actions, queries
 from plugins.pipeline.errors import PipelineError
 from plugins.pipeline.logic import quote_document as document
@@ -61,6 +58,7 @@ from tests.fixtures_pipeline import (
     SUP6,
     new_deal,
     org,
+    page_fixtures,
     refused,
 )
 
@@ -607,23 +605,7 @@ def test_the_demo_quotes_are_priced_and_every_leader_has_one_to_decide(demo_db) 
 
 
 # -- the pages ------------------------------------------------------------------------------
-@pytest.fixture(scope="module")
-def app_db(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, PluginHost]]:
-    """Its own demo database (the walk writes), with the core and the pipeline only."""
-    url = f"sqlite:///{tmp_path_factory.mktemp('quotes') / 'quotes.db'}"
-    host = PluginHost(get_settings(), entry_points=False, builtins=["plugins.pipeline"])
-    apptest.demo_database(url, host)
-    yield url, host
-    frames.clear_cache()
-    dispose_engine(url)
-
-
-@pytest.fixture
-def app(app_db, monkeypatch: pytest.MonkeyPatch, app_env) -> str:
-    url, host = app_db
-    monkeypatch.setenv("COMMAND_CENTER_DB_URL", url)
-    runtime.reset(host)
-    return url
+pipeline_db, app = page_fixtures("quotes")  # the walk writes to its own demo
 
 
 def _page(login: str, key: str, lang: str = "en") -> AppTest:
