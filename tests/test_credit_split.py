@@ -11,7 +11,6 @@ supervisor 3, that is four rows: 2,100 / 900 (cost 1,050 / 450) and 350 / 150
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
 
 import polars as pl
 import pytest
@@ -20,15 +19,13 @@ from sqlalchemy import Engine, func, select
 from command_center import runtime
 from command_center import testing as apptest
 from command_center.db import frames, summaries
-from command_center.db.engine import dispose_engine, get_engine, read_session, write_session
+from command_center.db.engine import get_engine, read_session, write_session
 from command_center.db.models import AuditEntry, OrderLine, OrderRefund, PersonMonthSales
 from command_center.ledger import LedgerError, NewLine, book_lines, refund, split_cents
 from command_center.metrics import MetricRegistry
 from command_center.org.auth import viewer_for
 from command_center.org.scope import OPERATOR, Viewer
 from command_center.periods import containing
-from command_center.plugins import PluginHost
-from command_center.settings import get_settings
 from plugins.pipeline import actions, queries
 from plugins.pipeline.errors import PipelineError
 from plugins.pipeline.logic import credits as rules
@@ -45,6 +42,7 @@ from tests.fixtures_pipeline import (
     approved_contract,
     new_deal,
     org,
+    page_fixtures,
     refused,
 )
 
@@ -319,21 +317,10 @@ def test_a_leavers_shares_go_to_the_heir(db: Engine) -> None:
 # -- the page (one backend: the page runs no SQL of its own) ------------------------------
 
 
-@pytest.fixture(scope="module")
-def page_db(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, PluginHost]]:
-    """Its own small demo (the test writes), with the core and the pipeline only."""
-    url = f"sqlite:///{tmp_path_factory.mktemp('credits') / 'credits.db'}"
-    host = PluginHost(get_settings(), entry_points=False, builtins=["plugins.pipeline"])
-    apptest.demo_database(url, host)
-    yield url, host
-    frames.clear_cache()
-    dispose_engine(url)
+pipeline_db, app = page_fixtures("credits")  # its own small demo: the test writes
 
 
-def test_the_deal_page_edits_the_split(page_db, monkeypatch: pytest.MonkeyPatch, app_env) -> None:
-    url, host = page_db
-    monkeypatch.setenv("COMMAND_CENTER_DB_URL", url)
-    runtime.reset(host)
+def test_the_deal_page_edits_the_split(app: str) -> None:
     engine = runtime.engine()
     at = apptest.open_page(apptest.start(engine, "rep"), "pipeline-deal")
     assert not at.exception, at.exception
@@ -363,8 +350,8 @@ def test_the_deal_page_edits_the_split(page_db, monkeypatch: pytest.MonkeyPatch,
     assert "The contract is Signed: its split can no longer change." in text
 
 
-def test_the_demo_splits_late_deals_with_the_supervisor(page_db) -> None:
-    url, _ = page_db
+def test_the_demo_splits_late_deals_with_the_supervisor(pipeline_db) -> None:
+    url, _ = pipeline_db
     engine = get_engine(url)
     with read_session(engine) as session:
         query = select(DealCredit.opp_id, DealCredit.person_id, DealCredit.share_pct)
