@@ -15,6 +15,12 @@ Above the agenda, the strip (:func:`strip`): the core's cards — the person's
 revenue attainment in the day's month and their rank among the people under
 the same leader (:func:`standing`) — and the plugins' ``today_cards`` (today's
 activity against daily targets, the estimated pay of the running month).
+
+The core's own rows (:func:`receivable_rows`, kind ``receivable``): a rep's
+overdue receivables — the lines with something past due (an instalment of a
+payment schedule, or the line after the payment terms), the
+:data:`RECEIVABLE_ROWS` most recently due, and one row "N more" that opens the
+Receivables page. A leader's day shows only the team's total (the strip's card).
 """
 
 from __future__ import annotations
@@ -24,9 +30,11 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 import polars as pl
-from sqlalchemy import Engine
+from sqlalchemy import Engine, select
 
+from command_center import cash
 from command_center.db import frames
+from command_center.db.models import Customer
 from command_center.i18n import money, percent, t
 from command_center.metrics import MetricRegistry
 from command_center.org.scope import Viewer
@@ -152,6 +160,75 @@ def counts(items: Iterable[AgendaItem]) -> dict[str, int]:
 def overdue(items: Iterable[AgendaItem], day: dt.date) -> int:
     """How many rows were due before ``day``."""
     return sum(1 for item in items if sort_key(item)[0] < day)
+
+
+# -- the core's rows: overdue receivables ------------------------------------------------
+
+RECEIVABLE_ROWS = 5
+"""A rep's overdue lines shown on their day (the most recently due); the rest are one
+"N more" row away (the Receivables page)."""
+
+
+def receivable_rows(engine: Engine, viewer: Viewer, day: dt.date) -> list[AgendaItem]:
+    """A rep's overdue lines on ``day`` (``viewer`` the day's scope): customer, order
+    key, what is past due and unpaid, days overdue; ``due`` is the date it fell due.
+    Nothing on a leader's day (someone reports to the person) or without a person.
+    Reads the person's own lines only."""
+    person = viewer.person_id
+    if person is None or not viewer.can_see(person):
+        return []
+    people = frames.all_people(engine)
+    if people.filter(pl.col("manager_id") == person).height:
+        return []
+    found = cash.overdue_lines(engine, viewer, person, day)
+    if found.is_empty():
+        return []
+    shown = found.head(RECEIVABLE_ROWS)
+    names = _customer_names(engine, shown["customer_id"].drop_nulls().unique().to_list())
+    items = [
+        AgendaItem(
+            kind="receivable",
+            due=row["due_on"],
+            person_id=person,
+            customer_id=row["customer_id"],
+            title=t(
+                "cash.schedule.row",
+                customer=names.get(row["customer_id"], str(row["customer_id"])),
+                order=row["order_key"],
+                amount=money(row["overdue"]),
+                count=row["days_past_due"],
+            ),
+            key=f"receivable:{row['order_id']}",
+        )
+        for row in shown.iter_rows(named=True)
+    ]
+    more = found.height - shown.height
+    if more > 0:
+        from command_center.ui.cash_links import render_receivables_link
+
+        items.append(
+            AgendaItem(
+                kind="receivable",
+                due=day,
+                person_id=person,
+                title=t("cash.schedule.more", count=more),
+                key="receivable:more",
+                render_action=render_receivables_link,
+                action_label=t("cash.schedule.open"),
+            )
+        )
+    return items
+
+
+def _customer_names(engine: Engine, customer_ids: list[int]) -> dict[int, str]:
+    """Names of a few customers (the rows' own)."""
+    if not customer_ids:
+        return {}
+    query = select(Customer.customer_id, Customer.name).where(
+        Customer.customer_id.in_(sorted(customer_ids))
+    )
+    with engine.connect() as conn:
+        return {int(cid): str(name) for cid, name in conn.execute(query)}
 
 
 # -- the strip above the agenda ---------------------------------------------------------

@@ -15,7 +15,14 @@ from sqlalchemy import Engine
 from command_center import cash, hookimpl
 from command_center.db import frames
 from command_center.org.scope import OPERATOR, Viewer
-from command_center.types import ExportKind, HomeCard, ImportKind, MetricQuery, MetricSpec
+from command_center.types import (
+    AgendaItem,
+    ExportKind,
+    HomeCard,
+    ImportKind,
+    MetricQuery,
+    MetricSpec,
+)
 
 if TYPE_CHECKING:
     from command_center.agenda import TodayCard
@@ -155,7 +162,7 @@ def register_metrics() -> list[MetricSpec]:
 
 def _cash_metrics() -> list[MetricSpec]:
     """Collection (docs/collections.md): cash collected, collection rate, DSO."""
-    tables = (*ORDERS, *cash.CASH_TABLES)
+    tables = (*ORDERS, *cash.CASH_TABLES, *cash.DUE_TABLES)  # due dates: payment schedules
     return [
         MetricSpec(
             "collected", "cash.metric.collected", "currency", _collected, tables=cash.CASH_TABLES
@@ -188,6 +195,14 @@ def today_cards(
     from command_center.ui import cash_cards
 
     return [cash_cards.today_card(engine, viewer, day)]
+
+
+@hookimpl
+def today_agenda(engine: Engine, viewer: Viewer, day: dt.date) -> list[AgendaItem]:
+    """A rep's overdue receivables as rows of their day (docs/collections.md)."""
+    from command_center.agenda import receivable_rows
+
+    return receivable_rows(engine, viewer, day)
 
 
 @hookimpl

@@ -243,6 +243,7 @@ AgendaKind = Literal[
     "meeting",
     "appraisal",
     "report",
+    "receivable",
 ]
 AGENDA_KINDS: tuple[AgendaKind, ...] = get_args(AgendaKind)
 """The kinds of :class:`AgendaItem`, pinned (``command-center today`` prints them)."""

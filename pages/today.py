@@ -46,6 +46,7 @@ ICONS: dict[str, str] = {
     "meeting": ":material/groups:",
     "appraisal": ":material/assignment_ind:",
     "report": ":material/edit_note:",
+    "receivable": ":material/payments:",
 }
 
 

@@ -33,6 +33,7 @@ from plugins.team_events.models import ActionItem, Event
 from plugins.team_events.settings import TeamEventsSettings
 from tests.conftest import Db, make_host, use_db
 from tests.factories import load_small_org
+from tests.fixtures_cash import pay_in_full
 
 DAY = dt.date(2026, 11, 16)
 REP4 = Viewer("rep4", "rep", 4, frozenset({4}))
@@ -70,6 +71,7 @@ def org(empty_db: Db) -> Db:
                            due_date=DAY, status="open", created_on=DAY - dt.timedelta(days=7)),
             ]
         )  # fmt: skip
+    pay_in_full(engine)  # no overdue receivables in the due lists (test_payment_schedules)
     return empty_db
 
 

@@ -20,15 +20,16 @@ import polars as pl
 import pytest
 from sqlalchemy import Engine, func, select
 
-from command_center import cash
+from command_center import agenda, cash, i18n
 from command_center.db.engine import read_session, write_session
 from command_center.db.models import OrderLine
 from command_center.db.schedule_models import OrderDue
+from command_center.i18n import money
 from command_center.ledger import LedgerError, NewLine, book_lines
 from command_center.org.scope import OPERATOR, Viewer
 from command_center.schedules import ScheduleError, check_schedule, open_instalments
 from plugins.pipeline import actions, queries
-from tests.conftest import Db
+from tests.conftest import Db, make_host
 from tests.factories import load_small_org
 from tests.fixtures_pipeline import AT, REP4, SUP3, SUP6, approved_contract, new_deal, org, refused
 
@@ -233,3 +234,59 @@ def test_a_contract_without_schedule_books_no_due_dates(empty_db: Db) -> None:
     cid = approved_contract(engine, new_deal(engine))
     actions.sign_contract(engine, REP4, cid, at=AT)
     assert _due(engine) == []
+
+
+# -- Today: a rep's overdue lines ----------------------------------------------------------
+
+
+def test_todays_rows_hold_the_reps_overdue_lines_newest_due_first(book: Db) -> None:
+    order_id = _book(book)  # 700 due 30 April, 5 days past due on 5 May
+    may = D(2026, 5, 5)
+    (row,) = agenda.receivable_rows(book.engine, REP7, may)
+    assert (row.kind, row.due, row.person_id, row.customer_id, row.key) == (
+        "receivable",
+        D(2026, 4, 30),
+        7,
+        1,
+        f"receivable:{order_id}",
+    )
+    assert row.title == i18n.t(
+        "cash.schedule.row", customer="甲公司", order=str(order_id), amount=money(700.0), count=5
+    )
+    assert agenda.receivable_rows(book.engine, REP7, D(2026, 3, 15)) == []
+    # six more lines of 10 each, due on signing, 1..6 March: seven overdue in all
+    lines = [
+        NewLine(
+            customer_id=1,
+            person_id=7,
+            order_date=D(2026, 3, n),
+            revenue=10.0,
+            schedule=((100.0, 0),),
+        )
+        for n in range(1, 7)
+    ]
+    with write_session(book.engine) as session:
+        book_lines(session, lines, "test", "test")
+    rows = agenda.receivable_rows(book.engine, REP7, may)
+    assert [r.due for r in rows] == [
+        D(2026, 4, 30),
+        D(2026, 3, 6),
+        D(2026, 3, 5),
+        D(2026, 3, 4),
+        D(2026, 3, 3),
+        may,  # "2 more": the Receivables page
+    ]
+    assert rows[-1].title == i18n.t("cash.schedule.more", count=2)
+    assert rows[-1].render_action is not None
+    # the merged agenda keeps them (the core's hook), in due order
+    found = agenda.gather(make_host(), book.engine, REP7, may)
+    assert [i.due for i in found if i.kind == "receivable"] == sorted(r.due for r in rows)
+
+
+def test_a_leaders_day_has_no_overdue_rows(book: Db) -> None:
+    _book(book, credits=((7, 0.7), (6, 0.3)))  # supervisor 6 has 210 past due on 5 May
+    sup6 = Viewer("sup6", "supervisor", 6, frozenset({6, 7}))
+    assert agenda.receivable_rows(book.engine, sup6, D(2026, 5, 5)) == []
+    alone = Viewer("sup6", "supervisor", 6, frozenset({6}))
+    assert agenda.receivable_rows(book.engine, alone, D(2026, 5, 5)) == []
+    assert [r.person_id for r in agenda.receivable_rows(book.engine, REP7, D(2026, 5, 5))] == [7]

@@ -48,6 +48,7 @@ from plugins.pipeline.models import Contract, Milestone, Opportunity
 from plugins.team_events.models import ActionItem, Event, Invitee
 from tests.conftest import Db, make_host, use_db
 from tests.factories import load_small_org
+from tests.fixtures_cash import pay_in_full
 
 DAY = dt.date(2026, 11, 16)  # a Monday
 NOON = dt.datetime(2026, 11, 16, 8, 0)
@@ -135,6 +136,7 @@ def day_db(empty_db: Db) -> Db:
         session.flush()
         session.add(Record(cycle_id=1, person_id=4, level="rep", team_id=3))
         session.add(Record(cycle_id=1, person_id=5, level="rep", team_id=3, reviewed_at=stamp))
+    pay_in_full(engine)  # no overdue receivables: those rows are tested in test_payment_schedules
     return empty_db
 
 
