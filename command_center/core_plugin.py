@@ -15,6 +15,7 @@ from sqlalchemy import Engine
 from command_center import cash, hookimpl
 from command_center.db import frames
 from command_center.org.scope import OPERATOR, Viewer
+from command_center.org.tree import closure
 from command_center.types import (
     AgendaItem,
     ExportKind,
@@ -105,8 +106,23 @@ def monthly_revenue_targets(q: MetricQuery) -> pl.DataFrame:
     )
 
 
+def lowest_targets(engine: Engine, goal: pl.DataFrame) -> pl.DataFrame:
+    """The rows of ``goal`` (``person_id, month, …``) of people nobody below has a row for
+    that month: a leader's own target (an approved plan's, docs/targets.md) is their team's,
+    the sum of the targets below, so a ratio rolled up the tree counts each target once."""
+    people = frames.all_people(engine).select("person_id", "manager_id")
+    below = closure(people).filter(pl.col("ancestor_id") != pl.col("person_id"))
+    covered = (
+        goal.select("person_id", "month")
+        .join(below, on="person_id")
+        .select(pl.col("ancestor_id").alias("person_id"), "month")
+        .unique()
+    )
+    return goal.join(covered, on=["person_id", "month"], how="anti")
+
+
 def _attainment(q: MetricQuery) -> pl.DataFrame:
-    goal = monthly_revenue_targets(q)
+    goal = lowest_targets(q.engine, monthly_revenue_targets(q))
     sales = _sales(q).select("person_id", "month", "revenue")
     return goal.join(sales, on=["person_id", "month"], how="left").select(
         "person_id",

@@ -8,6 +8,8 @@ same rows byte for byte. :func:`load_demo` stores them in ONE transaction
 
 The 24 months are the full months before ``as_of``'s month; targets cover
 them and the three months that follow (``as_of``'s month and the next two).
+Last, :func:`command_center.demo_plans.seed_target_plans` makes the year's target
+plans (approved, and one waiting) through the target-plan actions.
 """
 
 from __future__ import annotations
@@ -53,6 +55,7 @@ from command_center.demo_names import (
     manager_regions,
 )
 from command_center.demo_payments import pay_plugin_lines, payment_frames
+from command_center.demo_plans import seed_target_plans
 from command_center.demo_products import line_products, price_list_frames, products_frame
 from command_center.org.auth import add_user
 from command_center.types import DemoContext
@@ -791,6 +794,7 @@ def load_demo(
     _seed_plugins(host, engine, scale, seed, as_of, data, progress)
     _key_plugin_rows(engine, data, progress)
     pay_plugin_lines(engine, int(data.orders["order_id"].max() or 0), seed, as_of, progress)
+    seed_target_plans(engine, host, as_of, progress)
     progress("Writing the ledger summaries' snapshots for the app's first start")
     frames.save_snapshots(engine)
     progress("Demo data loaded")

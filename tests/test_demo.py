@@ -43,6 +43,7 @@ from command_center.db.models import (
     Target,
     User,
 )
+from command_center.db.target_plans import TargetPlan, TargetPlanLine
 from command_center.demo import (
     DEMO_LOGINS,
     DEMO_PASSWORD,
@@ -53,6 +54,7 @@ from command_center.demo import (
     load_demo,
     with_demo_keys,
 )
+from command_center.demo_plans import WRITES as PLAN_WRITES
 from command_center.org import auth
 from command_center.org.auth import add_user, authenticate
 from command_center.org.scope import people_edges, scope_for
@@ -118,6 +120,28 @@ def read(engine: Engine, key: str) -> pl.DataFrame:
     return pl.DataFrame(rows, schema=names, orient="row", infer_schema_length=None)
 
 
+def core_rows(engine: Engine, key: str) -> pl.DataFrame:
+    """``read`` without the leaders' target rows the demo's approved plans wrote
+    (command_center.demo_plans): the rows :func:`generate` made."""
+    stored = read(engine, key)
+    if key != "targets":
+        return stored
+    reps = read(engine, "people").filter(pl.col("level") == "rep")["person_id"]
+    return stored.filter(pl.col("person_id").is_in(reps.implode()))
+
+
+def planned_rows(engine: Engine) -> int:
+    """The target rows of the demo's approved plans: one per line and month."""
+    with engine.connect() as conn:
+        query = (
+            select(func.count())
+            .select_from(TargetPlanLine)
+            .join(TargetPlan, TargetPlan.plan_id == TargetPlanLine.plan_id)
+            .where(TargetPlan.state == "approved")
+        )
+        return int(conn.execute(query).scalar_one())
+
+
 def count(engine: Engine, model: type) -> int:
     with engine.connect() as conn:
         return int(conn.execute(select(func.count()).select_from(model)).scalar_one())
@@ -148,10 +172,11 @@ def test_small_counts(loaded: tuple[Engine, dict[str, int]]) -> None:
         "price_list_items": 8,
         "users": len(DEMO_LOGINS),
     }
-    for key, (model, _) in TABLES.items():
-        assert count(engine, model) == counts[key]
+    for key in TABLES:
+        assert core_rows(engine, key).height == counts[key]
+    assert count(engine, Target) == counts["targets"] + planned_rows(engine) > counts["targets"]
     assert count(engine, User) == len(DEMO_LOGINS)
-    assert data_version(engine) == 1  # one bump for the whole load
+    assert data_version(engine) == 1 + PLAN_WRITES  # one bump for the load, one per plan write
 
 
 def test_org_tree(loaded: tuple[Engine, dict[str, int]]) -> None:
@@ -223,8 +248,11 @@ def test_customers_and_orders(loaded: tuple[Engine, dict[str, int]]) -> None:
 def test_targets(loaded: tuple[Engine, dict[str, int]]) -> None:
     engine = loaded[0]
     people = read(engine, "people")
-    targets = read(engine, "targets")
+    targets = core_rows(engine, "targets")
     reps = people.filter(pl.col("level") == "rep")["person_id"]
+    planned = read(engine, "targets").filter(~pl.col("person_id").is_in(reps.implode()))
+    assert set(planned["period"]) == {f"{AS_OF.year}-{m:02d}" for m in range(1, 13)}
+    assert set(planned["metric"]) == {"revenue"}  # the approved plans: leaders' months
     months = demo_months(AS_OF)
     periods = [m.strftime("%Y-%m") for m in months] + ["2025-11", "2025-12", "2026-01"]
     for metric in ("revenue", "new_customers"):
@@ -258,7 +286,7 @@ def test_same_seed_same_rows(tmp_path: Path, loaded: tuple[Engine, dict[str, int
 def test_stored_rows_are_the_generated_rows(loaded: tuple[Engine, dict[str, int]]) -> None:
     data = generate("small", SEED, AS_OF)
     for key in TABLES:
-        stored = read(loaded[0], key)
+        stored = core_rows(loaded[0], key)
         made = with_demo_keys(key, getattr(data, key)).select(stored.columns)
         assert stored.equals(made.cast(stored.schema)), key  # type: ignore[arg-type]
 
@@ -300,7 +328,7 @@ def test_refuses_a_loaded_database_without_reset(engine: Engine) -> None:
 
     skipped = load_demo(engine, host, seed=SEED, as_of=AS_OF, if_empty=True)
     assert set(skipped.values()) == {0}
-    assert data_version(engine) == 1
+    assert data_version(engine) == 1 + PLAN_WRITES
 
     before = read(engine, "orders")
     counts = load_demo(engine, host, seed=SEED + 1, as_of=AS_OF, reset=True)
@@ -308,7 +336,7 @@ def test_refuses_a_loaded_database_without_reset(engine: Engine) -> None:
     assert count(engine, User) == len(DEMO_LOGINS)
     assert count(engine, OrderLine) == SMALL.order_lines
     assert not read(engine, "orders").equals(before)
-    assert data_version(engine) == 2  # the data version survives a reset and moves on
+    assert data_version(engine) == 2 * (1 + PLAN_WRITES)  # survives a reset and moves on
 
 
 def test_if_empty_loads_an_empty_database(engine: Engine) -> None:
@@ -349,7 +377,7 @@ def test_a_failure_leaves_the_database_as_it_was(
     for key, frame in before.items():
         assert read(engine, key).equals(frame), key
     assert count(engine, User) == len(DEMO_LOGINS)
-    assert data_version(engine) == 1
+    assert data_version(engine) == 1 + PLAN_WRITES
 
 
 def test_broken_references_are_refused(engine: Engine, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -388,7 +416,7 @@ def test_every_backend_stores_the_generated_rows(
     load_demo(engine, host, seed=SEED, as_of=AS_OF)
     data = generate("small", SEED, AS_OF)
     for key in TABLES:
-        stored = read(engine, key)
+        stored = core_rows(engine, key)
         made = with_demo_keys(key, getattr(data, key)).select(stored.columns)
         assert stored.equals(made.cast(stored.schema)), key
     assert authenticate(engine, "rep", DEMO_PASSWORD).person_id == data.logins["rep"]
