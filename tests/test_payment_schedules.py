@@ -21,15 +21,17 @@ import pytest
 from sqlalchemy import Engine, func, select
 
 from command_center import agenda, cash, i18n
+from command_center import testing as apptest
 from command_center.db.engine import read_session, write_session
 from command_center.db.models import OrderLine
 from command_center.db.schedule_models import OrderDue
 from command_center.i18n import money
 from command_center.ledger import LedgerError, NewLine, book_lines
+from command_center.org.auth import add_user
 from command_center.org.scope import OPERATOR, Viewer
 from command_center.schedules import ScheduleError, check_schedule, open_instalments
 from plugins.pipeline import actions, queries
-from tests.conftest import Db, make_host
+from tests.conftest import Db, make_host, use_db
 from tests.factories import load_small_org
 from tests.fixtures_pipeline import AT, REP4, SUP3, SUP6, approved_contract, new_deal, org, refused
 
@@ -290,3 +292,21 @@ def test_a_leaders_day_has_no_overdue_rows(book: Db) -> None:
     alone = Viewer("sup6", "supervisor", 6, frozenset({6}))
     assert agenda.receivable_rows(book.engine, alone, D(2026, 5, 5)) == []
     assert [r.person_id for r in agenda.receivable_rows(book.engine, REP7, D(2026, 5, 5))] == [7]
+
+
+@pytest.mark.one_backend
+def test_the_today_page_shows_the_reps_overdue_line(
+    book: Db, monkeypatch: pytest.MonkeyPatch, app_env: None
+) -> None:
+    order_id = _book(book)
+    with write_session(book.engine) as session:
+        add_user(session, "rep7", "demo-pass-2026", "rep", 7)
+    use_db(monkeypatch, book)
+    at = apptest.start(book.engine, "rep7")  # a rep lands on Today
+    at.date_input(key="today_day").set_value(D(2026, 5, 5)).run()
+    assert not at.exception
+    shown = apptest.texts(at)
+    title = i18n.t(
+        "cash.schedule.row", customer="甲公司", order=str(order_id), amount=money(700.0), count=5
+    )
+    assert title in shown and "Overdue payment" in shown
