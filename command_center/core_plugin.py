@@ -169,7 +169,7 @@ def register_metrics() -> list[MetricSpec]:
             "percent",
             _attainment,
             kind="ratio",
-            tables=(*ORDERS, "targets"),
+            tables=(*ORDERS, "targets", "people"),  # people: whose targets are the lowest
         ),
         MetricSpec("order_lines", "metric.order_lines", "count", _order_lines, tables=ORDERS),
         *_cash_metrics(),
