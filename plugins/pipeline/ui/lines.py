@@ -47,16 +47,16 @@ def price_box(
     key: str,
     value: float | None = 0.0,
     placeholder: str | None = None,
-    help: str | None = None,
+    help_text: str | None = None,
 ) -> float | None:
-    """A line's unit price: steps of 100, never below zero."""
+    """A line's unit price: steps of 100, never below zero; ``help_text`` its tooltip."""
     return where.number_input(
         t("pipeline.field.unit_price"),
         min_value=0.0,
         value=value,
         step=100.0,
         placeholder=placeholder,
-        help=help,
+        help=help_text,
         key=key,
     )
 

@@ -140,7 +140,7 @@ def _line_forms(ctx: PageContext, quote: dict[str, Any], lines: pl.DataFrame) ->
                 f"pipeline_quote_price_{qid}",
                 value=None,
                 placeholder=t("pipeline.quote.price_list_price"),
-                help=t("pipeline.quote.price_help"),
+                help_text=t("pipeline.quote.price_help"),
             )
             if st.form_submit_button(t("pipeline.quote.add"), key="pipeline_quote_line_submit"):
                 widgets.run(
