@@ -136,6 +136,7 @@ class Visit:
     warm: float | None = None
     after_write: float | None = None
     errors: list[str] = field(default_factory=list)
+    rss_mib: dict[str, float] = field(default_factory=dict)  # per kind: server + children after
 
 
 @dataclass
@@ -146,6 +147,7 @@ class Tour:
     scale: str
     role: str
     start_seconds: float = 0.0  # process start until /_stcore/health answers
+    start_rss_mib: float | None = None  # server + children when it first answered
     visits: list[Visit] = field(default_factory=list)
     rss_mib: float | None = None  # server + children after the tour
     worker_mib: float = 0.0  # the children's part
@@ -461,9 +463,17 @@ def tour(
     kinds: tuple[str, ...] = KINDS,
     settle_ms: int = SETTLE_MS,
     pages: int | None = None,
+    memory: Callable[[], float | None] | None = None,
 ) -> list[Visit]:
     """Sign in as ``login``; every page cold, then warm and after a write when in ``kinds``
-    (see the module doc). ``pages``: only the first that many of the navigation (a smoke)."""
+    (see the module doc). ``pages``: only the first that many of the navigation (a smoke).
+    ``memory``: read after each visit into :attr:`Visit.rss_mib` (the server's RSS)."""
+
+    def note(visit: Visit, kind: str) -> None:
+        found = memory() if memory is not None else None
+        if found is not None:
+            visit.rss_mib[kind] = found
+
     from playwright.sync_api import sync_playwright
 
     executable = chromium()
@@ -490,13 +500,16 @@ def tour(
                     visit.cold = _visit(page, index, settle_ms)
                     found = _errors(page)
                 visit.errors += found
+                note(visit, "cold")
             for index, visit in enumerate(visits if "warm" in kinds else []):
                 visit.warm = _visit(page, index, settle_ms)
                 visit.errors += _errors(page)
+                note(visit, "warm")
             for index, visit in enumerate(visits if "after_write" in kinds else []):
                 book()
                 visit.after_write = _visit(page, index, settle_ms)
                 visit.errors += _errors(page)
+                note(visit, "after_write")
             for visit in visits:
                 visit.errors = list(dict.fromkeys(visit.errors))
             return visits
@@ -517,8 +530,17 @@ def run_role(
     try:
         with serve(target.url, log) as server:
             result.start_seconds = server.start_seconds
+            result.start_rss_mib = server.memory()[0]
             try:
-                result.visits = tour(server.url, role, writer.book, kinds, settle_ms, pages)
+                result.visits = tour(
+                    server.url,
+                    role,
+                    writer.book,
+                    kinds,
+                    settle_ms,
+                    pages,
+                    lambda: server.memory()[0],
+                )
             except Exception as exc:
                 result.error = f"{type(exc).__name__}: {str(exc)[:300]}"
             result.rss_mib, result.worker_mib, result.peak_mib = server.memory()
@@ -566,14 +588,16 @@ def print_tour(done: Tour) -> None:
         print(f"{head} BROKE OFF: {done.error}", flush=True)
     for v in done.visits:
         flag = f"  ERROR: {v.errors[0][:120]}" if v.errors else ""
+        rss = "/".join(_mib(v.rss_mib.get(kind)) for kind in KINDS if kind in v.rss_mib)
         print(
             f"{head} {v.title[:28]:<28} cold {_s(v.cold):>6}  warm {_s(v.warm):>6}  "
-            f"after write {_s(v.after_write):>6}{flag}",
+            f"after write {_s(v.after_write):>6}  RSS {rss} MiB{flag}",
             flush=True,
         )
     print(
         f"{head} RSS {_mib(done.rss_mib)} MiB (worker {_mib(done.worker_mib)}), "
-        f"server peak {_mib(done.peak_mib)} MiB, start {done.start_seconds:.1f} s",
+        f"server peak {_mib(done.peak_mib)} MiB, start {done.start_seconds:.1f} s "
+        f"({_mib(done.start_rss_mib)} MiB)",
         flush=True,
     )
 
@@ -704,6 +728,12 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help="also PostgreSQL at large (loading it takes many minutes)",
     )
+    parser.add_argument(
+        "--out",
+        type=Path,
+        default=None,
+        help="write the tables to this file instead of bench/results.md's page section",
+    )
     args = parser.parse_args(argv)
     if bad := [b for b in args.backend if b not in BACKENDS]:
         parser.error(f"unknown backend {', '.join(bad)}")
@@ -720,7 +750,12 @@ def main(argv: list[str] | None = None) -> int:
             notes.append(f"PostgreSQL at {scale} not run (pass --pg-large)")
         tours += run_scale(scale, backends, tuple(args.roles), notes)
     command = "python -m bench.pages " + " ".join(sys.argv[1:] if argv is None else argv)
-    path = report.write_pages_section(markdown(tours, command.strip(), started_load, notes))
+    text = markdown(tours, command.strip(), started_load, notes)
+    if args.out is not None:
+        args.out.write_text(text, encoding="utf-8")
+        path = args.out
+    else:
+        path = report.write_pages_section(text)
     print(f"wrote {path}")
     broken = [t for t in tours if t.error] + [t for t in tours if any(v.errors for v in t.visits)]
     return 1 if broken or not tours else 0

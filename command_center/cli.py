@@ -352,6 +352,9 @@ def run(
         "--browser.gatherUsageStats",
         "false",
     ]
+    from command_center.allocator import configure
+
+    configure(os.environ)  # the C allocator's settings, read when the new program starts
     os.execv(sys.executable, args)
 
 

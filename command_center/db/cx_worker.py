@@ -25,6 +25,8 @@ from typing import IO
 
 import polars as pl
 
+from command_center.allocator import trim
+
 RECYCLE_AFTER_BYTES = 64 * 1024 * 1024
 """After a reply this big the worker is stopped (the next read starts a new one in
 ~0.3 s): its allocator keeps the peak of a big read (540 MiB after the 5M-row
@@ -97,20 +99,26 @@ def read_sqlite(sql: str, uri: str) -> pl.DataFrame:
     return _worker.query(sql, uri)
 
 
+def _answer(request: dict[str, str]) -> tuple[bytes, bytes]:
+    """The status and payload for one request (the frame is let go on return)."""
+    try:
+        frame = pl.read_database_uri(request["sql"], request["uri"], engine="connectorx")
+        buffer = io.BytesIO()
+        frame.write_ipc_stream(buffer)
+        return b"OK", buffer.getvalue()
+    except Exception as exc:
+        return b"ERR", f"{type(exc).__name__}: {exc}".encode()
+
+
 def _serve() -> None:
     out = sys.stdout.buffer
     for line in sys.stdin.buffer:
-        request = json.loads(line)
-        try:
-            frame = pl.read_database_uri(request["sql"], request["uri"], engine="connectorx")
-            buffer = io.BytesIO()
-            frame.write_ipc_stream(buffer)
-            status, payload = b"OK", buffer.getvalue()
-        except Exception as exc:
-            status, payload = b"ERR", f"{type(exc).__name__}: {exc}".encode()
+        status, payload = _answer(json.loads(line))
         out.write(status + b" " + str(len(payload)).encode() + b"\n")
         out.write(payload)
         out.flush()
+        del payload
+        trim()  # the reply's copies were glibc's: give them back while the worker waits
 
 
 if __name__ == "__main__":
