@@ -120,6 +120,21 @@ def read(engine: Engine, key: str) -> pl.DataFrame:
     return pl.DataFrame(rows, schema=names, orient="row", infer_schema_length=None)
 
 
+LEFT_TO_THE_DATABASE = {"credit_share": 1.0, "credit_group": None}
+"""Ledger columns the generator leaves to their defaults (no demo line of the core is split)."""
+
+
+def as_stored(key: str, frame: pl.DataFrame, stored: pl.DataFrame) -> pl.DataFrame:
+    """A generated frame as the table stores it: demo keys, the defaulted columns."""
+    made = with_demo_keys(key, frame)
+    defaults = [
+        pl.lit(value, dtype=stored.schema[name]).alias(name)
+        for name, value in LEFT_TO_THE_DATABASE.items()
+        if name in stored.columns and name not in made.columns
+    ]
+    return made.with_columns(defaults).select(stored.columns).cast(stored.schema)  # type: ignore[arg-type]
+
+
 def core_rows(engine: Engine, key: str) -> pl.DataFrame:
     """``read`` without the leaders' target rows the demo's approved plans wrote
     (command_center.demo_plans): the rows :func:`generate` made."""
@@ -287,8 +302,7 @@ def test_stored_rows_are_the_generated_rows(loaded: tuple[Engine, dict[str, int]
     data = generate("small", SEED, AS_OF)
     for key in TABLES:
         stored = core_rows(loaded[0], key)
-        made = with_demo_keys(key, getattr(data, key)).select(stored.columns)
-        assert stored.equals(made.cast(stored.schema)), key  # type: ignore[arg-type]
+        assert stored.equals(as_stored(key, getattr(data, key), stored)), key
 
 
 def test_other_seed_other_rows() -> None:
@@ -417,16 +431,14 @@ def test_every_backend_stores_the_generated_rows(
     data = generate("small", SEED, AS_OF)
     for key in TABLES:
         stored = core_rows(engine, key)
-        made = with_demo_keys(key, getattr(data, key)).select(stored.columns)
-        assert stored.equals(made.cast(stored.schema)), key
+        assert stored.equals(as_stored(key, getattr(data, key), stored)), key
     assert authenticate(engine, "rep", DEMO_PASSWORD).person_id == data.logins["rep"]
     version = data_version(engine)
     monkeypatch.setattr(demo, "_store_users", lambda *_args: 1 / 0)
     with pytest.raises(ZeroDivisionError):
         load_demo(engine, host, seed=SEED + 1, as_of=AS_OF, reset=True)
     stored = read(engine, "orders")
-    made = with_demo_keys("orders", data.orders).select(stored.columns)
-    assert stored.equals(made.cast(stored.schema))  # type: ignore[arg-type]
+    assert stored.equals(as_stored("orders", data.orders, stored))
     assert data_version(engine) == version
 
 
