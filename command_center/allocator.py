@@ -4,8 +4,8 @@ glibc's malloc gives each thread that allocates concurrently an arena of its
 own (up to eight per CPU) and keeps what is freed in each of them: Streamlit
 runs every session's script in its own thread, so a long-lived app process
 collects arenas full of freed memory. ``MALLOC_ARENA_MAX=2`` caps them; at the
-large demo a director's tour of every page ended ~240 MiB lower with it and no
-slower. It must be in the environment before the process starts, so
+large demo a director's tour of every page ended 180–240 MiB lower with it
+(bench/results.md). It must be in the environment before the process starts, so
 ``command-center run`` sets it (:func:`configure`) before it starts Streamlit. Polars'
 own allocator (jemalloc) is not glibc's and already returns memory within a
 second (Polars sets ``dirty_decay_ms:500,muzzy_decay_ms:1000``); a shorter
