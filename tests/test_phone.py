@@ -87,8 +87,10 @@ def _tap_targets_are_big_enough(page: Any, where: str) -> None:
     sizes = page.evaluate(
         """() => [...document.querySelectorAll("[data-testid='stMain'] button")]
             .filter(b => b.offsetParent !== null)
-            // a date field's calendar icon: the whole field opens the same calendar
+            // a date field's calendar icon, a multiselect's arrow and clear icons: the whole
+            // field (taller than the least tap) opens the same calendar or list
             .filter(b => !b.closest("[data-testid='stDateInput']"))
+            .filter(b => !b.closest("[data-testid='stMultiSelect']"))
             .map(b => { const r = b.getBoundingClientRect();
                         return [b.innerText.trim() || b.getAttribute("aria-label")
                                 || b.closest("[data-testid]").getAttribute("data-testid"),

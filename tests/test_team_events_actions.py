@@ -139,6 +139,18 @@ def test_supervisor_meeting_carry_over_then_manager_review_pack(te_db) -> None:
     built = pack.build(engine, registry, mgr, mgr.person_id, "2026-10", today=D(2026, 11, 15))
     members = sorted(team_of(engine, mgr.person_id, include_left=True))
     with engine.connect() as conn:
+        # The team's target is its reps' (the leaders' own rows of the demo's approved
+        # plans repeat their reps' sum: core_plugin.lowest_targets counts each once).
+        reps = (
+            conn.execute(
+                text(
+                    "SELECT person_id FROM people WHERE level = 'rep' "
+                    f"AND person_id IN ({','.join(map(str, members))})"
+                )
+            )
+            .scalars()
+            .all()
+        )
         revenue = conn.execute(
             text(
                 "SELECT SUM(revenue) FROM orders WHERE order_date BETWEEN :a AND :b "
@@ -149,13 +161,13 @@ def test_supervisor_meeting_carry_over_then_manager_review_pack(te_db) -> None:
         target = conn.execute(
             text(
                 "SELECT SUM(target) FROM targets WHERE metric = 'revenue' AND period = '2026-10' "
-                f"AND person_id IN ({','.join(map(str, members))})"
+                f"AND person_id IN ({','.join(map(str, reps))})"
             )
         ).scalar_one()
         next_target = conn.execute(
             text(
                 "SELECT SUM(target) FROM targets WHERE metric = 'revenue' AND period = '2026-11' "
-                f"AND person_id IN ({','.join(map(str, members))})"
+                f"AND person_id IN ({','.join(map(str, reps))})"
             )
         ).scalar_one()
     result = built.result("revenue")

@@ -106,13 +106,14 @@ def co_visitor_picker(ctx: PageContext, key: str) -> list[int]:
     if not choices:
         return []
     ids = list(choices)
-    return st.multiselect(
+    went = st.multiselect(
         t("customers.followups.co_visitors"),
         ids,
         format_func=labels_now(ids, lambda p: choices.get(p, str(p))),
-        help=t("customers.followups.co_visitors_help"),
         key=key,
     )
+    st.caption(t("customers.followups.co_visitors_help"))  # not a help icon: too small to tap
+    return went
 
 
 def customer_fields(key: str, current: dict[str, Any] | None = None) -> CustomerInput:
