@@ -64,6 +64,14 @@ def wanted_marker(
     return Marker(stamp, now, wall.show_amounts, tuple(wall.levels))
 
 
+def _check(registry: MetricRegistry, viewer: Viewer, metric: str, period: Period) -> None:
+    """Signed-in business users only; a metric with figures for the period."""
+    if viewer.role not in BUSINESS_ROLES:
+        raise IncentivesError("not_allowed")
+    if metric not in registry or not registry.supports(metric, period):
+        raise IncentivesError("wall_metric", metric=metric)
+
+
 def publish_wall(
     engine: Engine,
     registry: MetricRegistry,
@@ -81,12 +89,7 @@ def publish_wall(
     computed with the force's scope, whoever asks). Returns the number of people
     ranked, or ``None`` when the published wall was still current.
     """
-    if viewer.role not in BUSINESS_ROLES:
-        raise IncentivesError("not_allowed")
-    if metric not in registry:
-        raise IncentivesError("wall_metric", metric=metric)
-    if not registry.supports(metric, period):
-        raise IncentivesError("wall_metric", metric=metric)
+    _check(registry, viewer, metric, period)
     wall = load_honour_settings(engine).wall
     label = period.label
     name = topic(metric)
@@ -146,10 +149,7 @@ def visit_wall(
     the data changed and the publication is due, so a background thread publishes
     it while the reader sees the wall as it stands. ``"current"``: nothing to do.
     """
-    if viewer.role not in BUSINESS_ROLES:
-        raise IncentivesError("not_allowed")
-    if metric not in registry or not registry.supports(metric, period):
-        raise IncentivesError("wall_metric", metric=metric)
+    _check(registry, viewer, metric, period)
     wall = load_honour_settings(engine).wall
     moment = now or _now()
     found, _ = wall_reads.marker(engine, metric, period.label)
