@@ -50,6 +50,7 @@ from command_center.db.cash_models import CollectedPersonMonth, Payment, Payment
 from command_center.db.engine import touch, write_session
 from command_center.db.ids import lock_table
 from command_center.db.models import OrderLine, OrderRefund
+from command_center.i18n import t
 from command_center.org.scope import Viewer
 from command_center.schedules import DUE_TABLES, scheduled_lines
 
@@ -404,7 +405,7 @@ def record_payment(
     ``payment_key`` defaults to ``APP-<id>``. Raises :class:`PaymentError` when refused.
     """
     if viewer.role not in RECORD_ROLES or not viewer.sees_all:
-        raise PermissionError("only a director records payments")
+        raise PermissionError(t("cash.record_refused", role=viewer.role))
     lock_table(session, "payments")  # PostgreSQL: no other payment between check and write
     if payment_key is None:
         next_id = int(session.scalar(select(func.max(Payment.payment_id))) or 0) + 1
@@ -765,22 +766,20 @@ def _window_lines(
         line.person_id,
         person_ids,
     )
-    paid = _scoped(
-        select(credit.order_id, func.sum(credit.amount).label("amount"))
-        .join_from(PaymentCredit.__table__, OrderLine.__table__, line.order_id == credit.order_id)
-        .where(window, credit.paid_on <= as_of)
-        .group_by(credit.order_id),
-        line.person_id,
-        person_ids,
-    )
-    refunded = _scoped(
-        select(refund.order_id, func.sum(refund.amount).label("amount"))
-        .join_from(OrderRefund.__table__, OrderLine.__table__, line.order_id == refund.order_id)
-        .where(window, refund.refund_date <= as_of)
-        .group_by(refund.order_id),
-        line.person_id,
-        person_ids,
-    )
+
+    def summed(table: Any, amount: Any, day: Any) -> Select[Any]:
+        """``order_id, amount``: ``table``'s amounts dated up to ``as_of`` on the window's lines."""
+        return _scoped(
+            select(table.c.order_id, func.sum(amount).label("amount"))
+            .join_from(table, OrderLine.__table__, line.order_id == table.c.order_id)
+            .where(window, day <= as_of)
+            .group_by(table.c.order_id),
+            line.person_id,
+            person_ids,
+        )
+
+    paid = summed(PaymentCredit.__table__, credit.amount, credit.paid_on)
+    refunded = summed(OrderRefund.__table__, refund.amount, refund.refund_date)
     frame = frames.read_frame(engine, lines, WINDOW_SCHEMA)
     collected = frames.read_frame(engine, paid, _SUM_SCHEMA).rename({"amount": "collected"})
     refunds = frames.read_frame(engine, refunded, _SUM_SCHEMA).rename({"amount": "refunded"})
